@@ -1,0 +1,81 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Images } from './apps.js'
+import type { Faults } from './faults.js'
+import { readBody, sendJson } from './http-util.js'
+import type { JelasticEmulator } from './jelastic/api.js'
+import type { JelasticState } from './jelastic/state.js'
+
+export interface ControlTargets {
+  faults: Faults
+  images: Images
+  jelastic: JelasticState
+  jelasticApi: JelasticEmulator
+  requests: { method: string; platform: string; path: string }[]
+}
+
+/**
+ * The control API under `/_emulator`: set up state, mark images unhealthy, inject faults, read
+ * state and the request log. Not part of any platform; documented in emulator/README.md.
+ */
+export async function handleControl(path: string, req: IncomingMessage, res: ServerResponse, targets: ControlTargets): Promise<void> {
+  const text = await readBody(req)
+  let body: Record<string, unknown> = {}
+  try {
+    body = text ? JSON.parse(text) : {}
+  } catch {
+    return sendJson(res, 400, { error: 'the control API takes JSON bodies' })
+  }
+  const route = `${req.method} ${path}`
+  const { faults, images, jelastic } = targets
+  switch (route) {
+    case 'GET /state':
+      return sendJson(res, 200, {
+        jelastic: [...jelastic.envs.values()].map((env) => targets.jelasticApi.envInfo(env)),
+        images: { unhealthy: [...images.unhealthy], failing: [...images.failing] },
+        faults: faults.list(),
+      })
+    case 'GET /requests':
+      return sendJson(res, 200, targets.requests)
+    case 'DELETE /requests':
+      targets.requests.length = 0
+      return sendJson(res, 200, { ok: true })
+    case 'POST /reset':
+      jelastic.reset()
+      images.clear()
+      faults.clear()
+      targets.requests.length = 0
+      return sendJson(res, 200, { ok: true })
+    case 'POST /faults':
+      faults.add(body)
+      return sendJson(res, 200, { ok: true, faults: faults.list() })
+    case 'DELETE /faults':
+      faults.clear()
+      return sendJson(res, 200, { ok: true })
+    case 'POST /images': {
+      const image = String(body.image ?? '')
+      if (!image.includes(':')) return sendJson(res, 400, { error: 'give "image" as repository:tag' })
+      for (const [flag, set] of [
+        ['unhealthy', images.unhealthy],
+        ['failing', images.failing],
+      ] as const) {
+        if (body[flag] === true) set.add(image)
+        if (body[flag] === false) set.delete(image)
+      }
+      return sendJson(res, 200, { ok: true })
+    }
+    case 'POST /jelastic/environments': {
+      const { envName, image, nodes, nodeGroup } = body as { envName?: string; image?: string; nodes?: number; nodeGroup?: string }
+      if (!envName || !image?.includes(':')) return sendJson(res, 400, { error: 'give "envName" and "image" (repository:tag)' })
+      jelastic.createEnv(envName, image, nodes ?? 1, nodeGroup ?? 'cp')
+      return sendJson(res, 200, targets.jelasticApi.envInfo(jelastic.envs.get(envName) as NonNullable<ReturnType<typeof jelastic.envs.get>>))
+    }
+    case 'POST /jelastic/expire-sessions':
+      jelastic.sessions.clear()
+      return sendJson(res, 200, { ok: true })
+    case 'POST /jelastic/timing':
+      Object.assign(jelastic.timing, body)
+      return sendJson(res, 200, jelastic.timing)
+    default:
+      return sendJson(res, 404, { error: `no control route ${route}` })
+  }
+}

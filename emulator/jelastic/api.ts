@@ -1,0 +1,286 @@
+import { randomBytes } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type Images, serveApp } from '../apps.js'
+import { delay, readParams, sendJson } from '../http-util.js'
+import { TdRouter } from './router.js'
+import { DOWN, type Env, type JelasticState, RUNNING, type TdSettings, UPDATING } from './state.js'
+
+type Answer = Record<string, unknown> & { result: number }
+type Handler = (params: Record<string, string>) => Promise<Answer> | Answer
+
+/** Result codes the emulator answers with; platforms.md 1.6, and its gap 1 for the session code. */
+const OK = 0
+const NOT_FOUND = 5 // "resource not found" (py-jelastic)
+const INVALID_SESSION = 702 // assumed: no public source names the code (platforms.md gap 1)
+const NODE_FAILED = 4099
+const GENERIC = 99
+const ROUTING_METHODS = ['round-robin', 'sticky-sessions', 'failover']
+
+/** The Jelastic API under `/jelastic` (platforms.md section 1), the legacy appstore host, and the apps. */
+export class JelasticEmulator {
+  private readonly router: TdRouter
+  private readonly methods: Record<string, Handler>
+
+  constructor(
+    private readonly state: JelasticState,
+    private readonly images: Images,
+    private readonly baseUrl: () => string,
+  ) {
+    this.router = new TdRouter(state, images)
+    this.methods = {
+      'users/authentication/rest/signin': (p) => this.signin(p),
+      'users/authentication/rest/signout': (p) => this.authed(p, () => (this.state.sessions.delete(p.session ?? ''), { result: OK })),
+      'environment/control/rest/getenvinfo': (p) => this.authed(p, () => this.withEnv(p, (env) => this.envInfo(env))),
+      'environment/control/rest/getenvs': (p) => this.authed(p, () => ({ result: OK, infos: [...this.state.envs.values()].map((env) => this.envInfo(env)) })),
+      'environment/control/rest/redeploycontainersbygroup': (p) => this.authed(p, () => this.withEnv(p, (env) => this.redeploy(env, p))),
+      'environment/control/rest/changetopology': (p) => this.authed(p, () => this.withEnv(p, (env) => this.changeTopology(env, p))),
+      'environment/control/rest/startenv': (p) => this.authed(p, () => this.withEnv(p, (env) => this.setStatus(env, RUNNING))),
+      'environment/control/rest/stopenv': (p) => this.authed(p, () => this.withEnv(p, (env) => this.setStatus(env, DOWN))),
+      'environment/control/rest/restartnodes': (p) => this.authed(p, () => this.withEnv(p, (env) => this.restart(env, p))),
+      'environment/control/rest/deleteenv': (p) => this.authed(p, () => this.withEnv(p, (env) => this.deleteEnv(env, p))),
+      'marketplace/jps/rest/install': (p) => this.marketplace(p, () => this.install(p)),
+      'marketplace/jps/rest/executeappaction': (p) => this.marketplace(p, () => this.executeAction(p)),
+      'marketplace/installation/rest/executeaction': (p) => this.marketplace(p, () => this.executeAction(p)),
+      'marketplace/installation/rest/getsettings': (p) => this.marketplace(p, () => this.getSettings(p)),
+    }
+  }
+
+  async handle(path: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const env = path.match(/^\/env\/([^/]+)(\/.*)?$/)
+    if (env) return this.serveEnv(decodeURIComponent(env[1] as string), req, res)
+    const appstore = path.match(/^\/appstore\/(InstallApp|ExecuteAppAction)$/)
+    if (appstore) {
+      const params = await readParams(req, url)
+      const answer = await this.authed(params, () => (appstore[1] === 'InstallApp' ? this.install(params) : this.executeAction(params)))
+      return sendJson(res, 200, answer)
+    }
+    const method = path.match(/^\/1\.0\/(.+)$/)?.[1]?.toLowerCase()
+    const handler = method === undefined ? undefined : this.methods[method]
+    if (!handler) return sendJson(res, 404, { error: `no such method: ${path}` })
+    const params = await readParams(req, url)
+    sendJson(res, 200, await handler(params))
+  }
+
+  private signin(p: Record<string, string>): Answer {
+    const user = this.state.users.get(p.login ?? '')
+    if (!user || user.password !== p.password) {
+      return { result: INVALID_SESSION, source: 'hx-core', error: 'wrong login or password', attemptsLeft: 4 }
+    }
+    const session = this.state.newSession()
+    return { result: OK, session, uid: user.uid, email: p.login, name: user.name, status: 1, authType: 'password', accessType: 'full', requiredAuthCheck: false }
+  }
+
+  private authed(p: Record<string, string>, body: () => Promise<Answer> | Answer): Promise<Answer> | Answer {
+    if (!this.state.isValid(p.session)) {
+      return { result: INVALID_SESSION, source: 'hx-core', error: `session [${p.session ?? ''}] is invalid` }
+    }
+    return body()
+  }
+
+  private marketplace(p: Record<string, string>, body: () => Promise<Answer> | Answer): Promise<Answer> | Answer | { result: number } {
+    if (!this.state.timing.marketplace) return { result: 1702, source: 'hx-core', error: 'method not found' }
+    return this.authed(p, body)
+  }
+
+  private withEnv(p: Record<string, string>, body: (env: Env) => Promise<Answer> | Answer): Promise<Answer> | Answer {
+    const env = this.state.envs.get(p.envName ?? p.envname ?? '')
+    if (!env) return { result: NOT_FOUND, source: 'JEL', error: `env [${p.envName ?? p.envname ?? ''}] not found` }
+    return body(env)
+  }
+
+  envInfo(env: Env): Answer {
+    const domain = this.state.domainOf(env.envName)
+    const groups = [...new Set(env.nodes.map((node) => node.nodeGroup))]
+    return {
+      result: OK,
+      env: {
+        envName: env.envName,
+        shortdomain: env.envName,
+        domain,
+        appid: env.envName,
+        status: env.status,
+        createdOn: env.createdOn,
+        url: `${this.baseUrl()}/env/${env.envName}/`,
+        hardwareNodeGroup: 'emulator',
+      },
+      envGroups: [],
+      nodeGroups: groups.map((name) => ({ name, scalingMode: 'STATELESS', isSequentialDeploy: true, redeployContainerDelay: 0 })),
+      nodes: env.nodes.map((node) => ({
+        id: node.id,
+        nodeGroup: node.nodeGroup,
+        nodeType: node.nodeType,
+        intIP: `10.0.0.${node.id % 250}`,
+        url: `${this.baseUrl()}/env/${env.envName}/`,
+        status: node.status,
+        ismaster: node === env.nodes.find((n) => n.nodeGroup === node.nodeGroup),
+        customitem: { dockerName: node.dockerName, dockerTag: node.dockerTag },
+        addons: env.addons.map((addon) => ({ appTemplateId: addon.appTemplateId, uniqueName: addon.uniqueName })),
+      })),
+      nodesData: [],
+      right: { isOwner: true },
+      uid: 1001,
+    }
+  }
+
+  /** Sequential redeploy, one node after another; the call answers when the last node is done. */
+  private async redeploy(env: Env, p: Record<string, string>): Promise<Answer> {
+    const nodes = env.nodes.filter((node) => node.nodeGroup === (p.nodeGroup ?? ''))
+    if (!p.tag) return { result: GENERIC, source: 'JEL', error: 'tag is required' }
+    if (nodes.length === 0) return { result: 11022, source: 'JEL', error: "can't find node by the given parameters" }
+    env.status = UPDATING
+    const responses: Record<string, unknown>[] = []
+    for (const node of nodes) {
+      node.status = DOWN
+      await delay(this.state.timing.redeployMsPerNode)
+      node.dockerTag = p.tag
+      const failing = this.images.failing.has(`${node.dockerName}:${p.tag}`)
+      node.status = failing ? DOWN : RUNNING
+      responses.push(
+        failing
+          ? { nodeId: node.id, result: NODE_FAILED, out: '', errOut: 'container exited with code 1', exitStatus: 1, source: 'JEL', error: 'container failed to start' }
+          : { nodeId: node.id, result: OK, out: `redeployed to ${p.tag}`, errOut: '', exitStatus: 0 },
+      )
+    }
+    env.status = RUNNING
+    return { result: OK, responses }
+  }
+
+  private async changeTopology(env: Env, p: Record<string, string>): Promise<Answer> {
+    let wanted: { nodeGroup?: string; count?: number; nodeType?: string; docker?: { image?: string } }[]
+    try {
+      wanted = JSON.parse(p.nodes ?? '')
+      if (!Array.isArray(wanted) || !p.env) throw new Error('bad')
+    } catch {
+      return { result: GENERIC, source: 'JEL', error: 'parameters "env" and "nodes" (a JSON array) are required' }
+    }
+    env.status = UPDATING
+    for (const group of wanted) {
+      const name = group.nodeGroup ?? 'cp'
+      const nodes = env.nodes.filter((node) => node.nodeGroup === name)
+      const count = Math.max(0, Number(group.count ?? nodes.length))
+      const template = nodes[0]
+      for (let i = nodes.length; i < count; i++) {
+        await delay(this.state.timing.topologyMsPerNode)
+        const image = group.docker?.image ?? `${template?.dockerName}:${template?.dockerTag}`
+        const colon = image.lastIndexOf(':')
+        env.nodes.push(this.state.newNode(name, template?.nodeType ?? group.nodeType ?? 'docker', image.slice(0, colon), image.slice(colon + 1)))
+      }
+      for (const node of nodes.slice(count)) env.nodes.splice(env.nodes.indexOf(node), 1)
+    }
+    env.status = RUNNING
+    return this.envInfo(env)
+  }
+
+  private setStatus(env: Env, status: number): Answer {
+    env.status = status
+    for (const node of env.nodes) node.status = status
+    return { result: OK }
+  }
+
+  private async restart(env: Env, p: Record<string, string>): Promise<Answer> {
+    const nodes = env.nodes.filter((node) => p.nodeGroup === undefined || node.nodeGroup === p.nodeGroup)
+    for (const node of nodes) {
+      node.status = DOWN
+      await delay(this.state.timing.redeployMsPerNode / 2)
+      node.status = RUNNING
+    }
+    return { result: OK, responses: nodes.map((node) => ({ nodeId: node.id, result: OK, out: '', errOut: '', exitStatus: 0 })) }
+  }
+
+  private deleteEnv(env: Env, p: Record<string, string>): Answer {
+    const users = [...this.state.users.values()]
+    if (p.password !== env.envName && !users.some((user) => user.password === p.password)) {
+      return { result: GENERIC, source: 'JEL', error: 'wrong password or environment name: deletion not confirmed' }
+    }
+    this.state.envs.delete(env.envName)
+    return { result: OK }
+  }
+
+  /** Installs the Traffic Distributor: a new environment of its own, named `envName` (platforms.md 1.3). */
+  private async install(p: Record<string, string>): Promise<Answer> {
+    if (p.jps !== 'traffic-distributor') return { result: 11041, source: 'JEL', error: 'JPS manifest initialization error: only traffic-distributor is emulated' }
+    if (!p.envName) return { result: GENERIC, source: 'JEL', error: 'envName is required' }
+    if (this.state.envs.has(p.envName)) return { result: GENERIC, source: 'JEL', error: `environment [${p.envName}] already exists` }
+    const checked = this.checkSettings(p.settings)
+    if ('error' in checked) return { result: 0, response: { result: GENERIC, source: 'JEL', error: checked.error } }
+    await delay(this.state.timing.installMs)
+    const env = this.state.createEnv(p.envName, 'jelastic/nginx-balancer:1.24', checked.settings.balancerCount, 'bl', 'nginx')
+    const uniqueName = randomBytes(8).toString('hex')
+    env.addons.push({ uniqueName, appTemplateId: 'traffic-distributor', settings: checked.settings })
+    return { result: OK, uniqueName, appid: env.envName, envName: env.envName, successText: 'Traffic Distributor installed', action: 'install', type: 'update' }
+  }
+
+  private executeAction(p: Record<string, string>): Answer {
+    const addon = this.findAddon(p.appUniqueName)
+    if (!addon) return { result: NOT_FOUND, source: 'JEL', error: `application [${p.appUniqueName ?? ''}] not found` }
+    if (p.action !== 'configure') return { result: 0, response: { result: GENERIC, source: 'JEL', error: `unknown action [${p.action ?? ''}]` } }
+    const checked = this.checkSettings(p.params, addon.settings)
+    // a refused configuration comes back nested: the outer call worked, the action did not
+    if ('error' in checked) return { result: 0, response: { result: GENERIC, source: 'JEL', error: checked.error } }
+    addon.settings = checked.settings
+    return { result: OK, response: { result: OK }, uniqueName: addon.uniqueName, action: 'configure' }
+  }
+
+  private getSettings(p: Record<string, string>): Answer {
+    const addon = this.findAddon(p.appUniqueName)
+    if (!addon) return { result: NOT_FOUND, source: 'JEL', error: `application [${p.appUniqueName ?? ''}] not found` }
+    return { result: OK, settings: { ...addon.settings } }
+  }
+
+  private findAddon(uniqueName: string | undefined) {
+    for (const env of this.state.envs.values()) {
+      const addon = env.addons.find((a) => a.uniqueName === uniqueName)
+      if (addon) return addon
+    }
+    return undefined
+  }
+
+  private checkSettings(text: string | undefined, base?: TdSettings): { settings: TdSettings } | { error: string } {
+    let given: Partial<TdSettings>
+    try {
+      given = JSON.parse(text ?? '')
+    } catch {
+      return { error: 'settings must be JSON' }
+    }
+    const settings: TdSettings = {
+      extip: given.extip ?? base?.extip ?? true,
+      balancerCount: Number(given.balancerCount ?? base?.balancerCount ?? 1),
+      routingMethod: given.routingMethod ?? base?.routingMethod ?? 'round-robin',
+      range: Number(given.range ?? base?.range ?? 50),
+      backend1: given.backend1 ?? base?.backend1 ?? '',
+      backend2: given.backend2 ?? base?.backend2 ?? '',
+    }
+    if (!ROUTING_METHODS.includes(settings.routingMethod)) return { error: `routingMethod must be one of ${ROUTING_METHODS.join(', ')}` }
+    if (!Number.isInteger(settings.range) || settings.range < 0 || settings.range > 100) return { error: 'range must be a whole number from 0 to 100' }
+    if (settings.routingMethod === 'failover' && settings.range !== 0 && settings.range !== 100) {
+      return { error: 'failover routing takes a traffic ratio of 100 to 0 only' }
+    }
+    for (const backend of [settings.backend1, settings.backend2]) {
+      if (!this.state.findEnv(backend)) return { error: `backend [${backend}] is not an environment of this platform` }
+    }
+    return { settings }
+  }
+
+  private serveEnv(name: string, req: IncomingMessage, res: ServerResponse): void {
+    const env = this.state.envs.get(name)
+    if (!env) return sendJson(res, 404, { error: `no environment ${name}` })
+    if (env.addons.length > 0) {
+      const routed = this.router.route(env, req)
+      if (!routed) return sendJson(res, 502, { error: 'no backend available' })
+      return this.answerFromNodes(routed.backend, res, routed.setCookie)
+    }
+    this.answerFromNodes(env, res)
+  }
+
+  private readonly turn = new Map<string, number>()
+
+  /** An app environment answers from one of its running nodes, in turn. */
+  private answerFromNodes(env: Env, res: ServerResponse, setCookie?: string): void {
+    const nodes = env.nodes.filter((node) => node.status === RUNNING && env.status !== DOWN)
+    if (nodes.length === 0) return sendJson(res, 503, { error: `environment ${env.envName} has no running node` })
+    const turn = (this.turn.get(env.envName) ?? 0) % nodes.length
+    this.turn.set(env.envName, turn + 1)
+    const node = nodes[turn] as (typeof nodes)[number]
+    serveApp(res, this.images, env.envName, `${node.dockerName}:${node.dockerTag}`, setCookie ? { 'set-cookie': setCookie } : {})
+  }
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto'
+
+/** Environment status codes of platforms.md 1.5. */
+export const RUNNING = 1
+export const DOWN = 2
+export const UPDATING = 12
+
+export interface Node {
+  id: number
+  nodeGroup: string
+  nodeType: string
+  status: number
+  dockerName: string
+  dockerTag: string
+}
+
+export interface TdSettings {
+  extip: boolean | number
+  balancerCount: number
+  routingMethod: string
+  range: number
+  backend1: string
+  backend2: string
+}
+
+export interface Addon {
+  uniqueName: string
+  appTemplateId: string
+  settings: TdSettings
+}
+
+export interface Env {
+  envName: string
+  status: number
+  createdOn: string
+  nodes: Node[]
+  addons: Addon[]
+}
+
+export interface JelasticTiming {
+  /** how long a redeploy takes per node (sequential) */
+  redeployMsPerNode: number
+  /** how long adding a node takes */
+  topologyMsPerNode: number
+  installMs: number
+  /** false: the marketplace methods answer 404, as on installations that only have the appstore host */
+  marketplace: boolean
+}
+
+/** The emulated Jelastic: users, sessions, environments with their nodes and add-ons. */
+export class JelasticState {
+  readonly users = new Map<string, { password: string; uid: number; name: string }>()
+  readonly tokens = new Set<string>()
+  readonly sessions = new Set<string>()
+  readonly envs = new Map<string, Env>()
+  timing: JelasticTiming = { redeployMsPerNode: 150, topologyMsPerNode: 100, installMs: 150, marketplace: true }
+  private nextNodeId = 100
+
+  constructor(readonly platformDomain: string) {
+    this.seedUsers()
+  }
+
+  seedUsers(): void {
+    this.users.set('demo@example.com', { password: 'demo-password', uid: 1001, name: 'Demo User' })
+    this.tokens.add('jelastic-demo-token-0123456789')
+  }
+
+  reset(): void {
+    this.envs.clear()
+    this.sessions.clear()
+    this.tokens.clear()
+    this.users.clear()
+    this.seedUsers()
+    this.timing = { redeployMsPerNode: 150, topologyMsPerNode: 100, installMs: 150, marketplace: true }
+  }
+
+  newSession(): string {
+    const session = randomBytes(16).toString('hex')
+    this.sessions.add(session)
+    return session
+  }
+
+  isValid(session: string | undefined): boolean {
+    return session !== undefined && (this.sessions.has(session) || this.tokens.has(session))
+  }
+
+  domainOf(envName: string): string {
+    return `${envName}.${this.platformDomain}`
+  }
+
+  /** An environment found by name or by its domain (TD backends are given as domains). */
+  findEnv(nameOrHost: string): Env | undefined {
+    const host = nameOrHost.replace(/^https?:\/\//, '').replace(/[:/].*$/, '').toLowerCase()
+    return this.envs.get(nameOrHost) ?? [...this.envs.values()].find((env) => this.domainOf(env.envName) === host)
+  }
+
+  createEnv(envName: string, image: string, count: number, nodeGroup = 'cp', nodeType = 'docker'): Env {
+    const colon = image.lastIndexOf(':')
+    const env: Env = { envName, status: RUNNING, createdOn: new Date().toISOString(), nodes: [], addons: [] }
+    for (let i = 0; i < count; i++) env.nodes.push(this.newNode(nodeGroup, nodeType, image.slice(0, colon), image.slice(colon + 1)))
+    this.envs.set(envName, env)
+    return env
+  }
+
+  newNode(nodeGroup: string, nodeType: string, dockerName: string, dockerTag: string): Node {
+    return { id: this.nextNodeId++, nodeGroup, nodeType, status: RUNNING, dockerName, dockerTag }
+  }
+}

@@ -1,0 +1,62 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Images } from './apps.js'
+import { handleControl } from './control.js'
+import { Faults } from './faults.js'
+import { sendJson } from './http-util.js'
+import { JelasticEmulator } from './jelastic/api.js'
+import { JelasticState } from './jelastic/state.js'
+
+export const PLATFORMS = ['jelastic', 'servicestage', 'alauda', 'netease', 'rancher'] as const
+
+export interface Emulator {
+  server: Server
+  port: number
+  origin: string
+  /** each platform's API base URL */
+  urls: Record<(typeof PLATFORMS)[number], string>
+  close(): Promise<void>
+}
+
+/** Starts the emulator on 127.0.0.1 (port 0 picks a free one). */
+export async function startEmulator(port = 0): Promise<Emulator> {
+  const faults = new Faults()
+  const images = new Images()
+  const requests: { method: string; platform: string; path: string }[] = []
+  let origin = ''
+  const jelastic = new JelasticState('jelastic.emulator.test')
+  const jelasticApi = new JelasticEmulator(jelastic, images, () => `${origin}/jelastic`)
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', origin)
+    const [, platform = '', ...rest] = url.pathname.split('/')
+    const path = `/${rest.join('/')}`
+    const handle = async () => {
+      if (platform === '_emulator') return handleControl(path, req, res, { faults, images, jelastic, jelasticApi, requests })
+      if (!path.startsWith('/env/')) requests.push({ method: req.method ?? 'GET', platform, path })
+      if (await faults.apply(platform, path, req, res)) return
+      if (platform === 'jelastic') return jelasticApi.handle(path, req, res, url)
+      sendJson(res, 404, { error: `the emulator does not serve ${platform || 'this path'} yet` })
+    }
+    handle().catch((error: Error) => {
+      if (!res.headersSent) sendJson(res, 500, { error: error.message })
+      else res.destroy()
+    })
+  })
+  server.keepAliveTimeout = 1000
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  const actual = (server.address() as AddressInfo).port
+  origin = `http://127.0.0.1:${actual}`
+  const urls = Object.fromEntries(PLATFORMS.map((name) => [name, `${origin}/${name}`])) as Emulator['urls']
+  return {
+    server,
+    port: actual,
+    origin,
+    urls,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}

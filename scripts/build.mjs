@@ -1,0 +1,31 @@
+// Bundles each action, the emulator and the demo with ncc into dist/<name>/ (committed).
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import ncc from '@vercel/ncc'
+import { minify } from 'terser'
+
+const entries = {
+  deploy: 'action-deploy/main.ts',
+  scale: 'action-scale/main.ts',
+  traffic: 'action-traffic/main.ts',
+  rollback: 'action-rollback/main.ts',
+  emulator: 'emulator/main.ts',
+  demo: 'demo/main.ts',
+}
+
+const only = process.argv.slice(2)
+for (const [name, entry] of Object.entries(entries)) {
+  if (only.length > 0 && !only.includes(name)) continue
+  const { code, assets } = await ncc(join(process.cwd(), entry), { minify: true, quiet: true, target: 'es2022', license: 'licenses.txt' })
+  const out = join('dist', name)
+  await rm(out, { recursive: true, force: true })
+  await mkdir(out, { recursive: true })
+  await writeFile(join(out, 'index.js'), code)
+  for (const [file, asset] of Object.entries(assets)) {
+    await mkdir(dirname(join(out, file)), { recursive: true })
+    // ncc minifies the entry only; the chunks of its dynamic imports are minified here
+    const source = file.endsWith('.js') ? (await minify(asset.source.toString(), { module: true })).code : asset.source
+    await writeFile(join(out, file), source)
+  }
+  console.log(`dist/${name}: ${(Buffer.byteLength(code) / 1024).toFixed(0)} KB + ${Object.keys(assets).length} file(s)`)
+}

@@ -1,0 +1,172 @@
+import { type Dispatcher, EnvHttpProxyAgent, request } from 'undici'
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.js'
+import { NetworkError } from './errors.js'
+import type { Redactor } from './redactor.js'
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'
+
+export interface HttpRequest {
+  method: Method
+  url: string | URL
+  query?: Record<string, string | number | boolean | undefined>
+  headers?: Record<string, string>
+  /** sent as application/x-www-form-urlencoded */
+  form?: Record<string, string | number | boolean | undefined>
+  json?: unknown
+  /** may be repeated after an ambiguous failure; by default GET, PUT and DELETE */
+  idempotent?: boolean
+  /** per attempt; the client's default otherwise */
+  timeoutMs?: number
+}
+
+export interface HttpResponse {
+  status: number
+  headers: Record<string, string | undefined>
+  text: string
+}
+
+export interface HttpClientOptions {
+  redactor: Redactor
+  /** per attempt */
+  timeoutMs?: number
+  backoff?: BackoffPolicy
+  /** no retry waits past this instant (epoch ms): the action's one deadline */
+  deadline?: () => number
+  /** platform-specific answers that mean "throttled, try later" (e.g. an error code in a 403 body) */
+  isThrottled?: (response: HttpResponse) => boolean
+  dispatcher?: Dispatcher
+  signal?: AbortSignal
+  log?: (message: string) => void
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'])
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED', 'TimeoutError', 'ABORT_ERR'])
+
+/** Uses the proxy from HTTPS_PROXY / HTTP_PROXY (and NO_PROXY) when one is set. */
+export function dispatcherFromEnv(env: NodeJS.ProcessEnv = process.env): Dispatcher | undefined {
+  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => env[name])
+  return proxied ? new EnvHttpProxyAgent() : undefined
+}
+
+/**
+ * The one HTTP client of every platform adapter: a timeout on every attempt, retries with capped
+ * exponential backoff and jitter on 5xx, 429 (honouring Retry-After) and connection resets for
+ * idempotent requests, and only on answers that say "not done" (429, throttling, refused
+ * connections) for the others. Every message it produces has the secrets removed.
+ */
+export class HttpClient {
+  private readonly timeoutMs: number
+  private readonly backoff: BackoffPolicy
+  private readonly sleep: (ms: number) => Promise<void>
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 30_000
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+  }
+
+  get redactor(): Redactor {
+    return this.options.redactor
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const url = new URL(req.url)
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value))
+    }
+    const idempotent = req.idempotent ?? req.method !== 'POST'
+    const { body, contentType } = encodeBody(req)
+    const headers = { accept: 'application/json', ...(contentType && { 'content-type': contentType }), ...req.headers }
+    const label = `${req.method} ${this.redact(url.origin + url.pathname)}`
+
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt + 1 >= this.backoff.attempts
+      let response: HttpResponse
+      try {
+        response = await this.attempt(url, req, headers, body)
+      } catch (error) {
+        const code = errorCode(error)
+        const retryable = NEVER_SENT_CODES.has(code) || (idempotent && (RESET_CODES.has(code) || TIMEOUT_CODES.has(code)))
+        const reason = TIMEOUT_CODES.has(code) ? `timed out after ${req.timeoutMs ?? this.timeoutMs} ms` : this.redact(errorMessage(error))
+        if (this.options.signal?.aborted || !retryable || last || !(await this.pause(attempt, undefined, label, reason))) {
+          throw new NetworkError(`${label}: ${reason} (${code}${attempt > 0 ? `, after ${attempt + 1} attempts` : ''})`, code)
+        }
+        continue
+      }
+      const throttled = response.status === 429 || (this.options.isThrottled?.(response) ?? false)
+      const retryable = throttled || (idempotent && response.status >= 500)
+      if (!retryable || last) return response
+      const retryAfter = parseRetryAfter(response.headers['retry-after'])
+      if (!(await this.pause(attempt, retryAfter, label, `HTTP ${response.status}`))) return response
+    }
+  }
+
+  /** Waits before the next attempt; false when that would pass the deadline. */
+  private async pause(attempt: number, retryAfterMs: number | undefined, label: string, reason: string): Promise<boolean> {
+    const delay = retryAfterMs ?? backoffDelay(this.backoff, attempt, this.options.random)
+    if (this.options.deadline !== undefined && Date.now() + delay > this.options.deadline()) return false
+    this.options.log?.(`${label}: ${reason}; retrying in ${delay} ms (attempt ${attempt + 2} of ${this.backoff.attempts})`)
+    await this.sleep(delay)
+    return true
+  }
+
+  private async attempt(url: URL, req: HttpRequest, headers: Record<string, string>, body: string | undefined): Promise<HttpResponse> {
+    const timeout = req.timeoutMs ?? this.timeoutMs
+    const signals = [AbortSignal.timeout(timeout), ...(this.options.signal ? [this.options.signal] : [])]
+    const response = await request(url, {
+      method: req.method,
+      headers,
+      body,
+      signal: AbortSignal.any(signals),
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      ...(this.options.dispatcher && { dispatcher: this.options.dispatcher }),
+    })
+    const text = await response.body.text()
+    const flat: Record<string, string | undefined> = {}
+    for (const [key, value] of Object.entries(response.headers)) flat[key] = Array.isArray(value) ? value.join(', ') : value
+    return { status: response.statusCode, headers: flat, text }
+  }
+
+  redact(text: string): string {
+    return this.options.redactor.redact(text)
+  }
+}
+
+function encodeBody(req: HttpRequest): { body?: string; contentType?: string } {
+  if (req.form) {
+    const form = new URLSearchParams()
+    for (const [key, value] of Object.entries(req.form)) if (value !== undefined) form.set(key, String(value))
+    return { body: form.toString(), contentType: 'application/x-www-form-urlencoded' }
+  }
+  if (req.json !== undefined) return { body: JSON.stringify(req.json), contentType: 'application/json' }
+  return {}
+}
+
+function errorCode(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const { code, name, cause } = error as { code?: unknown; name?: unknown; cause?: unknown }
+    if (typeof code === 'string') return code
+    if (cause && typeof cause === 'object' && typeof (cause as { code?: unknown }).code === 'string') {
+      return (cause as { code: string }).code
+    }
+    if (typeof name === 'string' && (name === 'TimeoutError' || name === 'AbortError')) return name === 'AbortError' ? 'ABORT_ERR' : name
+  }
+  return 'UNKNOWN'
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Parses a JSON body; undefined when it is not JSON (a gateway page, a malformed body). */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,46 @@
+import { type Credentials, readCredentials } from './credentials.js'
+import { parseDuration } from './duration.js'
+import { parseName } from './name.js'
+import { type PlatformName, parsePlatformName } from './platform-name.js'
+import { readOptional, readRequired } from './read.js'
+import { parseHttpUrl } from './url.js'
+
+/** The inputs every action shares; their names are fixed across actions and platforms. */
+export const COMMON_INPUT_NAMES = [
+  'platform',
+  'api-url',
+  'token',
+  'username',
+  'password',
+  'access-key',
+  'secret-key',
+  'project',
+  'application',
+  'timeout',
+] as const
+
+export interface CommonInputs {
+  platform: PlatformName
+  apiUrl: URL
+  credentials: Credentials
+  project?: string
+  application?: string
+  timeoutMs: number
+}
+
+export const DEFAULT_TIMEOUT = '10m'
+
+export function readCommonInputs(env: NodeJS.ProcessEnv = process.env): CommonInputs {
+  const platform = parsePlatformName(readRequired('platform', env))
+  const apiUrl = parseHttpUrl('api-url', readRequired('api-url', env))
+  const credentials = readCredentials(platform, env)
+  const project = optional('project', env)
+  const application = optional('application', env)
+  const timeoutMs = parseDuration('timeout', readOptional('timeout', env) ?? DEFAULT_TIMEOUT)
+  return { platform, apiUrl, credentials, timeoutMs, ...(project && { project }), ...(application && { application }) }
+}
+
+function optional(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  const value = readOptional(name, env)
+  return value === undefined ? undefined : parseName(name, value)
+}

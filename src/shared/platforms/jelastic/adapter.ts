@@ -1,0 +1,255 @@
+import type {
+  Capabilities,
+  DeploySpec,
+  Operation,
+  OperationState,
+  Platform,
+  PlatformConfig,
+  RouterRef,
+  ScaleSpec,
+  ServiceRef,
+  ServiceState,
+  TrafficSplit,
+} from '../platform.js'
+import { PlatformError } from '../platform.js'
+import { type CallOptions, JelasticApi, type JelasticResponse } from './api.js'
+import { type EnvInfo, envStatusName, groupNodes, nodeImage, phaseOf, toServiceState } from './env-info.js'
+import { findUniqueName, modernOrLegacy, readSettings, settingsForSplit, splitFromSettings, type TdSettings } from './traffic-distributor.js'
+
+const CAPABILITIES: Capabilities = {
+  deploy: true,
+  scale: true,
+  lifecycle: true,
+  remove: true,
+  nativeRollback: false,
+  traffic: 'weighted',
+}
+
+const ENV = 'environment/control/rest/'
+
+export function createJelastic(config: PlatformConfig): Platform {
+  return new JelasticPlatform(config)
+}
+
+/**
+ * Jelastic / Virtuozzo (platforms.md section 1). A service is an environment; the image runs in
+ * one node group (default `cp`). Mutating calls are synchronous: they answer when done, and
+ * `observe` confirms through `getenvinfo` (tags and status).
+ */
+class JelasticPlatform implements Platform {
+  readonly name = 'jelastic' as const
+  readonly capabilities = CAPABILITIES
+  private readonly api: JelasticApi
+  private readonly log: (message: string) => void
+
+  constructor(config: PlatformConfig) {
+    this.api = new JelasticApi(config.apiUrl, config.credentials, config.http, config.deadline)
+    this.log = config.log
+  }
+
+  async describe(ref: ServiceRef): Promise<ServiceState | null> {
+    const info = await this.envInfo(ref.service, 'describe')
+    return info === null ? null : toServiceState(info, group(ref))
+  }
+
+  async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+    const info = await this.requireEnv(ref, 'deploy')
+    const nodes = groupNodes(info, group(ref))
+    const { repository, tag } = splitImage(spec.image)
+    const running = nodes[0]?.customitem?.dockerName
+    if (running !== undefined && running !== repository) {
+      throw new PlatformError(
+        'jelastic',
+        'deploy',
+        ref.service,
+        `node group "${group(ref)}" runs the image ${running}; Jelastic redeploys a new tag of the same image, so ${spec.image} cannot be deployed there`,
+      )
+    }
+    const operation: Operation = { id: `redeploy/${ref.service}/${group(ref)}/${tag}/${Date.now()}`, kind: 'deploy', ref, target: { image: spec.image } }
+    const body = await this.api.call(
+      `${ENV}redeploycontainersbygroup`,
+      { envName: ref.service, nodeGroup: group(ref), tag, isSequential: true, useExistingVolumes: true },
+      { operation: 'deploy', target: ref.service, slow: true },
+    )
+    failOnNodeErrors(body, { operation: 'deploy', target: ref.service })
+    return operation
+  }
+
+  async scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation> {
+    const info = await this.requireEnv(ref, 'scale')
+    // changetopology takes the whole topology: send every group as it is, with the new count for ours
+    const groups = new Map<string, { count: number; image: string }>()
+    for (const node of info.nodes ?? []) {
+      const name = node.nodeGroup ?? 'cp'
+      const entry = groups.get(name) ?? { count: 0, image: nodeImage(node) }
+      entry.count++
+      groups.set(name, entry)
+    }
+    if (!groups.has(group(ref))) {
+      throw new PlatformError('jelastic', 'scale', ref.service, `environment has no node group "${group(ref)}" (it has ${[...groups.keys()].join(', ') || 'none'})`, 'not-found')
+    }
+    const nodes = [...groups.entries()].map(([nodeGroup, { count, image }]) => ({
+      nodeGroup,
+      count: nodeGroup === group(ref) ? spec.replicas : count,
+      nodeType: 'docker',
+      docker: { image },
+    }))
+    await this.api.call(
+      `${ENV}changetopology`,
+      { envName: ref.service, env: JSON.stringify({ shortdomain: ref.service }), nodes: JSON.stringify(nodes) },
+      { operation: 'scale', target: ref.service, slow: true },
+    )
+    return { id: `changetopology/${ref.service}/${group(ref)}/${spec.replicas}/${Date.now()}`, kind: 'scale', ref, target: { replicas: spec.replicas } }
+  }
+
+  async lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation> {
+    const options = { operation: verb, target: ref.service, slow: true }
+    if (verb === 'restart') {
+      const body = await this.api.call(`${ENV}restartnodes`, { envName: ref.service, nodeGroup: group(ref), isSequential: true }, options)
+      failOnNodeErrors(body, options)
+    } else {
+      await this.api.call(`${ENV}${verb}env`, { envName: ref.service }, options)
+    }
+    return { id: `${verb}/${ref.service}/${Date.now()}`, kind: 'lifecycle', ref, target: { phase: verb === 'stop' ? 'stopped' : 'running' } }
+  }
+
+  async remove(ref: ServiceRef): Promise<Operation> {
+    // deleteenv confirms with the password or the environment's name, by the platform's quota
+    const password = this.api.hasPassword ? this.api.password : ref.service
+    await this.api.call(`${ENV}deleteenv`, { envName: ref.service, password }, { operation: 'remove', target: ref.service, slow: true })
+    return { id: `deleteenv/${ref.service}/${Date.now()}`, kind: 'remove', ref, target: {} }
+  }
+
+  async observe(op: Operation): Promise<OperationState> {
+    const info = await this.envInfo(op.ref.service, 'observe')
+    if (info === null) {
+      return op.kind === 'remove' ? { status: 'succeeded', detail: 'environment removed' } : { status: 'failed', detail: 'environment no longer exists' }
+    }
+    if (op.kind === 'remove') return { status: 'running', detail: `environment still ${envStatusName(info.env?.status)}` }
+    const state = toServiceState(info, group(op.ref))
+    const nodes = groupNodes(info, group(op.ref))
+    if (state.phase === 'deploying') return { status: 'running', detail: state.status }
+    if (op.target.phase !== undefined) {
+      return state.phase === op.target.phase ? { status: 'succeeded', detail: state.status } : { status: 'failed', detail: state.status }
+    }
+    const stopped = nodes.filter((node) => node.status !== undefined && node.status !== 1)
+    if (phaseOf(info) !== 'running') return { status: 'failed', detail: state.status }
+    if (op.target.image !== undefined && nodes.some((node) => nodeImage(node) !== op.target.image)) {
+      return { status: 'failed', detail: `${state.status}; expected ${op.target.image}` }
+    }
+    if (op.target.replicas !== undefined && nodes.length !== op.target.replicas) {
+      return { status: 'failed', detail: `${state.status}; expected ${op.target.replicas} node(s)` }
+    }
+    if (stopped.length > 0) return { status: 'running', detail: `${state.status}; ${stopped.length} node(s) not running yet` }
+    return { status: 'succeeded', detail: state.status }
+  }
+
+  async readTraffic(router: RouterRef): Promise<TrafficSplit | null> {
+    const found = await this.findRouter(router)
+    if (found === null) return null
+    const split = splitFromSettings(found.settings, await this.domains(router))
+    if (split === undefined) {
+      throw new PlatformError(
+        'jelastic',
+        'read traffic',
+        router.router,
+        `the Traffic Distributor routes to ${found.settings.backend1} and ${found.settings.backend2}, not to "${router.blue}" and "${router.green}"`,
+      )
+    }
+    return split
+  }
+
+  async writeTraffic(router: RouterRef, split: TrafficSplit): Promise<Operation> {
+    const domains = await this.domains(router)
+    const found = await this.findRouter(router)
+    const settings = settingsForSplit(split, domains, found?.settings)
+    const options: CallOptions = { operation: found ? 'configure traffic' : 'install Traffic Distributor', target: router.router, slow: true }
+    if (found) {
+      await modernOrLegacy(
+        this.api,
+        { path: 'marketplace/jps/rest/executeappaction', params: { appUniqueName: found.uniqueName, action: 'configure', params: JSON.stringify(settings) } },
+        { script: 'ExecuteAppAction', params: { appUniqueName: found.uniqueName, action: 'configure', params: JSON.stringify(settings) } },
+        options,
+        this.log,
+      )
+    } else {
+      this.log(`jelastic: router "${router.router}" does not exist; installing a Traffic Distributor`)
+      const common = { envName: router.router, displayName: router.router, settings: JSON.stringify(settings) }
+      await modernOrLegacy(
+        this.api,
+        { path: 'marketplace/jps/rest/install', params: { jps: 'traffic-distributor', ...common } },
+        { script: 'InstallApp', params: { jps: 'traffic-distributor', ...common } },
+        options,
+        this.log,
+      )
+    }
+    return { id: `configure/${router.router}/${Date.now()}`, kind: 'traffic', ref: { service: router.router }, target: {} }
+  }
+
+  private async findRouter(router: RouterRef): Promise<{ uniqueName: string; settings: Partial<TdSettings> } | null> {
+    const info = await this.envInfo(router.router, 'read traffic')
+    if (info === null) return null
+    const uniqueName = findUniqueName(info)
+    if (uniqueName === undefined) {
+      throw new PlatformError('jelastic', 'read traffic', router.router, 'the environment has no Traffic Distributor add-on', 'not-found')
+    }
+    const body = await this.api.call(
+      'marketplace/installation/rest/getsettings',
+      { appUniqueName: uniqueName, settingsId: 'main' },
+      { operation: 'read traffic', target: router.router, idempotent: true },
+    )
+    const settings = readSettings(body)
+    if (settings === undefined) {
+      throw new PlatformError('jelastic', 'read traffic', router.router, 'the Traffic Distributor returned no settings with a "range"')
+    }
+    return { uniqueName, settings }
+  }
+
+  private async domains(router: RouterRef): Promise<{ blue: string; green: string }> {
+    const [blue, green] = await Promise.all(
+      [router.blue, router.green].map(async (name) => {
+        const info = await this.envInfo(name, 'read traffic')
+        const domain = info?.env?.domain
+        if (!domain) throw new PlatformError('jelastic', 'read traffic', name, 'environment not found (it is a side of the router)', 'not-found')
+        return domain
+      }),
+    )
+    return { blue: blue as string, green: green as string }
+  }
+
+  private async requireEnv(ref: ServiceRef, operation: string): Promise<EnvInfo> {
+    const info = await this.envInfo(ref.service, operation)
+    if (info === null) throw new PlatformError('jelastic', operation, ref.service, 'environment not found', 'not-found')
+    return info
+  }
+
+  private async envInfo(envName: string, operation: string): Promise<EnvInfo | null> {
+    try {
+      return (await this.api.call(`${ENV}getenvinfo`, { envName }, { operation, target: envName, idempotent: true })) as EnvInfo
+    } catch (error) {
+      if (error instanceof PlatformError && error.kind === 'not-found') return null
+      throw error
+    }
+  }
+}
+
+function group(ref: ServiceRef): string {
+  return ref.nodeGroup ?? 'cp'
+}
+
+function splitImage(image: string): { repository: string; tag: string } {
+  const at = image.indexOf('@')
+  if (at > 0) return { repository: image.slice(0, at), tag: image.slice(at + 1) }
+  const colon = image.lastIndexOf(':')
+  return { repository: image.slice(0, colon), tag: image.slice(colon + 1) }
+}
+
+/** A redeploy or restart answers per node; one node's failure fails the call (platforms.md gap 3). */
+function failOnNodeErrors(body: JelasticResponse, options: CallOptions): void {
+  const responses = Array.isArray(body.responses) ? (body.responses as { result?: number; nodeId?: number; error?: string; errOut?: string }[]) : []
+  const failed = responses.filter((node) => node.result !== undefined && node.result !== 0)
+  if (failed.length > 0) {
+    const detail = failed.map((node) => `node ${node.nodeId ?? '?'}: ${node.error ?? node.errOut ?? `result ${node.result}`}`).join('; ')
+    throw new PlatformError('jelastic', options.operation, options.target, detail)
+  }
+}

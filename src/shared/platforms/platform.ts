@@ -1,0 +1,112 @@
+import type { Credentials } from '../inputs/credentials.js'
+import type { PlatformName } from '../inputs/platform-name.js'
+import type { RoutingMethod } from '../inputs/routing-method.js'
+import type { HttpClient } from '../http/client.js'
+
+/** How a platform names one service: the same inputs on every platform, scoped by its own inputs. */
+export interface ServiceRef {
+  service: string
+  project?: string
+  application?: string
+  /** the part of a service that runs the image (Jelastic node group) */
+  nodeGroup?: string
+}
+
+export type ServicePhase = 'running' | 'deploying' | 'stopped' | 'failed' | 'unknown'
+
+export interface ServiceState {
+  image: string
+  replicas: number
+  phase: ServicePhase
+  /** the platform's own word for the state, for messages */
+  status: string
+  url?: string
+}
+
+export interface DeploySpec {
+  image: string
+}
+
+export interface ScaleSpec {
+  replicas: number
+}
+
+/** What a mutating call started; the platform finishes it later, `observe` reads how far it got. */
+export interface Operation {
+  id: string
+  kind: 'deploy' | 'scale' | 'lifecycle' | 'remove' | 'traffic'
+  ref: ServiceRef
+  /** what the operation must reach to succeed */
+  target: { image?: string; replicas?: number; phase?: ServicePhase }
+}
+
+export interface OperationState {
+  status: 'running' | 'succeeded' | 'failed'
+  /** the last state the platform showed, in its own words */
+  detail: string
+}
+
+export interface RouterRef {
+  router: string
+  blue: string
+  green: string
+  project?: string
+}
+
+/** A router's split: the share (0-100) of each side, which add up to 100. */
+export interface TrafficSplit {
+  blue: number
+  green: number
+  routingMethod: RoutingMethod
+}
+
+export interface Capabilities {
+  deploy: boolean
+  scale: boolean
+  lifecycle: boolean
+  remove: boolean
+  /** a native rollback to the version before, without being told the image */
+  nativeRollback: boolean
+  /** 'weighted': a router that takes a percentage; 'replicas': split by replica ratio; 'none' */
+  traffic: 'weighted' | 'replicas' | 'none'
+}
+
+export interface Platform {
+  readonly name: PlatformName
+  readonly capabilities: Capabilities
+  /** null when the service does not exist */
+  describe(ref: ServiceRef): Promise<ServiceState | null>
+  deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation>
+  scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation>
+  lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation>
+  remove(ref: ServiceRef): Promise<Operation>
+  /** one read of how far an operation got; the shared waiter loops */
+  observe(op: Operation): Promise<OperationState>
+  /** null when the router does not exist yet */
+  readTraffic?(router: RouterRef): Promise<TrafficSplit | null>
+  /** creates the router when it does not exist */
+  writeTraffic?(router: RouterRef, split: TrafficSplit): Promise<Operation>
+}
+
+export interface PlatformConfig {
+  /** the action's one deadline (epoch ms): synchronous platform calls may take until then */
+  deadline: () => number
+  apiUrl: URL
+  credentials: Credentials
+  http: HttpClient
+  log: (message: string) => void
+}
+
+/** A platform's refusal or failure, in its own words. */
+export class PlatformError extends Error {
+  override name = 'PlatformError'
+  constructor(
+    readonly platform: PlatformName,
+    readonly operation: string,
+    readonly target: string,
+    readonly platformMessage: string,
+    readonly kind: 'auth' | 'not-found' | 'refused' | 'unavailable' = 'refused',
+  ) {
+    super(`${platform}: ${operation} of "${target}" failed: ${platformMessage}`)
+  }
+}

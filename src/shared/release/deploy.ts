@@ -1,0 +1,75 @@
+import type { DeployInputs } from '../inputs/actions.js'
+import type { ActionResult, ReleaseContext } from './context.js'
+import { checkHealth } from './health.js'
+import { requireFound, rollOut } from './rollout.js'
+import { serviceRef } from './service-ref.js'
+
+/**
+ * describe → deploy → wait → health check; on failure, roll back to the previous image (when
+ * `rollback-on-failure`) and fail with a message naming platform, service, operation and last state.
+ */
+export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise<ActionResult> {
+  const ref = serviceRef(inputs)
+  const name = ctx.platform.name
+  const before = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(ref)), 'deploy', ref.service)
+  const previous = before.image
+  const rows: [string, string][] = [
+    ['Platform', name],
+    ['Service', ref.service],
+    ['Previous image', previous],
+    ['New image', inputs.image],
+  ]
+  const notes: string[] = []
+  let operationId = ''
+  let failure: string | undefined
+
+  if (before.image === inputs.image && before.phase === 'running') {
+    ctx.log.info(`${name}: "${ref.service}" already runs ${inputs.image}; nothing to deploy`)
+    notes.push(`The service already ran ${inputs.image}: no deploy was started.`)
+  } else {
+    const { operation, result } = await rollOut(ctx, ref, inputs.image, 'deploy', inputs.wait)
+    operationId = operation.id
+    if (result && result.status !== 'succeeded') {
+      failure = `operation ${operation.id} ${result.status}; last state: ${result.detail}`
+    }
+  }
+
+  if (failure === undefined && inputs.health) {
+    const health = inputs.health
+    const verdict = await ctx.phase('health check', () => checkHealth(ctx.probe, health, { signal: ctx.signal }))
+    rows.push(['Health check', `${health.url.href}: ${verdict.summary}`])
+    if (!verdict.passed) failure = `health check of ${health.url.href} failed: ${verdict.summary}`
+  }
+
+  let running = failure === undefined ? inputs.image : previous
+  if (failure !== undefined && !ctx.signal.aborted) {
+    if (inputs.rollbackOnFailure && previous !== inputs.image) {
+      ctx.deadline.restart() // the rollback gets its own deadline: the deploy may have used all of it
+      const { operation, result } = await rollOut(ctx, ref, previous, 'rollback', true)
+      const ok = result?.status === 'succeeded'
+      failure += ok ? `; rolled back to ${previous}` : `; rollback to ${previous} (operation ${operation.id}) ${result?.status}: ${result?.detail}`
+      rows.push(['Rolled back to', ok ? previous : `${previous} (failed)`])
+      running = ok ? previous : inputs.image
+    } else {
+      failure += inputs.rollbackOnFailure ? '; nothing to roll back to' : '; not rolled back (rollback-on-failure is false)'
+      running = inputs.image
+    }
+  }
+
+  const after = await ctx.platform.describe(ref).catch(() => null)
+  const url = after?.url ?? before.url ?? ''
+  if (url) rows.push(['URL', url])
+  return {
+    title: failure ? `Deploy of ${inputs.image} to ${ref.service} failed` : `Deployed ${inputs.image} to ${ref.service}`,
+    outputs: {
+      image: after?.image ?? running,
+      'previous-image': previous,
+      'operation-id': operationId,
+      url,
+      'rolled-back': String(rows.some(([label, value]) => label === 'Rolled back to' && !value.endsWith('(failed)'))),
+    },
+    rows,
+    notes,
+    ...(failure !== undefined && { failure: `${name}: deploy of "${ref.service}" to ${inputs.image} failed: ${failure}` }),
+  }
+}

@@ -1,0 +1,48 @@
+import type { RoutingMethod } from '../inputs/routing-method.js'
+import { PlatformError, type RouterRef, type TrafficSplit } from '../platforms/platform.js'
+import type { ReleaseContext } from './context.js'
+
+export interface SplitChange {
+  before: TrafficSplit | null
+  after: TrafficSplit
+  written: boolean
+}
+
+export function formatSplit(split: TrafficSplit | null): string {
+  return split === null ? 'no router yet' : `blue ${split.blue}% / green ${split.green}% (${split.routingMethod})`
+}
+
+export function weightsJson(split: TrafficSplit): string {
+  return JSON.stringify({ blue: split.blue, green: split.green })
+}
+
+/** Says by name, before any call, that a platform has no weighted router. */
+export function requireWeightedRouter(ctx: ReleaseContext): Required<Pick<ReleaseContext['platform'], 'readTraffic' | 'writeTraffic'>> {
+  const { platform } = ctx
+  if (platform.capabilities.traffic !== 'weighted' || !platform.readTraffic || !platform.writeTraffic) {
+    throw new PlatformError(platform.name, 'shift traffic', 'router', `${platform.name} has no weighted router in this version`)
+  }
+  return { readTraffic: platform.readTraffic.bind(platform), writeTraffic: platform.writeTraffic.bind(platform) }
+}
+
+/**
+ * Sets a router to a split: reads it first (a re-run with the same split writes nothing), writes,
+ * then reads it back and reports the weights the router really has.
+ */
+export async function applySplit(ctx: ReleaseContext, router: RouterRef, green: number, routingMethod: RoutingMethod): Promise<SplitChange> {
+  const traffic = requireWeightedRouter(ctx)
+  const wanted: TrafficSplit = { blue: 100 - green, green, routingMethod }
+  const before = await ctx.phase('read traffic', () => traffic.readTraffic(router))
+  ctx.log.info(`${router.router}: ${formatSplit(before)}`)
+  if (before && before.green === wanted.green && before.routingMethod === wanted.routingMethod) {
+    ctx.log.info(`${router.router}: already at ${formatSplit(wanted)}; nothing to write`)
+    return { before, after: before, written: false }
+  }
+  await ctx.phase('write traffic', () => traffic.writeTraffic(router, wanted))
+  const after = await ctx.phase('read back traffic', () => traffic.readTraffic(router))
+  if (after === null || after.green !== wanted.green || after.routingMethod !== wanted.routingMethod) {
+    throw new PlatformError(ctx.platform.name, 'shift traffic', router.router, `wrote ${formatSplit(wanted)} but the router reports ${formatSplit(after)}`)
+  }
+  ctx.log.info(`${router.router}: now ${formatSplit(after)}`)
+  return { before, after, written: true }
+}

@@ -1,0 +1,66 @@
+import { NetworkError } from '../http/errors.js'
+import { type OperationState, PlatformError } from '../platforms/platform.js'
+import { CancelledError } from './cancellation.js'
+import { sleep as realSleep } from './sleep.js'
+
+export interface WaitOptions {
+  /** epoch ms: the one deadline from the `timeout` input */
+  deadline: number
+  signal?: AbortSignal
+  /** first poll interval; it doubles (with jitter) up to maxIntervalMs */
+  initialIntervalMs?: number
+  maxIntervalMs?: number
+  now?: () => number
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  random?: () => number
+  log?: (message: string) => void
+}
+
+export interface WaitResult {
+  status: 'succeeded' | 'failed' | 'timed out' | 'cancelled'
+  /** the last state the platform showed */
+  detail: string
+  polls: number
+}
+
+/**
+ * The one waiter: polls `observe` until the operation ends, the deadline passes or the job is
+ * cancelled. Polling starts fast and backs off with jitter; a poll that fails for a passing
+ * reason (network, 5xx) is logged and the wait goes on; the result names the last state seen.
+ */
+export async function waitFor(observe: () => Promise<OperationState>, options: WaitOptions): Promise<WaitResult> {
+  const now = options.now ?? Date.now
+  const sleep = options.sleep ?? realSleep
+  const random = options.random ?? Math.random
+  const maxInterval = options.maxIntervalMs ?? 5000
+  let interval = options.initialIntervalMs ?? 250
+  let detail = 'no state observed yet'
+  let polls = 0
+  for (;;) {
+    if (options.signal?.aborted) return { status: 'cancelled', detail, polls }
+    try {
+      polls++
+      const state = await observe()
+      detail = state.detail
+      if (state.status !== 'running') return { status: state.status, detail, polls }
+    } catch (error) {
+      if (!isPassing(error)) throw error
+      detail = `could not read the state: ${(error as Error).message}`
+      options.log?.(detail)
+    }
+    const left = options.deadline - now()
+    if (left <= 0) return { status: 'timed out', detail, polls }
+    const wait = Math.min(left, Math.round(interval * (0.8 + random() * 0.4)))
+    try {
+      await sleep(wait, options.signal)
+    } catch (error) {
+      if (error instanceof CancelledError || options.signal?.aborted) return { status: 'cancelled', detail, polls }
+      throw error
+    }
+    interval = Math.min(maxInterval, interval * 2)
+  }
+}
+
+function isPassing(error: unknown): boolean {
+  return error instanceof NetworkError || (error instanceof PlatformError && error.kind === 'unavailable')
+}

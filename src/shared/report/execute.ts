@@ -1,0 +1,65 @@
+import * as core from '@actions/core'
+import { dispatcherFromEnv, HttpClient } from '../http/client.js'
+import { NetworkError } from '../http/errors.js'
+import { Redactor } from '../http/redactor.js'
+import type { CommonInputs } from '../inputs/common.js'
+import { PlatformError } from '../platforms/platform.js'
+import { createPlatform, UnsupportedPlatformError } from '../platforms/registry.js'
+import { CancelledError, cancellationSignal } from '../release/cancellation.js'
+import type { ActionResult, Logger, PhaseRecord, ReleaseContext } from '../release/context.js'
+import { Deadline } from '../release/deadline.js'
+import type { Flow } from './run.js'
+import { writeSummary } from './summary.js'
+
+/** Builds the context (secrets, HTTP, platform, deadline, cancellation), runs the flow, reports. */
+export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>): Promise<void> {
+  const redactor = new Redactor((secret) => core.setSecret(secret))
+  for (const secret of [inputs.credentials.token, inputs.credentials.password, inputs.credentials.secretKey]) redactor.add(secret)
+  const log: Logger = {
+    info: (message) => core.info(redactor.redact(message)),
+    warning: (message) => core.warning(redactor.redact(message)),
+    debug: (message) => core.debug(redactor.redact(message)),
+  }
+  const signal = cancellationSignal()
+  const deadline = new Deadline(inputs.timeoutMs)
+  const dispatcher = dispatcherFromEnv()
+  const transport = { redactor, signal, ...(dispatcher && { dispatcher }) }
+  const http = new HttpClient({ ...transport, deadline: () => deadline.epochMs, log: log.info })
+  const probe = new HttpClient({ ...transport, backoff: { attempts: 1, baseMs: 0, capMs: 0 } })
+  const phases: PhaseRecord[] = []
+  let result: ActionResult
+  try {
+    const platform = createPlatform(inputs.platform, { apiUrl: inputs.apiUrl, credentials: inputs.credentials, http, log: log.info, deadline: () => deadline.epochMs })
+    const ctx: ReleaseContext = { platform, probe, deadline, signal, log, phase: (name, body) => phase(phases, name, body) }
+    result = await flow(ctx, inputs)
+  } catch (error) {
+    result = { title: 'The action failed', outputs: {}, rows: [['Platform', inputs.platform]], notes: [], failure: describe(error, signal) }
+  }
+  for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, redactor.redact(value))
+  await writeSummary(result, phases, redactor).catch((error: Error) => log.warning(`could not write the job summary: ${error.message}`))
+  if (result.failure !== undefined) core.setFailed(redactor.redact(result.failure))
+}
+
+async function phase<T>(phases: PhaseRecord[], name: string, body: () => Promise<T>): Promise<T> {
+  const started = Date.now()
+  core.startGroup(name)
+  try {
+    const value = await body()
+    phases.push({ name, ms: Date.now() - started, ok: true })
+    return value
+  } catch (error) {
+    phases.push({ name, ms: Date.now() - started, ok: false })
+    throw error
+  } finally {
+    core.endGroup()
+  }
+}
+
+/** One line for the user: the platform's own words where there are some, never a stack trace. */
+function describe(error: unknown, signal: AbortSignal): string {
+  if (signal.aborted || error instanceof CancelledError) return `cancelled: ${(signal.reason as Error | undefined)?.message ?? 'the job was cancelled'}`
+  if (error instanceof PlatformError || error instanceof UnsupportedPlatformError) return error.message
+  if (error instanceof NetworkError) return `could not reach the platform: ${error.message}`
+  core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
+  return `unexpected error: ${error instanceof Error ? error.message : String(error)}`
+}
