@@ -13,7 +13,13 @@ export class Images {
 }
 
 /** What every deployed app answers: its service name and image, 503 when the image is unhealthy. */
-export function serveApp(res: ServerResponse, images: Images, service: string, image: string, extraHeaders: Record<string, string> = {}): void {
+export function serveApp(
+  res: ServerResponse,
+  images: Images,
+  service: string,
+  image: string,
+  extraHeaders: Record<string, string> = {},
+): void {
   const healthy = !images.unhealthy.has(image)
   const version = image.slice(image.lastIndexOf(':') + 1)
   sendJson(res, healthy ? 200 : 503, { service, image, version, healthy }, { 'x-emulator-service': service, ...extraHeaders })

@@ -30,7 +30,10 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
   switch (route) {
     case 'GET /state':
       return sendJson(res, 200, {
-        jelastic: [...jelastic.envs.values()].map((env) => targets.jelasticApi.envInfo(env)),
+        jelastic: {
+          environments: [...jelastic.envs.values()].map((env) => targets.jelasticApi.envInfo(env)),
+          sessions: [...jelastic.sessions],
+        },
         images: { unhealthy: [...images.unhealthy], failing: [...images.failing] },
         faults: faults.list(),
       })
@@ -67,7 +70,11 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       const { envName, image, nodes, nodeGroup } = body as { envName?: string; image?: string; nodes?: number; nodeGroup?: string }
       if (!envName || !image?.includes(':')) return sendJson(res, 400, { error: 'give "envName" and "image" (repository:tag)' })
       jelastic.createEnv(envName, image, nodes ?? 1, nodeGroup ?? 'cp')
-      return sendJson(res, 200, targets.jelasticApi.envInfo(jelastic.envs.get(envName) as NonNullable<ReturnType<typeof jelastic.envs.get>>))
+      return sendJson(
+        res,
+        200,
+        targets.jelasticApi.envInfo(jelastic.envs.get(envName) as NonNullable<ReturnType<typeof jelastic.envs.get>>),
+      )
     }
     case 'POST /jelastic/expire-sessions':
       jelastic.sessions.clear()

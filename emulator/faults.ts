@@ -18,10 +18,14 @@ export interface FaultRule {
   drop?: boolean
   /** answer 200 with a body that is not JSON */
   malformed?: boolean
+  /** end every session before this request is handled, as if they had expired */
+  expireSessions?: boolean
 }
 
 export class Faults {
   private rules: FaultRule[] = []
+
+  constructor(private readonly expireSessions: () => void) {}
 
   add(rule: FaultRule): void {
     this.rules.push({ ...rule })
@@ -37,10 +41,13 @@ export class Faults {
 
   /** Applies the first matching rule; true when the request was answered (or dropped) by it. */
   async apply(platform: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const rule = this.rules.find((r) => (r.platform === undefined || r.platform === platform) && (r.path === undefined || path.includes(r.path)))
+    const rule = this.rules.find(
+      (r) => (r.platform === undefined || r.platform === platform) && (r.path === undefined || path.includes(r.path)),
+    )
     if (!rule) return false
     if (rule.count !== undefined && --rule.count <= 0) this.rules.splice(this.rules.indexOf(rule), 1)
     if (rule.latencyMs) await delay(rule.latencyMs)
+    if (rule.expireSessions) this.expireSessions()
     if (rule.drop) {
       req.socket.destroy()
       return true

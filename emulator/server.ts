@@ -20,11 +20,11 @@ export interface Emulator {
 
 /** Starts the emulator on 127.0.0.1 (port 0 picks a free one). */
 export async function startEmulator(port = 0): Promise<Emulator> {
-  const faults = new Faults()
   const images = new Images()
   const requests: { method: string; platform: string; path: string }[] = []
   let origin = ''
   const jelastic = new JelasticState('jelastic.emulator.test')
+  const faults = new Faults(() => jelastic.sessions.clear())
   const jelasticApi = new JelasticEmulator(jelastic, images, () => `${origin}/jelastic`)
 
   const server = createServer((req, res) => {

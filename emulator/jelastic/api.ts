@@ -29,9 +29,14 @@ export class JelasticEmulator {
     this.router = new TdRouter(state, images)
     this.methods = {
       'users/authentication/rest/signin': (p) => this.signin(p),
-      'users/authentication/rest/signout': (p) => this.authed(p, () => (this.state.sessions.delete(p.session ?? ''), { result: OK })),
+      'users/authentication/rest/signout': (p) =>
+        this.authed(p, () => {
+          this.state.sessions.delete(p.session ?? '')
+          return { result: OK }
+        }),
       'environment/control/rest/getenvinfo': (p) => this.authed(p, () => this.withEnv(p, (env) => this.envInfo(env))),
-      'environment/control/rest/getenvs': (p) => this.authed(p, () => ({ result: OK, infos: [...this.state.envs.values()].map((env) => this.envInfo(env)) })),
+      'environment/control/rest/getenvs': (p) =>
+        this.authed(p, () => ({ result: OK, infos: [...this.state.envs.values()].map((env) => this.envInfo(env)) })),
       'environment/control/rest/redeploycontainersbygroup': (p) => this.authed(p, () => this.withEnv(p, (env) => this.redeploy(env, p))),
       'environment/control/rest/changetopology': (p) => this.authed(p, () => this.withEnv(p, (env) => this.changeTopology(env, p))),
       'environment/control/rest/startenv': (p) => this.authed(p, () => this.withEnv(p, (env) => this.setStatus(env, RUNNING))),
@@ -47,7 +52,10 @@ export class JelasticEmulator {
 
   async handle(path: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const env = path.match(/^\/env\/([^/]+)(\/.*)?$/)
-    if (env) return this.serveEnv(decodeURIComponent(env[1] as string), req, res)
+    if (env) {
+      this.serveEnv(decodeURIComponent(env[1] as string), req, res)
+      return
+    }
     const appstore = path.match(/^\/appstore\/(InstallApp|ExecuteAppAction)$/)
     if (appstore) {
       const params = await readParams(req, url)
@@ -67,7 +75,17 @@ export class JelasticEmulator {
       return { result: INVALID_SESSION, source: 'hx-core', error: 'wrong login or password', attemptsLeft: 4 }
     }
     const session = this.state.newSession()
-    return { result: OK, session, uid: user.uid, email: p.login, name: user.name, status: 1, authType: 'password', accessType: 'full', requiredAuthCheck: false }
+    return {
+      result: OK,
+      session,
+      uid: user.uid,
+      email: p.login,
+      name: user.name,
+      status: 1,
+      authType: 'password',
+      accessType: 'full',
+      requiredAuthCheck: false,
+    }
   }
 
   private authed(p: Record<string, string>, body: () => Promise<Answer> | Answer): Promise<Answer> | Answer {
@@ -124,6 +142,7 @@ export class JelasticEmulator {
 
   /** Sequential redeploy, one node after another; the call answers when the last node is done. */
   private async redeploy(env: Env, p: Record<string, string>): Promise<Answer> {
+    if (env.status !== RUNNING) return notAllowed(env)
     const nodes = env.nodes.filter((node) => node.nodeGroup === (p.nodeGroup ?? ''))
     if (!p.tag) return { result: GENERIC, source: 'JEL', error: 'tag is required' }
     if (nodes.length === 0) return { result: 11022, source: 'JEL', error: "can't find node by the given parameters" }
@@ -137,7 +156,15 @@ export class JelasticEmulator {
       node.status = failing ? DOWN : RUNNING
       responses.push(
         failing
-          ? { nodeId: node.id, result: NODE_FAILED, out: '', errOut: 'container exited with code 1', exitStatus: 1, source: 'JEL', error: 'container failed to start' }
+          ? {
+              nodeId: node.id,
+              result: NODE_FAILED,
+              out: '',
+              errOut: 'container exited with code 1',
+              exitStatus: 1,
+              source: 'JEL',
+              error: 'container failed to start',
+            }
           : { nodeId: node.id, result: OK, out: `redeployed to ${p.tag}`, errOut: '', exitStatus: 0 },
       )
     }
@@ -146,6 +173,7 @@ export class JelasticEmulator {
   }
 
   private async changeTopology(env: Env, p: Record<string, string>): Promise<Answer> {
+    if (env.status !== RUNNING) return notAllowed(env)
     let wanted: { nodeGroup?: string; count?: number; nodeType?: string; docker?: { image?: string } }[]
     try {
       wanted = JSON.parse(p.nodes ?? '')
@@ -163,7 +191,9 @@ export class JelasticEmulator {
         await delay(this.state.timing.topologyMsPerNode)
         const image = group.docker?.image ?? `${template?.dockerName}:${template?.dockerTag}`
         const colon = image.lastIndexOf(':')
-        env.nodes.push(this.state.newNode(name, template?.nodeType ?? group.nodeType ?? 'docker', image.slice(0, colon), image.slice(colon + 1)))
+        env.nodes.push(
+          this.state.newNode(name, template?.nodeType ?? group.nodeType ?? 'docker', image.slice(0, colon), image.slice(colon + 1)),
+        )
       }
       for (const node of nodes.slice(count)) env.nodes.splice(env.nodes.indexOf(node), 1)
     }
@@ -198,7 +228,8 @@ export class JelasticEmulator {
 
   /** Installs the Traffic Distributor: a new environment of its own, named `envName` (platforms.md 1.3). */
   private async install(p: Record<string, string>): Promise<Answer> {
-    if (p.jps !== 'traffic-distributor') return { result: 11041, source: 'JEL', error: 'JPS manifest initialization error: only traffic-distributor is emulated' }
+    if (p.jps !== 'traffic-distributor')
+      return { result: 11041, source: 'JEL', error: 'JPS manifest initialization error: only traffic-distributor is emulated' }
     if (!p.envName) return { result: GENERIC, source: 'JEL', error: 'envName is required' }
     if (this.state.envs.has(p.envName)) return { result: GENERIC, source: 'JEL', error: `environment [${p.envName}] already exists` }
     const checked = this.checkSettings(p.settings)
@@ -207,13 +238,22 @@ export class JelasticEmulator {
     const env = this.state.createEnv(p.envName, 'jelastic/nginx-balancer:1.24', checked.settings.balancerCount, 'bl', 'nginx')
     const uniqueName = randomBytes(8).toString('hex')
     env.addons.push({ uniqueName, appTemplateId: 'traffic-distributor', settings: checked.settings })
-    return { result: OK, uniqueName, appid: env.envName, envName: env.envName, successText: 'Traffic Distributor installed', action: 'install', type: 'update' }
+    return {
+      result: OK,
+      uniqueName,
+      appid: env.envName,
+      envName: env.envName,
+      successText: 'Traffic Distributor installed',
+      action: 'install',
+      type: 'update',
+    }
   }
 
   private executeAction(p: Record<string, string>): Answer {
     const addon = this.findAddon(p.appUniqueName)
     if (!addon) return { result: NOT_FOUND, source: 'JEL', error: `application [${p.appUniqueName ?? ''}] not found` }
-    if (p.action !== 'configure') return { result: 0, response: { result: GENERIC, source: 'JEL', error: `unknown action [${p.action ?? ''}]` } }
+    if (p.action !== 'configure')
+      return { result: 0, response: { result: GENERIC, source: 'JEL', error: `unknown action [${p.action ?? ''}]` } }
     const checked = this.checkSettings(p.params, addon.settings)
     // a refused configuration comes back nested: the outer call worked, the action did not
     if ('error' in checked) return { result: 0, response: { result: GENERIC, source: 'JEL', error: checked.error } }
@@ -251,7 +291,8 @@ export class JelasticEmulator {
       backend2: given.backend2 ?? base?.backend2 ?? '',
     }
     if (!ROUTING_METHODS.includes(settings.routingMethod)) return { error: `routingMethod must be one of ${ROUTING_METHODS.join(', ')}` }
-    if (!Number.isInteger(settings.range) || settings.range < 0 || settings.range > 100) return { error: 'range must be a whole number from 0 to 100' }
+    if (!Number.isInteger(settings.range) || settings.range < 0 || settings.range > 100)
+      return { error: 'range must be a whole number from 0 to 100' }
     if (settings.routingMethod === 'failover' && settings.range !== 0 && settings.range !== 100) {
       return { error: 'failover routing takes a traffic ratio of 100 to 0 only' }
     }
@@ -263,13 +304,13 @@ export class JelasticEmulator {
 
   private serveEnv(name: string, req: IncomingMessage, res: ServerResponse): void {
     const env = this.state.envs.get(name)
-    if (!env) return sendJson(res, 404, { error: `no environment ${name}` })
-    if (env.addons.length > 0) {
+    if (!env) sendJson(res, 404, { error: `no environment ${name}` })
+    else if (env.addons.length === 0) this.answerFromNodes(env, res)
+    else {
       const routed = this.router.route(env, req)
-      if (!routed) return sendJson(res, 502, { error: 'no backend available' })
-      return this.answerFromNodes(routed.backend, res, routed.setCookie)
+      if (routed) this.answerFromNodes(routed.backend, res, routed.setCookie)
+      else sendJson(res, 502, { error: 'no backend available' })
     }
-    this.answerFromNodes(env, res)
   }
 
   private readonly turn = new Map<string, number>()
@@ -277,10 +318,24 @@ export class JelasticEmulator {
   /** An app environment answers from one of its running nodes, in turn. */
   private answerFromNodes(env: Env, res: ServerResponse, setCookie?: string): void {
     const nodes = env.nodes.filter((node) => node.status === RUNNING && env.status !== DOWN)
-    if (nodes.length === 0) return sendJson(res, 503, { error: `environment ${env.envName} has no running node` })
+    if (nodes.length === 0) {
+      sendJson(res, 503, { error: `environment ${env.envName} has no running node` })
+      return
+    }
     const turn = (this.turn.get(env.envName) ?? 0) % nodes.length
     this.turn.set(env.envName, turn + 1)
     const node = nodes[turn] as (typeof nodes)[number]
     serveApp(res, this.images, env.envName, `${node.dockerName}:${node.dockerTag}`, setCookie ? { 'set-cookie': setCookie } : {})
+  }
+}
+
+const STATUS_NAMES: Record<number, string> = { 1: 'RUNNING', 2: 'DOWN', 12: 'UPDATING' }
+
+/** A change while the environment is not running is refused (platforms.md 1.6, result 2212). */
+function notAllowed(env: Env): Answer {
+  return {
+    result: 2212,
+    source: 'JEL',
+    error: `Not allowed to execute this service for current Environment status [ENV_STATUS_TYPE_${STATUS_NAMES[env.status] ?? env.status}]. Required statuses [ENV_STATUS_TYPE_RUNNING]`,
   }
 }

@@ -60,7 +60,10 @@ export class TdRouter {
 }
 
 function isUp(env: Env, images: Images): boolean {
-  return env.status === RUNNING && env.nodes.some((node) => node.status === RUNNING && !images.failing.has(`${node.dockerName}:${node.dockerTag}`))
+  return (
+    env.status === RUNNING &&
+    env.nodes.some((node) => node.status === RUNNING && !images.failing.has(`${node.dockerName}:${node.dockerTag}`))
+  )
 }
 
 function parseCookie(header: string | undefined): Record<string, string> {

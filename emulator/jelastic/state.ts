@@ -90,7 +90,10 @@ export class JelasticState {
 
   /** An environment found by name or by its domain (TD backends are given as domains). */
   findEnv(nameOrHost: string): Env | undefined {
-    const host = nameOrHost.replace(/^https?:\/\//, '').replace(/[:/].*$/, '').toLowerCase()
+    const host = nameOrHost
+      .replace(/^https?:\/\//, '')
+      .replace(/[:/].*$/, '')
+      .toLowerCase()
     return this.envs.get(nameOrHost) ?? [...this.envs.values()].find((env) => this.domainOf(env.envName) === host)
   }
 

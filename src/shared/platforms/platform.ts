@@ -1,7 +1,7 @@
+import type { HttpClient } from '../http/client.js'
 import type { Credentials } from '../inputs/credentials.js'
 import type { PlatformName } from '../inputs/platform-name.js'
 import type { RoutingMethod } from '../inputs/routing-method.js'
-import type { HttpClient } from '../http/client.js'
 
 /** How a platform names one service: the same inputs on every platform, scoped by its own inputs. */
 export interface ServiceRef {
@@ -97,7 +97,10 @@ export interface PlatformConfig {
   log: (message: string) => void
 }
 
-/** A platform's refusal or failure, in its own words. */
+/**
+ * A platform's refusal or failure, in its own words. `failed`: the platform ran the operation
+ * and it failed (something may have changed); `refused`: nothing was done.
+ */
 export class PlatformError extends Error {
   override name = 'PlatformError'
   constructor(
@@ -105,7 +108,7 @@ export class PlatformError extends Error {
     readonly operation: string,
     readonly target: string,
     readonly platformMessage: string,
-    readonly kind: 'auth' | 'not-found' | 'refused' | 'unavailable' = 'refused',
+    readonly kind: 'auth' | 'not-found' | 'refused' | 'failed' | 'unavailable' = 'refused',
   ) {
     super(`${platform}: ${operation} of "${target}" failed: ${platformMessage}`)
   }

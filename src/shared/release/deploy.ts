@@ -1,8 +1,10 @@
 import type { DeployInputs } from '../inputs/actions.js'
+import type { ServiceRef } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { checkHealth } from './health.js'
 import { requireFound, rollOut } from './rollout.js'
 import { serviceRef } from './service-ref.js'
+import { waitFor } from './waiter.js'
 
 /**
  * describe → deploy → wait → health check; on failure, roll back to the previous image (when
@@ -45,11 +47,10 @@ export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise
   if (failure !== undefined && !ctx.signal.aborted) {
     if (inputs.rollbackOnFailure && previous !== inputs.image) {
       ctx.deadline.restart() // the rollback gets its own deadline: the deploy may have used all of it
-      const { operation, result } = await rollOut(ctx, ref, previous, 'rollback', true)
-      const ok = result?.status === 'succeeded'
-      failure += ok ? `; rolled back to ${previous}` : `; rollback to ${previous} (operation ${operation.id}) ${result?.status}: ${result?.detail}`
-      rows.push(['Rolled back to', ok ? previous : `${previous} (failed)`])
-      running = ok ? previous : inputs.image
+      const outcome = await rollBack(ctx, ref, previous)
+      failure += outcome.ok ? `; rolled back to ${previous}` : `; rollback to ${previous} failed: ${outcome.detail}`
+      rows.push(['Rolled back to', outcome.ok ? previous : `${previous} (failed)`])
+      running = outcome.ok ? previous : inputs.image
     } else {
       failure += inputs.rollbackOnFailure ? '; nothing to roll back to' : '; not rolled back (rollback-on-failure is false)'
       running = inputs.image
@@ -71,5 +72,26 @@ export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise
     rows,
     notes,
     ...(failure !== undefined && { failure: `${name}: deploy of "${ref.service}" to ${inputs.image} failed: ${failure}` }),
+  }
+}
+
+/** Waits until the platform is done with the failed deploy, then deploys the previous image. */
+async function rollBack(ctx: ReleaseContext, ref: ServiceRef, previous: string): Promise<{ ok: boolean; detail: string }> {
+  try {
+    const idle = await waitFor(
+      async () => {
+        const state = await ctx.platform.describe(ref)
+        const detail = state?.status ?? 'service not found'
+        return { status: state?.phase === 'deploying' ? 'running' : 'succeeded', detail }
+      },
+      { deadline: ctx.deadline.epochMs, signal: ctx.signal },
+    )
+    if (idle.status !== 'succeeded') return { ok: false, detail: `the platform was still busy (${idle.status}: ${idle.detail})` }
+    const { operation, result } = await rollOut(ctx, ref, previous, 'rollback', true)
+    return result?.status === 'succeeded'
+      ? { ok: true, detail: result.detail }
+      : { ok: false, detail: `operation ${operation.id} ${result?.status}: ${result?.detail}` }
+  } catch (error) {
+    return { ok: false, detail: (error as Error).message }
   }
 }

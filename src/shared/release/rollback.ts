@@ -27,7 +27,12 @@ export async function rollback(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   const back = current.green > current.blue ? router.blue : router.green
   const state = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe({ service: back })), 'rollback', back)
   if (state.phase !== 'running') {
-    throw new PlatformError(ctx.platform.name, 'rollback', back, `the previous side is not running (${state.status}); give "to" an image to redeploy`)
+    throw new PlatformError(
+      ctx.platform.name,
+      'rollback',
+      back,
+      `the previous side is not running (${state.status}); give "to" an image to redeploy`,
+    )
   }
   const change = await applySplit(ctx, router, back === router.green ? 100 : 0, current.routingMethod)
   return {
@@ -54,7 +59,12 @@ async function rollbackToImage(ctx: ReleaseContext, inputs: RollbackInputs, imag
     ['Rolled back to', image],
   ]
   if (before.image === image && before.phase === 'running') {
-    return { title: `${ref.service} already runs ${image}`, outputs: { image, weights: '' }, rows, notes: ['Nothing to do: the service already ran this image.'] }
+    return {
+      title: `${ref.service} already runs ${image}`,
+      outputs: { image, weights: '' },
+      rows,
+      notes: ['Nothing to do: the service already ran this image.'],
+    }
   }
   const { operation, result } = await rollOut(ctx, ref, image, 'rollback', inputs.wait)
   const failed = result !== undefined && result.status !== 'succeeded'

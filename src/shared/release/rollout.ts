@@ -1,4 +1,6 @@
+import { NetworkError } from '../http/errors.js'
 import { type Operation, PlatformError, type ServiceRef } from '../platforms/platform.js'
+import { CancelledError } from './cancellation.js'
 import type { ReleaseContext } from './context.js'
 import { type WaitResult, waitFor } from './waiter.js'
 
@@ -10,11 +12,32 @@ export async function rollOut(
   phase: string,
   wait: boolean,
 ): Promise<{ operation: Operation; result?: WaitResult }> {
-  const operation = await ctx.phase(phase, () => ctx.platform.deploy(ref, { image }))
+  const unknown: Operation = { id: 'unknown', kind: 'deploy', ref, target: { image } }
+  let operation: Operation
+  try {
+    operation = await ctx.phase(phase, () => ctx.platform.deploy(ref, { image }))
+  } catch (error) {
+    // the platform ran the deploy and it failed: a result like any other, to roll back from
+    if (error instanceof PlatformError && error.kind === 'failed') {
+      return { operation: unknown, result: { status: 'failed', detail: error.platformMessage, polls: 0 } }
+    }
+    // the call may have reached the platform before it failed: never repeat it blindly, observe instead
+    if (!isAmbiguous(error)) throw error
+    ctx.log.warning(`${ctx.platform.name}: the ${phase} call ended without an answer (${(error as Error).message}); reading the state`)
+    operation = unknown
+  }
   ctx.log.info(`${ctx.platform.name}: ${phase} of "${ref.service}" to ${image} started (operation ${operation.id})`)
   if (!wait) return { operation }
   const result = await ctx.phase(`wait for ${phase}`, () => waitOn(ctx, operation))
+  if (result.status === 'cancelled') {
+    const reason = (ctx.signal.reason as Error | undefined)?.message ?? 'the job was cancelled'
+    throw new CancelledError(`${reason} while waiting for operation ${operation.id}; the platform may still finish it`)
+  }
   return { operation, result }
+}
+
+function isAmbiguous(error: unknown): boolean {
+  return error instanceof NetworkError || (error instanceof PlatformError && error.kind === 'unavailable')
 }
 
 export function waitOn(ctx: ReleaseContext, operation: Operation): Promise<WaitResult> {

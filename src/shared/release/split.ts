@@ -29,7 +29,12 @@ export function requireWeightedRouter(ctx: ReleaseContext): Required<Pick<Releas
  * Sets a router to a split: reads it first (a re-run with the same split writes nothing), writes,
  * then reads it back and reports the weights the router really has.
  */
-export async function applySplit(ctx: ReleaseContext, router: RouterRef, green: number, routingMethod: RoutingMethod): Promise<SplitChange> {
+export async function applySplit(
+  ctx: ReleaseContext,
+  router: RouterRef,
+  green: number,
+  routingMethod: RoutingMethod,
+): Promise<SplitChange> {
   const traffic = requireWeightedRouter(ctx)
   const wanted: TrafficSplit = { blue: 100 - green, green, routingMethod }
   const before = await ctx.phase('read traffic', () => traffic.readTraffic(router))
@@ -41,7 +46,12 @@ export async function applySplit(ctx: ReleaseContext, router: RouterRef, green: 
   await ctx.phase('write traffic', () => traffic.writeTraffic(router, wanted))
   const after = await ctx.phase('read back traffic', () => traffic.readTraffic(router))
   if (after === null || after.green !== wanted.green || after.routingMethod !== wanted.routingMethod) {
-    throw new PlatformError(ctx.platform.name, 'shift traffic', router.router, `wrote ${formatSplit(wanted)} but the router reports ${formatSplit(after)}`)
+    throw new PlatformError(
+      ctx.platform.name,
+      'shift traffic',
+      router.router,
+      `wrote ${formatSplit(wanted)} but the router reports ${formatSplit(after)}`,
+    )
   }
   ctx.log.info(`${router.router}: now ${formatSplit(after)}`)
   return { before, after, written: true }

@@ -29,7 +29,13 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
   const phases: PhaseRecord[] = []
   let result: ActionResult
   try {
-    const platform = createPlatform(inputs.platform, { apiUrl: inputs.apiUrl, credentials: inputs.credentials, http, log: log.info, deadline: () => deadline.epochMs })
+    const platform = createPlatform(inputs.platform, {
+      apiUrl: inputs.apiUrl,
+      credentials: inputs.credentials,
+      http,
+      log: log.info,
+      deadline: () => deadline.epochMs,
+    })
     const ctx: ReleaseContext = { platform, probe, deadline, signal, log, phase: (name, body) => phase(phases, name, body) }
     result = await flow(ctx, inputs)
   } catch (error) {
@@ -57,7 +63,8 @@ async function phase<T>(phases: PhaseRecord[], name: string, body: () => Promise
 
 /** One line for the user: the platform's own words where there are some, never a stack trace. */
 function describe(error: unknown, signal: AbortSignal): string {
-  if (signal.aborted || error instanceof CancelledError) return `cancelled: ${(signal.reason as Error | undefined)?.message ?? 'the job was cancelled'}`
+  if (error instanceof CancelledError) return `cancelled: ${error.message}`
+  if (signal.aborted) return `cancelled: ${(signal.reason as Error | undefined)?.message ?? 'the job was cancelled'}`
   if (error instanceof PlatformError || error instanceof UnsupportedPlatformError) return error.message
   if (error instanceof NetworkError) return `could not reach the platform: ${error.message}`
   core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))

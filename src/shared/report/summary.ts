@@ -2,14 +2,14 @@ import * as core from '@actions/core'
 import type { Redactor } from '../http/redactor.js'
 import type { ActionResult, PhaseRecord } from '../release/context.js'
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
 /** The job summary: what changed, how long each phase took, and why it failed if it did. */
 export async function writeSummary(result: ActionResult, phases: PhaseRecord[], redactor: Redactor): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
-  const clean = (text: string) => escape(redactor.redact(text))
+  const clean = (text: string) => escapeHtml(redactor.redact(text))
   const summary = core.summary.addHeading(clean(result.title), 3)
   if (result.failure !== undefined) summary.addRaw(`<p><strong>Failed:</strong> ${clean(result.failure)}</p>`, true)
   summary.addTable([

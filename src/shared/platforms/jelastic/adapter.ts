@@ -14,7 +14,14 @@ import type {
 import { PlatformError } from '../platform.js'
 import { type CallOptions, JelasticApi, type JelasticResponse } from './api.js'
 import { type EnvInfo, envStatusName, groupNodes, nodeImage, phaseOf, toServiceState } from './env-info.js'
-import { findUniqueName, modernOrLegacy, readSettings, settingsForSplit, splitFromSettings, type TdSettings } from './traffic-distributor.js'
+import {
+  findUniqueName,
+  modernOrLegacy,
+  readSettings,
+  settingsForSplit,
+  splitFromSettings,
+  type TdSettings,
+} from './traffic-distributor.js'
 
 const CAPABILITIES: Capabilities = {
   deploy: true,
@@ -65,7 +72,12 @@ class JelasticPlatform implements Platform {
         `node group "${group(ref)}" runs the image ${running}; Jelastic redeploys a new tag of the same image, so ${spec.image} cannot be deployed there`,
       )
     }
-    const operation: Operation = { id: `redeploy/${ref.service}/${group(ref)}/${tag}/${Date.now()}`, kind: 'deploy', ref, target: { image: spec.image } }
+    const operation: Operation = {
+      id: `redeploy/${ref.service}/${group(ref)}/${tag}/${Date.now()}`,
+      kind: 'deploy',
+      ref,
+      target: { image: spec.image },
+    }
     const body = await this.api.call(
       `${ENV}redeploycontainersbygroup`,
       { envName: ref.service, nodeGroup: group(ref), tag, isSequential: true, useExistingVolumes: true },
@@ -86,7 +98,13 @@ class JelasticPlatform implements Platform {
       groups.set(name, entry)
     }
     if (!groups.has(group(ref))) {
-      throw new PlatformError('jelastic', 'scale', ref.service, `environment has no node group "${group(ref)}" (it has ${[...groups.keys()].join(', ') || 'none'})`, 'not-found')
+      throw new PlatformError(
+        'jelastic',
+        'scale',
+        ref.service,
+        `environment has no node group "${group(ref)}" (it has ${[...groups.keys()].join(', ') || 'none'})`,
+        'not-found',
+      )
     }
     const nodes = [...groups.entries()].map(([nodeGroup, { count, image }]) => ({
       nodeGroup,
@@ -99,7 +117,12 @@ class JelasticPlatform implements Platform {
       { envName: ref.service, env: JSON.stringify({ shortdomain: ref.service }), nodes: JSON.stringify(nodes) },
       { operation: 'scale', target: ref.service, slow: true },
     )
-    return { id: `changetopology/${ref.service}/${group(ref)}/${spec.replicas}/${Date.now()}`, kind: 'scale', ref, target: { replicas: spec.replicas } }
+    return {
+      id: `changetopology/${ref.service}/${group(ref)}/${spec.replicas}/${Date.now()}`,
+      kind: 'scale',
+      ref,
+      target: { replicas: spec.replicas },
+    }
   }
 
   async lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation> {
@@ -110,7 +133,12 @@ class JelasticPlatform implements Platform {
     } else {
       await this.api.call(`${ENV}${verb}env`, { envName: ref.service }, options)
     }
-    return { id: `${verb}/${ref.service}/${Date.now()}`, kind: 'lifecycle', ref, target: { phase: verb === 'stop' ? 'stopped' : 'running' } }
+    return {
+      id: `${verb}/${ref.service}/${Date.now()}`,
+      kind: 'lifecycle',
+      ref,
+      target: { phase: verb === 'stop' ? 'stopped' : 'running' },
+    }
   }
 
   async remove(ref: ServiceRef): Promise<Operation> {
@@ -123,7 +151,9 @@ class JelasticPlatform implements Platform {
   async observe(op: Operation): Promise<OperationState> {
     const info = await this.envInfo(op.ref.service, 'observe')
     if (info === null) {
-      return op.kind === 'remove' ? { status: 'succeeded', detail: 'environment removed' } : { status: 'failed', detail: 'environment no longer exists' }
+      return op.kind === 'remove'
+        ? { status: 'succeeded', detail: 'environment removed' }
+        : { status: 'failed', detail: 'environment no longer exists' }
     }
     if (op.kind === 'remove') return { status: 'running', detail: `environment still ${envStatusName(info.env?.status)}` }
     const state = toServiceState(info, group(op.ref))
@@ -163,11 +193,18 @@ class JelasticPlatform implements Platform {
     const domains = await this.domains(router)
     const found = await this.findRouter(router)
     const settings = settingsForSplit(split, domains, found?.settings)
-    const options: CallOptions = { operation: found ? 'configure traffic' : 'install Traffic Distributor', target: router.router, slow: true }
+    const options: CallOptions = {
+      operation: found ? 'configure traffic' : 'install Traffic Distributor',
+      target: router.router,
+      slow: true,
+    }
     if (found) {
       await modernOrLegacy(
         this.api,
-        { path: 'marketplace/jps/rest/executeappaction', params: { appUniqueName: found.uniqueName, action: 'configure', params: JSON.stringify(settings) } },
+        {
+          path: 'marketplace/jps/rest/executeappaction',
+          params: { appUniqueName: found.uniqueName, action: 'configure', params: JSON.stringify(settings) },
+        },
         { script: 'ExecuteAppAction', params: { appUniqueName: found.uniqueName, action: 'configure', params: JSON.stringify(settings) } },
         options,
         this.log,
@@ -210,7 +247,8 @@ class JelasticPlatform implements Platform {
       [router.blue, router.green].map(async (name) => {
         const info = await this.envInfo(name, 'read traffic')
         const domain = info?.env?.domain
-        if (!domain) throw new PlatformError('jelastic', 'read traffic', name, 'environment not found (it is a side of the router)', 'not-found')
+        if (!domain)
+          throw new PlatformError('jelastic', 'read traffic', name, 'environment not found (it is a side of the router)', 'not-found')
         return domain
       }),
     )
@@ -246,10 +284,12 @@ function splitImage(image: string): { repository: string; tag: string } {
 
 /** A redeploy or restart answers per node; one node's failure fails the call (platforms.md gap 3). */
 function failOnNodeErrors(body: JelasticResponse, options: CallOptions): void {
-  const responses = Array.isArray(body.responses) ? (body.responses as { result?: number; nodeId?: number; error?: string; errOut?: string }[]) : []
+  const responses = Array.isArray(body.responses)
+    ? (body.responses as { result?: number; nodeId?: number; error?: string; errOut?: string }[])
+    : []
   const failed = responses.filter((node) => node.result !== undefined && node.result !== 0)
   if (failed.length > 0) {
     const detail = failed.map((node) => `node ${node.nodeId ?? '?'}: ${node.error ?? node.errOut ?? `result ${node.result}`}`).join('; ')
-    throw new PlatformError('jelastic', options.operation, options.target, detail)
+    throw new PlatformError('jelastic', options.operation, options.target, detail, 'failed')
   }
 }

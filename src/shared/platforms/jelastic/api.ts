@@ -153,11 +153,7 @@ export class JelasticApi {
     const nested = body.response as JelasticResponse | undefined
     const failed = body.result !== 0 ? body : isEnvelope(nested) && nested.result !== 0 ? nested : undefined
     if (!failed) return body
-    const kind = isSessionError(failed.result, failed.error)
-      ? 'auth'
-      : NOT_FOUND_RESULTS.has(failed.result)
-        ? 'not-found'
-        : 'refused'
+    const kind = isSessionError(failed.result, failed.error) ? 'auth' : NOT_FOUND_RESULTS.has(failed.result) ? 'not-found' : 'refused'
     const hint = kind === 'auth' ? ' (the session or token was refused: give a valid "token", or "username" and "password")' : ''
     throw new JelasticError(options, this.http.redact(describeError(failed)) + hint, kind, failed.result)
   }

@@ -1,6 +1,6 @@
 import type { RoutingMethod } from '../../inputs/routing-method.js'
 import type { TrafficSplit } from '../platform.js'
-import { type CallOptions, JelasticError, type JelasticApi, type JelasticResponse, METHOD_NOT_FOUND } from './api.js'
+import { type CallOptions, type JelasticApi, JelasticError, type JelasticResponse, METHOD_NOT_FOUND } from './api.js'
 import type { EnvInfo } from './env-info.js'
 
 /** The Traffic Distributor's settings, the same on install and `configure` (platforms.md 1.4). */
@@ -38,7 +38,12 @@ export function findUniqueName(info: EnvInfo): string | undefined {
 
 /** Settings as the platform returns them: under `settings`, `settings.data`, `data` or `response.settings`. */
 export function readSettings(body: JelasticResponse): Partial<TdSettings> | undefined {
-  const candidates = [body.settings, (body.settings as { data?: unknown })?.data, body.data, (body.response as { settings?: unknown })?.settings]
+  const candidates = [
+    body.settings,
+    (body.settings as { data?: unknown })?.data,
+    body.data,
+    (body.response as { settings?: unknown })?.settings,
+  ]
   for (const candidate of candidates) {
     if (candidate && typeof candidate === 'object' && 'range' in candidate) return candidate as Partial<TdSettings>
   }
@@ -77,7 +82,11 @@ export function settingsForSplit(
 }
 
 function sameHost(a: string | undefined, b: string): boolean {
-  const host = (value: string) => value.replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase()
+  const host = (value: string) =>
+    value
+      .replace(/^https?:\/\//, '')
+      .replace(/\/.*$/, '')
+      .toLowerCase()
   return a !== undefined && host(a) === host(b)
 }
 
@@ -100,4 +109,3 @@ export async function modernOrLegacy(
     return api.callAppstore(legacy.script, legacy.params, options)
   }
 }
-

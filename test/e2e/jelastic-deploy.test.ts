@@ -1,0 +1,224 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { EmulatorProcess, JELASTIC_TOKEN, JELASTIC_USER } from '../support/emulator.js'
+import { errorLines } from '../support/runner.js'
+import { StepRecorder } from '../support/steps.js'
+
+const V1 = 'registry.example.com/shop:v1'
+const V2 = 'registry.example.com/shop:v2'
+const V3 = 'registry.example.com/shop:v3'
+
+let emulator: EmulatorProcess
+let steps: StepRecorder
+
+function signedIn(extra: Record<string, string>): Record<string, string> {
+  return { platform: 'jelastic', 'api-url': emulator.url('jelastic'), ...JELASTIC_USER, ...extra }
+}
+
+function withToken(extra: Record<string, string>): Record<string, string> {
+  return { platform: 'jelastic', 'api-url': emulator.url('jelastic'), token: JELASTIC_TOKEN, ...extra }
+}
+
+async function nodesOf(envName: string): Promise<{ customitem: { dockerTag: string } }[]> {
+  const state = (await emulator.control('GET', '/state')) as {
+    jelastic: { environments: { env: { envName: string }; nodes: { customitem: { dockerTag: string } }[] }[] }
+  }
+  return state.jelastic.environments.find((info) => info.env.envName === envName)?.nodes ?? []
+}
+
+beforeAll(async () => {
+  emulator = await EmulatorProcess.start()
+  steps = new StepRecorder(emulator, [JELASTIC_USER.password, JELASTIC_TOKEN])
+})
+
+afterAll(async () => {
+  await emulator.stop()
+})
+
+beforeEach(async () => {
+  await emulator.control('POST', '/reset')
+  await emulator.jelasticEnv('green', V1, 2)
+})
+
+describe('action-deploy on Jelastic', () => {
+  it('deploys a new tag, waits, checks health and sets every output', async () => {
+    const run = await steps.run(
+      'deploy',
+      signedIn({ service: 'green', image: V2, 'health-url': `${emulator.url('jelastic')}/env/green/`, 'health-interval': '50ms' }),
+    )
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs).toMatchObject({
+      image: V2,
+      'previous-image': V1,
+      url: `${emulator.url('jelastic')}/env/green/`,
+      'rolled-back': 'false',
+    })
+    expect(run.outputs['operation-id']).toMatch(/^redeploy\/green\/cp\/v2\//)
+    expect((await nodesOf('green')).map((node) => node.customitem.dockerTag)).toEqual(['v2', 'v2'])
+    expect(run.summary).toContain(V1)
+    expect(run.summary).toContain(V2)
+    expect(run.summary).toContain('5/5 answered 2xx')
+    expect(run.stdout).toMatch(/::group::describe[\s\S]*::group::deploy[\s\S]*::group::wait for deploy[\s\S]*::group::health check/)
+  })
+
+  it('converges without a new redeploy when the service already runs the image', async () => {
+    await emulator.control('DELETE', '/requests')
+    const run = await steps.run('deploy', withToken({ service: 'green', image: V1 }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs['operation-id']).toBe('')
+    expect((await emulator.requests()).map((r) => r.path)).not.toContain('/1.0/environment/control/rest/redeploycontainersbygroup')
+  })
+
+  it('rolls back when the health check fails, and names platform, service, operation and last state', async () => {
+    await emulator.control('POST', '/images', { image: V3, unhealthy: true })
+    const run = await steps.run(
+      'deploy',
+      withToken({ service: 'green', image: V3, 'health-url': `${emulator.url('jelastic')}/env/green/`, 'health-interval': '20ms' }),
+    )
+    expect(run.code).toBe(1)
+    const [error] = errorLines(run)
+    expect(error).toContain('jelastic: deploy of "green" to registry.example.com/shop:v3 failed')
+    expect(error).toContain('health check')
+    expect(error).toContain('0/5 answered 2xx; 5 answered otherwise (503)')
+    expect(error).toContain(`rolled back to ${V1}`)
+    expect(run.outputs).toMatchObject({ image: V1, 'previous-image': V1, 'rolled-back': 'true' })
+    expect((await nodesOf('green')).map((node) => node.customitem.dockerTag)).toEqual(['v1', 'v1'])
+    expect(run.summary).toContain('Rolled back to')
+  })
+
+  it('rolls back when the containers fail to start, with the node error in the message', async () => {
+    await emulator.control('POST', '/images', { image: V3, failing: true })
+    const run = await steps.run('deploy', withToken({ service: 'green', image: V3 }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toMatch(/container failed to start.*rolled back to registry\.example\.com\/shop:v1/)
+    expect((await nodesOf('green')).map((node) => node.customitem.dockerTag)).toEqual(['v1', 'v1'])
+  })
+
+  it('leaves the failed image when rollback-on-failure is false', async () => {
+    await emulator.control('POST', '/images', { image: V3, unhealthy: true })
+    const run = await steps.run(
+      'deploy',
+      withToken({
+        service: 'green',
+        image: V3,
+        'rollback-on-failure': 'false',
+        'health-url': `${emulator.url('jelastic')}/env/green/`,
+        'health-samples': '2',
+      }),
+    )
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toContain('not rolled back (rollback-on-failure is false)')
+    expect(run.outputs.image).toBe(V3)
+  })
+
+  it('fails on an unknown environment with the platform message', async () => {
+    const run = await steps.run('deploy', withToken({ service: 'nowhere', image: V2 }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)).toEqual(['jelastic: deploy of "nowhere" failed: service not found'])
+  })
+
+  it('refuses a wrong password with the platform message and no retry storm', async () => {
+    const run = await steps.run('deploy', { ...signedIn({ service: 'green', image: V2 }), password: 'not-the-password' })
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toContain('jelastic: sign-in of "demo@example.com" failed: wrong login or password')
+    const shown = run.stdout.split('\n').filter((line) => line.includes('not-the-password'))
+    expect(shown.every((line) => line === '::add-mask::not-the-password')).toBe(true)
+  })
+
+  it('survives a burst of 503 answers and a 429 with Retry-After', async () => {
+    await emulator.control('POST', '/faults', { platform: 'jelastic', path: 'getenvinfo', status: 503, count: 3 })
+    await emulator.control('POST', '/faults', { platform: 'jelastic', path: 'signin', status: 429, retryAfter: '1', count: 1 })
+    const run = await steps.run('deploy', signedIn({ service: 'green', image: V2 }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.stdout).toContain('HTTP 429; retrying in 1000 ms')
+    expect(run.stdout.match(/HTTP 503; retrying/g)).toHaveLength(3)
+    expect(run.outputs.image).toBe(V2)
+  })
+
+  it('does not repeat a redeploy that got no answer, and finds out what happened', async () => {
+    await emulator.control('POST', '/faults', { platform: 'jelastic', path: 'redeploycontainersbygroup', status: 503, count: 1 })
+    await emulator.control('DELETE', '/requests')
+    const run = await steps.run('deploy', withToken({ service: 'green', image: V2, 'rollback-on-failure': 'false' }))
+    const redeploys = (await emulator.requests()).filter((r) => r.path.endsWith('redeploycontainersbygroup'))
+    expect(redeploys).toHaveLength(1)
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toContain('failed')
+  })
+
+  it('signs in again, once, when the session expires in the middle of the run', async () => {
+    await emulator.control('POST', '/faults', { platform: 'jelastic', path: 'redeploycontainersbygroup', expireSessions: true, count: 1 })
+    await emulator.control('DELETE', '/requests')
+    const run = await steps.run('deploy', signedIn({ service: 'green', image: V2 }))
+    expect(run.code, run.stdout).toBe(0)
+    expect((await emulator.requests()).filter((r) => r.path.endsWith('/signin'))).toHaveLength(2)
+  })
+
+  it('fails with a clear message when a token expires and there is no password to sign in with', async () => {
+    const run = await steps.run('deploy', { ...withToken({ service: 'green', image: V2 }), token: 'expired-token-abcdef' })
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toMatch(/jelastic: describe of "green" failed: session \[\*\*\*\] is invalid .*give a valid "token"/)
+  })
+
+  it('reports a malformed answer as the platform being unavailable, without a stack trace', async () => {
+    await emulator.control('POST', '/faults', { platform: 'jelastic', path: 'getenvinfo', malformed: true })
+    const run = await steps.run('deploy', withToken({ service: 'green', image: V2 }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toContain('an answer that is not a Jelastic JSON envelope')
+    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('gives up at the deadline from the timeout input and rolls back with a fresh one', async () => {
+    await emulator.jelasticEnv('green', V1, 3)
+    await emulator.control('POST', '/jelastic/timing', { redeployMsPerNode: 600 })
+    // the platform speeds up once the deploy has timed out, so the rollback fits in its own deadline
+    setTimeout(() => emulator.control('POST', '/jelastic/timing', { redeployMsPerNode: 50 }), 1100)
+    const run = await steps.run('deploy', withToken({ service: 'green', image: V2, timeout: '1s' }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toMatch(/timed out; last state: UPDATING/)
+    expect(errorLines(run)[0]).toContain(`rolled back to ${V1}`)
+  })
+
+  it('stops at once when the job is cancelled', async () => {
+    await emulator.control('POST', '/jelastic/timing', { redeployMsPerNode: 5000 })
+    const started = Date.now()
+    const run = await steps.run('deploy', withToken({ service: 'green', image: V2 }), { signalAfterMs: 700 })
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toMatch(
+      /^cancelled: the job was cancelled \(SIGINT\) while waiting for operation .*; the platform may still finish it/,
+    )
+  })
+})
+
+describe('action-scale and action-rollback on Jelastic', () => {
+  it('scales the node group and reports the replicas', async () => {
+    const run = await steps.run('scale', withToken({ service: 'green', replicas: '4' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs.replicas).toBe('4')
+    expect(await nodesOf('green')).toHaveLength(4)
+    const down = await steps.run('scale', signedIn({ service: 'green', replicas: '1' }))
+    expect(down.outputs.replicas).toBe('1')
+    expect(await nodesOf('green')).toHaveLength(1)
+  })
+
+  it('rolls back to a given image', async () => {
+    await steps.run('deploy', withToken({ service: 'green', image: V2 }))
+    const run = await steps.run('rollback', withToken({ service: 'green', to: V1 }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs.image).toBe(V1)
+    expect((await nodesOf('green')).map((node) => node.customitem.dockerTag)).toEqual(['v1', 'v1'])
+  })
+
+  it('explains what to give when there is no history and no router', async () => {
+    const run = await steps.run('rollback', withToken({ service: 'green' }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toContain('jelastic keeps no history of images')
+  })
+})
+
+describe('secrets', () => {
+  it('never shows a password, token or session id in logs, outputs or summaries', () => {
+    expect(steps.runs.length).toBeGreaterThan(10)
+    expect(steps.secrets.size).toBeGreaterThan(2)
+    expect(steps.leaks()).toEqual([])
+  })
+})
