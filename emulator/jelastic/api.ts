@@ -45,8 +45,8 @@ export class JelasticEmulator {
       'environment/control/rest/deleteenv': (p) => this.authed(p, () => this.withEnv(p, (env) => this.deleteEnv(env, p))),
       'marketplace/jps/rest/install': (p) => this.marketplace(p, () => this.install(p)),
       'marketplace/jps/rest/executeappaction': (p) => this.marketplace(p, () => this.executeAction(p)),
-      'marketplace/installation/rest/executeaction': (p) => this.marketplace(p, () => this.executeAction(p)),
-      'marketplace/installation/rest/getsettings': (p) => this.marketplace(p, () => this.getSettings(p)),
+      'marketplace/installation/rest/executeaction': (p) => this.authed(p, () => this.executeAction(p)),
+      'marketplace/installation/rest/getsettings': (p) => this.authed(p, () => this.getSettings(p)),
     }
   }
 

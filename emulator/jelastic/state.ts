@@ -43,7 +43,8 @@ export interface JelasticTiming {
   /** how long adding a node takes */
   topologyMsPerNode: number
   installMs: number
-  /** false: the marketplace methods answer 404, as on installations that only have the appstore host */
+  /** false: `marketplace/jps/rest/install` and `executeappaction` are unknown (result 1702), as on
+   * installations that only have the legacy appstore host's InstallApp and ExecuteAppAction */
   marketplace: boolean
 }
 

@@ -13,12 +13,13 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   const router = routerRef(inputs)
   const receiving = inputs.percentage > 0 ? inputs.green : inputs.blue
   const side = await ctx.phase('describe', () => ctx.platform.describe({ service: receiving }))
-  if (side === null || side.phase !== 'running') {
+  if (side === null || side.phase !== 'running' || side.replicas === 0) {
+    const why = side === null ? 'is not found' : side.phase !== 'running' ? `is not running (${side.status})` : 'has no running replica'
     throw new PlatformError(
       ctx.platform.name,
       'shift traffic',
       receiving,
-      `it would receive traffic but is ${side === null ? 'not found' : `not running (${side.status})`}; the router was left as it was`,
+      `it would receive traffic but ${why}; the router was left as it was`,
     )
   }
   const change = await applySplit(ctx, router, inputs.percentage, inputs.routingMethod)

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { EmulatorProcess, JELASTIC_TOKEN, JELASTIC_USER, measureSplit } from '../support/emulator.js'
+import { errorLines } from '../support/runner.js'
+import { StepRecorder } from '../support/steps.js'
+
+let emulator: EmulatorProcess
+let steps: StepRecorder
+
+function traffic(extra: Record<string, string>): Record<string, string> {
+  return {
+    platform: 'jelastic',
+    'api-url': emulator.url('jelastic'),
+    token: JELASTIC_TOKEN,
+    router: 'shop',
+    blue: 'blue',
+    green: 'green',
+    ...extra,
+  }
+}
+
+beforeAll(async () => {
+  emulator = await EmulatorProcess.start()
+  steps = new StepRecorder(emulator, [JELASTIC_USER.password, JELASTIC_TOKEN])
+})
+
+afterAll(async () => {
+  await emulator.stop()
+})
+
+beforeEach(async () => {
+  await emulator.control('POST', '/reset')
+  await emulator.jelasticEnv('blue', 'registry.example.com/shop:v1', 2)
+  await emulator.jelasticEnv('green', 'registry.example.com/shop:v2', 2)
+})
+
+/** Shares of 1,000 requests through the router, in percent. */
+async function measured(): Promise<{ blue: number; green: number }> {
+  const counts = await measureSplit(`${emulator.url('jelastic')}/env/shop/`, 1000)
+  return { blue: (counts.blue ?? 0) / 10, green: (counts.green ?? 0) / 10 }
+}
+
+describe('action-traffic on Jelastic', () => {
+  it('installs a Traffic Distributor when the router does not exist, and routes by its weights', async () => {
+    const run = await steps.run('traffic', traffic({ percentage: '10' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(JSON.parse(run.outputs.weights ?? '')).toEqual({ blue: 90, green: 10 })
+    expect(run.stdout).toContain('installing a Traffic Distributor')
+    expect(run.summary).toContain('no router yet')
+    expect(run.summary).toContain('blue 90% / green 10% (round-robin)')
+    const split = await measured()
+    expect(Math.abs(split.green - 10)).toBeLessThanOrEqual(3)
+  })
+
+  it.each([
+    ['round-robin', 50],
+    ['round-robin', 73],
+    ['sticky-sessions', 30],
+    ['failover', 100],
+    ['failover', 0],
+  ])('measures the %s split through the router within 3 points of %d percent over 1,000 requests', async (method, percentage) => {
+    await steps.run('traffic', traffic({ percentage: '50' }))
+    const run = await steps.run('traffic', traffic({ percentage: String(percentage), 'routing-method': method }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(JSON.parse(run.outputs.weights ?? '')).toEqual({ blue: 100 - percentage, green: percentage })
+    const split = await measured()
+    expect(Math.abs(split.green - percentage), JSON.stringify(split)).toBeLessThanOrEqual(3)
+  })
+
+  it('fails over to the other side when the one at 100% goes down', async () => {
+    await steps.run('traffic', traffic({ percentage: '100', 'routing-method': 'failover' }))
+    await emulator.control('POST', '/images', { image: 'registry.example.com/shop:v2', failing: true })
+    expect(await measured()).toEqual({ blue: 100, green: 0 })
+  })
+
+  it('says that sticky sessions keep existing users on their side', async () => {
+    await steps.run('traffic', traffic({ percentage: '0', 'routing-method': 'sticky-sessions' }))
+    const run = await steps.run('traffic', traffic({ percentage: '100', 'routing-method': 'sticky-sessions' }))
+    expect(run.summary).toContain('Sticky sessions: users who already have a session stay on the side they were on')
+  })
+
+  it('writes nothing when re-run with the same inputs', async () => {
+    await steps.run('traffic', traffic({ percentage: '20' }))
+    await emulator.control('DELETE', '/requests')
+    const run = await steps.run('traffic', traffic({ percentage: '20' }))
+    expect(run.code).toBe(0)
+    const writes = (await emulator.requests()).filter((r) => /jps\/rest\/install|executeappaction|InstallApp|ExecuteAppAction/.test(r.path))
+    expect(writes).toEqual([])
+    expect(run.stdout).toContain('nothing to write')
+  })
+
+  it('uses the legacy appstore InstallApp and ExecuteAppAction where the marketplace methods do not exist', async () => {
+    await emulator.control('POST', '/jelastic/timing', { marketplace: false })
+    await emulator.control('DELETE', '/requests')
+    expect((await steps.run('traffic', traffic({ percentage: '40' }))).code).toBe(0)
+    expect((await steps.run('traffic', traffic({ percentage: '60' }))).code).toBe(0)
+    const paths = (await emulator.requests()).map((r) => r.path)
+    expect(paths).toContain('/appstore/InstallApp')
+    expect(paths).toContain('/appstore/ExecuteAppAction')
+    expect(Math.abs((await measured()).green - 60)).toBeLessThanOrEqual(3)
+  })
+
+  it('never sends traffic to a side that is not running', async () => {
+    await steps.run('traffic', traffic({ percentage: '0' }))
+    const stopped = await steps.run('scale', { ...traffic({}), service: 'green', replicas: '0' })
+    expect(stopped.code).toBe(0)
+    await emulator.control('DELETE', '/requests')
+    const run = await steps.run('traffic', traffic({ percentage: '50' }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toMatch(/jelastic: shift traffic of "green" failed: it would receive traffic but has no running replica/)
+    expect((await emulator.requests()).filter((r) => r.path.includes('executeappaction'))).toEqual([])
+  })
+
+  it('reports a refused configuration with the platform message from the nested response', async () => {
+    await steps.run('traffic', traffic({ percentage: '10' }))
+    await emulator.control('POST', '/jelastic/environments', { envName: 'green', image: 'registry.example.com/shop:v2', nodes: 1 })
+    const run = await steps.run('traffic', { ...traffic({ percentage: '30' }), green: 'other' })
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toContain('jelastic')
+  })
+})
+
+describe('action-rollback with a router', () => {
+  it('sends all traffic back to the side that served before', async () => {
+    await steps.run('traffic', traffic({ percentage: '100' }))
+    const run = await steps.run('rollback', traffic({ service: 'green' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs.image).toBe('registry.example.com/shop:v1')
+    expect(JSON.parse(run.outputs.weights ?? '')).toEqual({ blue: 100, green: 0 })
+    expect(await measured()).toEqual({ blue: 100, green: 0 })
+  })
+})
+
+describe('secrets', () => {
+  it('never shows the token or a session id', () => {
+    expect(steps.leaks()).toEqual([])
+  })
+})
