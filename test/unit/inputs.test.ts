@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest'
+import { readDeployInputs, readRollbackInputs, readTrafficInputs } from '../../src/shared/inputs/actions.js'
+import { parseDuration } from '../../src/shared/inputs/duration.js'
+import { parseImage } from '../../src/shared/inputs/image.js'
+import { InputError } from '../../src/shared/inputs/input-error.js'
+import { parseStatusSet } from '../../src/shared/inputs/status-set.js'
+
+function env(inputs: Record<string, string>): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]))
+}
+
+const base = {
+  platform: 'jelastic',
+  'api-url': 'https://app.example.com',
+  token: 't0ken-abc',
+  service: 'shop',
+  image: 'reg.example.com/shop:v2',
+}
+
+describe('input parsers', () => {
+  it.each([
+    ['90s', 90_000],
+    ['10m', 600_000],
+    ['1h30m', 5_400_000],
+    ['500ms', 500],
+    ['45', 45_000],
+  ])('reads the duration %s', (text, ms) => {
+    expect(parseDuration('timeout', text)).toBe(ms)
+  })
+
+  it.each(['', '10 minutes', '5x', '1h 30m', '-5s'])('refuses the duration %j', (text) => {
+    expect(() => parseDuration('timeout', text)).toThrow(InputError)
+  })
+
+  it('reads images with registries, ports and digests', () => {
+    expect(parseImage('image', 'nginx:1.27')).toEqual({ repository: 'nginx', tag: '1.27' })
+    expect(parseImage('image', 'registry.example.com:5000/team/app:v1.2-rc')).toEqual({
+      repository: 'registry.example.com:5000/team/app',
+      tag: 'v1.2-rc',
+    })
+    const digest = `sha256:${'a'.repeat(64)}`
+    expect(parseImage('image', `app@${digest}`)).toEqual({ repository: 'app', tag: digest })
+  })
+
+  it('reads expected statuses as codes and classes', () => {
+    const expected = parseStatusSet('health-status', '200,3xx')
+    expect([200, 204, 301, 404].map(expected)).toEqual([true, false, true, false])
+  })
+
+  it('reads a whole deploy, with defaults', () => {
+    const inputs = readDeployInputs(env(base))
+    expect(inputs).toMatchObject({
+      platform: 'jelastic',
+      service: 'shop',
+      nodeGroup: 'cp',
+      image: 'reg.example.com/shop:v2',
+      wait: true,
+      rollbackOnFailure: true,
+      timeoutMs: 600_000,
+    })
+    expect(inputs.health).toBeUndefined()
+  })
+
+  it('names the platform and the credentials it needs', () => {
+    expect(() => readDeployInputs(env({ ...base, platform: 'rancher', token: 'x' }))).toThrow(
+      'Platform "rancher" needs credentials: give "access-key" and "secret-key".',
+    )
+  })
+
+  it('masks secrets the moment they are read', () => {
+    const written: string[] = []
+    const write = process.stdout.write
+    process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write
+    try {
+      readDeployInputs(env({ ...base, token: 'tok%en\nline' }))
+    } finally {
+      process.stdout.write = write
+    }
+    expect(written).toEqual(['::add-mask::tok%25en%0Aline\n'])
+  })
+
+  it('refuses failover with a split other than 0 or 100', () => {
+    expect(() =>
+      readTrafficInputs(env({ ...base, router: 'r', blue: 'b', green: 'g', percentage: '30', 'routing-method': 'failover' })),
+    ).toThrow(/allowed: 0 or 100/)
+  })
+
+  it('reads rollback targets: previous by default, or an image', () => {
+    expect(readRollbackInputs(env(base)).to).toBeUndefined()
+    expect(readRollbackInputs(env({ ...base, to: 'reg.example.com/shop:v1' })).to).toBe('reg.example.com/shop:v1')
+  })
+})
