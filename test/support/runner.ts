@@ -1,96 +1,18 @@
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { runStep, type StepRun } from '../../demo/run-step.js'
 import { nodeForBundles } from './node24.js'
+
+export { errorLines, parseOutputFile } from '../../demo/run-step.js'
+export type ActionRun = StepRun
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-export interface ActionRun {
-  code: number | null
-  stdout: string
-  stderr: string
-  outputs: Record<string, string>
-  summary: string
-  /** everything the step shows or leaves behind: log, outputs, summary */
-  everything: string
-}
-
-/** Parses GITHUB_OUTPUT as the runner does: `name<<delimiter` blocks and `name=value` lines. */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string
-    const heredoc = line.match(/^([^=<]+)<<(.+)$/)
-    if (heredoc) {
-      const [, name, delimiter] = heredoc as unknown as [string, string, string]
-      const value: string[] = []
-      while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i] as string)
-      outputs[name] = value.join('\n')
-    } else if (line.includes('=')) {
-      outputs[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
-    }
-  }
-  return outputs
-}
-
-/**
- * Runs a committed bundle the way the GitHub runner runs a node24 action: inputs as INPUT_*
- * variables (name upper-cased, spaces to underscores), GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and
- * GITHUB_STATE files, the workspace as working directory; returns what the step produced.
- */
-export async function runAction(
+/** Runs a committed action bundle under Node 24, as the GitHub runner does. */
+export function runAction(
   action: 'deploy' | 'scale' | 'traffic' | 'rollback',
   inputs: Record<string, string>,
   options: { env?: Record<string, string>; signalAfterMs?: number } = {},
 ): Promise<ActionRun> {
-  const dir = mkdtempSync(join(tmpdir(), `step-${action}-`))
-  const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary'), GITHUB_STATE: join(dir, 'state') }
-  for (const file of Object.values(files)) writeFileSync(file, '')
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dir,
-    GITHUB_ACTIONS: 'true',
-    RUNNER_TEMP: dir,
-    ...files,
-    ...options.env,
-  }
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  const child = spawn(nodeForBundles(), [join(ROOT, 'dist', action, 'index.js')], { env, cwd: dir })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk
-  })
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk
-  })
-  if (options.signalAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), options.signalAfterMs)
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  const outputText = readFileSync(files.GITHUB_OUTPUT, 'utf8')
-  const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
-  return {
-    code,
-    stdout,
-    stderr,
-    outputs: parseOutputFile(outputText),
-    summary,
-    everything: [stdout, stderr, outputText, summary, readFileSync(files.GITHUB_STATE, 'utf8')].join('\n'),
-  }
-}
-
-/** The ::error:: lines of a run, unescaped. */
-export function errorLines(run: ActionRun): string[] {
-  return run.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('::error'))
-    .map((line) =>
-      line
-        .replace(/^::error[^:]*::/, '')
-        .replace(/%0A/g, '\n')
-        .replace(/%0D/g, '\r')
-        .replace(/%25/g, '%'),
-    )
+  return runStep(nodeForBundles(), join(ROOT, 'dist', action, 'index.js'), inputs, options)
 }
