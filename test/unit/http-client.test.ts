@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import { type AddressInfo, connect } from 'node:net'
-import { EnvHttpProxyAgent, MockAgent } from 'undici'
+import { Agent, EnvHttpProxyAgent, MockAgent } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { backoffDelay, parseRetryAfter } from '../../src/shared/http/backoff.js'
 import { dispatcherFromEnv, HttpClient } from '../../src/shared/http/client.js'
@@ -130,9 +130,9 @@ describe('proxies', () => {
     process.env = { ...saved }
   })
 
-  it('uses no proxy agent when no proxy is set', () => {
-    expect(dispatcherFromEnv({})).toBeUndefined()
-    expect(dispatcherFromEnv({ HTTPS_PROXY: 'http://proxy:3128' })).toBeInstanceOf(EnvHttpProxyAgent)
+  it('uses a proxy agent only when a proxy is set', async () => {
+    expect(await dispatcherFromEnv({})).toBeInstanceOf(Agent)
+    expect(await dispatcherFromEnv({ HTTPS_PROXY: 'http://proxy:3128' })).toBeInstanceOf(EnvHttpProxyAgent)
   })
 
   it('tunnels requests through HTTP_PROXY, and goes straight to hosts in NO_PROXY', async () => {
@@ -153,7 +153,7 @@ describe('proxies', () => {
     try {
       process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
       process.env.NO_PROXY = 'localhost'
-      const client = new HttpClient({ redactor: new Redactor(), dispatcher: dispatcherFromEnv() })
+      const client = new HttpClient({ redactor: new Redactor(), dispatcher: await dispatcherFromEnv() })
       const viaProxy = await client.send({ method: 'GET', url: 'http://platform.example.test/api' })
       expect(viaProxy.text).toBe('{"via":"proxy"}')
       expect(tunnels).toEqual(['platform.example.test:80'])

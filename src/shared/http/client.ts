@@ -1,4 +1,6 @@
-import { type Dispatcher, EnvHttpProxyAgent, request } from 'undici'
+import type { Dispatcher } from 'undici'
+import request from 'undici/lib/api/api-request.js'
+import Agent from 'undici/lib/dispatcher/agent.js'
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.js'
 import { NetworkError } from './errors.js'
 import type { Redactor } from './redactor.js'
@@ -34,7 +36,7 @@ export interface HttpClientOptions {
   deadline?: () => number
   /** platform-specific answers that mean "throttled, try later" (e.g. an error code in a 403 body) */
   isThrottled?: (response: HttpResponse) => boolean
-  dispatcher?: Dispatcher
+  dispatcher: Dispatcher
   signal?: AbortSignal
   log?: (message: string) => void
   sleep?: (ms: number) => Promise<void>
@@ -45,10 +47,16 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_C
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED', 'TimeoutError', 'ABORT_ERR'])
 
-/** Uses the proxy from HTTPS_PROXY / HTTP_PROXY (and NO_PROXY) when one is set. */
-export function dispatcherFromEnv(env: NodeJS.ProcessEnv = process.env): Dispatcher | undefined {
+/**
+ * The dispatcher for the environment: the proxy from HTTPS_PROXY / HTTP_PROXY (honouring
+ * NO_PROXY) when one is set, a plain keep-alive agent otherwise. The proxy agent is loaded only
+ * when a proxy is set: most runs never pay for it.
+ */
+export async function dispatcherFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Dispatcher> {
   const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => env[name])
-  return proxied ? new EnvHttpProxyAgent() : undefined
+  if (!proxied) return new Agent()
+  const { default: EnvHttpProxyAgent } = await import('undici/lib/dispatcher/env-http-proxy-agent.js')
+  return new EnvHttpProxyAgent()
 }
 
 /**
@@ -116,14 +124,16 @@ export class HttpClient {
   private async attempt(url: URL, req: HttpRequest, headers: Record<string, string>, body: string | undefined): Promise<HttpResponse> {
     const timeout = req.timeoutMs ?? this.timeoutMs
     const signals = [AbortSignal.timeout(timeout), ...(this.options.signal ? [this.options.signal] : [])]
-    const response = await request(url, {
+    // undici's request() with the dispatcher as `this`: the same call as dispatcher.request(), without undici's index
+    const response = await request.call(this.options.dispatcher, {
+      origin: url.origin,
+      path: url.pathname + url.search,
       method: req.method,
       headers,
       body,
       signal: AbortSignal.any(signals),
       headersTimeout: timeout,
       bodyTimeout: timeout,
-      ...(this.options.dispatcher && { dispatcher: this.options.dispatcher }),
     })
     const text = await response.body.text()
     const flat: Record<string, string | undefined> = {}

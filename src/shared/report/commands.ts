@@ -1,16 +1,36 @@
 /**
- * Workflow commands written straight to stdout, for the moments before @actions/core is loaded
- * (reading inputs, failing on a bad one). Same escaping as the runner expects.
+ * Workflow commands written straight to stdout, so that nothing on the way to the first request
+ * has to load @actions/core (which loads its own HTTP stack). Same escaping as @actions/core.
  */
 function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
 }
 
-/** Masks a secret in the runner's log at once; the equivalent of core.setSecret. */
+function command(name: string, message: string): void {
+  process.stdout.write(`::${name}::${escapeData(message)}\n`)
+}
+
+/** Masks a secret in the runner's log at once: the `add-mask` command that core.setSecret writes. */
 export function maskNow(secret: string): void {
-  if (secret !== '') process.stdout.write(`::add-mask::${escapeData(secret)}\n`)
+  if (secret !== '') command('add-mask', secret)
 }
 
 export function errorNow(message: string): void {
-  process.stdout.write(`::error::${escapeData(message)}\n`)
+  command('error', message)
+}
+
+export function warningNow(message: string): void {
+  command('warning', message)
+}
+
+export function debugNow(message: string): void {
+  command('debug', message)
+}
+
+export function startGroup(name: string): void {
+  command('group', name)
+}
+
+export function endGroup(): void {
+  process.stdout.write('::endgroup::\n')
 }

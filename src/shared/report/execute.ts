@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import { dispatcherFromEnv, HttpClient } from '../http/client.js'
 import { NetworkError } from '../http/errors.js'
 import { Redactor } from '../http/redactor.js'
@@ -8,22 +7,21 @@ import { createPlatform, UnsupportedPlatformError } from '../platforms/registry.
 import { CancelledError, cancellationSignal } from '../release/cancellation.js'
 import type { ActionResult, Logger, PhaseRecord, ReleaseContext } from '../release/context.js'
 import { Deadline } from '../release/deadline.js'
+import { debugNow, endGroup, maskNow, startGroup, warningNow } from './commands.js'
 import type { Flow } from './run.js'
-import { writeSummary } from './summary.js'
 
 /** Builds the context (secrets, HTTP, platform, deadline, cancellation), runs the flow, reports. */
 export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>): Promise<void> {
-  const redactor = new Redactor((secret) => core.setSecret(secret))
+  const redactor = new Redactor(maskNow)
   for (const secret of [inputs.credentials.token, inputs.credentials.password, inputs.credentials.secretKey]) redactor.add(secret)
   const log: Logger = {
-    info: (message) => core.info(redactor.redact(message)),
-    warning: (message) => core.warning(redactor.redact(message)),
-    debug: (message) => core.debug(redactor.redact(message)),
+    info: (message) => process.stdout.write(`${redactor.redact(message)}\n`),
+    warning: (message) => warningNow(redactor.redact(message)),
+    debug: (message) => debugNow(redactor.redact(message)),
   }
   const signal = cancellationSignal()
   const deadline = new Deadline(inputs.timeoutMs)
-  const dispatcher = dispatcherFromEnv()
-  const transport = { redactor, signal, ...(dispatcher && { dispatcher }) }
+  const transport = { redactor, signal, dispatcher: await dispatcherFromEnv() }
   const http = new HttpClient({ ...transport, deadline: () => deadline.epochMs, log: log.info })
   const probe = new HttpClient({ ...transport, backoff: { attempts: 1, baseMs: 0, capMs: 0 } })
   const phases: PhaseRecord[] = []
@@ -39,16 +37,22 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
     const ctx: ReleaseContext = { platform, probe, deadline, signal, log, phase: (name, body) => phase(phases, name, body) }
     result = await flow(ctx, inputs)
   } catch (error) {
-    result = { title: 'The action failed', outputs: {}, rows: [['Platform', inputs.platform]], notes: [], failure: describe(error, signal) }
+    result = {
+      title: 'The action failed',
+      outputs: {},
+      rows: [['Platform', inputs.platform]],
+      notes: [],
+      failure: describe(error, signal, log),
+    }
   }
-  for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, redactor.redact(value))
-  await writeSummary(result, phases, redactor).catch((error: Error) => log.warning(`could not write the job summary: ${error.message}`))
-  if (result.failure !== undefined) core.setFailed(redactor.redact(result.failure))
+  // @actions/core writes outputs and the summary; it is loaded only now, after the work is done
+  const { report } = await import('./report.js')
+  await report(result, phases, redactor, log)
 }
 
 async function phase<T>(phases: PhaseRecord[], name: string, body: () => Promise<T>): Promise<T> {
   const started = Date.now()
-  core.startGroup(name)
+  startGroup(name)
   try {
     const value = await body()
     phases.push({ name, ms: Date.now() - started, ok: true })
@@ -57,16 +61,16 @@ async function phase<T>(phases: PhaseRecord[], name: string, body: () => Promise
     phases.push({ name, ms: Date.now() - started, ok: false })
     throw error
   } finally {
-    core.endGroup()
+    endGroup()
   }
 }
 
 /** One line for the user: the platform's own words where there are some, never a stack trace. */
-function describe(error: unknown, signal: AbortSignal): string {
+function describe(error: unknown, signal: AbortSignal, log: Logger): string {
   if (error instanceof CancelledError) return `cancelled: ${error.message}`
   if (signal.aborted) return `cancelled: ${(signal.reason as Error | undefined)?.message ?? 'the job was cancelled'}`
   if (error instanceof PlatformError || error instanceof UnsupportedPlatformError) return error.message
   if (error instanceof NetworkError) return `could not reach the platform: ${error.message}`
-  core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
+  log.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
   return `unexpected error: ${error instanceof Error ? error.message : String(error)}`
 }

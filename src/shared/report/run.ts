@@ -8,8 +8,12 @@ export type Flow<I> = (ctx: ReleaseContext, inputs: I) => Promise<ActionResult>
 /**
  * An action's whole run. Inputs are read and validated first, with nothing loaded but this
  * module: a bad input fails at once, before the network stack is loaded or any call is made.
+ * Only then is the rest of the action (`load`: HTTP, platform, release logic) loaded.
  */
-export async function run<I extends CommonInputs>(read: () => I, loadFlow: () => Promise<Flow<I>>): Promise<void> {
+export async function run<I extends CommonInputs>(
+  read: () => I,
+  load: () => Promise<{ start: (inputs: I) => Promise<void> }>,
+): Promise<void> {
   let inputs: I
   try {
     inputs = read()
@@ -19,6 +23,5 @@ export async function run<I extends CommonInputs>(read: () => I, loadFlow: () =>
     process.exitCode = 1
     return
   }
-  const [{ execute }, flow] = await Promise.all([import('./execute.js'), loadFlow()])
-  await execute(inputs, flow)
+  await (await load()).start(inputs)
 }
