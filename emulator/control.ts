@@ -19,7 +19,7 @@ export interface ControlTargets {
  */
 export async function handleControl(path: string, req: IncomingMessage, res: ServerResponse, targets: ControlTargets): Promise<void> {
   const text = await readBody(req)
-  let body: Record<string, unknown> = {}
+  let body: Record<string, unknown>
   try {
     body = text ? JSON.parse(text) : {}
   } catch {

@@ -58,9 +58,7 @@ const CASES: [Action, Record<string, string>, string, string][] = [
 
 function inputsFor(action: Action, overrides: Record<string, string>): Record<string, string> {
   const valid = { ...base, ...(action === 'traffic' ? traffic : action === 'scale' ? { service: 'green', replicas: '2' } : deploy) }
-  const merged: Record<string, string> = { ...valid, ...overrides }
-  for (const [key, value] of Object.entries(merged)) if (value === '') delete merged[key]
-  return merged
+  return Object.fromEntries(Object.entries({ ...valid, ...overrides }).filter(([, value]) => value !== ''))
 }
 
 describe('bad inputs', () => {
