@@ -134,6 +134,13 @@ describe('action-deploy on Jelastic', () => {
     expect(run.outputs.image).toBe(V2)
   })
 
+  it('survives dropped connections on reads', async () => {
+    await emulator.control('POST', '/faults', { platform: 'jelastic', path: 'getenvinfo', drop: true, count: 2 })
+    const run = await steps.run('deploy', withToken({ service: 'green', image: V2 }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.stdout.match(/retrying in \d+ ms/g)).toHaveLength(2)
+  })
+
   it('does not repeat a redeploy that got no answer, and finds out what happened', async () => {
     await emulator.control('POST', '/faults', { platform: 'jelastic', path: 'redeploycontainersbygroup', status: 503, count: 1 })
     await emulator.control('DELETE', '/requests')
@@ -150,6 +157,9 @@ describe('action-deploy on Jelastic', () => {
     const run = await steps.run('deploy', signedIn({ service: 'green', image: V2 }))
     expect(run.code, run.stdout).toBe(0)
     expect((await emulator.requests()).filter((r) => r.path.endsWith('/signin'))).toHaveLength(2)
+    const masked = run.stdout.split('\n').filter((line) => line.startsWith('::add-mask::'))
+    // the password, and each of the two sessions the run was given
+    expect(masked.filter((line) => /^::add-mask::[0-9a-f]{32}$/.test(line))).toHaveLength(2)
   })
 
   it('fails with a clear message when a token expires and there is no password to sign in with', async () => {

@@ -143,7 +143,7 @@ class JelasticPlatform implements Platform {
 
   async remove(ref: ServiceRef): Promise<Operation> {
     // deleteenv confirms with the password or the environment's name, by the platform's quota
-    const password = this.api.hasPassword ? this.api.password : ref.service
+    const password = this.api.password ?? ref.service
     await this.api.call(`${ENV}deleteenv`, { envName: ref.service, password }, { operation: 'remove', target: ref.service, slow: true })
     return { id: `deleteenv/${ref.service}/${Date.now()}`, kind: 'remove', ref, target: {} }
   }

@@ -63,10 +63,6 @@ export class JelasticApi {
     return url
   }
 
-  get hasPassword(): boolean {
-    return this.credentials.password !== undefined
-  }
-
   get password(): string | undefined {
     return this.credentials.password
   }
