@@ -78,6 +78,12 @@ describe('action-traffic on Jelastic', () => {
     expect(run.summary).toContain('Sticky sessions: users who already have a session stay on the side they were on')
   })
 
+  it('keeps the routing method of the router when none is given', async () => {
+    await steps.run('traffic', traffic({ percentage: '20', 'routing-method': 'sticky-sessions' }))
+    const run = await steps.run('traffic', traffic({ percentage: '40' }))
+    expect(run.summary).toContain('blue 60% / green 40% (sticky-sessions)')
+  })
+
   it('writes nothing when re-run with the same inputs', async () => {
     await steps.run('traffic', traffic({ percentage: '20' }))
     await emulator.control('DELETE', '/requests')
@@ -120,6 +126,13 @@ describe('action-traffic on Jelastic', () => {
 })
 
 describe('action-rollback with a router', () => {
+  it('refuses to guess a side when the router splits 50/50', async () => {
+    await steps.run('traffic', traffic({ percentage: '50' }))
+    const run = await steps.run('rollback', traffic({ service: 'green' }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toContain('neither side served before the other')
+  })
+
   it('sends all traffic back to the side that served before', async () => {
     await steps.run('traffic', traffic({ percentage: '100' }))
     const run = await steps.run('rollback', traffic({ service: 'green' }))

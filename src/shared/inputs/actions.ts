@@ -50,7 +50,8 @@ export interface RouterInputs {
 
 export interface TrafficInputs extends CommonInputs, RouterInputs {
   percentage: number
-  routingMethod: RoutingMethod
+  /** undefined: keep the router's method (round-robin for a new router) */
+  routingMethod?: RoutingMethod
 }
 
 export interface RollbackInputs extends ServiceInputs {
@@ -102,13 +103,14 @@ export function readTrafficInputs(env: NodeJS.ProcessEnv = process.env): Traffic
   const common = readCommonInputs(env)
   const router = readRouterInputs(env)
   const percentage = parsePercentage('percentage', readRequired('percentage', env))
-  const routingMethod = parseRoutingMethod(readOptional('routing-method', env) ?? 'round-robin')
+  const method = readOptional('routing-method', env)
+  const routingMethod = method === undefined ? undefined : parseRoutingMethod(method)
   if (routingMethod === 'failover' && percentage !== 0 && percentage !== 100) {
     throw new InputError(
       `Input "percentage" has the value "${percentage}" with routing-method failover; allowed: 0 or 100 (failover sends all traffic to one side).`,
     )
   }
-  return { ...common, ...router, percentage, routingMethod }
+  return { ...common, ...router, percentage, ...(routingMethod && { routingMethod }) }
 }
 
 export function readRollbackInputs(env: NodeJS.ProcessEnv = process.env): RollbackInputs {

@@ -24,6 +24,14 @@ export async function rollback(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   const router = routerRef({ ...inputs.router, ...(inputs.project && { project: inputs.project }) })
   const current = await ctx.phase('read traffic', () => requireWeightedRouter(ctx).readTraffic(router))
   if (current === null) throw new PlatformError(ctx.platform.name, 'rollback', router.router, 'router not found', 'not-found')
+  if (current.green === current.blue) {
+    throw new PlatformError(
+      ctx.platform.name,
+      'rollback',
+      router.router,
+      `the router splits ${formatSplit(current)}: neither side served before the other; give "to" an image, or set the split with action-traffic`,
+    )
+  }
   const back = current.green > current.blue ? router.blue : router.green
   const state = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe({ service: back })), 'rollback', back)
   if (state.phase !== 'running') {

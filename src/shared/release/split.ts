@@ -33,11 +33,12 @@ export async function applySplit(
   ctx: ReleaseContext,
   router: RouterRef,
   green: number,
-  routingMethod: RoutingMethod,
+  routingMethod: RoutingMethod | undefined,
 ): Promise<SplitChange> {
   const traffic = requireWeightedRouter(ctx)
-  const wanted: TrafficSplit = { blue: 100 - green, green, routingMethod }
   const before = await ctx.phase('read traffic', () => traffic.readTraffic(router))
+  // without a method asked for, the router keeps the one it has
+  const wanted: TrafficSplit = { blue: 100 - green, green, routingMethod: routingMethod ?? before?.routingMethod ?? 'round-robin' }
   ctx.log.info(`${router.router}: ${formatSplit(before)}`)
   if (before && before.green === wanted.green && before.routingMethod === wanted.routingMethod) {
     ctx.log.info(`${router.router}: already at ${formatSplit(wanted)}; nothing to write`)
