@@ -9,6 +9,8 @@ export interface StepRun {
   stderr: string
   outputs: Record<string, string>
   summary: string
+  /** what the step saved for its post step (GITHUB_STATE), to pass on as STATE_* variables */
+  state: Record<string, string>
   /** everything the step shows or leaves behind: log, outputs, summary, state */
   everything: string
 }
@@ -41,7 +43,7 @@ export async function runStep(
   node: string,
   bundle: string,
   inputs: Record<string, string>,
-  options: { env?: Record<string, string>; signalAfterMs?: number } = {},
+  options: { env?: Record<string, string>; signalAfterMs?: number; signal?: NodeJS.Signals } = {},
 ): Promise<StepRun> {
   const dir = mkdtempSync(join(tmpdir(), 'step-'))
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary'), GITHUB_STATE: join(dir, 'state') }
@@ -64,7 +66,7 @@ export async function runStep(
   child.stderr.on('data', (chunk) => {
     stderr += chunk
   })
-  if (options.signalAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), options.signalAfterMs)
+  if (options.signalAfterMs !== undefined) setTimeout(() => child.kill(options.signal ?? 'SIGINT'), options.signalAfterMs)
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   const outputText = readFileSync(files.GITHUB_OUTPUT, 'utf8')
   const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
@@ -76,6 +78,7 @@ export async function runStep(
     stderr,
     outputs: parseOutputFile(outputText),
     summary,
+    state: parseOutputFile(state),
     everything: [stdout, stderr, outputText, summary, state].join('\n'),
   }
 }

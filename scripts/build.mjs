@@ -8,6 +8,7 @@ const entries = {
   deploy: 'action-deploy/main.ts',
   scale: 'action-scale/main.ts',
   traffic: 'action-traffic/main.ts',
+  'traffic-post': 'action-traffic/post.ts',
   rollback: 'action-rollback/main.ts',
   emulator: 'emulator/main.ts',
   demo: 'demo/main.ts',

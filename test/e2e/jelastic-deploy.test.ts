@@ -78,7 +78,7 @@ describe('action-deploy on Jelastic', () => {
     const [error] = errorLines(run)
     expect(error).toContain('jelastic: deploy of "green" to registry.example.com/shop:v3 failed')
     expect(error).toContain('health check')
-    expect(error).toContain('0/5 answered 2xx; 5 answered otherwise (503)')
+    expect(error).toContain('0/5 answered 2xx; 5 answered otherwise (HTTP 503)')
     expect(error).toContain(`rolled back to ${V1}`)
     expect(run.outputs).toMatchObject({ image: V1, 'previous-image': V1, 'rolled-back': 'true' })
     expect((await nodesOf('green')).map((node) => node.customitem.dockerTag)).toEqual(['v1', 'v1'])

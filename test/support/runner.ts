@@ -10,9 +10,9 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 /** Runs a committed action bundle under Node 24, as the GitHub runner does. */
 export function runAction(
-  action: 'deploy' | 'scale' | 'traffic' | 'rollback',
+  action: 'deploy' | 'scale' | 'traffic' | 'traffic-post' | 'rollback',
   inputs: Record<string, string>,
-  options: { env?: Record<string, string>; signalAfterMs?: number } = {},
+  options: Parameters<typeof runStep>[3] = {},
 ): Promise<ActionRun> {
   return runStep(nodeForBundles(), join(ROOT, 'dist', action, 'index.js'), inputs, options)
 }

@@ -42,7 +42,11 @@ function readActionYml(action: string): Metadata {
 const ACTIONS = {
   deploy: { names: DEPLOY_INPUT_NAMES, read: readDeployInputs, outputs: ['image', 'previous-image', 'operation-id', 'url', 'rolled-back'] },
   scale: { names: SCALE_INPUT_NAMES, read: readScaleInputs, outputs: ['replicas', 'operation-id'] },
-  traffic: { names: TRAFFIC_INPUT_NAMES, read: readTrafficInputs, outputs: ['weights'] },
+  traffic: {
+    names: TRAFFIC_INPUT_NAMES,
+    read: readTrafficInputs,
+    outputs: ['weights', 'phase', 'weight', 'verdict', 'reason', 'stable', 'candidate'],
+  },
   rollback: { names: ROLLBACK_INPUT_NAMES, read: readRollbackInputs, outputs: ['image', 'weights'] },
 } as const
 
@@ -71,9 +75,17 @@ const VALID: Record<string, string> = {
   router: 'router',
   blue: 'blue',
   green: 'green',
-  percentage: '10',
   'routing-method': 'round-robin',
   to: 'shop:v1',
+  command: 'release',
+  steps: '10:1m,100',
+  'health-json-field': 'status',
+  'health-json-value': 'ok',
+  'health-max-latency': '500ms',
+  'failure-limit': '0',
+  'consecutive-error-limit': '3',
+  'abort-scale-down-delay': '30s',
+  'keep-candidate-on-abort': 'false',
 }
 
 describe.each(Object.entries(ACTIONS))('action-%s/action.yml', (action, spec) => {
@@ -100,7 +112,8 @@ describe.each(Object.entries(ACTIONS))('action-%s/action.yml', (action, spec) =>
     }
     expect([...meta.outputs.keys()].sort()).toEqual([...spec.outputs].sort())
     for (const [name, output] of meta.outputs) expect(output.description, name).toBeTruthy()
-    expect(meta.runs).toEqual({ using: 'node24', main: `../dist/${action}/index.js` })
+    expect(meta.runs).toMatchObject({ using: 'node24', main: `../dist/${action}/index.js` })
+    if (meta.runs.post) expect(existsSync(join(ROOT, `action-${action}`, meta.runs.post))).toBe(true)
     expect(existsSync(join(ROOT, `action-${action}`, meta.runs.main as string))).toBe(true)
   })
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { decide, emptyGate, type GateCounts, type Observed, type Plan, type ReleaseRecord, startRecord, type Write } from '../../src/shared/release/progressive.js'
+import {
+  decide,
+  emptyGate,
+  type GateCounts,
+  type Observed,
+  type Plan,
+  type ReleaseRecord,
+  startRecord,
+  type Write,
+} from '../../src/shared/release/progressive.js'
 
 const SECOND = 1000
 const plan = (over: Partial<Plan> = {}): Plan => ({
@@ -63,7 +72,7 @@ class Simulation {
   }
 
   runUntilDone(limit = 1000): void {
-    for (let i = 0; i < limit && !['promoted', 'aborted'].includes(this.record.phase); i++) this.tick()
+    for (let i = 0; i < limit && !['promoted', 'paused', 'aborted'].includes(this.record.phase); i++) this.tick()
     // let an abort finish its scale-down
     for (let i = 0; i < 10 && this.record.phase === 'aborted' && !this.record.scaledDown; i++) this.tick()
   }
@@ -76,7 +85,7 @@ describe('a progressive release, tick by tick', () => {
     // held for 60 s at 10% before going to 50%
     for (let t = 10; t < 70; t += 10) expect(sim.tick()).toEqual([])
     expect(sim.tick()).toEqual([{ kind: 'set-weight', weight: 50 }])
-    expect(sim.writes.map((w) => [w.weight, w.at / SECOND])).toEqual([
+    expect(sim.writes.map((w) => [w.kind === 'set-weight' ? w.weight : w.kind, w.at / SECOND])).toEqual([
       [10, 0],
       [50, 70],
     ])
@@ -116,7 +125,9 @@ describe('a progressive release, tick by tick', () => {
     expect(sim.record.phase).toBe('progressing')
     sim.tick()
     sim.tick()
-    expect(sim.record.reason).toMatch(/^health gate failed at 10%: 3 probe\(s\) in a row could not run \(connection refused\); 0 bad answer\(s\)/)
+    expect(sim.record.reason).toMatch(
+      /^health gate failed at 10%: 3 probe\(s\) in a row could not run \(connection refused\); 0 bad answer\(s\)/,
+    )
   })
 
   it('aborts when the deadline passes', () => {
@@ -193,5 +204,26 @@ describe('a progressive release, tick by tick', () => {
     sim.tick()
     sim.tick()
     expect(sim.writes).toHaveLength(count)
+  })
+})
+
+describe('commands', () => {
+  it('pauses at the last step of a plan that stops under 100%', () => {
+    const sim = new Simulation(plan({ steps: [{ weight: 25, holdMs: 0 }] }))
+    sim.runUntilDone(20)
+    expect(sim.record).toMatchObject({ phase: 'paused', weight: 25, verdict: 'passed' })
+  })
+
+  it('aborts by hand: all traffic back to stable', () => {
+    const sim = new Simulation(plan({ abortRequested: true }), 50)
+    expect(sim.tick()).toEqual([{ kind: 'set-weight', weight: 0 }])
+    expect(sim.record.reason).toBe('aborted by hand')
+  })
+
+  it('is a no-op to abort with nothing in flight', () => {
+    const sim = new Simulation(plan({ abortRequested: true }), 0)
+    sim.runUntilDone()
+    expect(sim.writes).toEqual([])
+    expect(sim.record).toMatchObject({ phase: 'aborted', reason: 'nothing in flight: all traffic already on stable' })
   })
 })

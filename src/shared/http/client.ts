@@ -37,7 +37,8 @@ export interface HttpClientOptions {
   /** platform-specific answers that mean "throttled, try later" (e.g. an error code in a 403 body) */
   isThrottled?: (response: HttpResponse) => boolean
   dispatcher: Dispatcher
-  signal?: AbortSignal
+  /** the signal each request listens to (the job's cancellation), asked anew for every attempt */
+  signal?: () => AbortSignal | undefined
   log?: (message: string) => void
   sleep?: (ms: number) => Promise<void>
   random?: () => number
@@ -99,7 +100,7 @@ export class HttpClient {
         const code = errorCode(error)
         const retryable = NEVER_SENT_CODES.has(code) || (idempotent && (RESET_CODES.has(code) || TIMEOUT_CODES.has(code)))
         const reason = TIMEOUT_CODES.has(code) ? `timed out after ${req.timeoutMs ?? this.timeoutMs} ms` : this.redact(errorMessage(error))
-        if (this.options.signal?.aborted || !retryable || last || !(await this.pause(attempt, undefined, label, reason))) {
+        if (this.options.signal?.()?.aborted || !retryable || last || !(await this.pause(attempt, undefined, label, reason))) {
           throw new NetworkError(`${label}: ${reason} (${code}${attempt > 0 ? `, after ${attempt + 1} attempts` : ''})`, code)
         }
         continue
@@ -123,7 +124,8 @@ export class HttpClient {
 
   private async attempt(url: URL, req: HttpRequest, headers: Record<string, string>, body: string | undefined): Promise<HttpResponse> {
     const timeout = req.timeoutMs ?? this.timeoutMs
-    const signals = [AbortSignal.timeout(timeout), ...(this.options.signal ? [this.options.signal] : [])]
+    const cancel = this.options.signal?.()
+    const signals = [AbortSignal.timeout(timeout), ...(cancel ? [cancel] : [])]
     // undici's request() with the dispatcher as `this`: the same call as dispatcher.request(), without undici's index
     const response = await request.call(this.options.dispatcher, {
       origin: url.origin,

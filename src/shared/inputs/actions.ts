@@ -1,4 +1,7 @@
 import { parseBoolean } from './boolean.js'
+import { parseChoice } from './choice.js'
+import { parseDuration } from './duration.js'
+import { parseSteps, type StepInput } from './steps.js'
 import { COMMON_INPUT_NAMES, type CommonInputs, readCommonInputs } from './common.js'
 import { HEALTH_INPUT_NAMES, type HealthInputs, readHealthInputs } from './health.js'
 import { formatImage, parseImage } from './image.js'
@@ -23,7 +26,21 @@ export const DEPLOY_INPUT_NAMES = [
   ...HEALTH_INPUT_NAMES,
 ] as const
 export const SCALE_INPUT_NAMES = [...COMMON_INPUT_NAMES, 'service', 'node-group', 'replicas'] as const
-export const TRAFFIC_INPUT_NAMES = [...COMMON_INPUT_NAMES, 'router', 'blue', 'green', 'percentage', 'routing-method'] as const
+export const TRAFFIC_INPUT_NAMES = [
+  ...COMMON_INPUT_NAMES,
+  'router',
+  'blue',
+  'green',
+  'command',
+  'percentage',
+  'steps',
+  'routing-method',
+  ...HEALTH_INPUT_NAMES,
+  'failure-limit',
+  'consecutive-error-limit',
+  'abort-scale-down-delay',
+  'keep-candidate-on-abort',
+] as const
 export const ROLLBACK_INPUT_NAMES = [...COMMON_INPUT_NAMES, 'service', 'node-group', 'to', 'router', 'blue', 'green', 'wait'] as const
 
 export interface ServiceInputs extends CommonInputs {
@@ -48,11 +65,23 @@ export interface RouterInputs {
   green: string
 }
 
+export type TrafficCommand = 'release' | 'promote' | 'abort'
+
 export interface TrafficInputs extends CommonInputs, RouterInputs {
-  percentage: number
+  command: TrafficCommand
+  /** the candidate's (green's) share at each step; one step for `percentage` */
+  steps: StepInput[]
   /** undefined: keep the router's method (round-robin for a new router) */
   routingMethod?: RoutingMethod
+  /** the health gate; undefined: no gate */
+  gate?: GateInputs
+  failureLimit: number
+  consecutiveErrorLimit: number
+  /** undefined: keep the candidate running after an abort */
+  abortScaleDownDelayMs?: number
 }
+
+export interface GateInputs extends HealthInputs {}
 
 export interface RollbackInputs extends ServiceInputs {
   /** undefined: the previous version */
@@ -102,15 +131,41 @@ function readRouterInputs(env: NodeJS.ProcessEnv): RouterInputs {
 export function readTrafficInputs(env: NodeJS.ProcessEnv = process.env): TrafficInputs {
   const common = readCommonInputs(env)
   const router = readRouterInputs(env)
-  const percentage = parsePercentage('percentage', readRequired('percentage', env))
+  const command = parseChoice('command', readOptional('command', env) ?? 'release', ['release', 'promote', 'abort'] as const)
+  const percentage = readOptional('percentage', env)
+  const stepsText = readOptional('steps', env)
+  if (command === 'release' && (percentage === undefined) === (stepsText === undefined)) {
+    throw new InputError('Inputs "percentage" and "steps": give one of them (a single share, or steps such as 10:2m,50:5m,100).')
+  }
+  const steps =
+    command === 'promote'
+      ? [{ weight: 100, holdMs: 0 }]
+      : stepsText !== undefined
+        ? parseSteps(stepsText)
+        : [{ weight: parsePercentage('percentage', percentage ?? '0'), holdMs: 0 }]
   const method = readOptional('routing-method', env)
   const routingMethod = method === undefined ? undefined : parseRoutingMethod(method)
-  if (routingMethod === 'failover' && percentage !== 0 && percentage !== 100) {
+  if (routingMethod === 'failover' && steps.some((step) => step.weight !== 0 && step.weight !== 100)) {
     throw new InputError(
-      `Input "percentage" has the value "${percentage}" with routing-method failover; allowed: 0 or 100 (failover sends all traffic to one side).`,
+      `Input "${stepsText === undefined ? 'percentage' : 'steps'}" has the value "${stepsText ?? percentage}" with routing-method failover; allowed: 0 or 100 (failover sends all traffic to one side).`,
     )
   }
-  return { ...common, ...router, percentage, ...(routingMethod && { routingMethod }) }
+  const gate = readHealthInputs(env)
+  const failureLimit = parseInteger('failure-limit', readOptional('failure-limit', env) ?? '0', 0, 1000)
+  const consecutiveErrorLimit = parseInteger('consecutive-error-limit', readOptional('consecutive-error-limit', env) ?? '3', 1, 1000)
+  const delay = parseDuration('abort-scale-down-delay', readOptional('abort-scale-down-delay', env) ?? '30s')
+  const keep = readFlag('keep-candidate-on-abort', false, env)
+  return {
+    ...common,
+    ...router,
+    command,
+    steps,
+    failureLimit,
+    consecutiveErrorLimit,
+    ...(routingMethod && { routingMethod }),
+    ...(gate && { gate }),
+    ...(!keep && { abortScaleDownDelayMs: delay }),
+  }
 }
 
 export function readRollbackInputs(env: NodeJS.ProcessEnv = process.env): RollbackInputs {

@@ -1,25 +1,62 @@
 import { parseDuration } from './duration.js'
+import { InputError } from './input-error.js'
 import { parseInteger } from './integer.js'
 import { readOptional } from './read.js'
 import { parseStatusSet, type StatusSet } from './status-set.js'
 import { parseHttpUrl } from './url.js'
 
-export const HEALTH_INPUT_NAMES = ['health-url', 'health-samples', 'health-interval', 'health-status'] as const
+export const HEALTH_INPUT_NAMES = [
+  'health-url',
+  'health-samples',
+  'health-interval',
+  'health-status',
+  'health-json-field',
+  'health-json-value',
+  'health-max-latency',
+] as const
 
-export interface HealthInputs {
+/** What one probe checks: the status, optionally a JSON field's value, optionally the latency. */
+export interface ProbeSpec {
+  expected: StatusSet
+  expectedText: string
+  jsonField?: string[]
+  jsonValue?: string
+  maxLatencyMs?: number
+}
+
+export interface HealthInputs extends ProbeSpec {
   url: URL
   samples: number
   intervalMs: number
-  expected: StatusSet
-  expectedText: string
+}
+
+/** The probe settings alone: the traffic action also probes the candidate at its own URL. */
+export function readProbeSpec(env: NodeJS.ProcessEnv): ProbeSpec {
+  const expectedText = readOptional('health-status', env) ?? '2xx'
+  const expected = parseStatusSet('health-status', expectedText)
+  const field = readOptional('health-json-field', env)
+  const jsonValue = readOptional('health-json-value', env)
+  if (jsonValue !== undefined && field === undefined) {
+    throw new InputError('Input "health-json-value" is set without "health-json-field"; allowed: both, or neither.')
+  }
+  if (field !== undefined && !/^[\w-]+(\.[\w-]+)*$/.test(field)) {
+    throw new InputError(`Input "health-json-field" has the value "${field}"; allowed: a field path such as status or checks.db.`)
+  }
+  const latency = readOptional('health-max-latency', env)
+  return {
+    expected,
+    expectedText,
+    ...(field !== undefined && { jsonField: field.split('.') }),
+    ...(jsonValue !== undefined && { jsonValue }),
+    ...(latency !== undefined && { maxLatencyMs: parseDuration('health-max-latency', latency) }),
+  }
 }
 
 export function readHealthInputs(env: NodeJS.ProcessEnv): HealthInputs | undefined {
   const url = readOptional('health-url', env)
   const samples = parseInteger('health-samples', readOptional('health-samples', env) ?? '5', 1, 1000)
   const intervalMs = parseDuration('health-interval', readOptional('health-interval', env) ?? '1s')
-  const expectedText = readOptional('health-status', env) ?? '2xx'
-  const expected = parseStatusSet('health-status', expectedText)
+  const spec = readProbeSpec(env)
   if (url === undefined) return undefined
-  return { url: parseHttpUrl('health-url', url), samples, intervalMs, expected, expectedText }
+  return { ...spec, url: parseHttpUrl('health-url', url), samples, intervalMs }
 }

@@ -14,7 +14,12 @@ export interface ReleaseContext {
   /** for health probes: no retries, so a failing app is seen as failing */
   probe: HttpClient
   deadline: Deadline
+  /** fires when the job is cancelled */
   signal: AbortSignal
+  /** from now on requests ignore the cancellation: cleanup after a cancel must still reach the platform */
+  startCleanup(): void
+  /** remembers a value for the action's post step (GITHUB_STATE) */
+  saveState(name: string, value: string): void
   log: Logger
   /** runs one phase of the action in its own log group and records how long it took */
   phase<T>(name: string, run: () => Promise<T>): Promise<T>

@@ -22,9 +22,12 @@ export interface Plan {
   consecutiveErrorLimit: number
   /** after an abort, scale the candidate down this long after traffic left it; undefined: keep it */
   scaleDownAfterMs?: number
+  /** abort now, by hand (action-traffic `command: abort`) */
+  abortRequested?: boolean
 }
 
-export type Phase = 'progressing' | 'promoted' | 'aborting' | 'aborted'
+/** promoted: the candidate has 100%; paused: the plan's last step (under 100%) passed its gate */
+export type Phase = 'progressing' | 'promoted' | 'paused' | 'aborting' | 'aborted'
 
 export interface ReleaseRecord {
   phase: Phase
@@ -84,8 +87,20 @@ export function decide(record: ReleaseRecord, observed: Observed, plan: Plan, no
   const weight = observed.weight ?? record.weight
   let next: ReleaseRecord = { ...record, weight }
 
-  if (next.phase === 'promoted' || (next.phase === 'aborted' && (next.scaledDown || plan.scaleDownAfterMs === undefined))) {
-    return { writes: [], record: next }
+  if (next.phase === 'promoted' || next.phase === 'paused') return { writes: [], record: next }
+  if (next.phase === 'aborted' && (next.scaledDown || plan.scaleDownAfterMs === undefined)) return { writes: [], record: next }
+  if (plan.abortRequested && next.phase === 'progressing' && weight === 0) {
+    // nothing in flight: an abort has nothing to do
+    return {
+      writes: [],
+      record: {
+        ...next,
+        phase: 'aborted',
+        scaledDown: true,
+        verdict: 'passed',
+        reason: 'nothing in flight: all traffic already on stable',
+      },
+    }
   }
 
   if (next.phase === 'progressing') {
@@ -111,7 +126,8 @@ export function decide(record: ReleaseRecord, observed: Observed, plan: Plan, no
   const gated = observed.gate.samples >= plan.minSamples
   if (!held || !gated) return { writes: [], record: next }
   if (next.step === plan.steps.length - 1) {
-    return { writes: [], record: { ...next, phase: 'promoted', verdict: 'passed', reason: `${step.weight}% on the candidate passed its gate` } }
+    const phase = step.weight === 100 ? 'promoted' : 'paused'
+    return { writes: [], record: { ...next, phase, verdict: 'passed', reason: `${step.weight}% on the candidate passed its gate` } }
   }
   const following = plan.steps[next.step + 1] as PlanStep
   if (following.weight > weight && !observed.candidateReady) {
@@ -125,6 +141,7 @@ export function decide(record: ReleaseRecord, observed: Observed, plan: Plan, no
 
 function abortReason(record: ReleaseRecord, observed: Observed, plan: Plan, now: number): string | undefined {
   if (observed.cancelled) return 'the job was cancelled'
+  if (plan.abortRequested) return 'aborted by hand'
   const gate = observed.gate
   if (gate.failures > plan.failureLimit) {
     return `health gate failed at ${record.weight}%: ${gate.failures} bad answer(s) of ${gate.samples} (limit ${plan.failureLimit})${gate.last ? `, last: ${gate.last}` : ''}; ${gate.errors} probe(s) could not run`

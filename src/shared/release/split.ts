@@ -1,5 +1,5 @@
 import type { RoutingMethod } from '../inputs/routing-method.js'
-import { PlatformError, type RouterRef, type TrafficSplit } from '../platforms/platform.js'
+import { type Platform, PlatformError, type RouterRef, type TrafficSplit } from '../platforms/platform.js'
 import type { ReleaseContext } from './context.js'
 
 export interface SplitChange {
@@ -7,6 +7,8 @@ export interface SplitChange {
   after: TrafficSplit
   written: boolean
 }
+
+export type WeightedRouter = Required<Pick<Platform, 'readTraffic' | 'writeTraffic'>>
 
 export function formatSplit(split: TrafficSplit | null): string {
   return split === null ? 'no router yet' : `blue ${split.blue}% / green ${split.green}% (${split.routingMethod})`
@@ -17,12 +19,29 @@ export function weightsJson(split: TrafficSplit): string {
 }
 
 /** Says by name, before any call, that a platform has no weighted router. */
-export function requireWeightedRouter(ctx: ReleaseContext): Required<Pick<ReleaseContext['platform'], 'readTraffic' | 'writeTraffic'>> {
+export function requireWeightedRouter(ctx: ReleaseContext): WeightedRouter {
   const { platform } = ctx
   if (platform.capabilities.traffic !== 'weighted' || !platform.readTraffic || !platform.writeTraffic) {
     throw new PlatformError(platform.name, 'shift traffic', 'router', `${platform.name} has no weighted router in this version`)
   }
   return { readTraffic: platform.readTraffic.bind(platform), writeTraffic: platform.writeTraffic.bind(platform) }
+}
+
+/** Writes a split and reads the router back; fails unless the router reports what was written. */
+export async function writeSplit(ctx: ReleaseContext, router: RouterRef, wanted: TrafficSplit): Promise<TrafficSplit> {
+  const traffic = requireWeightedRouter(ctx)
+  await traffic.writeTraffic(router, wanted)
+  const after = await traffic.readTraffic(router)
+  if (after === null || after.green !== wanted.green || after.routingMethod !== wanted.routingMethod) {
+    throw new PlatformError(
+      ctx.platform.name,
+      'shift traffic',
+      router.router,
+      `wrote ${formatSplit(wanted)} but the router reports ${formatSplit(after)}`,
+    )
+  }
+  ctx.log.info(`${router.router}: now ${formatSplit(after)}`)
+  return after
 }
 
 /**
@@ -37,23 +56,13 @@ export async function applySplit(
 ): Promise<SplitChange> {
   const traffic = requireWeightedRouter(ctx)
   const before = await ctx.phase('read traffic', () => traffic.readTraffic(router))
+  ctx.log.info(`${router.router}: ${formatSplit(before)}`)
   // without a method asked for, the router keeps the one it has
   const wanted: TrafficSplit = { blue: 100 - green, green, routingMethod: routingMethod ?? before?.routingMethod ?? 'round-robin' }
-  ctx.log.info(`${router.router}: ${formatSplit(before)}`)
   if (before && before.green === wanted.green && before.routingMethod === wanted.routingMethod) {
     ctx.log.info(`${router.router}: already at ${formatSplit(wanted)}; nothing to write`)
     return { before, after: before, written: false }
   }
-  await ctx.phase('write traffic', () => traffic.writeTraffic(router, wanted))
-  const after = await ctx.phase('read back traffic', () => traffic.readTraffic(router))
-  if (after === null || after.green !== wanted.green || after.routingMethod !== wanted.routingMethod) {
-    throw new PlatformError(
-      ctx.platform.name,
-      'shift traffic',
-      router.router,
-      `wrote ${formatSplit(wanted)} but the router reports ${formatSplit(after)}`,
-    )
-  }
-  ctx.log.info(`${router.router}: now ${formatSplit(after)}`)
+  const after = await ctx.phase(`shift to ${green}%`, () => writeSplit(ctx, router, wanted))
   return { before, after, written: true }
 }

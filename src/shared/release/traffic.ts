@@ -1,41 +1,167 @@
 import type { TrafficInputs } from '../inputs/actions.js'
-import { PlatformError, type RouterRef } from '../platforms/platform.js'
+import { PlatformError, type RouterRef, type TrafficSplit } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
-import { applySplit, formatSplit, requireWeightedRouter, weightsJson } from './split.js'
+import { HealthGate } from './gate.js'
+import { decide, type Plan, type ReleaseRecord, startRecord } from './progressive.js'
+import { sleep } from './sleep.js'
+import { formatSplit, requireWeightedRouter, weightsJson, writeSplit } from './split.js'
 
-export function routerRef(inputs: TrafficInputs | (Omit<RouterRef, 'project'> & { project?: string })): RouterRef {
+export function routerRef(inputs: Omit<RouterRef, 'project'> & { project?: string }): RouterRef {
   return { router: inputs.router, blue: inputs.blue, green: inputs.green, ...(inputs.project && { project: inputs.project }) }
 }
 
-/** Shifts `percentage` of the router's traffic to green; green must be running to receive any. */
+/** How often the release loop looks at the platform when no gate sets the pace. */
+const TICK_MS = 1000
+
+/**
+ * Shifts traffic from blue (stable) to green (the candidate), one step after another, each held
+ * behind the health gate; aborts to 100% stable on a failed gate, a passed deadline or a cancel.
+ * `decide` (progressive.ts) makes every decision; this carries them out and reads the router back.
+ */
 export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promise<ActionResult> {
-  requireWeightedRouter(ctx)
   const router = routerRef(inputs)
-  const receiving = inputs.percentage > 0 ? inputs.green : inputs.blue
-  const side = await ctx.phase('describe', () => ctx.platform.describe({ service: receiving }))
-  if (side === null || side.phase !== 'running' || side.replicas === 0) {
-    const why = side === null ? 'is not found' : side.phase !== 'running' ? `is not running (${side.status})` : 'has no running replica'
+  const traffic = requireWeightedRouter(ctx)
+  const before = await ctx.phase('read traffic', () => traffic.readTraffic(router))
+  ctx.log.info(`${router.router}: ${formatSplit(before)}`)
+  const raising = inputs.command !== 'abort' && inputs.steps.some((step) => step.weight > (before?.green ?? 0))
+  const candidate = await ctx.phase('describe', () => requireReceiver(ctx, raising ? router.green : router.blue))
+  const plan: Plan = {
+    steps: inputs.steps,
+    deadline: ctx.deadline.epochMs,
+    minSamples: inputs.gate?.samples ?? 0,
+    failureLimit: inputs.failureLimit,
+    consecutiveErrorLimit: inputs.consecutiveErrorLimit,
+    ...(inputs.abortScaleDownDelayMs !== undefined && { scaleDownAfterMs: inputs.abortScaleDownDelayMs }),
+    ...(inputs.command === 'abort' && { abortRequested: true }),
+  }
+  const gate = inputs.gate ? new HealthGate(ctx, inputs.gate, raising ? candidate.url : undefined) : undefined
+  const method = inputs.routingMethod ?? before?.routingMethod ?? 'round-robin'
+  const stepLog: string[] = []
+  let record = startRecord(Date.now(), before?.green ?? 0)
+  let split: TrafficSplit | null = before
+  // a release in flight: the post step puts traffic back on stable if this step is killed
+  ctx.saveState('release', 'in-flight')
+
+  for (;;) {
+    if (ctx.signal.aborted) ctx.startCleanup()
+    const observed = split === null ? null : split.green
+    const ready = await isReady(ctx, router.green)
+    const decision = decide(
+      record,
+      { weight: observed, candidateReady: ready, gate: gate?.current ?? noGate(), cancelled: ctx.signal.aborted },
+      plan,
+      Date.now(),
+    )
+    if (decision.record.phase !== record.phase && decision.record.phase !== 'progressing')
+      ctx.log.info(`release: ${decision.record.phase}: ${decision.record.reason}`)
+    if (record.stepReachedAt !== undefined && decision.record.step !== record.step && gate)
+      stepLog.push(`${record.weight}%: ${gate.describe()}`)
+    record = decision.record
+    for (const write of decision.writes) {
+      if (write.kind === 'set-weight') {
+        const label = record.phase === 'aborting' ? `abort: all traffic to ${router.blue}` : `shift to ${write.weight}%`
+        split = await ctx.phase(label, () =>
+          writeSplit(ctx, router, { blue: 100 - write.weight, green: write.weight, routingMethod: method }),
+        )
+        gate?.reset()
+      } else {
+        await ctx.phase(`scale down ${router.green}`, () => scaleDown(ctx, router.green))
+      }
+    }
+    if (finished(record, plan, ctx.signal.aborted)) break
+    if (decision.writes.length > 0) continue
+    if (gate && record.phase === 'progressing' && record.stepReachedAt !== undefined) await gate.sample()
+    if (!ctx.signal.aborted) await sleep(inputs.gate?.intervalMs ?? TICK_MS, ctx.signal).catch(() => undefined)
+    // a read cut short by a cancel is read again at the top of the loop, in cleanup
+    split = await traffic.readTraffic(router).catch((error: unknown) => {
+      if (ctx.signal.aborted) return split
+      throw error
+    })
+  }
+  if (gate && record.stepReachedAt !== undefined) stepLog.push(`${record.weight}%: ${gate.describe()}`)
+  ctx.saveState('release', record.phase)
+  return result(ctx, inputs, router, before, split, record, stepLog)
+}
+
+function noGate() {
+  return { samples: 0, failures: 0, errors: 0, consecutiveErrors: 0 }
+}
+
+function finished(record: ReleaseRecord, plan: Plan, cancelled: boolean): boolean {
+  if (record.phase === 'promoted' || record.phase === 'paused') return true
+  // after a cancel there is no time left to wait for the scale-down delay
+  return record.phase === 'aborted' && (record.scaledDown || plan.scaleDownAfterMs === undefined || cancelled)
+}
+
+/** The side about to receive traffic must exist and run; one still deploying is waited for. */
+async function requireReceiver(ctx: ReleaseContext, service: string) {
+  const state = await ctx.platform.describe({ service })
+  if (state === null || (state.phase !== 'running' && state.phase !== 'deploying') || state.replicas === 0) {
+    const why = state === null ? 'is not found' : state.replicas === 0 ? 'has no running replica' : `is not running (${state.status})`
     throw new PlatformError(
       ctx.platform.name,
       'shift traffic',
-      receiving,
+      service,
       `it would receive traffic but ${why}; the router was left as it was`,
     )
   }
-  const change = await applySplit(ctx, router, inputs.percentage, inputs.routingMethod)
+  return state
+}
+
+async function isReady(ctx: ReleaseContext, service: string): Promise<boolean> {
+  const state = await ctx.platform.describe({ service }).catch(() => null)
+  return state !== null && state.phase === 'running' && state.replicas > 0
+}
+
+/** Takes the aborted candidate out of service: stopped where the platform can stop it, else 0 replicas. */
+async function scaleDown(ctx: ReleaseContext, service: string): Promise<void> {
+  const operation = ctx.platform.capabilities.lifecycle
+    ? await ctx.platform.lifecycle({ service }, 'stop')
+    : await ctx.platform.scale({ service }, { replicas: 0 })
+  ctx.log.info(`${ctx.platform.name}: ${service} taken out of service (operation ${operation.id})`)
+}
+
+function result(
+  ctx: ReleaseContext,
+  inputs: TrafficInputs,
+  router: RouterRef,
+  before: TrafficSplit | null,
+  after: TrafficSplit | null,
+  record: ReleaseRecord,
+  stepLog: string[],
+): ActionResult {
   const notes: string[] = []
-  if (change.after.routingMethod === 'sticky-sessions' && change.before !== null && change.written) {
+  if (after?.routingMethod === 'sticky-sessions' && before !== null && before.green !== after.green) {
     notes.push('Sticky sessions: users who already have a session stay on the side they were on until it expires.')
   }
+  const weight = after?.green ?? record.weight
+  // an abort asked for is a success when it put traffic back; a release that had to abort is not
+  const failed = record.verdict === 'failed' && inputs.command !== 'abort'
   return {
-    title: `Traffic on ${router.router}: green ${change.after.green}%`,
-    outputs: { weights: weightsJson(change.after) },
+    title: failed ? `Release on ${router.router} aborted: ${record.reason}` : `Traffic on ${router.router}: green ${weight}%`,
+    outputs: {
+      weights: after ? weightsJson(after) : '',
+      phase: record.phase,
+      weight: String(weight),
+      verdict: record.verdict,
+      reason: record.reason,
+      stable: router.blue,
+      candidate: router.green,
+    },
     rows: [
       ['Platform', ctx.platform.name],
       ['Router', router.router],
-      ['Traffic before', formatSplit(change.before)],
-      ['Traffic after', formatSplit(change.after)],
+      ['Stable / candidate', `${router.blue} / ${router.green}`],
+      ['Steps', inputs.steps.map((s) => `${s.weight}%${s.holdMs ? ` for ${s.holdMs / 1000}s` : ''}`).join(', ')],
+      ['Traffic before', formatSplit(before)],
+      ['Traffic after', formatSplit(after)],
+      ...stepLog.map((line, i): [string, string] => [`Gate, step ${i + 1}`, line]),
+      ['Phase', record.phase],
+      ['Verdict', `${record.verdict}${record.reason ? `: ${record.reason}` : ''}`],
     ],
     notes,
+    ...(failed && {
+      failure: `${ctx.platform.name}: release on "${router.router}" aborted, all traffic back on ${router.blue}: ${record.reason}`,
+    }),
   }
 }

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto'
+import { appendFileSync } from 'node:fs'
+
 /**
  * Workflow commands written straight to stdout, so that nothing on the way to the first request
  * has to load @actions/core (which loads its own HTTP stack). Same escaping as @actions/core.
@@ -25,6 +28,14 @@ export function warningNow(message: string): void {
 
 export function debugNow(message: string): void {
   command('debug', message)
+}
+
+/** Saves state for the post step, as core.saveState does (GITHUB_STATE), written at once. */
+export function saveStateNow(name: string, value: string): void {
+  const file = process.env.GITHUB_STATE
+  if (!file) return
+  const delimiter = `ghadelimiter_${randomUUID()}`
+  appendFileSync(file, `${name}<<${delimiter}\n${value}\n${delimiter}\n`)
 }
 
 export function startGroup(name: string): void {

@@ -4,10 +4,10 @@ import { Redactor } from '../http/redactor.js'
 import type { CommonInputs } from '../inputs/common.js'
 import { PlatformError } from '../platforms/platform.js'
 import { createPlatform, UnsupportedPlatformError } from '../platforms/registry.js'
-import { CancelledError, cancellationSignal } from '../release/cancellation.js'
+import { Cancellation, CancelledError } from '../release/cancellation.js'
 import type { ActionResult, Logger, PhaseRecord, ReleaseContext } from '../release/context.js'
 import { Deadline } from '../release/deadline.js'
-import { debugNow, endGroup, maskNow, startGroup, warningNow } from './commands.js'
+import { debugNow, endGroup, maskNow, saveStateNow, startGroup, warningNow } from './commands.js'
 import type { Flow } from './run.js'
 
 /** Builds the context (secrets, HTTP, platform, deadline, cancellation), runs the flow, reports. */
@@ -19,9 +19,10 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
     warning: (message) => warningNow(redactor.redact(message)),
     debug: (message) => debugNow(redactor.redact(message)),
   }
-  const signal = cancellationSignal()
+  const cancellation = Cancellation.fromProcess()
+  const signal = cancellation.job
   const deadline = new Deadline(inputs.timeoutMs)
-  const transport = { redactor, signal, dispatcher: await dispatcherFromEnv() }
+  const transport = { redactor, signal: () => cancellation.requestSignal(), dispatcher: await dispatcherFromEnv() }
   const http = new HttpClient({ ...transport, deadline: () => deadline.epochMs, log: log.info })
   const probe = new HttpClient({ ...transport, backoff: { attempts: 1, baseMs: 0, capMs: 0 } })
   const phases: PhaseRecord[] = []
@@ -34,7 +35,16 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       log: log.info,
       deadline: () => deadline.epochMs,
     })
-    const ctx: ReleaseContext = { platform, probe, deadline, signal, log, phase: (name, body) => phase(phases, name, body) }
+    const ctx: ReleaseContext = {
+      platform,
+      probe,
+      deadline,
+      signal,
+      log,
+      phase: (name, body) => phase(phases, name, body),
+      startCleanup: () => cancellation.startCleanup(),
+      saveState: saveStateNow,
+    }
     result = await flow(ctx, inputs)
   } catch (error) {
     result = {

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { EmulatorProcess, JELASTIC_TOKEN, JELASTIC_USER, measureSplit } from '../support/emulator.js'
+import { errorLines, runAction } from '../support/runner.js'
+import { StepRecorder } from '../support/steps.js'
+
+const V1 = 'registry.example.com/shop:v1'
+const V2 = 'registry.example.com/shop:v2'
+
+let emulator: EmulatorProcess
+let steps: StepRecorder
+
+function release(extra: Record<string, string>): Record<string, string> {
+  return {
+    platform: 'jelastic',
+    'api-url': emulator.url('jelastic'),
+    token: JELASTIC_TOKEN,
+    router: 'shop',
+    blue: 'shop-blue',
+    green: 'shop-green',
+    'health-url': `${emulator.url('jelastic')}/env/shop/`,
+    'health-samples': '2',
+    'health-interval': '100ms',
+    ...extra,
+  }
+}
+
+async function greenShare(): Promise<number> {
+  const counts = await measureSplit(`${emulator.url('jelastic')}/env/shop/`, 200)
+  return ((counts['shop-green'] ?? 0) * 100) / 200
+}
+
+async function envStatus(name: string): Promise<number | undefined> {
+  const state = (await emulator.control('GET', '/state')) as { jelastic: { environments: { env: { envName: string; status: number } }[] } }
+  return state.jelastic.environments.find((info) => info.env.envName === name)?.env.status
+}
+
+async function routerWeight(): Promise<number | undefined> {
+  const state = (await emulator.control('GET', '/state')) as { jelastic: { environments: { env: { envName: string } }[] } }
+  return state.jelastic.environments.some((info) => info.env.envName === 'shop') ? greenShare() : undefined
+}
+
+async function until(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not reached')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+beforeAll(async () => {
+  emulator = await EmulatorProcess.start()
+  steps = new StepRecorder(emulator, [JELASTIC_USER.password, JELASTIC_TOKEN])
+})
+
+afterAll(async () => {
+  await emulator.stop()
+})
+
+beforeEach(async () => {
+  await emulator.control('POST', '/reset')
+  await emulator.jelasticEnv('shop-blue', V1, 2)
+  await emulator.jelasticEnv('shop-green', V2, 2)
+  await steps.run('traffic', release({ percentage: '0', 'health-url': '' }))
+})
+
+describe('a canary release with steps behind a health gate', () => {
+  it('walks 10%, 50%, 100% and is promoted', async () => {
+    const run = await steps.run('traffic', release({ steps: '10:300ms,50:300ms,100' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs).toMatchObject({ phase: 'promoted', verdict: 'passed', weight: '100', stable: 'shop-blue', candidate: 'shop-green' })
+    expect(run.stdout).toMatch(/::group::shift to 10%[\s\S]*::group::shift to 50%[\s\S]*::group::shift to 100%/)
+    expect(run.summary).toContain('Gate, step 1')
+    expect(await greenShare()).toBe(100)
+  })
+
+  it('aborts when the candidate turns unhealthy at 50%: all traffic back on stable, then the candidate is stopped', async () => {
+    const running = steps.run('traffic', release({ steps: '10:200ms,50:5s,100', 'abort-scale-down-delay': '1s' }))
+    await until(async () => (await routerWeight()) === 50)
+    await emulator.control('POST', '/images', { image: V2, unhealthy: true })
+    const run = await running
+    expect(run.code).toBe(1)
+    expect(run.outputs).toMatchObject({ phase: 'aborted', verdict: 'failed', weight: '0' })
+    expect(run.outputs.reason).toMatch(/^health gate failed at 50%: \d bad answer\(s\)/)
+    expect(errorLines(run)[0]).toContain('release on "shop" aborted, all traffic back on shop-blue: health gate failed at 50%')
+    expect(run.summary).toContain('health gate failed at 50%')
+    expect(await greenShare()).toBe(0)
+    expect(await envStatus('shop-green')).toBe(2) // stopped after the delay
+  })
+
+  it('keeps the candidate running after an abort when asked', async () => {
+    await emulator.control('POST', '/images', { image: V2, unhealthy: true })
+    const run = await steps.run('traffic', release({ steps: '10:1s,100', 'keep-candidate-on-abort': 'true' }))
+    expect(run.code).toBe(1)
+    expect(await envStatus('shop-green')).toBe(1)
+  })
+
+  it('converges without writing when re-run on a promoted release, and a promote at 100% is a no-op', async () => {
+    await steps.run('traffic', release({ steps: '50:100ms,100' }))
+    await emulator.control('DELETE', '/requests')
+    const rerun = await steps.run('traffic', release({ steps: '50:100ms,100' }))
+    const promote = await steps.run('traffic', release({ command: 'promote' }))
+    expect([rerun.code, promote.code]).toEqual([0, 0])
+    expect(promote.outputs.phase).toBe('promoted')
+    const writes = (await emulator.requests()).filter((r) => /executeappaction|jps\/rest\/install|stopenv/.test(r.path))
+    expect(writes).toEqual([])
+  })
+
+  it('an abort with nothing in flight succeeds and writes nothing', async () => {
+    await emulator.control('DELETE', '/requests')
+    const run = await steps.run('traffic', release({ command: 'abort' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs.reason).toBe('nothing in flight: all traffic already on stable')
+    expect((await emulator.requests()).filter((r) => /executeappaction|stopenv/.test(r.path))).toEqual([])
+  })
+
+  it('an abort by hand puts all traffic back on stable', async () => {
+    await steps.run('traffic', release({ percentage: '50', 'health-url': '' }))
+    const run = await steps.run('traffic', release({ command: 'abort', 'abort-scale-down-delay': '100ms' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs).toMatchObject({ phase: 'aborted', weight: '0', reason: 'aborted by hand' })
+    expect(await greenShare()).toBe(0)
+  })
+
+  it('aborts when the deadline passes', async () => {
+    const run = await steps.run('traffic', release({ steps: '10:30s,100', timeout: '2s', 'abort-scale-down-delay': '100ms' }))
+    expect(run.code).toBe(1)
+    expect(run.outputs.reason).toBe('the deadline passed at step 1 of 2 (10%)')
+    expect(await greenShare()).toBe(0)
+  })
+
+  it('puts traffic back on stable when the job is cancelled', async () => {
+    const running = steps.run('traffic', release({ steps: '10:200ms,50:30s,100' }), { signalAfterMs: 3000 })
+    const run = await running
+    expect(run.code).toBe(1)
+    expect(run.outputs.reason).toBe('the job was cancelled')
+    expect(await greenShare()).toBe(0)
+    expect(run.state.release).toBe('aborted')
+  })
+
+  it('the post step puts traffic back on stable when the main step was killed with a release in flight', async () => {
+    const killed = await runAction('traffic', release({ steps: '10:200ms,50:30s,100' }), { signalAfterMs: 2500, signal: 'SIGKILL' })
+    expect(killed.state.release).toBe('in-flight')
+    expect(await greenShare()).toBeGreaterThan(0)
+    const post = await runAction('traffic-post', release({ steps: '10:200ms,50:30s,100' }), { env: { STATE_release: 'in-flight' } })
+    expect(post.code, post.stdout).toBe(0)
+    expect(await greenShare()).toBe(0)
+    expect(post.summary).toContain('aborted by hand')
+  })
+
+  it('the post step does nothing after a release that ended', async () => {
+    await emulator.control('DELETE', '/requests')
+    const post = await runAction('traffic-post', release({ percentage: '10' }), { env: { STATE_release: 'promoted' } })
+    expect(post.code).toBe(0)
+    expect(await emulator.requests()).toEqual([])
+  })
+})
+
+describe('secrets', () => {
+  it('never shows the token or a session id', () => {
+    expect(steps.leaks()).toEqual([])
+  })
+})
