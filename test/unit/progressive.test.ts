@@ -227,3 +227,15 @@ describe('commands', () => {
     expect(sim.record).toMatchObject({ phase: 'aborted', reason: 'nothing in flight: all traffic already on stable' })
   })
 })
+
+describe('a router that does not exist yet', () => {
+  it('is created by writing the first step, even at 0%', () => {
+    const { writes } = decide(
+      startRecord(0, 0),
+      { weight: null, candidateReady: true, gate: emptyGate(), cancelled: false },
+      plan({ steps: [{ weight: 0, holdMs: 0 }] }),
+      0,
+    )
+    expect(writes).toEqual([{ kind: 'set-weight', weight: 0 }])
+  })
+})

@@ -81,7 +81,7 @@ export interface TrafficInputs extends CommonInputs, RouterInputs {
   abortScaleDownDelayMs?: number
 }
 
-export interface GateInputs extends HealthInputs {}
+export type GateInputs = HealthInputs
 
 export interface RollbackInputs extends ServiceInputs {
   /** undefined: the previous version */

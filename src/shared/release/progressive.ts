@@ -110,6 +110,11 @@ export function decide(record: ReleaseRecord, observed: Observed, plan: Plan, no
 
   if (next.phase === 'aborting' || next.phase === 'aborted') return abort(next, weight, plan, now)
 
+  if (observed.weight === null) {
+    // no router yet: writing the first step's weight creates it
+    const first = plan.steps[0] as PlanStep
+    return { writes: [{ kind: 'set-weight', weight: first.weight }], record: { ...next, step: 0, stepReachedAt: undefined } }
+  }
   // re-entry after a crash, a re-run, or a router changed by hand: find the step the observed weight belongs to
   next = alignStep(next, plan)
   const step = plan.steps[next.step] as PlanStep

@@ -39,6 +39,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   const stepLog: string[] = []
   let record = startRecord(Date.now(), before?.green ?? 0)
   let split: TrafficSplit | null = before
+  let wrote = false
   // a release in flight: the post step puts traffic back on stable if this step is killed
   ctx.saveState('release', 'in-flight')
 
@@ -57,6 +58,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
     if (record.stepReachedAt !== undefined && decision.record.step !== record.step && gate)
       stepLog.push(`${record.weight}%: ${gate.describe()}`)
     record = decision.record
+    wrote ||= decision.writes.length > 0
     for (const write of decision.writes) {
       if (write.kind === 'set-weight') {
         const label = record.phase === 'aborting' ? `abort: all traffic to ${router.blue}` : `shift to ${write.weight}%`
@@ -79,6 +81,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
     })
   }
   if (gate && record.stepReachedAt !== undefined) stepLog.push(`${record.weight}%: ${gate.describe()}`)
+  if (!wrote) ctx.log.info(`${router.router}: already at ${formatSplit(split)}; nothing to write`)
   ctx.saveState('release', record.phase)
   return result(ctx, inputs, router, before, split, record, stepLog)
 }
