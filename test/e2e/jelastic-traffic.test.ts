@@ -148,3 +148,20 @@ describe('secrets', () => {
     expect(steps.leaks()).toEqual([])
   })
 })
+
+describe('action-rollback to a stopped side', () => {
+  it('starts the previous side, waits for it, then sends it all traffic, and shows the reason', async () => {
+    await steps.run('traffic', traffic({ percentage: '100' }))
+    // blue, no longer serving, was stopped
+    await fetch(`${emulator.url('jelastic')}/1.0/environment/control/rest/stopenv`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ envName: 'blue', session: JELASTIC_TOKEN }),
+    })
+    const run = await steps.run('rollback', traffic({ service: 'green', reason: 'checkout errors after v2' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.stdout).toContain('::group::start blue')
+    expect(run.summary).toContain('checkout errors after v2')
+    expect(await measured()).toEqual({ blue: 100, green: 0 })
+  })
+})

@@ -78,6 +78,7 @@ const VALID: Record<string, string> = {
   'routing-method': 'round-robin',
   to: 'shop:v1',
   command: 'release',
+  reason: 'bad release',
   steps: '10:1m,100',
   'health-json-field': 'status',
   'health-json-value': 'ok',

@@ -41,7 +41,17 @@ export const TRAFFIC_INPUT_NAMES = [
   'abort-scale-down-delay',
   'keep-candidate-on-abort',
 ] as const
-export const ROLLBACK_INPUT_NAMES = [...COMMON_INPUT_NAMES, 'service', 'node-group', 'to', 'router', 'blue', 'green', 'wait'] as const
+export const ROLLBACK_INPUT_NAMES = [
+  ...COMMON_INPUT_NAMES,
+  'service',
+  'node-group',
+  'to',
+  'router',
+  'blue',
+  'green',
+  'wait',
+  'reason',
+] as const
 
 export interface ServiceInputs extends CommonInputs {
   service: string
@@ -88,6 +98,8 @@ export interface RollbackInputs extends ServiceInputs {
   to?: string
   router?: RouterInputs
   wait: boolean
+  /** why, for the summary: a rollback by hand says what went wrong */
+  reason?: string
 }
 
 function readServiceInputs(env: NodeJS.ProcessEnv): ServiceInputs {
@@ -174,5 +186,6 @@ export function readRollbackInputs(env: NodeJS.ProcessEnv = process.env): Rollba
   const to = toText === 'previous' ? undefined : formatImage(parseImage('to', toText))
   const wait = readFlag('wait', true, env)
   const router = readOptional('router', env) === undefined ? undefined : readRouterInputs(env)
-  return { ...service, wait, ...(to && { to }), ...(router && { router }) }
+  const reason = readOptional('reason', env)
+  return { ...service, wait, ...(to && { to }), ...(router && { router }), ...(reason && { reason }) }
 }

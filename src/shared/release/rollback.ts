@@ -1,7 +1,7 @@
 import type { RollbackInputs } from '../inputs/actions.js'
-import { PlatformError } from '../platforms/platform.js'
+import { PlatformError, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
-import { requireFound, rollOut } from './rollout.js'
+import { requireFound, rollOut, waitOn } from './rollout.js'
 import { serviceRef } from './service-ref.js'
 import { applySplit, formatSplit, requireWeightedRouter, weightsJson } from './split.js'
 import { routerRef } from './traffic.js'
@@ -33,14 +33,10 @@ export async function rollback(ctx: ReleaseContext, inputs: RollbackInputs): Pro
     )
   }
   const back = current.green > current.blue ? router.blue : router.green
-  const state = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe({ service: back })), 'rollback', back)
-  if (state.phase !== 'running') {
-    throw new PlatformError(
-      ctx.platform.name,
-      'rollback',
-      back,
-      `the previous side is not running (${state.status}); give "to" an image to redeploy`,
-    )
+  let state = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe({ service: back })), 'rollback', back)
+  if (state.phase !== 'running' || state.replicas === 0) {
+    // the previous side was stopped (an aborted or finished release): bring it back, then flip
+    state = await ctx.phase(`start ${back}`, () => startSide(ctx, back, state.status))
   }
   const change = await applySplit(ctx, router, back === router.green ? 100 : 0, current.routingMethod)
   return {
@@ -49,6 +45,7 @@ export async function rollback(ctx: ReleaseContext, inputs: RollbackInputs): Pro
     rows: [
       ['Platform', ctx.platform.name],
       ['Router', router.router],
+      ...reasonRow(inputs),
       ['Traffic before', formatSplit(current)],
       ['Traffic after', formatSplit(change.after)],
       ['Serving', `${back} (${state.image})`],
@@ -57,12 +54,41 @@ export async function rollback(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   }
 }
 
+function reasonRow(inputs: RollbackInputs): [string, string][] {
+  return inputs.reason ? [['Reason', inputs.reason]] : []
+}
+
+/** Starts a stopped side and waits until it runs, within the deadline. */
+async function startSide(ctx: ReleaseContext, service: string, status: string): Promise<ServiceState> {
+  if (!ctx.platform.capabilities.lifecycle) {
+    throw new PlatformError(
+      ctx.platform.name,
+      'rollback',
+      service,
+      `the previous side is not running (${status}); give "to" an image to redeploy`,
+    )
+  }
+  const operation = await ctx.platform.lifecycle({ service }, 'start')
+  const result = await waitOn(ctx, operation)
+  const state = await ctx.platform.describe({ service })
+  if (result.status !== 'succeeded' || state === null || state.phase !== 'running') {
+    throw new PlatformError(
+      ctx.platform.name,
+      'rollback',
+      service,
+      `the previous side did not start (${result.status}: ${result.detail}); traffic was left as it was`,
+    )
+  }
+  return state
+}
+
 async function rollbackToImage(ctx: ReleaseContext, inputs: RollbackInputs, image: string): Promise<ActionResult> {
   const ref = serviceRef(inputs)
   const before = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(ref)), 'rollback', ref.service)
   const rows: [string, string][] = [
     ['Platform', ctx.platform.name],
     ['Service', ref.service],
+    ...reasonRow(inputs),
     ['Image before', before.image],
     ['Rolled back to', image],
   ]
