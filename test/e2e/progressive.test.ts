@@ -160,3 +160,21 @@ describe('secrets', () => {
     expect(steps.leaks()).toEqual([])
   })
 })
+
+describe('command status', () => {
+  it('says which side is live and which is idle, and writes nothing', async () => {
+    await steps.run('traffic', release({ percentage: '100', 'health-url': '' }))
+    await emulator.control('DELETE', '/requests')
+    const run = await steps.run('traffic', release({ command: 'status' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs).toMatchObject({ stable: 'shop-green', candidate: 'shop-blue', phase: 'steady', weight: '0' })
+    expect((await emulator.requests()).filter((r) => /executeappaction|jps\/rest\/install|stopenv/.test(r.path))).toEqual([])
+  })
+
+  it('releases with the sides swapped: the router maps them whichever backend is which', async () => {
+    await steps.run('traffic', release({ percentage: '100', 'health-url': '' }))
+    const run = await steps.run('traffic', release({ blue: 'shop-green', green: 'shop-blue', steps: '50:100ms,100' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(await greenShare()).toBe(0)
+  })
+})

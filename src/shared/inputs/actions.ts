@@ -75,7 +75,8 @@ export interface RouterInputs {
   green: string
 }
 
-export type TrafficCommand = 'release' | 'promote' | 'abort'
+/** status: read the router only, and say which side is live (stable) and which is idle (candidate) */
+export type TrafficCommand = 'release' | 'promote' | 'abort' | 'status'
 
 export interface TrafficInputs extends CommonInputs, RouterInputs {
   command: TrafficCommand
@@ -143,7 +144,7 @@ function readRouterInputs(env: NodeJS.ProcessEnv): RouterInputs {
 export function readTrafficInputs(env: NodeJS.ProcessEnv = process.env): TrafficInputs {
   const common = readCommonInputs(env)
   const router = readRouterInputs(env)
-  const command = parseChoice('command', readOptional('command', env) ?? 'release', ['release', 'promote', 'abort'] as const)
+  const command = parseChoice('command', readOptional('command', env) ?? 'release', ['release', 'promote', 'abort', 'status'] as const)
   const percentage = readOptional('percentage', env)
   const stepsText = readOptional('steps', env)
   if (command === 'release' && (percentage === undefined) === (stepsText === undefined)) {

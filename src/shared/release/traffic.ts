@@ -23,6 +23,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   const traffic = requireWeightedRouter(ctx)
   const before = await ctx.phase('read traffic', () => traffic.readTraffic(router))
   ctx.log.info(`${router.router}: ${formatSplit(before)}`)
+  if (inputs.command === 'status') return status(ctx, router, before)
   const raising = inputs.command !== 'abort' && inputs.steps.some((step) => step.weight > (before?.green ?? 0))
   const candidate = await ctx.phase('describe', () => requireReceiver(ctx, raising ? router.green : router.blue))
   const plan: Plan = {
@@ -84,6 +85,32 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   if (!wrote) ctx.log.info(`${router.router}: already at ${formatSplit(split)}; nothing to write`)
   ctx.saveState('release', record.phase)
   return result(ctx, inputs, router, before, split, record, stepLog)
+}
+
+/** The live side is the one with the larger share (blue when there is no router yet); the other is idle. */
+function status(ctx: ReleaseContext, router: RouterRef, split: TrafficSplit | null): ActionResult {
+  const greenLive = split !== null && split.green > split.blue
+  const [stable, candidate] = greenLive ? [router.green, router.blue] : [router.blue, router.green]
+  const steady = split === null || split.green === 0 || split.green === 100
+  return {
+    title: `${router.router}: ${stable} is live`,
+    outputs: {
+      weights: split ? weightsJson(split) : '',
+      phase: steady ? 'steady' : 'split',
+      weight: String(split === null ? 0 : greenLive ? split.blue : split.green),
+      verdict: '',
+      reason: steady ? '' : `a release is in flight: ${formatSplit(split)}`,
+      stable,
+      candidate,
+    },
+    rows: [
+      ['Platform', ctx.platform.name],
+      ['Router', router.router],
+      ['Traffic', formatSplit(split)],
+      ['Live / idle', `${stable} / ${candidate}`],
+    ],
+    notes: [],
+  }
 }
 
 function noGate() {
