@@ -43,6 +43,9 @@ export class JelasticEmulator {
       'environment/control/rest/stopenv': (p) => this.authed(p, () => this.withEnv(p, (env) => this.setStatus(env, DOWN))),
       'environment/control/rest/restartnodes': (p) => this.authed(p, () => this.withEnv(p, (env) => this.restart(env, p))),
       'environment/control/rest/deleteenv': (p) => this.authed(p, () => this.withEnv(p, (env) => this.deleteEnv(env, p))),
+      'environment/control/rest/applyenvproperty': (p) => this.authed(p, () => this.withEnv(p, (env) => this.applyProperties(env, p))),
+      'environment/control/rest/getenvproperty': (p) =>
+        this.authed(p, () => this.withEnv(p, (env) => ({ result: OK, properties: { ...env.properties } }))),
       'marketplace/jps/rest/install': (p) => this.marketplace(p, () => this.install(p)),
       'marketplace/jps/rest/executeappaction': (p) => this.marketplace(p, () => this.executeAction(p)),
       'marketplace/installation/rest/executeaction': (p) => this.authed(p, () => this.executeAction(p)),
@@ -199,6 +202,21 @@ export class JelasticEmulator {
     }
     env.status = RUNNING
     return this.envInfo(env)
+  }
+
+  /** `properties` is a JSON object; its keys are added or set (the spec: "add or set if exist"). */
+  private applyProperties(env: Env, p: Record<string, string>): Answer {
+    let properties: unknown
+    try {
+      properties = JSON.parse(p.properties ?? '')
+    } catch {
+      properties = undefined
+    }
+    if (!properties || typeof properties !== 'object' || Array.isArray(properties)) {
+      return { result: GENERIC, source: 'JEL', error: 'properties must be a JSON object' }
+    }
+    Object.assign(env.properties, properties)
+    return { result: OK }
   }
 
   private setStatus(env: Env, status: number): Answer {

@@ -35,6 +35,8 @@ export interface Env {
   createdOn: string
   nodes: Node[]
   addons: Addon[]
+  /** environment properties (applyenvproperty) */
+  properties: Record<string, unknown>
 }
 
 export interface JelasticTiming {
@@ -100,7 +102,7 @@ export class JelasticState {
 
   createEnv(envName: string, image: string, count: number, nodeGroup = 'cp', nodeType = 'docker'): Env {
     const colon = image.lastIndexOf(':')
-    const env: Env = { envName, status: RUNNING, createdOn: new Date().toISOString(), nodes: [], addons: [] }
+    const env: Env = { envName, status: RUNNING, createdOn: new Date().toISOString(), nodes: [], addons: [], properties: {} }
     for (let i = 0; i < count; i++) env.nodes.push(this.newNode(nodeGroup, nodeType, image.slice(0, colon), image.slice(colon + 1)))
     this.envs.set(envName, env)
     return env

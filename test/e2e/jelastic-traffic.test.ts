@@ -126,11 +126,17 @@ describe('action-traffic on Jelastic', () => {
 })
 
 describe('action-rollback with a router', () => {
-  it('refuses to guess a side when the router splits 50/50', async () => {
+  it('goes back to the side the last release came from, by its record, even at 50/50; a re-run changes nothing', async () => {
     await steps.run('traffic', traffic({ percentage: '50' }))
     const run = await steps.run('rollback', traffic({ service: 'green' }))
-    expect(run.code).toBe(1)
-    expect(errorLines(run)[0]).toContain('neither side served before the other')
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.stdout).toContain('came from blue')
+    expect(await measured()).toEqual({ blue: 100, green: 0 })
+    await emulator.control('DELETE', '/requests')
+    const again = await steps.run('rollback', traffic({ service: 'green' }))
+    expect(again.code).toBe(0)
+    expect((await emulator.requests()).filter((r) => /executeappaction|applyenvproperty/.test(r.path))).toEqual([])
+    expect(await measured()).toEqual({ blue: 100, green: 0 })
   })
 
   it('sends all traffic back to the side that served before', async () => {

@@ -161,6 +161,43 @@ describe('secrets', () => {
   })
 })
 
+describe('one release at a time', () => {
+  it('a second release fails at once while another is in flight, with in-flight: fail', async () => {
+    const first = steps.run('traffic', release({ steps: '10:200ms,50:3s,100', 'release-id': 'org/shop#1' }))
+    await until(async () => (await routerWeight()) === 50)
+    const second = await steps.run('traffic', release({ steps: '100', 'release-id': 'org/shop#2', 'in-flight': 'fail' }))
+    expect(second.code).toBe(1)
+    expect(errorLines(second)[0]).toMatch(
+      /release org\/shop#1 is in flight on "shop" \(progressing, shop-green at 50%.*this release \(org\/shop#2\) does not interleave/,
+    )
+    expect((await first).code).toBe(0)
+  })
+
+  it('a second release waits for the one in flight, then goes', async () => {
+    const first = steps.run('traffic', release({ steps: '10:200ms,50:2s,100', 'release-id': 'org/shop#1' }))
+    await until(async () => (await routerWeight()) === 50)
+    const second = await steps.run('traffic', release({ blue: 'shop-green', green: 'shop-blue', steps: '100', 'release-id': 'org/shop#2' }))
+    expect((await first).outputs.phase).toBe('promoted')
+    expect(second.code, second.stdout).toBe(0)
+    expect(second.stdout).toContain('waiting for it to end')
+    expect(await greenShare()).toBe(0)
+  })
+
+  it('a re-run of the same release goes on from where the router is', async () => {
+    const killed = await runAction('traffic', release({ steps: '10:200ms,50:30s,100', 'release-id': 'org/shop#7' }), {
+      signalAfterMs: 2500,
+      signal: 'SIGKILL',
+    })
+    expect(killed.code).not.toBe(0)
+    await emulator.control('DELETE', '/requests')
+    const rerun = await steps.run('traffic', release({ steps: '10:200ms,50:300ms,100', 'release-id': 'org/shop#7', 'in-flight': 'fail' }))
+    expect(rerun.code, rerun.stdout).toBe(0)
+    const writes = (await emulator.requests()).filter((r) => r.path.includes('executeappaction'))
+    expect(writes.length).toBeLessThanOrEqual(1) // 100% only: 10% and 50% are not written again
+    expect(await greenShare()).toBe(100)
+  })
+})
+
 describe('command status', () => {
   it('says which side is live and which is idle, and writes nothing', async () => {
     await steps.run('traffic', release({ percentage: '100', 'health-url': '' }))

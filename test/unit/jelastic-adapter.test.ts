@@ -265,6 +265,26 @@ describe('Jelastic adapter', () => {
     ])
   })
 
+  it('keeps the release record as a property of the router environment', async () => {
+    const { platform, on, bodies } = setup()
+    const record = {
+      release: 'org/shop#1',
+      stable: 'blue',
+      candidate: 'green',
+      phase: 'progressing',
+      weight: 10,
+      startedAt: 't0',
+      updatedAt: 't1',
+    }
+    on('applyenvproperty', { result: 0 })
+    on('getenvproperty', { result: 0, properties: { paasRelease: JSON.stringify(record), other: 'x' } })
+    on('getenvproperty', { result: 0, properties: {} })
+    await platform.writeRecord?.({ router: 'shop', blue: 'blue', green: 'green' }, record)
+    expect(JSON.parse(bodies[0]?.properties ?? '')).toEqual({ paasRelease: JSON.stringify(record) })
+    expect(await platform.readRecord?.({ router: 'shop', blue: 'blue', green: 'green' })).toEqual(record)
+    expect(await platform.readRecord?.({ router: 'shop', blue: 'blue', green: 'green' })).toBeNull()
+  })
+
   it('reports an HTML error page as the platform being unavailable', async () => {
     const { platform, on } = setup()
     on('getenvinfo', '<html>Bad Gateway</html>', 502)

@@ -40,6 +40,8 @@ export const TRAFFIC_INPUT_NAMES = [
   'consecutive-error-limit',
   'abort-scale-down-delay',
   'keep-candidate-on-abort',
+  'in-flight',
+  'release-id',
 ] as const
 export const ROLLBACK_INPUT_NAMES = [
   ...COMMON_INPUT_NAMES,
@@ -90,6 +92,10 @@ export interface TrafficInputs extends CommonInputs, RouterInputs {
   consecutiveErrorLimit: number
   /** undefined: keep the candidate running after an abort */
   abortScaleDownDelayMs?: number
+  /** when another release is in flight on the router: wait for it, or fail at once */
+  inFlight: 'wait' | 'fail'
+  /** who this release is: a re-run of the same workflow run goes on with its own release */
+  releaseId: string
 }
 
 export type GateInputs = HealthInputs
@@ -168,11 +174,15 @@ export function readTrafficInputs(env: NodeJS.ProcessEnv = process.env): Traffic
   const consecutiveErrorLimit = parseInteger('consecutive-error-limit', readOptional('consecutive-error-limit', env) ?? '3', 1, 1000)
   const delay = parseDuration('abort-scale-down-delay', readOptional('abort-scale-down-delay', env) ?? '30s')
   const keep = readFlag('keep-candidate-on-abort', false, env)
+  const inFlight = parseChoice('in-flight', readOptional('in-flight', env) ?? 'wait', ['wait', 'fail'] as const)
+  const releaseId = readOptional('release-id', env) ?? `${env.GITHUB_REPOSITORY ?? 'local'}#${env.GITHUB_RUN_ID ?? 'run'}`
   return {
     ...common,
     ...router,
     command,
     steps,
+    inFlight,
+    releaseId,
     failureLimit,
     consecutiveErrorLimit,
     ...(routingMethod && { routingMethod }),

@@ -60,6 +60,22 @@ export interface TrafficSplit {
   routingMethod: RoutingMethod
 }
 
+/**
+ * What a release remembers between steps and jobs, kept on the platform where it allows (the
+ * router's properties on Jelastic). Observed platform state always wins over it.
+ */
+export interface StoredRecord {
+  /** who runs the release: the repository and workflow run, the same on a re-run */
+  release: string
+  /** the side that served before the release, and the one it brings in */
+  stable: string
+  candidate: string
+  phase: string
+  weight: number
+  startedAt: string
+  updatedAt: string
+}
+
 export interface Capabilities {
   deploy: boolean
   scale: boolean
@@ -86,6 +102,9 @@ export interface Platform {
   readTraffic?(router: RouterRef): Promise<TrafficSplit | null>
   /** creates the router when it does not exist */
   writeTraffic?(router: RouterRef, split: TrafficSplit): Promise<Operation>
+  /** the release record kept on the router; null when there is none */
+  readRecord?(router: RouterRef): Promise<StoredRecord | null>
+  writeRecord?(router: RouterRef, record: StoredRecord): Promise<void>
 }
 
 export interface PlatformConfig {

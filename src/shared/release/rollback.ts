@@ -1,6 +1,7 @@
 import type { RollbackInputs } from '../inputs/actions.js'
 import { PlatformError, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
+import { readRecord } from './record.js'
 import { requireFound, rollOut, waitOn } from './rollout.js'
 import { serviceRef } from './service-ref.js'
 import { applySplit, formatSplit, requireWeightedRouter, weightsJson } from './split.js'
@@ -24,21 +25,28 @@ export async function rollback(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   const router = routerRef({ ...inputs.router, ...(inputs.project && { project: inputs.project }) })
   const current = await ctx.phase('read traffic', () => requireWeightedRouter(ctx).readTraffic(router))
   if (current === null) throw new PlatformError(ctx.platform.name, 'rollback', router.router, 'router not found', 'not-found')
-  if (current.green === current.blue) {
+  // the record names the side that served before the last release; without one, it is the side with the smaller share
+  const record = await readRecord(ctx, router)
+  const recorded = record !== null && [router.blue, router.green].includes(record.stable) ? record.stable : undefined
+  if (recorded === undefined && current.green === current.blue) {
     throw new PlatformError(
       ctx.platform.name,
       'rollback',
       router.router,
-      `the router splits ${formatSplit(current)}: neither side served before the other; give "to" an image, or set the split with action-traffic`,
+      `the router splits ${formatSplit(current)} and keeps no record of the last release: neither side served before the other; give "to" an image, or set the split with action-traffic`,
     )
   }
-  const back = current.green > current.blue ? router.blue : router.green
+  const back = recorded ?? (current.green > current.blue ? router.blue : router.green)
+  if (recorded) ctx.log.info(`${router.router}: the last release (${record?.release}) came from ${recorded}`)
   let state = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe({ service: back })), 'rollback', back)
   if (state.phase !== 'running' || state.replicas === 0) {
     // the previous side was stopped (an aborted or finished release): bring it back, then flip
     state = await ctx.phase(`start ${back}`, () => startSide(ctx, back, state.status))
   }
   const change = await applySplit(ctx, router, back === router.green ? 100 : 0, current.routingMethod)
+  if (record !== null && recorded !== undefined && record.phase !== 'rolled-back') {
+    await ctx.platform.writeRecord?.(router, { ...record, phase: 'rolled-back', weight: 0, updatedAt: new Date().toISOString() })
+  }
   return {
     title: `Rolled back ${router.router} to ${back}`,
     outputs: { image: state.image, weights: weightsJson(change.after) },

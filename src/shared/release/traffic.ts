@@ -1,8 +1,9 @@
 import type { TrafficInputs } from '../inputs/actions.js'
-import { PlatformError, type RouterRef, type TrafficSplit } from '../platforms/platform.js'
+import { PlatformError, type RouterRef, type StoredRecord, type TrafficSplit } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { HealthGate } from './gate.js'
 import { decide, type Plan, type ReleaseRecord, startRecord } from './progressive.js'
+import { awaitOtherRelease, RecordKeeper, readRecord } from './record.js'
 import { sleep } from './sleep.js'
 import { formatSplit, requireWeightedRouter, weightsJson, writeSplit } from './split.js'
 
@@ -21,9 +22,14 @@ const TICK_MS = 1000
 export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promise<ActionResult> {
   const router = routerRef(inputs)
   const traffic = requireWeightedRouter(ctx)
-  const before = await ctx.phase('read traffic', () => traffic.readTraffic(router))
+  if (inputs.command === 'status') {
+    const split = await ctx.phase('read traffic', () => traffic.readTraffic(router))
+    return status(ctx, router, split, await readRecord(ctx, router))
+  }
+  const before = await ctx.phase('read traffic', () =>
+    inputs.command === 'abort' ? traffic.readTraffic(router) : awaitOtherRelease(ctx, router, inputs, () => traffic.readTraffic(router)),
+  )
   ctx.log.info(`${router.router}: ${formatSplit(before)}`)
-  if (inputs.command === 'status') return status(ctx, router, before)
   const raising = inputs.command !== 'abort' && inputs.steps.some((step) => step.weight > (before?.green ?? 0))
   const candidate = await ctx.phase('describe', () => requireReceiver(ctx, raising ? router.green : router.blue))
   const plan: Plan = {
@@ -39,6 +45,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   const method = inputs.routingMethod ?? before?.routingMethod ?? 'round-robin'
   const stepLog: string[] = []
   let record = startRecord(Date.now(), before?.green ?? 0)
+  const keeper = new RecordKeeper(ctx, router, inputs.releaseId, new Date(record.startedAt).toISOString())
   let split: TrafficSplit | null = before
   let wrote = false
   // a release in flight: the post step puts traffic back on stable if this step is killed
@@ -71,6 +78,9 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
         await ctx.phase(`scale down ${router.green}`, () => scaleDown(ctx, router.green))
       }
     }
+    // the record keeps the weight the router has now, after this round's writes
+    if (decision.writes.length > 0 || finished(record, plan, ctx.signal.aborted))
+      await keeper.save({ ...record, weight: split?.green ?? record.weight })
     if (finished(record, plan, ctx.signal.aborted)) break
     if (decision.writes.length > 0) continue
     if (gate && record.phase === 'progressing' && record.stepReachedAt !== undefined) await gate.sample()
@@ -87,8 +97,11 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   return result(ctx, inputs, router, before, split, record, stepLog)
 }
 
-/** The live side is the one with the larger share (blue when there is no router yet); the other is idle. */
-function status(ctx: ReleaseContext, router: RouterRef, split: TrafficSplit | null): ActionResult {
+/**
+ * The live side is the one with the larger share (blue when there is no router yet); the other is
+ * idle. `previous` is the side that served before the last release, when the router keeps a record.
+ */
+function status(ctx: ReleaseContext, router: RouterRef, split: TrafficSplit | null, record: StoredRecord | null): ActionResult {
   const greenLive = split !== null && split.green > split.blue
   const [stable, candidate] = greenLive ? [router.green, router.blue] : [router.blue, router.green]
   const steady = split === null || split.green === 0 || split.green === 100
@@ -108,6 +121,12 @@ function status(ctx: ReleaseContext, router: RouterRef, split: TrafficSplit | nu
       ['Router', router.router],
       ['Traffic', formatSplit(split)],
       ['Live / idle', `${stable} / ${candidate}`],
+      ...(record
+        ? ([['Last release', `${record.release}: ${record.phase}, ${record.candidate} at ${record.weight}% (from ${record.stable})`]] as [
+            string,
+            string,
+          ][])
+        : []),
     ],
     notes: [],
   }

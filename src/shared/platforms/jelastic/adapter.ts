@@ -9,6 +9,7 @@ import type {
   ScaleSpec,
   ServiceRef,
   ServiceState,
+  StoredRecord,
   TrafficSplit,
 } from '../platform.js'
 import { PlatformError } from '../platform.js'
@@ -223,6 +224,34 @@ class JelasticPlatform implements Platform {
     return { id: `configure/${router.router}/${Date.now()}`, kind: 'traffic', ref: { service: router.router }, target: {} }
   }
 
+  /**
+   * The record is an environment property of the router's environment, `paasRelease`
+   * (applyenvproperty / getenvproperty: Jelastic API spec, not yet in platforms.md).
+   */
+  async readRecord(router: RouterRef): Promise<StoredRecord | null> {
+    let body: JelasticResponse
+    try {
+      body = await this.api.call(
+        `${ENV}getenvproperty`,
+        { envName: router.router },
+        { operation: 'read the release record', target: router.router, idempotent: true },
+      )
+    } catch (error) {
+      if (error instanceof PlatformError && error.kind === 'not-found') return null
+      throw error
+    }
+    return parseRecord(findProperty(body, RECORD_PROPERTY))
+  }
+
+  async writeRecord(router: RouterRef, record: StoredRecord): Promise<void> {
+    await this.api.call(
+      `${ENV}applyenvproperty`,
+      { envName: router.router, properties: JSON.stringify({ [RECORD_PROPERTY]: JSON.stringify(record) }) },
+      // setting a property to a value is safe to repeat
+      { operation: 'write the release record', target: router.router, idempotent: true },
+    )
+  }
+
   private async findRouter(router: RouterRef): Promise<{ uniqueName: string; settings: Partial<TdSettings> } | null> {
     const info = await this.envInfo(router.router, 'read traffic')
     if (info === null) return null
@@ -268,6 +297,28 @@ class JelasticPlatform implements Platform {
       if (error instanceof PlatformError && error.kind === 'not-found') return null
       throw error
     }
+  }
+}
+
+const RECORD_PROPERTY = 'paasRelease'
+
+/** A property's value wherever the answer puts it (`properties`, `property`, `object`, or the top level). */
+function findProperty(body: JelasticResponse, name: string): unknown {
+  for (const holder of [body.properties, body.property, body.object, body]) {
+    if (holder && typeof holder === 'object' && name in holder) return (holder as Record<string, unknown>)[name]
+  }
+  return undefined
+}
+
+function parseRecord(value: unknown): StoredRecord | null {
+  if (value === undefined || value === null || value === '') return null
+  try {
+    const record = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<StoredRecord>
+    return typeof record.stable === 'string' && typeof record.candidate === 'string' && typeof record.release === 'string'
+      ? (record as StoredRecord)
+      : null
+  } catch {
+    return null
   }
 }
 
