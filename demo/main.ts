@@ -29,6 +29,8 @@ const router = { router: 'shop', blue: 'shop-blue', green: 'shop-green' }
 const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
 const V3 = 'registry.example.com/shop:v3'
+const V4 = 'registry.example.com/shop:v4'
+const V5 = 'registry.example.com/shop:v5'
 
 interface Row {
   step: string
@@ -62,6 +64,42 @@ async function measure(count: number): Promise<{ blue: number; green: number }> 
     if (body.service === router.green) seen.green++
   }
   return { blue: Math.round((seen.blue * 100) / count), green: Math.round((seen.green * 100) / count) }
+}
+
+/**
+ * Runs a step while measuring, every few hundred milliseconds, the share `side` gets through the
+ * router; returns the shares it held (seen twice in a row), in order.
+ */
+async function watchSplit(
+  run: () => Promise<StepRun>,
+  side: string,
+  onShare: (share: number) => Promise<void> | undefined = () => undefined,
+): Promise<{ run: StepRun; seen: number[] }> {
+  const seen: number[] = []
+  let last = -1
+  let done = false
+  const sampler = (async () => {
+    while (!done) {
+      const counts = { blue: 0, green: 0 }
+      for (let i = 0; i < 100; i++) {
+        const body = (await (await fetch(`${api}/env/${router.router}/`)).json()) as { service?: string }
+        if (body.service === router.blue) counts.blue++
+        if (body.service === router.green) counts.green++
+      }
+      // gate probes go through the router too and take turns of their own: round to 5 points
+      const share = Math.round((side === router.blue ? counts.blue : counts.green) / 5) * 5
+      if (share === last && seen.at(-1) !== share) {
+        seen.push(share)
+        await onShare(share)
+      }
+      last = share
+    }
+  })()
+  const result = await run()
+  done = true
+  await sampler
+  // the share before the first write (0%) is the starting point, not a step
+  return { run: result, seen: seen[0] === 0 ? seen.slice(1) : seen }
 }
 
 function record(step: string, expected: string, got: string, ok: boolean): void {
@@ -117,6 +155,44 @@ try {
   )
   const after = await measure(200)
   record('traffic after the failure', 'green 100%', `green ${after.green}%`, after.green === 100)
+
+  // a canary: v4 to the idle side (blue), then 10%, 50%, 100% behind the health gate
+  const canaryInputs = {
+    ...router,
+    blue: router.green, // live
+    green: router.blue, // idle: the canary goes there
+    steps: '10:1500ms,50:1500ms,100',
+    'health-url': `${api}/env/${router.router}/health`,
+    'health-samples': '4',
+    'health-interval': '150ms',
+    'abort-scale-down-delay': '500ms',
+  }
+  await step('deploy v4 to the idle side (blue)', 'deploy', { service: router.blue, image: V4 })
+  const promoted = await watchSplit(() => step('canary to v4: 10%, 50%, 100% behind the health gate', 'traffic', canaryInputs), router.blue)
+  console.log(`    measured through the router at each step: ${promoted.seen.map((share) => `${share}%`).join(' → ')} on blue`)
+  record(
+    'canary v4, promoted',
+    'blue 10 → 50 → 100%',
+    `${promoted.seen.join(' → ')}%, ${promoted.run.outputs.phase}`,
+    promoted.run.code === 0 && promoted.run.outputs.phase === 'promoted' && promoted.seen.join(',') === '10,50,100',
+  )
+
+  // a canary that fails its gate: v5 starts answering 503 once it has 50%, so the release aborts and blue keeps it all
+  await step('deploy v5 to the idle side (green)', 'deploy', { service: router.green, image: V5 })
+  const aborted = await watchSplit(
+    () =>
+      step('canary to v5: it breaks at 50%, its health gate fails', 'traffic', { ...canaryInputs, blue: router.blue, green: router.green }),
+    router.green,
+    (share) => (share === 50 ? control('/images', { image: V5, unhealthy: true }) : undefined),
+  )
+  console.log(`    measured through the router at each step: ${aborted.seen.map((share) => `${share}%`).join(' → ')} on green`)
+  const end = await measure(200)
+  record(
+    'canary v5, aborted at its gate',
+    'green 10 → 50 → 0%, exit 1',
+    `${aborted.seen.join(' → ')}%, ${aborted.run.outputs.phase}, exit ${aborted.run.code}`,
+    aborted.run.code === 1 && aborted.run.outputs.phase === 'aborted' && end.blue === 100 && aborted.seen.join(',') === '10,50,0',
+  )
 } finally {
   await emulator.close()
 }

@@ -3,11 +3,13 @@ import { join } from 'node:path'
 import { expect, it } from 'vitest'
 import { ROOT } from '../support/runner.js'
 
-it('npm run demo runs a blue/green release and a rolled-back failure, and says all went as it should', () => {
+it('npm run demo runs a blue/green release, a rolled-back failure, a promoted canary and an aborted one', () => {
   const demo = spawnSync(process.execPath, [join(ROOT, 'dist/demo/index.js')], { encoding: 'utf8', timeout: 120_000 })
   expect(demo.status, demo.stdout + demo.stderr).toBe(0)
   expect(demo.stdout).toMatch(/✔ shift 10% to green\s+green 10% ±3\s+green (7|8|9|10|11|12|13)%/)
   expect(demo.stdout).toMatch(/✔ broken v3 to blue\s+fails, rolled back to v1/)
+  expect(demo.stdout).toMatch(/✔ canary v4, promoted\s+blue 10 → 50 → 100%\s+10 → 50 → 100%, promoted/)
+  expect(demo.stdout).toMatch(/✔ canary v5, aborted at its gate\s+green 10 → 50 → 0%, exit 1\s+10 → 50 → 0%, aborted, exit 1/)
   expect(demo.stdout).not.toContain('✘')
   expect(demo.stdout).toContain('The release went as it should.')
   // the demo signs in with a password: it must never reach the log
