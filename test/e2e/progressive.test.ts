@@ -71,6 +71,11 @@ describe('a canary release with steps behind a health gate', () => {
     expect(run.stdout).toMatch(/::group::shift to 10%[\s\S]*::group::shift to 50%[\s\S]*::group::shift to 100%/)
     expect(run.summary).toContain('Gate, step 1')
     expect(await greenShare()).toBe(100)
+    // the record on the router remembers the release between jobs
+    const state = (await emulator.control('GET', '/state')) as { jelastic: { environments: { env: { envName: string } }[] } }
+    expect(state.jelastic.environments.some((info) => info.env.envName === 'shop')).toBe(true)
+    const status = await steps.run('traffic', release({ command: 'status' }))
+    expect(status.summary).toMatch(/Last release.*promoted, shop-green at 100% \(from shop-blue\)/)
   })
 
   it('aborts when the candidate turns unhealthy at 50%: all traffic back on stable, then the candidate is stopped', async () => {

@@ -272,6 +272,7 @@ describe('Jelastic adapter', () => {
       stable: 'blue',
       candidate: 'green',
       phase: 'progressing',
+      step: 1,
       weight: 10,
       startedAt: 't0',
       updatedAt: 't1',

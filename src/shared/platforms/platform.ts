@@ -70,7 +70,12 @@ export interface StoredRecord {
   /** the side that served before the release, and the one it brings in */
   stable: string
   candidate: string
+  /** the images each side ran when the release started */
+  stableImage?: string
+  candidateImage?: string
   phase: string
+  /** the step of the plan (1-based) and the candidate's weight */
+  step: number
   weight: number
   startedAt: string
   updatedAt: string

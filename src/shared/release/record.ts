@@ -54,6 +54,7 @@ export class RecordKeeper {
     private readonly router: RouterRef,
     private readonly releaseId: string,
     private readonly startedAt: string,
+    private readonly images: { stableImage?: string; candidateImage?: string },
   ) {}
 
   /** Writes the record when the phase or the weight changed, where the platform keeps one. */
@@ -66,7 +67,9 @@ export class RecordKeeper {
       release: this.releaseId,
       stable: this.router.blue,
       candidate: this.router.green,
+      ...this.images,
       phase: record.phase,
+      step: record.step + 1,
       weight: record.weight,
       startedAt: this.startedAt,
       updatedAt: now,

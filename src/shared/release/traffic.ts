@@ -45,7 +45,8 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   const method = inputs.routingMethod ?? before?.routingMethod ?? 'round-robin'
   const stepLog: string[] = []
   let record = startRecord(Date.now(), before?.green ?? 0)
-  const keeper = new RecordKeeper(ctx, router, inputs.releaseId, new Date(record.startedAt).toISOString())
+  const images = await sideImages(ctx, router)
+  const keeper = new RecordKeeper(ctx, router, inputs.releaseId, new Date(record.startedAt).toISOString(), images)
   let split: TrafficSplit | null = before
   let wrote = false
   // a release in flight: the post step puts traffic back on stable if this step is killed
@@ -130,6 +131,15 @@ function status(ctx: ReleaseContext, router: RouterRef, split: TrafficSplit | nu
     ],
     notes: [],
   }
+}
+
+/** The image each side runs as the release starts, for the record (where the platform keeps one). */
+async function sideImages(ctx: ReleaseContext, router: RouterRef): Promise<{ stableImage?: string; candidateImage?: string }> {
+  if (!ctx.platform.writeRecord) return {}
+  const [stable, candidate] = await Promise.all(
+    [router.blue, router.green].map((service) => ctx.platform.describe({ service }).catch(() => null)),
+  )
+  return { ...(stable?.image && { stableImage: stable.image }), ...(candidate?.image && { candidateImage: candidate.image }) }
 }
 
 function noGate() {
