@@ -1,55 +1,45 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { EmulatorProcess, JELASTIC_TOKEN, JELASTIC_USER } from '../support/emulator.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { JELASTIC_TOKEN, JELASTIC_USER } from '../support/emulator.js'
 import { errorLines } from '../support/runner.js'
-import { StepRecorder } from '../support/steps.js'
+import { jelasticSuite } from '../support/steps.js'
 
 const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
 const V3 = 'registry.example.com/shop:v3'
 
-let emulator: EmulatorProcess
-let steps: StepRecorder
+const suite = jelasticSuite()
 
 function signedIn(extra: Record<string, string>): Record<string, string> {
-  return { platform: 'jelastic', 'api-url': emulator.url('jelastic'), ...JELASTIC_USER, ...extra }
+  return { platform: 'jelastic', 'api-url': suite.emulator.url('jelastic'), ...JELASTIC_USER, ...extra }
 }
 
 function withToken(extra: Record<string, string>): Record<string, string> {
-  return { platform: 'jelastic', 'api-url': emulator.url('jelastic'), token: JELASTIC_TOKEN, ...extra }
+  return { platform: 'jelastic', 'api-url': suite.emulator.url('jelastic'), token: JELASTIC_TOKEN, ...extra }
 }
 
 async function nodesOf(envName: string): Promise<{ customitem: { dockerTag: string } }[]> {
-  const state = (await emulator.control('GET', '/state')) as {
+  const state = (await suite.emulator.control('GET', '/state')) as {
     jelastic: { environments: { env: { envName: string }; nodes: { customitem: { dockerTag: string } }[] }[] }
   }
   return state.jelastic.environments.find((info) => info.env.envName === envName)?.nodes ?? []
 }
 
-beforeAll(async () => {
-  emulator = await EmulatorProcess.start()
-  steps = new StepRecorder(emulator, [JELASTIC_USER.password, JELASTIC_TOKEN])
-})
-
-afterAll(async () => {
-  await emulator.stop()
-})
-
 beforeEach(async () => {
-  await emulator.control('POST', '/reset')
-  await emulator.jelasticEnv('green', V1, 2)
+  await suite.emulator.control('POST', '/reset')
+  await suite.emulator.jelasticEnv('green', V1, 2)
 })
 
 describe('action-deploy on Jelastic', () => {
   it('deploys a new tag, waits, checks health and sets every output', async () => {
-    const run = await steps.run(
+    const run = await suite.steps.run(
       'deploy',
-      signedIn({ service: 'green', image: V2, 'health-url': `${emulator.url('jelastic')}/env/green/`, 'health-interval': '50ms' }),
+      signedIn({ service: 'green', image: V2, 'health-url': `${suite.emulator.url('jelastic')}/env/green/`, 'health-interval': '50ms' }),
     )
     expect(run.code, run.stdout).toBe(0)
     expect(run.outputs).toMatchObject({
       image: V2,
       'previous-image': V1,
-      url: `${emulator.url('jelastic')}/env/green/`,
+      url: `${suite.emulator.url('jelastic')}/env/green/`,
       'rolled-back': 'false',
     })
     expect(run.outputs['operation-id']).toMatch(/^redeploy\/green\/cp\/v2\//)
@@ -61,18 +51,18 @@ describe('action-deploy on Jelastic', () => {
   })
 
   it('converges without a new redeploy when the service already runs the image', async () => {
-    await emulator.control('DELETE', '/requests')
-    const run = await steps.run('deploy', withToken({ service: 'green', image: V1 }))
+    await suite.emulator.control('DELETE', '/requests')
+    const run = await suite.steps.run('deploy', withToken({ service: 'green', image: V1 }))
     expect(run.code, run.stdout).toBe(0)
     expect(run.outputs['operation-id']).toBe('')
-    expect((await emulator.requests()).map((r) => r.path)).not.toContain('/1.0/environment/control/rest/redeploycontainersbygroup')
+    expect((await suite.emulator.requests()).map((r) => r.path)).not.toContain('/1.0/environment/control/rest/redeploycontainersbygroup')
   })
 
   it('rolls back when the health check fails, and names platform, service, operation and last state', async () => {
-    await emulator.control('POST', '/images', { image: V3, unhealthy: true })
-    const run = await steps.run(
+    await suite.emulator.control('POST', '/images', { image: V3, unhealthy: true })
+    const run = await suite.steps.run(
       'deploy',
-      withToken({ service: 'green', image: V3, 'health-url': `${emulator.url('jelastic')}/env/green/`, 'health-interval': '20ms' }),
+      withToken({ service: 'green', image: V3, 'health-url': `${suite.emulator.url('jelastic')}/env/green/`, 'health-interval': '20ms' }),
     )
     expect(run.code).toBe(1)
     const [error] = errorLines(run)
@@ -86,22 +76,22 @@ describe('action-deploy on Jelastic', () => {
   })
 
   it('rolls back when the containers fail to start, with the node error in the message', async () => {
-    await emulator.control('POST', '/images', { image: V3, failing: true })
-    const run = await steps.run('deploy', withToken({ service: 'green', image: V3 }))
+    await suite.emulator.control('POST', '/images', { image: V3, failing: true })
+    const run = await suite.steps.run('deploy', withToken({ service: 'green', image: V3 }))
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toMatch(/container failed to start.*rolled back to registry\.example\.com\/shop:v1/)
     expect((await nodesOf('green')).map((node) => node.customitem.dockerTag)).toEqual(['v1', 'v1'])
   })
 
   it('leaves the failed image when rollback-on-failure is false', async () => {
-    await emulator.control('POST', '/images', { image: V3, unhealthy: true })
-    const run = await steps.run(
+    await suite.emulator.control('POST', '/images', { image: V3, unhealthy: true })
+    const run = await suite.steps.run(
       'deploy',
       withToken({
         service: 'green',
         image: V3,
         'rollback-on-failure': 'false',
-        'health-url': `${emulator.url('jelastic')}/env/green/`,
+        'health-url': `${suite.emulator.url('jelastic')}/env/green/`,
         'health-samples': '2',
       }),
     )
@@ -111,13 +101,13 @@ describe('action-deploy on Jelastic', () => {
   })
 
   it('fails on an unknown environment with the platform message', async () => {
-    const run = await steps.run('deploy', withToken({ service: 'nowhere', image: V2 }))
+    const run = await suite.steps.run('deploy', withToken({ service: 'nowhere', image: V2 }))
     expect(run.code).toBe(1)
     expect(errorLines(run)).toEqual(['jelastic: deploy of "nowhere" failed: service not found'])
   })
 
   it('refuses a wrong password with the platform message and no retry storm', async () => {
-    const run = await steps.run('deploy', { ...signedIn({ service: 'green', image: V2 }), password: 'not-the-password' })
+    const run = await suite.steps.run('deploy', { ...signedIn({ service: 'green', image: V2 }), password: 'not-the-password' })
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toContain('jelastic: sign-in of "demo@example.com" failed: wrong login or password')
     const shown = run.stdout.split('\n').filter((line) => line.includes('not-the-password'))
@@ -125,9 +115,9 @@ describe('action-deploy on Jelastic', () => {
   })
 
   it('survives a burst of 503 answers and a 429 with Retry-After', async () => {
-    await emulator.control('POST', '/faults', { platform: 'jelastic', path: 'getenvinfo', status: 503, count: 3 })
-    await emulator.control('POST', '/faults', { platform: 'jelastic', path: 'signin', status: 429, retryAfter: '1', count: 1 })
-    const run = await steps.run('deploy', signedIn({ service: 'green', image: V2 }))
+    await suite.emulator.control('POST', '/faults', { platform: 'jelastic', path: 'getenvinfo', status: 503, count: 3 })
+    await suite.emulator.control('POST', '/faults', { platform: 'jelastic', path: 'signin', status: 429, retryAfter: '1', count: 1 })
+    const run = await suite.steps.run('deploy', signedIn({ service: 'green', image: V2 }))
     expect(run.code, run.stdout).toBe(0)
     expect(run.stdout).toContain('HTTP 429; retrying in 1000 ms')
     expect(run.stdout.match(/HTTP 503; retrying/g)).toHaveLength(3)
@@ -135,62 +125,67 @@ describe('action-deploy on Jelastic', () => {
   })
 
   it('survives dropped connections on reads', async () => {
-    await emulator.control('POST', '/faults', { platform: 'jelastic', path: 'getenvinfo', drop: true, count: 2 })
-    const run = await steps.run('deploy', withToken({ service: 'green', image: V2 }))
+    await suite.emulator.control('POST', '/faults', { platform: 'jelastic', path: 'getenvinfo', drop: true, count: 2 })
+    const run = await suite.steps.run('deploy', withToken({ service: 'green', image: V2 }))
     expect(run.code, run.stdout).toBe(0)
     expect(run.stdout.match(/retrying in \d+ ms/g)).toHaveLength(2)
   })
 
   it('does not repeat a redeploy that got no answer, and finds out what happened', async () => {
-    await emulator.control('POST', '/faults', { platform: 'jelastic', path: 'redeploycontainersbygroup', status: 503, count: 1 })
-    await emulator.control('DELETE', '/requests')
-    const run = await steps.run('deploy', withToken({ service: 'green', image: V2, 'rollback-on-failure': 'false' }))
-    const redeploys = (await emulator.requests()).filter((r) => r.path.endsWith('redeploycontainersbygroup'))
+    await suite.emulator.control('POST', '/faults', { platform: 'jelastic', path: 'redeploycontainersbygroup', status: 503, count: 1 })
+    await suite.emulator.control('DELETE', '/requests')
+    const run = await suite.steps.run('deploy', withToken({ service: 'green', image: V2, 'rollback-on-failure': 'false' }))
+    const redeploys = (await suite.emulator.requests()).filter((r) => r.path.endsWith('redeploycontainersbygroup'))
     expect(redeploys).toHaveLength(1)
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toContain('failed')
   })
 
   it('signs in again, once, when the session expires in the middle of the run', async () => {
-    await emulator.control('POST', '/faults', { platform: 'jelastic', path: 'redeploycontainersbygroup', expireSessions: true, count: 1 })
-    await emulator.control('DELETE', '/requests')
-    const run = await steps.run('deploy', signedIn({ service: 'green', image: V2 }))
+    await suite.emulator.control('POST', '/faults', {
+      platform: 'jelastic',
+      path: 'redeploycontainersbygroup',
+      expireSessions: true,
+      count: 1,
+    })
+    await suite.emulator.control('DELETE', '/requests')
+    const run = await suite.steps.run('deploy', signedIn({ service: 'green', image: V2 }))
     expect(run.code, run.stdout).toBe(0)
-    expect((await emulator.requests()).filter((r) => r.path.endsWith('/signin'))).toHaveLength(2)
+    expect((await suite.emulator.requests()).filter((r) => r.path.endsWith('/signin'))).toHaveLength(2)
     const masked = run.stdout.split('\n').filter((line) => line.startsWith('::add-mask::'))
     // the password, and each of the two sessions the run was given
     expect(masked.filter((line) => /^::add-mask::[0-9a-f]{32}$/.test(line))).toHaveLength(2)
   })
 
   it('fails with a clear message when a token expires and there is no password to sign in with', async () => {
-    const run = await steps.run('deploy', { ...withToken({ service: 'green', image: V2 }), token: 'expired-token-abcdef' })
+    const run = await suite.steps.run('deploy', { ...withToken({ service: 'green', image: V2 }), token: 'expired-token-abcdef' })
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toMatch(/jelastic: describe of "green" failed: session \[\*\*\*\] is invalid .*give a valid "token"/)
   })
 
   it('reports a malformed answer as the platform being unavailable, without a stack trace', async () => {
-    await emulator.control('POST', '/faults', { platform: 'jelastic', path: 'getenvinfo', malformed: true })
-    const run = await steps.run('deploy', withToken({ service: 'green', image: V2 }))
+    await suite.emulator.control('POST', '/faults', { platform: 'jelastic', path: 'getenvinfo', malformed: true })
+    const run = await suite.steps.run('deploy', withToken({ service: 'green', image: V2 }))
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toContain('an answer that is not a Jelastic JSON envelope')
     expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /)
   })
 
   it('gives up at the deadline from the timeout input and rolls back with a fresh one', async () => {
-    await emulator.jelasticEnv('green', V1, 3)
-    await emulator.control('POST', '/jelastic/timing', { redeployMsPerNode: 600 })
+    await suite.emulator.jelasticEnv('green', V1, 3)
+    await suite.emulator.control('POST', '/jelastic/timing', { redeployMsPerNode: 600 })
     // the platform speeds up once the deploy has timed out, so the rollback fits in its own deadline
-    setTimeout(() => emulator.control('POST', '/jelastic/timing', { redeployMsPerNode: 50 }), 1100)
-    const run = await steps.run('deploy', withToken({ service: 'green', image: V2, timeout: '1s' }))
+    setTimeout(() => suite.emulator.control('POST', '/jelastic/timing', { redeployMsPerNode: 50 }), 1100)
+    const run = await suite.steps.run('deploy', withToken({ service: 'green', image: V2, timeout: '1s' }))
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toMatch(/timed out; last state: UPDATING/)
     expect(errorLines(run)[0]).toContain(`rolled back to ${V1}`)
   })
 
   it('stops at once when the job is cancelled', async () => {
-    await emulator.control('POST', '/jelastic/timing', { redeployMsPerNode: 5000 })
+    await suite.emulator.control('POST', '/jelastic/timing', { redeployMsPerNode: 5000 })
     const started = Date.now()
-    const run = await steps.run('deploy', withToken({ service: 'green', image: V2 }), { signalAfterMs: 700 })
+    const run = await suite.steps.run('deploy', withToken({ service: 'green', image: V2 }), { signalAfterMs: 700 })
     expect(Date.now() - started).toBeLessThan(5000)
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toMatch(
@@ -201,25 +196,25 @@ describe('action-deploy on Jelastic', () => {
 
 describe('action-scale and action-rollback on Jelastic', () => {
   it('scales the node group and reports the replicas', async () => {
-    const run = await steps.run('scale', withToken({ service: 'green', replicas: '4' }))
+    const run = await suite.steps.run('scale', withToken({ service: 'green', replicas: '4' }))
     expect(run.code, run.stdout).toBe(0)
     expect(run.outputs.replicas).toBe('4')
     expect(await nodesOf('green')).toHaveLength(4)
-    const down = await steps.run('scale', signedIn({ service: 'green', replicas: '1' }))
+    const down = await suite.steps.run('scale', signedIn({ service: 'green', replicas: '1' }))
     expect(down.outputs.replicas).toBe('1')
     expect(await nodesOf('green')).toHaveLength(1)
   })
 
   it('rolls back to a given image', async () => {
-    await steps.run('deploy', withToken({ service: 'green', image: V2 }))
-    const run = await steps.run('rollback', withToken({ service: 'green', to: V1 }))
+    await suite.steps.run('deploy', withToken({ service: 'green', image: V2 }))
+    const run = await suite.steps.run('rollback', withToken({ service: 'green', to: V1 }))
     expect(run.code, run.stdout).toBe(0)
     expect(run.outputs.image).toBe(V1)
     expect((await nodesOf('green')).map((node) => node.customitem.dockerTag)).toEqual(['v1', 'v1'])
   })
 
   it('explains what to give when there is no history and no router', async () => {
-    const run = await steps.run('rollback', withToken({ service: 'green' }))
+    const run = await suite.steps.run('rollback', withToken({ service: 'green' }))
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toContain('jelastic keeps no history of images')
   })
@@ -227,8 +222,8 @@ describe('action-scale and action-rollback on Jelastic', () => {
 
 describe('secrets', () => {
   it('never shows a password, token or session id in logs, outputs or summaries', () => {
-    expect(steps.runs.length).toBeGreaterThan(10)
-    expect(steps.secrets.size).toBeGreaterThan(2)
-    expect(steps.leaks()).toEqual([])
+    expect(suite.steps.runs.length).toBeGreaterThan(10)
+    expect(suite.steps.secrets.size).toBeGreaterThan(2)
+    expect(suite.steps.leaks()).toEqual([])
   })
 })

@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { EmulatorProcess, JELASTIC_TOKEN, JELASTIC_USER, measureSplit } from '../support/emulator.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { JELASTIC_TOKEN, measureSplit } from '../support/emulator.js'
 import { errorLines } from '../support/runner.js'
-import { StepRecorder } from '../support/steps.js'
+import { jelasticSuite } from '../support/steps.js'
 
-let emulator: EmulatorProcess
-let steps: StepRecorder
+const suite = jelasticSuite()
 
 function traffic(extra: Record<string, string>): Record<string, string> {
   return {
     platform: 'jelastic',
-    'api-url': emulator.url('jelastic'),
+    'api-url': suite.emulator.url('jelastic'),
     token: JELASTIC_TOKEN,
     router: 'shop',
     blue: 'blue',
@@ -18,30 +17,21 @@ function traffic(extra: Record<string, string>): Record<string, string> {
   }
 }
 
-beforeAll(async () => {
-  emulator = await EmulatorProcess.start()
-  steps = new StepRecorder(emulator, [JELASTIC_USER.password, JELASTIC_TOKEN])
-})
-
-afterAll(async () => {
-  await emulator.stop()
-})
-
 beforeEach(async () => {
-  await emulator.control('POST', '/reset')
-  await emulator.jelasticEnv('blue', 'registry.example.com/shop:v1', 2)
-  await emulator.jelasticEnv('green', 'registry.example.com/shop:v2', 2)
+  await suite.emulator.control('POST', '/reset')
+  await suite.emulator.jelasticEnv('blue', 'registry.example.com/shop:v1', 2)
+  await suite.emulator.jelasticEnv('green', 'registry.example.com/shop:v2', 2)
 })
 
 /** Shares of 1,000 requests through the router, in percent. */
 async function measured(): Promise<{ blue: number; green: number }> {
-  const counts = await measureSplit(`${emulator.url('jelastic')}/env/shop/`, 1000)
+  const counts = await measureSplit(`${suite.emulator.url('jelastic')}/env/shop/`, 1000)
   return { blue: (counts.blue ?? 0) / 10, green: (counts.green ?? 0) / 10 }
 }
 
 describe('action-traffic on Jelastic', () => {
   it('installs a Traffic Distributor when the router does not exist, and routes by its weights', async () => {
-    const run = await steps.run('traffic', traffic({ percentage: '10' }))
+    const run = await suite.steps.run('traffic', traffic({ percentage: '10' }))
     expect(run.code, run.stdout).toBe(0)
     expect(JSON.parse(run.outputs.weights ?? '')).toEqual({ blue: 90, green: 10 })
     expect(run.stdout).toContain('installing a Traffic Distributor')
@@ -58,8 +48,8 @@ describe('action-traffic on Jelastic', () => {
     ['failover', 100],
     ['failover', 0],
   ])('measures the %s split through the router within 3 points of %d percent over 1,000 requests', async (method, percentage) => {
-    await steps.run('traffic', traffic({ percentage: '50' }))
-    const run = await steps.run('traffic', traffic({ percentage: String(percentage), 'routing-method': method }))
+    await suite.steps.run('traffic', traffic({ percentage: '50' }))
+    const run = await suite.steps.run('traffic', traffic({ percentage: String(percentage), 'routing-method': method }))
     expect(run.code, run.stdout).toBe(0)
     expect(JSON.parse(run.outputs.weights ?? '')).toEqual({ blue: 100 - percentage, green: percentage })
     const split = await measured()
@@ -67,59 +57,61 @@ describe('action-traffic on Jelastic', () => {
   })
 
   it('fails over to the other side when the one at 100% goes down', async () => {
-    await steps.run('traffic', traffic({ percentage: '100', 'routing-method': 'failover' }))
-    await emulator.control('POST', '/images', { image: 'registry.example.com/shop:v2', failing: true })
+    await suite.steps.run('traffic', traffic({ percentage: '100', 'routing-method': 'failover' }))
+    await suite.emulator.control('POST', '/images', { image: 'registry.example.com/shop:v2', failing: true })
     expect(await measured()).toEqual({ blue: 100, green: 0 })
   })
 
   it('says that sticky sessions keep existing users on their side', async () => {
-    await steps.run('traffic', traffic({ percentage: '0', 'routing-method': 'sticky-sessions' }))
-    const run = await steps.run('traffic', traffic({ percentage: '100', 'routing-method': 'sticky-sessions' }))
+    await suite.steps.run('traffic', traffic({ percentage: '0', 'routing-method': 'sticky-sessions' }))
+    const run = await suite.steps.run('traffic', traffic({ percentage: '100', 'routing-method': 'sticky-sessions' }))
     expect(run.summary).toContain('Sticky sessions: users who already have a session stay on the side they were on')
   })
 
   it('keeps the routing method of the router when none is given', async () => {
-    await steps.run('traffic', traffic({ percentage: '20', 'routing-method': 'sticky-sessions' }))
-    const run = await steps.run('traffic', traffic({ percentage: '40' }))
+    await suite.steps.run('traffic', traffic({ percentage: '20', 'routing-method': 'sticky-sessions' }))
+    const run = await suite.steps.run('traffic', traffic({ percentage: '40' }))
     expect(run.summary).toContain('blue 60% / green 40% (sticky-sessions)')
   })
 
   it('writes nothing when re-run with the same inputs', async () => {
-    await steps.run('traffic', traffic({ percentage: '20' }))
-    await emulator.control('DELETE', '/requests')
-    const run = await steps.run('traffic', traffic({ percentage: '20' }))
+    await suite.steps.run('traffic', traffic({ percentage: '20' }))
+    await suite.emulator.control('DELETE', '/requests')
+    const run = await suite.steps.run('traffic', traffic({ percentage: '20' }))
     expect(run.code).toBe(0)
-    const writes = (await emulator.requests()).filter((r) => /jps\/rest\/install|executeappaction|InstallApp|ExecuteAppAction/.test(r.path))
+    const writes = (await suite.emulator.requests()).filter((r) =>
+      /jps\/rest\/install|executeappaction|InstallApp|ExecuteAppAction/.test(r.path),
+    )
     expect(writes).toEqual([])
     expect(run.stdout).toContain('nothing to write')
   })
 
   it('uses the legacy appstore InstallApp and ExecuteAppAction where the marketplace methods do not exist', async () => {
-    await emulator.control('POST', '/jelastic/timing', { marketplace: false })
-    await emulator.control('DELETE', '/requests')
-    expect((await steps.run('traffic', traffic({ percentage: '40' }))).code).toBe(0)
-    expect((await steps.run('traffic', traffic({ percentage: '60' }))).code).toBe(0)
-    const paths = (await emulator.requests()).map((r) => r.path)
+    await suite.emulator.control('POST', '/jelastic/timing', { marketplace: false })
+    await suite.emulator.control('DELETE', '/requests')
+    expect((await suite.steps.run('traffic', traffic({ percentage: '40' }))).code).toBe(0)
+    expect((await suite.steps.run('traffic', traffic({ percentage: '60' }))).code).toBe(0)
+    const paths = (await suite.emulator.requests()).map((r) => r.path)
     expect(paths).toContain('/appstore/InstallApp')
     expect(paths).toContain('/appstore/ExecuteAppAction')
     expect(Math.abs((await measured()).green - 60)).toBeLessThanOrEqual(3)
   })
 
   it('never sends traffic to a side that is not running', async () => {
-    await steps.run('traffic', traffic({ percentage: '0' }))
-    const stopped = await steps.run('scale', { ...traffic({}), service: 'green', replicas: '0' })
+    await suite.steps.run('traffic', traffic({ percentage: '0' }))
+    const stopped = await suite.steps.run('scale', { ...traffic({}), service: 'green', replicas: '0' })
     expect(stopped.code).toBe(0)
-    await emulator.control('DELETE', '/requests')
-    const run = await steps.run('traffic', traffic({ percentage: '50' }))
+    await suite.emulator.control('DELETE', '/requests')
+    const run = await suite.steps.run('traffic', traffic({ percentage: '50' }))
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toMatch(/jelastic: shift traffic of "green" failed: it would receive traffic but has no running replica/)
-    expect((await emulator.requests()).filter((r) => r.path.includes('executeappaction'))).toEqual([])
+    expect((await suite.emulator.requests()).filter((r) => r.path.includes('executeappaction'))).toEqual([])
   })
 
   it('reports a refused configuration with the platform message from the nested response', async () => {
-    await steps.run('traffic', traffic({ percentage: '10' }))
-    await emulator.control('POST', '/jelastic/environments', { envName: 'green', image: 'registry.example.com/shop:v2', nodes: 1 })
-    const run = await steps.run('traffic', { ...traffic({ percentage: '30' }), green: 'other' })
+    await suite.steps.run('traffic', traffic({ percentage: '10' }))
+    await suite.emulator.control('POST', '/jelastic/environments', { envName: 'green', image: 'registry.example.com/shop:v2', nodes: 1 })
+    const run = await suite.steps.run('traffic', { ...traffic({ percentage: '30' }), green: 'other' })
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toContain('jelastic')
   })
@@ -127,21 +119,21 @@ describe('action-traffic on Jelastic', () => {
 
 describe('action-rollback with a router', () => {
   it('goes back to the side the last release came from, by its record, even at 50/50; a re-run changes nothing', async () => {
-    await steps.run('traffic', traffic({ percentage: '50' }))
-    const run = await steps.run('rollback', traffic({ service: 'green' }))
+    await suite.steps.run('traffic', traffic({ percentage: '50' }))
+    const run = await suite.steps.run('rollback', traffic({ service: 'green' }))
     expect(run.code, run.stdout).toBe(0)
     expect(run.stdout).toContain('came from blue')
     expect(await measured()).toEqual({ blue: 100, green: 0 })
-    await emulator.control('DELETE', '/requests')
-    const again = await steps.run('rollback', traffic({ service: 'green' }))
+    await suite.emulator.control('DELETE', '/requests')
+    const again = await suite.steps.run('rollback', traffic({ service: 'green' }))
     expect(again.code).toBe(0)
-    expect((await emulator.requests()).filter((r) => /executeappaction|applyenvproperty/.test(r.path))).toEqual([])
+    expect((await suite.emulator.requests()).filter((r) => /executeappaction|applyenvproperty/.test(r.path))).toEqual([])
     expect(await measured()).toEqual({ blue: 100, green: 0 })
   })
 
   it('sends all traffic back to the side that served before', async () => {
-    await steps.run('traffic', traffic({ percentage: '100' }))
-    const run = await steps.run('rollback', traffic({ service: 'green' }))
+    await suite.steps.run('traffic', traffic({ percentage: '100' }))
+    const run = await suite.steps.run('rollback', traffic({ service: 'green' }))
     expect(run.code, run.stdout).toBe(0)
     expect(run.outputs.image).toBe('registry.example.com/shop:v1')
     expect(JSON.parse(run.outputs.weights ?? '')).toEqual({ blue: 100, green: 0 })
@@ -151,20 +143,20 @@ describe('action-rollback with a router', () => {
 
 describe('secrets', () => {
   it('never shows the token or a session id', () => {
-    expect(steps.leaks()).toEqual([])
+    expect(suite.steps.leaks()).toEqual([])
   })
 })
 
 describe('action-rollback to a stopped side', () => {
   it('starts the previous side, waits for it, then sends it all traffic, and shows the reason', async () => {
-    await steps.run('traffic', traffic({ percentage: '100' }))
+    await suite.steps.run('traffic', traffic({ percentage: '100' }))
     // blue, no longer serving, was stopped
-    await fetch(`${emulator.url('jelastic')}/1.0/environment/control/rest/stopenv`, {
+    await fetch(`${suite.emulator.url('jelastic')}/1.0/environment/control/rest/stopenv`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ envName: 'blue', session: JELASTIC_TOKEN }),
     })
-    const run = await steps.run('rollback', traffic({ service: 'green', reason: 'checkout errors after v2' }))
+    const run = await suite.steps.run('rollback', traffic({ service: 'green', reason: 'checkout errors after v2' }))
     expect(run.code, run.stdout).toBe(0)
     expect(run.stdout).toContain('::group::start blue')
     expect(run.summary).toContain('checkout errors after v2')

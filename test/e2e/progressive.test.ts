@@ -1,23 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { EmulatorProcess, JELASTIC_TOKEN, JELASTIC_USER, measureSplit } from '../support/emulator.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { JELASTIC_TOKEN, measureSplit } from '../support/emulator.js'
 import { errorLines, runAction } from '../support/runner.js'
-import { StepRecorder } from '../support/steps.js'
+import { jelasticSuite } from '../support/steps.js'
 
 const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
 
-let emulator: EmulatorProcess
-let steps: StepRecorder
+const suite = jelasticSuite()
 
 function release(extra: Record<string, string>): Record<string, string> {
   return {
     platform: 'jelastic',
-    'api-url': emulator.url('jelastic'),
+    'api-url': suite.emulator.url('jelastic'),
     token: JELASTIC_TOKEN,
     router: 'shop',
     blue: 'shop-blue',
     green: 'shop-green',
-    'health-url': `${emulator.url('jelastic')}/env/shop/`,
+    'health-url': `${suite.emulator.url('jelastic')}/env/shop/`,
     'health-samples': '2',
     'health-interval': '100ms',
     ...extra,
@@ -25,17 +24,19 @@ function release(extra: Record<string, string>): Record<string, string> {
 }
 
 async function greenShare(): Promise<number> {
-  const counts = await measureSplit(`${emulator.url('jelastic')}/env/shop/`, 200)
+  const counts = await measureSplit(`${suite.emulator.url('jelastic')}/env/shop/`, 200)
   return ((counts['shop-green'] ?? 0) * 100) / 200
 }
 
 async function envStatus(name: string): Promise<number | undefined> {
-  const state = (await emulator.control('GET', '/state')) as { jelastic: { environments: { env: { envName: string; status: number } }[] } }
+  const state = (await suite.emulator.control('GET', '/state')) as {
+    jelastic: { environments: { env: { envName: string; status: number } }[] }
+  }
   return state.jelastic.environments.find((info) => info.env.envName === name)?.env.status
 }
 
 async function routerWeight(): Promise<number | undefined> {
-  const state = (await emulator.control('GET', '/state')) as { jelastic: { environments: { env: { envName: string } }[] } }
+  const state = (await suite.emulator.control('GET', '/state')) as { jelastic: { environments: { env: { envName: string } }[] } }
   return state.jelastic.environments.some((info) => info.env.envName === 'shop') ? greenShare() : undefined
 }
 
@@ -47,41 +48,32 @@ async function until(check: () => Promise<boolean>, ms = 20_000): Promise<void> 
   }
 }
 
-beforeAll(async () => {
-  emulator = await EmulatorProcess.start()
-  steps = new StepRecorder(emulator, [JELASTIC_USER.password, JELASTIC_TOKEN])
-})
-
-afterAll(async () => {
-  await emulator.stop()
-})
-
 beforeEach(async () => {
-  await emulator.control('POST', '/reset')
-  await emulator.jelasticEnv('shop-blue', V1, 2)
-  await emulator.jelasticEnv('shop-green', V2, 2)
-  await steps.run('traffic', release({ percentage: '0', 'health-url': '' }))
+  await suite.emulator.control('POST', '/reset')
+  await suite.emulator.jelasticEnv('shop-blue', V1, 2)
+  await suite.emulator.jelasticEnv('shop-green', V2, 2)
+  await suite.steps.run('traffic', release({ percentage: '0', 'health-url': '' }))
 })
 
 describe('a canary release with steps behind a health gate', () => {
   it('walks 10%, 50%, 100% and is promoted', async () => {
-    const run = await steps.run('traffic', release({ steps: '10:300ms,50:300ms,100' }))
+    const run = await suite.steps.run('traffic', release({ steps: '10:300ms,50:300ms,100' }))
     expect(run.code, run.stdout).toBe(0)
     expect(run.outputs).toMatchObject({ phase: 'promoted', verdict: 'passed', weight: '100', stable: 'shop-blue', candidate: 'shop-green' })
     expect(run.stdout).toMatch(/::group::shift to 10%[\s\S]*::group::shift to 50%[\s\S]*::group::shift to 100%/)
     expect(run.summary).toContain('Gate, step 1')
     expect(await greenShare()).toBe(100)
     // the record on the router remembers the release between jobs
-    const state = (await emulator.control('GET', '/state')) as { jelastic: { environments: { env: { envName: string } }[] } }
+    const state = (await suite.emulator.control('GET', '/state')) as { jelastic: { environments: { env: { envName: string } }[] } }
     expect(state.jelastic.environments.some((info) => info.env.envName === 'shop')).toBe(true)
-    const status = await steps.run('traffic', release({ command: 'status' }))
+    const status = await suite.steps.run('traffic', release({ command: 'status' }))
     expect(status.summary).toMatch(/Last release.*promoted, shop-green at 100% \(from shop-blue\)/)
   })
 
   it('aborts when the candidate turns unhealthy at 50%: all traffic back on stable, then the candidate is stopped', async () => {
-    const running = steps.run('traffic', release({ steps: '10:200ms,50:5s,100', 'abort-scale-down-delay': '1s' }))
+    const running = suite.steps.run('traffic', release({ steps: '10:200ms,50:5s,100', 'abort-scale-down-delay': '1s' }))
     await until(async () => (await routerWeight()) === 50)
-    await emulator.control('POST', '/images', { image: V2, unhealthy: true })
+    await suite.emulator.control('POST', '/images', { image: V2, unhealthy: true })
     const run = await running
     expect(run.code).toBe(1)
     expect(run.outputs).toMatchObject({ phase: 'aborted', verdict: 'failed', weight: '0' })
@@ -93,48 +85,48 @@ describe('a canary release with steps behind a health gate', () => {
   })
 
   it('keeps the candidate running after an abort when asked', async () => {
-    await emulator.control('POST', '/images', { image: V2, unhealthy: true })
-    const run = await steps.run('traffic', release({ steps: '10:1s,100', 'keep-candidate-on-abort': 'true' }))
+    await suite.emulator.control('POST', '/images', { image: V2, unhealthy: true })
+    const run = await suite.steps.run('traffic', release({ steps: '10:1s,100', 'keep-candidate-on-abort': 'true' }))
     expect(run.code).toBe(1)
     expect(await envStatus('shop-green')).toBe(1)
   })
 
   it('converges without writing when re-run on a promoted release, and a promote at 100% is a no-op', async () => {
-    await steps.run('traffic', release({ steps: '50:100ms,100' }))
-    await emulator.control('DELETE', '/requests')
-    const rerun = await steps.run('traffic', release({ steps: '50:100ms,100' }))
-    const promote = await steps.run('traffic', release({ command: 'promote' }))
+    await suite.steps.run('traffic', release({ steps: '50:100ms,100' }))
+    await suite.emulator.control('DELETE', '/requests')
+    const rerun = await suite.steps.run('traffic', release({ steps: '50:100ms,100' }))
+    const promote = await suite.steps.run('traffic', release({ command: 'promote' }))
     expect([rerun.code, promote.code]).toEqual([0, 0])
     expect(promote.outputs.phase).toBe('promoted')
-    const writes = (await emulator.requests()).filter((r) => /executeappaction|jps\/rest\/install|stopenv/.test(r.path))
+    const writes = (await suite.emulator.requests()).filter((r) => /executeappaction|jps\/rest\/install|stopenv/.test(r.path))
     expect(writes).toEqual([])
   })
 
   it('an abort with nothing in flight succeeds and writes nothing', async () => {
-    await emulator.control('DELETE', '/requests')
-    const run = await steps.run('traffic', release({ command: 'abort' }))
+    await suite.emulator.control('DELETE', '/requests')
+    const run = await suite.steps.run('traffic', release({ command: 'abort' }))
     expect(run.code, run.stdout).toBe(0)
     expect(run.outputs.reason).toBe('nothing in flight: all traffic already on stable')
-    expect((await emulator.requests()).filter((r) => /executeappaction|stopenv/.test(r.path))).toEqual([])
+    expect((await suite.emulator.requests()).filter((r) => /executeappaction|stopenv/.test(r.path))).toEqual([])
   })
 
   it('an abort by hand puts all traffic back on stable', async () => {
-    await steps.run('traffic', release({ percentage: '50', 'health-url': '' }))
-    const run = await steps.run('traffic', release({ command: 'abort', 'abort-scale-down-delay': '100ms' }))
+    await suite.steps.run('traffic', release({ percentage: '50', 'health-url': '' }))
+    const run = await suite.steps.run('traffic', release({ command: 'abort', 'abort-scale-down-delay': '100ms' }))
     expect(run.code, run.stdout).toBe(0)
     expect(run.outputs).toMatchObject({ phase: 'aborted', weight: '0', reason: 'aborted by hand' })
     expect(await greenShare()).toBe(0)
   })
 
   it('aborts when the deadline passes', async () => {
-    const run = await steps.run('traffic', release({ steps: '10:30s,100', timeout: '2s', 'abort-scale-down-delay': '100ms' }))
+    const run = await suite.steps.run('traffic', release({ steps: '10:30s,100', timeout: '2s', 'abort-scale-down-delay': '100ms' }))
     expect(run.code).toBe(1)
     expect(run.outputs.reason).toBe('the deadline passed at step 1 of 2 (10%)')
     expect(await greenShare()).toBe(0)
   })
 
   it('puts traffic back on stable when the job is cancelled', async () => {
-    const running = steps.run('traffic', release({ steps: '10:200ms,50:30s,100' }), { signalAfterMs: 3000 })
+    const running = suite.steps.run('traffic', release({ steps: '10:200ms,50:30s,100' }), { signalAfterMs: 3000 })
     const run = await running
     expect(run.code).toBe(1)
     expect(run.outputs.reason).toBe('the job was cancelled')
@@ -153,24 +145,24 @@ describe('a canary release with steps behind a health gate', () => {
   })
 
   it('the post step does nothing after a release that ended', async () => {
-    await emulator.control('DELETE', '/requests')
+    await suite.emulator.control('DELETE', '/requests')
     const post = await runAction('traffic-post', release({ percentage: '10' }), { env: { STATE_release: 'promoted' } })
     expect(post.code).toBe(0)
-    expect(await emulator.requests()).toEqual([])
+    expect(await suite.emulator.requests()).toEqual([])
   })
 })
 
 describe('secrets', () => {
   it('never shows the token or a session id', () => {
-    expect(steps.leaks()).toEqual([])
+    expect(suite.steps.leaks()).toEqual([])
   })
 })
 
 describe('one release at a time', () => {
   it('a second release fails at once while another is in flight, with in-flight: fail', async () => {
-    const first = steps.run('traffic', release({ steps: '10:200ms,50:3s,100', 'release-id': 'org/shop#1' }))
+    const first = suite.steps.run('traffic', release({ steps: '10:200ms,50:3s,100', 'release-id': 'org/shop#1' }))
     await until(async () => (await routerWeight()) === 50)
-    const second = await steps.run('traffic', release({ steps: '100', 'release-id': 'org/shop#2', 'in-flight': 'fail' }))
+    const second = await suite.steps.run('traffic', release({ steps: '100', 'release-id': 'org/shop#2', 'in-flight': 'fail' }))
     expect(second.code).toBe(1)
     expect(errorLines(second)[0]).toMatch(
       /release org\/shop#1 is in flight on "shop" \(progressing, shop-green at 50%.*this release \(org\/shop#2\) does not interleave/,
@@ -179,9 +171,12 @@ describe('one release at a time', () => {
   })
 
   it('a second release waits for the one in flight, then goes', async () => {
-    const first = steps.run('traffic', release({ steps: '10:200ms,50:2s,100', 'release-id': 'org/shop#1' }))
+    const first = suite.steps.run('traffic', release({ steps: '10:200ms,50:2s,100', 'release-id': 'org/shop#1' }))
     await until(async () => (await routerWeight()) === 50)
-    const second = await steps.run('traffic', release({ blue: 'shop-green', green: 'shop-blue', steps: '100', 'release-id': 'org/shop#2' }))
+    const second = await suite.steps.run(
+      'traffic',
+      release({ blue: 'shop-green', green: 'shop-blue', steps: '100', 'release-id': 'org/shop#2' }),
+    )
     expect((await first).outputs.phase).toBe('promoted')
     expect(second.code, second.stdout).toBe(0)
     expect(second.stdout).toContain('waiting for it to end')
@@ -194,10 +189,13 @@ describe('one release at a time', () => {
       signal: 'SIGKILL',
     })
     expect(killed.code).not.toBe(0)
-    await emulator.control('DELETE', '/requests')
-    const rerun = await steps.run('traffic', release({ steps: '10:200ms,50:300ms,100', 'release-id': 'org/shop#7', 'in-flight': 'fail' }))
+    await suite.emulator.control('DELETE', '/requests')
+    const rerun = await suite.steps.run(
+      'traffic',
+      release({ steps: '10:200ms,50:300ms,100', 'release-id': 'org/shop#7', 'in-flight': 'fail' }),
+    )
     expect(rerun.code, rerun.stdout).toBe(0)
-    const writes = (await emulator.requests()).filter((r) => r.path.includes('executeappaction'))
+    const writes = (await suite.emulator.requests()).filter((r) => r.path.includes('executeappaction'))
     expect(writes.length).toBeLessThanOrEqual(1) // 100% only: 10% and 50% are not written again
     expect(await greenShare()).toBe(100)
   })
@@ -205,17 +203,17 @@ describe('one release at a time', () => {
 
 describe('command status', () => {
   it('says which side is live and which is idle, and writes nothing', async () => {
-    await steps.run('traffic', release({ percentage: '100', 'health-url': '' }))
-    await emulator.control('DELETE', '/requests')
-    const run = await steps.run('traffic', release({ command: 'status' }))
+    await suite.steps.run('traffic', release({ percentage: '100', 'health-url': '' }))
+    await suite.emulator.control('DELETE', '/requests')
+    const run = await suite.steps.run('traffic', release({ command: 'status' }))
     expect(run.code, run.stdout).toBe(0)
     expect(run.outputs).toMatchObject({ stable: 'shop-green', candidate: 'shop-blue', phase: 'steady', weight: '0' })
-    expect((await emulator.requests()).filter((r) => /executeappaction|jps\/rest\/install|stopenv/.test(r.path))).toEqual([])
+    expect((await suite.emulator.requests()).filter((r) => /executeappaction|jps\/rest\/install|stopenv/.test(r.path))).toEqual([])
   })
 
   it('releases with the sides swapped: the router maps them whichever backend is which', async () => {
-    await steps.run('traffic', release({ percentage: '100', 'health-url': '' }))
-    const run = await steps.run('traffic', release({ blue: 'shop-green', green: 'shop-blue', steps: '50:100ms,100' }))
+    await suite.steps.run('traffic', release({ percentage: '100', 'health-url': '' }))
+    const run = await suite.steps.run('traffic', release({ blue: 'shop-green', green: 'shop-blue', steps: '50:100ms,100' }))
     expect(run.code, run.stdout).toBe(0)
     expect(await greenShare()).toBe(0)
   })

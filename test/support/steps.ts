@@ -1,4 +1,5 @@
-import type { EmulatorProcess } from './emulator.js'
+import { afterAll, beforeAll } from 'vitest'
+import { EmulatorProcess, JELASTIC_TOKEN, JELASTIC_USER } from './emulator.js'
 import { type ActionRun, runAction } from './runner.js'
 
 /**
@@ -40,4 +41,20 @@ export class StepRecorder {
     }
     return leaked
   }
+}
+
+/**
+ * A test file's emulator (the committed bundle, one per file) and a recorder of every step it
+ * runs, for the final scan for secrets.
+ */
+export function jelasticSuite(): { emulator: EmulatorProcess; steps: StepRecorder } {
+  const suite = {} as { emulator: EmulatorProcess; steps: StepRecorder }
+  beforeAll(async () => {
+    suite.emulator = await EmulatorProcess.start()
+    suite.steps = new StepRecorder(suite.emulator, [JELASTIC_USER.password, JELASTIC_TOKEN])
+  })
+  afterAll(async () => {
+    await suite.emulator.stop()
+  })
+  return suite
 }

@@ -18,7 +18,3 @@ export function createPlatform(name: PlatformName, config: PlatformConfig): Plat
   }
   return factory(config)
 }
-
-export function isPlatformReady(name: PlatformName): boolean {
-  return FACTORIES[name] !== undefined
-}

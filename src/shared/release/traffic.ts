@@ -2,7 +2,7 @@ import type { TrafficInputs } from '../inputs/actions.js'
 import { PlatformError, type RouterRef, type StoredRecord, type TrafficSplit } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { HealthGate } from './gate.js'
-import { decide, type Plan, type ReleaseRecord, startRecord } from './progressive.js'
+import { decide, emptyGate, type Plan, type ReleaseRecord, startRecord } from './progressive.js'
 import { awaitOtherRelease, RecordKeeper, readRecord } from './record.js'
 import { sleep } from './sleep.js'
 import { formatSplit, requireWeightedRouter, weightsJson, writeSplit } from './split.js'
@@ -58,7 +58,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
     const ready = await isReady(ctx, router.green)
     const decision = decide(
       record,
-      { weight: observed, candidateReady: ready, gate: gate?.current ?? noGate(), cancelled: ctx.signal.aborted },
+      { weight: observed, candidateReady: ready, gate: gate?.current ?? emptyGate(), cancelled: ctx.signal.aborted },
       plan,
       Date.now(),
     )
@@ -140,10 +140,6 @@ async function sideImages(ctx: ReleaseContext, router: RouterRef): Promise<{ sta
     [router.blue, router.green].map((service) => ctx.platform.describe({ service }).catch(() => null)),
   )
   return { ...(stable?.image && { stableImage: stable.image }), ...(candidate?.image && { candidateImage: candidate.image }) }
-}
-
-function noGate() {
-  return { samples: 0, failures: 0, errors: 0, consecutiveErrors: 0 }
 }
 
 function finished(record: ReleaseRecord, plan: Plan, cancelled: boolean): boolean {
