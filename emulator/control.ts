@@ -76,6 +76,15 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
         targets.jelasticApi.envInfo(jelastic.envs.get(envName) as NonNullable<ReturnType<typeof jelastic.envs.get>>),
       )
     }
+    case 'POST /jelastic/node-status': {
+      // one node of an environment goes down (status 2) or comes back (1), as a crashed container would
+      const { envName, status } = body as { envName?: string; status?: number }
+      const node = jelastic.envs.get(envName ?? '')?.nodes[0]
+      if (!node || (status !== 1 && status !== 2))
+        return sendJson(res, 400, { error: 'give "envName" of an environment with nodes, and "status" 1 or 2' })
+      node.status = status
+      return sendJson(res, 200, { ok: true })
+    }
     case 'POST /jelastic/expire-sessions':
       jelastic.sessions.clear()
       return sendJson(res, 200, { ok: true })

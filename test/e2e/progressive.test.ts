@@ -84,6 +84,19 @@ describe('a canary release with steps behind a health gate', () => {
     expect(await envStatus('shop-green')).toBe(2) // stopped after the delay
   })
 
+  it('never raises the weight while a replica of the candidate is down, and goes on once it is back', async () => {
+    const running = suite.steps.run('traffic', release({ steps: '10:200ms,50:200ms,100', 'health-url': '' }))
+    await until(async () => (await routerWeight()) === 10)
+    await suite.emulator.control('POST', '/jelastic/node-status', { envName: 'shop-green', status: 2 })
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    expect(await routerWeight()).toBe(10)
+    await suite.emulator.control('POST', '/jelastic/node-status', { envName: 'shop-green', status: 1 })
+    const run = await running
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.stdout).toContain('release: waiting for every replica of the candidate to run')
+    expect(run.outputs.phase).toBe('promoted')
+  })
+
   it('keeps the candidate running after an abort when asked', async () => {
     await suite.emulator.control('POST', '/images', { image: V2, unhealthy: true })
     const run = await suite.steps.run('traffic', release({ steps: '10:1s,100', 'keep-candidate-on-abort': 'true' }))

@@ -62,6 +62,7 @@ describe('Jelastic adapter', () => {
     expect(await platform.describe({ service: 'shop' })).toEqual({
       image: 'registry.example.com/shop:v1',
       replicas: 2,
+      ready: 2,
       phase: 'running',
       status: 'RUNNING, 2 node(s) in "cp" running registry.example.com/shop:v1',
       url: 'https://shop.jelastic.example.com/',

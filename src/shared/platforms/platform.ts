@@ -17,6 +17,8 @@ export type ServicePhase = 'running' | 'deploying' | 'stopped' | 'failed' | 'unk
 export interface ServiceState {
   image: string
   replicas: number
+  /** replicas running now */
+  ready: number
   phase: ServicePhase
   /** the platform's own word for the state, for messages */
   status: string

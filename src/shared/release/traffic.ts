@@ -64,6 +64,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
     )
     if (decision.record.phase !== record.phase && decision.record.phase !== 'progressing')
       ctx.log.info(`release: ${decision.record.phase}: ${decision.record.reason}`)
+    else if (decision.record.reason !== record.reason && decision.record.reason) ctx.log.info(`release: ${decision.record.reason}`)
     if (record.stepReachedAt !== undefined && decision.record.step !== record.step && gate)
       stepLog.push(`${record.weight}%: ${gate.describe()}`)
     record = decision.record
@@ -100,7 +101,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
 
 /**
  * The live side is the one with the larger share (blue when there is no router yet); the other is
- * idle. `previous` is the side that served before the last release, when the router keeps a record.
+ * idle. The summary also shows the last release, when the router keeps a record.
  */
 function status(ctx: ReleaseContext, router: RouterRef, split: TrafficSplit | null, record: StoredRecord | null): ActionResult {
   const greenLive = split !== null && split.green > split.blue
@@ -163,9 +164,10 @@ async function requireReceiver(ctx: ReleaseContext, service: string) {
   return state
 }
 
+/** Fully running: every replica, and at least one. */
 async function isReady(ctx: ReleaseContext, service: string): Promise<boolean> {
   const state = await ctx.platform.describe({ service }).catch(() => null)
-  return state !== null && state.phase === 'running' && state.replicas > 0
+  return state !== null && state.phase === 'running' && state.replicas > 0 && state.ready === state.replicas
 }
 
 /** Takes the aborted candidate out of service: stopped where the platform can stop it, else 0 replicas. */

@@ -75,6 +75,7 @@ export function toServiceState(info: EnvInfo, nodeGroup: string): ServiceState {
   return {
     image,
     replicas: nodes.length,
+    ready: phaseOf(info) === 'running' ? nodes.filter((node) => node.status === undefined || node.status === 1).length : 0,
     phase: phaseOf(info),
     status: `${envStatusName(info.env?.status)}, ${nodes.length} node(s) in "${nodeGroup}" running ${[...counts.keys()].join(', ') || 'nothing'}`,
     ...(url && { url }),
