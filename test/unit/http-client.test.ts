@@ -86,10 +86,11 @@ describe('HttpClient retries', () => {
   })
 
   it('retries answers a platform calls throttling', async () => {
-    const { pool, client } = setup({ isThrottled: (response) => response.text.includes('4030001') })
+    const { pool, client } = setup()
     pool.intercept({ path: '/apps', method: 'POST' }).reply(403, '{"code":4030001}')
     pool.intercept({ path: '/apps', method: 'POST' }).reply(201, '{}')
-    expect((await client.send({ method: 'POST', url: `${ORIGIN}/apps`, json: {} })).status).toBe(201)
+    const throttled = (response: { text: string }) => response.text.includes('4030001')
+    expect((await client.send({ method: 'POST', url: `${ORIGIN}/apps`, json: {}, throttled })).status).toBe(201)
   })
 })
 

@@ -19,6 +19,8 @@ export interface HttpRequest {
   idempotent?: boolean
   /** per attempt; the client's default otherwise */
   timeoutMs?: number
+  /** the platform's own "throttled, try later" answers (an error code in the body); retried like a 429 */
+  throttled?: (response: HttpResponse) => boolean
 }
 
 export interface HttpResponse {
@@ -34,8 +36,6 @@ export interface HttpClientOptions {
   backoff?: BackoffPolicy
   /** no retry waits past this instant (epoch ms): the action's one deadline */
   deadline?: () => number
-  /** platform-specific answers that mean "throttled, try later" (e.g. an error code in a 403 body) */
-  isThrottled?: (response: HttpResponse) => boolean
   dispatcher: Dispatcher
   /** the signal each request listens to (the job's cancellation), asked anew for every attempt */
   signal?: () => AbortSignal | undefined
@@ -105,7 +105,7 @@ export class HttpClient {
         }
         continue
       }
-      const throttled = response.status === 429 || (this.options.isThrottled?.(response) ?? false)
+      const throttled = response.status === 429 || (req.throttled?.(response) ?? false)
       const retryable = throttled || (idempotent && response.status >= 500)
       if (!retryable || last) return response
       const retryAfter = parseRetryAfter(response.headers['retry-after'])

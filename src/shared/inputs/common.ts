@@ -1,4 +1,5 @@
 import { type Credentials, readCredentials } from './credentials.js'
+import { InputError } from './input-error.js'
 import { parseDuration } from './duration.js'
 import { parseName } from './name.js'
 import { type PlatformName, parsePlatformName } from './platform-name.js'
@@ -30,6 +31,13 @@ export interface CommonInputs {
 
 export const DEFAULT_TIMEOUT = '10m'
 
+/** The scoping inputs a platform cannot work without (the README's platform table). */
+const SCOPE_REQUIRED: Partial<Record<PlatformName, readonly ('project' | 'application')[]>> = {
+  servicestage: ['project', 'application'],
+  alauda: ['project'],
+  rancher: ['project'],
+}
+
 export function readCommonInputs(env: NodeJS.ProcessEnv = process.env): CommonInputs {
   const platform = parsePlatformName(readRequired('platform', env))
   const apiUrl = parseHttpUrl('api-url', readRequired('api-url', env))
@@ -37,6 +45,11 @@ export function readCommonInputs(env: NodeJS.ProcessEnv = process.env): CommonIn
   const project = optional('project', env)
   const application = optional('application', env)
   const timeoutMs = parseDuration('timeout', readOptional('timeout', env) ?? DEFAULT_TIMEOUT)
+  for (const name of SCOPE_REQUIRED[platform] ?? []) {
+    if ((name === 'project' ? project : application) === undefined) {
+      throw new InputError(`Input "${name}" is required on platform "${platform}" and was not given.`)
+    }
+  }
   return { platform, apiUrl, credentials, timeoutMs, ...(project && { project }), ...(application && { application }) }
 }
 

@@ -103,6 +103,8 @@ export interface Platform {
   scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation>
   lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation>
   remove(ref: ServiceRef): Promise<Operation>
+  /** the platform's own rollback: to the version before (`to` undefined), or to an image or version it recorded */
+  rollback?(ref: ServiceRef, to?: string): Promise<Operation>
   /** one read of how far an operation got; the shared waiter loops */
   observe(op: Operation): Promise<OperationState>
   /** null when the router does not exist yet */

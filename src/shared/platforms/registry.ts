@@ -1,9 +1,11 @@
 import type { PlatformName } from '../inputs/platform-name.js'
 import { createJelastic } from './jelastic/adapter.js'
+import { createServiceStage } from './servicestage/adapter.js'
 import type { Platform, PlatformConfig } from './platform.js'
 
 const FACTORIES: Partial<Record<PlatformName, (config: PlatformConfig) => Platform>> = {
   jelastic: createJelastic,
+  servicestage: createServiceStage,
 }
 
 export class UnsupportedPlatformError extends Error {

@@ -2,7 +2,7 @@ import type { DeployInputs } from '../inputs/actions.js'
 import type { ServiceRef } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { checkHealth } from './health.js'
-import { requireFound, rollOut } from './rollout.js'
+import { requireFound, rollBackNatively, rollOut } from './rollout.js'
 import { serviceRef } from './service-ref.js'
 import { waitFor } from './waiter.js'
 
@@ -87,7 +87,10 @@ async function rollBack(ctx: ReleaseContext, ref: ServiceRef, previous: string):
       { deadline: ctx.deadline.epochMs, signal: ctx.signal },
     )
     if (idle.status !== 'succeeded') return { ok: false, detail: `the platform was still busy (${idle.status}: ${idle.detail})` }
-    const { operation, result } = await rollOut(ctx, ref, previous, 'rollback', true)
+    // the platform's own rollback where it has one (it restores the whole previous version), else a redeploy
+    const { operation, result } = ctx.platform.rollback
+      ? await rollBackNatively(ctx, ref)
+      : await rollOut(ctx, ref, previous, 'rollback', true)
     return result?.status === 'succeeded'
       ? { ok: true, detail: result.detail }
       : { ok: false, detail: `operation ${operation.id} ${result?.status}: ${result?.detail}` }

@@ -2,7 +2,7 @@ import type { RollbackInputs } from '../inputs/actions.js'
 import { PlatformError, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { readRecord } from './record.js'
-import { requireFound, rollOut, waitOn } from './rollout.js'
+import { requireFound, rollBackNatively, rollOut, waitOn } from './rollout.js'
 import { serviceRef } from './service-ref.js'
 import { applySplit, formatSplit, requireWeightedRouter, weightsJson } from './split.js'
 import { routerRef } from './traffic.js'
@@ -12,6 +12,7 @@ import { routerRef } from './traffic.js'
  * to the side that was serving before (the one now taking the smaller share), when it runs.
  */
 export async function rollback(ctx: ReleaseContext, inputs: RollbackInputs): Promise<ActionResult> {
+  if (inputs.router === undefined && ctx.platform.rollback) return rollbackNatively(ctx, inputs)
   if (inputs.to !== undefined) return rollbackToImage(ctx, inputs, inputs.to)
   if (inputs.router === undefined) {
     throw new PlatformError(
@@ -88,6 +89,41 @@ async function startSide(ctx: ReleaseContext, service: string, status: string): 
     )
   }
   return state
+}
+
+/** The platform's own rollback: to the version before, or to the image or version its records name. */
+async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Promise<ActionResult> {
+  const ref = serviceRef(inputs)
+  const before = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(ref)), 'rollback', ref.service)
+  if (inputs.to !== undefined && before.image === inputs.to && before.phase === 'running') {
+    return {
+      title: `${ref.service} already runs ${inputs.to}`,
+      outputs: { image: inputs.to, weights: '' },
+      rows: [['Service', ref.service]],
+      notes: ['Nothing to do: the service already ran this image.'],
+    }
+  }
+  const { operation, result } = await rollBackNatively(ctx, ref, inputs.to)
+  const after = await ctx.platform.describe(ref).catch(() => null)
+  const failed = result.status !== 'succeeded'
+  return {
+    title: failed
+      ? `Rollback of ${ref.service} failed`
+      : `Rolled back ${ref.service} to ${after?.image ?? inputs.to ?? 'the version before'}`,
+    outputs: { image: after?.image ?? before.image, weights: '' },
+    rows: [
+      ['Platform', ctx.platform.name],
+      ['Service', ref.service],
+      ...reasonRow(inputs),
+      ['Image before', before.image],
+      ['Image after', after?.image ?? '?'],
+      ['Operation', operation.id],
+    ],
+    notes: [],
+    ...(failed && {
+      failure: `${ctx.platform.name}: rollback of "${ref.service}" failed: operation ${operation.id} ${result.status}; last state: ${result.detail}`,
+    }),
+  }
 }
 
 async function rollbackToImage(ctx: ReleaseContext, inputs: RollbackInputs, image: string): Promise<ActionResult> {

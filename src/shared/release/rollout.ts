@@ -36,6 +36,22 @@ export async function rollOut(
   return { operation, result }
 }
 
+/** The platform's own rollback (to the version before, or to `to`), then a wait for its job. */
+export async function rollBackNatively(
+  ctx: ReleaseContext,
+  ref: ServiceRef,
+  to?: string,
+): Promise<{ operation: Operation; result: WaitResult }> {
+  const rollback = ctx.platform.rollback
+  if (!rollback) throw new PlatformError(ctx.platform.name, 'rollback', ref.service, `${ctx.platform.name} has no rollback of its own`)
+  const operation = await ctx.phase('rollback', () => rollback.call(ctx.platform, ref, to))
+  ctx.log.info(`${ctx.platform.name}: rollback of "${ref.service}"${to ? ` to ${to}` : ''} started (operation ${operation.id})`)
+  const result = await ctx.phase('wait for rollback', () => waitOn(ctx, operation))
+  if (result.status === 'cancelled')
+    throw new CancelledError(`the job was cancelled while waiting for operation ${operation.id}; the platform may still finish it`)
+  return { operation, result }
+}
+
 function isAmbiguous(error: unknown): boolean {
   return error instanceof NetworkError || (error instanceof PlatformError && error.kind === 'unavailable')
 }

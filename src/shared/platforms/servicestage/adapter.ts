@@ -1,0 +1,231 @@
+import type {
+  Capabilities,
+  DeploySpec,
+  Operation,
+  OperationState,
+  Platform,
+  PlatformConfig,
+  ScaleSpec,
+  ServicePhase,
+  ServiceRef,
+  ServiceState,
+} from '../platform.js'
+import { PlatformError } from '../platform.js'
+import { type CallOptions, ServiceStageApi } from './api.js'
+import { jobState } from './job.js'
+
+const CAPABILITIES: Capabilities = {
+  deploy: true,
+  scale: true,
+  lifecycle: true,
+  remove: true,
+  nativeRollback: true,
+  // the gray release's weight is not driven by this version yet
+  traffic: 'none',
+}
+
+/** The fields of a component the adapter reads (platforms.md 2.2). */
+interface Component {
+  id: string
+  name: string
+  version?: string
+  replica?: number
+  source?: { url?: string }
+  status?: { component_status?: string; replica?: number; available_replica?: number }
+  external_accesses?: { address?: string }[]
+}
+
+interface DeployRecord {
+  version?: string
+  current_used?: boolean
+  jobs?: { job_info?: { source_url?: string } }[]
+}
+
+const PHASES: Record<string, ServicePhase> = {
+  RUNNING: 'running',
+  INITIALIZING: 'deploying',
+  UPGRADING: 'deploying',
+  STARTING: 'deploying',
+  RESTARTING: 'deploying',
+  PENDING: 'deploying',
+  STOPPING: 'deploying',
+  STOPPED: 'stopped',
+  DOWN: 'stopped',
+  FAILED: 'failed',
+  PARTIALLY_FAILED: 'failed',
+}
+
+const PAGE = 50
+
+export function createServiceStage(config: PlatformConfig): Platform {
+  const token = config.credentials.token
+  if (token === undefined) throw new PlatformError('servicestage', 'sign-in', 'token', 'no IAM token: give "token"', 'auth')
+  return new ServiceStagePlatform(new ServiceStageApi(config.apiUrl, token, config.http))
+}
+
+/**
+ * Huawei Cloud ServiceStage v3 (platforms.md section 2). A service is a component of an
+ * application in a project; every change is an asynchronous job, observed through the jobs API.
+ */
+class ServiceStagePlatform implements Platform {
+  readonly name = 'servicestage' as const
+  readonly capabilities = CAPABILITIES
+  private readonly ids = new Map<string, string>()
+
+  constructor(private readonly api: ServiceStageApi) {}
+
+  async describe(ref: ServiceRef): Promise<ServiceState | null> {
+    const component = await this.component(ref, 'describe')
+    return component === null ? null : toState(component)
+  }
+
+  async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+    const { base, component } = await this.requireComponent(ref, 'deploy')
+    const body = { source: { kind: 'image', storage: 'swr', url: spec.image }, version: nextVersion(component.version) }
+    const { job_id } = await this.api.call<{ job_id: string }>('PUT', base, options('deploy', ref), body)
+    return { id: job_id, kind: 'deploy', ref, target: { image: spec.image } }
+  }
+
+  async scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation> {
+    return this.action(ref, 'scale', { action: 'scale', parameters: { replica: spec.replicas } }, { replicas: spec.replicas })
+  }
+
+  async lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation> {
+    return this.action(ref, verb, { action: verb }, { phase: verb === 'stop' ? 'stopped' : 'running' })
+  }
+
+  async rollback(ref: ServiceRef, to?: string): Promise<Operation> {
+    if (to === undefined) return this.action(ref, 'rollback', { action: 'rollback_current' }, {})
+    const version = await this.recordedVersion(ref, to)
+    return this.action(ref, 'rollback', { action: 'rollback', parameters: { version } }, {})
+  }
+
+  async remove(ref: ServiceRef): Promise<Operation> {
+    const base = await this.requireBase(ref, 'remove')
+    await this.api.call('DELETE', base, options('remove', ref, true))
+    this.ids.delete(ref.service)
+    return { id: `delete/${ref.service}`, kind: 'remove', ref, target: {} }
+  }
+
+  async observe(op: Operation): Promise<OperationState> {
+    if (op.kind === 'remove') {
+      const left = await this.component(op.ref, 'observe')
+      return left === null
+        ? { status: 'succeeded', detail: 'component deleted' }
+        : { status: 'running', detail: `still ${left.status?.component_status}` }
+    }
+    const project = op.ref.project ?? ''
+    const body = await this.api.call<Parameters<typeof jobState>[0]>(
+      'GET',
+      `/v3/${project}/cas/jobs/${op.id}`,
+      options('observe', op.ref, true),
+    )
+    return jobState(body)
+  }
+
+  private async action(ref: ServiceRef, operation: string, body: unknown, target: Operation['target']): Promise<Operation> {
+    const base = await this.requireBase(ref, operation)
+    const { job_id } = await this.api.call<{ job_id: string }>('POST', `${base}/action`, options(operation, ref), body)
+    return { id: job_id, kind: operation === 'scale' ? 'scale' : 'lifecycle', ref, target }
+  }
+
+  /** The version of a deployment record that ran `to` (an image or a version). */
+  private async recordedVersion(ref: ServiceRef, to: string): Promise<string> {
+    const base = await this.requireBase(ref, 'rollback')
+    const { records = [] } = await this.api.call<{ records?: DeployRecord[] }>(
+      'GET',
+      `${base}/records?limit=100&offset=0`,
+      options('rollback', ref, true),
+    )
+    const found = records.find((record) => record.version === to || record.jobs?.some((job) => job.job_info?.source_url === to))
+    if (!found?.version) {
+      const known = records
+        .map((record) => record.version)
+        .filter(Boolean)
+        .join(', ')
+      throw new PlatformError(
+        'servicestage',
+        'rollback',
+        ref.service,
+        `no deployment record ran ${to} (records: ${known || 'none'})`,
+        'not-found',
+      )
+    }
+    return found.version
+  }
+
+  private async requireBase(ref: ServiceRef, operation: string): Promise<string> {
+    return (await this.requireComponent(ref, operation)).base
+  }
+
+  private async requireComponent(ref: ServiceRef, operation: string): Promise<{ base: string; component: Component }> {
+    const component = await this.component(ref, operation)
+    if (component === null) throw new PlatformError('servicestage', operation, ref.service, 'component not found', 'not-found')
+    return { base: `${appPath(ref)}/${component.id}`, component }
+  }
+
+  /** A component by id, or by name through the list (paged by limit/offset, stopping at the first match). */
+  private async component(ref: ServiceRef, operation: string): Promise<Component | null> {
+    const known = this.ids.get(ref.service) ?? (isId(ref.service) ? ref.service : undefined)
+    if (known !== undefined) {
+      try {
+        return await this.api.call<Component>('GET', `${appPath(ref)}/${known}`, options(operation, ref, true))
+      } catch (error) {
+        if (error instanceof PlatformError && error.kind === 'not-found') return null
+        throw error
+      }
+    }
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await this.api.call<{ count?: number; components?: Component[] }>(
+        'GET',
+        `${appPath(ref)}?limit=${PAGE}&offset=${offset}`,
+        options(operation, ref, true),
+      )
+      const found = page.components?.find((component) => component.name === ref.service)
+      if (found) {
+        this.ids.set(ref.service, found.id)
+        return found
+      }
+      if (!page.components?.length || offset + PAGE >= (page.count ?? 0)) return null
+    }
+  }
+}
+
+function appPath(ref: ServiceRef): string {
+  return `/v3/${ref.project ?? ''}/cas/applications/${ref.application ?? ''}/components`
+}
+
+function options(operation: string, ref: ServiceRef, idempotent?: boolean): CallOptions {
+  return { operation, target: ref.service, ...(idempotent !== undefined && { idempotent }) }
+}
+
+function isId(service: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(service)
+}
+
+function toState(component: Component): ServiceState {
+  const status = component.status?.component_status ?? 'UNKNOWN'
+  const replicas = component.status?.replica ?? component.replica ?? 0
+  const url = component.external_accesses?.find((access) => access.address)?.address
+  return {
+    image: component.source?.url ?? '',
+    replicas,
+    ready: component.status?.available_replica ?? 0,
+    phase: PHASES[status] ?? 'unknown',
+    status: `${status}, ${component.status?.available_replica ?? 0}/${replicas} replica(s) available, version ${component.version ?? '?'}`,
+    ...(url && { url }),
+  }
+}
+
+/**
+ * A new component version in the console's format, yyyy.mmdd.hhmms (platforms.md 2.2), always
+ * above the current one: two deploys in the same ten seconds get different versions.
+ */
+export function nextVersion(current: string | undefined, now: Date = new Date()): string {
+  const two = (n: number) => String(n).padStart(2, '0')
+  const fresh = `${now.getUTCFullYear()}.${two(now.getUTCMonth() + 1)}${two(now.getUTCDate())}.${two(now.getUTCHours())}${two(now.getUTCMinutes())}${Math.floor(now.getUTCSeconds() / 10)}`
+  const stamp = /^\d{4}\.\d{4}\.\d{5}$/
+  if (current === undefined || !stamp.test(current) || fresh > current) return fresh
+  const [year, day, time] = current.split('.') as [string, string, string]
+  return `${year}.${day}.${String(Number(time) + 1).padStart(5, '0')}`
+}

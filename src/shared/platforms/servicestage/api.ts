@@ -1,0 +1,87 @@
+import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
+import { PlatformError } from '../platform.js'
+
+export interface CallOptions {
+  operation: string
+  target: string
+  idempotent?: boolean
+}
+
+/** `{error_code, error_msg}` (platforms.md 2.1) */
+interface ErrorBody {
+  error_code?: string
+  error_msg?: string
+}
+
+const THROTTLED = 'APIG.0308'
+const BAD_TOKEN = 'APIG.0301'
+const NOT_FOUND_CODES = new Set([
+  'SVCSTG.00100403',
+  'SVCSTG.00100404',
+  'SVCSTG.00100411',
+  'SVCSTG.00100412',
+  'SVCSTG.00100429',
+  'SVCSTG.00100436',
+  'SVCSTG.00100401',
+])
+
+/** The throttling answer is retried with backoff like a 429, whatever its HTTP status. */
+function throttled(response: HttpResponse): boolean {
+  return response.text.includes(THROTTLED)
+}
+
+/**
+ * ServiceStage's REST API (platforms.md section 2): JSON over HTTPS with the IAM token in
+ * `X-Auth-Token`; errors are `{error_code, error_msg}` with a 4xx/5xx status.
+ */
+export class ServiceStageApi {
+  constructor(
+    private readonly base: URL,
+    private readonly token: string,
+    private readonly http: HttpClient,
+  ) {}
+
+  async call<T>(method: Method, path: string, options: CallOptions, body?: unknown): Promise<T> {
+    const url = new URL(this.base)
+    url.pathname = `${url.pathname.replace(/\/$/, '')}${path.split('?')[0]}`
+    url.search = path.includes('?') ? `?${path.split('?')[1]}` : ''
+    const response = await this.http.send({
+      method,
+      url,
+      headers: { 'x-auth-token': this.token, 'content-type': 'application/json;charset=utf8' },
+      ...(body !== undefined && { json: body }),
+      ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
+      throttled,
+    })
+    const parsed = parseJson(response.text)
+    if (response.status >= 200 && response.status < 300) return (parsed ?? {}) as T
+    throw this.error(response, parsed as ErrorBody | undefined, options)
+  }
+
+  private error(response: HttpResponse, body: ErrorBody | undefined, options: CallOptions): PlatformError {
+    const code = body?.error_code
+    const text = body?.error_msg
+      ? `${body.error_msg} (${code ?? `HTTP ${response.status}`})`
+      : `HTTP ${response.status}: ${this.http.redact(response.text.slice(0, 200))}`
+    if (code === BAD_TOKEN || response.status === 401) {
+      return new PlatformError(
+        'servicestage',
+        options.operation,
+        options.target,
+        `${text}: the IAM token was refused; IAM tokens live 24 hours, so get a fresh one (POST /v3/auth/tokens, header X-Subject-Token) and pass it in "token"`,
+        'auth',
+      )
+    }
+    if (code === THROTTLED)
+      return new PlatformError(
+        'servicestage',
+        options.operation,
+        options.target,
+        `${text}: still throttled after every retry`,
+        'unavailable',
+      )
+    if ((code && NOT_FOUND_CODES.has(code)) || response.status === 404)
+      return new PlatformError('servicestage', options.operation, options.target, text, 'not-found')
+    return new PlatformError('servicestage', options.operation, options.target, text, response.status >= 500 ? 'unavailable' : 'refused')
+  }
+}
