@@ -4,12 +4,16 @@ import type { Faults } from './faults.js'
 import { readBody, sendJson } from './http-util.js'
 import type { JelasticEmulator } from './jelastic/api.js'
 import type { JelasticState } from './jelastic/state.js'
+import type { ServiceStageEmulator } from './servicestage/api.js'
+import type { ServiceStageState } from './servicestage/state.js'
 
 export interface ControlTargets {
   faults: Faults
   images: Images
   jelastic: JelasticState
   jelasticApi: JelasticEmulator
+  servicestage: ServiceStageState
+  servicestageApi: ServiceStageEmulator
   requests: { method: string; platform: string; path: string }[]
 }
 
@@ -34,6 +38,7 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
           environments: [...jelastic.envs.values()].map((env) => targets.jelasticApi.envInfo(env)),
           sessions: [...jelastic.sessions],
         },
+        servicestage: { components: [...targets.servicestage.components.values()].map((c) => targets.servicestageApi.view(c)) },
         images: { unhealthy: [...images.unhealthy], failing: [...images.failing] },
         faults: faults.list(),
       })
@@ -44,6 +49,7 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       return sendJson(res, 200, { ok: true })
     case 'POST /reset':
       jelastic.reset()
+      targets.servicestage.reset()
       images.clear()
       faults.clear()
       targets.requests.length = 0
@@ -85,6 +91,23 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       node.status = status
       return sendJson(res, 200, { ok: true })
     }
+    case 'POST /servicestage/components': {
+      const { project, application, name, image, replica } = body as Record<string, unknown>
+      if (![project, application, name].every((v) => typeof v === 'string' && v) || typeof image !== 'string' || !image.includes(':')) {
+        return sendJson(res, 400, { error: 'give "project", "application", "name" and "image" (repository:tag)' })
+      }
+      const component = targets.servicestage.createComponent(
+        project as string,
+        application as string,
+        name as string,
+        image,
+        Number(replica ?? 2),
+      )
+      return sendJson(res, 200, targets.servicestageApi.view(component))
+    }
+    case 'POST /servicestage/timing':
+      targets.servicestage.taskMs = Number(body.taskMs ?? targets.servicestage.taskMs)
+      return sendJson(res, 200, { taskMs: targets.servicestage.taskMs })
     case 'POST /jelastic/expire-sessions':
       jelastic.sessions.clear()
       return sendJson(res, 200, { ok: true })

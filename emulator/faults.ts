@@ -20,6 +20,8 @@ export interface FaultRule {
   malformed?: boolean
   /** end every session before this request is handled, as if they had expired */
   expireSessions?: boolean
+  /** with `status`: a JSON body for the answer, in the platform's error shape */
+  body?: unknown
 }
 
 export class Faults {
@@ -58,8 +60,12 @@ export class Faults {
       return true
     }
     if (rule.status !== undefined) {
-      res.writeHead(rule.status, { 'content-type': 'text/html', ...(rule.retryAfter !== undefined && { 'retry-after': rule.retryAfter }) })
-      res.end(`<html><body><h1>${rule.status}</h1>injected by the emulator</body></html>`)
+      const json = rule.body !== undefined
+      res.writeHead(rule.status, {
+        'content-type': json ? 'application/json' : 'text/html',
+        ...(rule.retryAfter !== undefined && { 'retry-after': rule.retryAfter }),
+      })
+      res.end(json ? JSON.stringify(rule.body) : `<html><body><h1>${rule.status}</h1>injected by the emulator</body></html>`)
       return true
     }
     return false

@@ -6,6 +6,8 @@ import { Faults } from './faults.js'
 import { sendJson } from './http-util.js'
 import { JelasticEmulator } from './jelastic/api.js'
 import { JelasticState } from './jelastic/state.js'
+import { ServiceStageEmulator } from './servicestage/api.js'
+import { ServiceStageState } from './servicestage/state.js'
 
 export const PLATFORMS = ['jelastic', 'servicestage', 'alauda', 'netease', 'rancher'] as const
 
@@ -25,6 +27,8 @@ export async function startEmulator(port = 0): Promise<Emulator> {
   let origin = ''
   const jelastic = new JelasticState('jelastic.emulator.test')
   const faults = new Faults(() => jelastic.sessions.clear())
+  const servicestage = new ServiceStageState()
+  const servicestageApi = new ServiceStageEmulator(servicestage, images, () => `${origin}/servicestage`)
   const jelasticApi = new JelasticEmulator(jelastic, images, () => `${origin}/jelastic`)
 
   const server = createServer((req, res) => {
@@ -32,10 +36,12 @@ export async function startEmulator(port = 0): Promise<Emulator> {
     const [, platform = '', ...rest] = url.pathname.split('/')
     const path = `/${rest.join('/')}`
     const handle = async () => {
-      if (platform === '_emulator') return handleControl(path, req, res, { faults, images, jelastic, jelasticApi, requests })
-      if (!path.startsWith('/env/')) requests.push({ method: req.method ?? 'GET', platform, path })
+      if (platform === '_emulator')
+        return handleControl(path, req, res, { faults, images, jelastic, jelasticApi, servicestage, servicestageApi, requests })
+      if (!path.startsWith('/env/') && !path.startsWith('/apps/')) requests.push({ method: req.method ?? 'GET', platform, path })
       if (await faults.apply(platform, path, req, res)) return
       if (platform === 'jelastic') return jelasticApi.handle(path, req, res, url)
+      if (platform === 'servicestage') return servicestageApi.handle(path + url.search, req, res)
       sendJson(res, 404, { error: `the emulator does not serve ${platform || 'this path'} yet` })
     }
     handle().catch((error: Error) => {

@@ -51,7 +51,7 @@ export function jelasticSuite(): { emulator: EmulatorProcess; steps: StepRecorde
   const suite = {} as { emulator: EmulatorProcess; steps: StepRecorder }
   beforeAll(async () => {
     suite.emulator = await EmulatorProcess.start()
-    suite.steps = new StepRecorder(suite.emulator, [JELASTIC_USER.password, JELASTIC_TOKEN])
+    suite.steps = new StepRecorder(suite.emulator, [JELASTIC_USER.password, JELASTIC_TOKEN, 'servicestage-demo-token-0123456789'])
   })
   afterAll(async () => {
     await suite.emulator.stop()

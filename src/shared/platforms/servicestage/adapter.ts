@@ -96,8 +96,9 @@ class ServiceStagePlatform implements Platform {
 
   async rollback(ref: ServiceRef, to?: string): Promise<Operation> {
     if (to === undefined) return this.action(ref, 'rollback', { action: 'rollback_current' }, {})
-    const version = await this.recordedVersion(ref, to)
-    return this.action(ref, 'rollback', { action: 'rollback', parameters: { version } }, {})
+    const base = await this.requireBase(ref, 'rollback')
+    const version = await this.recordedVersion(ref, base, to)
+    return this.action(ref, 'rollback', { action: 'rollback', parameters: { version } }, {}, base)
   }
 
   async remove(ref: ServiceRef): Promise<Operation> {
@@ -123,15 +124,14 @@ class ServiceStagePlatform implements Platform {
     return jobState(body)
   }
 
-  private async action(ref: ServiceRef, operation: string, body: unknown, target: Operation['target']): Promise<Operation> {
-    const base = await this.requireBase(ref, operation)
+  private async action(ref: ServiceRef, operation: string, body: unknown, target: Operation['target'], known?: string): Promise<Operation> {
+    const base = known ?? (await this.requireBase(ref, operation))
     const { job_id } = await this.api.call<{ job_id: string }>('POST', `${base}/action`, options(operation, ref), body)
     return { id: job_id, kind: operation === 'scale' ? 'scale' : 'lifecycle', ref, target }
   }
 
   /** The version of a deployment record that ran `to` (an image or a version). */
-  private async recordedVersion(ref: ServiceRef, to: string): Promise<string> {
-    const base = await this.requireBase(ref, 'rollback')
+  private async recordedVersion(ref: ServiceRef, base: string, to: string): Promise<string> {
     const { records = [] } = await this.api.call<{ records?: DeployRecord[] }>(
       'GET',
       `${base}/records?limit=100&offset=0`,

@@ -1,0 +1,235 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type Images, serveApp } from '../apps.js'
+import { readBody, sendJson } from '../http-util.js'
+import type { Component, Job, ServiceStageState, Task } from './state.js'
+
+/** The documented error codes (platforms.md 2.6). */
+const ERR = {
+  param: (msg: string) => [400, 'SVCSTG.00100400', msg] as const,
+  action: (msg: string) => [400, 'SVCSTG.00100418', msg] as const,
+  app: [404, 'SVCSTG.00100403', 'application not found'] as const,
+  component: [404, 'SVCSTG.00100404', 'component not found'] as const,
+  job: [404, 'SVCSTG.00100429', 'job not found'] as const,
+  token: [401, 'APIG.0301', 'Incorrect IAM authentication information: verify aksk or token failed'] as const,
+}
+
+type Err = readonly [number, string, string]
+
+const UPGRADE_TASKS = ['SEPARATOR_PREPARE_RESOURCES', 'TN00091', 'TN00094', 'TN00097']
+const ACTIONS = ['start', 'stop', 'restart', 'scale', 'rollback', 'rollback_current'] as const
+
+/** ServiceStage v3 under `/servicestage` (platforms.md section 2), and each component's app. */
+export class ServiceStageEmulator {
+  constructor(
+    private readonly state: ServiceStageState,
+    private readonly images: Images,
+    private readonly baseUrl: () => string,
+  ) {}
+
+  async handle(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const app = path.match(/^\/apps\/([^/]+)/)
+    if (app) return this.serveApp(decodeURIComponent(app[1] as string), res)
+    if (!this.state.tokens.has(String(req.headers['x-auth-token'] ?? ''))) return fail(res, ERR.token)
+    const text = await readBody(req)
+    let body: Record<string, unknown>
+    try {
+      body = text ? JSON.parse(text) : {}
+    } catch {
+      return fail(res, ERR.param('the body is not JSON'))
+    }
+    const url = new URL(path, 'http://x')
+    const job = url.pathname.match(/^\/v([23])\/([^/]+)\/cas\/jobs\/([^/]+)$/)
+    if (job && req.method === 'GET') return this.getJob(res, job[3] as string, job[1] === '2')
+    const m = url.pathname.match(/^\/v3\/([^/]+)\/cas\/applications\/([^/]+)\/components(?:\/([^/]+))?(?:\/(action|records))?$/)
+    if (!m) return fail(res, [404, 'SVCSTG.00100400', `no such API: ${req.method} ${url.pathname}`])
+    const [, project, application, id, sub] = m as unknown as [string, string, string, string | undefined, string | undefined]
+    const inApp = [...this.state.components.values()].filter((c) => c.project === project && c.application === application)
+    if (id === undefined) {
+      if (req.method !== 'GET') return fail(res, ERR.param('creating components is not emulated yet'))
+      if (inApp.length === 0 && ![...this.state.components.values()].some((c) => c.application === application)) return fail(res, ERR.app)
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 20), 100)
+      const offset = Number(url.searchParams.get('offset') ?? 0)
+      return sendJson(res, 200, { count: inApp.length, components: inApp.slice(offset, offset + limit).map((c) => this.view(c)) })
+    }
+    const component = inApp.find((c) => c.id === id)
+    if (!component) return fail(res, ERR.component)
+    if (sub === 'records' && req.method === 'GET') return this.records(res, component, url)
+    if (sub === 'action' && req.method === 'POST') return this.action(res, component, body)
+    if (sub === undefined && req.method === 'GET') return sendJson(res, 200, this.view(component))
+    if (sub === undefined && req.method === 'PUT') return this.upgrade(res, component, body)
+    if (sub === undefined && req.method === 'DELETE') {
+      this.state.components.delete(component.id)
+      return sendJson(res, 200, {})
+    }
+    return fail(res, ERR.param(`${req.method} is not allowed here`))
+  }
+
+  view(c: Component): Record<string, unknown> {
+    return {
+      id: c.id,
+      name: c.name,
+      version: c.version,
+      replica: c.replica,
+      source: { kind: 'image', storage: 'swr', url: c.image },
+      external_accesses: [{ protocol: 'HTTP', address: `${this.baseUrl()}/apps/${c.id}/`, forward_port: 8080 }],
+      status: { component_status: c.status, replica: c.replica, available_replica: c.available, last_job_id: c.records.at(-1)?.job_id },
+    }
+  }
+
+  /** PUT: a new version of the component's image; the job's tasks run one after another. */
+  private upgrade(res: ServerResponse, c: Component, body: Record<string, unknown>): void {
+    const source = body.source as { url?: unknown } | undefined
+    const version = body.version
+    if (typeof source?.url !== 'string' || !source.url.includes(':'))
+      return fail(res, ERR.param('source.url must be an image as repository:tag'))
+    if (typeof version !== 'string' || version === '') return fail(res, ERR.param('version is required'))
+    if (c.records.some((r) => r.version === version)) return fail(res, ERR.param(`version ${version} already exists`))
+    if (c.status === 'UPGRADING') return fail(res, [409, 'SVCSTG.00100400', 'the component has a job in progress'])
+    const job = this.state.newJob('DAILY_OPERATION', UPGRADE_TASKS)
+    c.status = 'UPGRADING'
+    this.run(job, {
+      apply: () => {
+        c.image = source.url as string
+        c.version = version
+        c.available = 0
+      },
+      check: () =>
+        this.images.failing.has(c.image) ? `instance of ${c.image} failed to start: back-off restarting failed container` : undefined,
+      done: (ok) => {
+        c.status = ok ? 'RUNNING' : 'FAILED'
+        c.available = ok ? c.replica : 0
+        c.records.push({
+          version,
+          image: c.image,
+          replica: c.replica,
+          begin_time: Date.now(),
+          end_time: Date.now(),
+          job_id: job.job_id,
+          status: ok ? 'SUCCEEDED' : 'FAILED',
+        })
+      },
+    })
+    sendJson(res, 200, { job_id: job.job_id })
+  }
+
+  private action(res: ServerResponse, c: Component, body: Record<string, unknown>): void {
+    const action = body.action as (typeof ACTIONS)[number]
+    if (!ACTIONS.includes(action)) return fail(res, ERR.action(`action ${String(body.action)} is not defined`))
+    const parameters = (body.parameters ?? {}) as { replica?: unknown; version?: unknown }
+    let target: { image: string; version: string } | undefined
+    if (action === 'scale' && (!Number.isInteger(parameters.replica) || (parameters.replica as number) < 0)) {
+      return fail(res, ERR.param('parameters.replica must be a whole number'))
+    }
+    if (action === 'rollback' || action === 'rollback_current') {
+      const ok = c.records.filter((r) => r.status === 'SUCCEEDED' && r.version !== c.version)
+      const record = action === 'rollback' ? c.records.find((r) => r.version === parameters.version && r.status === 'SUCCEEDED') : ok.at(-1)
+      if (!record)
+        return fail(res, [
+          404,
+          'SVCSTG.00100436',
+          `snapshot not found${action === 'rollback' ? `: version ${String(parameters.version)}` : ''}`,
+        ])
+      target = { image: record.image, version: record.version }
+    }
+    const job = this.state.newJob('DAILY_OPERATION', ['SEPARATOR_PREPARE_RESOURCES', `TN_${action.toUpperCase()}`])
+    c.status = action === 'stop' ? 'STOPPING' : action === 'start' ? 'STARTING' : 'UPGRADING'
+    this.run(job, {
+      apply: () => {
+        if (target) {
+          c.image = target.image
+          c.version = target.version
+        }
+        if (action === 'scale') c.replica = parameters.replica as number
+      },
+      check: () => (target && this.images.failing.has(target.image) ? `instance of ${target.image} failed to start` : undefined),
+      done: (ok) => {
+        c.status = !ok ? 'FAILED' : action === 'stop' ? 'STOPPED' : 'RUNNING'
+        c.available = c.status === 'RUNNING' ? c.replica : 0
+      },
+    })
+    sendJson(res, 200, { job_id: job.job_id })
+  }
+
+  /** Runs a job's tasks one after another; `check` fails the last task with its message. */
+  private run(job: Job, steps: { apply: () => void; check: () => string | undefined; done: (ok: boolean) => void }): void {
+    job.execution_status = 'RUNNING'
+    const next = (index: number) => {
+      const task = job.tasks[index] as Task
+      task.task_status = 'RUNNING'
+      setTimeout(() => {
+        task.update_at = new Date().toISOString()
+        if (index === 1) steps.apply()
+        const failure = index === job.tasks.length - 1 ? steps.check() : undefined
+        if (failure) {
+          task.task_status = 'FAILED'
+          task.messages = JSON.stringify({ error: failure })
+          job.execution_status = 'FAILED'
+          steps.done(false)
+          return
+        }
+        task.task_status = 'SUCCEEDED'
+        if (index + 1 < job.tasks.length) next(index + 1)
+        else {
+          job.execution_status = 'SUCCEEDED'
+          steps.done(true)
+        }
+      }, this.state.taskMs)
+    }
+    next(0)
+  }
+
+  private getJob(res: ServerResponse, id: string, upper: boolean): void {
+    const job = this.state.jobs.get(id)
+    if (!job) return fail(res, ERR.job)
+    if (!upper)
+      return sendJson(res, 200, {
+        task_count: job.tasks.length,
+        job: { job_id: job.job_id, job_type: job.job_type, execution_status: job.execution_status, rollback_enabled: job.rollback_enabled },
+        tasks: job.tasks,
+      })
+    // the v2 API answers with upper-case keys, as the source document shows
+    const upperKeys = (o: object) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toUpperCase(), v]))
+    sendJson(res, 200, {
+      task_count: job.tasks.length,
+      job: upperKeys({ job_id: job.job_id, job_type: job.job_type, execution_status: job.execution_status }),
+      tasks: job.tasks.map(upperKeys),
+    })
+  }
+
+  private records(res: ServerResponse, c: Component, url: URL): void {
+    const limit = Math.min(Number(url.searchParams.get('limit') ?? 10), 100)
+    const offset = Number(url.searchParams.get('offset') ?? 0)
+    const newest = [...c.records].reverse()
+    sendJson(res, 200, {
+      count: newest.length,
+      records: newest.slice(offset, offset + limit).map((r) => ({
+        begin_time: r.begin_time,
+        end_time: r.end_time,
+        description: '',
+        instance_id: c.id,
+        version: r.version,
+        current_used: r.version === c.version,
+        status: r.status,
+        deploy_type: 'upgrade',
+        jobs: [
+          {
+            sequence: 1,
+            deploy_type: 'upgrade',
+            job_id: r.job_id,
+            job_info: { deploy_type: 'upgrade', source_url: r.image, replica: r.replica },
+          },
+        ],
+      })),
+    })
+  }
+
+  private serveApp(id: string, res: ServerResponse): void {
+    const c = this.state.components.get(id)
+    if (!c || c.status === 'STOPPED' || c.available === 0) return sendJson(res, 503, { error: 'no instance available' })
+    serveApp(res, this.images, c.name, c.image)
+  }
+}
+
+function fail(res: ServerResponse, [status, error_code, error_msg]: Err): void {
+  sendJson(res, status, { error_code, error_msg })
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto'
+
+/** Job and task status values of platforms.md 2.5. */
+export type JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED'
+
+export interface Task {
+  task_id: string
+  task_name: string
+  task_type: string
+  task_index: number
+  task_status: 'SUBMITTED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED'
+  messages: string
+  created_at: string
+  update_at: string
+}
+
+export interface Job {
+  job_id: string
+  job_type: string
+  execution_status: JobStatus | 'SUBMITTED'
+  rollback_enabled: boolean
+  tasks: Task[]
+}
+
+export interface DeployRecord {
+  version: string
+  image: string
+  replica: number
+  begin_time: number
+  end_time: number
+  job_id: string
+  status: string
+}
+
+export interface Component {
+  id: string
+  project: string
+  application: string
+  name: string
+  version: string
+  image: string
+  replica: number
+  available: number
+  status: string
+  records: DeployRecord[]
+}
+
+/** The emulated ServiceStage: components of applications in projects, and their jobs. */
+export class ServiceStageState {
+  readonly tokens = new Set(['servicestage-demo-token-0123456789'])
+  readonly components = new Map<string, Component>()
+  readonly jobs = new Map<string, Job>()
+  /** how long each task of a job takes */
+  taskMs = 120
+
+  reset(): void {
+    this.components.clear()
+    this.jobs.clear()
+    this.taskMs = 120
+  }
+
+  createComponent(project: string, application: string, name: string, image: string, replica: number): Component {
+    const component: Component = {
+      id: randomUUID(),
+      project,
+      application,
+      name,
+      version: '2024.0101.00000',
+      image,
+      replica,
+      available: replica,
+      status: 'RUNNING',
+      records: [],
+    }
+    component.records.push({
+      version: component.version,
+      image,
+      replica,
+      begin_time: Date.now(),
+      end_time: Date.now(),
+      job_id: `JOB${randomUUID()}`,
+      status: 'SUCCEEDED',
+    })
+    this.components.set(component.id, component)
+    return component
+  }
+
+  newJob(type: string, taskNames: string[]): Job {
+    const now = new Date().toISOString()
+    const job: Job = {
+      job_id: `JOB${randomUUID()}`,
+      job_type: type,
+      execution_status: 'SUBMITTED',
+      rollback_enabled: true,
+      tasks: taskNames.map((task_name, i) => ({
+        task_id: `Task-${randomUUID()}`,
+        task_name,
+        task_type: i === 0 ? 'echo' : 'restful',
+        task_index: i + 1,
+        task_status: 'SUBMITTED',
+        messages: '{}',
+        created_at: now,
+        update_at: now,
+      })),
+    }
+    this.jobs.set(job.job_id, job)
+    return job
+  }
+}

@@ -1,0 +1,166 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { errorLines } from '../support/runner.js'
+import { jelasticSuite } from '../support/steps.js'
+
+const suite = jelasticSuite()
+const TOKEN = 'servicestage-demo-token-0123456789'
+const V1 = 'swr.cn-north-4.myhuaweicloud.com/team/shop:v1'
+const V2 = 'swr.cn-north-4.myhuaweicloud.com/team/shop:v2'
+const V3 = 'swr.cn-north-4.myhuaweicloud.com/team/shop:v3'
+
+interface ComponentView {
+  id: string
+  name: string
+  version: string
+  source: { url: string }
+  status: { component_status: string; replica: number }
+  external_accesses: { address: string }[]
+}
+
+function inputs(extra: Record<string, string>): Record<string, string> {
+  return {
+    platform: 'servicestage',
+    'api-url': suite.emulator.url('servicestage'),
+    token: TOKEN,
+    project: 'p1',
+    application: 'a1',
+    ...extra,
+  }
+}
+
+async function component(name = 'shop'): Promise<ComponentView> {
+  const state = (await suite.emulator.control('GET', '/state')) as { servicestage: { components: ComponentView[] } }
+  const found = state.servicestage.components.find((c) => c.name === name)
+  if (!found) throw new Error(`no component ${name}`)
+  return found
+}
+
+beforeEach(async () => {
+  await suite.emulator.control('POST', '/reset')
+  await suite.emulator.control('POST', '/servicestage/timing', { taskMs: 60 })
+  await suite.emulator.control('POST', '/servicestage/components', {
+    project: 'p1',
+    application: 'a1',
+    name: 'shop',
+    image: V1,
+    replica: 2,
+  })
+})
+
+describe('action-deploy on ServiceStage', () => {
+  it('upgrades the component to a new version, waits for its job, checks health', async () => {
+    const before = await component()
+    const run = await suite.steps.run(
+      'deploy',
+      inputs({ service: 'shop', image: V2, 'health-url': before.external_accesses[0]?.address ?? '', 'health-interval': '50ms' }),
+    )
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs).toMatchObject({ image: V2, 'previous-image': V1, url: before.external_accesses[0]?.address })
+    expect(run.outputs['operation-id']).toMatch(/^JOB[0-9a-f-]{36}$/)
+    const after = await component()
+    expect(after.source.url).toBe(V2)
+    expect(after.version > before.version).toBe(true)
+    expect(after.version).toMatch(/^\d{4}\.\d{4}\.\d{5}$/)
+  })
+
+  it('rolls back natively (rollback_current) when the job fails, with the failed task and its message', async () => {
+    await suite.emulator.control('POST', '/images', { image: V3, failing: true })
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop', image: V3 }))
+    expect(run.code).toBe(1)
+    const [error] = errorLines(run)
+    expect(error).toMatch(
+      /^servicestage: deploy of "shop" to .*shop:v3 failed: operation JOB.* failed; last state: job FAILED: task TN00097 FAILED: .*failed to start/,
+    )
+    expect(error).toContain(`rolled back to ${V1}`)
+    expect(run.stdout).toContain('::group::rollback')
+    expect((await component()).source.url).toBe(V1)
+  })
+
+  it('rolls back when the health check fails', async () => {
+    await suite.emulator.control('POST', '/images', { image: V3, unhealthy: true })
+    const url = (await component()).external_accesses[0]?.address ?? ''
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop', image: V3, 'health-url': url, 'health-samples': '2' }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toContain('health check')
+    expect(run.outputs['rolled-back']).toBe('true')
+    expect((await component()).source.url).toBe(V1)
+  })
+
+  it('finds a component by name through the paged list', async () => {
+    for (let i = 0; i < 55; i++) {
+      await suite.emulator.control('POST', '/servicestage/components', { project: 'p1', application: 'a1', name: `other-${i}`, image: V1 })
+    }
+    await suite.emulator.control('POST', '/servicestage/components', { project: 'p1', application: 'a1', name: 'late', image: V1 })
+    await suite.emulator.control('DELETE', '/requests')
+    const run = await suite.steps.run('deploy', inputs({ service: 'late', image: V2 }))
+    expect(run.code, run.stdout).toBe(0)
+    const lists = (await suite.emulator.requests()).filter((r) => /components$/.test(r.path))
+    expect(lists.length).toBe(2)
+  })
+
+  it('survives throttling (APIG.0308) and explains a refused token (APIG.0301)', async () => {
+    await suite.emulator.control('POST', '/faults', {
+      platform: 'servicestage',
+      path: '/components',
+      status: 429,
+      body: { error_code: 'APIG.0308', error_msg: 'The throttling threshold has been reached' },
+      count: 2,
+    })
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop', image: V2 }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.stdout.match(/HTTP 429; retrying/g)).toHaveLength(2)
+    const refused = await suite.steps.run('deploy', inputs({ service: 'shop', image: V2, token: 'expired-iam-token-xyz' }))
+    expect(refused.code).toBe(1)
+    expect(errorLines(refused)[0]).toMatch(/Incorrect IAM authentication information.*\(APIG\.0301\).*get a fresh one.*"token"/)
+  })
+
+  it('names the component and the platform message when it does not exist', async () => {
+    const run = await suite.steps.run('deploy', inputs({ service: 'nowhere', image: V2 }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)).toEqual(['servicestage: deploy of "nowhere" failed: service not found'])
+  })
+})
+
+describe('action-scale and action-rollback on ServiceStage', () => {
+  it('scales with the scale action and waits for its job', async () => {
+    const run = await suite.steps.run('scale', inputs({ service: 'shop', replicas: '4' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs.replicas).toBe('4')
+    expect((await component()).status.replica).toBe(4)
+  })
+
+  it('rolls back to the version before (rollback_current), and to an image found in the deployment records', async () => {
+    expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V2 }))).code).toBe(0)
+    expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V3 }))).code).toBe(0)
+    const previous = await suite.steps.run('rollback', inputs({ service: 'shop', reason: 'v3 is slow' }))
+    expect(previous.code, previous.stdout).toBe(0)
+    expect(previous.outputs.image).toBe(V2)
+    expect(previous.summary).toContain('v3 is slow')
+    const toV1 = await suite.steps.run('rollback', inputs({ service: 'shop', to: V1 }))
+    expect(toV1.code, toV1.stdout).toBe(0)
+    expect((await component()).source.url).toBe(V1)
+    const unknown = await suite.steps.run('rollback', inputs({ service: 'shop', to: 'swr.cn-north-4.myhuaweicloud.com/team/shop:v9' }))
+    expect(unknown.code).toBe(1)
+    expect(errorLines(unknown)[0]).toContain('no deployment record ran')
+  })
+})
+
+describe('bad inputs and secrets on ServiceStage', () => {
+  it.each([
+    [{ project: '' }, 'project'],
+    [{ application: '' }, 'application'],
+    [{ token: '' }, 'token'],
+  ])('refuses %j naming "%s", before any call', async (override, input) => {
+    await suite.emulator.control('DELETE', '/requests')
+    const given = Object.fromEntries(Object.entries(inputs({ service: 'shop', image: V2, ...override })).filter(([, v]) => v !== ''))
+    const run = await suite.steps.run('deploy', given)
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toContain(`"${input}"`)
+    expect(await suite.emulator.requests()).toEqual([])
+  })
+
+  it('never shows the token', () => {
+    expect(suite.steps.leaks()).toEqual([])
+    expect(suite.steps.runs.some((run) => run.everything.includes('::add-mask::servicestage-demo-token'))).toBe(true)
+  })
+})

@@ -1,0 +1,142 @@
+import { MockAgent } from 'undici'
+import { describe, expect, it } from 'vitest'
+import { HttpClient } from '../../src/shared/http/client.js'
+import { Redactor } from '../../src/shared/http/redactor.js'
+import { nextVersion } from '../../src/shared/platforms/servicestage/adapter.js'
+import { jobState } from '../../src/shared/platforms/servicestage/job.js'
+import { createPlatform } from '../../src/shared/platforms/registry.js'
+
+const ORIGIN = 'https://servicestage.cn-north-4.myhuaweicloud.com'
+const ID = '2d1a9d52-0f6c-4f44-8b8c-1f4cd2a3b2e1'
+const APP = `/v3/p1/cas/applications/a1/components`
+const ref = { service: 'shop', project: 'p1', application: 'a1' }
+
+function component(url: string, status = 'RUNNING') {
+  return {
+    id: ID,
+    name: 'shop',
+    version: '2024.0101.00000',
+    source: { kind: 'image', storage: 'swr', url },
+    status: { component_status: status, replica: 2, available_replica: status === 'RUNNING' ? 2 : 0 },
+  }
+}
+
+function setup() {
+  const agent = new MockAgent()
+  agent.disableNetConnect()
+  const http = new HttpClient({
+    redactor: new Redactor(),
+    dispatcher: agent,
+    sleep: async () => {},
+    backoff: { attempts: 3, baseMs: 1, capMs: 1 },
+  })
+  const platform = createPlatform('servicestage', {
+    apiUrl: new URL(ORIGIN),
+    credentials: { token: 'iam-token-abc' },
+    http,
+    log: () => {},
+    deadline: () => Date.now() + 60_000,
+  })
+  const pool = agent.get(ORIGIN)
+  const sent: { method: string; path: string; token: string; body: unknown }[] = []
+  const on = (method: string, path: string, status: number, reply: unknown) =>
+    pool.intercept({ path, method }).reply(status, (options) => {
+      sent.push({
+        method,
+        path,
+        token: String((options.headers as Record<string, string>)['x-auth-token']),
+        body: options.body ? JSON.parse(String(options.body)) : undefined,
+      })
+      return JSON.stringify(reply)
+    })
+  return { platform, on, sent }
+}
+
+describe('ServiceStage adapter', () => {
+  it('finds the component by name in the list, then deploys a new version of its image with the IAM token', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', `${APP}?limit=50&offset=0`, 200, { count: 1, components: [component('swr.example.com/team/shop:v1')] })
+    on('PUT', `${APP}/${ID}`, 200, { job_id: 'JOB870e9ffe-227e-43a9-9c84-20a7ad02e77c' })
+    const op = await platform.deploy(ref, { image: 'swr.example.com/team/shop:v2' })
+    expect(op.id).toBe('JOB870e9ffe-227e-43a9-9c84-20a7ad02e77c')
+    expect(sent[1]).toMatchObject({
+      token: 'iam-token-abc',
+      body: { source: { kind: 'image', storage: 'swr', url: 'swr.example.com/team/shop:v2' } },
+    })
+    expect((sent[1]?.body as { version: string }).version > '2024.0101.00000').toBe(true)
+  })
+
+  it('reads jobs with lower-case (v3) and upper-case (v2) keys', () => {
+    expect(jobState({ job: { execution_status: 'RUNNING' }, tasks: [{ task_name: 'TN00091', task_status: 'RUNNING' }] })).toEqual({
+      status: 'running',
+      detail: 'job RUNNING, task TN00091 RUNNING',
+    })
+    expect(jobState({ job: { EXECUTION_STATUS: 'SUCCEEDED' }, tasks: [] }).status).toBe('succeeded')
+    const failed = jobState({
+      job: { EXECUTION_STATUS: 'FAILED' },
+      tasks: [
+        { TASK_NAME: 'SEPARATOR_PREPARE_RESOURCES', TASK_STATUS: 'SUCCEEDED', MESSAGES: '{}' },
+        { TASK_NAME: 'TN00094', TASK_STATUS: 'FAILED', MESSAGES: '{"error":"image pull failed"}' },
+      ],
+    })
+    expect(failed).toEqual({ status: 'failed', detail: 'job FAILED: task TN00094 FAILED: {"error":"image pull failed"}' })
+    for (const status of ['UNKNOWN', 'CANCELLED', 'PARTIALLY_FAILED', 'ROLLBACKED']) {
+      expect(jobState({ job: { execution_status: status } }).status).toBe('failed')
+    }
+  })
+
+  it('scales, rolls back with rollback_current, and to a version from the records', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v3'))
+    on('POST', `${APP}/${ID}/action`, 200, { job_id: 'JOB1' })
+    on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v3'))
+    on('POST', `${APP}/${ID}/action`, 200, { job_id: 'JOB2' })
+    on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v3'))
+    on('GET', `${APP}/${ID}/records?limit=100&offset=0`, 200, {
+      count: 2,
+      records: [
+        { version: '2024.0301.10000', jobs: [{ job_info: { source_url: 'swr.example.com/team/shop:v3' } }] },
+        { version: '2024.0201.10000', jobs: [{ job_info: { source_url: 'swr.example.com/team/shop:v2' } }] },
+      ],
+    })
+    on('POST', `${APP}/${ID}/action`, 200, { job_id: 'JOB3' })
+    const byId = { ...ref, service: ID }
+    await platform.scale(byId, { replicas: 3 })
+    await platform.rollback?.(byId)
+    await platform.rollback?.(byId, 'swr.example.com/team/shop:v2')
+    expect(sent.filter((s) => s.method === 'POST').map((s) => s.body)).toEqual([
+      { action: 'scale', parameters: { replica: 3 } },
+      { action: 'rollback_current' },
+      { action: 'rollback', parameters: { version: '2024.0201.10000' } },
+    ])
+  })
+
+  it('retries APIG.0308 throttling and names APIG.0301 as an authentication failure', async () => {
+    const { platform, on } = setup()
+    const throttled = { error_code: 'APIG.0308', error_msg: 'The throttling threshold has been reached' }
+    on('GET', `${APP}/${ID}`, 429, throttled)
+    on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v1'))
+    expect((await platform.describe({ ...ref, service: ID }))?.image).toBe('swr.example.com/team/shop:v1')
+    on('GET', `${APP}/${ID}`, 401, { error_code: 'APIG.0301', error_msg: 'Incorrect IAM authentication information' })
+    await expect(platform.describe({ ...ref, service: ID })).rejects.toMatchObject({
+      kind: 'auth',
+      message: expect.stringContaining('(APIG.0301)'),
+    })
+  })
+
+  it('turns {error_code, error_msg} into a message naming the code', async () => {
+    const { platform, on } = setup()
+    on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v1'))
+    on('PUT', `${APP}/${ID}`, 400, { error_code: 'SVCSTG.00100400', error_msg: 'parameter invalid: version' })
+    await expect(platform.deploy({ ...ref, service: ID }, { image: 'x/y:z' })).rejects.toThrow(
+      'servicestage: deploy of "2d1a9d52-0f6c-4f44-8b8c-1f4cd2a3b2e1" failed: parameter invalid: version (SVCSTG.00100400)',
+    )
+  })
+
+  it('makes versions in the console format, always above the current one', () => {
+    const at = new Date(Date.UTC(2023, 6, 17, 17, 16, 5))
+    expect(nextVersion(undefined, at)).toBe('2023.0717.17160')
+    expect(nextVersion('2023.0717.17160', at)).toBe('2023.0717.17161')
+    expect(nextVersion('2022.0101.00000', at)).toBe('2023.0717.17160')
+  })
+})
