@@ -108,12 +108,16 @@ describe('action-traffic on Jelastic', () => {
     expect((await suite.emulator.requests()).filter((r) => r.path.includes('executeappaction'))).toEqual([])
   })
 
-  it('reports a refused configuration with the platform message from the nested response', async () => {
+  it('names a side that does not exist, and leaves the router as it was', async () => {
     await suite.steps.run('traffic', traffic({ percentage: '10' }))
-    await suite.emulator.control('POST', '/jelastic/environments', { envName: 'green', image: 'registry.example.com/shop:v2', nodes: 1 })
+    await suite.emulator.control('DELETE', '/requests')
     const run = await suite.steps.run('traffic', { ...traffic({ percentage: '30' }), green: 'other' })
     expect(run.code).toBe(1)
-    expect(errorLines(run)[0]).toContain('jelastic')
+    expect(errorLines(run)).toEqual([
+      'jelastic: shift traffic of "other" failed: it would receive traffic but is not found; the router was left as it was',
+    ])
+    expect((await suite.emulator.requests()).filter((r) => r.path.includes('executeappaction'))).toEqual([])
+    expect(await measured()).toEqual({ blue: 90, green: 10 })
   })
 })
 
