@@ -113,9 +113,7 @@ describe('action-traffic on Jelastic', () => {
     await suite.emulator.control('DELETE', '/requests')
     const run = await suite.steps.run('traffic', { ...traffic({ percentage: '30' }), green: 'other' })
     expect(run.code).toBe(1)
-    expect(errorLines(run)).toEqual([
-      'jelastic: shift traffic of "other" failed: it would receive traffic but is not found; the router was left as it was',
-    ])
+    expect(errorLines(run)).toEqual(['jelastic: read traffic of "other" failed: environment not found (it is a side of the router)'])
     expect((await suite.emulator.requests()).filter((r) => r.path.includes('executeappaction'))).toEqual([])
     expect(await measured()).toEqual({ blue: 90, green: 10 })
   })
