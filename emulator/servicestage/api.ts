@@ -45,7 +45,8 @@ export class ServiceStageEmulator {
     const [, project, application, id, sub] = m as unknown as [string, string, string, string | undefined, string | undefined]
     const inApp = [...this.state.components.values()].filter((c) => c.project === project && c.application === application)
     if (id === undefined) {
-      if (req.method !== 'GET') return fail(res, ERR.param('creating components is not emulated yet'))
+      if (req.method === 'POST') return this.create(res, project, application, body)
+      if (req.method !== 'GET') return fail(res, ERR.param(`${req.method} is not allowed here`))
       if (inApp.length === 0 && ![...this.state.components.values()].some((c) => c.application === application)) return fail(res, ERR.app)
       const limit = Math.min(Number(url.searchParams.get('limit') ?? 20), 100)
       const offset = Number(url.searchParams.get('offset') ?? 0)
@@ -62,6 +63,49 @@ export class ServiceStageEmulator {
       return sendJson(res, 200, {})
     }
     return fail(res, ERR.param(`${req.method} is not allowed here`))
+  }
+
+  /** POST: a new component with the source document's fields; it is INITIALIZING until its job ends. */
+  private create(res: ServerResponse, project: string, application: string, body: Record<string, unknown>): void {
+    const stack = body.runtime_stack as { name?: unknown; type?: unknown; deploy_mode?: unknown } | undefined
+    const source = body.source as { url?: unknown } | undefined
+    const missing = [
+      typeof body.name !== 'string' && 'name',
+      !(stack && stack.name && stack.type && stack.deploy_mode) && 'runtime_stack{name, type, deploy_mode}',
+      !(typeof source?.url === 'string' && source.url.includes(':')) && 'source.url',
+      typeof body.version !== 'string' && 'version',
+      typeof body.environment_id !== 'string' && 'environment_id',
+      !(Array.isArray(body.refer_resources) && body.refer_resources.length > 0) && 'refer_resources',
+      !Number.isInteger(body.replica) && 'replica',
+    ].filter(Boolean)
+    if (missing.length > 0) return fail(res, ERR.param(`missing or invalid: ${missing.join(', ')}`))
+    if ([...this.state.components.values()].some((c) => c.application === application && c.name === body.name)) {
+      return fail(res, ERR.param(`component name ${String(body.name)} is already used`))
+    }
+    const c = this.state.createComponent(project, application, body.name as string, source?.url as string, body.replica as number)
+    c.version = body.version as string
+    c.records = []
+    c.status = 'INITIALIZING'
+    c.available = 0
+    const job = this.state.newJob('PROVISION', UPGRADE_TASKS)
+    this.run(job, {
+      apply: () => undefined,
+      check: () => (this.images.failing.has(c.image) ? `instance of ${c.image} failed to start` : undefined),
+      done: (ok) => {
+        c.status = ok ? 'RUNNING' : 'FAILED'
+        c.available = ok ? c.replica : 0
+        c.records.push({
+          version: c.version,
+          image: c.image,
+          replica: c.replica,
+          begin_time: Date.now(),
+          end_time: Date.now(),
+          job_id: job.job_id,
+          status: ok ? 'SUCCEEDED' : 'FAILED',
+        })
+      },
+    })
+    sendJson(res, 200, { job_id: job.job_id, component_id: c.id })
   }
 
   view(c: Component): Record<string, unknown> {

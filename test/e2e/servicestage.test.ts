@@ -121,6 +121,43 @@ describe('action-deploy on ServiceStage', () => {
   })
 })
 
+describe('creating a component', () => {
+  const spec = {
+    runtime_stack: { name: 'Docker', type: 'Docker', deploy_mode: 'container' },
+    environment_id: 'env-1',
+    refer_resources: [{ id: 'cce-1', type: 'cce', parameters: { namespace: 'default' } }],
+    replica: 2,
+    limit_cpu: 0.5,
+  }
+
+  it('creates a missing component with create and create-spec, and waits for it', async () => {
+    const run = await suite.steps.run(
+      'deploy',
+      inputs({ service: 'checkout', image: V1, create: 'true', 'create-spec': JSON.stringify(spec) }),
+    )
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs).toMatchObject({ image: V1, 'previous-image': '' })
+    expect(run.stdout).toContain('::group::create')
+    expect((await component('checkout')).status).toMatchObject({ component_status: 'RUNNING', replica: 2 })
+  })
+
+  it('says which fields the platform wants when create-spec lacks them', async () => {
+    const run = await suite.steps.run('deploy', inputs({ service: 'checkout', image: V1, create: 'true', 'create-spec': '{"replica": 1}' }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toMatch(
+      /^servicestage: create of "checkout" failed: missing or invalid: runtime_stack.*environment_id, refer_resources \(SVCSTG\.00100400\)/,
+    )
+  })
+
+  it('without create, a missing component is an error, and create-spec alone is refused as input', async () => {
+    expect(errorLines(await suite.steps.run('deploy', inputs({ service: 'checkout', image: V1 })))).toEqual([
+      'servicestage: deploy of "checkout" failed: service not found',
+    ])
+    const bad = await suite.steps.run('deploy', inputs({ service: 'checkout', image: V1, 'create-spec': '{}' }))
+    expect(errorLines(bad)[0]).toContain('Input "create-spec" is set while "create" is false')
+  })
+})
+
 describe('action-scale and action-rollback on ServiceStage', () => {
   it('scales with the scale action and waits for its job', async () => {
     const run = await suite.steps.run('scale', inputs({ service: 'shop', replicas: '4' }))

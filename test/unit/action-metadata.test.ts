@@ -79,6 +79,8 @@ const VALID: Record<string, string> = {
   to: 'shop:v1',
   command: 'release',
   reason: 'bad release',
+  create: 'true',
+  'create-spec': '{"replica": 2}',
   'in-flight': 'wait',
   'release-id': 'org/repo#1',
   steps: '10:1m,100',

@@ -7,6 +7,7 @@ import { HEALTH_INPUT_NAMES, type HealthInputs, readHealthInputs } from './healt
 import { formatImage, parseImage } from './image.js'
 import { InputError } from './input-error.js'
 import { parseInteger, parsePercentage } from './integer.js'
+import { parseJsonObject } from './json.js'
 import { parseName } from './name.js'
 import { readOptional, readRequired } from './read.js'
 import { parseRoutingMethod, type RoutingMethod } from './routing-method.js'
@@ -23,6 +24,8 @@ export const DEPLOY_INPUT_NAMES = [
   'image',
   'wait',
   'rollback-on-failure',
+  'create',
+  'create-spec',
   ...HEALTH_INPUT_NAMES,
 ] as const
 export const SCALE_INPUT_NAMES = [...COMMON_INPUT_NAMES, 'service', 'node-group', 'replicas'] as const
@@ -64,6 +67,8 @@ export interface DeployInputs extends ServiceInputs {
   image: string
   wait: boolean
   rollbackOnFailure: boolean
+  /** create the service when it does not exist, with these platform fields (`create-spec`) */
+  create?: Record<string, unknown>
   health?: HealthInputs
 }
 
@@ -128,10 +133,15 @@ export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployIn
   const wait = readFlag('wait', true, env)
   const rollbackOnFailure = readFlag('rollback-on-failure', true, env)
   const health = readHealthInputs(env)
+  const create = readFlag('create', false, env)
+  const specText = readOptional('create-spec', env)
+  const spec = specText === undefined ? {} : parseJsonObject('create-spec', specText)
+  if (specText !== undefined && !create)
+    throw new InputError('Input "create-spec" is set while "create" is false; allowed: create: true with it, or no create-spec.')
   if (health && !wait) {
     throw new InputError('Input "wait" is false while "health-url" is set; allowed: wait: true with a health check, or no health-url.')
   }
-  return { ...service, image, wait, rollbackOnFailure, ...(health && { health }) }
+  return { ...service, image, wait, rollbackOnFailure, ...(health && { health }), ...(create && { create: spec }) }
 }
 
 export function readScaleInputs(env: NodeJS.ProcessEnv = process.env): ScaleInputs {

@@ -27,6 +27,8 @@ export interface ServiceState {
 
 export interface DeploySpec {
   image: string
+  /** create the service when it is missing, with the platform's own fields */
+  create?: Record<string, unknown>
 }
 
 export interface ScaleSpec {
@@ -90,6 +92,8 @@ export interface Capabilities {
   remove: boolean
   /** a native rollback to the version before, without being told the image */
   nativeRollback: boolean
+  /** deploy can create a missing service (spec.create) */
+  create: boolean
   /** 'weighted': a router that takes a percentage; 'replicas': split by replica ratio; 'none' */
   traffic: 'weighted' | 'replicas' | 'none'
 }
@@ -99,6 +103,7 @@ export interface Platform {
   readonly capabilities: Capabilities
   /** null when the service does not exist */
   describe(ref: ServiceRef): Promise<ServiceState | null>
+  /** deploys an image; creates the service first when it is missing and spec.create allows it */
   deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation>
   scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation>
   lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation>

@@ -1,5 +1,5 @@
 import type { DeployInputs } from '../inputs/actions.js'
-import type { ServiceRef } from '../platforms/platform.js'
+import { PlatformError, type ServiceRef } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { checkHealth } from './health.js'
 import { requireFound, rollBackNatively, rollOut } from './rollout.js'
@@ -13,7 +13,9 @@ import { waitFor } from './waiter.js'
 export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise<ActionResult> {
   const ref = serviceRef(inputs)
   const name = ctx.platform.name
-  const before = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(ref)), 'deploy', ref.service)
+  const found = await ctx.phase('describe', () => ctx.platform.describe(ref))
+  if (found === null && inputs.create) return create(ctx, inputs)
+  const before = requireFound(ctx, found, 'deploy', ref.service)
   const previous = before.image
   const rows: [string, string][] = [
     ['Platform', name],
@@ -96,5 +98,43 @@ async function rollBack(ctx: ReleaseContext, ref: ServiceRef, previous: string):
       : { ok: false, detail: `operation ${operation.id} ${result?.status}: ${result?.detail}` }
   } catch (error) {
     return { ok: false, detail: (error as Error).message }
+  }
+}
+
+/** The service does not exist and `create` allows it: create it with the image, wait, check health. */
+async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<ActionResult> {
+  const ref = serviceRef(inputs)
+  const name = ctx.platform.name
+  if (!ctx.platform.capabilities.create) {
+    throw new PlatformError(name, 'create', ref.service, `${name} cannot create a service in this version: create it first, then deploy`)
+  }
+  const { operation, result } = await rollOut(ctx, ref, inputs.image, 'create', inputs.wait, inputs.create)
+  let failure =
+    result && result.status !== 'succeeded' ? `operation ${operation.id} ${result.status}; last state: ${result.detail}` : undefined
+  const rows: [string, string][] = [
+    ['Platform', name],
+    ['Service', `${ref.service} (created)`],
+    ['New image', inputs.image],
+  ]
+  if (failure === undefined && inputs.health) {
+    const health = inputs.health
+    const verdict = await ctx.phase('health check', () => checkHealth(ctx.probe, health, { signal: ctx.signal }))
+    rows.push(['Health check', `${health.url.href}: ${verdict.summary}`])
+    if (!verdict.passed) failure = `health check of ${health.url.href} failed: ${verdict.summary}`
+  }
+  const after = await ctx.platform.describe(ref).catch(() => null)
+  if (after?.url) rows.push(['URL', after.url])
+  return {
+    title: failure ? `Creating ${ref.service} with ${inputs.image} failed` : `Created ${ref.service} with ${inputs.image}`,
+    outputs: {
+      image: after?.image ?? inputs.image,
+      'previous-image': '',
+      'operation-id': operation.id,
+      url: after?.url ?? '',
+      'rolled-back': 'false',
+    },
+    rows,
+    notes: failure ? ['A service that was just created has nothing to roll back to: it is left as the platform has it.'] : [],
+    ...(failure !== undefined && { failure: `${name}: create of "${ref.service}" with ${inputs.image} failed: ${failure}` }),
   }
 }

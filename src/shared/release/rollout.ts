@@ -11,11 +11,12 @@ export async function rollOut(
   image: string,
   phase: string,
   wait: boolean,
+  create?: Record<string, unknown>,
 ): Promise<{ operation: Operation; result?: WaitResult }> {
   const unknown: Operation = { id: 'unknown', kind: 'deploy', ref, target: { image } }
   let operation: Operation
   try {
-    operation = await ctx.phase(phase, () => ctx.platform.deploy(ref, { image }))
+    operation = await ctx.phase(phase, () => ctx.platform.deploy(ref, { image, ...(create && { create }) }))
   } catch (error) {
     // the platform ran the deploy and it failed: a result like any other, to roll back from
     if (error instanceof PlatformError && error.kind === 'failed') {

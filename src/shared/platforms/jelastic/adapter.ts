@@ -30,6 +30,7 @@ const CAPABILITIES: Capabilities = {
   lifecycle: true,
   remove: true,
   nativeRollback: false,
+  create: false,
   traffic: 'weighted',
 }
 

@@ -20,6 +20,7 @@ const CAPABILITIES: Capabilities = {
   lifecycle: true,
   remove: true,
   nativeRollback: true,
+  create: true,
   // the gray release's weight is not driven by this version yet
   traffic: 'none',
 }
@@ -80,9 +81,32 @@ class ServiceStagePlatform implements Platform {
   }
 
   async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+    if (spec.create && (await this.component(ref, 'deploy')) === null) return this.create(ref, spec)
     const { base, component } = await this.requireComponent(ref, 'deploy')
     const body = { source: { kind: 'image', storage: 'swr', url: spec.image }, version: nextVersion(component.version) }
     const { job_id } = await this.api.call<{ job_id: string }>('PUT', base, options('deploy', ref), body)
+    return { id: job_id, kind: 'deploy', ref, target: { image: spec.image } }
+  }
+
+  /**
+   * POST a new component (platforms.md 2.2): the user's fields (runtime_stack, environment_id,
+   * refer_resources, replica, limit_cpu, envs, deploy_strategy ...) with the name, the image
+   * source and a first version set here.
+   */
+  private async create(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+    const body = {
+      ...spec.create,
+      name: ref.service,
+      source: { kind: 'image', storage: 'swr', url: spec.image },
+      version: nextVersion(undefined),
+    }
+    const { job_id, component_id } = await this.api.call<{ job_id: string; component_id: string }>(
+      'POST',
+      appPath(ref),
+      options('create', ref),
+      body,
+    )
+    this.ids.set(ref.service, component_id)
     return { id: job_id, kind: 'deploy', ref, target: { image: spec.image } }
   }
 
