@@ -16,7 +16,7 @@ const ERR = {
 type Err = readonly [number, string, string]
 
 const UPGRADE_TASKS = ['SEPARATOR_PREPARE_RESOURCES', 'TN00091', 'TN00094', 'TN00097']
-const ACTIONS = ['start', 'stop', 'restart', 'scale', 'rollback', 'rollback_current'] as const
+const ACTIONS = ['start', 'stop', 'restart', 'scale', 'rollback', 'rollback_current', 'modify_gray_rule', 'continue_deploy'] as const
 
 /** ServiceStage v3 under `/servicestage` (platforms.md section 2), and each component's app. */
 export class ServiceStageEmulator {
@@ -102,6 +102,8 @@ export class ServiceStageEmulator {
           end_time: Date.now(),
           job_id: job.job_id,
           status: ok ? 'SUCCEEDED' : 'FAILED',
+          deploy_type: 'upgrade',
+          weights: [],
         })
       },
     })
@@ -120,7 +122,12 @@ export class ServiceStageEmulator {
     }
   }
 
-  /** PUT: a new version of the component's image; the job's tasks run one after another. */
+  /**
+   * PUT: a new version of the component's image; the job's tasks run one after another. With a
+   * GrayRelease WEIGHT strategy the new version takes `first_batch_weight` percent of the
+   * traffic and the stable one keeps serving the rest, until continue_deploy or rollback_current
+   * (assumed behaviour: platforms.md gap 5; see src/shared/platforms/servicestage/gray.ts).
+   */
   private upgrade(res: ServerResponse, c: Component, body: Record<string, unknown>): void {
     const source = body.source as { url?: unknown } | undefined
     const version = body.version
@@ -128,20 +135,37 @@ export class ServiceStageEmulator {
       return fail(res, ERR.param('source.url must be an image as repository:tag'))
     if (typeof version !== 'string' || version === '') return fail(res, ERR.param('version is required'))
     if (c.records.some((r) => r.version === version)) return fail(res, ERR.param(`version ${version} already exists`))
-    if (c.status === 'UPGRADING') return fail(res, [409, 'SVCSTG.00100400', 'the component has a job in progress'])
+    if (c.status === 'UPGRADING' || c.gray)
+      return fail(res, [409, 'SVCSTG.00100400', 'the component has a job or a gray release in progress'])
+    const strategy = body.deploy_strategy as { type?: unknown; gray_release?: { type?: unknown; first_batch_weight?: unknown } } | undefined
+    const grayWeight = strategy?.type === 'GrayRelease' ? strategy.gray_release?.first_batch_weight : undefined
+    if (
+      strategy?.type === 'GrayRelease' &&
+      (strategy.gray_release?.type !== 'WEIGHT' ||
+        !Number.isInteger(grayWeight) ||
+        (grayWeight as number) < 1 ||
+        (grayWeight as number) > 99)
+    ) {
+      return fail(res, ERR.param('gray_release needs type WEIGHT and first_batch_weight from 1 to 99'))
+    }
     const job = this.state.newJob('DAILY_OPERATION', UPGRADE_TASKS)
+    const stable = { stableImage: c.image, stableVersion: c.version }
     c.status = 'UPGRADING'
     this.run(job, {
       apply: () => {
         c.image = source.url as string
         c.version = version
-        c.available = 0
+        if (grayWeight === undefined) c.available = 0
       },
       check: () =>
         this.images.failing.has(c.image) ? `instance of ${c.image} failed to start: back-off restarting failed container` : undefined,
       done: (ok) => {
         c.status = ok ? 'RUNNING' : 'FAILED'
         c.available = ok ? c.replica : 0
+        if (ok && grayWeight !== undefined) {
+          c.gray = { weight: grayWeight as number, ...stable }
+          c.turns = [0, 0]
+        }
         c.records.push({
           version,
           image: c.image,
@@ -149,7 +173,9 @@ export class ServiceStageEmulator {
           begin_time: Date.now(),
           end_time: Date.now(),
           job_id: job.job_id,
-          status: ok ? 'SUCCEEDED' : 'FAILED',
+          status: !ok ? 'FAILED' : grayWeight !== undefined ? 'RUNNING' : 'SUCCEEDED',
+          deploy_type: grayWeight !== undefined ? 'gray' : 'upgrade',
+          weights: grayWeight !== undefined ? [grayWeight as number] : [],
         })
       },
     })
@@ -164,6 +190,20 @@ export class ServiceStageEmulator {
     if (action === 'scale' && (!Number.isInteger(parameters.replica) || (parameters.replica as number) < 0)) {
       return fail(res, ERR.param('parameters.replica must be a whole number'))
     }
+    if ((action === 'modify_gray_rule' || action === 'continue_deploy') && !c.gray) {
+      return fail(res, [409, 'SVCSTG.00100400', 'no gray release is in progress'])
+    }
+    const weight = parameters as { first_batch_weight?: unknown }
+    if (
+      action === 'modify_gray_rule' &&
+      (!Number.isInteger(weight.first_batch_weight) ||
+        (weight.first_batch_weight as number) < 1 ||
+        (weight.first_batch_weight as number) > 99)
+    ) {
+      return fail(res, ERR.param('parameters.first_batch_weight must be a whole number from 1 to 99'))
+    }
+    if (c.gray && (action === 'modify_gray_rule' || action === 'continue_deploy' || action === 'rollback_current'))
+      return this.grayAction(res, c, action, weight.first_batch_weight as number)
     if (action === 'rollback' || action === 'rollback_current') {
       const ok = c.records.filter((r) => r.status === 'SUCCEEDED' && r.version !== c.version)
       const record = action === 'rollback' ? c.records.find((r) => r.version === parameters.version && r.status === 'SUCCEEDED') : ok.at(-1)
@@ -190,6 +230,33 @@ export class ServiceStageEmulator {
         c.status = !ok ? 'FAILED' : action === 'stop' ? 'STOPPED' : 'RUNNING'
         c.available = c.status === 'RUNNING' ? c.replica : 0
       },
+    })
+    sendJson(res, 200, { job_id: job.job_id })
+  }
+
+  /** Moves, promotes (continue_deploy) or abandons (rollback_current) a gray release, as a job. */
+  private grayAction(res: ServerResponse, c: Component, action: string, weight: number): void {
+    const gray = c.gray as NonNullable<Component['gray']>
+    const record = c.records.at(-1)
+    const job = this.state.newJob('DAILY_OPERATION', ['SEPARATOR_PREPARE_RESOURCES', `TN_${action.toUpperCase()}`])
+    this.run(job, {
+      apply: () => {
+        if (action === 'modify_gray_rule') {
+          gray.weight = weight
+          record?.weights.push(weight)
+        } else if (action === 'continue_deploy') {
+          c.gray = undefined
+          if (record) record.status = 'SUCCEEDED'
+        } else {
+          c.image = gray.stableImage
+          c.version = gray.stableVersion
+          c.gray = undefined
+          if (record) record.status = 'ROLLBACKED'
+        }
+        c.turns = [0, 0]
+      },
+      check: () => undefined,
+      done: () => undefined,
     })
     sendJson(res, 200, { job_id: job.job_id })
   }
@@ -254,15 +321,19 @@ export class ServiceStageEmulator {
         version: r.version,
         current_used: r.version === c.version,
         status: r.status,
-        deploy_type: 'upgrade',
-        jobs: [
-          {
-            sequence: 1,
-            deploy_type: 'upgrade',
-            job_id: r.job_id,
-            job_info: { deploy_type: 'upgrade', source_url: r.image, replica: r.replica },
+        deploy_type: r.deploy_type,
+        // one job a weight for a gray release: the newest holds the weight in force
+        jobs: (r.weights.length > 0 ? r.weights : [undefined]).map((weight, i) => ({
+          sequence: i + 1,
+          deploy_type: r.deploy_type,
+          job_id: r.job_id,
+          job_info: {
+            deploy_type: r.deploy_type,
+            source_url: r.image,
+            replica: r.replica,
+            ...(weight !== undefined && { first_batch_weight: weight }),
           },
-        ],
+        })),
       })),
     })
   }
@@ -270,7 +341,14 @@ export class ServiceStageEmulator {
   private serveApp(id: string, res: ServerResponse): void {
     const c = this.state.components.get(id)
     if (!c || c.status === 'STOPPED' || c.available === 0) return sendJson(res, 503, { error: 'no instance available' })
-    serveApp(res, this.images, c.name, c.image)
+    if (!c.gray) return serveApp(res, this.images, c.name, c.image)
+    // the component's own URL splits between the stable and the gray version by the gray weight
+    const weights = [100 - c.gray.weight, c.gray.weight]
+    c.turns[0] += weights[0] as number
+    c.turns[1] += weights[1] as number
+    const pick = c.turns[0] >= c.turns[1] ? 0 : 1
+    c.turns[pick] -= 100
+    serveApp(res, this.images, c.name, pick === 0 ? c.gray.stableImage : c.image)
   }
 }
 

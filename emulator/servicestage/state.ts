@@ -30,6 +30,17 @@ export interface DeployRecord {
   end_time: number
   job_id: string
   status: string
+  /** 'upgrade', or 'gray' for a gray release (status RUNNING while in progress) */
+  deploy_type: string
+  /** the gray weight after each of the record's jobs */
+  weights: number[]
+}
+
+/** A gray release in progress: the new version takes `weight` percent, the stable one the rest. */
+export interface Gray {
+  weight: number
+  stableImage: string
+  stableVersion: string
 }
 
 export interface Component {
@@ -43,6 +54,9 @@ export interface Component {
   available: number
   status: string
   records: DeployRecord[]
+  gray?: Gray
+  /** smooth weighted round robin between the stable and the gray version */
+  turns: [number, number]
 }
 
 /** The emulated ServiceStage: components of applications in projects, and their jobs. */
@@ -71,6 +85,7 @@ export class ServiceStageState {
       available: replica,
       status: 'RUNNING',
       records: [],
+      turns: [0, 0],
     }
     component.records.push({
       version: component.version,
@@ -80,6 +95,8 @@ export class ServiceStageState {
       end_time: Date.now(),
       job_id: `JOB${randomUUID()}`,
       status: 'SUCCEEDED',
+      deploy_type: 'upgrade',
+      weights: [],
     })
     this.components.set(component.id, component)
     return component

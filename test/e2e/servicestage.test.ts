@@ -158,6 +158,60 @@ describe('creating a component', () => {
   })
 })
 
+describe('a gray release', () => {
+  /** Shares of the component's own URL by version, in percent, over `count` requests. */
+  async function versions(count = 1000): Promise<Record<string, number>> {
+    const url = (await component()).external_accesses[0]?.address ?? ''
+    const counts: Record<string, number> = {}
+    for (let i = 0; i < count; i++) {
+      const body = (await (await fetch(url)).json()) as { version?: string }
+      counts[body.version ?? '?'] = (counts[body.version ?? '?'] ?? 0) + 1
+    }
+    return Object.fromEntries(Object.entries(counts).map(([version, n]) => [version, (n * 100) / count]))
+  }
+
+  it('starts with a deploy at a weight, is shifted and promoted by the traffic action, measured over 1,000 requests', async () => {
+    const deploy = await suite.steps.run('deploy', inputs({ service: 'shop', image: V2, 'gray-weight': '10' }))
+    expect(deploy.code, deploy.stdout).toBe(0)
+    const at10 = await versions()
+    expect(Math.abs((at10.v2 ?? 0) - 10)).toBeLessThanOrEqual(3)
+    const shift = await suite.steps.run('traffic', inputs({ router: 'shop', percentage: '50' }))
+    expect(shift.code, shift.stdout).toBe(0)
+    expect(JSON.parse(shift.outputs.weights ?? '')).toEqual({ blue: 50, green: 50 })
+    const at50 = await versions()
+    expect(Math.abs((at50.v2 ?? 0) - 50)).toBeLessThanOrEqual(3)
+    const promote = await suite.steps.run('traffic', inputs({ router: 'shop', command: 'promote' }))
+    expect(promote.code, promote.stdout).toBe(0)
+    expect(promote.outputs.phase).toBe('promoted')
+    expect(await versions(200)).toEqual({ v2: 100 })
+    expect((await component()).source.url).toBe(V2)
+  })
+
+  it('is abandoned by an abort (rollback_current): all traffic back on the stable version', async () => {
+    expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V2, 'gray-weight': '30' }))).code).toBe(0)
+    const abort = await suite.steps.run('traffic', inputs({ router: 'shop', command: 'abort' }))
+    expect(abort.code, abort.stdout).toBe(0)
+    expect(abort.stdout).toContain('the gray version of shop went with the abort')
+    expect(await versions(200)).toEqual({ v1: 100 })
+    expect((await component()).source.url).toBe(V1)
+  })
+
+  it('refuses a gray weight on a platform without gray releases, and a shift with no gray release in progress', async () => {
+    const run = await suite.steps.run('traffic', inputs({ router: 'shop', percentage: '30' }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toContain('no gray release is in progress: start one with action-deploy and gray-weight')
+    const jelastic = await suite.steps.run('deploy', {
+      platform: 'jelastic',
+      'api-url': suite.emulator.url('jelastic'),
+      token: 't0ken-123',
+      service: 'x',
+      image: V2,
+      'gray-weight': '10',
+    })
+    expect(errorLines(jelastic)[0]).toContain('Input "gray-weight" is set on platform "jelastic"')
+  })
+})
+
 describe('action-scale and action-rollback on ServiceStage', () => {
   it('scales with the scale action and waits for its job', async () => {
     const run = await suite.steps.run('scale', inputs({ service: 'shop', replicas: '4' }))

@@ -52,7 +52,7 @@ const ACTIONS = {
 
 /** Valid values for every input any action has, so each reader can read all of its own. */
 const VALID: Record<string, string> = {
-  platform: 'jelastic',
+  platform: 'servicestage',
   'api-url': 'https://app.example.com',
   token: 'token-123',
   username: 'me',
@@ -80,6 +80,7 @@ const VALID: Record<string, string> = {
   command: 'release',
   reason: 'bad release',
   create: 'true',
+  'gray-weight': '10',
   'create-spec': '{"replica": 2}',
   'in-flight': 'wait',
   'release-id': 'org/repo#1',

@@ -26,6 +26,7 @@ export const DEPLOY_INPUT_NAMES = [
   'rollback-on-failure',
   'create',
   'create-spec',
+  'gray-weight',
   ...HEALTH_INPUT_NAMES,
 ] as const
 export const SCALE_INPUT_NAMES = [...COMMON_INPUT_NAMES, 'service', 'node-group', 'replicas'] as const
@@ -69,6 +70,8 @@ export interface DeployInputs extends ServiceInputs {
   rollbackOnFailure: boolean
   /** create the service when it does not exist, with these platform fields (`create-spec`) */
   create?: Record<string, unknown>
+  /** start a gray release with this share for the new version (ServiceStage) */
+  grayWeight?: number
   health?: HealthInputs
 }
 
@@ -138,10 +141,25 @@ export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployIn
   const spec = specText === undefined ? {} : parseJsonObject('create-spec', specText)
   if (specText !== undefined && !create)
     throw new InputError('Input "create-spec" is set while "create" is false; allowed: create: true with it, or no create-spec.')
+  const grayText = readOptional('gray-weight', env)
+  const grayWeight = grayText === undefined ? undefined : parseInteger('gray-weight', grayText, 1, 99)
+  if (grayWeight !== undefined && service.platform !== 'servicestage') {
+    throw new InputError(
+      `Input "gray-weight" is set on platform "${service.platform}"; allowed: only on servicestage, whose deploys can start a gray release.`,
+    )
+  }
   if (health && !wait) {
     throw new InputError('Input "wait" is false while "health-url" is set; allowed: wait: true with a health check, or no health-url.')
   }
-  return { ...service, image, wait, rollbackOnFailure, ...(health && { health }), ...(create && { create: spec }) }
+  return {
+    ...service,
+    image,
+    wait,
+    rollbackOnFailure,
+    ...(health && { health }),
+    ...(create && { create: spec }),
+    ...(grayWeight !== undefined && { grayWeight }),
+  }
 }
 
 export function readScaleInputs(env: NodeJS.ProcessEnv = process.env): ScaleInputs {
@@ -149,17 +167,21 @@ export function readScaleInputs(env: NodeJS.ProcessEnv = process.env): ScaleInpu
   return { ...service, replicas: parseInteger('replicas', readRequired('replicas', env), 0, 1000) }
 }
 
-function readRouterInputs(env: NodeJS.ProcessEnv): RouterInputs {
+/** On ServiceStage the router is one component: blue and green only name its stable and gray versions. */
+const SIDE_LABELS: Partial<Record<string, { blue: string; green: string }>> = { servicestage: { blue: 'stable', green: 'gray' } }
+
+function readRouterInputs(env: NodeJS.ProcessEnv, platform?: string): RouterInputs {
   const router = parseName('router', readRequired('router', env))
-  const blue = parseName('blue', readRequired('blue', env))
-  const green = parseName('green', readRequired('green', env))
+  const labels = platform === undefined ? undefined : SIDE_LABELS[platform]
+  const blue = parseName('blue', labels ? (readOptional('blue', env) ?? labels.blue) : readRequired('blue', env))
+  const green = parseName('green', labels ? (readOptional('green', env) ?? labels.green) : readRequired('green', env))
   if (blue === green) throw new InputError(`Inputs "blue" and "green" are both "${blue}"; allowed: two different services.`)
   return { router, blue, green }
 }
 
 export function readTrafficInputs(env: NodeJS.ProcessEnv = process.env): TrafficInputs {
   const common = readCommonInputs(env)
-  const router = readRouterInputs(env)
+  const router = readRouterInputs(env, common.platform)
   const command = parseChoice('command', readOptional('command', env) ?? 'release', ['release', 'promote', 'abort', 'status'] as const)
   const percentage = readOptional('percentage', env)
   const stepsText = readOptional('steps', env)

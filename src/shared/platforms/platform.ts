@@ -29,6 +29,8 @@ export interface DeploySpec {
   image: string
   /** create the service when it is missing, with the platform's own fields */
   create?: Record<string, unknown>
+  /** start a gray release with this share for the new version (ServiceStage) */
+  grayWeight?: number
 }
 
 export interface ScaleSpec {
@@ -55,6 +57,7 @@ export interface RouterRef {
   blue: string
   green: string
   project?: string
+  application?: string
 }
 
 /** A router's split: the share (0-100) of each side, which add up to 100. */
@@ -116,6 +119,8 @@ export interface Platform {
   readTraffic?(router: RouterRef): Promise<TrafficSplit | null>
   /** creates the router when it does not exist */
   writeTraffic?(router: RouterRef, split: TrafficSplit): Promise<Operation>
+  /** the service behind a side of the router (by default the side's own name; ServiceStage: the component) */
+  sideRef?(router: RouterRef, side: 'blue' | 'green'): ServiceRef
   /** the release record kept on the router; null when there is none */
   readRecord?(router: RouterRef): Promise<StoredRecord | null>
   writeRecord?(router: RouterRef, record: StoredRecord): Promise<void>

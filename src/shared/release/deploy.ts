@@ -31,7 +31,7 @@ export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise
     ctx.log.info(`${name}: "${ref.service}" already runs ${inputs.image}; nothing to deploy`)
     notes.push(`The service already ran ${inputs.image}: no deploy was started.`)
   } else {
-    const { operation, result } = await rollOut(ctx, ref, inputs.image, 'deploy', inputs.wait)
+    const { operation, result } = await rollOut(ctx, ref, inputs.image, 'deploy', inputs.wait, undefined, inputs.grayWeight)
     operationId = operation.id
     if (result && result.status !== 'succeeded') {
       failure = `operation ${operation.id} ${result.status}; last state: ${result.detail}`

@@ -12,11 +12,14 @@ export async function rollOut(
   phase: string,
   wait: boolean,
   create?: Record<string, unknown>,
+  grayWeight?: number,
 ): Promise<{ operation: Operation; result?: WaitResult }> {
   const unknown: Operation = { id: 'unknown', kind: 'deploy', ref, target: { image } }
   let operation: Operation
   try {
-    operation = await ctx.phase(phase, () => ctx.platform.deploy(ref, { image, ...(create && { create }) }))
+    operation = await ctx.phase(phase, () =>
+      ctx.platform.deploy(ref, { image, ...(create && { create }), ...(grayWeight !== undefined && { grayWeight }) }),
+    )
   } catch (error) {
     // the platform ran the deploy and it failed: a result like any other, to roll back from
     if (error instanceof PlatformError && error.kind === 'failed') {
@@ -57,10 +60,11 @@ function isAmbiguous(error: unknown): boolean {
   return error instanceof NetworkError || (error instanceof PlatformError && error.kind === 'unavailable')
 }
 
-export function waitOn(ctx: ReleaseContext, operation: Operation): Promise<WaitResult> {
+/** Waits for an operation; `cleanup`: after a cancel, putting things right must not stop at once. */
+export function waitOn(ctx: ReleaseContext, operation: Operation, cleanup = false): Promise<WaitResult> {
   return waitFor(() => ctx.platform.observe(operation), {
     deadline: ctx.deadline.epochMs,
-    signal: ctx.signal,
+    ...(!cleanup && { signal: ctx.signal }),
     log: (message) => ctx.log.info(message),
   })
 }

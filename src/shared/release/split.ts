@@ -1,6 +1,7 @@
 import type { RoutingMethod } from '../inputs/routing-method.js'
 import { type Platform, PlatformError, type RouterRef, type TrafficSplit } from '../platforms/platform.js'
 import type { ReleaseContext } from './context.js'
+import { waitOn } from './rollout.js'
 
 export interface SplitChange {
   before: TrafficSplit | null
@@ -30,7 +31,17 @@ export function requireWeightedRouter(ctx: ReleaseContext): WeightedRouter {
 /** Writes a split and reads the router back; fails unless the router reports what was written. */
 export async function writeSplit(ctx: ReleaseContext, router: RouterRef, wanted: TrafficSplit): Promise<TrafficSplit> {
   const traffic = requireWeightedRouter(ctx)
-  await traffic.writeTraffic(router, wanted)
+  const operation = await traffic.writeTraffic(router, wanted)
+  // platforms whose router changes are jobs (ServiceStage) finish them before the read-back
+  const done = await waitOn(ctx, operation, ctx.signal.aborted)
+  if (done.status !== 'succeeded') {
+    throw new PlatformError(
+      ctx.platform.name,
+      'shift traffic',
+      router.router,
+      `operation ${operation.id} ${done.status}; last state: ${done.detail}`,
+    )
+  }
   const after = await traffic.readTraffic(router)
   if (after === null || after.green !== wanted.green || after.routingMethod !== wanted.routingMethod) {
     throw new PlatformError(

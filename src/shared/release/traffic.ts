@@ -1,5 +1,5 @@
 import type { TrafficInputs } from '../inputs/actions.js'
-import { PlatformError, type RouterRef, type StoredRecord, type TrafficSplit } from '../platforms/platform.js'
+import { PlatformError, type RouterRef, type ServiceRef, type StoredRecord, type TrafficSplit } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { HealthGate } from './gate.js'
 import { decide, emptyGate, type Plan, type ReleaseRecord, startRecord } from './progressive.js'
@@ -7,8 +7,19 @@ import { awaitOtherRelease, RecordKeeper, readRecord } from './record.js'
 import { sleep } from './sleep.js'
 import { formatSplit, requireWeightedRouter, weightsJson, writeSplit } from './split.js'
 
-export function routerRef(inputs: Omit<RouterRef, 'project'> & { project?: string }): RouterRef {
-  return { router: inputs.router, blue: inputs.blue, green: inputs.green, ...(inputs.project && { project: inputs.project }) }
+export function routerRef(inputs: Omit<RouterRef, 'project' | 'application'> & { project?: string; application?: string }): RouterRef {
+  return {
+    router: inputs.router,
+    blue: inputs.blue,
+    green: inputs.green,
+    ...(inputs.project && { project: inputs.project }),
+    ...(inputs.application && { application: inputs.application }),
+  }
+}
+
+/** The service behind a side: the side itself, or what the platform says (one component on ServiceStage). */
+export function sideRef(ctx: ReleaseContext, router: RouterRef, side: 'blue' | 'green'): ServiceRef {
+  return ctx.platform.sideRef?.(router, side) ?? { service: router[side] }
 }
 
 /** How often the release loop looks at the platform when no gate sets the pace. */
@@ -31,7 +42,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   )
   ctx.log.info(`${router.router}: ${formatSplit(before)}`)
   const raising = inputs.command !== 'abort' && inputs.steps.some((step) => step.weight > (before?.green ?? 0))
-  const candidate = await ctx.phase('describe', () => requireReceiver(ctx, raising ? router.green : router.blue))
+  const candidate = await ctx.phase('describe', () => requireReceiver(ctx, sideRef(ctx, router, raising ? 'green' : 'blue')))
   const plan: Plan = {
     steps: inputs.steps,
     deadline: ctx.deadline.epochMs,
@@ -55,7 +66,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   for (;;) {
     if (ctx.signal.aborted) ctx.startCleanup()
     const observed = split === null ? null : split.green
-    const ready = await isReady(ctx, router.green)
+    const ready = await isReady(ctx, sideRef(ctx, router, 'green'))
     const decision = decide(
       record,
       { weight: observed, candidateReady: ready, gate: gate?.current ?? emptyGate(), cancelled: ctx.signal.aborted },
@@ -77,7 +88,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
         )
         gate?.reset()
       } else {
-        await ctx.phase(`scale down ${router.green}`, () => scaleDown(ctx, router.green))
+        await ctx.phase(`scale down ${router.green}`, () => scaleDown(ctx, router))
       }
     }
     // the record keeps the weight the router has now, after this round's writes
@@ -150,8 +161,9 @@ function finished(record: ReleaseRecord, plan: Plan, cancelled: boolean): boolea
 }
 
 /** The side about to receive traffic must exist and run; one still deploying is waited for. */
-async function requireReceiver(ctx: ReleaseContext, service: string) {
-  const state = await ctx.platform.describe({ service })
+async function requireReceiver(ctx: ReleaseContext, ref: ServiceRef) {
+  const service = ref.service
+  const state = await ctx.platform.describe(ref)
   if (state === null || (state.phase !== 'running' && state.phase !== 'deploying') || state.replicas === 0) {
     const why = state === null ? 'is not found' : state.replicas === 0 ? 'has no running replica' : `is not running (${state.status})`
     throw new PlatformError(
@@ -165,17 +177,25 @@ async function requireReceiver(ctx: ReleaseContext, service: string) {
 }
 
 /** Fully running: every replica, and at least one. */
-async function isReady(ctx: ReleaseContext, service: string): Promise<boolean> {
-  const state = await ctx.platform.describe({ service }).catch(() => null)
+async function isReady(ctx: ReleaseContext, ref: ServiceRef): Promise<boolean> {
+  const state = await ctx.platform.describe(ref).catch(() => null)
   return state !== null && state.phase === 'running' && state.replicas > 0 && state.ready === state.replicas
 }
 
-/** Takes the aborted candidate out of service: stopped where the platform can stop it, else 0 replicas. */
-async function scaleDown(ctx: ReleaseContext, service: string): Promise<void> {
+/**
+ * Takes the aborted candidate out of service: stopped where the platform can stop it, else 0
+ * replicas. When both sides are one service (a gray release), the abort already removed it.
+ */
+async function scaleDown(ctx: ReleaseContext, router: RouterRef): Promise<void> {
+  const ref = sideRef(ctx, router, 'green')
+  if (ref.service === sideRef(ctx, router, 'blue').service) {
+    ctx.log.info(`${ctx.platform.name}: the gray version of ${ref.service} went with the abort`)
+    return
+  }
   const operation = ctx.platform.capabilities.lifecycle
-    ? await ctx.platform.lifecycle({ service }, 'stop')
-    : await ctx.platform.scale({ service }, { replicas: 0 })
-  ctx.log.info(`${ctx.platform.name}: ${service} taken out of service (operation ${operation.id})`)
+    ? await ctx.platform.lifecycle(ref, 'stop')
+    : await ctx.platform.scale(ref, { replicas: 0 })
+  ctx.log.info(`${ctx.platform.name}: ${ref.service} taken out of service (operation ${operation.id})`)
 }
 
 function result(

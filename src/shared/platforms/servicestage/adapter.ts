@@ -5,13 +5,16 @@ import type {
   OperationState,
   Platform,
   PlatformConfig,
+  RouterRef,
   ScaleSpec,
   ServicePhase,
   ServiceRef,
   ServiceState,
+  TrafficSplit,
 } from '../platform.js'
 import { PlatformError } from '../platform.js'
 import { type CallOptions, ServiceStageApi } from './api.js'
+import { type GrayRecord, grayAction, grayStrategy, grayWeight } from './gray.js'
 import { jobState } from './job.js'
 
 const CAPABILITIES: Capabilities = {
@@ -21,8 +24,8 @@ const CAPABILITIES: Capabilities = {
   remove: true,
   nativeRollback: true,
   create: true,
-  // the gray release's weight is not driven by this version yet
-  traffic: 'none',
+  // the gray release of one component: the router is the component, blue its version, green the gray one
+  traffic: 'weighted',
 }
 
 /** The fields of a component the adapter reads (platforms.md 2.2). */
@@ -83,7 +86,11 @@ class ServiceStagePlatform implements Platform {
   async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
     if (spec.create && (await this.component(ref, 'deploy')) === null) return this.create(ref, spec)
     const { base, component } = await this.requireComponent(ref, 'deploy')
-    const body = { source: { kind: 'image', storage: 'swr', url: spec.image }, version: nextVersion(component.version) }
+    const body = {
+      source: { kind: 'image', storage: 'swr', url: spec.image },
+      version: nextVersion(component.version),
+      ...(spec.grayWeight !== undefined && { deploy_strategy: grayStrategy(spec.grayWeight) }),
+    }
     const { job_id } = await this.api.call<{ job_id: string }>('PUT', base, options('deploy', ref), body)
     return { id: job_id, kind: 'deploy', ref, target: { image: spec.image } }
   }
@@ -130,6 +137,36 @@ class ServiceStagePlatform implements Platform {
     await this.api.call('DELETE', base, options('remove', ref, true))
     this.ids.delete(ref.service)
     return { id: `delete/${ref.service}`, kind: 'remove', ref, target: {} }
+  }
+
+  sideRef(router: RouterRef): ServiceRef {
+    return routerService(router)
+  }
+
+  /** The gray release's split: green is the gray version's weight; all on blue when none is in progress. */
+  async readTraffic(router: RouterRef): Promise<TrafficSplit | null> {
+    const ref = routerService(router)
+    const base = await this.requireBase(ref, 'read traffic')
+    const { records = [] } = await this.api.call<{ records?: GrayRecord[] }>(
+      'GET',
+      `${base}/records?limit=10&offset=0`,
+      options('read traffic', ref, true),
+    )
+    const weight = grayWeight(records) ?? 0
+    return { blue: 100 - weight, green: weight, routingMethod: 'round-robin' }
+  }
+
+  async writeTraffic(router: RouterRef, split: TrafficSplit): Promise<Operation> {
+    const ref = routerService(router)
+    const current = await this.readTraffic(router)
+    if (current?.green === 0 || current?.green === 100) {
+      const why =
+        current.green === 0
+          ? 'no gray release is in progress: start one with action-deploy and gray-weight'
+          : 'the gray release was promoted: deploy again to start a new one'
+      throw new PlatformError('servicestage', 'shift traffic', ref.service, why)
+    }
+    return this.action(ref, 'shift traffic', grayAction(split.green), {})
   }
 
   async observe(op: Operation): Promise<OperationState> {
@@ -212,6 +249,15 @@ class ServiceStagePlatform implements Platform {
       }
       if (!page.components?.length || offset + PAGE >= (page.count ?? 0)) return null
     }
+  }
+}
+
+/** On ServiceStage the router is the component that runs the gray release. */
+function routerService(router: RouterRef): ServiceRef {
+  return {
+    service: router.router,
+    ...(router.project && { project: router.project }),
+    ...(router.application && { application: router.application }),
   }
 }
 

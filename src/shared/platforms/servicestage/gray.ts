@@ -1,0 +1,43 @@
+/**
+ * ServiceStage's gray release, where platforms.md is silent (gap 5). Every assumption about it is
+ * here, one place to change:
+ * - a deploy starts it: `deploy_strategy: {type: GrayRelease, gray_release: {type: WEIGHT,
+ *   first_batch_weight: N, replica_surge_mode: MIRROR}}` (fields from the SDK, platforms.md 2.4);
+ * - its weight is read from the deployment records (newest first): when the newest record has
+ *   `deploy_type: gray`, `status: RUNNING` means in progress at the `first_batch_weight` of its
+ *   newest job, `SUCCEEDED` promoted (100), anything else abandoned (0); records and
+ *   `job_info.first_batch_weight` are documented, the two values are assumed;
+ * - `modify_gray_rule` changes the weight with `parameters: {first_batch_weight: N}` (assumed:
+ *   the action's parameters are undocumented); `continue_deploy` promotes; `rollback_current`
+ *   abandons it (both documented by name).
+ */
+
+export interface GrayRecord {
+  deploy_type?: string
+  status?: string
+  jobs?: { job_info?: { first_batch_weight?: number } }[]
+}
+
+export function grayStrategy(weight: number): Record<string, unknown> {
+  return { type: 'GrayRelease', gray_release: { type: 'WEIGHT', first_batch_weight: weight, replica_surge_mode: 'MIRROR' } }
+}
+
+/**
+ * The gray version's share, from the newest record (records come newest first): undefined when
+ * the newest deploy was no gray release.
+ */
+export function grayWeight(records: GrayRecord[]): number | undefined {
+  const newest = records[0]
+  if (newest?.deploy_type !== 'gray') return undefined
+  if (newest.status === 'SUCCEEDED') return 100
+  if (newest.status !== 'RUNNING') return 0
+  const weight = newest.jobs?.at(-1)?.job_info?.first_batch_weight
+  return typeof weight === 'number' ? weight : 0
+}
+
+/** The component action that sets a gray weight: promote at 100, abandon at 0, modify in between. */
+export function grayAction(weight: number): Record<string, unknown> {
+  if (weight >= 100) return { action: 'continue_deploy' }
+  if (weight <= 0) return { action: 'rollback_current' }
+  return { action: 'modify_gray_rule', parameters: { first_batch_weight: weight } }
+}
