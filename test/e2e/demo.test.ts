@@ -15,3 +15,16 @@ it('npm run demo runs a blue/green release, a rolled-back failure, a promoted ca
   // the demo signs in with a password: it must never reach the log
   expect(demo.stdout).not.toContain('demo-password')
 })
+
+it('npm run demo -- --platform servicestage runs the story with a gray release and the platform rollback', () => {
+  const demo = spawnSync(process.execPath, [join(ROOT, 'dist/demo/index.js'), '--platform', 'servicestage'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
+  expect(demo.status, demo.stdout + demo.stderr).toBe(0)
+  expect(demo.stdout).toMatch(/✔ gray release of v2\s+v2 10% ±3/)
+  expect(demo.stdout).toMatch(/✔ promote\s+v2 100%\s+v2 100%, promoted/)
+  expect(demo.stdout).toMatch(/✔ broken v3\s+fails, rolled back to v2/)
+  expect(demo.stdout).not.toContain('✘')
+  expect(demo.stdout).not.toContain('servicestage-demo-token')
+})
