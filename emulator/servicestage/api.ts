@@ -90,7 +90,7 @@ export class ServiceStageEmulator {
     const job = this.state.newJob('PROVISION', UPGRADE_TASKS)
     this.run(job, {
       apply: () => undefined,
-      check: () => (this.images.failing.has(c.image) ? `instance of ${c.image} failed to start` : undefined),
+      check: () => this.imageProblem(c.image),
       done: (ok) => {
         c.status = ok ? 'RUNNING' : 'FAILED'
         c.available = ok ? c.replica : 0
@@ -157,8 +157,7 @@ export class ServiceStageEmulator {
         c.version = version
         if (grayWeight === undefined) c.available = 0
       },
-      check: () =>
-        this.images.failing.has(c.image) ? `instance of ${c.image} failed to start: back-off restarting failed container` : undefined,
+      check: () => this.imageProblem(c.image),
       done: (ok) => {
         c.status = ok ? 'RUNNING' : 'FAILED'
         c.available = ok ? c.replica : 0
@@ -225,13 +224,20 @@ export class ServiceStageEmulator {
         }
         if (action === 'scale') c.replica = parameters.replica as number
       },
-      check: () => (target && this.images.failing.has(target.image) ? `instance of ${target.image} failed to start` : undefined),
+      check: () => (target ? this.imageProblem(target.image) : undefined),
       done: (ok) => {
         c.status = !ok ? 'FAILED' : action === 'stop' ? 'STOPPED' : 'RUNNING'
         c.available = c.status === 'RUNNING' ? c.replica : 0
       },
     })
     sendJson(res, 200, { job_id: job.job_id })
+  }
+
+  /** Why instances of an image cannot run: a container that does not start, or a failing health check. */
+  private imageProblem(image: string): string | undefined {
+    if (this.images.failing.has(image)) return `instance of ${image} failed to start: back-off restarting failed container`
+    if (this.images.unhealthy.has(image)) return `health check of ${image} failed: readiness probe answered HTTP 503`
+    return undefined
   }
 
   /** Moves, promotes (continue_deploy) or abandons (rollback_current) a gray release, as a job. */

@@ -111,6 +111,32 @@ describe('ServiceStage adapter', () => {
     ])
   })
 
+  it('starts, stops and restarts with component actions, and deletes the component', async () => {
+    const { platform, on, sent } = setup()
+    for (const verb of ['stop', 'start', 'restart']) {
+      on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v1'))
+      on('POST', `${APP}/${ID}/action`, 200, { job_id: `JOB-${verb}` })
+    }
+    on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v1'))
+    on('DELETE', `${APP}/${ID}`, 200, {})
+    on('GET', `${APP}/${ID}`, 404, { error_code: 'SVCSTG.00100404', error_msg: 'component not found' })
+    const byId = { ...ref, service: ID }
+    const ops = [await platform.lifecycle(byId, 'stop'), await platform.lifecycle(byId, 'start'), await platform.lifecycle(byId, 'restart')]
+    expect(ops.map((op) => [op.id, op.target])).toEqual([
+      ['JOB-stop', { phase: 'stopped' }],
+      ['JOB-start', { phase: 'running' }],
+      ['JOB-restart', { phase: 'running' }],
+    ])
+    const removal = await platform.remove(byId)
+    expect(sent.filter((s) => s.method !== 'GET').map((s) => [s.method, s.body])).toEqual([
+      ['POST', { action: 'stop' }],
+      ['POST', { action: 'start' }],
+      ['POST', { action: 'restart' }],
+      ['DELETE', undefined],
+    ])
+    expect(await platform.observe(removal)).toEqual({ status: 'succeeded', detail: 'component deleted' })
+  })
+
   it('retries APIG.0308 throttling and names APIG.0301 as an authentication failure', async () => {
     const { platform, on } = setup()
     const throttled = { error_code: 'APIG.0308', error_msg: 'The throttling threshold has been reached' }
