@@ -43,13 +43,15 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   ctx.log.info(`${router.router}: ${formatSplit(before)}`)
   const raising = inputs.command !== 'abort' && inputs.steps.some((step) => step.weight > (before?.green ?? 0))
   const candidate = await ctx.phase('describe', () => requireReceiver(ctx, sideRef(ctx, router, raising ? 'green' : 'blue')))
+  const oneService = sideRef(ctx, router, 'green').service === sideRef(ctx, router, 'blue').service
   const plan: Plan = {
     steps: inputs.steps,
     deadline: ctx.deadline.epochMs,
     minSamples: inputs.gate?.samples ?? 0,
     failureLimit: inputs.failureLimit,
     consecutiveErrorLimit: inputs.consecutiveErrorLimit,
-    ...(inputs.abortScaleDownDelayMs !== undefined && { scaleDownAfterMs: inputs.abortScaleDownDelayMs }),
+    // two sides in one service (a gray release) leave nothing to scale down after an abort
+    ...(inputs.abortScaleDownDelayMs !== undefined && !oneService && { scaleDownAfterMs: inputs.abortScaleDownDelayMs }),
     ...(inputs.command === 'abort' && { abortRequested: true }),
   }
   const gate = inputs.gate ? new HealthGate(ctx, inputs.gate, raising ? candidate.url : undefined) : undefined
@@ -182,16 +184,9 @@ async function isReady(ctx: ReleaseContext, ref: ServiceRef): Promise<boolean> {
   return state !== null && state.phase === 'running' && state.replicas > 0 && state.ready === state.replicas
 }
 
-/**
- * Takes the aborted candidate out of service: stopped where the platform can stop it, else 0
- * replicas. When both sides are one service (a gray release), the abort already removed it.
- */
+/** Takes the aborted candidate out of service: stopped where the platform can stop it, else 0 replicas. */
 async function scaleDown(ctx: ReleaseContext, router: RouterRef): Promise<void> {
   const ref = sideRef(ctx, router, 'green')
-  if (ref.service === sideRef(ctx, router, 'blue').service) {
-    ctx.log.info(`${ctx.platform.name}: the gray version of ${ref.service} went with the abort`)
-    return
-  }
   const operation = ctx.platform.capabilities.lifecycle
     ? await ctx.platform.lifecycle(ref, 'stop')
     : await ctx.platform.scale(ref, { replicas: 0 })
