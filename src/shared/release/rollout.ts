@@ -1,8 +1,7 @@
-import { NetworkError } from '../http/errors.js'
 import { type Operation, PlatformError, type ServiceRef } from '../platforms/platform.js'
 import { CancelledError } from './cancellation.js'
 import type { ReleaseContext } from './context.js'
-import { type WaitResult, waitFor } from './waiter.js'
+import { isNoAnswer, type WaitResult, waitFor } from './waiter.js'
 
 /** Starts a deploy of `image` and, when asked, waits for the platform to finish it. */
 export async function rollOut(
@@ -26,7 +25,7 @@ export async function rollOut(
       return { operation: unknown, result: { status: 'failed', detail: error.platformMessage, polls: 0 } }
     }
     // the call may have reached the platform before it failed: never repeat it blindly, observe instead
-    if (!isAmbiguous(error)) throw error
+    if (!isNoAnswer(error)) throw error
     ctx.log.warning(`${ctx.platform.name}: the ${phase} call ended without an answer (${(error as Error).message}); reading the state`)
     operation = unknown
   }
@@ -54,10 +53,6 @@ export async function rollBackNatively(
   if (result.status === 'cancelled')
     throw new CancelledError(`the job was cancelled while waiting for operation ${operation.id}; the platform may still finish it`)
   return { operation, result }
-}
-
-function isAmbiguous(error: unknown): boolean {
-  return error instanceof NetworkError || (error instanceof PlatformError && error.kind === 'unavailable')
 }
 
 /** Waits for an operation; `cleanup`: after a cancel, putting things right must not stop at once. */

@@ -44,7 +44,7 @@ export async function waitFor(observe: () => Promise<OperationState>, options: W
       detail = state.detail
       if (state.status !== 'running') return { status: state.status, detail, polls }
     } catch (error) {
-      if (!isPassing(error)) throw error
+      if (!isNoAnswer(error)) throw error
       detail = `could not read the state: ${(error as Error).message}`
       options.log?.(detail)
     }
@@ -61,6 +61,10 @@ export async function waitFor(observe: () => Promise<OperationState>, options: W
   }
 }
 
-function isPassing(error: unknown): boolean {
+/**
+ * The call got no answer, or the platform said it is unavailable: the state is unknown, and may
+ * well be fine. Waits go on through it; a mutating call that ends so is observed, never repeated.
+ */
+export function isNoAnswer(error: unknown): boolean {
   return error instanceof NetworkError || (error instanceof PlatformError && error.kind === 'unavailable')
 }
