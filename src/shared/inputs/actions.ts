@@ -1,3 +1,5 @@
+import type { AutoscalingSpec } from '../platforms/platform.js'
+import { AUTOSCALING_INPUT_NAMES, readAutoscaling } from './autoscaling.js'
 import { parseBoolean } from './boolean.js'
 import { parseChoice } from './choice.js'
 import { parseDuration } from './duration.js'
@@ -29,7 +31,7 @@ export const DEPLOY_INPUT_NAMES = [
   'gray-weight',
   ...HEALTH_INPUT_NAMES,
 ] as const
-export const SCALE_INPUT_NAMES = [...COMMON_INPUT_NAMES, 'service', 'node-group', 'replicas'] as const
+export const SCALE_INPUT_NAMES = [...COMMON_INPUT_NAMES, 'service', 'node-group', 'replicas', ...AUTOSCALING_INPUT_NAMES] as const
 export const TRAFFIC_INPUT_NAMES = [
   ...COMMON_INPUT_NAMES,
   'router',
@@ -76,7 +78,10 @@ export interface DeployInputs extends ServiceInputs {
 }
 
 export interface ScaleInputs extends ServiceInputs {
-  replicas: number
+  /** undefined only with autoscaling on */
+  replicas?: number
+  /** undefined: the scaling mode is left as it is */
+  autoscaling?: AutoscalingSpec | 'off'
 }
 
 export interface RouterInputs {
@@ -164,7 +169,22 @@ export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployIn
 
 export function readScaleInputs(env: NodeJS.ProcessEnv = process.env): ScaleInputs {
   const service = readServiceInputs(env)
-  return { ...service, replicas: parseInteger('replicas', readRequired('replicas', env), 0, 1000) }
+  const autoscaling = readAutoscaling(env)
+  const replicasText = readOptional('replicas', env)
+  if (typeof autoscaling === 'object') {
+    if (replicasText !== undefined) {
+      throw new InputError(
+        'Input "replicas" cannot be given with "autoscaling: on": the platform sets the count between "min-replicas" and "max-replicas".',
+      )
+    }
+    return { ...service, autoscaling }
+  }
+  if (replicasText === undefined && autoscaling === undefined) readRequired('replicas', env)
+  return {
+    ...service,
+    ...(replicasText !== undefined && { replicas: parseInteger('replicas', replicasText, 0, 1000) }),
+    ...(autoscaling && { autoscaling }),
+  }
 }
 
 /** On ServiceStage the router is one component: blue and green only name its stable and gray versions. */

@@ -17,6 +17,8 @@ export type ServicePhase = 'running' | 'deploying' | 'stopped' | 'failed' | 'unk
 export interface ServiceState {
   image: string
   replicas: number
+  /** set when the platform scales the service itself */
+  autoscaling?: { min: number; max: number }
   /** replicas running now */
   ready: number
   phase: ServicePhase
@@ -35,6 +37,27 @@ export interface DeploySpec {
 
 export interface ScaleSpec {
   replicas: number
+}
+
+/** The platform scales the service itself between min and max replicas, by CPU use. */
+export interface AutoscalingSpec {
+  min: number
+  max: number
+  /** CPU use (percent of the instance's share) above which a replica is added, and below which one is removed */
+  scaleUpCpu: number
+  scaleDownCpu: number
+  /** replicas added or removed at a time */
+  step: number
+  /** how long the platform waits between two changes */
+  waitMs: number
+}
+
+/** One line of a service's log. */
+export interface LogLine {
+  /** epoch ms */
+  time: number
+  instance: string
+  message: string
 }
 
 /** What a mutating call started; the platform finishes it later, `observe` reads how far it got. */
@@ -99,6 +122,8 @@ export interface Capabilities {
   create: boolean
   /** 'weighted': a router that takes a percentage; 'replicas': split by replica ratio; 'none' */
   traffic: 'weighted' | 'replicas' | 'none'
+  /** the platform can scale a service by itself (`autoscale`) */
+  autoscaling: boolean
 }
 
 export interface Platform {
@@ -109,16 +134,22 @@ export interface Platform {
   /** deploys an image; creates the service first when it is missing and spec.create allows it */
   deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation>
   scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation>
+  /** hands scaling to the platform (spec), or takes it back (null), at `replicas` when given */
+  autoscale?(ref: ServiceRef, spec: AutoscalingSpec | null, replicas?: number): Promise<Operation>
   lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation>
   remove(ref: ServiceRef): Promise<Operation>
   /** the platform's own rollback: to the version before (`to` undefined), or to an image or version it recorded */
   rollback?(ref: ServiceRef, to?: string): Promise<Operation>
+  /** the service's log lines between two instants (epoch ms), oldest first */
+  logs?(ref: ServiceRef, from: number, to: number): Promise<LogLine[]>
   /** one read of how far an operation got; the shared waiter loops */
   observe(op: Operation): Promise<OperationState>
   /** null when the router does not exist yet */
   readTraffic?(router: RouterRef): Promise<TrafficSplit | null>
   /** creates the router when it does not exist */
   writeTraffic?(router: RouterRef, split: TrafficSplit): Promise<Operation>
+  /** the green shares (0-100) the router can reach, where it cannot reach every percentage (a replica ratio) */
+  reachableWeights?(router: RouterRef): Promise<number[]>
   /** the service behind a side of the router (by default the side's own name; ServiceStage: the component) */
   sideRef?(router: RouterRef, side: 'blue' | 'green'): ServiceRef
   /** the release record kept on the router; null when there is none */

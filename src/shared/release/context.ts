@@ -38,4 +38,6 @@ export interface ActionResult {
   rows: [string, string][]
   notes: string[]
   failure?: string
+  /** log lines of the service to show with the failure */
+  log?: string[]
 }

@@ -26,6 +26,7 @@ export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise
   const notes: string[] = []
   let operationId = ''
   let failure: string | undefined
+  const startedAt = Date.now()
 
   if (before.image === inputs.image && before.phase === 'running') {
     ctx.log.info(`${name}: "${ref.service}" already runs ${inputs.image}; nothing to deploy`)
@@ -45,6 +46,8 @@ export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise
     if (!verdict.passed) failure = `health check of ${health.url.href} failed: ${verdict.summary}`
   }
 
+  // the service's own log of the deploy's window says why, before a rollback adds its own lines
+  const log = failure === undefined ? [] : await recentLog(ctx, ref, startedAt)
   let running = failure === undefined ? inputs.image : previous
   if (failure !== undefined && !ctx.signal.aborted) {
     if (inputs.rollbackOnFailure && previous !== inputs.image) {
@@ -73,8 +76,31 @@ export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise
     },
     rows,
     notes,
-    ...(failure !== undefined && { failure: `${name}: deploy of "${ref.service}" to ${inputs.image} failed: ${failure}` }),
+    ...(log.length > 0 && { log }),
+    ...(failure !== undefined && {
+      failure: `${name}: deploy of "${ref.service}" to ${inputs.image} failed: ${failure}${logText(ref, log)}`,
+    }),
   }
+}
+
+/** At most this many of the last log lines go with a failure. */
+const LOG_LINES = 20
+
+/** The service's last log lines since `from`, where the platform has logs; a read that fails is said, not thrown. */
+async function recentLog(ctx: ReleaseContext, ref: ServiceRef, from: number): Promise<string[]> {
+  const logs = ctx.platform.logs
+  if (!logs) return []
+  try {
+    const lines = await ctx.phase('read logs', () => logs.call(ctx.platform, ref, from, Date.now()))
+    return lines.slice(-LOG_LINES).map((line) => `${new Date(line.time).toISOString()} ${line.instance}: ${line.message}`)
+  } catch (error) {
+    ctx.log.warning(`${ctx.platform.name}: the log of "${ref.service}" could not be read: ${(error as Error).message}`)
+    return []
+  }
+}
+
+function logText(ref: ServiceRef, log: string[]): string {
+  return log.length === 0 ? '' : `\nLast log lines of ${ref.service}:\n${log.join('\n')}`
 }
 
 /** Waits until the platform is done with the failed deploy, then deploys the previous image. */

@@ -1,11 +1,11 @@
 import type { RollbackInputs } from '../inputs/actions.js'
-import { PlatformError, type ServiceState } from '../platforms/platform.js'
+import { PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { readRecord } from './record.js'
 import { requireFound, rollBackNatively, rollOut, waitOn } from './rollout.js'
 import { serviceRef } from './service-ref.js'
-import { applySplit, formatSplit, requireWeightedRouter, weightsJson } from './split.js'
-import { routerRef } from './traffic.js'
+import { applySplit, formatSplit, requireRouter, weightsJson } from './split.js'
+import { routerRef, sideRef } from './traffic.js'
 
 /**
  * `to: <image>` deploys that image and waits. `to: previous` with a router sends all traffic back
@@ -22,9 +22,9 @@ export async function rollback(ctx: ReleaseContext, inputs: RollbackInputs): Pro
       `${ctx.platform.name} keeps no history of images: give "to" an image, or give "router", "blue" and "green" to send traffic back to the other side`,
     )
   }
-  requireWeightedRouter(ctx)
+  const traffic = requireRouter(ctx)
   const router = routerRef({ ...inputs.router, ...(inputs.project && { project: inputs.project }) })
-  const current = await ctx.phase('read traffic', () => requireWeightedRouter(ctx).readTraffic(router))
+  const current = await ctx.phase('read traffic', () => traffic.readTraffic(router))
   if (current === null) throw new PlatformError(ctx.platform.name, 'rollback', router.router, 'router not found', 'not-found')
   // the record names the side that served before the last release; without one, it is the side with the smaller share
   const record = await readRecord(ctx, router)
@@ -39,12 +39,14 @@ export async function rollback(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   }
   const back = recorded ?? (current.green > current.blue ? router.blue : router.green)
   if (recorded) ctx.log.info(`${router.router}: the last release (${record?.release}) came from ${recorded}`)
-  let state = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe({ service: back })), 'rollback', back)
-  if (state.phase !== 'running' || state.replicas === 0) {
-    // the previous side was stopped (an aborted or finished release): bring it back, then flip
-    state = await ctx.phase(`start ${back}`, () => startSide(ctx, back, state.status))
+  const backRef = sideRef(ctx, router, back === router.green ? 'green' : 'blue')
+  let state = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(backRef)), 'rollback', back)
+  // a replica split starts the side itself; elsewhere a stopped side (an aborted or finished release) is started first
+  if ((state.phase !== 'running' || state.replicas === 0) && ctx.platform.capabilities.traffic !== 'replicas') {
+    state = await ctx.phase(`start ${back}`, () => startSide(ctx, backRef, state.status))
   }
   const change = await applySplit(ctx, router, back === router.green ? 100 : 0, current.routingMethod)
+  if (ctx.platform.capabilities.traffic === 'replicas') state = (await ctx.platform.describe(backRef)) ?? state
   if (record !== null && recorded !== undefined && record.phase !== 'rolled-back') {
     await ctx.platform.writeRecord?.(router, { ...record, phase: 'rolled-back', weight: 0, updatedAt: new Date().toISOString() })
   }
@@ -68,7 +70,8 @@ function reasonRow(inputs: RollbackInputs): [string, string][] {
 }
 
 /** Starts a stopped side and waits until it runs, within the deadline. */
-async function startSide(ctx: ReleaseContext, service: string, status: string): Promise<ServiceState> {
+async function startSide(ctx: ReleaseContext, ref: ServiceRef, status: string): Promise<ServiceState> {
+  const service = ref.service
   if (!ctx.platform.capabilities.lifecycle) {
     throw new PlatformError(
       ctx.platform.name,
@@ -77,9 +80,9 @@ async function startSide(ctx: ReleaseContext, service: string, status: string): 
       `the previous side is not running (${status}); give "to" an image to redeploy`,
     )
   }
-  const operation = await ctx.platform.lifecycle({ service }, 'start')
+  const operation = await ctx.platform.lifecycle(ref, 'start')
   const result = await waitOn(ctx, operation)
-  const state = await ctx.platform.describe({ service })
+  const state = await ctx.platform.describe(ref)
   if (result.status !== 'succeeded' || state === null || state.phase !== 'running') {
     throw new PlatformError(
       ctx.platform.name,

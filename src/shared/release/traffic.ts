@@ -5,7 +5,7 @@ import { HealthGate } from './gate.js'
 import { decide, emptyGate, type Plan, type ReleaseRecord, startRecord } from './progressive.js'
 import { awaitOtherRelease, RecordKeeper, readRecord } from './record.js'
 import { sleep } from './sleep.js'
-import { formatSplit, requireWeightedRouter, weightsJson, writeSplit } from './split.js'
+import { formatSplit, reachableSteps, requireRouter, weightsJson, writeSplit } from './split.js'
 
 export function routerRef(inputs: Omit<RouterRef, 'project' | 'application'> & { project?: string; application?: string }): RouterRef {
   return {
@@ -32,7 +32,7 @@ const TICK_MS = 1000
  */
 export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promise<ActionResult> {
   const router = routerRef(inputs)
-  const traffic = requireWeightedRouter(ctx)
+  const traffic = requireRouter(ctx)
   if (inputs.command === 'status') {
     const split = await ctx.phase('read traffic', () => traffic.readTraffic(router))
     return status(ctx, router, split, await readRecord(ctx, router))
@@ -41,17 +41,21 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
     inputs.command === 'abort' ? traffic.readTraffic(router) : awaitOtherRelease(ctx, router, inputs, () => traffic.readTraffic(router)),
   )
   ctx.log.info(`${router.router}: ${formatSplit(before)}`)
-  const raising = inputs.command !== 'abort' && inputs.steps.some((step) => step.weight > (before?.green ?? 0))
+  const steps = inputs.command === 'abort' ? inputs.steps : await reachableSteps(ctx, router, inputs.steps)
+  const raising = inputs.command !== 'abort' && steps.some((step) => step.weight > (before?.green ?? 0))
   const candidate = await ctx.phase('describe', () => requireReceiver(ctx, sideRef(ctx, router, raising ? 'green' : 'blue')))
   const oneService = sideRef(ctx, router, 'green').service === sideRef(ctx, router, 'blue').service
   const plan: Plan = {
-    steps: inputs.steps,
+    steps,
     deadline: ctx.deadline.epochMs,
     minSamples: inputs.gate?.samples ?? 0,
     failureLimit: inputs.failureLimit,
     consecutiveErrorLimit: inputs.consecutiveErrorLimit,
-    // two sides in one service (a gray release) leave nothing to scale down after an abort
-    ...(inputs.abortScaleDownDelayMs !== undefined && !oneService && { scaleDownAfterMs: inputs.abortScaleDownDelayMs }),
+    // two sides in one service (a gray release) leave nothing to scale down after an abort, and a
+    // replica split stops the candidate as its share goes to 0
+    ...(inputs.abortScaleDownDelayMs !== undefined &&
+      !oneService &&
+      ctx.platform.capabilities.traffic !== 'replicas' && { scaleDownAfterMs: inputs.abortScaleDownDelayMs }),
     ...(inputs.command === 'abort' && { abortRequested: true }),
   }
   const gate = inputs.gate ? new HealthGate(ctx, inputs.gate, raising ? candidate.url : undefined) : undefined
@@ -109,7 +113,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   if (gate && record.stepReachedAt !== undefined) stepLog.push(`${record.weight}%: ${gate.describe()}`)
   if (!wrote) ctx.log.info(`${router.router}: already at ${formatSplit(split)}; nothing to write`)
   ctx.saveState('release', record.phase)
-  return result(ctx, inputs, router, before, split, record, stepLog)
+  return result(ctx, { ...inputs, steps }, router, before, split, record, stepLog)
 }
 
 /**
@@ -151,7 +155,7 @@ function status(ctx: ReleaseContext, router: RouterRef, split: TrafficSplit | nu
 async function sideImages(ctx: ReleaseContext, router: RouterRef): Promise<{ stableImage?: string; candidateImage?: string }> {
   if (!ctx.platform.writeRecord) return {}
   const [stable, candidate] = await Promise.all(
-    [router.blue, router.green].map((service) => ctx.platform.describe({ service }).catch(() => null)),
+    (['blue', 'green'] as const).map((side) => ctx.platform.describe(sideRef(ctx, router, side)).catch(() => null)),
   )
   return { ...(stable?.image && { stableImage: stable.image }), ...(candidate?.image && { candidateImage: candidate.image }) }
 }
@@ -162,11 +166,16 @@ function finished(record: ReleaseRecord, plan: Plan, cancelled: boolean): boolea
   return record.phase === 'aborted' && (record.scaledDown || plan.scaleDownAfterMs === undefined || cancelled)
 }
 
-/** The side about to receive traffic must exist and run; one still deploying is waited for. */
+/**
+ * The side about to receive traffic must exist and run; one still deploying is waited for. Where
+ * the split is a replica ratio, the router itself starts the side's instances.
+ */
 async function requireReceiver(ctx: ReleaseContext, ref: ServiceRef) {
   const service = ref.service
   const state = await ctx.platform.describe(ref)
-  if (state === null || (state.phase !== 'running' && state.phase !== 'deploying') || state.replicas === 0) {
+  const startedByRouter = ctx.platform.capabilities.traffic === 'replicas'
+  const running = state !== null && (state.phase === 'running' || state.phase === 'deploying') && state.replicas > 0
+  if (state === null || !(running || (startedByRouter && state.phase === 'stopped'))) {
     const why = state === null ? 'is not found' : state.replicas === 0 ? 'has no running replica' : `is not running (${state.status})`
     throw new PlatformError(
       ctx.platform.name,
@@ -178,9 +187,13 @@ async function requireReceiver(ctx: ReleaseContext, ref: ServiceRef) {
   return state
 }
 
-/** Fully running: every replica, and at least one. */
+/**
+ * Fully running: every replica, and at least one. A stopped side is ready where the router starts
+ * it (a replica split), since the write waits until its instances run.
+ */
 async function isReady(ctx: ReleaseContext, ref: ServiceRef): Promise<boolean> {
   const state = await ctx.platform.describe(ref).catch(() => null)
+  if (state?.phase === 'stopped' && ctx.platform.capabilities.traffic === 'replicas') return true
   return state !== null && state.phase === 'running' && state.replicas > 0 && state.ready === state.replicas
 }
 

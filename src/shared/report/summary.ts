@@ -32,6 +32,7 @@ export async function writeSummary(result: ActionResult, phases: PhaseRecord[], 
     ])
   }
   if (result.notes.length > 0) summary.addList(result.notes.map(clean))
+  if (result.log?.length) summary.addDetails('Log lines of the service', `<pre>${result.log.map(clean).join('\n')}</pre>`)
   await summary.write()
 }
 

@@ -32,6 +32,7 @@ const CAPABILITIES: Capabilities = {
   nativeRollback: false,
   create: false,
   traffic: 'weighted',
+  autoscaling: false,
 }
 
 const ENV = 'environment/control/rest/'

@@ -26,6 +26,7 @@ const CAPABILITIES: Capabilities = {
   create: true,
   // the gray release of one component: the router is the component, blue its version, green the gray one
   traffic: 'weighted',
+  autoscaling: false,
 }
 
 /** The fields of a component the adapter reads (platforms.md 2.2). */
