@@ -1,10 +1,12 @@
 import type { PlatformName } from '../inputs/platform-name.js'
+import { createAlauda } from './alauda/adapter.js'
 import { createJelastic } from './jelastic/adapter.js'
 import { createServiceStage } from './servicestage/adapter.js'
 import type { Platform, PlatformConfig } from './platform.js'
 
 const FACTORIES: Partial<Record<PlatformName, (config: PlatformConfig) => Platform>> = {
   jelastic: createJelastic,
+  alauda: createAlauda,
   servicestage: createServiceStage,
 }
 

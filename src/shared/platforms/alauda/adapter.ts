@@ -1,0 +1,378 @@
+import type {
+  AutoscalingSpec,
+  Capabilities,
+  DeploySpec,
+  LogLine,
+  Operation,
+  OperationState,
+  Platform,
+  PlatformConfig,
+  RouterRef,
+  ScaleSpec,
+  ServiceRef,
+  ServiceState,
+  TrafficSplit,
+} from '../platform.js'
+import { PlatformError } from '../platform.js'
+import { AlaudaApi, type CallOptions } from './api.js'
+import { instancesFor, planned, reachableShares, splitOf } from './replica-split.js'
+import { type AlaudaService, autoscalingOf, imageOf, isStopped, phaseOf, splitImage, statusOf, toState } from './service.js'
+
+const CAPABILITIES: Capabilities = {
+  deploy: true,
+  scale: true,
+  lifecycle: true,
+  remove: true,
+  // no rollback of its own: the previous tag is deployed again (platforms.md 3.3)
+  nativeRollback: false,
+  create: true,
+  traffic: 'replicas',
+  autoscaling: true,
+}
+
+/** What a service must reach for an operation to end well. */
+interface Goal {
+  ref: ServiceRef
+  image?: string
+  /** 0: stopped */
+  instances?: number
+  stopped?: boolean
+}
+
+/** A replica split is changed in two stages: the side that grows runs first, then the other shrinks. */
+interface SplitChange {
+  grow: Goal[]
+  shrink: Goal[]
+  stage: 'grow' | 'shrink'
+}
+
+export function createAlauda(config: PlatformConfig): Platform {
+  return new AlaudaPlatform(new AlaudaApi(config.apiUrl, config.credentials, config.http))
+}
+
+/**
+ * Alauda v1 services (platforms.md section 3). `project` is the namespace. Every change is a PUT
+ * the platform carries out by itself; the adapter watches `is_deploying`, the status and the
+ * instance counts until the service reaches what was asked.
+ */
+class AlaudaPlatform implements Platform {
+  readonly name = 'alauda' as const
+  readonly capabilities = CAPABILITIES
+  private readonly splits = new Map<string, SplitChange>()
+
+  constructor(private readonly api: AlaudaApi) {}
+
+  async describe(ref: ServiceRef): Promise<ServiceState | null> {
+    const service = await this.find(ref, 'describe')
+    return service === null ? null : toState(service)
+  }
+
+  async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+    const image = splitImage(spec.image)
+    if (spec.create && (await this.find(ref, 'deploy')) === null) return this.create(ref, spec)
+    const service = await this.get(ref, 'deploy')
+    // the source document names the service `service_name`, Alauda's CLI `app_name`: both are sent
+    const body = {
+      ...identity(ref),
+      image_tag: image.image_tag,
+      ...(image.image_name !== service.image_name && { image_name: image.image_name }),
+    }
+    await this.api.call('PUT', servicePath(ref), options('deploy', ref), body)
+    return { id: `deploy:${ref.service}:${image.image_tag}`, kind: 'deploy', ref, target: { image: spec.image } }
+  }
+
+  /**
+   * POST a new service with the user's fields (instance_size, instance_ports, instance_envvars,
+   * volumes, region_name, custom_domain_name, target_num_instances, scaling_mode,
+   * autoscaling_config …); the CLI's defaults fill what the user left out.
+   */
+  private async create(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+    const body = {
+      instance_size: 'XS',
+      target_num_instances: 1,
+      scaling_mode: 'MANUAL',
+      target_state: 'STARTED',
+      ...spec.create,
+      ...identity(ref),
+      namespace: namespace(ref),
+      ...splitImage(spec.image),
+    }
+    await this.api.call('POST', `/services/${namespace(ref)}/`, options('create', ref, false), body)
+    return { id: `create:${ref.service}`, kind: 'deploy', ref, target: { image: spec.image } }
+  }
+
+  async scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation> {
+    const service = await this.get(ref, 'scale')
+    const auto = autoscalingOf(service)
+    if (auto) {
+      throw new PlatformError(
+        'alauda',
+        'scale',
+        ref.service,
+        `the service is autoscaled (${auto.min}-${auto.max} instances): give "autoscaling: off" with "replicas" to set a fixed count`,
+      )
+    }
+    await this.api.call('PUT', servicePath(ref), options('scale', ref), { ...identity(ref), target_num_instances: spec.replicas })
+    return { id: `scale:${ref.service}:${spec.replicas}`, kind: 'scale', ref, target: { replicas: spec.replicas } }
+  }
+
+  /** AUTO with the CPU thresholds (as fractions, all values strings as in the source document), or back to MANUAL. */
+  async autoscale(ref: ServiceRef, spec: AutoscalingSpec | null, replicas?: number): Promise<Operation> {
+    await this.get(ref, 'autoscale')
+    const body =
+      spec === null
+        ? { ...identity(ref), scaling_mode: 'MANUAL', ...(replicas !== undefined && { target_num_instances: replicas }) }
+        : {
+            ...identity(ref),
+            scaling_mode: 'AUTO',
+            autoscaling_config: {
+              metric_name: 'CPU_UTILIZATION',
+              metric_stat: 'MEAN',
+              upper_threshold: String(spec.scaleUpCpu / 100),
+              lower_threshold: String(spec.scaleDownCpu / 100),
+              increase_delta: String(spec.step),
+              decrease_delta: String(spec.step),
+              minimum_num_instances: String(spec.min),
+              maximum_num_instances: String(spec.max),
+              wait_period: String(Math.round(spec.waitMs / 1000)),
+            },
+          }
+    await this.api.call('PUT', servicePath(ref), options('autoscale', ref), body)
+    const id = spec === null ? `manual:${ref.service}` : `autoscale:${ref.service}:${spec.min}-${spec.max}`
+    return { id, kind: 'scale', ref, target: replicas !== undefined ? { replicas } : {} }
+  }
+
+  async lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation> {
+    if (verb === 'restart')
+      throw new PlatformError('alauda', 'restart', ref.service, 'Alauda has no restart: stop the service, then start it')
+    await this.api.call('PUT', `${servicePath(ref)}${verb}/`, options(verb, ref))
+    return { id: `${verb}:${ref.service}`, kind: 'lifecycle', ref, target: { phase: verb === 'stop' ? 'stopped' : 'running' } }
+  }
+
+  async remove(ref: ServiceRef): Promise<Operation> {
+    try {
+      await this.api.call('DELETE', servicePath(ref), options('remove', ref))
+    } catch (error) {
+      // a 404 on delete: already gone, as Alauda's CLI treats it
+      if (!(error instanceof PlatformError && error.kind === 'not-found')) throw error
+    }
+    return { id: `delete:${ref.service}`, kind: 'remove', ref, target: {} }
+  }
+
+  /** GET …/logs?start_time=&end_time= (epoch seconds): `[{instance_id, message, time}]`. */
+  async logs(ref: ServiceRef, from: number, to: number): Promise<LogLine[]> {
+    const query = `start_time=${Math.floor(from / 1000)}&end_time=${Math.ceil(to / 1000)}`
+    const lines = await this.api.call<{ instance_id?: string; message?: string; time?: number }[]>(
+      'GET',
+      `${servicePath(ref).replace(/\/$/, '')}/logs?${query}`,
+      options('read logs', ref, true),
+    )
+    return (Array.isArray(lines) ? lines : [])
+      .map((line) => ({
+        time: Number(line.time ?? 0) * 1000,
+        instance: String(line.instance_id ?? ''),
+        message: String(line.message ?? ''),
+      }))
+      .sort((a, b) => a.time - b.time)
+  }
+
+  async observe(op: Operation): Promise<OperationState> {
+    if (op.kind === 'traffic') return this.observeSplit(op)
+    const service = await this.find(op.ref, 'observe')
+    if (op.kind === 'remove') {
+      return service === null
+        ? { status: 'succeeded', detail: 'service deleted' }
+        : { status: 'running', detail: `still ${statusOf(service)}` }
+    }
+    if (service === null) return { status: 'failed', detail: 'the service is gone' }
+    return reached(service, {
+      ref: op.ref,
+      ...(op.target.image !== undefined && { image: op.target.image }),
+      ...(op.target.replicas !== undefined && { instances: op.target.replicas }),
+      ...(op.target.phase === 'stopped' && { stopped: true }),
+    })
+  }
+
+  sideRef(router: RouterRef, side: 'blue' | 'green'): ServiceRef {
+    return { service: router[side], ...(router.project && { project: router.project }) }
+  }
+
+  /** The split the two services' running instances make on their shared domain (the router). */
+  async readTraffic(router: RouterRef): Promise<TrafficSplit | null> {
+    const [blue, green] = await this.sides(router, 'read traffic')
+    const split = splitOf(blue, green)
+    if (split === null)
+      throw new PlatformError('alauda', 'read traffic', router.router, `neither ${router.blue} nor ${router.green} runs an instance`)
+    return split
+  }
+
+  async reachableWeights(router: RouterRef): Promise<number[]> {
+    const [blue, green] = await this.sides(router, 'shift traffic')
+    return reachableShares(planned(blue) + planned(green))
+  }
+
+  /**
+   * Sets the instances of each side so that green's share is `split.green`, keeping the total the
+   * two sides run: the side that grows first, the other only once those instances run, so the
+   * domain never has fewer instances than before and a candidate that fails to start takes nothing.
+   */
+  async writeTraffic(router: RouterRef, split: TrafficSplit): Promise<Operation> {
+    if (split.routingMethod !== 'round-robin') {
+      throw new PlatformError(
+        'alauda',
+        'shift traffic',
+        router.router,
+        `the domain balances round-robin over instances; "${split.routingMethod}" is not available`,
+      )
+    }
+    const [blue, green] = await this.sides(router, 'shift traffic')
+    for (const service of [blue, green]) {
+      const auto = autoscalingOf(service)
+      if (auto) {
+        throw new PlatformError(
+          'alauda',
+          'shift traffic',
+          service.service_name,
+          `it is autoscaled (${auto.min}-${auto.max} instances) and a replica split needs fixed counts: set "autoscaling: off" with action-scale first`,
+        )
+      }
+    }
+    const total = planned(blue) + planned(green)
+    const wanted = instancesFor(total, split.green)
+    if (Math.round((100 * wanted.green) / total) !== split.green) {
+      throw new PlatformError(
+        'alauda',
+        'shift traffic',
+        router.router,
+        `${total} instance(s) in all cannot give green ${split.green}%: reachable shares are ${reachableShares(total).join(', ')}%`,
+      )
+    }
+    const goals = (['blue', 'green'] as const).map((side, i) => ({
+      goal: { ref: this.sideRef(router, side), instances: wanted[side] },
+      now: planned([blue, green][i] as AlaudaService),
+    }))
+    const change: SplitChange = {
+      grow: goals.filter(({ goal, now }) => goal.instances >= now).map(({ goal }) => goal),
+      shrink: goals.filter(({ goal, now }) => goal.instances < now).map(({ goal }) => goal),
+      stage: 'grow',
+    }
+    for (const goal of change.grow) await this.setInstances(goal, 'shift traffic')
+    const id = `traffic:${router.router}:${split.green}%:${Date.now()}`
+    this.splits.set(id, change)
+    return { id, kind: 'traffic', ref: this.sideRef(router, 'green'), target: {} }
+  }
+
+  private async observeSplit(op: Operation): Promise<OperationState> {
+    const change = this.splits.get(op.id)
+    if (!change) return { status: 'failed', detail: `operation ${op.id} was not started by this run` }
+    const goals = change.stage === 'grow' ? change.grow : change.shrink
+    const states = await Promise.all(goals.map(async (goal) => ({ goal, state: reached(await this.get(goal.ref, 'observe'), goal) })))
+    const failed = states.find(({ state }) => state.status === 'failed')
+    if (failed) return { status: 'failed', detail: `${failed.goal.ref.service}: ${failed.state.detail}` }
+    const detail = states.map(({ goal, state }) => `${goal.ref.service}: ${state.detail}`).join('; ')
+    if (states.some(({ state }) => state.status === 'running')) return { status: 'running', detail }
+    if (change.stage === 'shrink' || change.shrink.length === 0) {
+      this.splits.delete(op.id)
+      return { status: 'succeeded', detail }
+    }
+    change.stage = 'shrink'
+    for (const goal of change.shrink) await this.setInstances(goal, 'shift traffic')
+    return { status: 'running', detail: `${detail}; now shrinking ${change.shrink.map((goal) => goal.ref.service).join(', ')}` }
+  }
+
+  /** 0 stops the service; more sets the count, and starts it when stopped. */
+  private async setInstances(goal: Goal, operation: string): Promise<void> {
+    const service = await this.get(goal.ref, operation)
+    const instances = goal.instances ?? 0
+    if (instances === 0) {
+      if (!isStopped(service)) await this.api.call('PUT', `${servicePath(goal.ref)}stop/`, options(operation, goal.ref))
+      return
+    }
+    if (service.target_num_instances !== instances) {
+      await this.api.call('PUT', servicePath(goal.ref), options(operation, goal.ref), {
+        ...identity(goal.ref),
+        target_num_instances: instances,
+      })
+    }
+    if (isStopped(service)) await this.api.call('PUT', `${servicePath(goal.ref)}start/`, options(operation, goal.ref))
+  }
+
+  /** Both sides of the router, which must share its domain. */
+  private async sides(router: RouterRef, operation: string): Promise<[AlaudaService, AlaudaService]> {
+    const [blue, green] = await Promise.all([
+      this.get(this.sideRef(router, 'blue'), operation),
+      this.get(this.sideRef(router, 'green'), operation),
+    ])
+    const strays = [blue, green].filter((service) => service.custom_domain_name !== router.router)
+    if (strays.length > 0) {
+      const which = strays.map((service) => `${service.service_name} serves "${service.custom_domain_name ?? ''}"`).join(', ')
+      throw new PlatformError(
+        'alauda',
+        operation,
+        router.router,
+        `a replica split needs both services on the router's domain (custom_domain_name "${router.router}"): ${which}`,
+      )
+    }
+    return [blue, green]
+  }
+
+  private async get(ref: ServiceRef, operation: string): Promise<AlaudaService> {
+    const service = await this.find(ref, operation)
+    if (service === null)
+      throw new PlatformError('alauda', operation, ref.service, `service not found in namespace "${namespace(ref)}"`, 'not-found')
+    return service
+  }
+
+  private async find(ref: ServiceRef, operation: string): Promise<AlaudaService | null> {
+    try {
+      return await this.api.call<AlaudaService>('GET', servicePath(ref), options(operation, ref, true))
+    } catch (error) {
+      if (error instanceof PlatformError && error.kind === 'not-found') return null
+      throw error
+    }
+  }
+}
+
+/**
+ * How far a service got towards a goal. Deploying → wait; Running with every target instance →
+ * done; stopped → done when asked, or (deploy) the new tag runs when the service starts; a
+ * failed state → failed. Stopped right after a start is tolerated until the deadline.
+ */
+function reached(service: AlaudaService, goal: Goal): OperationState {
+  const status = statusOf(service)
+  const current = service.current_num_instances ?? 0
+  const target = service.target_num_instances ?? 0
+  const detail = `${status}, ${current}/${target} instance(s), ${imageOf(service)}`
+  if (goal.image !== undefined && imageOf(service) !== goal.image)
+    return { status: 'running', detail: `${detail}; not yet on ${goal.image}` }
+  const phase = phaseOf(service)
+  if (phase === 'deploying') return { status: 'running', detail }
+  if (phase === 'failed') return { status: 'failed', detail }
+  const wantStopped = goal.stopped === true || goal.instances === 0
+  if (isStopped(service)) {
+    // still stopping while instances run; a start asked for may not show yet
+    if (current > 0 || !(wantStopped || goal.image !== undefined)) return { status: 'running', detail }
+    const note = wantStopped ? '' : '; stopped: the new tag runs when the service starts'
+    return { status: 'succeeded', detail: `${detail}${note}` }
+  }
+  if (wantStopped) return { status: 'running', detail }
+  if (phase !== 'running') return status === 'Stopped' ? { status: 'running', detail } : { status: 'failed', detail }
+  if (goal.instances !== undefined && current !== goal.instances) return { status: 'running', detail }
+  return { status: 'succeeded', detail }
+}
+
+function namespace(ref: ServiceRef): string {
+  return ref.project ?? ''
+}
+
+function servicePath(ref: ServiceRef): string {
+  return `/services/${encodeURIComponent(namespace(ref))}/${encodeURIComponent(ref.service)}/`
+}
+
+function identity(ref: ServiceRef): { service_name: string; app_name: string } {
+  return { service_name: ref.service, app_name: ref.service }
+}
+
+function options(operation: string, ref: ServiceRef, idempotent?: boolean): CallOptions {
+  return { operation, target: ref.service, ...(idempotent !== undefined && { idempotent }) }
+}

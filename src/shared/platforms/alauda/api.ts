@@ -1,0 +1,115 @@
+import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
+import type { Credentials } from '../../inputs/credentials.js'
+import { PlatformError } from '../platform.js'
+
+export interface CallOptions {
+  operation: string
+  target: string
+  idempotent?: boolean
+}
+
+/**
+ * Alauda's v1 REST API (platforms.md section 3): JSON under `<api-url>/v1/` with
+ * `Authorization: Token …`. A user name and password are exchanged for a token at
+ * `POST /v1/generate-api-token/`; the token is masked the moment it arrives. Errors are a 4xx/5xx
+ * status with a body the platform does not document: shown as it comes, secrets removed.
+ */
+export class AlaudaApi {
+  private token: string | undefined
+
+  constructor(
+    private readonly base: URL,
+    private readonly credentials: Credentials,
+    private readonly http: HttpClient,
+  ) {
+    this.token = credentials.token
+  }
+
+  /** `path` starts after `/v1`, with its query if any. */
+  async call<T>(method: Method, path: string, options: CallOptions, body?: unknown): Promise<T> {
+    const token = this.token ?? (await this.signIn())
+    let response = await this.send(method, path, token, options, body)
+    if ((response.status === 401 || response.status === 403) && this.canSignIn()) {
+      // a token from the password may expire in the middle of a run (its lifetime is not documented): once more with a new one
+      response = await this.send(method, path, await this.signIn(), options, body)
+    }
+    const parsed = parseJson(response.text)
+    if (response.status >= 200 && response.status < 300) return (parsed ?? {}) as T
+    throw this.error(response, parsed, options)
+  }
+
+  private send(method: Method, path: string, token: string, options: CallOptions, body: unknown): Promise<HttpResponse> {
+    return this.http.send({
+      method,
+      url: this.url(path),
+      headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
+      ...(body !== undefined && { json: body }),
+      ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
+    })
+  }
+
+  private canSignIn(): boolean {
+    return this.credentials.username !== undefined && this.credentials.password !== undefined
+  }
+
+  private async signIn(): Promise<string> {
+    const { username, password } = this.credentials
+    if (username === undefined || password === undefined) {
+      throw new PlatformError('alauda', 'sign-in', 'token', 'no credentials: give "token", or "username" and "password"', 'auth')
+    }
+    const response = await this.http.send({
+      method: 'POST',
+      url: this.url('/generate-api-token/'),
+      form: { username, password },
+      // asking for a token twice changes nothing
+      idempotent: true,
+    })
+    const body = parseJson(response.text) as { token?: unknown } | undefined
+    if (response.status < 200 || response.status >= 300 || typeof body?.token !== 'string' || body.token === '') {
+      const error = this.error(response, body, { operation: 'sign-in', target: username })
+      throw new PlatformError('alauda', 'sign-in', username, error.platformMessage, response.status >= 500 ? 'unavailable' : 'auth')
+    }
+    this.http.redactor.add(body.token)
+    this.token = body.token
+    return body.token
+  }
+
+  private url(path: string): URL {
+    const url = new URL(this.base)
+    const [pathname = '', query] = path.split('?')
+    // the api-url may be given with or without its /v1
+    url.pathname = `${url.pathname.replace(/\/$/, '').replace(/\/v1$/, '')}/v1${pathname}`
+    url.search = query ? `?${query}` : ''
+    return url
+  }
+
+  private error(response: HttpResponse, body: unknown, options: CallOptions): PlatformError {
+    const text = `${describeBody(body) ?? this.http.redact(response.text.trim().slice(0, 300) || 'no text')} (HTTP ${response.status})`
+    const message = this.http.redact(text)
+    if (response.status === 401 || response.status === 403) {
+      const hint = this.canSignIn()
+        ? 'the user name and password were refused'
+        : 'the token was refused: give a valid "token", or "username" and "password"'
+      return new PlatformError('alauda', options.operation, options.target, `${message}: ${hint}`, 'auth')
+    }
+    if (response.status === 404) return new PlatformError('alauda', options.operation, options.target, message, 'not-found')
+    return new PlatformError('alauda', options.operation, options.target, message, response.status >= 500 ? 'unavailable' : 'refused')
+  }
+}
+
+/**
+ * The error body in words. Its shape is not documented (platforms.md gap 6); Django REST answers
+ * are `{detail}` or one list of messages per field, and `{message}`/`{errors: [...]}` are accepted too.
+ */
+function describeBody(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined
+  const fields = body as Record<string, unknown>
+  for (const key of ['detail', 'message', 'error']) if (typeof fields[key] === 'string') return fields[key] as string
+  if (Array.isArray(fields.errors)) {
+    return fields.errors
+      .map((e) => (typeof e === 'object' && e !== null ? String((e as { message?: unknown }).message ?? JSON.stringify(e)) : String(e)))
+      .join('; ')
+  }
+  const perField = Object.entries(fields).map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(' ') : String(value)}`)
+  return perField.length > 0 ? perField.join('; ') : undefined
+}
