@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { AlaudaEmulator } from './alauda/api.js'
+import type { AlaudaState } from './alauda/state.js'
 import type { Images } from './apps.js'
 import type { Faults } from './faults.js'
 import { readBody, sendJson } from './http-util.js'
@@ -14,6 +16,8 @@ export interface ControlTargets {
   jelasticApi: JelasticEmulator
   servicestage: ServiceStageState
   servicestageApi: ServiceStageEmulator
+  alauda: AlaudaState
+  alaudaApi: AlaudaEmulator
   requests: { method: string; platform: string; path: string }[]
 }
 
@@ -39,6 +43,10 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
           sessions: [...jelastic.sessions],
         },
         servicestage: { components: [...targets.servicestage.components.values()].map((c) => targets.servicestageApi.view(c)) },
+        alauda: {
+          services: [...targets.alauda.services.values()].map((s) => targets.alaudaApi.view(s)),
+          tokens: [...targets.alauda.tokens],
+        },
         images: { unhealthy: [...images.unhealthy], failing: [...images.failing] },
         faults: faults.list(),
       })
@@ -50,6 +58,7 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
     case 'POST /reset':
       jelastic.reset()
       targets.servicestage.reset()
+      targets.alauda.reset()
       images.clear()
       faults.clear()
       targets.requests.length = 0
@@ -108,6 +117,32 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
     case 'POST /servicestage/timing':
       targets.servicestage.taskMs = Number(body.taskMs ?? targets.servicestage.taskMs)
       return sendJson(res, 200, { taskMs: targets.servicestage.taskMs })
+    case 'POST /alauda/services': {
+      // a service that already runs, every instance up
+      const { namespace, name, image, instances, domain, stopped } = body as Record<string, unknown>
+      const colon = typeof image === 'string' ? image.lastIndexOf(':') : -1
+      if (typeof namespace !== 'string' || typeof name !== 'string' || colon <= 0) {
+        return sendJson(res, 400, { error: 'give "namespace", "name" and "image" (repository:tag)' })
+      }
+      const service = targets.alauda.seed({
+        namespace,
+        service_name: name,
+        image_name: (image as string).slice(0, colon),
+        image_tag: (image as string).slice(colon + 1),
+        target_num_instances: Number(instances ?? 2),
+        ...(typeof domain === 'string' && { custom_domain_name: domain }),
+        ...(stopped === true && { target_state: 'STOPPED' as const }),
+      })
+      return sendJson(res, 200, targets.alaudaApi.view(service))
+    }
+    case 'POST /alauda/timing':
+      targets.alauda.instanceMs = Number(body.instanceMs ?? targets.alauda.instanceMs)
+      return sendJson(res, 200, { instanceMs: targets.alauda.instanceMs })
+    case 'POST /alauda/expire-tokens':
+      // every token handed out by generate-api-token stops working, as an expired one would
+      for (const token of [...targets.alauda.tokens])
+        if (token.startsWith('alauda-') && token !== 'alauda-demo-token-0123456789') targets.alauda.tokens.delete(token)
+      return sendJson(res, 200, { ok: true })
     case 'POST /jelastic/expire-sessions':
       jelastic.sessions.clear()
       return sendJson(res, 200, { ok: true })

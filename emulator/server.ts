@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { AlaudaEmulator } from './alauda/api.js'
+import { AlaudaState } from './alauda/state.js'
 import { Images } from './apps.js'
 import { handleControl } from './control.js'
 import { Faults } from './faults.js'
@@ -30,6 +32,8 @@ export async function startEmulator(port = 0): Promise<Emulator> {
   const servicestage = new ServiceStageState()
   const servicestageApi = new ServiceStageEmulator(servicestage, images, () => `${origin}/servicestage`)
   const jelasticApi = new JelasticEmulator(jelastic, images, () => `${origin}/jelastic`)
+  const alauda = new AlaudaState(images)
+  const alaudaApi = new AlaudaEmulator(alauda, images, () => `${origin.replace(/^http:\/\//, '')}/alauda`)
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin)
@@ -37,11 +41,22 @@ export async function startEmulator(port = 0): Promise<Emulator> {
     const path = `/${rest.join('/')}`
     const handle = async () => {
       if (platform === '_emulator')
-        return handleControl(path, req, res, { faults, images, jelastic, jelasticApi, servicestage, servicestageApi, requests })
-      if (!path.startsWith('/env/') && !path.startsWith('/apps/')) requests.push({ method: req.method ?? 'GET', platform, path })
+        return handleControl(path, req, res, {
+          faults,
+          images,
+          jelastic,
+          jelasticApi,
+          servicestage,
+          servicestageApi,
+          alauda,
+          alaudaApi,
+          requests,
+        })
+      if (!/^\/(env|apps|domains)\//.test(path)) requests.push({ method: req.method ?? 'GET', platform, path })
       if (await faults.apply(platform, path, req, res)) return
       if (platform === 'jelastic') return jelasticApi.handle(path, req, res, url)
       if (platform === 'servicestage') return servicestageApi.handle(path + url.search, req, res)
+      if (platform === 'alauda') return alaudaApi.handle(path + url.search, req, res)
       sendJson(res, 404, { error: `the emulator does not serve ${platform || 'this path'} yet` })
     }
     handle().catch((error: Error) => {

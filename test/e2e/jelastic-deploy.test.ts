@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { JELASTIC_TOKEN, JELASTIC_USER } from '../support/emulator.js'
 import { errorLines } from '../support/runner.js'
-import { jelasticSuite } from '../support/steps.js'
+import { emulatorSuite } from '../support/steps.js'
 
 const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
 const V3 = 'registry.example.com/shop:v3'
 
-const suite = jelasticSuite()
+const suite = emulatorSuite()
 
 function signedIn(extra: Record<string, string>): Record<string, string> {
   return { platform: 'jelastic', 'api-url': suite.emulator.url('jelastic'), ...JELASTIC_USER, ...extra }

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { JELASTIC_TOKEN, measureSplit } from '../support/emulator.js'
 import { errorLines } from '../support/runner.js'
-import { jelasticSuite } from '../support/steps.js'
+import { emulatorSuite } from '../support/steps.js'
 
-const suite = jelasticSuite()
+const suite = emulatorSuite()
 
 function traffic(extra: Record<string, string>): Record<string, string> {
   return {

@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { JELASTIC_TOKEN, measureSplit } from '../support/emulator.js'
 import { errorLines, runAction } from '../support/runner.js'
-import { jelasticSuite } from '../support/steps.js'
+import { emulatorSuite } from '../support/steps.js'
 
 const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
 
-const suite = jelasticSuite()
+const suite = emulatorSuite()
 
 function release(extra: Record<string, string>): Record<string, string> {
   return {

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { errorLines } from '../support/runner.js'
-import { jelasticSuite } from '../support/steps.js'
+import { emulatorSuite } from '../support/steps.js'
 
-const suite = jelasticSuite()
+const suite = emulatorSuite()
 const TOKEN = 'servicestage-demo-token-0123456789'
 const V1 = 'swr.cn-north-4.myhuaweicloud.com/team/shop:v1'
 const V2 = 'swr.cn-north-4.myhuaweicloud.com/team/shop:v2'

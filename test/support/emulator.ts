@@ -5,6 +5,8 @@ import { ROOT } from './runner.js'
 
 export const JELASTIC_USER = { username: 'demo@example.com', password: 'demo-password' }
 export const JELASTIC_TOKEN = 'jelastic-demo-token-0123456789'
+export const ALAUDA_USER = { username: 'demo', password: 'alauda-demo-password' }
+export const ALAUDA_TOKEN = 'alauda-demo-token-0123456789'
 
 /** The committed emulator bundle, started on a free port, with helpers for its control API. */
 export class EmulatorProcess {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest'
-import { EmulatorProcess, JELASTIC_TOKEN, JELASTIC_USER } from './emulator.js'
+import { ALAUDA_TOKEN, ALAUDA_USER, EmulatorProcess, JELASTIC_TOKEN, JELASTIC_USER } from './emulator.js'
 import { type ActionRun, runAction } from './runner.js'
 
 /**
@@ -24,8 +24,8 @@ export class StepRecorder {
   ): Promise<ActionRun> {
     const run = await runAction(action, inputs, options)
     this.runs.push(run)
-    const state = (await this.emulator.control('GET', '/state')) as { jelastic: { sessions: string[] } }
-    for (const session of state.jelastic.sessions) this.secrets.add(session)
+    const state = (await this.emulator.control('GET', '/state')) as { jelastic: { sessions: string[] }; alauda: { tokens: string[] } }
+    for (const secret of [...state.jelastic.sessions, ...state.alauda.tokens]) this.secrets.add(secret)
     return run
   }
 
@@ -47,11 +47,17 @@ export class StepRecorder {
  * A test file's emulator (the committed bundle, one per file) and a recorder of every step it
  * runs, for the final scan for secrets.
  */
-export function jelasticSuite(): { emulator: EmulatorProcess; steps: StepRecorder } {
+export function emulatorSuite(): { emulator: EmulatorProcess; steps: StepRecorder } {
   const suite = {} as { emulator: EmulatorProcess; steps: StepRecorder }
   beforeAll(async () => {
     suite.emulator = await EmulatorProcess.start()
-    suite.steps = new StepRecorder(suite.emulator, [JELASTIC_USER.password, JELASTIC_TOKEN, 'servicestage-demo-token-0123456789'])
+    suite.steps = new StepRecorder(suite.emulator, [
+      JELASTIC_USER.password,
+      JELASTIC_TOKEN,
+      'servicestage-demo-token-0123456789',
+      ALAUDA_TOKEN,
+      ALAUDA_USER.password,
+    ])
   })
   afterAll(async () => {
     await suite.emulator.stop()
