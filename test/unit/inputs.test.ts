@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readDeployInputs, readRollbackInputs, readTrafficInputs } from '../../src/shared/inputs/actions.js'
+import { readDeployInputs, readRollbackInputs, readScaleInputs, readTrafficInputs } from '../../src/shared/inputs/actions.js'
 import { parseDuration } from '../../src/shared/inputs/duration.js'
 import { parseImage } from '../../src/shared/inputs/image.js'
 import { InputError } from '../../src/shared/inputs/input-error.js'
@@ -88,5 +88,34 @@ describe('input parsers', () => {
   it('reads rollback targets: previous by default, or an image', () => {
     expect(readRollbackInputs(env(base)).to).toBeUndefined()
     expect(readRollbackInputs(env({ ...base, to: 'reg.example.com/shop:v1' })).to).toBe('reg.example.com/shop:v1')
+  })
+})
+
+describe('scale inputs', () => {
+  const alauda = { platform: 'alauda', 'api-url': 'https://api.alauda.cn', token: 't0ken-abc', project: 'team', service: 'shop' }
+
+  it('reads autoscaling with its defaults, replicas alone, and off with a count', () => {
+    expect(readScaleInputs(env({ ...alauda, autoscaling: 'on', 'min-replicas': '2', 'max-replicas': '6' }))).toMatchObject({
+      autoscaling: { min: 2, max: 6, scaleUpCpu: 60, scaleDownCpu: 10, step: 1, waitMs: 30_000 },
+    })
+    expect(
+      readScaleInputs(env({ ...alauda, autoscaling: 'ON', 'min-replicas': '1', 'max-replicas': '1', 'scale-up-cpu': '80%' })),
+    ).toMatchObject({
+      autoscaling: { scaleUpCpu: 80 },
+    })
+    const fixed = readScaleInputs(env({ ...alauda, replicas: '3' }))
+    expect(fixed.replicas).toBe(3)
+    expect(fixed.autoscaling).toBeUndefined()
+    expect(readScaleInputs(env({ ...alauda, autoscaling: 'off', replicas: '2' }))).toMatchObject({ autoscaling: 'off', replicas: 2 })
+  })
+
+  it('asks for replicas when nothing says how to scale, and refuses thresholds the wrong way round', () => {
+    expect(() => readScaleInputs(env(alauda))).toThrow(InputError)
+    expect(() => readScaleInputs(env(alauda))).toThrow('Input "replicas" is required')
+    expect(() =>
+      readScaleInputs(
+        env({ ...alauda, autoscaling: 'on', 'min-replicas': '1', 'max-replicas': '2', 'scale-up-cpu': '20', 'scale-down-cpu': '30' }),
+      ),
+    ).toThrow('Input "scale-down-cpu" has the value 30; allowed: below "scale-up-cpu" (20).')
   })
 })
