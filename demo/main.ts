@@ -17,17 +17,26 @@ const bundle = (name: string) => join(here, '..', name, 'index.js')
 
 const platformFlag = process.argv.indexOf('--platform')
 const platform = platformFlag === -1 ? 'jelastic' : process.argv[platformFlag + 1]
-if (platform !== 'jelastic' && platform !== 'servicestage') {
-  console.error(`--platform has the value "${platform}"; this version's demo runs on: jelastic, servicestage.`)
+if (platform !== 'jelastic' && platform !== 'servicestage' && platform !== 'alauda') {
+  console.error(`--platform has the value "${platform}"; this version's demo runs on: jelastic, servicestage, alauda.`)
   process.exit(1)
 }
 
 const emulator = await startEmulator(0)
 const api = emulator.urls.jelastic
-const credentials: Record<string, string> =
-  platform === 'servicestage'
-    ? { platform, 'api-url': emulator.urls.servicestage, token: 'servicestage-demo-token-0123456789', project: 'p1', application: 'a1' }
-    : { platform: 'jelastic', 'api-url': api, username: 'demo@example.com', password: 'demo-password' }
+const CREDENTIALS: Record<typeof platform, Record<string, string>> = {
+  jelastic: { platform: 'jelastic', 'api-url': api, username: 'demo@example.com', password: 'demo-password' },
+  servicestage: {
+    platform,
+    'api-url': emulator.urls.servicestage,
+    token: 'servicestage-demo-token-0123456789',
+    project: 'p1',
+    application: 'a1',
+  },
+  // a user name and password: the action exchanges them for a token (generate-api-token)
+  alauda: { platform, 'api-url': emulator.urls.alauda, username: 'demo', password: 'alauda-demo-password', project: 'team' },
+}
+const credentials = CREDENTIALS[platform]
 const router = { router: 'shop', blue: 'shop-blue', green: 'shop-green' }
 const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
@@ -166,8 +175,63 @@ async function servicestageStory(): Promise<void> {
   )
 }
 
+/**
+ * On Alauda: two services share one domain and split its traffic by their instances. A canary
+ * moves instances from blue to green (25%, 50%, then all), measured through the domain; a broken
+ * version fails with its own log lines and is rolled back; then the platform takes over scaling.
+ */
+async function alaudaStory(): Promise<void> {
+  const domain = 'shop.example.cn'
+  const image = (tag: string) => `index.alauda.cn/team/shop:${tag}`
+  await control('/alauda/services', { namespace: 'team', name: 'shop-blue', image: image('v1'), instances: 4, domain })
+  await control('/alauda/services', { namespace: 'team', name: 'shop-green', image: image('v1'), instances: 4, domain, stopped: true })
+  const sides = { router: domain, blue: 'shop-blue', green: 'shop-green' }
+  const greenShare = async (count: number) => {
+    let green = 0
+    for (let i = 0; i < count; i++) {
+      const body = (await (await fetch(`${emulator.urls.alauda}/domains/${domain}/`)).json()) as { service?: string }
+      if (body.service === sides.green) green++
+    }
+    return Math.round((green * 100) / count)
+  }
+  const deploy = await step('deploy v2 to the idle (stopped) green service', 'deploy', { service: sides.green, image: image('v2') })
+  record('deploy v2 to green', 'tag set, green idle', `exit ${deploy.code}`, deploy.code === 0 && deploy.outputs.image === image('v2'))
+  for (const percentage of ['25', '50']) {
+    const shift = await step(`shift ${percentage}% to green: green gets ${percentage === '25' ? 1 : 2} of 4 instances`, 'traffic', {
+      ...sides,
+      percentage,
+    })
+    const share = await greenShare(400)
+    console.log(`    measured over 400 requests through ${domain}: green ${share}%`)
+    record(`shift ${percentage}% to green`, `green ${percentage}%`, `green ${share}%`, shift.code === 0 && share === Number(percentage))
+  }
+  const promote = await step('promote: green gets every instance, blue stops', 'traffic', { ...sides, command: 'promote' })
+  const all = await greenShare(200)
+  record('promote green', 'green 100%', `green ${all}%, ${promote.outputs.phase ?? '-'}`, promote.code === 0 && all === 100)
+  await control('/images', { image: image('v3'), failing: true })
+  const broken = await step('deploy a broken v3 to green: it fails with its log lines and v2 is put back', 'deploy', {
+    service: sides.green,
+    image: image('v3'),
+  })
+  const shown = errorLines(broken).join('\n').includes('panic: open /etc/app/config.yml')
+  record(
+    'broken v3',
+    'fails with logs, back to v2',
+    `exit ${broken.code}, ${shown ? 'log shown' : 'no log'}, runs ${broken.outputs.image?.split(':').pop() ?? '-'}`,
+    broken.code === 1 && shown && broken.outputs.image === image('v2'),
+  )
+  const auto = await step('hand scaling to the platform: 2 to 6 instances by CPU', 'scale', {
+    service: sides.green,
+    autoscaling: 'on',
+    'min-replicas': '2',
+    'max-replicas': '6',
+  })
+  record('autoscaling on', '2-6', auto.outputs.autoscaling ?? '-', auto.code === 0 && auto.outputs.autoscaling === '2-6')
+}
+
 try {
   if (platform === 'servicestage') await servicestageStory()
+  else if (platform === 'alauda') await alaudaStory()
   else await jelasticStory()
 } finally {
   await emulator.close()

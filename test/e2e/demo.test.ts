@@ -28,3 +28,17 @@ it('npm run demo -- --platform servicestage runs the story with a gray release a
   expect(demo.stdout).not.toContain('✘')
   expect(demo.stdout).not.toContain('servicestage-demo-token')
 })
+
+it('npm run demo -- --platform alauda splits one domain by instances, shows a broken version its logs and rolls it back', () => {
+  const demo = spawnSync(process.execPath, [join(ROOT, 'dist/demo/index.js'), '--platform', 'alauda'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
+  expect(demo.status, demo.stdout + demo.stderr).toBe(0)
+  expect(demo.stdout).toMatch(/✔ shift 25% to green\s+green 25%\s+green 25%/)
+  expect(demo.stdout).toMatch(/✔ promote green\s+green 100%/)
+  expect(demo.stdout).toMatch(/✔ broken v3\s+fails with logs, back to v2/)
+  expect(demo.stdout).toMatch(/✔ autoscaling on\s+2-6/)
+  expect(demo.stdout).not.toContain('✘')
+  expect(demo.stdout).not.toContain('alauda-demo-password')
+})
