@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AlaudaEmulator } from './alauda/api.js'
 import type { AlaudaState } from './alauda/state.js'
 import type { Images } from './apps.js'
+import type { NeteaseEmulator } from './netease/api.js'
+import type { NeteaseState } from './netease/state.js'
 import type { Faults } from './faults.js'
 import { readBody, sendJson } from './http-util.js'
 import type { JelasticEmulator } from './jelastic/api.js'
@@ -18,6 +20,8 @@ export interface ControlTargets {
   servicestageApi: ServiceStageEmulator
   alauda: AlaudaState
   alaudaApi: AlaudaEmulator
+  netease: NeteaseState
+  neteaseApi: NeteaseEmulator
   requests: { method: string; platform: string; path: string }[]
 }
 
@@ -47,6 +51,11 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
           services: [...targets.alauda.services.values()].map((s) => targets.alaudaApi.view(s)),
           tokens: [...targets.alauda.tokens],
         },
+        netease: {
+          apps: [...targets.netease.apps.values()].map((a) => targets.neteaseApi.view(a)),
+          microservices: [...targets.netease.microservices.values()].map((m) => targets.neteaseApi.microserviceView(m)),
+          tokens: [...targets.netease.tokens],
+        },
         images: { unhealthy: [...images.unhealthy], failing: [...images.failing] },
         faults: faults.list(),
       })
@@ -59,6 +68,7 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       jelastic.reset()
       targets.servicestage.reset()
       targets.alauda.reset()
+      targets.netease.reset()
       images.clear()
       faults.clear()
       targets.requests.length = 0
@@ -71,7 +81,9 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       return sendJson(res, 200, { ok: true })
     case 'POST /images': {
       const image = String(body.image ?? '')
-      if (!image.includes(':')) return sendJson(res, 400, { error: 'give "image" as repository:tag' })
+      // a NetEase app runs a source version, marked as source@<version>
+      if (!image.includes(':') && !image.startsWith('source@'))
+        return sendJson(res, 400, { error: 'give "image" as repository:tag or source@<version>' })
       for (const [flag, set] of [
         ['unhealthy', images.unhealthy],
         ['failing', images.failing],
@@ -143,6 +155,62 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       for (const token of [...targets.alauda.tokens])
         if (token.startsWith('alauda-') && token !== 'alauda-demo-token-0123456789') targets.alauda.tokens.delete(token)
       return sendJson(res, 200, { ok: true })
+    case 'POST /netease/apps': {
+      // an app already built from `version` with every container running
+      const { name, version, replicas, domain } = body as Record<string, unknown>
+      if (typeof name !== 'string' || typeof version !== 'string') return sendJson(res, 400, { error: 'give "name" and "version"' })
+      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+      const app = {
+        id: targets.netease.id(),
+        name,
+        desc: '',
+        domain: typeof domain === 'string' ? domain : '',
+        status: 'create_succ' as const,
+        replicas: Number(replicas ?? 2),
+        spec_id: 1,
+        image_id: 10006,
+        image_type: 1,
+        version_control: { type: 'git', path: 'https://git.example.com/team/shop.git', branch: 'main', version },
+        docker_file_type: 1,
+        custom_docker_file: '',
+        log_dirs: [],
+        env_var: {},
+        hook: targets.netease.hookId(),
+        containers: [] as ReturnType<NeteaseState['container']>[],
+        created_at: now,
+        updated_at: now,
+      }
+      for (let i = 0; i < app.replicas; i++) app.containers.push(targets.netease.container(`source@${version}`))
+      targets.netease.apps.set(app.id, app)
+      return sendJson(res, 200, targets.neteaseApi.view(app))
+    }
+    case 'POST /netease/microservices': {
+      const { name, image, replicas, stateful } = body as Record<string, unknown>
+      if (typeof name !== 'string' || typeof image !== 'string' || !image.includes(':')) {
+        return sendJson(res, 400, { error: 'give "name" and "image" (repository:tag)' })
+      }
+      const service = {
+        id: targets.netease.id(),
+        namespace_id: 101,
+        service_name: name,
+        stateful: stateful === true ? 1 : 0,
+        replicas: Number(replicas ?? 2),
+        status: 'create_succ',
+        container_id: targets.netease.id(),
+        image_path: image,
+        containers: [] as ReturnType<NeteaseState['container']>[],
+      }
+      for (let i = 0; i < service.replicas; i++) service.containers.push(targets.netease.container(image))
+      targets.netease.microservices.set(service.id, service)
+      return sendJson(res, 200, targets.neteaseApi.microserviceView(service))
+    }
+    case 'POST /netease/timing':
+      if (body.containerMs !== undefined) targets.netease.containerMs = Number(body.containerMs)
+      if (body.watchMs !== undefined) targets.netease.watchMs = Number(body.watchMs)
+      return sendJson(res, 200, { containerMs: targets.netease.containerMs, watchMs: targets.netease.watchMs })
+    case 'POST /netease/rate-limit':
+      targets.netease.ratePerSecond = Number(body.perSecond ?? 0)
+      return sendJson(res, 200, { perSecond: targets.netease.ratePerSecond })
     case 'POST /jelastic/expire-sessions':
       jelastic.sessions.clear()
       return sendJson(res, 200, { ok: true })

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { AlaudaEmulator } from './alauda/api.js'
 import { AlaudaState } from './alauda/state.js'
 import { Images } from './apps.js'
+import { NeteaseEmulator } from './netease/api.js'
+import { NeteaseState } from './netease/state.js'
 import { handleControl } from './control.js'
 import { Faults } from './faults.js'
 import { sendJson } from './http-util.js'
@@ -32,6 +34,8 @@ export async function startEmulator(port = 0): Promise<Emulator> {
   const servicestage = new ServiceStageState()
   const servicestageApi = new ServiceStageEmulator(servicestage, images, () => `${origin}/servicestage`)
   const jelasticApi = new JelasticEmulator(jelastic, images, () => `${origin}/jelastic`)
+  const netease = new NeteaseState(images)
+  const neteaseApi = new NeteaseEmulator(netease, images, () => `${origin}/netease`)
   const alauda = new AlaudaState(images)
   const alaudaApi = new AlaudaEmulator(alauda, images, () => `${origin.replace(/^http:\/\//, '')}/alauda`)
 
@@ -50,13 +54,16 @@ export async function startEmulator(port = 0): Promise<Emulator> {
           servicestageApi,
           alauda,
           alaudaApi,
+          netease,
+          neteaseApi,
           requests,
         })
-      if (!/^\/(env|apps|domains)\//.test(path)) requests.push({ method: req.method ?? 'GET', platform, path })
+      if (!/^\/(env|apps|domains|microservices)\//.test(path)) requests.push({ method: req.method ?? 'GET', platform, path })
       if (await faults.apply(platform, path, req, res)) return
       if (platform === 'jelastic') return jelasticApi.handle(path, req, res, url)
       if (platform === 'servicestage') return servicestageApi.handle(path + url.search, req, res)
       if (platform === 'alauda') return alaudaApi.handle(path + url.search, req, res)
+      if (platform === 'netease') return neteaseApi.handle(path + url.search, req, res)
       sendJson(res, 404, { error: `the emulator does not serve ${platform || 'this path'} yet` })
     }
     handle().catch((error: Error) => {

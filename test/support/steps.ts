@@ -24,8 +24,12 @@ export class StepRecorder {
   ): Promise<ActionRun> {
     const run = await runAction(action, inputs, options)
     this.runs.push(run)
-    const state = (await this.emulator.control('GET', '/state')) as { jelastic: { sessions: string[] }; alauda: { tokens: string[] } }
-    for (const secret of [...state.jelastic.sessions, ...state.alauda.tokens]) this.secrets.add(secret)
+    const state = (await this.emulator.control('GET', '/state')) as {
+      jelastic: { sessions: string[] }
+      alauda: { tokens: string[] }
+      netease: { tokens: string[] }
+    }
+    for (const secret of [...state.jelastic.sessions, ...state.alauda.tokens, ...state.netease.tokens]) this.secrets.add(secret)
     return run
   }
 
@@ -57,6 +61,7 @@ export function emulatorSuite(): { emulator: EmulatorProcess; steps: StepRecorde
       'servicestage-demo-token-0123456789',
       ALAUDA_TOKEN,
       ALAUDA_USER.password,
+      'netease-demo-token-0123456789',
     ])
   })
   afterAll(async () => {

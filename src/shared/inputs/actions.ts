@@ -7,7 +7,7 @@ import { parseSteps, type StepInput } from './steps.js'
 import { COMMON_INPUT_NAMES, type CommonInputs, readCommonInputs } from './common.js'
 import { HEALTH_INPUT_NAMES, type HealthInputs, readHealthInputs } from './health.js'
 import { formatImage, parseImage } from './image.js'
-import { InputError } from './input-error.js'
+import { InputError, shown } from './input-error.js'
 import { parseInteger, parsePercentage } from './integer.js'
 import { parseJsonObject } from './json.js'
 import { parseName } from './name.js'
@@ -24,6 +24,7 @@ export const DEPLOY_INPUT_NAMES = [
   'service',
   'node-group',
   'image',
+  'source-version',
   'wait',
   'rollback-on-failure',
   'create',
@@ -130,6 +131,27 @@ function readServiceInputs(env: NodeJS.ProcessEnv): ServiceInputs {
   }
 }
 
+/** NetEase apps build from source: what they run is a source version, written `source@<version>`. */
+export const SOURCE_PREFIX = 'source@'
+
+/** `image`, or on NetEase (apps that build from source) `source-version` instead: one of the two. */
+function readArtifact(platform: string, env: NodeJS.ProcessEnv): string {
+  const version = readOptional('source-version', env)
+  if (version === undefined) return formatImage(parseImage('image', readRequired('image', env)))
+  if (platform !== 'netease') {
+    throw new InputError(`Input "source-version" is set on platform "${platform}"; allowed: only on netease, whose apps build from source.`)
+  }
+  if (readOptional('image', env) !== undefined) {
+    throw new InputError('Inputs "image" and "source-version" are both set; allowed: one of them (source-version for NetEase apps).')
+  }
+  if (!/^[\w][\w./-]{0,127}$/.test(version)) {
+    throw new InputError(
+      `Input "source-version" has the value ${shown(version)}; allowed: a commit, tag or revision (letters, digits, '.', '_', '-', '/').`,
+    )
+  }
+  return `${SOURCE_PREFIX}${version}`
+}
+
 function readFlag(name: string, fallback: boolean, env: NodeJS.ProcessEnv): boolean {
   const value = readOptional(name, env)
   return value === undefined ? fallback : parseBoolean(name, value)
@@ -137,7 +159,7 @@ function readFlag(name: string, fallback: boolean, env: NodeJS.ProcessEnv): bool
 
 export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployInputs {
   const service = readServiceInputs(env)
-  const image = formatImage(parseImage('image', readRequired('image', env)))
+  const image = readArtifact(service.platform, env)
   const wait = readFlag('wait', true, env)
   const rollbackOnFailure = readFlag('rollback-on-failure', true, env)
   const health = readHealthInputs(env)

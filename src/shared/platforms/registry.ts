@@ -1,12 +1,14 @@
 import type { PlatformName } from '../inputs/platform-name.js'
 import { createAlauda } from './alauda/adapter.js'
 import { createJelastic } from './jelastic/adapter.js'
+import { createNetease } from './netease/adapter.js'
 import { createServiceStage } from './servicestage/adapter.js'
 import type { Platform, PlatformConfig } from './platform.js'
 
 const FACTORIES: Partial<Record<PlatformName, (config: PlatformConfig) => Platform>> = {
   jelastic: createJelastic,
   alauda: createAlauda,
+  netease: createNetease,
   servicestage: createServiceStage,
 }
 

@@ -1,0 +1,75 @@
+import type {
+  Capabilities,
+  DeploySpec,
+  Operation,
+  OperationState,
+  Platform,
+  PlatformConfig,
+  ScaleSpec,
+  ServiceRef,
+  ServiceState,
+} from '../platform.js'
+import { PlatformError } from '../platform.js'
+import { NeteaseApi } from './api.js'
+import { NeteaseApps } from './apps.js'
+import { NeteaseMicroservices } from './microservices.js'
+
+const CAPABILITIES: Capabilities = {
+  deploy: true,
+  scale: true,
+  // neither kind can be stopped; microservices restart (platforms.md 4.3)
+  lifecycle: false,
+  remove: true,
+  nativeRollback: false,
+  create: true,
+  traffic: 'none',
+  autoscaling: false,
+}
+
+export function createNetease(config: PlatformConfig): Platform {
+  const api = new NeteaseApi(config.apiUrl, config.credentials, config.http)
+  return new NeteasePlatform(new NeteaseApps(api, config.deadline), new NeteaseMicroservices(api))
+}
+
+/**
+ * NetEase Cloud (platforms.md section 4): an app ("cluster", built from source) when no
+ * `project` is given, a microservice (an image) in the namespace `project` names otherwise.
+ */
+class NeteasePlatform implements Platform {
+  readonly name = 'netease' as const
+  readonly capabilities = CAPABILITIES
+
+  constructor(
+    private readonly apps: NeteaseApps,
+    private readonly microservices: NeteaseMicroservices,
+  ) {}
+
+  private kind(ref: ServiceRef): NeteaseApps | NeteaseMicroservices {
+    return ref.project === undefined ? this.apps : this.microservices
+  }
+
+  describe(ref: ServiceRef): Promise<ServiceState | null> {
+    return this.kind(ref).describe(ref)
+  }
+
+  deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+    return this.kind(ref).deploy(ref, spec)
+  }
+
+  scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation> {
+    return this.kind(ref).scale(ref, spec.replicas)
+  }
+
+  async lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation> {
+    if (verb === 'restart' && ref.project !== undefined) return this.microservices.restart(ref)
+    throw new PlatformError('netease', verb, ref.service, `NetEase ${ref.project === undefined ? 'apps' : 'microservices'} cannot ${verb}`)
+  }
+
+  remove(ref: ServiceRef): Promise<Operation> {
+    return this.kind(ref).remove(ref)
+  }
+
+  observe(op: Operation): Promise<OperationState> {
+    return this.kind(op.ref).observe(op)
+  }
+}

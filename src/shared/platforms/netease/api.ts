@@ -1,0 +1,125 @@
+import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
+import type { Credentials } from '../../inputs/credentials.js'
+import { PlatformError } from '../platform.js'
+
+export interface CallOptions {
+  operation: string
+  target: string
+  idempotent?: boolean
+  /** per attempt, for the watch long-poll */
+  timeoutMs?: number
+}
+
+/** `{code, message}`: the 7-digit code is the HTTP status, a service code and a detail (platforms.md 4.1). */
+interface ErrorBody {
+  code?: number | string
+  message?: string
+}
+
+const RATE_LIMITED = '4030001'
+
+/** The rate limit answers 403 with 4030001: retried with backoff like a 429. */
+function throttled(response: HttpResponse): boolean {
+  return response.status === 403 && response.text.includes(RATE_LIMITED)
+}
+
+/**
+ * NetEase Cloud's OpenAPI (platforms.md section 4): JSON under `/api/v1/` with
+ * `Authorization: Token …`. An access key and secret are exchanged at `POST /api/v1/token` for a
+ * 24-hour token, masked the moment it arrives and renewed once on a 401.
+ */
+export class NeteaseApi {
+  private token: string | undefined
+
+  constructor(
+    private readonly base: URL,
+    private readonly credentials: Credentials,
+    readonly http: HttpClient,
+  ) {
+    this.token = credentials.token
+  }
+
+  async call<T>(method: Method, path: string, options: CallOptions, body?: unknown): Promise<T> {
+    let response = await this.send(method, path, this.token ?? (await this.signIn()), options, body)
+    if (response.status === 401 && this.canSignIn()) response = await this.send(method, path, await this.signIn(), options, body)
+    const parsed = parseJson(response.text)
+    if (response.status >= 200 && response.status < 300) return (parsed ?? {}) as T
+    throw this.error(response, parsed as ErrorBody | undefined, options)
+  }
+
+  /** A call to a URL the platform handed out (an app's deploy hook): no token, as webhooks take none. */
+  async hook(url: string, options: CallOptions): Promise<void> {
+    const response = await this.http.send({ method: 'POST', url, json: {}, idempotent: false })
+    if (response.status < 200 || response.status >= 300)
+      throw this.error(response, parseJson(response.text) as ErrorBody | undefined, options)
+  }
+
+  url(path: string): URL {
+    const url = new URL(this.base)
+    const [pathname = '', query] = path.split('?')
+    url.pathname = `${url.pathname.replace(/\/$/, '').replace(/\/api\/v1$/, '')}/api/v1${pathname}`
+    url.search = query ? `?${query}` : ''
+    return url
+  }
+
+  private send(method: Method, path: string, token: string, options: CallOptions, body: unknown): Promise<HttpResponse> {
+    return this.http.send({
+      method,
+      url: this.url(path),
+      headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
+      ...(body !== undefined && { json: body }),
+      ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+      throttled,
+    })
+  }
+
+  private canSignIn(): boolean {
+    return this.credentials.accessKey !== undefined && this.credentials.secretKey !== undefined
+  }
+
+  private async signIn(): Promise<string> {
+    const { accessKey, secretKey } = this.credentials
+    if (accessKey === undefined || secretKey === undefined) {
+      throw new PlatformError('netease', 'sign-in', 'token', 'no credentials: give "token", or "access-key" and "secret-key"', 'auth')
+    }
+    const response = await this.http.send({
+      method: 'POST',
+      url: this.url('/token'),
+      json: { app_key: accessKey, app_secret: secretKey },
+      // a second token for the same key changes nothing
+      idempotent: true,
+      throttled,
+    })
+    const body = parseJson(response.text) as { token?: unknown } & ErrorBody
+    if (response.status !== 200 || typeof body?.token !== 'string' || body.token === '') {
+      const error = this.error(response, body, { operation: 'sign-in', target: accessKey })
+      throw new PlatformError('netease', 'sign-in', accessKey, error.platformMessage, response.status >= 500 ? 'unavailable' : 'auth')
+    }
+    this.http.redactor.add(body.token)
+    this.token = body.token
+    return body.token
+  }
+
+  private error(response: HttpResponse, body: ErrorBody | undefined, options: CallOptions): PlatformError {
+    const code = body?.code === undefined ? undefined : String(body.code)
+    const said = body?.message
+      ? `${body.message} (${code ?? `HTTP ${response.status}`})`
+      : `HTTP ${response.status}: ${response.text.slice(0, 200)}`
+    const text = this.http.redact(said)
+    const fail = (hint: string, kind: PlatformError['kind']) =>
+      new PlatformError('netease', options.operation, options.target, `${text}${hint}`, kind)
+    if (response.status === 401 || code === '4010001') {
+      const how = this.canSignIn()
+        ? 'the access key and secret were refused'
+        : 'the token was refused (tokens live 24 hours): give a fresh "token", or "access-key" and "secret-key"'
+      return fail(`: ${how}`, 'auth')
+    }
+    if (code === RATE_LIMITED) return fail(': still rate limited after every retry', 'unavailable')
+    if (code?.startsWith('40300'))
+      return fail(': a quota of the account is used up; free some or raise it, retrying will not help', 'refused')
+    if (code?.startsWith('40900')) return fail(': the name is taken; pick another or use the existing one', 'refused')
+    if (response.status === 404) return fail('', 'not-found')
+    return fail('', response.status >= 500 ? 'unavailable' : 'refused')
+  }
+}

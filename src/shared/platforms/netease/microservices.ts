@@ -1,0 +1,177 @@
+import type { DeploySpec, Operation, OperationState, ServiceRef, ServiceState } from '../platform.js'
+import { PlatformError } from '../platform.js'
+import type { CallOptions, NeteaseApi } from './api.js'
+
+/** A microservice as `GET /api/v1/microservices/{id}` shows it (platforms.md 4.3). */
+export interface Microservice {
+  service_info: { id: number; service_name: string; replicas?: number; status?: string; stateful?: number }
+  service_container_infos?: { container_id?: number | string; image_path?: string; docker_container_ids?: string[] }[]
+}
+
+const PAGE = 30
+/** elastic-scale takes 1 to 5 replicas (platforms.md 4.3) */
+const MAX_REPLICAS = 5
+
+/**
+ * The image-based microservices API (platforms.md 4.3), in the namespace `project` names (its
+ * name or id). A deploy changes the container's image (`update-image`, same repository only),
+ * scaling is `elastic-scale`; statuses end in `_succ` or `_fail` (create_succ and restart_succ
+ * are documented; the others are assumed in the same form).
+ */
+export class NeteaseMicroservices {
+  private readonly ids = new Map<string, number>()
+  private namespaceId: number | undefined
+
+  constructor(private readonly api: NeteaseApi) {}
+
+  async describe(ref: ServiceRef): Promise<ServiceState | null> {
+    const service = await this.find(ref, 'describe')
+    return service === null ? null : toState(service)
+  }
+
+  async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+    if (spec.create)
+      throw new PlatformError(
+        'netease',
+        'create',
+        ref.service,
+        'microservices are created in the console or with their own API; create deploys NetEase apps only',
+      )
+    const service = await this.get(ref, 'deploy')
+    const container = service.service_container_infos?.[0]
+    const repository = (image: string) => image.slice(0, image.lastIndexOf(':'))
+    if (container?.container_id === undefined)
+      throw new PlatformError('netease', 'deploy', ref.service, 'the microservice shows no container to update')
+    if (container.image_path && repository(container.image_path) !== repository(spec.image)) {
+      throw new PlatformError(
+        'netease',
+        'deploy',
+        ref.service,
+        `update-image keeps the repository: ${repository(container.image_path)} runs now, ${repository(spec.image)} was given`,
+      )
+    }
+    const path = `/microservices/${service.service_info.id}/actions/update-image`
+    const body = { container_images: [{ container_id: container.container_id, image_path: spec.image }], min_ready_seconds: 10 }
+    try {
+      await this.api.call('PUT', path, options('deploy', ref), body)
+    } catch (error) {
+      // the document's example uses PUT and its request line POST: whichever the platform takes
+      if (!(error instanceof PlatformError && /\(405/.test(error.platformMessage))) throw error
+      await this.api.call('POST', path, options('deploy', ref, false), body)
+    }
+    return { id: `update-image:${service.service_info.id}:${spec.image}`, kind: 'deploy', ref, target: { image: spec.image } }
+  }
+
+  async scale(ref: ServiceRef, replicas: number): Promise<Operation> {
+    if (replicas < 1 || replicas > MAX_REPLICAS) {
+      throw new PlatformError('netease', 'scale', ref.service, `elastic-scale takes 1 to ${MAX_REPLICAS} replicas; ${replicas} was asked`)
+    }
+    const service = await this.get(ref, 'scale')
+    await this.api.call(
+      'PUT',
+      `/microservices/${service.service_info.id}/actions/elastic-scale?new_replicas=${replicas}`,
+      options('scale', ref),
+    )
+    return { id: `elastic-scale:${service.service_info.id}:${replicas}`, kind: 'scale', ref, target: { replicas } }
+  }
+
+  async restart(ref: ServiceRef): Promise<Operation> {
+    const service = await this.get(ref, 'restart')
+    await this.api.call('PUT', `/microservices/${service.service_info.id}/actions/restart?option=restart`, options('restart', ref))
+    return { id: `restart:${service.service_info.id}`, kind: 'lifecycle', ref, target: { phase: 'running' } }
+  }
+
+  async remove(ref: ServiceRef): Promise<Operation> {
+    const service = await this.get(ref, 'remove')
+    await this.api.call('DELETE', `/microservices/${service.service_info.id}?free_ip=false`, options('remove', ref))
+    this.ids.delete(ref.service)
+    return { id: `delete:${service.service_info.id}`, kind: 'remove', ref, target: {} }
+  }
+
+  async observe(op: Operation): Promise<OperationState> {
+    const service = await this.find(op.ref, 'observe')
+    if (op.kind === 'remove')
+      return service === null ? { status: 'succeeded', detail: 'microservice deleted' } : { status: 'running', detail: 'still there' }
+    if (service === null) return { status: 'failed', detail: 'the microservice is gone' }
+    const state = toState(service)
+    const status = service.service_info.status ?? '?'
+    const detail = `${status}, ${state.ready}/${state.replicas} container(s), ${state.image}`
+    if (status.endsWith('_fail')) return { status: 'failed', detail }
+    if (op.target.image !== undefined && state.image !== op.target.image) return { status: 'running', detail }
+    if (state.phase !== 'running') return { status: 'running', detail }
+    if (op.target.replicas !== undefined && state.ready !== op.target.replicas) return { status: 'running', detail }
+    return { status: 'succeeded', detail }
+  }
+
+  private async get(ref: ServiceRef, operation: string): Promise<Microservice> {
+    const service = await this.find(ref, operation)
+    if (service === null)
+      throw new PlatformError('netease', operation, ref.service, `microservice not found in namespace "${ref.project}"`, 'not-found')
+    return service
+  }
+
+  private async find(ref: ServiceRef, operation: string): Promise<Microservice | null> {
+    let id = this.ids.get(ref.service) ?? (/^\d+$/.test(ref.service) ? Number(ref.service) : undefined)
+    if (id === undefined) {
+      const namespace = await this.namespace(ref, operation)
+      for (let offset = 0; id === undefined; offset += PAGE) {
+        const page = await this.api.call<{ total?: number; microservice_infos?: { id: number; service_name: string }[] }>(
+          'GET',
+          `/namespaces/${namespace}/microservices?offset=${offset}&limit=${PAGE}`,
+          options(operation, ref, true),
+        )
+        id = page.microservice_infos?.find((s) => s.service_name === ref.service)?.id
+        if (id === undefined && (!page.microservice_infos?.length || offset + PAGE >= (page.total ?? 0))) return null
+      }
+      this.ids.set(ref.service, id)
+    }
+    try {
+      return await this.api.call<Microservice>('GET', `/microservices/${id}`, options(operation, ref, true))
+    } catch (error) {
+      if (error instanceof PlatformError && error.kind === 'not-found') return null
+      throw error
+    }
+  }
+
+  /** The namespace's id, from its name, display name or id. */
+  private async namespace(ref: ServiceRef, operation: string): Promise<number> {
+    if (this.namespaceId !== undefined) return this.namespaceId
+    const { namespaces = [] } = await this.api.call<{ namespaces?: { id: number; namespace?: string; display_name?: string }[] }>(
+      'GET',
+      '/namespaces',
+      options(operation, ref, true),
+    )
+    const found = namespaces.find((n) => [String(n.id), n.namespace, n.display_name].includes(ref.project))
+    if (!found) {
+      const known = namespaces.map((n) => n.display_name ?? n.namespace ?? n.id).join(', ')
+      throw new PlatformError(
+        'netease',
+        operation,
+        ref.service,
+        `namespace "${ref.project}" not found (namespaces: ${known || 'none'})`,
+        'not-found',
+      )
+    }
+    this.namespaceId = found.id
+    return found.id
+  }
+}
+
+export function toState(service: Microservice): ServiceState {
+  const container = service.service_container_infos?.[0]
+  const status = service.service_info.status ?? '?'
+  const replicas = service.service_info.replicas ?? 0
+  const ready = status.endsWith('_succ') ? (container?.docker_container_ids?.length ?? replicas) : 0
+  const phase = status.endsWith('_succ')
+    ? ready === replicas
+      ? 'running'
+      : 'deploying'
+    : status.endsWith('_fail')
+      ? 'failed'
+      : 'deploying'
+  return { image: container?.image_path ?? '', replicas, ready, phase, status: `${status}, ${ready}/${replicas} container(s)` }
+}
+
+function options(operation: string, ref: ServiceRef, idempotent?: boolean): CallOptions {
+  return { operation, target: ref.service, ...(idempotent !== undefined && { idempotent }) }
+}

@@ -1,0 +1,267 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { errorLines } from '../support/runner.js'
+import { emulatorSuite } from '../support/steps.js'
+
+const suite = emulatorSuite()
+const TOKEN = 'netease-demo-token-0123456789'
+const KEYS = { 'access-key': 'netease-demo-key', 'secret-key': 'netease-demo-secret-0123' }
+const HUB1 = 'hub.c.163.com/team/api:v1'
+const HUB2 = 'hub.c.163.com/team/api:v2'
+const HUB3 = 'hub.c.163.com/team/api:v3'
+
+interface AppView {
+  id: number
+  name: string
+  status: string
+  replicas: number
+  domain: string
+  image_id: number
+  spec_id: number
+  env_var: Record<string, string>
+  version_control: { version?: string; path?: string; password?: string }
+  containers: { container_id: string }[]
+  web_hook_url: string
+}
+
+interface MicroserviceView {
+  service_info: { id: number; service_name: string; replicas: number; status: string }
+  service_container_infos: { image_path: string; docker_container_ids: string[] }[]
+}
+
+async function state(): Promise<{ apps: AppView[]; microservices: MicroserviceView[]; tokens: string[] }> {
+  return (
+    (await suite.emulator.control('GET', '/state')) as { netease: { apps: AppView[]; microservices: MicroserviceView[]; tokens: string[] } }
+  ).netease
+}
+
+async function app(name = 'shop'): Promise<AppView> {
+  const found = (await state()).apps.find((a) => a.name === name)
+  if (!found) throw new Error(`no app ${name}`)
+  return found
+}
+
+async function microservice(name = 'api'): Promise<MicroserviceView> {
+  const found = (await state()).microservices.find((m) => m.service_info.service_name === name)
+  if (!found) throw new Error(`no microservice ${name}`)
+  return found
+}
+
+function inputs(extra: Record<string, string>): Record<string, string> {
+  return { platform: 'netease', 'api-url': suite.emulator.url('netease'), token: TOKEN, ...extra }
+}
+
+beforeEach(async () => {
+  await suite.emulator.control('POST', '/reset')
+  await suite.emulator.control('POST', '/netease/timing', { containerMs: 50 })
+  await suite.emulator.control('POST', '/netease/apps', { name: 'shop', version: 'a1b2c3', replicas: 2 })
+  await suite.emulator.control('POST', '/netease/microservices', { name: 'api', image: HUB1, replicas: 2 })
+})
+
+describe('NetEase apps (built from source)', () => {
+  it('deploys a source version: updates version_control, calls the deploy hook, waits on the watch', async () => {
+    const before = await app()
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop', 'source-version': 'd4e5f6' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs).toMatchObject({ image: 'source@d4e5f6', 'previous-image': 'source@a1b2c3' })
+    const after = await app()
+    expect(after).toMatchObject({ status: 'create_succ', version_control: { version: 'd4e5f6', path: before.version_control.path } })
+    expect(after.containers.map((c) => c.container_id)).not.toContain(before.containers[0]?.container_id)
+    const requests = (await suite.emulator.requests()).map((r) => `${r.method} ${r.path}`)
+    expect(requests).toContain(`PUT /api/v1/apps/${before.id}`)
+    expect(requests).toContain(`POST /api/v1/hooks/app/${before.web_hook_url.split('/').pop()}`)
+    expect(requests.some((r) => r === `GET /api/v1/watch/apps/${before.id}`)).toBe(true)
+  })
+
+  it('ends a wait within a second of the change the watch reports, even with the shared poller at its slowest', async () => {
+    // a container takes 4 s: the poller alone (250 ms doubling to 5 s) would next look at about 8.7 s
+    await suite.emulator.control('POST', '/netease/timing', { containerMs: 4000 })
+    const started = Date.now()
+    const run = await suite.steps.run('scale', inputs({ service: 'shop', replicas: '3' }))
+    const took = Date.now() - started
+    expect(run.code, run.stdout).toBe(0)
+    expect(took).toBeGreaterThanOrEqual(4000)
+    // within a second of the change, plus the runner's start of the bundle
+    expect(took).toBeLessThan(4000 + 1000 + 800)
+  })
+
+  it('finds an app by name through the list, 30 at a time, and by id', async () => {
+    for (let i = 0; i < 35; i++) await suite.emulator.control('POST', '/netease/apps', { name: `other-${i}`, version: 'v1', replicas: 1 })
+    await suite.emulator.control('POST', '/netease/apps', { name: 'late', version: 'v1', replicas: 1 })
+    await suite.emulator.control('DELETE', '/requests')
+    const run = await suite.steps.run('scale', inputs({ service: 'late', replicas: '2' }))
+    expect(run.code, run.stdout).toBe(0)
+    const lists = (await suite.emulator.requests()).filter((r) => r.path === '/api/v1/apps')
+    expect(lists).toHaveLength(2)
+    const byId = await suite.steps.run('scale', inputs({ service: String((await app()).id), replicas: '3' }))
+    expect(byId.code, byId.stdout).toBe(0)
+    expect((await app()).replicas).toBe(3)
+  })
+
+  it('rolls a failing build back to the previous source version', async () => {
+    await suite.emulator.control('POST', '/images', { image: 'source@broken1', failing: true })
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop', 'source-version': 'broken1' }))
+    expect(run.code).toBe(1)
+    const [error = ''] = errorLines(run)
+    expect(error).toMatch(
+      /^netease: deploy of "shop" to source@broken1 failed: operation deploy:\d+:broken1:\d+ failed; last state: create_fail/,
+    )
+    expect(error).toContain('rolled back to source@a1b2c3')
+    expect(await app()).toMatchObject({ status: 'create_succ', version_control: { version: 'a1b2c3' } })
+  })
+
+  it('creates an app: the image by name and tag becomes its image_id, with the documented fields', async () => {
+    const spec = {
+      image: '4638_tomcat2:v1',
+      spec_id: 10,
+      replicas: 2,
+      domain: 'new.example.cn',
+      env_var: { MODE: 'prod' },
+      version_control: {
+        type: 'git',
+        path: 'https://git.example.com/team/new.git',
+        branch: 'main',
+        account: 'ci@example.com',
+        password: 'vcs-secret-42',
+      },
+      docker_file_type: 2,
+      custom_docker_file: 'docker/Dockerfile',
+      log_dirs: ['/var/log/app'],
+    }
+    const run = await suite.steps.run(
+      'deploy',
+      inputs({ service: 'fresh', 'source-version': 'v1.0.0', create: 'true', 'create-spec': JSON.stringify(spec) }),
+    )
+    expect(run.code, run.stdout).toBe(0)
+    expect(await app('fresh')).toMatchObject({
+      status: 'create_succ',
+      image_id: 30202,
+      spec_id: 10,
+      replicas: 2,
+      domain: 'new.example.cn',
+      env_var: { MODE: 'prod' },
+      version_control: { version: 'v1.0.0', password: 'bec55f12a60bf849' },
+    })
+    const quota = await suite.steps.run(
+      'deploy',
+      inputs({
+        service: 'big',
+        'source-version': 'v1',
+        create: 'true',
+        'create-spec': JSON.stringify({ image: 'centos:latest', replicas: 50 }),
+      }),
+    )
+    expect(quota.code).toBe(1)
+    expect(errorLines(quota)).toEqual([
+      'netease: create of "big" failed: Replication quota (4030005): a quota of the account is used up; free some or raise it, retrying will not help',
+    ])
+    const unknown = await suite.steps.run(
+      'deploy',
+      inputs({ service: 'x', 'source-version': 'v1', create: 'true', 'create-spec': JSON.stringify({ image: 'nginx:1' }) }),
+    )
+    expect(errorLines(unknown)[0]).toContain('no app image nginx:1 (images: 4638_tomcat2:v1, centos:latest, tomcat:8)')
+  })
+
+  it('deletes nothing by mistake: an unknown app is named, a deploy of an image to an app is refused', async () => {
+    const missing = await suite.steps.run('deploy', inputs({ service: 'nowhere', 'source-version': 'v2' }))
+    expect(errorLines(missing)).toEqual(['netease: deploy of "nowhere" failed: service not found'])
+    const image = await suite.steps.run('deploy', inputs({ service: 'shop', image: HUB2 }))
+    expect(errorLines(image)[0]).toContain('NetEase apps build from source: give "source-version" instead of the image')
+  })
+})
+
+describe('NetEase microservices (images, in a namespace)', () => {
+  it('deploys an image with update-image, waits for the containers, and scales with elastic-scale', async () => {
+    const run = await suite.steps.run('deploy', inputs({ service: 'api', project: 'team', image: HUB2 }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs).toMatchObject({ image: HUB2, 'previous-image': HUB1 })
+    expect(await microservice()).toMatchObject({ service_info: { status: 'update_succ' }, service_container_infos: [{ image_path: HUB2 }] })
+    const scale = await suite.steps.run('scale', inputs({ service: 'api', project: 'team', replicas: '4' }))
+    expect(scale.code, scale.stdout).toBe(0)
+    expect((await microservice()).service_container_infos[0]?.docker_container_ids).toHaveLength(4)
+    const tooMany = await suite.steps.run('scale', inputs({ service: 'api', project: 'team', replicas: '6' }))
+    expect(errorLines(tooMany)).toEqual(['netease: scale of "api" failed: elastic-scale takes 1 to 5 replicas; 6 was asked'])
+  })
+
+  it('rolls back a failing image, and refuses another repository', async () => {
+    await suite.emulator.control('POST', '/images', { image: HUB3, failing: true })
+    const run = await suite.steps.run('deploy', inputs({ service: 'api', project: 'team', image: HUB3 }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toMatch(/last state: update_fail.*rolled back to hub\.c\.163\.com\/team\/api:v1$/)
+    expect((await microservice()).service_container_infos[0]?.image_path).toBe(HUB1)
+    const other = await suite.steps.run('deploy', inputs({ service: 'api', project: 'team', image: 'hub.c.163.com/other/api:v2' }))
+    expect(errorLines(other)[0]).toContain('update-image keeps the repository: hub.c.163.com/team/api runs now')
+  })
+
+  it('names an unknown namespace with the ones there are', async () => {
+    const run = await suite.steps.run('deploy', inputs({ service: 'api', project: 'elsewhere', image: HUB2 }))
+    expect(errorLines(run)).toEqual(['netease: describe of "api" failed: namespace "elsewhere" not found (namespaces: team)'])
+  })
+})
+
+describe('NetEase auth and limits', () => {
+  it('exchanges the access key and secret for a token (masked), and gets a new one after a 401', async () => {
+    const run = await suite.steps.run('deploy', inputs({ token: '', ...KEYS, service: 'api', project: 'team', image: HUB2 }))
+    expect(run.code, run.stdout).toBe(0)
+    const issued = (await state()).tokens.filter((t) => t !== TOKEN)
+    expect(issued).toHaveLength(1)
+    expect(run.stdout).toContain(`::add-mask::${issued[0]}`)
+    await suite.emulator.control('POST', '/faults', {
+      platform: 'netease',
+      path: '/microservices/',
+      status: 401,
+      body: { code: 4010001, message: 'Unauthorized user' },
+      count: 1,
+    })
+    const again = await suite.steps.run('deploy', inputs({ token: '', ...KEYS, service: 'api', project: 'team', image: HUB1 }))
+    expect(again.code, again.stdout).toBe(0)
+    const refused = await suite.steps.run(
+      'deploy',
+      inputs({
+        token: '',
+        'access-key': 'netease-demo-key',
+        'secret-key': 'wrong-secret-xyz',
+        service: 'api',
+        project: 'team',
+        image: HUB1,
+      }),
+    )
+    expect(errorLines(refused)).toEqual([
+      'netease: sign-in of "netease-demo-key" failed: Unauthorized user (4010001): the access key and secret were refused',
+    ])
+  })
+
+  it('survives the rate limit (4030001, HTTP 403) with backoff', async () => {
+    await suite.emulator.control('POST', '/netease/rate-limit', { perSecond: 3 })
+    const run = await suite.steps.run('deploy', inputs({ service: 'api', project: 'team', image: HUB2 }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.stdout).toMatch(/HTTP 403; retrying/)
+    expect((await microservice()).service_container_infos[0]?.image_path).toBe(HUB2)
+  })
+
+  it('refuses source-version off NetEase, and with an image, before any call', async () => {
+    await suite.emulator.control('DELETE', '/requests')
+    const both = await suite.steps.run('deploy', inputs({ service: 'shop', image: HUB2, 'source-version': 'v2' }))
+    expect(errorLines(both)).toEqual([
+      'Inputs "image" and "source-version" are both set; allowed: one of them (source-version for NetEase apps).',
+    ])
+    const jelastic = await suite.steps.run('deploy', {
+      platform: 'jelastic',
+      'api-url': suite.emulator.url('jelastic'),
+      token: 't0ken-123',
+      service: 'x',
+      'source-version': 'v2',
+    })
+    expect(errorLines(jelastic)).toEqual([
+      'Input "source-version" is set on platform "jelastic"; allowed: only on netease, whose apps build from source.',
+    ])
+    const neither = await suite.steps.run('deploy', inputs({ service: 'shop' }))
+    expect(errorLines(neither)[0]).toContain('Input "image" is required')
+    expect(await suite.emulator.requests()).toEqual([])
+  })
+
+  it('never shows a token, key secret or version-control password', () => {
+    suite.steps.secrets.add('vcs-secret-42')
+    suite.steps.secrets.add(KEYS['secret-key'])
+    expect(suite.steps.leaks()).toEqual([])
+  })
+})
