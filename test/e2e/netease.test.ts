@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
+import { measureSplit } from '../support/emulator.js'
 import { errorLines } from '../support/runner.js'
 import { emulatorSuite } from '../support/steps.js'
 
@@ -195,6 +196,55 @@ describe('NetEase microservices (images, in a namespace)', () => {
   it('names an unknown namespace with the ones there are', async () => {
     const run = await suite.steps.run('deploy', inputs({ service: 'api', project: 'elsewhere', image: HUB2 }))
     expect(errorLines(run)).toEqual(['netease: describe of "api" failed: namespace "elsewhere" not found (namespaces: team)'])
+  })
+})
+
+describe('a replica-ratio split between two apps on one domain', () => {
+  const DOMAIN = 'shop.example.cn'
+  const router = { router: DOMAIN, blue: 'shop-blue', green: 'shop-green' }
+
+  async function shares(count = 1000): Promise<Record<string, number>> {
+    const counts = await measureSplit(`${suite.emulator.url('netease')}/domains/${DOMAIN}/`, count)
+    return Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, (n * 100) / count]))
+  }
+
+  beforeEach(async () => {
+    await suite.emulator.control('POST', '/netease/apps', { name: 'shop-blue', version: 'v1', replicas: 4, domain: DOMAIN })
+    await suite.emulator.control('POST', '/netease/apps', { name: 'shop-green', version: 'v1', replicas: 0, domain: DOMAIN })
+  })
+
+  it('deploys to the idle app, moves containers step by step (measured over 1,000 requests), and promotes', async () => {
+    const deploy = await suite.steps.run('deploy', inputs({ service: 'shop-green', 'source-version': 'v2' }))
+    expect(deploy.code, deploy.stdout).toBe(0)
+    const canary = await suite.steps.run('traffic', inputs({ ...router, steps: '20,50' }))
+    expect(canary.code, canary.stdout).toBe(0)
+    expect(canary.stdout).toContain('steps 20%, 50% become 25%, 50%')
+    expect(await shares()).toEqual({ 'shop-blue': 50, 'shop-green': 50 })
+    expect((await app('shop-green')).containers).toHaveLength(2)
+    const promote = await suite.steps.run('traffic', inputs({ ...router, command: 'promote' }))
+    expect(promote.code, promote.stdout).toBe(0)
+    expect(JSON.parse(promote.outputs.weights ?? '')).toEqual({ blue: 0, green: 100 })
+    expect(await shares(200)).toEqual({ 'shop-green': 100 })
+    expect(await app('shop-blue')).toMatchObject({ replicas: 0, containers: [] })
+  })
+
+  it('aborts to all blue when the candidate fails its gate', async () => {
+    await suite.emulator.control('POST', '/images', { image: 'source@v1', unhealthy: true })
+    const green = await app('shop-green')
+    const run = await suite.steps.run(
+      'traffic',
+      inputs({
+        ...router,
+        steps: '25,50',
+        'health-url': `${suite.emulator.url('netease')}/apps/${green.id}/`,
+        'health-interval': '50ms',
+        'health-samples': '3',
+        'failure-limit': '1',
+      }),
+    )
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toMatch(/aborted, all traffic back on shop-blue: health gate failed at 25%/)
+    expect(await shares(200)).toEqual({ 'shop-blue': 100 })
   })
 })
 

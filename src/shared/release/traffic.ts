@@ -175,7 +175,8 @@ async function requireReceiver(ctx: ReleaseContext, ref: ServiceRef) {
   const state = await ctx.platform.describe(ref)
   const startedByRouter = ctx.platform.capabilities.traffic === 'replicas'
   const running = state !== null && (state.phase === 'running' || state.phase === 'deploying') && state.replicas > 0
-  if (state === null || !(running || (startedByRouter && state.phase === 'stopped'))) {
+  const idle = state !== null && (state.phase === 'stopped' || state.replicas === 0)
+  if (state === null || !(running || (startedByRouter && idle))) {
     const why = state === null ? 'is not found' : state.replicas === 0 ? 'has no running replica' : `is not running (${state.status})`
     throw new PlatformError(
       ctx.platform.name,
@@ -193,7 +194,7 @@ async function requireReceiver(ctx: ReleaseContext, ref: ServiceRef) {
  */
 async function isReady(ctx: ReleaseContext, ref: ServiceRef): Promise<boolean> {
   const state = await ctx.platform.describe(ref).catch(() => null)
-  if (state?.phase === 'stopped' && ctx.platform.capabilities.traffic === 'replicas') return true
+  if ((state?.phase === 'stopped' || state?.replicas === 0) && ctx.platform.capabilities.traffic === 'replicas') return true
   return state !== null && state.phase === 'running' && state.replicas > 0 && state.ready === state.replicas
 }
 

@@ -15,7 +15,8 @@ import type {
 } from '../platform.js'
 import { PlatformError } from '../platform.js'
 import { AlaudaApi, type CallOptions } from './api.js'
-import { instancesFor, planned, reachableShares, splitOf } from './replica-split.js'
+import { ReplicaSplitter, reachableShares, type SideGoal, shareOf } from '../replica-split.js'
+import { planned, serving } from './replica-split.js'
 import { type AlaudaService, autoscalingOf, imageOf, isStopped, phaseOf, splitImage, statusOf, toState } from './service.js'
 
 const CAPABILITIES: Capabilities = {
@@ -39,13 +40,6 @@ interface Goal {
   stopped?: boolean
 }
 
-/** A replica split is changed in two stages: the side that grows runs first, then the other shrinks. */
-interface SplitChange {
-  grow: Goal[]
-  shrink: Goal[]
-  stage: 'grow' | 'shrink'
-}
-
 export function createAlauda(config: PlatformConfig): Platform {
   return new AlaudaPlatform(new AlaudaApi(config.apiUrl, config.credentials, config.http))
 }
@@ -58,7 +52,10 @@ export function createAlauda(config: PlatformConfig): Platform {
 class AlaudaPlatform implements Platform {
   readonly name = 'alauda' as const
   readonly capabilities = CAPABILITIES
-  private readonly splits = new Map<string, SplitChange>()
+  private readonly splitter = new ReplicaSplitter('alauda', {
+    set: (goal) => this.setInstances(goal),
+    reached: async (goal) => reached(await this.get(goal.ref, 'observe'), goal),
+  })
 
   constructor(private readonly api: AlaudaApi) {}
 
@@ -177,7 +174,7 @@ class AlaudaPlatform implements Platform {
   }
 
   async observe(op: Operation): Promise<OperationState> {
-    if (op.kind === 'traffic') return this.observeSplit(op)
+    if (op.kind === 'traffic') return this.splitter.observe(op)
     const service = await this.find(op.ref, 'observe')
     if (op.kind === 'remove') {
       return service === null
@@ -200,7 +197,7 @@ class AlaudaPlatform implements Platform {
   /** The split the two services' running instances make on their shared domain (the router). */
   async readTraffic(router: RouterRef): Promise<TrafficSplit | null> {
     const [blue, green] = await this.sides(router, 'read traffic')
-    const split = splitOf(blue, green)
+    const split = shareOf(serving(blue), serving(green))
     if (split === null)
       throw new PlatformError('alauda', 'read traffic', router.router, `neither ${router.blue} nor ${router.green} runs an instance`)
     return split
@@ -211,20 +208,8 @@ class AlaudaPlatform implements Platform {
     return reachableShares(planned(blue) + planned(green))
   }
 
-  /**
-   * Sets the instances of each side so that green's share is `split.green`, keeping the total the
-   * two sides run: the side that grows first, the other only once those instances run, so the
-   * domain never has fewer instances than before and a candidate that fails to start takes nothing.
-   */
+  /** Green's share as instances of the two services; see platforms/replica-split.ts for the order of changes. */
   async writeTraffic(router: RouterRef, split: TrafficSplit): Promise<Operation> {
-    if (split.routingMethod !== 'round-robin') {
-      throw new PlatformError(
-        'alauda',
-        'shift traffic',
-        router.router,
-        `the domain balances round-robin over instances; "${split.routingMethod}" is not available`,
-      )
-    }
     const [blue, green] = await this.sides(router, 'shift traffic')
     for (const service of [blue, green]) {
       const auto = autoscalingOf(service)
@@ -237,53 +222,15 @@ class AlaudaPlatform implements Platform {
         )
       }
     }
-    const total = planned(blue) + planned(green)
-    const wanted = instancesFor(total, split.green)
-    if (Math.round((100 * wanted.green) / total) !== split.green) {
-      throw new PlatformError(
-        'alauda',
-        'shift traffic',
-        router.router,
-        `${total} instance(s) in all cannot give green ${split.green}%: reachable shares are ${reachableShares(total).join(', ')}%`,
-      )
-    }
-    const goals = (['blue', 'green'] as const).map((side, i) => ({
-      goal: { ref: this.sideRef(router, side), instances: wanted[side] },
-      now: planned([blue, green][i] as AlaudaService),
-    }))
-    const change: SplitChange = {
-      grow: goals.filter(({ goal, now }) => goal.instances >= now).map(({ goal }) => goal),
-      shrink: goals.filter(({ goal, now }) => goal.instances < now).map(({ goal }) => goal),
-      stage: 'grow',
-    }
-    for (const goal of change.grow) await this.setInstances(goal, 'shift traffic')
-    const id = `traffic:${router.router}:${split.green}%:${Date.now()}`
-    this.splits.set(id, change)
-    return { id, kind: 'traffic', ref: this.sideRef(router, 'green'), target: {} }
-  }
-
-  private async observeSplit(op: Operation): Promise<OperationState> {
-    const change = this.splits.get(op.id)
-    if (!change) return { status: 'failed', detail: `operation ${op.id} was not started by this run` }
-    const goals = change.stage === 'grow' ? change.grow : change.shrink
-    const states = await Promise.all(goals.map(async (goal) => ({ goal, state: reached(await this.get(goal.ref, 'observe'), goal) })))
-    const failed = states.find(({ state }) => state.status === 'failed')
-    if (failed) return { status: 'failed', detail: `${failed.goal.ref.service}: ${failed.state.detail}` }
-    const detail = states.map(({ goal, state }) => `${goal.ref.service}: ${state.detail}`).join('; ')
-    if (states.some(({ state }) => state.status === 'running')) return { status: 'running', detail }
-    if (change.stage === 'shrink' || change.shrink.length === 0) {
-      this.splits.delete(op.id)
-      return { status: 'succeeded', detail }
-    }
-    change.stage = 'shrink'
-    for (const goal of change.shrink) await this.setInstances(goal, 'shift traffic')
-    return { status: 'running', detail: `${detail}; now shrinking ${change.shrink.map((goal) => goal.ref.service).join(', ')}` }
+    const refs = { blue: this.sideRef(router, 'blue'), green: this.sideRef(router, 'green') }
+    return this.splitter.start(router, refs, { blue: planned(blue), green: planned(green) }, split)
   }
 
   /** 0 stops the service; more sets the count, and starts it when stopped. */
-  private async setInstances(goal: Goal, operation: string): Promise<void> {
+  private async setInstances(goal: SideGoal): Promise<void> {
+    const operation = 'shift traffic'
     const service = await this.get(goal.ref, operation)
-    const instances = goal.instances ?? 0
+    const instances = goal.instances
     if (instances === 0) {
       if (!isStopped(service)) await this.api.call('PUT', `${servicePath(goal.ref)}stop/`, options(operation, goal.ref))
       return

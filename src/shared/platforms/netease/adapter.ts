@@ -5,9 +5,11 @@ import type {
   OperationState,
   Platform,
   PlatformConfig,
+  RouterRef,
   ScaleSpec,
   ServiceRef,
   ServiceState,
+  TrafficSplit,
 } from '../platform.js'
 import { PlatformError } from '../platform.js'
 import { NeteaseApi } from './api.js'
@@ -22,7 +24,8 @@ const CAPABILITIES: Capabilities = {
   remove: true,
   nativeRollback: false,
   create: true,
-  traffic: 'none',
+  // apps only: two apps on one domain, split by their containers
+  traffic: 'replicas',
   autoscaling: false,
 }
 
@@ -70,6 +73,31 @@ class NeteasePlatform implements Platform {
   }
 
   observe(op: Operation): Promise<OperationState> {
+    if (op.kind === 'traffic') return this.apps.observeSplit(op)
     return this.kind(op.ref).observe(op)
+  }
+
+  readTraffic(router: RouterRef): Promise<TrafficSplit | null> {
+    return this.appsOnly(router).readSplit(router)
+  }
+
+  reachableWeights(router: RouterRef): Promise<number[]> {
+    return this.appsOnly(router).reachableShares(router)
+  }
+
+  writeTraffic(router: RouterRef, split: TrafficSplit): Promise<Operation> {
+    return this.appsOnly(router).writeSplit(router, split)
+  }
+
+  private appsOnly(router: RouterRef): NeteaseApps {
+    if (router.project !== undefined) {
+      throw new PlatformError(
+        'netease',
+        'shift traffic',
+        router.router,
+        'a replica split is between two apps on one domain; microservices (with "project") have none',
+      )
+    }
+    return this.apps
   }
 }

@@ -1,6 +1,7 @@
 import { SOURCE_PREFIX } from '../../inputs/actions.js'
-import type { DeploySpec, Operation, OperationState, ServicePhase, ServiceRef, ServiceState } from '../platform.js'
+import type { DeploySpec, Operation, OperationState, RouterRef, ServicePhase, ServiceRef, ServiceState, TrafficSplit } from '../platform.js'
 import { PlatformError } from '../platform.js'
+import { ReplicaSplitter, reachableShares, type SideGoal, shareOf } from '../replica-split.js'
 import type { CallOptions, NeteaseApi } from './api.js'
 
 /** An app ("cluster") as the source document's get answer shows it. */
@@ -38,10 +39,68 @@ export class NeteaseApps {
   /** per deploy: when it started and whether the app was seen rebuilding since */
   private readonly deploys = new Map<string, { startedAt: number; seenWork: boolean }>()
 
+  private readonly splitter = new ReplicaSplitter('netease', {
+    set: (goal) => this.resizeTo(goal),
+    reached: async (goal) =>
+      this.reached(await this.find(goal.ref, 'observe'), {
+        id: 'split',
+        kind: 'scale',
+        ref: goal.ref,
+        target: { replicas: goal.instances },
+      }),
+  })
+
   constructor(
     private readonly api: NeteaseApi,
     private readonly deadline: () => number,
   ) {}
+
+  /** Two apps on the router's domain split it by their containers (platforms/replica-split.ts). */
+  async readSplit(router: RouterRef): Promise<TrafficSplit> {
+    const [blue, green] = await this.sides(router, 'read traffic')
+    const split = shareOf(blue.containers?.length ?? 0, green.containers?.length ?? 0)
+    if (split === null)
+      throw new PlatformError('netease', 'read traffic', router.router, `neither ${router.blue} nor ${router.green} runs a container`)
+    return split
+  }
+
+  async reachableShares(router: RouterRef): Promise<number[]> {
+    const [blue, green] = await this.sides(router, 'shift traffic')
+    return reachableShares((blue.replicas ?? 0) + (green.replicas ?? 0))
+  }
+
+  async writeSplit(router: RouterRef, split: TrafficSplit): Promise<Operation> {
+    const [blue, green] = await this.sides(router, 'shift traffic')
+    const refs = { blue: { service: router.blue }, green: { service: router.green } }
+    return this.splitter.start(router, refs, { blue: blue.replicas ?? 0, green: green.replicas ?? 0 }, split)
+  }
+
+  observeSplit(op: Operation): Promise<OperationState> {
+    return this.splitter.observe(op)
+  }
+
+  /** A side with no share runs 0 replicas: apps cannot be stopped (assumed: resize takes 0). */
+  private async resizeTo(goal: SideGoal): Promise<void> {
+    const app = await this.get(goal.ref, 'shift traffic')
+    if (app.replicas !== goal.instances) {
+      await this.api.call('PUT', `/apps/${app.id}/replications/${goal.instances}/actions/resize`, options('shift traffic', goal.ref))
+    }
+  }
+
+  private async sides(router: RouterRef, operation: string): Promise<[App, App]> {
+    const [blue, green] = await Promise.all([this.get({ service: router.blue }, operation), this.get({ service: router.green }, operation)])
+    const strays = [blue, green].filter((app) => app.domain !== router.router)
+    if (strays.length > 0) {
+      const which = strays.map((app) => `${app.name} serves "${app.domain ?? ''}"`).join(', ')
+      throw new PlatformError(
+        'netease',
+        operation,
+        router.router,
+        `a replica split needs both apps on the router's domain "${router.router}": ${which}`,
+      )
+    }
+    return [blue, green]
+  }
 
   async describe(ref: ServiceRef): Promise<ServiceState | null> {
     const app = await this.find(ref, 'describe')
