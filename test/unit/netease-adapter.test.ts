@@ -1,0 +1,234 @@
+import { MockAgent } from 'undici'
+import { describe, expect, it } from 'vitest'
+import { HttpClient } from '../../src/shared/http/client.js'
+import { Redactor } from '../../src/shared/http/redactor.js'
+import type { Credentials } from '../../src/shared/inputs/credentials.js'
+import { createPlatform } from '../../src/shared/platforms/registry.js'
+
+const ORIGIN = 'https://open.c.163.com'
+const app = { service: 'shop' }
+const micro = { service: 'api', project: 'team' }
+
+function shop(fields: Record<string, unknown> = {}) {
+  return {
+    id: 10702,
+    name: 'shop',
+    domain: 'www.abc.com',
+    status: 'create_succ',
+    replicas: 2,
+    image_id: 3,
+    version_control: {
+      type: 'git',
+      path: 'https://git.example.com/shop.git',
+      branch: 'online',
+      version: 'v1',
+      password: 'bec55f12a60bf849',
+    },
+    containers: [{ container_id: 'c1' }, { container_id: 'c2' }],
+    web_hook_url: 'https://open.c.163.com/api/v1/hooks/app/44684185834f47f5bf6b3902b8fb939b',
+    ...fields,
+  }
+}
+
+function api(fields: Record<string, unknown> = {}, image = 'hub.c.163.com/team/api:v1') {
+  return {
+    service_info: { id: 55, service_name: 'api', replicas: 2, status: 'create_succ', ...fields },
+    service_container_infos: [{ container_id: 901, image_path: image, docker_container_ids: ['d1', 'd2'] }],
+  }
+}
+
+function setup(credentials: Credentials = { token: 'netease-token-abc' }, deadlineMs = 60_000) {
+  const agent = new MockAgent()
+  agent.disableNetConnect()
+  const redactor = new Redactor()
+  for (const secret of [credentials.token, credentials.secretKey]) redactor.add(secret)
+  const http = new HttpClient({ redactor, dispatcher: agent, sleep: async () => {}, backoff: { attempts: 3, baseMs: 1, capMs: 1 } })
+  const platform = createPlatform('netease', {
+    apiUrl: new URL(ORIGIN),
+    credentials,
+    http,
+    log: () => {},
+    deadline: () => Date.now() + deadlineMs,
+  })
+  const pool = agent.get(ORIGIN)
+  const sent: { method: string; path: string; auth: string; body: string }[] = []
+  const on = (method: string, path: string, status: number, reply: unknown, times = 1) =>
+    pool
+      .intercept({ path, method })
+      .reply(status, (options) => {
+        sent.push({
+          method,
+          path,
+          auth: String((options.headers as Record<string, string>).authorization ?? ''),
+          body: String(options.body ?? ''),
+        })
+        return JSON.stringify(reply)
+      })
+      .times(times)
+  return { platform, on, sent }
+}
+
+describe('NetEase apps', () => {
+  it('finds an app by name in the list 30 at a time, and describes it as its source version', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', '/api/v1/apps?limit=30&offset=0', 200, {
+      total: 31,
+      apps: Array.from({ length: 30 }, (_, i) => shop({ id: i, name: `a${i}` })),
+    })
+    on('GET', '/api/v1/apps?limit=30&offset=30', 200, { total: 31, apps: [shop()] })
+    expect(await platform.describe(app)).toEqual({
+      image: 'source@v1',
+      replicas: 2,
+      ready: 2,
+      phase: 'running',
+      status: 'create_succ, 2/2 container(s)',
+      url: 'http://www.abc.com/',
+    })
+    expect(sent.every((r) => r.auth === 'Token netease-token-abc')).toBe(true)
+  })
+
+  it('deploys a source version: the whole version_control back with the new version (password left out), then the hook', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', '/api/v1/apps/10702', 200, shop())
+    on('PUT', '/api/v1/apps/10702', 200, {})
+    on('POST', '/api/v1/hooks/app/44684185834f47f5bf6b3902b8fb939b', 200, {})
+    const op = await platform.deploy({ service: '10702' }, { image: 'source@v2' })
+    expect(op.target).toEqual({ image: 'source@v2' })
+    expect(JSON.parse(sent[1]?.body ?? '')).toEqual({
+      version_control: { type: 'git', path: 'https://git.example.com/shop.git', branch: 'online', version: 'v2' },
+    })
+    expect(sent[2]).toMatchObject({ method: 'POST', auth: '' })
+    await expect(platform.deploy({ service: '10702' }, { image: 'hub.c.163.com/team/shop:v2' })).rejects.toThrow('give "source-version"')
+  })
+
+  it('holds the watch while a deploy runs and reads the app again as soon as it returns', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', '/api/v1/apps/10702', 200, shop())
+    on('PUT', '/api/v1/apps/10702', 200, {})
+    on('POST', '/api/v1/hooks/app/44684185834f47f5bf6b3902b8fb939b', 200, {})
+    const op = await platform.deploy({ service: '10702' }, { image: 'source@v2' })
+    on('GET', '/api/v1/apps/10702', 200, shop({ status: 'creating', version_control: { version: 'v2' } }))
+    on('GET', '/api/v1/watch/apps/10702', 200, { containers: [] })
+    on('GET', '/api/v1/apps/10702', 200, shop({ version_control: { version: 'v2' } }))
+    expect(await platform.observe(op)).toEqual({ status: 'succeeded', detail: 'create_succ, 2/2 container(s), source@v2' })
+    expect(sent.slice(-3).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v1/apps/10702',
+      'GET /api/v1/watch/apps/10702',
+      'GET /api/v1/apps/10702',
+    ])
+  })
+
+  it('a failed watch leaves the wait to the poller; create_fail ends it badly', async () => {
+    const { platform, on } = setup()
+    const op = { id: 'resize:10702:3', kind: 'scale' as const, ref: { service: '10702' }, target: { replicas: 3 } }
+    on('GET', '/api/v1/apps/10702', 200, shop({ replicas: 3 }))
+    on('GET', '/api/v1/watch/apps/10702', 404, { code: 4040006, message: 'No such api' })
+    expect(await platform.observe(op)).toEqual({ status: 'running', detail: 'create_succ, 2/3 container(s), source@v1' })
+    on('GET', '/api/v1/apps/10702', 200, shop({ status: 'create_fail' }))
+    expect((await platform.observe(op)).status).toBe('failed')
+  })
+
+  it('creates an app with image_id and image_type from the image list', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', '/api/v1/apps?limit=30&offset=0', 200, { total: 0, apps: [] })
+    on('GET', '/api/v1/apps/images', 200, {
+      custom_images: [{ id: 30202, name: '4638_tomcat2', tag: 'v1' }],
+      public_images: [{ id: 10005, name: 'centos', tag: 'latest' }],
+    })
+    on('POST', '/api/v1/apps', 200, { id: 1000, url: 'https://open.c.163.com/api/v1/hooks/app/44684185834f47f5bf6b3902b8fb939b' })
+    await platform.deploy(app, {
+      image: 'source@v1',
+      create: { image: 'centos:latest', replicas: 2, version_control: { type: 'git', path: 'p' } },
+    })
+    expect(JSON.parse(sent[2]?.body ?? '')).toEqual({
+      spec_id: 1,
+      replicas: 2,
+      image_id: 10005,
+      image_type: 1,
+      name: 'shop',
+      version_control: { type: 'git', path: 'p', version: 'v1' },
+    })
+  })
+
+  it('resizes through the replications path', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', '/api/v1/apps/10702', 200, shop())
+    on('PUT', '/api/v1/apps/10702/replications/4/actions/resize', 200, {})
+    expect((await platform.scale({ service: '10702' }, { replicas: 4 })).target).toEqual({ replicas: 4 })
+    expect(sent.at(-1)?.method).toBe('PUT')
+  })
+})
+
+describe('NetEase microservices', () => {
+  it('resolves the namespace and the name, then updates the image by PUT, by POST when PUT is not allowed', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', '/api/v1/namespaces', 200, { namespaces: [{ id: 101, namespace: 'ns-team', display_name: 'team' }] })
+    on('GET', '/api/v1/namespaces/101/microservices?offset=0&limit=30', 200, {
+      total: 1,
+      microservice_infos: [{ id: 55, service_name: 'api' }],
+    })
+    on('GET', '/api/v1/microservices/55', 200, api(), 2)
+    on('PUT', '/api/v1/microservices/55/actions/update-image', 405, { code: 4050001, message: 'Method not allowed' })
+    on('POST', '/api/v1/microservices/55/actions/update-image', 200, {})
+    await platform.deploy(micro, { image: 'hub.c.163.com/team/api:v2' })
+    expect(sent.at(-1)).toMatchObject({ method: 'POST' })
+    expect(JSON.parse(sent.at(-1)?.body ?? '')).toEqual({
+      container_images: [{ container_id: 901, image_path: 'hub.c.163.com/team/api:v2' }],
+      min_ready_seconds: 10,
+    })
+  })
+
+  it('observes update_succ with the new image as done and *_fail as failed; scales 1 to 5 only', async () => {
+    const { platform, on } = setup()
+    const op = { id: 'u', kind: 'deploy' as const, ref: { service: '55', project: 'team' }, target: { image: 'hub.c.163.com/team/api:v2' } }
+    on('GET', '/api/v1/microservices/55', 200, api({ status: 'updating' }, 'hub.c.163.com/team/api:v2'))
+    expect((await platform.observe(op)).status).toBe('running')
+    on('GET', '/api/v1/microservices/55', 200, api({ status: 'update_succ' }, 'hub.c.163.com/team/api:v2'))
+    expect((await platform.observe(op)).status).toBe('succeeded')
+    on('GET', '/api/v1/microservices/55', 200, api({ status: 'update_fail' }, 'hub.c.163.com/team/api:v2'))
+    expect((await platform.observe(op)).status).toBe('failed')
+    await expect(platform.scale({ service: '55', project: 'team' }, { replicas: 6 })).rejects.toThrow('elastic-scale takes 1 to 5 replicas')
+  })
+
+  it('restarts with option=restart; apps cannot restart, neither kind can stop', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', '/api/v1/microservices/55', 200, api())
+    on('PUT', '/api/v1/microservices/55/actions/restart?option=restart', 200, {})
+    await platform.lifecycle({ service: '55', project: 'team' }, 'restart')
+    expect(sent.at(-1)?.path).toBe('/api/v1/microservices/55/actions/restart?option=restart')
+    await expect(platform.lifecycle(app, 'restart')).rejects.toThrow('NetEase apps cannot restart')
+    await expect(platform.lifecycle(micro, 'stop')).rejects.toThrow('NetEase microservices cannot stop')
+  })
+})
+
+describe('NetEase auth and errors', () => {
+  it('gets a token for the key and secret, and a new one once after a 401', async () => {
+    const { platform, on, sent } = setup({ accessKey: 'ak-1', secretKey: 'sk-secret-1' })
+    on('POST', '/api/v1/token', 200, { token: 'tok-first-aaaa', expires_in: '86399' })
+    on('GET', '/api/v1/apps/10702', 200, shop())
+    on('GET', '/api/v1/apps/10702', 401, { code: 4010001, message: 'Unauthorized user' })
+    on('POST', '/api/v1/token', 200, { token: 'tok-second-bbbb', expires_in: '86399' })
+    on('GET', '/api/v1/apps/10702', 200, shop())
+    await platform.describe({ service: '10702' })
+    await platform.describe({ service: '10702' })
+    expect(JSON.parse(sent[0]?.body ?? '')).toEqual({ app_key: 'ak-1', app_secret: 'sk-secret-1' })
+    expect(sent.filter((r) => r.method === 'GET').map((r) => r.auth)).toEqual([
+      'Token tok-first-aaaa',
+      'Token tok-first-aaaa',
+      'Token tok-second-bbbb',
+    ])
+  })
+
+  it('retries the rate limit (4030001) and says a quota or a duplicate without retrying', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', '/api/v1/apps/10702', 403, { code: 4030001, message: 'Api freq out of limit' }, 2)
+    on('GET', '/api/v1/apps/10702', 200, shop())
+    expect((await platform.describe({ service: '10702' }))?.image).toBe('source@v1')
+    on('GET', '/api/v1/apps/10702', 200, shop())
+    on('PUT', '/api/v1/apps/10702/replications/20/actions/resize', 403, { code: 4030005, message: 'Replication quota' })
+    await expect(platform.scale({ service: '10702' }, { replicas: 20 })).rejects.toThrow(
+      'netease: scale of "10702" failed: Replication quota (4030005): a quota of the account is used up; free some or raise it, retrying will not help',
+    )
+    expect(sent.filter((r) => r.path.endsWith('/resize'))).toHaveLength(1)
+  })
+})
