@@ -17,8 +17,8 @@ const bundle = (name: string) => join(here, '..', name, 'index.js')
 
 const platformFlag = process.argv.indexOf('--platform')
 const platform = platformFlag === -1 ? 'jelastic' : process.argv[platformFlag + 1]
-if (platform !== 'jelastic' && platform !== 'servicestage' && platform !== 'alauda') {
-  console.error(`--platform has the value "${platform}"; this version's demo runs on: jelastic, servicestage, alauda.`)
+if (platform !== 'jelastic' && platform !== 'servicestage' && platform !== 'alauda' && platform !== 'netease') {
+  console.error(`--platform has the value "${platform}"; this version's demo runs on: jelastic, servicestage, alauda, netease.`)
   process.exit(1)
 }
 
@@ -35,6 +35,8 @@ const CREDENTIALS: Record<typeof platform, Record<string, string>> = {
   },
   // a user name and password: the action exchanges them for a token (generate-api-token)
   alauda: { platform, 'api-url': emulator.urls.alauda, username: 'demo', password: 'alauda-demo-password', project: 'team' },
+  // an access key and secret: the action exchanges them for a 24-hour token
+  netease: { platform, 'api-url': emulator.urls.netease, 'access-key': 'netease-demo-key', 'secret-key': 'netease-demo-secret-0123' },
 }
 const credentials = CREDENTIALS[platform]
 const router = { router: 'shop', blue: 'shop-blue', green: 'shop-green' }
@@ -229,9 +231,65 @@ async function alaudaStory(): Promise<void> {
   record('autoscaling on', '2-6', auto.outputs.autoscaling ?? '-', auto.code === 0 && auto.outputs.autoscaling === '2-6')
 }
 
+/**
+ * On NetEase: two apps built from source share one domain. The idle one builds the new source
+ * version (its deploy hook, waited for on the watch), takes half the containers, then all; a
+ * version whose build fails goes back to the one before; a microservice gets a new image.
+ */
+async function neteaseStory(): Promise<void> {
+  const domain = 'shop.example.cn'
+  await control('/netease/apps', { name: 'shop-blue', version: 'v1', replicas: 4, domain })
+  await control('/netease/apps', { name: 'shop-green', version: 'v1', replicas: 0, domain })
+  await control('/netease/microservices', { name: 'api', image: 'hub.c.163.com/team/api:v1', replicas: 2 })
+  const sides = { router: domain, blue: 'shop-blue', green: 'shop-green' }
+  const greenShare = async (count: number) => {
+    let green = 0
+    for (let i = 0; i < count; i++) {
+      const body = (await (await fetch(`${emulator.urls.netease}/domains/${domain}/`)).json()) as { service?: string }
+      if (body.service === sides.green) green++
+    }
+    return Math.round((green * 100) / count)
+  }
+  const deploy = await step('build and deploy source v2 on the idle green app (its deploy hook)', 'deploy', {
+    service: sides.green,
+    'source-version': 'v2',
+  })
+  record('deploy source v2 to green', 'source@v2', deploy.outputs.image ?? '-', deploy.code === 0 && deploy.outputs.image === 'source@v2')
+  const half = await step('shift 50% to green: 2 of 4 containers', 'traffic', { ...sides, percentage: '50' })
+  const at50 = await greenShare(400)
+  console.log(`    measured over 400 requests through ${domain}: green ${at50}%`)
+  record('shift 50% to green', 'green 50%', `green ${at50}%`, half.code === 0 && at50 === 50)
+  const promote = await step('promote: green runs every container', 'traffic', { ...sides, command: 'promote' })
+  const all = await greenShare(200)
+  record('promote green', 'green 100%', `green ${all}%, ${promote.outputs.phase ?? '-'}`, promote.code === 0 && all === 100)
+  await control('/images', { image: 'source@v3', failing: true })
+  const broken = await step('deploy source v3, whose build fails: v2 is built again', 'deploy', {
+    service: sides.green,
+    'source-version': 'v3',
+  })
+  record(
+    'broken v3',
+    'fails, back to source@v2',
+    `exit ${broken.code}, runs ${broken.outputs.image ?? '-'}`,
+    broken.code === 1 && broken.outputs.image === 'source@v2',
+  )
+  const image = await step('a microservice: update-image to v2', 'deploy', {
+    service: 'api',
+    project: 'team',
+    image: 'hub.c.163.com/team/api:v2',
+  })
+  record(
+    'microservice api',
+    'hub…/api:v2',
+    image.outputs.image?.split('/').pop() ?? '-',
+    image.code === 0 && image.outputs.image === 'hub.c.163.com/team/api:v2',
+  )
+}
+
 try {
   if (platform === 'servicestage') await servicestageStory()
   else if (platform === 'alauda') await alaudaStory()
+  else if (platform === 'netease') await neteaseStory()
   else await jelasticStory()
 } finally {
   await emulator.close()

@@ -42,3 +42,16 @@ it('npm run demo -- --platform alauda splits one domain by instances, shows a br
   expect(demo.stdout).not.toContain('✘')
   expect(demo.stdout).not.toContain('alauda-demo-password')
 })
+
+it('npm run demo -- --platform netease builds from source behind a domain split, goes back from a failed build, updates a microservice', () => {
+  const demo = spawnSync(process.execPath, [join(ROOT, 'dist/demo/index.js'), '--platform', 'netease'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
+  expect(demo.status, demo.stdout + demo.stderr).toBe(0)
+  expect(demo.stdout).toMatch(/✔ shift 50% to green\s+green 50%\s+green 50%/)
+  expect(demo.stdout).toMatch(/✔ broken v3\s+fails, back to source@v2/)
+  expect(demo.stdout).toMatch(/✔ microservice api/)
+  expect(demo.stdout).not.toContain('✘')
+  expect(demo.stdout).not.toContain('netease-demo-secret')
+})

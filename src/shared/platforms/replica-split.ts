@@ -29,6 +29,18 @@ export function shareOf(blue: number, green: number): TrafficSplit | null {
   return { blue: 100 - greenShare, green: greenShare, routingMethod: 'round-robin' }
 }
 
+/** A domain balances round-robin over instances: said before anything is read or changed. */
+export function requireRoundRobin(platform: PlatformName, router: RouterRef, split: TrafficSplit): void {
+  if (split.routingMethod !== 'round-robin') {
+    throw new PlatformError(
+      platform,
+      'shift traffic',
+      router.router,
+      `the domain balances round-robin over instances; "${split.routingMethod}" is not available`,
+    )
+  }
+}
+
 /** One side's target: this many instances (0: none serve). */
 export interface SideGoal {
   ref: ServiceRef
@@ -63,14 +75,6 @@ export class ReplicaSplitter {
     planned: { blue: number; green: number },
     split: TrafficSplit,
   ): Promise<Operation> {
-    if (split.routingMethod !== 'round-robin') {
-      throw new PlatformError(
-        this.platform,
-        'shift traffic',
-        router.router,
-        `the domain balances round-robin over instances; "${split.routingMethod}" is not available`,
-      )
-    }
     const total = planned.blue + planned.green
     const wanted = instancesFor(total, split.green)
     if (total === 0 || Math.round((100 * wanted.green) / total) !== split.green) {

@@ -15,7 +15,7 @@ import type {
 } from '../platform.js'
 import { PlatformError } from '../platform.js'
 import { AlaudaApi, type CallOptions } from './api.js'
-import { ReplicaSplitter, reachableShares, type SideGoal, shareOf } from '../replica-split.js'
+import { ReplicaSplitter, reachableShares, requireRoundRobin, type SideGoal, shareOf } from '../replica-split.js'
 import { planned, serving } from './replica-split.js'
 import { type AlaudaService, autoscalingOf, imageOf, isStopped, phaseOf, splitImage, statusOf, toState } from './service.js'
 
@@ -210,6 +210,7 @@ class AlaudaPlatform implements Platform {
 
   /** Green's share as instances of the two services; see platforms/replica-split.ts for the order of changes. */
   async writeTraffic(router: RouterRef, split: TrafficSplit): Promise<Operation> {
+    requireRoundRobin('alauda', router, split)
     const [blue, green] = await this.sides(router, 'shift traffic')
     for (const service of [blue, green]) {
       const auto = autoscalingOf(service)

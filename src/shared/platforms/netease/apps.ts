@@ -1,7 +1,7 @@
 import { SOURCE_PREFIX } from '../../inputs/actions.js'
 import type { DeploySpec, Operation, OperationState, RouterRef, ServicePhase, ServiceRef, ServiceState, TrafficSplit } from '../platform.js'
 import { PlatformError } from '../platform.js'
-import { ReplicaSplitter, reachableShares, type SideGoal, shareOf } from '../replica-split.js'
+import { ReplicaSplitter, reachableShares, requireRoundRobin, type SideGoal, shareOf } from '../replica-split.js'
 import type { CallOptions, NeteaseApi } from './api.js'
 
 /** An app ("cluster") as the source document's get answer shows it. */
@@ -70,6 +70,7 @@ export class NeteaseApps {
   }
 
   async writeSplit(router: RouterRef, split: TrafficSplit): Promise<Operation> {
+    requireRoundRobin('netease', router, split)
     const [blue, green] = await this.sides(router, 'shift traffic')
     const refs = { blue: { service: router.blue }, green: { service: router.green } }
     return this.splitter.start(router, refs, { blue: blue.replicas ?? 0, green: green.replicas ?? 0 }, split)
