@@ -170,6 +170,22 @@ describe('NetEase apps (built from source)', () => {
   })
 })
 
+describe('action-rollback on NetEase', () => {
+  it('builds a given source version again on an app, and puts a given image back on a microservice', async () => {
+    const app1 = await suite.steps.run('deploy', inputs({ service: 'shop', 'source-version': 'b2' }))
+    expect(app1.code, app1.stdout).toBe(0)
+    const back = await suite.steps.run('rollback', inputs({ service: 'shop', to: 'source@a1b2c3', reason: 'checkout broke' }))
+    expect(back.code, back.stdout).toBe(0)
+    expect(back.outputs.image).toBe('source@a1b2c3')
+    expect((await app()).version_control.version).toBe('a1b2c3')
+    const image = await suite.steps.run('deploy', inputs({ service: 'api', project: 'team', image: HUB2 }))
+    expect(image.code, image.stdout).toBe(0)
+    const imageBack = await suite.steps.run('rollback', inputs({ service: 'api', project: 'team', to: HUB1 }))
+    expect(imageBack.code, imageBack.stdout).toBe(0)
+    expect((await microservice()).service_container_infos[0]?.image_path).toBe(HUB1)
+  })
+})
+
 describe('NetEase microservices (images, in a namespace)', () => {
   it('deploys an image with update-image, waits for the containers, and scales with elastic-scale', async () => {
     const run = await suite.steps.run('deploy', inputs({ service: 'api', project: 'team', image: HUB2 }))

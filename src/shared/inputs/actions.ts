@@ -144,12 +144,22 @@ function readArtifact(platform: string, env: NodeJS.ProcessEnv): string {
   if (readOptional('image', env) !== undefined) {
     throw new InputError('Inputs "image" and "source-version" are both set; allowed: one of them (source-version for NetEase apps).')
   }
+  return `${SOURCE_PREFIX}${parseSourceVersion('source-version', version)}`
+}
+
+/** An image, or on NetEase a source version written `source@<version>` (what apps there run). */
+function readRollbackTarget(platform: string, value: string): string {
+  if (platform !== 'netease' || !value.startsWith(SOURCE_PREFIX)) return formatImage(parseImage('to', value))
+  return `${SOURCE_PREFIX}${parseSourceVersion('to', value.slice(SOURCE_PREFIX.length))}`
+}
+
+function parseSourceVersion(name: string, version: string): string {
   if (!/^[\w][\w./-]{0,127}$/.test(version)) {
     throw new InputError(
-      `Input "source-version" has the value ${shown(version)}; allowed: a commit, tag or revision (letters, digits, '.', '_', '-', '/').`,
+      `Input "${name}" has the value ${shown(version)}; allowed: a commit, tag or revision (letters, digits, '.', '_', '-', '/').`,
     )
   }
-  return `${SOURCE_PREFIX}${version}`
+  return version
 }
 
 function readFlag(name: string, fallback: boolean, env: NodeJS.ProcessEnv): boolean {
@@ -268,7 +278,7 @@ export function readTrafficInputs(env: NodeJS.ProcessEnv = process.env): Traffic
 export function readRollbackInputs(env: NodeJS.ProcessEnv = process.env): RollbackInputs {
   const service = readServiceInputs(env)
   const toText = readOptional('to', env) ?? 'previous'
-  const to = toText === 'previous' ? undefined : formatImage(parseImage('to', toText))
+  const to = toText === 'previous' ? undefined : readRollbackTarget(service.platform, toText)
   const wait = readFlag('wait', true, env)
   const router = readOptional('router', env) === undefined ? undefined : readRouterInputs(env)
   const reason = readOptional('reason', env)
