@@ -229,6 +229,22 @@ describe('action-scale on Alauda', () => {
     expect(await service()).toMatchObject({ scaling_mode: 'MANUAL', target_num_instances: 1, current_num_instances: 1 })
   })
 
+  it('stops and starts the service (PUT …/stop/, …/start/), and has no restart', async () => {
+    const stop = await suite.steps.run('scale', inputs({ service: 'shop', lifecycle: 'stop' }))
+    expect(stop.code, stop.stdout).toBe(0)
+    expect(await service()).toMatchObject({ target_state: 'STOPPED', current_num_instances: 0, current_status: 'Stopped' })
+    const again = await suite.steps.run('scale', inputs({ service: 'shop', lifecycle: 'stop' }))
+    expect(again.outputs['operation-id']).toBe('')
+    const start = await suite.steps.run('scale', inputs({ service: 'shop', lifecycle: 'start' }))
+    expect(start.code, start.stdout).toBe(0)
+    expect(start.outputs).toMatchObject({ 'operation-id': 'start:shop', replicas: '2' })
+    expect(await service()).toMatchObject({ target_state: 'STARTED', current_num_instances: 2, current_status: 'Running' })
+    const restart = await suite.steps.run('scale', inputs({ service: 'shop', lifecycle: 'restart' }))
+    expect(errorLines(restart)).toEqual(['alauda: restart of "shop" failed: Alauda has no restart: stop the service, then start it'])
+    const both = await suite.steps.run('scale', inputs({ service: 'shop', lifecycle: 'stop', replicas: '2' }))
+    expect(errorLines(both)).toEqual(['Inputs "lifecycle" and "replicas" are both set; allowed: one of them.'])
+  })
+
   it('refuses autoscaling inputs that do not fit, before any call', async () => {
     await suite.emulator.control('DELETE', '/requests')
     const cases: [Record<string, string>, string][] = [

@@ -209,6 +209,18 @@ describe('NetEase microservices (images, in a namespace)', () => {
     expect(errorLines(other)[0]).toContain('update-image keeps the repository: hub.c.163.com/team/api runs now')
   })
 
+  it('restarts a microservice (restart?option=restart); an app cannot restart', async () => {
+    const before = (await microservice()).service_container_infos[0]?.docker_container_ids
+    const run = await suite.steps.run('scale', inputs({ service: 'api', project: 'team', lifecycle: 'restart' }))
+    expect(run.code, run.stdout).toBe(0)
+    const after = await microservice()
+    expect(after.service_info.status).toBe('restart_succ')
+    expect(after.service_container_infos[0]?.docker_container_ids).toHaveLength(2)
+    expect(after.service_container_infos[0]?.docker_container_ids).not.toContain(before?.[0])
+    const app = await suite.steps.run('scale', inputs({ service: 'shop', lifecycle: 'restart' }))
+    expect(errorLines(app)).toEqual(['netease: restart of "shop" failed: NetEase apps cannot restart'])
+  })
+
   it('names an unknown namespace with the ones there are', async () => {
     const run = await suite.steps.run('deploy', inputs({ service: 'api', project: 'elsewhere', image: HUB2 }))
     expect(errorLines(run)).toEqual(['netease: describe of "api" failed: namespace "elsewhere" not found (namespaces: team)'])

@@ -32,7 +32,14 @@ export const DEPLOY_INPUT_NAMES = [
   'gray-weight',
   ...HEALTH_INPUT_NAMES,
 ] as const
-export const SCALE_INPUT_NAMES = [...COMMON_INPUT_NAMES, 'service', 'node-group', 'replicas', ...AUTOSCALING_INPUT_NAMES] as const
+export const SCALE_INPUT_NAMES = [
+  ...COMMON_INPUT_NAMES,
+  'service',
+  'node-group',
+  'replicas',
+  ...AUTOSCALING_INPUT_NAMES,
+  'lifecycle',
+] as const
 export const TRAFFIC_INPUT_NAMES = [
   ...COMMON_INPUT_NAMES,
   'router',
@@ -83,7 +90,11 @@ export interface ScaleInputs extends ServiceInputs {
   replicas?: number
   /** undefined: the scaling mode is left as it is */
   autoscaling?: AutoscalingSpec | 'off'
+  /** instead of a count: start, stop or restart the service */
+  lifecycle?: LifecycleVerb
 }
+
+export type LifecycleVerb = 'start' | 'stop' | 'restart'
 
 export interface RouterInputs {
   router: string
@@ -201,8 +212,15 @@ export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployIn
 
 export function readScaleInputs(env: NodeJS.ProcessEnv = process.env): ScaleInputs {
   const service = readServiceInputs(env)
+  const lifecycleText = readOptional('lifecycle', env)
   const autoscaling = readAutoscaling(env)
   const replicasText = readOptional('replicas', env)
+  if (lifecycleText !== undefined) {
+    const lifecycle = parseChoice('lifecycle', lifecycleText, ['start', 'stop', 'restart'] as const)
+    const other = replicasText !== undefined ? 'replicas' : autoscaling !== undefined ? 'autoscaling' : undefined
+    if (other) throw new InputError(`Inputs "lifecycle" and "${other}" are both set; allowed: one of them.`)
+    return { ...service, lifecycle }
+  }
   if (typeof autoscaling === 'object') {
     if (replicasText !== undefined) {
       throw new InputError(

@@ -1,5 +1,5 @@
-import type { ScaleInputs } from '../inputs/actions.js'
-import { type Operation, PlatformError, type ServiceState } from '../platforms/platform.js'
+import type { LifecycleVerb, ScaleInputs } from '../inputs/actions.js'
+import { type Operation, PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { requireFound, waitOn } from './rollout.js'
 import { serviceRef } from './service-ref.js'
@@ -21,6 +21,7 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
     )
   }
   const before = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(ref)), 'scale', ref.service)
+  if (inputs.lifecycle) return lifecycle(ctx, inputs.lifecycle, ref, before)
   const rows: [string, string][] = [
     ['Platform', name],
     ['Service', ref.service],
@@ -65,6 +66,39 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
     rows,
     notes: [],
     ...(failure && { failure: `${name}: scale of "${ref.service}" to ${asked} failed: ${failure}` }),
+  }
+}
+
+/** Starts, stops or restarts the service and waits; a start of a running service or a stop of a stopped one writes nothing. */
+async function lifecycle(ctx: ReleaseContext, verb: LifecycleVerb, ref: ServiceRef, before: ServiceState): Promise<ActionResult> {
+  const name = ctx.platform.name
+  const already = (verb === 'start' && before.phase === 'running') || (verb === 'stop' && before.phase === 'stopped')
+  let failure: string | undefined
+  let operationId = ''
+  if (already) ctx.log.info(`${name}: "${ref.service}" is already ${before.phase}; nothing to ${verb}`)
+  else {
+    const operation = await ctx.phase(verb, () => ctx.platform.lifecycle(ref, verb))
+    operationId = operation.id
+    const result = await ctx.phase(`wait for ${verb}`, () => waitOn(ctx, operation))
+    if (result.status !== 'succeeded') failure = `operation ${operation.id} ${result.status}; last state: ${result.detail}`
+  }
+  const after = (await ctx.platform.describe(ref).catch(() => null)) ?? before
+  const [doing, done] = { start: ['Starting', 'Started'], stop: ['Stopping', 'Stopped'], restart: ['Restarting', 'Restarted'] }[verb]
+  return {
+    title: failure ? `${doing} ${ref.service} failed` : `${done} ${ref.service}`,
+    outputs: {
+      replicas: String(after.replicas),
+      'operation-id': operationId,
+      autoscaling: after.autoscaling ? `${after.autoscaling.min}-${after.autoscaling.max}` : 'off',
+    },
+    rows: [
+      ['Platform', name],
+      ['Service', ref.service],
+      ['Before', before.status],
+      ['After', after.status],
+    ],
+    notes: [],
+    ...(failure && { failure: `${name}: ${verb} of "${ref.service}" failed: ${failure}` }),
   }
 }
 
