@@ -3,6 +3,8 @@ import type { AlaudaEmulator } from './alauda/api.js'
 import type { AlaudaState } from './alauda/state.js'
 import type { Images } from './apps.js'
 import type { NeteaseEmulator } from './netease/api.js'
+import type { RancherEmulator } from './rancher/api.js'
+import type { RancherState } from './rancher/state.js'
 import type { NeteaseState } from './netease/state.js'
 import type { Faults } from './faults.js'
 import { readBody, sendJson } from './http-util.js'
@@ -22,6 +24,8 @@ export interface ControlTargets {
   alaudaApi: AlaudaEmulator
   netease: NeteaseState
   neteaseApi: NeteaseEmulator
+  rancher: RancherState
+  rancherApi: RancherEmulator
   requests: { method: string; platform: string; path: string }[]
 }
 
@@ -56,6 +60,10 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
           microservices: [...targets.netease.microservices.values()].map((m) => targets.neteaseApi.microserviceView(m)),
           tokens: [...targets.netease.tokens],
         },
+        rancher: {
+          stacks: [...targets.rancher.stacks.values()].map((s) => targets.rancherApi.stackView(s)),
+          services: [...targets.rancher.services.values()].map((s) => targets.rancherApi.view(s)),
+        },
         images: { unhealthy: [...images.unhealthy], failing: [...images.failing] },
         faults: faults.list(),
       })
@@ -69,6 +77,7 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       targets.servicestage.reset()
       targets.alauda.reset()
       targets.netease.reset()
+      targets.rancher.reset()
       images.clear()
       faults.clear()
       targets.requests.length = 0
@@ -211,6 +220,19 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
     case 'POST /netease/rate-limit':
       targets.netease.ratePerSecond = Number(body.perSecond ?? 0)
       return sendJson(res, 200, { perSecond: targets.netease.ratePerSecond })
+    case 'POST /rancher/services': {
+      // an active service in a stack of project 1a5 (the stack made when missing)
+      const { stack, name, image, scale } = body as Record<string, unknown>
+      if (typeof stack !== 'string' || typeof name !== 'string' || typeof image !== 'string' || !image.includes(':')) {
+        return sendJson(res, 400, { error: 'give "stack", "name" and "image" (repository:tag)' })
+      }
+      const found = [...targets.rancher.stacks.values()].find((s) => s.name === stack) ?? targets.rancher.newStack('1a5', stack)
+      const service = targets.rancher.newService(found, name, image, Number(scale ?? 2), true)
+      return sendJson(res, 200, targets.rancherApi.view(service))
+    }
+    case 'POST /rancher/timing':
+      targets.rancher.batchMs = Number(body.batchMs ?? targets.rancher.batchMs)
+      return sendJson(res, 200, { batchMs: targets.rancher.batchMs })
     case 'POST /jelastic/expire-sessions':
       jelastic.sessions.clear()
       return sendJson(res, 200, { ok: true })

@@ -4,6 +4,8 @@ import { AlaudaEmulator } from './alauda/api.js'
 import { AlaudaState } from './alauda/state.js'
 import { Images } from './apps.js'
 import { NeteaseEmulator } from './netease/api.js'
+import { RancherEmulator } from './rancher/api.js'
+import { RancherState } from './rancher/state.js'
 import { NeteaseState } from './netease/state.js'
 import { handleControl } from './control.js'
 import { Faults } from './faults.js'
@@ -34,6 +36,8 @@ export async function startEmulator(port = 0): Promise<Emulator> {
   const servicestage = new ServiceStageState()
   const servicestageApi = new ServiceStageEmulator(servicestage, images, () => `${origin}/servicestage`)
   const jelasticApi = new JelasticEmulator(jelastic, images, () => `${origin}/jelastic`)
+  const rancher = new RancherState(images)
+  const rancherApi = new RancherEmulator(rancher, images, () => `${origin}/rancher`)
   const netease = new NeteaseState(images)
   const neteaseApi = new NeteaseEmulator(netease, images, () => `${origin}/netease`)
   const alauda = new AlaudaState(images)
@@ -56,14 +60,18 @@ export async function startEmulator(port = 0): Promise<Emulator> {
           alaudaApi,
           netease,
           neteaseApi,
+          rancher,
+          rancherApi,
           requests,
         })
-      if (!/^\/(env|apps|domains|microservices)\//.test(path)) requests.push({ method: req.method ?? 'GET', platform, path })
+      if (!/^\/(env|apps|domains|microservices|services\/[^/]+\/?$)/.test(path))
+        requests.push({ method: req.method ?? 'GET', platform, path })
       if (await faults.apply(platform, path, req, res)) return
       if (platform === 'jelastic') return jelasticApi.handle(path, req, res, url)
       if (platform === 'servicestage') return servicestageApi.handle(path + url.search, req, res)
       if (platform === 'alauda') return alaudaApi.handle(path + url.search, req, res)
       if (platform === 'netease') return neteaseApi.handle(path + url.search, req, res)
+      if (platform === 'rancher') return rancherApi.handle(path + url.search, req, res)
       sendJson(res, 404, { error: `the emulator does not serve ${platform || 'this path'} yet` })
     }
     handle().catch((error: Error) => {

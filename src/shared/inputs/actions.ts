@@ -1,4 +1,4 @@
-import type { AutoscalingSpec } from '../platforms/platform.js'
+import type { AutoscalingSpec, UpgradeStrategy } from '../platforms/platform.js'
 import { AUTOSCALING_INPUT_NAMES, readAutoscaling } from './autoscaling.js'
 import { parseBoolean } from './boolean.js'
 import { parseChoice } from './choice.js'
@@ -13,6 +13,7 @@ import { parseJsonObject } from './json.js'
 import { parseName } from './name.js'
 import { readOptional, readRequired } from './read.js'
 import { parseRoutingMethod, type RoutingMethod } from './routing-method.js'
+import { readUpgradeStrategy, UPGRADE_INPUT_NAMES } from './upgrade.js'
 
 /**
  * The inputs of each action, read and validated in full before any call to a platform.
@@ -30,6 +31,7 @@ export const DEPLOY_INPUT_NAMES = [
   'create',
   'create-spec',
   'gray-weight',
+  ...UPGRADE_INPUT_NAMES,
   ...HEALTH_INPUT_NAMES,
 ] as const
 export const SCALE_INPUT_NAMES = [
@@ -82,6 +84,8 @@ export interface DeployInputs extends ServiceInputs {
   create?: Record<string, unknown>
   /** start a gray release with this share for the new version (ServiceStage) */
   grayWeight?: number
+  /** Rancher's in-service upgrade */
+  upgrade?: UpgradeStrategy
   health?: HealthInputs
 }
 
@@ -196,6 +200,7 @@ export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployIn
       `Input "gray-weight" is set on platform "${service.platform}"; allowed: only on servicestage, whose deploys can start a gray release.`,
     )
   }
+  const upgrade = readUpgradeStrategy(service.platform, env)
   if (health && !wait) {
     throw new InputError('Input "wait" is false while "health-url" is set; allowed: wait: true with a health check, or no health-url.')
   }
@@ -207,6 +212,7 @@ export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployIn
     ...(health && { health }),
     ...(create && { create: spec }),
     ...(grayWeight !== undefined && { grayWeight }),
+    ...(upgrade && { upgrade }),
   }
 }
 

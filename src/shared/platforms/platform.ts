@@ -33,6 +33,18 @@ export interface DeploySpec {
   create?: Record<string, unknown>
   /** start a gray release with this share for the new version (ServiceStage) */
   grayWeight?: number
+  /** how to upgrade in place (Rancher) */
+  upgrade?: UpgradeStrategy
+}
+
+/** An in-service upgrade: containers replaced `batchSize` at a time, `intervalMs` apart. */
+export interface UpgradeStrategy {
+  batchSize: number
+  intervalMs: number
+  /** start the new container before stopping the old one */
+  startFirst: boolean
+  /** finish the upgrade once it is done; false keeps it open for a check by hand (rollback stays possible) */
+  finish: boolean
 }
 
 export interface ScaleSpec {

@@ -2,6 +2,7 @@ import type { PlatformName } from '../inputs/platform-name.js'
 import { createAlauda } from './alauda/adapter.js'
 import { createJelastic } from './jelastic/adapter.js'
 import { createNetease } from './netease/adapter.js'
+import { createRancher } from './rancher/adapter.js'
 import { createServiceStage } from './servicestage/adapter.js'
 import type { Platform, PlatformConfig } from './platform.js'
 
@@ -9,6 +10,7 @@ const FACTORIES: Partial<Record<PlatformName, (config: PlatformConfig) => Platfo
   jelastic: createJelastic,
   alauda: createAlauda,
   netease: createNetease,
+  rancher: createRancher,
   servicestage: createServiceStage,
 }
 

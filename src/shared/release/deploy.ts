@@ -32,7 +32,10 @@ export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise
     ctx.log.info(`${name}: "${ref.service}" already runs ${inputs.image}; nothing to deploy`)
     notes.push(`The service already ran ${inputs.image}: no deploy was started.`)
   } else {
-    const { operation, result } = await rollOut(ctx, ref, inputs.image, 'deploy', inputs.wait, undefined, inputs.grayWeight)
+    const { operation, result } = await rollOut(ctx, ref, inputs.image, 'deploy', inputs.wait, {
+      ...(inputs.grayWeight !== undefined && { grayWeight: inputs.grayWeight }),
+      ...(inputs.upgrade && { upgrade: inputs.upgrade }),
+    })
     operationId = operation.id
     if (result && result.status !== 'succeeded') {
       failure = `operation ${operation.id} ${result.status}; last state: ${result.detail}`
@@ -134,7 +137,9 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
   if (!ctx.platform.capabilities.create) {
     throw new PlatformError(name, 'create', ref.service, `${name} cannot create a service in this version: create it first, then deploy`)
   }
-  const { operation, result } = await rollOut(ctx, ref, inputs.image, 'create', inputs.wait, inputs.create)
+  const { operation, result } = await rollOut(ctx, ref, inputs.image, 'create', inputs.wait, {
+    ...(inputs.create && { create: inputs.create }),
+  })
   let failure =
     result && result.status !== 'succeeded' ? `operation ${operation.id} ${result.status}; last state: ${result.detail}` : undefined
   const rows: [string, string][] = [

@@ -1,4 +1,4 @@
-import { type Operation, PlatformError, type ServiceRef } from '../platforms/platform.js'
+import { type DeploySpec, type Operation, PlatformError, type ServiceRef } from '../platforms/platform.js'
 import { CancelledError } from './cancellation.js'
 import type { ReleaseContext } from './context.js'
 import { isNoAnswer, type WaitResult, waitFor } from './waiter.js'
@@ -10,15 +10,12 @@ export async function rollOut(
   image: string,
   phase: string,
   wait: boolean,
-  create?: Record<string, unknown>,
-  grayWeight?: number,
+  spec: Omit<DeploySpec, 'image'> = {},
 ): Promise<{ operation: Operation; result?: WaitResult }> {
   const unknown: Operation = { id: 'unknown', kind: 'deploy', ref, target: { image } }
   let operation: Operation
   try {
-    operation = await ctx.phase(phase, () =>
-      ctx.platform.deploy(ref, { image, ...(create && { create }), ...(grayWeight !== undefined && { grayWeight }) }),
-    )
+    operation = await ctx.phase(phase, () => ctx.platform.deploy(ref, { ...spec, image }))
   } catch (error) {
     // the platform ran the deploy and it failed: a result like any other, to roll back from
     if (error instanceof PlatformError && error.kind === 'failed') {

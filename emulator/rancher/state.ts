@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto'
+import type { Images } from '../apps.js'
+
+export interface Container {
+  id: string
+  image: string
+}
+
+export interface LaunchConfig extends Record<string, unknown> {
+  imageUuid: string
+}
+
+export interface Stack {
+  id: string
+  projectId: string
+  name: string
+  state: string
+  dockerCompose: string
+  rancherCompose: string
+  environment: Record<string, string>
+}
+
+export interface Service {
+  id: string
+  projectId: string
+  stackId: string
+  name: string
+  state: string
+  transitioning: 'yes' | 'no' | 'error'
+  transitioningMessage: string | null
+  scale: number
+  launchConfig: LaunchConfig
+  secondaryLaunchConfigs: LaunchConfig[]
+  upgrade: { inServiceStrategy: Record<string, unknown> & { previousLaunchConfig?: LaunchConfig } } | null
+  containers: Container[]
+}
+
+/** What a transition moves towards: this many containers of this image, then this state. */
+interface Move {
+  count: number
+  image: string
+  batch: number
+  /** replace every container even when it already runs the image (a restart) */
+  all?: boolean
+  done: string
+}
+
+/**
+ * The emulated Rancher 1.6: projects, stacks, services with the documented states and
+ * transitions. Containers change a batch at a time (`batchMs` each); an image marked failing ends
+ * the transition in `transitioning: error` with a message, the state left as it was.
+ */
+export class RancherState {
+  readonly keys = new Map([['rancher-demo-access', 'rancher-demo-secret-0123']])
+  readonly projects = new Set(['1a5'])
+  readonly stacks = new Map<string, Stack>()
+  readonly services = new Map<string, Service>()
+  batchMs = 80
+  private next = 10
+  private readonly timers = new Map<string, NodeJS.Timeout>()
+
+  constructor(private readonly images: Images) {}
+
+  reset(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer)
+    this.timers.clear()
+    this.stacks.clear()
+    this.services.clear()
+    this.batchMs = 80
+  }
+
+  newStack(projectId: string, name: string, fields: Partial<Stack> = {}): Stack {
+    const stack: Stack = {
+      id: `1st${this.next++}`,
+      projectId,
+      name,
+      state: 'active',
+      dockerCompose: '',
+      rancherCompose: '',
+      environment: {},
+      ...fields,
+    }
+    this.stacks.set(stack.id, stack)
+    return stack
+  }
+
+  newService(stack: Stack, name: string, image: string, scale: number, running: boolean): Service {
+    const service: Service = {
+      id: `1s${this.next++}`,
+      projectId: stack.projectId,
+      stackId: stack.id,
+      name,
+      state: running ? 'active' : 'inactive',
+      transitioning: 'no',
+      transitioningMessage: null,
+      scale,
+      launchConfig: { imageUuid: `docker:${image}`, labels: {} },
+      secondaryLaunchConfigs: [],
+      upgrade: null,
+      containers: running ? Array.from({ length: scale }, () => this.container(image)) : [],
+    }
+    this.services.set(service.id, service)
+    return service
+  }
+
+  container(image: string): Container {
+    return { id: `1i${randomBytes(3).toString('hex')}`, image }
+  }
+
+  /** Starts a transition: `state` (transitioning) now, the containers change batch by batch, then `move.done`. */
+  transition(service: Service, state: string, move: Move): void {
+    clearTimeout(this.timers.get(service.id))
+    service.state = state
+    service.transitioning = 'yes'
+    service.transitioningMessage = null
+    const fresh = new Set<string>()
+    const step = () => {
+      const stale = service.containers.filter((c) => c.image !== move.image || (move.all && !fresh.has(c.id)))
+      const work = stale.length > 0 || service.containers.length !== move.count
+      if (work && move.count > 0 && this.images.failing.has(move.image)) {
+        service.transitioning = 'error'
+        service.transitioningMessage = `Failed to start container: ${move.image}: back-off restarting failed container`
+        return
+      }
+      if (!work) {
+        service.state = move.done
+        service.transitioning = 'no'
+        return
+      }
+      for (let i = 0; i < move.batch; i++) {
+        const old = service.containers.find((c) => c.image !== move.image || (move.all && !fresh.has(c.id)))
+        if (old && service.containers.length <= move.count) {
+          const replacement = this.container(move.image)
+          fresh.add(replacement.id)
+          service.containers.splice(service.containers.indexOf(old), 1, replacement)
+        } else if (service.containers.length < move.count) {
+          const added = this.container(move.image)
+          fresh.add(added.id)
+          service.containers.push(added)
+        } else if (service.containers.length > move.count) service.containers.splice(old ? service.containers.indexOf(old) : -1, 1)
+      }
+      this.timers.set(service.id, setTimeout(step, this.batchMs))
+    }
+    this.timers.set(service.id, setTimeout(step, this.batchMs))
+  }
+}
+
+export function imageOf(launchConfig: LaunchConfig): string {
+  return launchConfig.imageUuid.replace(/^docker:/, '')
+}

@@ -1,0 +1,105 @@
+import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
+import type { Credentials } from '../../inputs/credentials.js'
+import { PlatformError } from '../platform.js'
+
+export interface CallOptions {
+  operation: string
+  target: string
+  idempotent?: boolean
+}
+
+/** A Rancher resource: its links and the actions its state allows now (platforms.md 5.1). */
+export interface Resource {
+  id: string
+  type?: string
+  name?: string
+  state?: string
+  actions?: Record<string, string>
+  links?: Record<string, string>
+}
+
+/** `{type: error, status, code, message, detail}` (Cattle's ErrorImpl) */
+interface ErrorBody {
+  type?: string
+  status?: number
+  code?: string
+  message?: string
+  detail?: string
+  fieldName?: string
+}
+
+/**
+ * Rancher 1.x's API v2-beta (platforms.md section 5): JSON with the API key as HTTP Basic; every
+ * resource lists the actions its state allows, and an action is only called when listed.
+ */
+export class RancherApi {
+  private readonly authorization: string
+
+  constructor(
+    private readonly base: URL,
+    credentials: Credentials,
+    private readonly http: HttpClient,
+  ) {
+    if (credentials.accessKey === undefined || credentials.secretKey === undefined) {
+      throw new PlatformError('rancher', 'sign-in', 'api key', 'no API key: give "access-key" and "secret-key"', 'auth')
+    }
+    const basic = Buffer.from(`${credentials.accessKey}:${credentials.secretKey}`).toString('base64')
+    // the header carries the secret too, encoded: it is a secret of its own
+    http.redactor.add(basic)
+    this.authorization = `Basic ${basic}`
+  }
+
+  /** `path` after `/v2-beta`, or a whole URL the API handed out (a link or an action). */
+  async call<T>(method: Method, path: string, options: CallOptions, body?: unknown): Promise<T> {
+    const response = await this.http.send({
+      method,
+      url: path.startsWith('http') ? path : this.url(path),
+      headers: { authorization: this.authorization, accept: 'application/json', 'content-type': 'application/json' },
+      ...(body !== undefined && { json: body }),
+      ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
+    })
+    const parsed = parseJson(response.text)
+    if (response.status >= 200 && response.status < 300) return (parsed ?? {}) as T
+    throw this.error(response, parsed as ErrorBody | undefined, options)
+  }
+
+  /** Calls an action the resource offers now; says which it offers, and its state, when it does not. */
+  async action<T>(resource: Resource, name: string, options: CallOptions, body: unknown = {}): Promise<T> {
+    const url = resource.actions?.[name]
+    if (url === undefined) {
+      const offered =
+        Object.keys(resource.actions ?? {})
+          .sort()
+          .join(', ') || 'none'
+      throw new PlatformError(
+        'rancher',
+        options.operation,
+        options.target,
+        `"${name}" is not available while the service is "${resource.state ?? '?'}"; it offers: ${offered}`,
+      )
+    }
+    // an action answers 202 with the resource; it is never repeated blindly
+    return this.call<T>('POST', url, { ...options, idempotent: false }, body)
+  }
+
+  url(path: string): URL {
+    const url = new URL(this.base)
+    const [pathname = '', query] = path.split('?')
+    url.pathname = `${url.pathname.replace(/\/$/, '').replace(/\/v2-beta$/, '')}/v2-beta${pathname}`
+    url.search = query ? `?${query}` : ''
+    return url
+  }
+
+  private error(response: HttpResponse, body: ErrorBody | undefined, options: CallOptions): PlatformError {
+    const said = body?.message
+      ? `${body.message} (${[body.code, `HTTP ${body.status ?? response.status}`].filter(Boolean).join(', ')})${body.fieldName ? ` in ${body.fieldName}` : ''}${body.detail ? `: ${body.detail}` : ''}`
+      : `HTTP ${response.status}: ${response.text.slice(0, 200)}`
+    const text = this.http.redact(said)
+    const fail = (kind: PlatformError['kind'], hint = '') =>
+      new PlatformError('rancher', options.operation, options.target, `${text}${hint}`, kind)
+    if (response.status === 401 || response.status === 403)
+      return fail('auth', ': the API key was refused; give an account or environment key in "access-key" and "secret-key"')
+    if (response.status === 404) return fail('not-found')
+    return fail(response.status >= 500 ? 'unavailable' : 'refused')
+  }
+}

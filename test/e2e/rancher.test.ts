@@ -1,0 +1,179 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { errorLines } from '../support/runner.js'
+import { emulatorSuite } from '../support/steps.js'
+
+const suite = emulatorSuite()
+const KEYS = { 'access-key': 'rancher-demo-access', 'secret-key': 'rancher-demo-secret-0123' }
+const V1 = 'registry.example.com/team/web:v1'
+const V2 = 'registry.example.com/team/web:v2'
+const V3 = 'registry.example.com/team/web:v3'
+
+interface ServiceView {
+  id: string
+  name: string
+  state: string
+  transitioning: string
+  scale: number
+  currentScale: number
+  launchConfig: { imageUuid: string }
+  actions: Record<string, string>
+}
+
+async function service(name = 'web'): Promise<ServiceView> {
+  const state = (await suite.emulator.control('GET', '/state')) as { rancher: { services: ServiceView[] } }
+  const found = state.rancher.services.find((s) => s.name === name && s.state !== 'removed')
+  if (!found) throw new Error(`no service ${name}`)
+  return found
+}
+
+function inputs(extra: Record<string, string>): Record<string, string> {
+  return { platform: 'rancher', 'api-url': suite.emulator.url('rancher'), ...KEYS, project: '1a5', ...extra }
+}
+
+beforeEach(async () => {
+  await suite.emulator.control('POST', '/reset')
+  await suite.emulator.control('POST', '/rancher/timing', { batchMs: 40 })
+  await suite.emulator.control('POST', '/rancher/services', { stack: 'shop', name: 'web', image: V1, scale: 2 })
+})
+
+describe('action-deploy on Rancher (in-service upgrade)', () => {
+  it('upgrades, waits while transitioning, and finishes the upgrade', async () => {
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V2, 'batch-size': '2', 'start-first': 'true' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs).toMatchObject({ image: V2, 'previous-image': V1 })
+    expect(await service()).toMatchObject({
+      state: 'active',
+      transitioning: 'no',
+      currentScale: 2,
+      launchConfig: { imageUuid: `docker:${V2}` },
+    })
+    const calls = (await suite.emulator.requests()).filter((r) => r.method === 'POST').map((r) => r.path)
+    expect(calls).toEqual([
+      `/v2-beta/projects/1a5/services/${(await service()).id}`,
+      `/v2-beta/projects/1a5/services/${(await service()).id}`,
+    ])
+  })
+
+  it('keeps the upgrade open when asked, and then rolls it back with the upgrade’s own rollback', async () => {
+    const open = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V2, 'finish-upgrade': 'false' }))
+    expect(open.code, open.stdout).toBe(0)
+    expect(await service()).toMatchObject({ state: 'upgraded', launchConfig: { imageUuid: `docker:${V2}` } })
+    const back = await suite.steps.run('rollback', inputs({ service: 'shop/web', reason: 'the check by hand failed' }))
+    expect(back.code, back.stdout).toBe(0)
+    expect(back.outputs.image).toBe(V1)
+    expect(await service()).toMatchObject({ state: 'active', launchConfig: { imageUuid: `docker:${V1}` } })
+  })
+
+  it('rolls back after the upgrade was finished: an upgrade to the previous launch config', async () => {
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V2 }))
+    expect(run.code, run.stdout).toBe(0)
+    const back = await suite.steps.run('rollback', inputs({ service: 'shop/web' }))
+    expect(back.code, back.stdout).toBe(0)
+    expect(await service()).toMatchObject({ state: 'active', launchConfig: { imageUuid: `docker:${V1}` } })
+  })
+
+  it('a failing image ends the upgrade in transitioning error; the upgrade is rolled back', async () => {
+    await suite.emulator.control('POST', '/images', { image: V3, failing: true })
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V3 }))
+    expect(run.code).toBe(1)
+    const [error = ''] = errorLines(run)
+    expect(error).toMatch(
+      /^rancher: deploy of "shop\/web" to .*web:v3 failed: operation upgrade:1s\d+:\d+ failed; last state: upgrading, .*Failed to start container/,
+    )
+    expect(error).toContain(`rolled back to ${V1}`)
+    expect(await service()).toMatchObject({ state: 'active', transitioning: 'no', launchConfig: { imageUuid: `docker:${V1}` } })
+  })
+
+  it('refuses an action the state does not offer, naming the state and what it offers', async () => {
+    await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V2, 'finish-upgrade': 'false' }))
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V3 }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toBe(
+      'rancher: deploy of "shop/web" failed: "upgrade" is not available while the service is "upgraded"; it offers: finishupgrade, remove, rollback',
+    )
+  })
+
+  it('creates a stack from compose files when the service is missing, the image given as ${IMAGE}', async () => {
+    const spec = {
+      dockerCompose: "version: '2'\nservices:\n  api:\n    image: ${IMAGE}\n    labels:\n      app: api\n",
+      rancherCompose: "version: '2'\nservices:\n  api:\n    scale: 3\n    start_on_create: true\n",
+    }
+    const run = await suite.steps.run(
+      'deploy',
+      inputs({ service: 'backend/api', image: V1, create: 'true', 'create-spec': JSON.stringify(spec) }),
+    )
+    expect(run.code, run.stdout).toBe(0)
+    expect(await service('api')).toMatchObject({ state: 'active', currentScale: 3, launchConfig: { imageUuid: `docker:${V1}` } })
+    const twice = await suite.steps.run(
+      'deploy',
+      inputs({ service: 'backend/other', image: V1, create: 'true', 'create-spec': JSON.stringify(spec) }),
+    )
+    expect(errorLines(twice)).toEqual(['rancher: create of "backend/other" failed: name is not unique (NotUnique, HTTP 422) in name'])
+  })
+
+  it('finds a service by id and by a name unique in the project; names a missing one', async () => {
+    const byId = await suite.steps.run('scale', inputs({ service: (await service()).id, replicas: '3' }))
+    expect(byId.code, byId.stdout).toBe(0)
+    const byName = await suite.steps.run('scale', inputs({ service: 'web', replicas: '1' }))
+    expect(byName.code, byName.stdout).toBe(0)
+    expect(await service()).toMatchObject({ scale: 1, currentScale: 1, state: 'active' })
+    const missing = await suite.steps.run('scale', inputs({ service: 'shop/nope', replicas: '1' }))
+    expect(errorLines(missing)).toEqual(['rancher: scale of "shop/nope" failed: service not found'])
+  })
+
+  it('survives 503s on reads, and explains a refused API key', async () => {
+    await suite.emulator.control('POST', '/faults', { platform: 'rancher', path: '/services', status: 503, count: 2 })
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V2 }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.stdout.match(/HTTP 503; retrying/g)).toHaveLength(2)
+    const refused = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V3, 'secret-key': 'wrong-secret-987' }))
+    expect(errorLines(refused)[0]).toMatch(
+      /^rancher: describe of "shop\/web" failed: Unauthorized \(Unauthorized, HTTP 401\): the API key was refused/,
+    )
+  })
+})
+
+describe('action-scale on Rancher', () => {
+  it('scales with PUT scale, and deactivates, activates and restarts', async () => {
+    const scale = await suite.steps.run('scale', inputs({ service: 'shop/web', replicas: '4' }))
+    expect(scale.code, scale.stdout).toBe(0)
+    expect(await service()).toMatchObject({ scale: 4, currentScale: 4, state: 'active' })
+    const stop = await suite.steps.run('scale', inputs({ service: 'shop/web', lifecycle: 'stop' }))
+    expect(stop.code, stop.stdout).toBe(0)
+    expect(await service()).toMatchObject({ state: 'inactive', currentScale: 0 })
+    const start = await suite.steps.run('scale', inputs({ service: 'shop/web', lifecycle: 'start' }))
+    expect(start.code, start.stdout).toBe(0)
+    expect(await service()).toMatchObject({ state: 'active', currentScale: 4 })
+    const restart = await suite.steps.run('scale', inputs({ service: 'shop/web', lifecycle: 'restart' }))
+    expect(restart.code, restart.stdout).toBe(0)
+    expect(restart.outputs['operation-id']).toMatch(/^restart:1s\d+$/)
+  })
+})
+
+describe('Rancher inputs', () => {
+  it('refuses upgrade inputs on other platforms and bad values, before any call', async () => {
+    await suite.emulator.control('DELETE', '/requests')
+    const other = await suite.steps.run('deploy', {
+      platform: 'jelastic',
+      'api-url': suite.emulator.url('jelastic'),
+      token: 't0ken-123',
+      service: 'x',
+      image: V2,
+      'batch-size': '2',
+    })
+    expect(errorLines(other)).toEqual([
+      'Input "batch-size" is set on platform "jelastic"; allowed: only on rancher, whose deploys are in-service upgrades.',
+    ])
+    const bad = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V2, 'batch-size': '0' }))
+    expect(errorLines(bad)).toEqual(['Input "batch-size" has the value "0"; allowed: a whole number from 1 to 100.'])
+    const noProject = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V2, project: '' }))
+    expect(errorLines(noProject)).toEqual(['Input "project" is required on platform "rancher" and was not given.'])
+    expect(await suite.emulator.requests()).toEqual([])
+  })
+
+  it('never shows the secret key or the Basic credentials', () => {
+    suite.steps.secrets.add(KEYS['secret-key'])
+    suite.steps.secrets.add(Buffer.from(`${KEYS['access-key']}:${KEYS['secret-key']}`).toString('base64'))
+    expect(suite.steps.leaks()).toEqual([])
+  })
+})
