@@ -230,6 +230,18 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       const service = targets.rancher.newService(found, name, image, Number(scale ?? 2), true)
       return sendJson(res, 200, targets.rancherApi.view(service))
     }
+    case 'POST /rancher/load-balancers': {
+      // a load balancer in a stack, one port rule from `port` to the service `target` of that stack
+      const { stack, name, port, target } = body as Record<string, unknown>
+      const found = [...targets.rancher.stacks.values()].find((s) => s.name === stack)
+      const to = [...targets.rancher.services.values()].find((s) => s.stackId === found?.id && s.name === target)
+      if (!found || typeof name !== 'string' || !to || !Number.isInteger(port)) {
+        return sendJson(res, 400, { error: 'give "stack", "name", "port" and "target" (a service of that stack)' })
+      }
+      const lb = targets.rancher.newService(found, name, 'rancher/lb-service-haproxy:v0.9.1', 1, true)
+      lb.lbConfig = { portRules: [{ serviceId: to.id, sourcePort: port as number, targetPort: 8080, protocol: 'http' }] }
+      return sendJson(res, 200, targets.rancherApi.view(lb))
+    }
     case 'POST /rancher/timing':
       targets.rancher.batchMs = Number(body.batchMs ?? targets.rancher.batchMs)
       return sendJson(res, 200, { batchMs: targets.rancher.batchMs })

@@ -64,7 +64,7 @@ export async function startEmulator(port = 0): Promise<Emulator> {
           rancherApi,
           requests,
         })
-      if (!/^\/(env|apps|domains|microservices|services\/[^/]+\/?$)/.test(path))
+      if (!/^\/(env|apps|domains|microservices|lb|services\/[^/]+\/?$)/.test(path))
         requests.push({ method: req.method ?? 'GET', platform, path })
       if (await faults.apply(platform, path, req, res)) return
       if (platform === 'jelastic') return jelasticApi.handle(path, req, res, url)

@@ -33,6 +33,8 @@ export class RancherEmulator {
     const url = new URL(path, 'http://x')
     const app = url.pathname.match(/^\/services\/([^/]+)\/?$/)
     if (app) return this.serve(app[1] as string, res)
+    const balanced = url.pathname.match(/^\/lb\/([^/]+)\/(\d+)\/?$/)
+    if (balanced) return this.balance(balanced[1] as string, Number(balanced[2]), res)
     const [user, secret] = Buffer.from(String(req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
       .toString()
       .split(':')
@@ -143,6 +145,7 @@ export class RancherEmulator {
   }
 
   private update(res: ServerResponse, service: Service, body: Record<string, unknown>): void {
+    if (body.lbConfig !== undefined) return this.updateLb(res, service, body.lbConfig as { portRules?: unknown })
     if (body.scale === undefined) return sendJson(res, 200, this.view(service))
     if (!Number.isInteger(body.scale) || (body.scale as number) < 0)
       return fail(res, 422, 'MinLimitExceeded', 'scale must be 0 or more', 'scale')
@@ -157,6 +160,41 @@ export class RancherEmulator {
       })
     }
     sendJson(res, 200, this.view(service))
+  }
+
+  /** New port rules: each must name a service of the project and a source port; the balancer reloads. */
+  private updateLb(res: ServerResponse, lb: Service, config: { portRules?: unknown }): void {
+    if (!lb.lbConfig) return fail(res, 422, 'InvalidOption', 'lbConfig is only for load balancers', 'lbConfig')
+    const rules = config.portRules
+    const valid =
+      Array.isArray(rules) &&
+      rules.every(
+        (rule: Record<string, unknown>) =>
+          typeof rule.serviceId === 'string' &&
+          this.state.services.get(rule.serviceId)?.projectId === lb.projectId &&
+          Number.isInteger(rule.sourcePort),
+      )
+    if (!valid) return fail(res, 422, 'InvalidReference', 'each port rule needs a serviceId of this project and a sourcePort', 'portRules')
+    lb.lbConfig = { ...lb.lbConfig, ...(config as object), portRules: rules as NonNullable<Service['lbConfig']>['portRules'] }
+    this.state.transition(lb, 'updating-active', { count: lb.containers.length, image: imageOf(lb.launchConfig), batch: 1, done: 'active' })
+    sendJson(res, 200, this.view(lb))
+  }
+
+  /** A request through the balancer's source port: round-robin over the containers of every service its rules name. */
+  private balance(lbId: string, port: number, res: ServerResponse): void {
+    const lb = this.state.services.get(lbId)
+    const backends = (lb?.lbConfig?.portRules ?? [])
+      .filter((rule) => rule.sourcePort === port)
+      .flatMap((rule) => {
+        const target = this.state.services.get(rule.serviceId)
+        return target ? target.containers.map((container) => ({ name: target.name, image: container.image })) : []
+      })
+    if (backends.length === 0) return sendJson(res, 503, { error: `no backend on port ${port}` })
+    const key = `lb/${lbId}/${port}`
+    const turn = this.turns.get(key) ?? 0
+    this.turns.set(key, turn + 1)
+    const backend = backends[turn % backends.length] as (typeof backends)[number]
+    serveApp(res, this.images, backend.name, backend.image)
   }
 
   private action(res: ServerResponse, service: Service, action: string, body: Record<string, unknown>): void {
@@ -221,7 +259,8 @@ export class RancherEmulator {
     return {
       id: s.id,
       type: 'service',
-      kind: 'service',
+      kind: s.lbConfig ? 'loadBalancerService' : 'service',
+      ...(s.lbConfig && { lbConfig: s.lbConfig }),
       name: s.name,
       stackId: s.stackId,
       state: s.state,

@@ -33,6 +33,17 @@ export interface Service {
   secondaryLaunchConfigs: LaunchConfig[]
   upgrade: { inServiceStrategy: Record<string, unknown> & { previousLaunchConfig?: LaunchConfig } } | null
   containers: Container[]
+  /** a load balancer's configuration (kind loadBalancerService) */
+  lbConfig?: { portRules: PortRule[] } & Record<string, unknown>
+}
+
+export interface PortRule {
+  serviceId: string
+  sourcePort: number
+  targetPort: number
+  protocol: string
+  hostname?: string
+  path?: string
 }
 
 /** What a transition moves towards: this many containers of this image, then this state. */

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
+import { measureSplit } from '../support/emulator.js'
 import { errorLines } from '../support/runner.js'
 import { emulatorSuite } from '../support/steps.js'
 
@@ -130,6 +131,70 @@ describe('action-deploy on Rancher (in-service upgrade)', () => {
     expect(errorLines(refused)[0]).toMatch(
       /^rancher: describe of "shop\/web" failed: Unauthorized \(Unauthorized, HTTP 401\): the API key was refused/,
     )
+  })
+})
+
+describe('a release on the load balancer', () => {
+  const router = { router: 'shop/lb', blue: 'shop/web', green: 'shop/web-green' }
+  let lbId = ''
+
+  async function shares(count = 1000): Promise<Record<string, number>> {
+    const counts = await measureSplit(`${suite.emulator.url('rancher')}/lb/${lbId}/80/`, count)
+    return Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, (n * 100) / count]))
+  }
+
+  beforeEach(async () => {
+    await suite.emulator.control('POST', '/rancher/services', { stack: 'shop', name: 'web-green', image: V2, scale: 2 })
+    const lb = (await suite.emulator.control('POST', '/rancher/load-balancers', {
+      stack: 'shop',
+      name: 'lb',
+      port: 80,
+      target: 'web',
+    })) as { id: string }
+    lbId = lb.id
+  })
+
+  it('flips the port rule from blue to green and back, exactly, measured over 1,000 requests', async () => {
+    expect(await shares(200)).toEqual({ web: 100 })
+    const flip = await suite.steps.run('traffic', inputs({ ...router, percentage: '100' }))
+    expect(flip.code, flip.stdout).toBe(0)
+    expect(JSON.parse(flip.outputs.weights ?? '')).toEqual({ blue: 0, green: 100 })
+    expect(await shares()).toEqual({ 'web-green': 100 })
+    const back = await suite.steps.run('rollback', inputs({ service: 'shop/web', ...router }))
+    expect(back.code, back.stdout).toBe(0)
+    expect(await shares()).toEqual({ web: 100 })
+  })
+
+  it('a canary between: both sides behind the rule, split by their containers; promote scales green up first', async () => {
+    const canary = await suite.steps.run('traffic', inputs({ ...router, steps: '25,50' }))
+    expect(canary.code, canary.stdout).toBe(0)
+    expect(canary.stdout).toContain('now blue 75% / green 25%')
+    expect(await shares()).toEqual({ web: 50, 'web-green': 50 })
+    const promote = await suite.steps.run('traffic', inputs({ ...router, command: 'promote' }))
+    expect(promote.code, promote.stdout).toBe(0)
+    expect(await shares(200)).toEqual({ 'web-green': 100 })
+    expect(await service('web-green')).toMatchObject({ scale: 2, currentScale: 2 })
+  })
+
+  it('aborts to blue when the candidate fails its gate; green is deactivated after the delay', async () => {
+    await suite.emulator.control('POST', '/images', { image: V2, unhealthy: true })
+    const green = await service('web-green')
+    const run = await suite.steps.run(
+      'traffic',
+      inputs({
+        ...router,
+        steps: '25,50',
+        'health-url': `${suite.emulator.url('rancher')}/services/${green.id}/`,
+        'health-interval': '50ms',
+        'health-samples': '3',
+        'failure-limit': '1',
+        'abort-scale-down-delay': '100ms',
+      }),
+    )
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toMatch(/aborted, all traffic back on shop\/web: health gate failed at 25%/)
+    expect(await shares(200)).toEqual({ web: 100 })
+    expect(await service('web-green')).toMatchObject({ state: 'inactive' })
   })
 })
 

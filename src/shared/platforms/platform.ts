@@ -134,6 +134,8 @@ export interface Capabilities {
   create: boolean
   /** 'weighted': a router that takes a percentage; 'replicas': split by replica ratio; 'none' */
   traffic: 'weighted' | 'replicas' | 'none'
+  /** a side given no share is stopped by the router itself (nothing left to scale down after an abort) */
+  stopsIdleSide?: boolean
   /** the platform can scale a service by itself (`autoscale`) */
   autoscaling: boolean
 }

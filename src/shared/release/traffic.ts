@@ -51,11 +51,11 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
     minSamples: inputs.gate?.samples ?? 0,
     failureLimit: inputs.failureLimit,
     consecutiveErrorLimit: inputs.consecutiveErrorLimit,
-    // two sides in one service (a gray release) leave nothing to scale down after an abort, and a
-    // replica split stops the candidate as its share goes to 0
+    // two sides in one service (a gray release) leave nothing to scale down after an abort, nor
+    // does a router that stops the candidate as its share goes to 0
     ...(inputs.abortScaleDownDelayMs !== undefined &&
       !oneService &&
-      ctx.platform.capabilities.traffic !== 'replicas' && { scaleDownAfterMs: inputs.abortScaleDownDelayMs }),
+      !ctx.platform.capabilities.stopsIdleSide && { scaleDownAfterMs: inputs.abortScaleDownDelayMs }),
     ...(inputs.command === 'abort' && { abortRequested: true }),
   }
   const gate = inputs.gate ? new HealthGate(ctx, inputs.gate, raising ? candidate.url : undefined) : undefined

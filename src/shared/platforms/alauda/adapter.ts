@@ -28,6 +28,7 @@ const CAPABILITIES: Capabilities = {
   nativeRollback: false,
   create: true,
   traffic: 'replicas',
+  stopsIdleSide: true,
   autoscaling: true,
 }
 

@@ -26,6 +26,7 @@ const CAPABILITIES: Capabilities = {
   create: true,
   // apps only: two apps on one domain, split by their containers
   traffic: 'replicas',
+  stopsIdleSide: true,
   autoscaling: false,
 }
 

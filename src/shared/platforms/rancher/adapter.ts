@@ -5,13 +5,16 @@ import type {
   OperationState,
   Platform,
   PlatformConfig,
+  RouterRef,
   ScaleSpec,
   ServiceRef,
   ServiceState,
+  TrafficSplit,
   UpgradeStrategy,
 } from '../platform.js'
 import { PlatformError } from '../platform.js'
 import { type CallOptions, RancherApi, type Resource } from './api.js'
+import { type LbPort, LbSplit, type LoadBalancer, type PortRule } from './load-balancer.js'
 import { imageOf, type LaunchConfig, type RancherService, settled, toState } from './service.js'
 
 const CAPABILITIES: Capabilities = {
@@ -22,7 +25,8 @@ const CAPABILITIES: Capabilities = {
   // the upgrade's own rollback before it is finished; after, an upgrade to the previous launch config
   nativeRollback: true,
   create: true,
-  traffic: 'none',
+  // a load balancer's port rules: flipped for all or nothing, both sides by their containers between
+  traffic: 'replicas',
   autoscaling: false,
 }
 
@@ -52,8 +56,57 @@ class RancherPlatform implements Platform {
   readonly capabilities = CAPABILITIES
   private readonly pending = new Map<string, Pending>()
   private readonly ids = new Map<string, string>()
+  private readonly lb = new LbSplit(this.lbPort())
 
   constructor(private readonly api: RancherApi) {}
+
+  sideRef(router: RouterRef, side: 'blue' | 'green'): ServiceRef {
+    return { service: router[side], ...(router.project && { project: router.project }) }
+  }
+
+  readTraffic(router: RouterRef): Promise<TrafficSplit | null> {
+    return this.lb.read(router)
+  }
+
+  reachableWeights(router: RouterRef): Promise<number[]> {
+    return this.lb.reachable(router)
+  }
+
+  writeTraffic(router: RouterRef, split: TrafficSplit): Promise<Operation> {
+    return this.lb.write(router, split)
+  }
+
+  /** The load balancer (`router`, as stack/service or id) and the two sides, as the split needs them. */
+  private lbPort(): LbPort {
+    return {
+      services: async (router, operation) => {
+        const [lb, blue, green] = await Promise.all([
+          this.get({ service: router.router, ...(router.project && { project: router.project }) }, operation),
+          this.get(this.sideRef(router, 'blue'), operation),
+          this.get(this.sideRef(router, 'green'), operation),
+        ])
+        if (!(lb as LoadBalancer).lbConfig) {
+          throw new PlatformError('rancher', operation, router.router, 'is not a load balancer (it has no lbConfig)')
+        }
+        return { lb: lb as LoadBalancer, blue, green }
+      },
+      service: (ref) => this.find(ref, 'observe'),
+      setScale: async (ref, scale) => {
+        const service = await this.get(ref, 'shift traffic')
+        if (service.scale !== scale) {
+          await this.api.call('PUT', `${projectPath(ref)}/services/${service.id}`, options('shift traffic', ref), { scale })
+        }
+        // a stopped side is started: its containers take their share
+        if (service.state === 'inactive') await this.api.action(service, 'activate', options('shift traffic', ref))
+      },
+      setRules: async (router, lb, rules: PortRule[]) => {
+        const ref = { service: router.router, ...(router.project && { project: router.project }) }
+        await this.api.call('PUT', `${projectPath(ref)}/services/${lb.id}`, options('shift traffic', ref), {
+          lbConfig: { ...lb.lbConfig, portRules: rules },
+        })
+      },
+    }
+  }
 
   async describe(ref: ServiceRef): Promise<ServiceState | null> {
     const service = await this.find(ref, 'describe')
@@ -167,6 +220,7 @@ class RancherPlatform implements Platform {
   }
 
   async observe(op: Operation): Promise<OperationState> {
+    if (op.kind === 'traffic') return this.lb.observe(op)
     const pending = this.pending.get(op.id) ?? {}
     const service = pending.stackId ? await this.inStack(op.ref, pending.stackId) : await this.byId(op.ref, pending.serviceId)
     if (op.kind === 'remove') {
