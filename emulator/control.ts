@@ -63,6 +63,8 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
         rancher: {
           stacks: [...targets.rancher.stacks.values()].map((s) => targets.rancherApi.stackView(s)),
           services: [...targets.rancher.services.values()].map((s) => targets.rancherApi.view(s)),
+          hosts: targets.rancherApi.webhooks.hosts,
+          receivers: [...targets.rancherApi.webhooks.receivers.values()],
         },
         images: { unhealthy: [...images.unhealthy], failing: [...images.failing] },
         faults: faults.list(),
@@ -78,6 +80,7 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       targets.alauda.reset()
       targets.netease.reset()
       targets.rancher.reset()
+      targets.rancherApi.webhooks.reset()
       images.clear()
       faults.clear()
       targets.requests.length = 0
@@ -241,6 +244,11 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       const lb = targets.rancher.newService(found, name, 'rancher/lb-service-haproxy:v0.9.1', 1, true)
       lb.lbConfig = { portRules: [{ serviceId: to.id, sourcePort: port as number, targetPort: 8080, protocol: 'http' }] }
       return sendJson(res, 200, targets.rancherApi.view(lb))
+    }
+    case 'POST /rancher/hosts': {
+      const { count, labels } = body as { count?: number; labels?: Record<string, string> }
+      for (let i = 0; i < (count ?? 1); i++) targets.rancherApi.webhooks.addHost('1a5', labels ?? {})
+      return sendJson(res, 200, { hosts: targets.rancherApi.webhooks.hosts })
     }
     case 'POST /rancher/timing':
       targets.rancher.batchMs = Number(body.batchMs ?? targets.rancher.batchMs)

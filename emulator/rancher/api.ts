@@ -4,6 +4,7 @@ import { parse } from 'yaml'
 import { type Images, serveApp } from '../apps.js'
 import { readBody, sendJson } from '../http-util.js'
 import { imageOf, type LaunchConfig, type RancherState, type Service, type Stack } from './state.js'
+import { RancherWebhooks } from './webhooks.js'
 
 /** The actions each state offers (platforms.md 5.2, Cattle's process definitions). */
 const ACTIONS: Record<string, string[]> = {
@@ -22,12 +23,22 @@ const UPGRADE_FROM = ['active', 'activating', 'inactive', 'updating-active']
  */
 export class RancherEmulator {
   private readonly turns = new Map<string, number>()
+  readonly webhooks: RancherWebhooks
 
   constructor(
     private readonly state: RancherState,
     private readonly images: Images,
     private readonly baseUrl: () => string,
-  ) {}
+  ) {
+    this.webhooks = new RancherWebhooks(state, baseUrl, (id, scale) => {
+      const service = state.services.get(id)
+      if (!service) return
+      service.scale = scale
+      if (service.state === 'active') {
+        state.transition(service, 'updating-active', { count: scale, image: imageOf(service.launchConfig), batch: 1, done: 'active' })
+      }
+    })
+  }
 
   async handle(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(path, 'http://x')
@@ -38,7 +49,16 @@ export class RancherEmulator {
     const [user, secret] = Buffer.from(String(req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
       .toString()
       .split(':')
-    if (!user || this.state.keys.get(user) !== secret) return fail(res, 401, 'Unauthorized', 'Unauthorized')
+    const authorized = user !== undefined && user !== '' && this.state.keys.get(user) === secret
+    if (url.pathname.startsWith('/v1-webhooks/')) return this.webhooks.handle(path, req, res, authorized)
+    if (!authorized) return fail(res, 401, 'Unauthorized', 'Unauthorized')
+    const hosts = url.pathname.match(/^\/v2-beta\/projects\/([^/]+)\/hosts$/)
+    if (hosts && req.method === 'GET') {
+      const data = this.webhooks.hosts
+        .filter((h) => h.projectId === hosts[1])
+        .map((host) => ({ type: 'host', id: host.id, hostname: host.hostname, labels: host.labels, state: host.state }))
+      return sendJson(res, 200, { type: 'collection', resourceType: 'host', data, pagination: { limit: 100, total: data.length } })
+    }
     const text = await readBody(req)
     let body: Record<string, unknown>
     try {

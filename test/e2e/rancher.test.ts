@@ -215,6 +215,78 @@ describe('action-scale on Rancher', () => {
   })
 })
 
+describe('scaling through the webhook service', () => {
+  interface Receiver {
+    id: string
+    name: string
+    key: string
+  }
+
+  async function receivers(): Promise<Receiver[]> {
+    return ((await suite.emulator.control('GET', '/state')) as { rancher: { receivers: Receiver[] } }).rancher.receivers
+  }
+
+  function triggerUrl(receiver: Receiver): string {
+    return `${suite.emulator.url('rancher')}/v1-webhooks/endpoint?key=${receiver.key}&projectId=1a5`
+  }
+
+  it('creates a scaleService receiver, lists it without its URL, scales up through it, and refuses beyond max', async () => {
+    const web = await service()
+    const create = await suite.steps.run(
+      'scale',
+      inputs({
+        'webhook-create': JSON.stringify({
+          name: 'web-up',
+          driver: 'scaleService',
+          scaleServiceConfig: { serviceId: web.id, action: 'up', amount: 1, min: 1, max: 3 },
+        }),
+      }),
+    )
+    expect(create.code, create.stdout).toBe(0)
+    const [receiver] = await receivers()
+    expect(create.outputs['webhook-id']).toBe(receiver?.id)
+    const list = await suite.steps.run('scale', inputs({ 'webhook-list': 'true' }))
+    expect(JSON.parse(list.outputs.webhooks ?? '')).toEqual([{ id: receiver?.id, name: 'web-up', driver: 'scaleService', state: 'active' }])
+    suite.steps.secrets.add(receiver?.key ?? '')
+    const up = await suite.steps.run('scale', inputs({ service: 'shop/web', 'webhook-url': triggerUrl(receiver as Receiver) }))
+    expect(up.code, up.stdout).toBe(0)
+    expect(up.outputs.replicas).toBe('3')
+    expect(await service()).toMatchObject({ scale: 3, currentScale: 3, state: 'active' })
+    const beyond = await suite.steps.run('scale', inputs({ service: 'shop/web', 'webhook-url': triggerUrl(receiver as Receiver) }))
+    expect(beyond.code).toBe(1)
+    expect(errorLines(beyond)).toEqual([
+      'rancher: trigger webhook of "receiver" failed: Cannot scale above provided max scale value (HTTP 400): the receiver\'s min or max scale stops it here; change the receiver or scale by hand',
+    ])
+  })
+
+  it('scales hosts through a scaleHost receiver, and explains a revoked one', async () => {
+    await suite.emulator.control('POST', '/rancher/hosts', { count: 1, labels: { pool: 'web' } })
+    await suite.steps.run(
+      'scale',
+      inputs({
+        'webhook-create': JSON.stringify({
+          name: 'hosts-up',
+          driver: 'scaleHost',
+          scaleHostConfig: { hostSelector: { pool: 'web' }, action: 'up', amount: 2, min: 1, max: 5, hostTemplateId: '1ht1' },
+        }),
+      }),
+    )
+    const [receiver] = await receivers()
+    suite.steps.secrets.add(receiver?.key ?? '')
+    const run = await suite.steps.run('scale', inputs({ 'webhook-url': triggerUrl(receiver as Receiver) }))
+    expect(run.code, run.stdout).toBe(0)
+    const hosts = ((await suite.emulator.control('GET', '/state')) as { rancher: { hosts: unknown[] } }).rancher.hosts
+    expect(hosts).toHaveLength(3)
+    const revoked = await suite.steps.run(
+      'scale',
+      inputs({ 'webhook-url': `${suite.emulator.url('rancher')}/v1-webhooks/endpoint?key=${'0'.repeat(40)}&projectId=1a5` }),
+    )
+    expect(errorLines(revoked)[0]).toContain(
+      'Requested webhook has been revoked/does not exist (HTTP 403): the receiver was deleted or its key revoked',
+    )
+  })
+})
+
 describe('Rancher inputs', () => {
   it('refuses upgrade inputs on other platforms and bad values, before any call', async () => {
     await suite.emulator.control('DELETE', '/requests')
@@ -231,6 +303,20 @@ describe('Rancher inputs', () => {
     ])
     const bad = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V2, 'batch-size': '0' }))
     expect(errorLines(bad)).toEqual(['Input "batch-size" has the value "0"; allowed: a whole number from 1 to 100.'])
+    const webhookOff = await suite.steps.run('scale', {
+      platform: 'alauda',
+      'api-url': suite.emulator.url('alauda'),
+      token: 't0ken-123',
+      project: 'team',
+      'webhook-list': 'true',
+    })
+    expect(errorLines(webhookOff)).toEqual([
+      'Input "webhook-list" is set on platform "alauda"; allowed: only on rancher, whose webhook service scales.',
+    ])
+    const badUrl = await suite.steps.run('scale', inputs({ 'webhook-url': 'ftp://secret-key-in-here' }))
+    expect(errorLines(badUrl)).toEqual([
+      'Input "webhook-url" is not an http:// or https:// URL (its value is not shown: it holds the receiver key).',
+    ])
     const noProject = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V2, project: '' }))
     expect(errorLines(noProject)).toEqual(['Input "project" is required on platform "rancher" and was not given.'])
     expect(await suite.emulator.requests()).toEqual([])

@@ -41,7 +41,11 @@ function readActionYml(action: string): Metadata {
 
 const ACTIONS = {
   deploy: { names: DEPLOY_INPUT_NAMES, read: readDeployInputs, outputs: ['image', 'previous-image', 'operation-id', 'url', 'rolled-back'] },
-  scale: { names: SCALE_INPUT_NAMES, read: readScaleInputs, outputs: ['replicas', 'operation-id', 'autoscaling'] },
+  scale: {
+    names: SCALE_INPUT_NAMES,
+    read: readScaleInputs,
+    outputs: ['replicas', 'operation-id', 'autoscaling', 'webhook-id', 'webhooks'],
+  },
   traffic: {
     names: TRAFFIC_INPUT_NAMES,
     read: readTrafficInputs,

@@ -11,9 +11,11 @@ import { InputError, shown } from './input-error.js'
 import { parseInteger, parsePercentage } from './integer.js'
 import { parseJsonObject } from './json.js'
 import { parseName } from './name.js'
+import { parsePlatformName } from './platform-name.js'
 import { readOptional, readRequired } from './read.js'
 import { parseRoutingMethod, type RoutingMethod } from './routing-method.js'
 import { readUpgradeStrategy, UPGRADE_INPUT_NAMES } from './upgrade.js'
+import { readWebhook, WEBHOOK_INPUT_NAMES, type WebhookRequest } from './webhook.js'
 
 /**
  * The inputs of each action, read and validated in full before any call to a platform.
@@ -41,6 +43,7 @@ export const SCALE_INPUT_NAMES = [
   'replicas',
   ...AUTOSCALING_INPUT_NAMES,
   'lifecycle',
+  ...WEBHOOK_INPUT_NAMES,
 ] as const
 export const TRAFFIC_INPUT_NAMES = [
   ...COMMON_INPUT_NAMES,
@@ -96,6 +99,8 @@ export interface ScaleInputs extends ServiceInputs {
   autoscaling?: AutoscalingSpec | 'off'
   /** instead of a count: start, stop or restart the service */
   lifecycle?: LifecycleVerb
+  /** Rancher's webhook service; `service` is optional then (a trigger waits on it when given) */
+  webhook?: WebhookRequest
 }
 
 export type LifecycleVerb = 'start' | 'stop' | 'restart'
@@ -217,6 +222,21 @@ export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployIn
 }
 
 export function readScaleInputs(env: NodeJS.ProcessEnv = process.env): ScaleInputs {
+  const webhook = readWebhook(parsePlatformName(readRequired('platform', env)), env)
+  if (webhook) {
+    const others = ['replicas', 'lifecycle', 'autoscaling'].filter((name) => readOptional(name, env) !== undefined)
+    if (others[0])
+      throw new InputError(
+        `Inputs "webhook-${webhook.kind === 'trigger' ? 'url' : webhook.kind}" and "${others[0]}" are both set; allowed: one of them.`,
+      )
+    const service = readOptional('service', env)
+    return {
+      ...readCommonInputs(env),
+      service: service === undefined ? '' : parseName('service', service),
+      nodeGroup: parseName('node-group', readOptional('node-group', env) ?? 'cp'),
+      webhook,
+    }
+  }
   const service = readServiceInputs(env)
   const lifecycleText = readOptional('lifecycle', env)
   const autoscaling = readAutoscaling(env)

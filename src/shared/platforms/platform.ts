@@ -169,6 +169,23 @@ export interface Platform {
   /** the release record kept on the router; null when there is none */
   readRecord?(router: RouterRef): Promise<StoredRecord | null>
   writeRecord?(router: RouterRef, record: StoredRecord): Promise<void>
+  readonly webhooks?: Webhooks
+}
+
+/** A receiver of Rancher's webhook service, as it may be shown: its trigger URL is a secret and never is. */
+export interface WebhookReceiver {
+  id: string
+  name: string
+  driver: string
+  state?: string
+}
+
+/** Scaling by webhook receivers (Rancher's webhook service, platforms.md 5.4). */
+export interface Webhooks {
+  /** calls a receiver's trigger URL with no credentials */
+  trigger(url: URL): Promise<void>
+  create(project: string, receiver: Record<string, unknown>): Promise<WebhookReceiver>
+  list(project: string): Promise<WebhookReceiver[]>
 }
 
 export interface PlatformConfig {

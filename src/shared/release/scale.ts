@@ -1,7 +1,9 @@
 import type { LifecycleVerb, ScaleInputs } from '../inputs/actions.js'
+import type { WebhookRequest } from '../inputs/webhook.js'
 import { type Operation, PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { requireFound, waitOn } from './rollout.js'
+import { waitFor } from './waiter.js'
 import { serviceRef } from './service-ref.js'
 
 /**
@@ -9,6 +11,7 @@ import { serviceRef } from './service-ref.js'
  * (`off`); then a wait until the service runs what was asked.
  */
 export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<ActionResult> {
+  if (inputs.webhook) return webhook(ctx, inputs, inputs.webhook)
   const ref = serviceRef(inputs)
   const name = ctx.platform.name
   const autoscale = ctx.platform.autoscale
@@ -99,6 +102,81 @@ async function lifecycle(ctx: ReleaseContext, verb: LifecycleVerb, ref: ServiceR
     ],
     notes: [],
     ...(failure && { failure: `${name}: ${verb} of "${ref.service}" failed: ${failure}` }),
+  }
+}
+
+/**
+ * Rancher's webhook service: create or list receivers (their trigger URLs are secrets, never
+ * shown), or call a trigger URL; with `service`, the trigger is waited on until the service runs
+ * its new scale.
+ */
+async function webhook(ctx: ReleaseContext, inputs: ScaleInputs, request: WebhookRequest): Promise<ActionResult> {
+  const name = ctx.platform.name
+  const hooks = ctx.platform.webhooks
+  if (!hooks) throw new PlatformError(name, 'webhook', inputs.service || 'receiver', `${name} has no webhook service`)
+  const project = inputs.project ?? ''
+  const base = { replicas: '', 'operation-id': '', autoscaling: '', 'webhook-id': '', webhooks: '' }
+  if (request.kind === 'list') {
+    const receivers = await ctx.phase('list webhooks', () => hooks.list(project))
+    return {
+      title: `${receivers.length} webhook receiver(s) in project ${project}`,
+      outputs: { ...base, webhooks: JSON.stringify(receivers) },
+      rows: receivers.map((r): [string, string] => [r.name, `${r.driver}, ${r.state ?? '?'} (${r.id})`]),
+      notes: ['Trigger URLs hold the receiver key: they are not shown; Rancher shows them to whoever may see them.'],
+    }
+  }
+  if (request.kind === 'create') {
+    const receiver = await ctx.phase('create webhook', () => hooks.create(project, request.receiver))
+    return {
+      title: `Created webhook receiver ${receiver.name}`,
+      outputs: { ...base, 'webhook-id': receiver.id },
+      rows: [
+        ['Receiver', `${receiver.name} (${receiver.id})`],
+        ['Driver', receiver.driver],
+      ],
+      notes: ['Its trigger URL holds the receiver key: it is not shown; Rancher shows it under API > Webhooks.'],
+    }
+  }
+  const ref = inputs.service ? serviceRef(inputs) : undefined
+  const before = ref ? requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(ref)), 'scale', ref.service) : undefined
+  await ctx.phase('trigger webhook', () => hooks.trigger(request.url))
+  ctx.log.info(`${name}: the webhook receiver accepted the trigger`)
+  if (!ref || !before) {
+    return {
+      title: 'Webhook receiver triggered',
+      outputs: base,
+      rows: [['Platform', name]],
+      notes: ['No "service" was given, so nothing was waited for: the receiver scales in its own time.'],
+    }
+  }
+  const result = await ctx.phase('wait for scale', () =>
+    waitFor(
+      async () => {
+        const state = await ctx.platform.describe(ref)
+        const detail = state?.status ?? 'service not found'
+        if (state === null || state.phase === 'failed') return { status: 'failed', detail }
+        const done = state.replicas !== before.replicas && state.phase === 'running' && state.ready === state.replicas
+        return { status: done ? 'succeeded' : 'running', detail }
+      },
+      { deadline: ctx.deadline.epochMs, signal: ctx.signal },
+    ),
+  )
+  const after = (await ctx.platform.describe(ref).catch(() => null)) ?? before
+  const failure =
+    result.status === 'succeeded'
+      ? undefined
+      : `the webhook was accepted but ${ref.service} did not reach a new scale (${result.status}; last state: ${result.detail})`
+  return {
+    title: failure ? `Scaling ${ref.service} by webhook failed` : `Scaled ${ref.service} by webhook to ${after.replicas}`,
+    outputs: { ...base, replicas: String(after.replicas), autoscaling: 'off' },
+    rows: [
+      ['Platform', name],
+      ['Service', ref.service],
+      ['Replicas before', replicasText(before)],
+      ['Replicas after', replicasText(after)],
+    ],
+    notes: [],
+    ...(failure && { failure: `${name}: scale of "${ref.service}" by webhook failed: ${failure}` }),
   }
 }
 

@@ -11,10 +11,12 @@ import type {
   ServiceState,
   TrafficSplit,
   UpgradeStrategy,
+  Webhooks,
 } from '../platform.js'
 import { PlatformError } from '../platform.js'
 import { type CallOptions, RancherApi, type Resource } from './api.js'
 import { type LbPort, LbSplit, type LoadBalancer, type PortRule } from './load-balancer.js'
+import { rancherWebhooks } from './webhooks.js'
 import { imageOf, type LaunchConfig, type RancherService, settled, toState } from './service.js'
 
 const CAPABILITIES: Capabilities = {
@@ -43,7 +45,11 @@ interface Pending {
 }
 
 export function createRancher(config: PlatformConfig): Platform {
-  return new RancherPlatform(new RancherApi(config.apiUrl, config.credentials, config.http))
+  const api = new RancherApi(config.apiUrl, config.credentials, config.http)
+  return new RancherPlatform(
+    api,
+    rancherWebhooks(api, (secret) => config.http.redactor.add(secret)),
+  )
 }
 
 /**
@@ -58,7 +64,10 @@ class RancherPlatform implements Platform {
   private readonly ids = new Map<string, string>()
   private readonly lb = new LbSplit(this.lbPort())
 
-  constructor(private readonly api: RancherApi) {}
+  constructor(
+    private readonly api: RancherApi,
+    readonly webhooks: Webhooks,
+  ) {}
 
   sideRef(router: RouterRef, side: 'blue' | 'green'): ServiceRef {
     return { service: router[side], ...(router.project && { project: router.project }) }

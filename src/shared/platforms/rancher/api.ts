@@ -82,6 +82,36 @@ export class RancherApi {
     return this.call<T>('POST', url, { ...options, idempotent: false }, body)
   }
 
+  /** A webhook trigger: no credentials, as the webhook service wants (platforms.md 5.4). */
+  async trigger(url: URL, options: CallOptions): Promise<void> {
+    const response = await this.http.send({ method: 'POST', url, json: {}, idempotent: false })
+    if (response.status >= 200 && response.status < 300) return
+    const body = parseJson(response.text) as { message?: string } | undefined
+    const said = this.http.redact(`${body?.message ?? response.text.slice(0, 200)} (HTTP ${response.status})`)
+    const hint =
+      response.status === 403
+        ? ': the receiver was deleted or its key revoked; create a new receiver and use its URL'
+        : response.status === 400 && /max|min/i.test(said)
+          ? ": the receiver's min or max scale stops it here; change the receiver or scale by hand"
+          : ''
+    throw new PlatformError(
+      'rancher',
+      options.operation,
+      options.target,
+      `${said}${hint}`,
+      response.status >= 500 ? 'unavailable' : 'refused',
+    )
+  }
+
+  /** The webhook service beside the API: `<server>/v1-webhooks/…` with the same key. */
+  webhooksUrl(path: string): string {
+    const url = new URL(this.base)
+    const [pathname = '', query] = path.split('?')
+    url.pathname = `${url.pathname.replace(/\/$/, '').replace(/\/v2-beta$/, '')}/v1-webhooks${pathname}`
+    url.search = query ? `?${query}` : ''
+    return url.href
+  }
+
   url(path: string): URL {
     const url = new URL(this.base)
     const [pathname = '', query] = path.split('?')

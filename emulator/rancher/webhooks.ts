@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { readBody, sendJson } from '../http-util.js'
+import { imageOf, type RancherState } from './state.js'
+
+export interface Host {
+  id: string
+  projectId: string
+  hostname: string
+  labels: Record<string, string>
+  state: string
+  createdAt: number
+}
+
+interface Receiver {
+  id: string
+  projectId: string
+  name: string
+  driver: string
+  key: string
+  config: Record<string, unknown>
+}
+
+interface ScaleConfig {
+  action?: unknown
+  amount?: unknown
+  min?: unknown
+  max?: unknown
+}
+
+/**
+ * The webhook service under `/rancher/v1-webhooks` (platforms.md 5.4): receivers per project with
+ * the drivers' validation, trigger URLs with a 40-character key and no credentials, and the
+ * scaleService and scaleHost drivers' effects and min/max refusals. Hosts live here too, for
+ * scaleHost (`GET /v2-beta/projects/{pid}/hosts`).
+ */
+export class RancherWebhooks {
+  readonly receivers = new Map<string, Receiver>()
+  readonly hosts: Host[] = []
+  private next = 1
+
+  constructor(
+    private readonly state: RancherState,
+    private readonly baseUrl: () => string,
+    /** applies a new scale to a service the way a PUT does */
+    private readonly scale: (serviceId: string, scale: number) => void,
+  ) {}
+
+  reset(): void {
+    this.receivers.clear()
+    this.hosts.length = 0
+  }
+
+  addHost(projectId: string, labels: Record<string, string>): Host {
+    const host: Host = {
+      id: `1h${this.next++}`,
+      projectId,
+      hostname: `host-${randomBytes(3).toString('hex')}`,
+      labels,
+      state: 'active',
+      createdAt: Date.now() + this.next,
+    }
+    this.hosts.push(host)
+    return host
+  }
+
+  /** Handles `/v1-webhooks/...`; `authorized` says whether the API key was good (receivers need it, triggers do not). */
+  async handle(path: string, req: IncomingMessage, res: ServerResponse, authorized: boolean): Promise<void> {
+    const url = new URL(path, 'http://x')
+    const projectId = url.searchParams.get('projectId') ?? ''
+    if (url.pathname === '/v1-webhooks/endpoint' && req.method === 'POST') return this.trigger(res, url.searchParams.get('key'), projectId)
+    if (!authorized) return webhookError(res, 401, 'Unauthorized')
+    if (!this.state.projects.has(projectId)) return webhookError(res, 400, 'projectId must name a project')
+    const one = url.pathname.match(/^\/v1-webhooks\/receivers\/([^/]+)$/)
+    if (url.pathname === '/v1-webhooks/receivers' && req.method === 'GET') {
+      const data = [...this.receivers.values()].filter((r) => r.projectId === projectId).map((r) => this.view(r))
+      return sendJson(res, 200, { type: 'collection', resourceType: 'receiver', data })
+    }
+    if (url.pathname === '/v1-webhooks/receivers' && req.method === 'POST') {
+      if (req.headers['content-type'] !== 'application/json') return webhookError(res, 400, 'Content-Type must be application/json')
+      return this.create(res, projectId, JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>)
+    }
+    const receiver = one && this.receivers.get(one[1] as string)
+    if (receiver && receiver.projectId === projectId && req.method === 'GET') return sendJson(res, 200, this.view(receiver))
+    if (receiver && receiver.projectId === projectId && req.method === 'DELETE') {
+      this.receivers.delete(receiver.id)
+      return sendJson(res, 200, {})
+    }
+    return webhookError(res, 404, 'Not found')
+  }
+
+  private create(res: ServerResponse, projectId: string, body: Record<string, unknown>): void {
+    const driver = String(body.driver ?? '')
+    const config = (body[`${driver}Config`] ?? {}) as Record<string, unknown>
+    if (typeof body.name !== 'string' || body.name === '') return webhookError(res, 400, 'name is required')
+    if ([...this.receivers.values()].some((r) => r.projectId === projectId && r.name === body.name)) {
+      return webhookError(res, 400, `Cannot have duplicate webhook name, webhook ${body.name} already exists`)
+    }
+    const problem =
+      driver === 'scaleService'
+        ? (this.checkScale(config) ??
+          (typeof config.serviceId === 'string' && this.state.services.has(config.serviceId) ? undefined : 'Invalid serviceId'))
+        : driver === 'scaleHost'
+          ? (this.checkScale(config) ??
+            (typeof config.hostSelector === 'object' && config.hostSelector !== null ? undefined : 'hostSelector is required'))
+          : `driver ${driver || '(none)'} is not served by the emulator (scaleService, scaleHost)`
+    if (problem) return webhookError(res, 400, problem)
+    const receiver: Receiver = {
+      id: `1wh${this.next++}`,
+      projectId,
+      name: body.name,
+      driver,
+      key: randomBytes(20).toString('hex'),
+      config: { min: 1, max: 100, ...config },
+    }
+    this.receivers.set(receiver.id, receiver)
+    sendJson(res, 200, this.view(receiver))
+  }
+
+  /** The drivers' own checks: action up or down, amount above 0, 1 <= min < max. */
+  private checkScale(config: ScaleConfig): string | undefined {
+    if (config.action !== 'up' && config.action !== 'down') return 'Invalid action (up or down)'
+    if (!Number.isInteger(config.amount) || (config.amount as number) <= 0) return 'Invalid amount'
+    const min = (config.min ?? 1) as number
+    const max = (config.max ?? 100) as number
+    if (!Number.isInteger(min) || min < 1) return 'Minimum scale not provided/invalid'
+    if (!Number.isInteger(max) || max <= min) return 'Max must be greater than min'
+    return undefined
+  }
+
+  private trigger(res: ServerResponse, key: string | null, projectId: string): void {
+    if (!key || !projectId) return webhookError(res, 400, 'key and projectId are required')
+    const receiver = [...this.receivers.values()].find((r) => r.key === key && r.projectId === projectId)
+    if (!receiver) return webhookError(res, 403, 'Requested webhook has been revoked/does not exist')
+    const { action, amount, min, max } = receiver.config as { action: string; amount: number; min: number; max: number }
+    const delta = action === 'up' ? amount : -amount
+    if (receiver.driver === 'scaleService') {
+      const service = this.state.services.get(String(receiver.config.serviceId))
+      if (!service) return webhookError(res, 400, 'Invalid serviceId')
+      if (imageOf(service.launchConfig) === 'rancher/none') return webhookError(res, 400, 'Cannot scale a service with image rancher/none')
+      const next = service.scale + delta
+      if (next > max) return webhookError(res, 400, 'Cannot scale above provided max scale value')
+      if (next < min) return webhookError(res, 400, 'Cannot scale below provided min scale value')
+      this.scale(service.id, next)
+      res.writeHead(200).end()
+      return
+    }
+    const selector = receiver.config.hostSelector as Record<string, string>
+    const matching = this.hosts.filter((h) => h.projectId === projectId && Object.entries(selector).every(([k, v]) => h.labels[k] === v))
+    const next = matching.length + delta
+    if (next > max) return webhookError(res, 400, 'Cannot scale above provided max scale value')
+    if (next < min) return webhookError(res, 400, 'Cannot scale below provided min scale value')
+    if (delta > 0) for (let i = 0; i < delta; i++) this.addHost(projectId, { ...selector })
+    else {
+      const order = [...matching].sort((a, b) =>
+        receiver.config.deleteOption === 'leastRecent' ? a.createdAt - b.createdAt : b.createdAt - a.createdAt,
+      )
+      for (const host of order.slice(0, -delta)) this.hosts.splice(this.hosts.indexOf(host), 1)
+    }
+    res.writeHead(200).end()
+  }
+
+  private view(r: Receiver): Record<string, unknown> {
+    return {
+      id: r.id,
+      type: 'receiver',
+      name: r.name,
+      driver: r.driver,
+      state: 'active',
+      url: `${this.baseUrl()}/v1-webhooks/endpoint?key=${r.key}&projectId=${r.projectId}`,
+      [`${r.driver}Config`]: r.config,
+      links: { self: `${this.baseUrl()}/v1-webhooks/receivers/${r.id}?projectId=${r.projectId}` },
+    }
+  }
+}
+
+/** The webhook service's own error body (ServerAPIError). */
+function webhookError(res: ServerResponse, status: number, message: string): void {
+  sendJson(res, status, { type: 'error', statusCode: status, status: status >= 500 ? 'Server Error' : 'Bad Request', message })
+}

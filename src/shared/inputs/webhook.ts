@@ -1,0 +1,54 @@
+import { maskNow } from '../report/commands.js'
+import { parseBoolean } from './boolean.js'
+import { InputError } from './input-error.js'
+import { parseJsonObject } from './json.js'
+import { readOptional } from './read.js'
+
+/** Scaling through Rancher's webhook service (platforms.md 5.4): only there. */
+export const WEBHOOK_INPUT_NAMES = ['webhook-url', 'webhook-create', 'webhook-list'] as const
+
+const DRIVERS = ['scaleService', 'scaleHost', 'serviceUpgrade', 'forwardPost'] as const
+
+export type WebhookRequest =
+  /** call a receiver's trigger URL, with no credentials, as the source document does */
+  | { kind: 'trigger'; url: URL }
+  /** create a receiver: `{name, driver, <driver>Config}` */
+  | { kind: 'create'; receiver: Record<string, unknown> }
+  | { kind: 'list' }
+
+export function readWebhook(platform: string, env: NodeJS.ProcessEnv): WebhookRequest | undefined {
+  const url = readOptional('webhook-url', env)
+  // the trigger URL holds the receiver's key: a secret from the moment it is read
+  if (url !== undefined) maskNow(url)
+  const create = readOptional('webhook-create', env)
+  const listText = readOptional('webhook-list', env)
+  const list = listText !== undefined && parseBoolean('webhook-list', listText)
+  const given = [url !== undefined && 'webhook-url', create !== undefined && 'webhook-create', list && 'webhook-list'].filter(Boolean)
+  if (given.length === 0) return undefined
+  if (platform !== 'rancher') {
+    throw new InputError(`Input "${given[0]}" is set on platform "${platform}"; allowed: only on rancher, whose webhook service scales.`)
+  }
+  if (given.length > 1) throw new InputError(`Inputs "${given[0]}" and "${given[1]}" are both set; allowed: one of them.`)
+  if (url !== undefined) {
+    let parsed: URL | undefined
+    try {
+      parsed = new URL(url)
+    } catch {
+      parsed = undefined
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      throw new InputError('Input "webhook-url" is not an http:// or https:// URL (its value is not shown: it holds the receiver key).')
+    }
+    return { kind: 'trigger', url: parsed }
+  }
+  if (create !== undefined) {
+    const receiver = parseJsonObject('webhook-create', create)
+    if (typeof receiver.name !== 'string' || !DRIVERS.includes(receiver.driver as (typeof DRIVERS)[number])) {
+      throw new InputError(
+        `Input "webhook-create" needs "name" and "driver" (one of ${DRIVERS.join(', ')}) with the driver's config, such as {"name": "up", "driver": "scaleService", "scaleServiceConfig": {...}}.`,
+      )
+    }
+    return { kind: 'create', receiver }
+  }
+  return { kind: 'list' }
+}
