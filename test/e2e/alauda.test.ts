@@ -229,7 +229,7 @@ describe('action-scale on Alauda', () => {
     expect(await service()).toMatchObject({ scaling_mode: 'MANUAL', target_num_instances: 1, current_num_instances: 1 })
   })
 
-  it('stops and starts the service (PUT …/stop/, …/start/), and has no restart', async () => {
+  it('stops and starts the service (PUT …/stop/, …/start/), has no restart, and removes it (DELETE)', async () => {
     const stop = await suite.steps.run('scale', inputs({ service: 'shop', lifecycle: 'stop' }))
     expect(stop.code, stop.stdout).toBe(0)
     expect(await service()).toMatchObject({ target_state: 'STOPPED', current_num_instances: 0, current_status: 'Stopped' })
@@ -241,6 +241,9 @@ describe('action-scale on Alauda', () => {
     expect(await service()).toMatchObject({ target_state: 'STARTED', current_num_instances: 2, current_status: 'Running' })
     const restart = await suite.steps.run('scale', inputs({ service: 'shop', lifecycle: 'restart' }))
     expect(errorLines(restart)).toEqual(['alauda: restart of "shop" failed: Alauda has no restart: stop the service, then start it'])
+    const remove = await suite.steps.run('scale', inputs({ service: 'shop', lifecycle: 'remove' }))
+    expect(remove.code, remove.stdout).toBe(0)
+    expect(((await suite.emulator.control('GET', '/state')) as { alauda: { services: unknown[] } }).alauda.services).toEqual([])
     const both = await suite.steps.run('scale', inputs({ service: 'shop', lifecycle: 'stop', replicas: '2' }))
     expect(errorLines(both)).toEqual(['Inputs "lifecycle" and "replicas" are both set; allowed: one of them.'])
   })

@@ -221,6 +221,16 @@ describe('NetEase microservices (images, in a namespace)', () => {
     expect(errorLines(app)).toEqual(['netease: restart of "shop" failed: NetEase apps cannot restart'])
   })
 
+  it('removes a microservice and an app (DELETE), and a second removal finds nothing to do', async () => {
+    const micro = await suite.steps.run('scale', inputs({ service: 'api', project: 'team', lifecycle: 'remove' }))
+    expect(micro.code, micro.stdout).toBe(0)
+    const app = await suite.steps.run('scale', inputs({ service: 'shop', lifecycle: 'remove' }))
+    expect(app.code, app.stdout).toBe(0)
+    expect(await state()).toMatchObject({ apps: [], microservices: [] })
+    const again = await suite.steps.run('scale', inputs({ service: 'shop', lifecycle: 'remove' }))
+    expect(again.code, again.stdout).toBe(0)
+  })
+
   it('names an unknown namespace with the ones there are', async () => {
     const run = await suite.steps.run('deploy', inputs({ service: 'api', project: 'elsewhere', image: HUB2 }))
     expect(errorLines(run)).toEqual(['netease: describe of "api" failed: namespace "elsewhere" not found (namespaces: team)'])

@@ -212,6 +212,14 @@ describe('action-scale on Rancher', () => {
     const restart = await suite.steps.run('scale', inputs({ service: 'shop/web', lifecycle: 'restart' }))
     expect(restart.code, restart.stdout).toBe(0)
     expect(restart.outputs['operation-id']).toMatch(/^restart:1s\d+$/)
+    const remove = await suite.steps.run('scale', inputs({ service: 'shop/web', lifecycle: 'remove' }))
+    expect(remove.code, remove.stdout).toBe(0)
+    expect(remove.outputs.replicas).toBe('0')
+    const state = (await suite.emulator.control('GET', '/state')) as { rancher: { services: ServiceView[] } }
+    expect(state.rancher.services.find((s) => s.name === 'web')?.state).toBe('removed')
+    const again = await suite.steps.run('scale', inputs({ service: 'shop/web', lifecycle: 'remove' }))
+    expect(again.code, again.stdout).toBe(0)
+    expect(again.stdout).toContain('does not exist; nothing to remove')
   })
 })
 

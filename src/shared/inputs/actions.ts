@@ -97,13 +97,13 @@ export interface ScaleInputs extends ServiceInputs {
   replicas?: number
   /** undefined: the scaling mode is left as it is */
   autoscaling?: AutoscalingSpec | 'off'
-  /** instead of a count: start, stop or restart the service */
+  /** instead of a count: start, stop, restart or remove (delete) the service */
   lifecycle?: LifecycleVerb
   /** Rancher's webhook service; `service` is optional then (a trigger waits on it when given) */
   webhook?: WebhookRequest
 }
 
-export type LifecycleVerb = 'start' | 'stop' | 'restart'
+export type LifecycleVerb = 'start' | 'stop' | 'restart' | 'remove'
 
 export interface RouterInputs {
   router: string
@@ -242,7 +242,7 @@ export function readScaleInputs(env: NodeJS.ProcessEnv = process.env): ScaleInpu
   const autoscaling = readAutoscaling(env)
   const replicasText = readOptional('replicas', env)
   if (lifecycleText !== undefined) {
-    const lifecycle = parseChoice('lifecycle', lifecycleText, ['start', 'stop', 'restart'] as const)
+    const lifecycle = parseChoice('lifecycle', lifecycleText, ['start', 'stop', 'restart', 'remove'] as const)
     const other = replicasText !== undefined ? 'replicas' : autoscaling !== undefined ? 'autoscaling' : undefined
     if (other) throw new InputError(`Inputs "lifecycle" and "${other}" are both set; allowed: one of them.`)
     return { ...service, lifecycle }

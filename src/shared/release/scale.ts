@@ -23,7 +23,17 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
       `${name} has no autoscaling in this version: give "replicas" without "autoscaling"`,
     )
   }
-  const before = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(ref)), 'scale', ref.service)
+  const found = await ctx.phase('describe', () => ctx.platform.describe(ref))
+  if (found === null && inputs.lifecycle === 'remove') {
+    ctx.log.info(`${name}: "${ref.service}" does not exist; nothing to remove`)
+    return {
+      title: `${ref.service} is gone`,
+      outputs: { replicas: '0', 'operation-id': '', autoscaling: 'off' },
+      rows: [['Service', ref.service]],
+      notes: ['Nothing to remove: the service did not exist.'],
+    }
+  }
+  const before = requireFound(ctx, found, 'scale', ref.service)
   if (inputs.lifecycle) return lifecycle(ctx, inputs.lifecycle, ref, before)
   const rows: [string, string][] = [
     ['Platform', name],
@@ -72,7 +82,10 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
   }
 }
 
-/** Starts, stops or restarts the service and waits; a start of a running service or a stop of a stopped one writes nothing. */
+/**
+ * Starts, stops, restarts or removes the service and waits; a start of a running service or a
+ * stop of a stopped one writes nothing, a removal of a missing one neither.
+ */
 async function lifecycle(ctx: ReleaseContext, verb: LifecycleVerb, ref: ServiceRef, before: ServiceState): Promise<ActionResult> {
   const name = ctx.platform.name
   const already = (verb === 'start' && before.phase === 'running') || (verb === 'stop' && before.phase === 'stopped')
@@ -80,13 +93,19 @@ async function lifecycle(ctx: ReleaseContext, verb: LifecycleVerb, ref: ServiceR
   let operationId = ''
   if (already) ctx.log.info(`${name}: "${ref.service}" is already ${before.phase}; nothing to ${verb}`)
   else {
-    const operation = await ctx.phase(verb, () => ctx.platform.lifecycle(ref, verb))
+    const operation = await ctx.phase(verb, () => (verb === 'remove' ? ctx.platform.remove(ref) : ctx.platform.lifecycle(ref, verb)))
     operationId = operation.id
     const result = await ctx.phase(`wait for ${verb}`, () => waitOn(ctx, operation))
     if (result.status !== 'succeeded') failure = `operation ${operation.id} ${result.status}; last state: ${result.detail}`
   }
-  const after = (await ctx.platform.describe(ref).catch(() => null)) ?? before
-  const [doing, done] = { start: ['Starting', 'Started'], stop: ['Stopping', 'Stopped'], restart: ['Restarting', 'Restarted'] }[verb]
+  const now = await ctx.platform.describe(ref).catch(() => undefined)
+  const after = now === null ? { ...before, replicas: 0, ready: 0, status: 'removed' } : (now ?? before)
+  const [doing, done] = {
+    start: ['Starting', 'Started'],
+    stop: ['Stopping', 'Stopped'],
+    restart: ['Restarting', 'Restarted'],
+    remove: ['Removing', 'Removed'],
+  }[verb]
   return {
     title: failure ? `${doing} ${ref.service} failed` : `${done} ${ref.service}`,
     outputs: {

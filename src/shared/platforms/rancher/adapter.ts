@@ -119,7 +119,8 @@ class RancherPlatform implements Platform {
 
   async describe(ref: ServiceRef): Promise<ServiceState | null> {
     const service = await this.find(ref, 'describe')
-    return service === null ? null : toState(service)
+    // a removed service lingers in the API for a while; for a user it is gone
+    return service === null || service.state === 'removed' || service.state === 'purged' ? null : toState(service)
   }
 
   async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
