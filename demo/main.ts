@@ -17,14 +17,15 @@ const bundle = (name: string) => join(here, '..', name, 'index.js')
 
 const platformFlag = process.argv.indexOf('--platform')
 const platform = platformFlag === -1 ? 'jelastic' : process.argv[platformFlag + 1]
-if (platform !== 'jelastic' && platform !== 'servicestage' && platform !== 'alauda' && platform !== 'netease') {
-  console.error(`--platform has the value "${platform}"; this version's demo runs on: jelastic, servicestage, alauda, netease.`)
+const DEMOS = ['jelastic', 'servicestage', 'alauda', 'netease', 'rancher'] as const
+if (!DEMOS.includes(platform as (typeof DEMOS)[number])) {
+  console.error(`--platform has the value "${platform}"; the demo runs on: ${DEMOS.join(', ')}.`)
   process.exit(1)
 }
 
 const emulator = await startEmulator(0)
 const api = emulator.urls.jelastic
-const CREDENTIALS: Record<typeof platform, Record<string, string>> = {
+const CREDENTIALS: Record<(typeof DEMOS)[number], Record<string, string>> = {
   jelastic: { platform: 'jelastic', 'api-url': api, username: 'demo@example.com', password: 'demo-password' },
   servicestage: {
     platform,
@@ -37,8 +38,16 @@ const CREDENTIALS: Record<typeof platform, Record<string, string>> = {
   alauda: { platform, 'api-url': emulator.urls.alauda, username: 'demo', password: 'alauda-demo-password', project: 'team' },
   // an access key and secret: the action exchanges them for a 24-hour token
   netease: { platform, 'api-url': emulator.urls.netease, 'access-key': 'netease-demo-key', 'secret-key': 'netease-demo-secret-0123' },
+  // an environment API key, as HTTP Basic
+  rancher: {
+    platform,
+    'api-url': emulator.urls.rancher,
+    'access-key': 'rancher-demo-access',
+    'secret-key': 'rancher-demo-secret-0123',
+    project: '1a5',
+  },
 }
-const credentials = CREDENTIALS[platform]
+const credentials = CREDENTIALS[platform as (typeof DEMOS)[number]]
 const router = { router: 'shop', blue: 'shop-blue', green: 'shop-green' }
 const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
@@ -286,8 +295,78 @@ async function neteaseStory(): Promise<void> {
   )
 }
 
+/**
+ * On Rancher: an in-service upgrade of the idle service, finished; the load balancer's port rule
+ * flipped to it (measured); a broken upgrade rolled back with the upgrade's own rollback; a
+ * webhook receiver that scales the service, called as an outside system would.
+ */
+async function rancherStory(): Promise<void> {
+  const image = (tag: string) => `registry.example.com/shop/web:${tag}`
+  const post = async (path: string, body: unknown) =>
+    (await (await fetch(`${emulator.origin}/_emulator${path}`, { method: 'POST', body: JSON.stringify(body) })).json()) as {
+      id: string
+      key?: string
+    }
+  await post('/rancher/services', { stack: 'shop', name: 'blue', image: image('v1'), scale: 2 })
+  const green = await post('/rancher/services', { stack: 'shop', name: 'green', image: image('v1'), scale: 2 })
+  const lb = await post('/rancher/load-balancers', { stack: 'shop', name: 'lb', port: 80, target: 'blue' })
+  const sides = { router: 'shop/lb', blue: 'shop/blue', green: 'shop/green' }
+  const greenShare = async (count: number) => {
+    let seen = 0
+    for (let i = 0; i < count; i++) {
+      const body = (await (await fetch(`${emulator.urls.rancher}/lb/${lb.id}/80/`)).json()) as { service?: string }
+      if (body.service === 'green') seen++
+    }
+    return Math.round((seen * 100) / count)
+  }
+  const upgrade = await step('upgrade the idle green service to v2 in place, then finish the upgrade', 'deploy', {
+    service: sides.green,
+    image: image('v2'),
+    'batch-size': '1',
+    'start-first': 'true',
+  })
+  record(
+    'upgrade green to v2',
+    'upgraded, finished',
+    `exit ${upgrade.code}, ${upgrade.outputs.image?.split(':').pop() ?? '-'}`,
+    upgrade.code === 0 && upgrade.outputs.image === image('v2'),
+  )
+  const flip = await step("flip the load balancer's port rule to green", 'traffic', { ...sides, percentage: '100' })
+  const flipped = await greenShare(400)
+  console.log(`    measured over 400 requests through the load balancer: green ${flipped}%`)
+  record('flip to green', 'green 100%', `green ${flipped}%`, flip.code === 0 && flipped === 100)
+  await control('/images', { image: image('v3'), failing: true })
+  const broken = await step('upgrade green to a broken v3: its containers do not start, the upgrade is rolled back', 'deploy', {
+    service: sides.green,
+    image: image('v3'),
+  })
+  record(
+    'broken v3',
+    'fails, rolled back to v2',
+    `exit ${broken.code}, runs ${broken.outputs.image?.split(':').pop() ?? '-'}`,
+    broken.code === 1 && broken.outputs.image === image('v2'),
+  )
+  const receiver = await step('create a webhook receiver that adds a green container (max 3)', 'scale', {
+    'webhook-create': JSON.stringify({
+      name: 'green-up',
+      driver: 'scaleService',
+      scaleServiceConfig: { serviceId: green.id, action: 'up', amount: 1, min: 1, max: 3 },
+    }),
+  })
+  const state = (await (await fetch(`${emulator.origin}/_emulator/state`)).json()) as {
+    rancher: { receivers: { id: string; key: string }[] }
+  }
+  const key = state.rancher.receivers.find((r) => r.id === receiver.outputs['webhook-id'])?.key ?? ''
+  const up = await step('call its trigger URL, as a monitoring system would, and wait for the new scale', 'scale', {
+    service: sides.green,
+    'webhook-url': `${emulator.urls.rancher}/v1-webhooks/endpoint?key=${key}&projectId=1a5`,
+  })
+  record('scale by webhook', '3 containers', `${up.outputs.replicas ?? '-'} containers`, up.code === 0 && up.outputs.replicas === '3')
+}
+
 try {
   if (platform === 'servicestage') await servicestageStory()
+  else if (platform === 'rancher') await rancherStory()
   else if (platform === 'alauda') await alaudaStory()
   else if (platform === 'netease') await neteaseStory()
   else await jelasticStory()

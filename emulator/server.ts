@@ -64,7 +64,8 @@ export async function startEmulator(port = 0): Promise<Emulator> {
           rancherApi,
           requests,
         })
-      if (!/^\/(env|apps|domains|microservices|lb|services\/[^/]+\/?$)/.test(path))
+      // what apps answer is not a platform request
+      if (!/^\/(env|apps|domains|microservices|lb)\/|^\/services\/[^/]+\/?$/.test(path))
         requests.push({ method: req.method ?? 'GET', platform, path })
       if (await faults.apply(platform, path, req, res)) return
       if (platform === 'jelastic') return jelasticApi.handle(path, req, res, url)

@@ -55,3 +55,16 @@ it('npm run demo -- --platform netease builds from source behind a domain split,
   expect(demo.stdout).not.toContain('✘')
   expect(demo.stdout).not.toContain('netease-demo-secret')
 })
+
+it('npm run demo -- --platform rancher upgrades in place, flips the load balancer, rolls back a broken upgrade, scales by webhook', () => {
+  const demo = spawnSync(process.execPath, [join(ROOT, 'dist/demo/index.js'), '--platform', 'rancher'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
+  expect(demo.status, demo.stdout + demo.stderr).toBe(0)
+  expect(demo.stdout).toMatch(/✔ flip to green\s+green 100%\s+green 100%/)
+  expect(demo.stdout).toMatch(/✔ broken v3\s+fails, rolled back to v2/)
+  expect(demo.stdout).toMatch(/✔ scale by webhook\s+3 containers/)
+  expect(demo.stdout).not.toContain('✘')
+  expect(demo.stdout).not.toContain('rancher-demo-secret')
+})
