@@ -65,6 +65,7 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
           services: [...targets.rancher.services.values()].map((s) => targets.rancherApi.view(s)),
           hosts: targets.rancherApi.webhooks.hosts,
           receivers: [...targets.rancherApi.webhooks.receivers.values()],
+          forwarded: targets.rancherApi.webhooks.forwarded,
         },
         images: { unhealthy: [...images.unhealthy], failing: [...images.failing] },
         faults: faults.list(),
@@ -225,12 +226,13 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       return sendJson(res, 200, { perSecond: targets.netease.ratePerSecond })
     case 'POST /rancher/services': {
       // an active service in a stack of project 1a5 (the stack made when missing)
-      const { stack, name, image, scale } = body as Record<string, unknown>
+      const { stack, name, image, scale, labels } = body as Record<string, unknown>
       if (typeof stack !== 'string' || typeof name !== 'string' || typeof image !== 'string' || !image.includes(':')) {
         return sendJson(res, 400, { error: 'give "stack", "name" and "image" (repository:tag)' })
       }
       const found = [...targets.rancher.stacks.values()].find((s) => s.name === stack) ?? targets.rancher.newStack('1a5', stack)
       const service = targets.rancher.newService(found, name, image, Number(scale ?? 2), true)
+      if (typeof labels === 'object' && labels !== null) service.launchConfig.labels = labels
       return sendJson(res, 200, targets.rancherApi.view(service))
     }
     case 'POST /rancher/load-balancers': {

@@ -54,6 +54,8 @@ interface Move {
   /** replace every container even when it already runs the image (a restart) */
   all?: boolean
   done: string
+  /** runs once the transition reached `done` */
+  then?: () => void
 }
 
 /**
@@ -136,6 +138,7 @@ export class RancherState {
       if (!work) {
         service.state = move.done
         service.transitioning = 'no'
+        move.then?.()
         return
       }
       for (let i = 0; i < move.batch; i++) {

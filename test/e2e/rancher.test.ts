@@ -295,6 +295,87 @@ describe('scaling through the webhook service', () => {
   })
 })
 
+describe('the emulator’s webhook service, for workflows that test their own receivers', () => {
+  it('serviceUpgrade: a registry push with the receiver’s tag upgrades the labelled services and finishes', async () => {
+    const worker = 'registry.example.com/team/worker'
+    await suite.emulator.control('POST', '/rancher/services', {
+      stack: 'shop',
+      name: 'worker',
+      image: `${worker}:v1`,
+      scale: 1,
+      labels: { app: 'worker' },
+    })
+    const create = await suite.steps.run(
+      'scale',
+      inputs({
+        'webhook-create': JSON.stringify({
+          name: 'on-push',
+          driver: 'serviceUpgrade',
+          serviceUpgradeConfig: { serviceSelector: { app: 'worker' }, tag: 'v2' },
+        }),
+      }),
+    )
+    expect(create.code, create.stdout).toBe(0)
+    const state = (await suite.emulator.control('GET', '/state')) as { rancher: { receivers: { key: string }[] } }
+    const url = `${suite.emulator.url('rancher')}/v1-webhooks/endpoint?key=${state.rancher.receivers[0]?.key}&projectId=1a5`
+    suite.steps.secrets.add(state.rancher.receivers[0]?.key ?? '')
+    const push = (tag: string) =>
+      fetch(url, { method: 'POST', body: JSON.stringify({ push_data: { tag }, repository: { repo_name: worker } }) })
+    expect((await push('v9')).status).toBe(200)
+    expect((await fetch(url, { method: 'POST', body: '{"hello": 1}' })).status).toBe(400)
+    expect((await service('worker')).launchConfig.imageUuid).toBe(`docker:${worker}:v1`)
+    expect((await push('v2')).status).toBe(200)
+    for (let i = 0; i < 50 && (await service('worker')).state !== 'active'; i++) await new Promise((r) => setTimeout(r, 40))
+    expect(await service('worker')).toMatchObject({
+      state: 'active',
+      transitioning: 'no',
+      launchConfig: { imageUuid: `docker:${worker}:v2` },
+    })
+    expect((await service()).launchConfig.imageUuid).toBe(`docker:${V1}`)
+  })
+
+  it('validates each driver’s config when a receiver is created', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ name: 'a', driver: 'scaleService', scaleServiceConfig: { serviceId: 'nope', action: 'up', amount: 1 } }, 'Invalid serviceId'],
+      [
+        { name: 'b', driver: 'scaleHost', scaleHostConfig: { hostSelector: { pool: 'x' }, action: 'up', amount: 1, min: 3, max: 2 } },
+        'Max must be greater than min',
+      ],
+      [{ name: 'c', driver: 'serviceUpgrade', serviceUpgradeConfig: { serviceSelector: { app: 'web' } } }, 'tag is required'],
+      [{ name: 'd', driver: 'forwardPost', forwardPostConfig: { serviceName: 'web', port: 80 } }, 'path is required'],
+    ]
+    for (const [receiver, message] of cases) {
+      const run = await suite.steps.run('scale', inputs({ 'webhook-create': JSON.stringify(receiver) }))
+      expect(run.code).toBe(1)
+      expect(errorLines(run)[0]).toContain(message)
+    }
+  })
+
+  it('forwardPost passes the trigger on to the named service', async () => {
+    await suite.steps.run(
+      'scale',
+      inputs({
+        'webhook-create': JSON.stringify({
+          name: 'fwd',
+          driver: 'forwardPost',
+          forwardPostConfig: { serviceName: 'web', port: 8080, path: '/hook' },
+        }),
+      }),
+    )
+    const state = (await suite.emulator.control('GET', '/state')) as { rancher: { receivers: { key: string }[] } }
+    suite.steps.secrets.add(state.rancher.receivers[0]?.key ?? '')
+    const run = await suite.steps.run(
+      'scale',
+      inputs({
+        'webhook-url': `${suite.emulator.url('rancher')}/v1-webhooks/endpoint?key=${state.rancher.receivers[0]?.key}&projectId=1a5`,
+      }),
+    )
+    expect(run.code, run.stdout).toBe(0)
+    const after = (await suite.emulator.control('GET', '/state')) as { rancher: { forwarded: { receiver: string; path: string }[] } }
+    expect(after.rancher.forwarded).toMatchObject([{ receiver: 'fwd', path: '/hook' }])
+  })
+})
+
 describe('Rancher inputs', () => {
   it('refuses upgrade inputs on other platforms and bad values, before any call', async () => {
     await suite.emulator.control('DELETE', '/requests')
