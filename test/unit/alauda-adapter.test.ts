@@ -1,11 +1,8 @@
-import { MockAgent } from 'undici'
 import { describe, expect, it } from 'vitest'
-import { HttpClient } from '../../src/shared/http/client.js'
-import { Redactor } from '../../src/shared/http/redactor.js'
 import { instancesFor, reachableShares } from '../../src/shared/platforms/replica-split.js'
 import { phaseOf, splitImage } from '../../src/shared/platforms/alauda/service.js'
 import type { Credentials } from '../../src/shared/inputs/credentials.js'
-import { createPlatform } from '../../src/shared/platforms/registry.js'
+import { mockPlatform } from '../support/mock-platform.js'
 import { nearestReachable } from '../../src/shared/release/split.js'
 
 const ORIGIN = 'https://api.alauda.cn'
@@ -33,35 +30,7 @@ function service(fields: Record<string, unknown> = {}) {
 }
 
 function setup(credentials: Credentials = { token: 'alauda-token-abc' }) {
-  const agent = new MockAgent()
-  agent.disableNetConnect()
-  const redactor = new Redactor()
-  // the action hands every credential it read to the redactor (report/execute.ts)
-  for (const secret of [credentials.token, credentials.password]) redactor.add(secret)
-  const http = new HttpClient({ redactor, dispatcher: agent, sleep: async () => {}, backoff: { attempts: 3, baseMs: 1, capMs: 1 } })
-  const platform = createPlatform('alauda', {
-    apiUrl: new URL(ORIGIN),
-    credentials,
-    http,
-    log: () => {},
-    deadline: () => Date.now() + 60_000,
-  })
-  const pool = agent.get(ORIGIN)
-  const sent: { method: string; path: string; auth: string; body: string }[] = []
-  const on = (method: string, path: string, status: number, reply: unknown, times = 1) =>
-    pool
-      .intercept({ path, method })
-      .reply(status, (options) => {
-        sent.push({
-          method,
-          path,
-          auth: String((options.headers as Record<string, string>).authorization ?? ''),
-          body: String(options.body ?? ''),
-        })
-        return typeof reply === 'string' ? reply : JSON.stringify(reply)
-      })
-      .times(times)
-  return { platform, on, sent, redactor }
+  return mockPlatform('alauda', ORIGIN, credentials)
 }
 
 describe('Alauda adapter', () => {

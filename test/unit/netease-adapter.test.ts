@@ -1,9 +1,6 @@
-import { MockAgent } from 'undici'
 import { describe, expect, it } from 'vitest'
-import { HttpClient } from '../../src/shared/http/client.js'
-import { Redactor } from '../../src/shared/http/redactor.js'
 import type { Credentials } from '../../src/shared/inputs/credentials.js'
-import { createPlatform } from '../../src/shared/platforms/registry.js'
+import { mockPlatform } from '../support/mock-platform.js'
 
 const ORIGIN = 'https://open.c.163.com'
 const app = { service: 'shop' }
@@ -38,34 +35,7 @@ function api(fields: Record<string, unknown> = {}, image = 'hub.c.163.com/team/a
 }
 
 function setup(credentials: Credentials = { token: 'netease-token-abc' }, deadlineMs = 60_000) {
-  const agent = new MockAgent()
-  agent.disableNetConnect()
-  const redactor = new Redactor()
-  for (const secret of [credentials.token, credentials.secretKey]) redactor.add(secret)
-  const http = new HttpClient({ redactor, dispatcher: agent, sleep: async () => {}, backoff: { attempts: 3, baseMs: 1, capMs: 1 } })
-  const platform = createPlatform('netease', {
-    apiUrl: new URL(ORIGIN),
-    credentials,
-    http,
-    log: () => {},
-    deadline: () => Date.now() + deadlineMs,
-  })
-  const pool = agent.get(ORIGIN)
-  const sent: { method: string; path: string; auth: string; body: string }[] = []
-  const on = (method: string, path: string, status: number, reply: unknown, times = 1) =>
-    pool
-      .intercept({ path, method })
-      .reply(status, (options) => {
-        sent.push({
-          method,
-          path,
-          auth: String((options.headers as Record<string, string>).authorization ?? ''),
-          body: String(options.body ?? ''),
-        })
-        return JSON.stringify(reply)
-      })
-      .times(times)
-  return { platform, on, sent }
+  return mockPlatform('netease', ORIGIN, credentials, deadlineMs)
 }
 
 describe('NetEase apps', () => {

@@ -1,9 +1,6 @@
-import { MockAgent } from 'undici'
 import { describe, expect, it } from 'vitest'
-import { HttpClient } from '../../src/shared/http/client.js'
-import { Redactor } from '../../src/shared/http/redactor.js'
 import { rulesFor } from '../../src/shared/platforms/rancher/load-balancer.js'
-import { createPlatform } from '../../src/shared/platforms/registry.js'
+import { mockPlatform } from '../support/mock-platform.js'
 
 const ORIGIN = 'http://rancher.example.com:8080'
 const P = '/v2-beta/projects/1a5'
@@ -35,37 +32,12 @@ function web(fields: Record<string, unknown> = {}) {
 }
 
 function setup() {
-  const agent = new MockAgent()
-  agent.disableNetConnect()
-  const redactor = new Redactor()
-  const http = new HttpClient({ redactor, dispatcher: agent, sleep: async () => {}, backoff: { attempts: 3, baseMs: 1, capMs: 1 } })
-  const platform = createPlatform('rancher', {
-    apiUrl: new URL(ORIGIN),
-    credentials: { accessKey: 'ak', secretKey: 'sk-secret' },
-    http,
-    log: () => {},
-    deadline: () => Date.now() + 60_000,
-  })
-  const pool = agent.get(ORIGIN)
-  const sent: { method: string; path: string; auth: string; body: string }[] = []
-  const on = (method: string, path: string, status: number, reply: unknown, times = 1) =>
-    pool
-      .intercept({ path, method })
-      .reply(status, (options) => {
-        sent.push({
-          method,
-          path,
-          auth: String((options.headers as Record<string, string>).authorization ?? ''),
-          body: String(options.body ?? ''),
-        })
-        return JSON.stringify(reply)
-      })
-      .times(times)
+  const mock = mockPlatform('rancher', ORIGIN, { accessKey: 'ak', secretKey: 'sk-secret' })
   const resolve = () => {
-    on('GET', `${P}/stacks?name=shop`, 200, { type: 'collection', data: [{ id: '1st5', name: 'shop' }] })
-    on('GET', `${P}/services?name=web&stackId=1st5`, 200, { type: 'collection', data: [web()] })
+    mock.on('GET', `${P}/stacks?name=shop`, 200, { type: 'collection', data: [{ id: '1st5', name: 'shop' }] })
+    mock.on('GET', `${P}/services?name=web&stackId=1st5`, 200, { type: 'collection', data: [web()] })
   }
-  return { platform, on, sent, resolve, redactor }
+  return { ...mock, resolve }
 }
 
 describe('Rancher adapter', () => {

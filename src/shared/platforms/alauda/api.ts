@@ -1,5 +1,6 @@
 import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
 import type { Credentials } from '../../inputs/credentials.js'
+import { TokenSession } from '../../http/token-session.js'
 import { PlatformError } from '../platform.js'
 
 export interface CallOptions {
@@ -15,24 +16,23 @@ export interface CallOptions {
  * status with a body the platform does not document: shown as it comes, secrets removed.
  */
 export class AlaudaApi {
-  private token: string | undefined
+  private readonly session: TokenSession
 
   constructor(
     private readonly base: URL,
     private readonly credentials: Credentials,
     private readonly http: HttpClient,
   ) {
-    this.token = credentials.token
+    // a token from the password may expire in the middle of a run: its lifetime is not documented
+    this.session = new TokenSession(credentials.token, this.canSignIn() ? () => this.signIn() : undefined, http.redactor)
   }
 
   /** `path` starts after `/v1`, with its query if any. */
   async call<T>(method: Method, path: string, options: CallOptions, body?: unknown): Promise<T> {
-    const token = this.token ?? (await this.signIn())
-    let response = await this.send(method, path, token, options, body)
-    if ((response.status === 401 || response.status === 403) && this.canSignIn()) {
-      // a token from the password may expire in the middle of a run (its lifetime is not documented): once more with a new one
-      response = await this.send(method, path, await this.signIn(), options, body)
-    }
+    const response = await this.session.send(
+      (token) => this.send(method, path, token, options, body),
+      (answer) => answer.status === 401 || answer.status === 403,
+    )
     const parsed = parseJson(response.text)
     if (response.status >= 200 && response.status < 300) return (parsed ?? {}) as T
     throw this.error(response, parsed, options)
@@ -69,8 +69,6 @@ export class AlaudaApi {
       const error = this.error(response, body, { operation: 'sign-in', target: username })
       throw new PlatformError('alauda', 'sign-in', username, error.platformMessage, response.status >= 500 ? 'unavailable' : 'auth')
     }
-    this.http.redactor.add(body.token)
-    this.token = body.token
     return body.token
   }
 

@@ -1,5 +1,6 @@
 import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
 import type { Credentials } from '../../inputs/credentials.js'
+import { TokenSession } from '../../http/token-session.js'
 import { PlatformError } from '../platform.js'
 
 export interface CallOptions {
@@ -29,19 +30,22 @@ function throttled(response: HttpResponse): boolean {
  * 24-hour token, masked the moment it arrives and renewed once on a 401.
  */
 export class NeteaseApi {
-  private token: string | undefined
+  private readonly session: TokenSession
 
   constructor(
     private readonly base: URL,
     private readonly credentials: Credentials,
     readonly http: HttpClient,
   ) {
-    this.token = credentials.token
+    // tokens live 24 hours: one may end in the middle of a run
+    this.session = new TokenSession(credentials.token, this.canSignIn() ? () => this.signIn() : undefined, http.redactor)
   }
 
   async call<T>(method: Method, path: string, options: CallOptions, body?: unknown): Promise<T> {
-    let response = await this.send(method, path, this.token ?? (await this.signIn()), options, body)
-    if (response.status === 401 && this.canSignIn()) response = await this.send(method, path, await this.signIn(), options, body)
+    const response = await this.session.send(
+      (token) => this.send(method, path, token, options, body),
+      (answer) => answer.status === 401,
+    )
     const parsed = parseJson(response.text)
     if (response.status >= 200 && response.status < 300) return (parsed ?? {}) as T
     throw this.error(response, parsed as ErrorBody | undefined, options)
@@ -96,8 +100,6 @@ export class NeteaseApi {
       const error = this.error(response, body, { operation: 'sign-in', target: accessKey })
       throw new PlatformError('netease', 'sign-in', accessKey, error.platformMessage, response.status >= 500 ? 'unavailable' : 'auth')
     }
-    this.http.redactor.add(body.token)
-    this.token = body.token
     return body.token
   }
 

@@ -1,0 +1,34 @@
+import type { HttpResponse } from './client.js'
+import type { Redactor } from './redactor.js'
+
+/**
+ * A token for a platform's calls: the one given, or one the platform hands out for other
+ * credentials (a user's password, an access key). A token handed out is masked the moment it
+ * arrives, and asked for once more when a call is refused with it (its lifetime may end mid-run).
+ */
+export class TokenSession {
+  private token: string | undefined
+
+  constructor(
+    given: string | undefined,
+    /** asks the platform for a token; undefined when only a given token can be used */
+    private readonly exchange: (() => Promise<string>) | undefined,
+    private readonly redactor: Redactor,
+  ) {
+    this.token = given
+  }
+
+  /** Sends with the token; a refused answer is sent once more with a fresh token, where one can be had. */
+  async send(send: (token: string) => Promise<HttpResponse>, refused: (response: HttpResponse) => boolean): Promise<HttpResponse> {
+    const response = await send(this.token ?? (await this.renew()))
+    return refused(response) && this.exchange ? send(await this.renew()) : response
+  }
+
+  private async renew(): Promise<string> {
+    if (!this.exchange) throw new Error('no token, and no credentials to ask for one')
+    const token = await this.exchange()
+    this.redactor.add(token)
+    this.token = token
+    return token
+  }
+}
