@@ -40,7 +40,11 @@ function readActionYml(action: string): Metadata {
 }
 
 const ACTIONS = {
-  deploy: { names: DEPLOY_INPUT_NAMES, read: readDeployInputs, outputs: ['image', 'previous-image', 'operation-id', 'url', 'rolled-back'] },
+  deploy: {
+    names: DEPLOY_INPUT_NAMES,
+    read: readDeployInputs,
+    outputs: ['image', 'previous-image', 'operation-id', 'url', 'rolled-back', 'deployment-id'],
+  },
   scale: {
     names: SCALE_INPUT_NAMES,
     read: readScaleInputs,
@@ -51,7 +55,7 @@ const ACTIONS = {
     read: readTrafficInputs,
     outputs: ['weights', 'phase', 'weight', 'verdict', 'reason', 'stable', 'candidate'],
   },
-  rollback: { names: ROLLBACK_INPUT_NAMES, read: readRollbackInputs, outputs: ['image', 'weights'] },
+  rollback: { names: ROLLBACK_INPUT_NAMES, read: readRollbackInputs, outputs: ['image', 'weights', 'deployment-id'] },
 } as const
 
 /** Valid values for every input any action has, so each reader can read all of its own. */

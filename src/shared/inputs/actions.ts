@@ -7,6 +7,7 @@ import { parseSteps, type StepInput } from './steps.js'
 import { COMMON_INPUT_NAMES, type CommonInputs, readCommonInputs } from './common.js'
 import { HEALTH_INPUT_NAMES, type HealthInputs, readHealthInputs } from './health.js'
 import { formatImage, parseImage } from './image.js'
+import { GITHUB_INPUT_NAMES, type GitHubInputs, readGitHub } from './github.js'
 import { InputError, shown } from './input-error.js'
 import { parseInteger, parsePercentage } from './integer.js'
 import { parseJsonObject } from './json.js'
@@ -35,6 +36,7 @@ export const DEPLOY_INPUT_NAMES = [
   'gray-weight',
   ...UPGRADE_INPUT_NAMES,
   ...HEALTH_INPUT_NAMES,
+  ...GITHUB_INPUT_NAMES,
 ] as const
 export const SCALE_INPUT_NAMES = [
   ...COMMON_INPUT_NAMES,
@@ -72,6 +74,7 @@ export const ROLLBACK_INPUT_NAMES = [
   'green',
   'wait',
   'reason',
+  ...GITHUB_INPUT_NAMES,
 ] as const
 
 export interface ServiceInputs extends CommonInputs {
@@ -90,6 +93,8 @@ export interface DeployInputs extends ServiceInputs {
   /** Rancher's in-service upgrade */
   upgrade?: UpgradeStrategy
   health?: HealthInputs
+  /** the GitHub deployment and the release ledger */
+  github: GitHubInputs
 }
 
 export interface ScaleInputs extends ServiceInputs {
@@ -141,6 +146,8 @@ export interface RollbackInputs extends ServiceInputs {
   wait: boolean
   /** why, for the summary: a rollback by hand says what went wrong */
   reason?: string
+  /** the GitHub deployment, and the ledger `to: previous` reads where the platform keeps no history */
+  github: GitHubInputs
 }
 
 function readServiceInputs(env: NodeJS.ProcessEnv): ServiceInputs {
@@ -218,6 +225,7 @@ export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployIn
     ...(create && { create: spec }),
     ...(grayWeight !== undefined && { grayWeight }),
     ...(upgrade && { upgrade }),
+    github: readGitHub(env),
   }
 }
 
@@ -326,5 +334,5 @@ export function readRollbackInputs(env: NodeJS.ProcessEnv = process.env): Rollba
   const wait = readFlag('wait', true, env)
   const router = readOptional('router', env) === undefined ? undefined : readRouterInputs(env)
   const reason = readOptional('reason', env)
-  return { ...service, wait, ...(to && { to }), ...(router && { router }), ...(reason && { reason }) }
+  return { ...service, wait, ...(to && { to }), ...(router && { router }), ...(reason && { reason }), github: readGitHub(env) }
 }

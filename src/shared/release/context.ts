@@ -1,3 +1,4 @@
+import type { Deployments } from '../github/deployments.js'
 import type { HttpClient } from '../http/client.js'
 import type { Platform } from '../platforms/platform.js'
 import type { Deadline } from './deadline.js'
@@ -21,6 +22,8 @@ export interface ReleaseContext {
   /** remembers a value for the action's post step (GITHUB_STATE) */
   saveState(name: string, value: string): void
   log: Logger
+  /** GitHub deployments and the release ledger (deploy and rollback) */
+  deployments?: Deployments
   /** runs one phase of the action in its own log group and records how long it took */
   phase<T>(name: string, run: () => Promise<T>): Promise<T>
 }

@@ -1,3 +1,5 @@
+import type { Deployment } from '../github/api.js'
+import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/actions.js'
 import { PlatformError, type ServiceRef } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
@@ -6,11 +8,40 @@ import { requireFound, rollBackNatively, rollOut } from './rollout.js'
 import { serviceRef } from './service-ref.js'
 import { waitFor } from './waiter.js'
 
+/** A deploy, recorded as a GitHub deployment of the commit to the environment (the release ledger). */
+export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise<ActionResult> {
+  const ledger = ctx.deployments
+  const entry = { platform: ctx.platform.name, service: inputs.service, image: inputs.image }
+  const deployment = await ledger?.start(entry, `Deploy ${inputs.image} to ${inputs.service}`)
+  let result: ActionResult
+  try {
+    result = await deployService(ctx, inputs)
+  } catch (error) {
+    await ledger?.finish(deployment ?? null, false, (error as Error).message)
+    throw error
+  }
+  await ledger?.finish(deployment ?? null, result.failure === undefined, result.failure ?? result.title, result.outputs.url || undefined)
+  return withDeployment(result, ledger, deployment ?? null)
+}
+
+/** The summary's link to the environment's deployments, and the `deployment-id` output. */
+export function withDeployment(result: ActionResult, ledger: Deployments | undefined, deployment: Deployment | null): ActionResult {
+  const row: [string, string] = [
+    'GitHub deployment',
+    deployment && ledger ? `#${deployment.id}, ${ledger.link()}` : 'not recorded (no github-token)',
+  ]
+  return {
+    ...result,
+    outputs: { ...result.outputs, 'deployment-id': deployment ? String(deployment.id) : '' },
+    rows: [...result.rows, row],
+  }
+}
+
 /**
  * describe → deploy → wait → health check; on failure, roll back to the previous image (when
  * `rollback-on-failure`) and fail with a message naming platform, service, operation and last state.
  */
-export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise<ActionResult> {
+async function deployService(ctx: ReleaseContext, inputs: DeployInputs): Promise<ActionResult> {
   const ref = serviceRef(inputs)
   const name = ctx.platform.name
   const found = await ctx.phase('describe', () => ctx.platform.describe(ref))

@@ -6,22 +6,28 @@ import { requireFound, rollBackNatively, rollOut, waitOn } from './rollout.js'
 import { serviceRef } from './service-ref.js'
 import { applySplit, formatSplit, requireRouter, weightsJson } from './split.js'
 import { routerRef, sideRef } from './traffic.js'
+import { withDeployment } from './deploy.js'
 
 /**
  * `to: <image>` deploys that image and waits. `to: previous` with a router sends all traffic back
  * to the side that was serving before (the one now taking the smaller share), when it runs.
  */
 export async function rollback(ctx: ReleaseContext, inputs: RollbackInputs): Promise<ActionResult> {
+  const result = await rollbackService(ctx, inputs)
+  const ledger = ctx.deployments
+  const image = result.outputs.image
+  if (!ledger || !image) return withDeployment(result, ledger, null)
+  // the rollback is a deployment too: the ledger then knows what runs now
+  const entry = { platform: ctx.platform.name, service: inputs.service, image, rollback: true }
+  const deployment = await ledger.start(entry, `Roll ${inputs.service} back to ${image}`)
+  await ledger.finish(deployment, result.failure === undefined, result.failure ?? result.title)
+  return withDeployment(result, ledger, deployment)
+}
+
+async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Promise<ActionResult> {
   if (inputs.router === undefined && ctx.platform.rollback) return rollbackNatively(ctx, inputs)
   if (inputs.to !== undefined) return rollbackToImage(ctx, inputs, inputs.to)
-  if (inputs.router === undefined) {
-    throw new PlatformError(
-      ctx.platform.name,
-      'rollback',
-      inputs.service,
-      `${ctx.platform.name} keeps no history of images: give "to" an image, or give "router", "blue" and "green" to send traffic back to the other side`,
-    )
-  }
+  if (inputs.router === undefined) return rollbackFromLedger(ctx, inputs)
   const traffic = requireRouter(ctx)
   const router = routerRef({ ...inputs.router, ...(inputs.project && { project: inputs.project }) })
   const current = await ctx.phase('read traffic', () => traffic.readTraffic(router))
@@ -63,6 +69,32 @@ export async function rollback(ctx: ReleaseContext, inputs: RollbackInputs): Pro
     ],
     notes: [],
   }
+}
+
+/** `to: previous` where the platform keeps no history: the image before, from the GitHub deployments. */
+async function rollbackFromLedger(ctx: ReleaseContext, inputs: RollbackInputs): Promise<ActionResult> {
+  const ref = serviceRef(inputs)
+  const current = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(ref)), 'rollback', ref.service)
+  const previous = await ctx.phase(
+    'read the ledger',
+    () => ctx.deployments?.previousImage(ctx.platform.name, inputs.service, current.image) ?? Promise.resolve(undefined),
+  )
+  if (previous === undefined) {
+    const where = ctx.deployments?.github.token
+      ? `and the GitHub deployments of environment "${inputs.github.environment}" record no earlier image`
+      : 'and there is no "github-token" to read the GitHub deployments'
+    throw new PlatformError(
+      ctx.platform.name,
+      'rollback',
+      inputs.service,
+      `${ctx.platform.name} keeps no history of images ${where}: give "to" an image, or give "router", "blue" and "green" to send traffic back to the other side`,
+    )
+  }
+  ctx.log.info(
+    `${inputs.service}: the GitHub deployments of "${inputs.github.environment}" name ${previous} as the image before ${current.image}`,
+  )
+  const result = await rollbackToImage(ctx, inputs, previous)
+  return { ...result, rows: [...result.rows, ['Found in', `the GitHub deployments of ${inputs.github.environment}`]] }
 }
 
 function reasonRow(inputs: RollbackInputs): [string, string][] {

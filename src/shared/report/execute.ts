@@ -1,7 +1,9 @@
+import { Deployments } from '../github/deployments.js'
 import { dispatcherFromEnv, HttpClient } from '../http/client.js'
 import { NetworkError } from '../http/errors.js'
 import { Redactor } from '../http/redactor.js'
 import type { CommonInputs } from '../inputs/common.js'
+import type { GitHubInputs } from '../inputs/github.js'
 import { PlatformError } from '../platforms/platform.js'
 import { createPlatform, UnsupportedPlatformError } from '../platforms/registry.js'
 import { Cancellation, CancelledError } from '../release/cancellation.js'
@@ -44,6 +46,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       phase: (name, body) => phase(phases, name, body),
       startCleanup: () => cancellation.startCleanup(),
       saveState: saveStateNow,
+      ...('github' in inputs && { deployments: new Deployments(inputs.github as GitHubInputs, http, log) }),
     }
     result = await flow(ctx, inputs)
   } catch (error) {

@@ -1,0 +1,71 @@
+import { type HttpClient, type Method, parseJson } from '../http/client.js'
+import type { GitHubInputs } from '../inputs/github.js'
+
+export interface Deployment {
+  id: number
+  sha?: string
+  environment?: string
+  payload?: Record<string, unknown> | string
+  created_at?: string
+}
+
+export interface DeploymentStatus {
+  id: number
+  state: string
+  environment_url?: string
+}
+
+export class GitHubError extends Error {
+  override name = 'GitHubError'
+}
+
+/**
+ * The few REST endpoints the actions use (deployments and their statuses), on the same HTTP
+ * client as the platforms: timeouts, retries, secrets removed. `GITHUB_API_URL` makes it work on
+ * GitHub Enterprise Server.
+ */
+export class GitHubApi {
+  constructor(
+    private readonly github: GitHubInputs & { token: string },
+    private readonly http: HttpClient,
+  ) {}
+
+  createDeployment(body: Record<string, unknown>): Promise<Deployment> {
+    return this.call('POST', `/repos/${this.github.repository}/deployments`, body)
+  }
+
+  createStatus(id: number, body: Record<string, unknown>): Promise<DeploymentStatus> {
+    return this.call('POST', `/repos/${this.github.repository}/deployments/${id}/statuses`, body)
+  }
+
+  listDeployments(environment: string): Promise<Deployment[]> {
+    return this.call('GET', `/repos/${this.github.repository}/deployments?environment=${encodeURIComponent(environment)}&per_page=30`)
+  }
+
+  listStatuses(id: number): Promise<DeploymentStatus[]> {
+    return this.call('GET', `/repos/${this.github.repository}/deployments/${id}/statuses?per_page=10`)
+  }
+
+  private async call<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const url = new URL(this.github.apiUrl)
+    const [pathname = '', query] = path.split('?')
+    url.pathname = `${url.pathname.replace(/\/$/, '')}${pathname}`
+    url.search = query ? `?${query}` : ''
+    const response = await this.http.send({
+      method,
+      url,
+      headers: {
+        authorization: `Bearer ${this.github.token}`,
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28',
+        'user-agent': 'paas-release-actions',
+      },
+      ...(body !== undefined && { json: body }),
+    })
+    const parsed = parseJson(response.text) as { message?: string } | undefined
+    if (response.status >= 200 && response.status < 300) return parsed as T
+    throw new GitHubError(
+      `GitHub answered HTTP ${response.status} to ${method} ${pathname}: ${this.http.redact(parsed?.message ?? response.text.slice(0, 200))}`,
+    )
+  }
+}

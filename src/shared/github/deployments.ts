@@ -1,0 +1,110 @@
+import type { GitHubInputs } from '../inputs/github.js'
+import type { Logger } from '../release/context.js'
+import { type Deployment, GitHubApi } from './api.js'
+import type { HttpClient } from '../http/client.js'
+
+/** What a deployment's payload records: the release ledger. */
+export interface LedgerEntry {
+  platform: string
+  service: string
+  image: string
+  previous_image?: string
+  rollback?: boolean
+}
+
+/**
+ * GitHub deployments for a deploy or a rollback, and the ledger they make: each deployment's
+ * payload names the platform, the service and the image, so a rollback finds the image before
+ * even where the platform keeps no history. Without a token nothing is sent and the log says so;
+ * a GitHub call that fails is a warning, never the release's failure.
+ */
+export class Deployments {
+  private readonly api: GitHubApi | undefined
+
+  constructor(
+    readonly github: GitHubInputs,
+    http: HttpClient,
+    private readonly log: Logger,
+  ) {
+    this.api = github.token === undefined ? undefined : new GitHubApi({ ...github, token: github.token }, http)
+  }
+
+  /** A deployment of the commit to the environment, `in_progress`; null when skipped. */
+  async start(entry: LedgerEntry, description: string): Promise<Deployment | null> {
+    if (!this.api) {
+      this.log.info('GitHub deployment skipped: no "github-token" (or not in a workflow run)')
+      return null
+    }
+    try {
+      const deployment = await this.api.createDeployment({
+        ref: this.github.sha,
+        environment: this.github.environment,
+        description,
+        payload: entry,
+        auto_merge: false,
+        required_contexts: [],
+        production_environment: this.github.environment === 'production',
+        transient_environment: /^pr-\d+$/.test(this.github.environment),
+      })
+      await this.status(deployment, 'in_progress', description)
+      return deployment
+    } catch (error) {
+      this.log.warning(`GitHub deployment not recorded: ${(error as Error).message}`)
+      return null
+    }
+  }
+
+  /** `success` (older deployments of the environment become inactive) or `failure`. */
+  async finish(deployment: Deployment | null, ok: boolean, description: string, environmentUrl?: string): Promise<void> {
+    if (!deployment) return
+    try {
+      await this.status(deployment, ok ? 'success' : 'failure', description, environmentUrl)
+    } catch (error) {
+      this.log.warning(`GitHub deployment ${deployment.id} not updated: ${(error as Error).message}`)
+    }
+  }
+
+  /** Where the environment's deployments are shown. */
+  link(): string {
+    return `${this.github.serverUrl}/${this.github.repository}/deployments/${encodeURIComponent(this.github.environment)}`
+  }
+
+  /**
+   * The image the service ran before `current`: the newest deployment of this service in the
+   * environment that succeeded (or has since become inactive) with another image. undefined when
+   * the ledger has none; an error when it cannot be read.
+   */
+  async previousImage(platform: string, service: string, current: string): Promise<string | undefined> {
+    if (!this.api) return undefined
+    const deployments = await this.api.listDeployments(this.github.environment)
+    for (const deployment of deployments) {
+      const entry = payloadOf(deployment)
+      if (entry?.platform !== platform || entry.service !== service || entry.image === current) continue
+      const [latest] = await this.api.listStatuses(deployment.id)
+      if (latest && (latest.state === 'success' || latest.state === 'inactive')) return entry.image
+    }
+    return undefined
+  }
+
+  private async status(deployment: Deployment, state: string, description: string, environmentUrl?: string): Promise<void> {
+    await this.api?.createStatus(deployment.id, {
+      state,
+      description: description.slice(0, 140),
+      ...(environmentUrl && { environment_url: environmentUrl }),
+      ...(this.github.runUrl && { log_url: this.github.runUrl }),
+      auto_inactive: true,
+    })
+  }
+}
+
+function payloadOf(deployment: Deployment): Partial<LedgerEntry> | undefined {
+  const payload = deployment.payload
+  if (typeof payload === 'string') {
+    try {
+      return JSON.parse(payload) as Partial<LedgerEntry>
+    } catch {
+      return undefined
+    }
+  }
+  return payload as Partial<LedgerEntry> | undefined
+}

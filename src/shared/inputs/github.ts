@@ -1,0 +1,37 @@
+import { maskNow } from '../report/commands.js'
+import { parseName } from './name.js'
+import { readOptional } from './read.js'
+
+/** The GitHub side of a deploy: its deployment and the release ledger (deploy and rollback). */
+export const GITHUB_INPUT_NAMES = ['github-token', 'environment'] as const
+
+export interface GitHubInputs {
+  /** undefined: no token (or not in a workflow): deployments are skipped and the log says so */
+  token?: string
+  environment: string
+  apiUrl: URL
+  repository: string
+  sha: string
+  /** the run's page, for the deployment statuses' log_url */
+  runUrl?: string
+  serverUrl: string
+}
+
+/** `github-token` (the job's token by default in action.yml) and `environment`, with the run's context from the runner. */
+export function readGitHub(env: NodeJS.ProcessEnv): GitHubInputs {
+  const token = readOptional('github-token', env)
+  if (token !== undefined) maskNow(token)
+  const environment = parseName('environment', readOptional('environment', env) ?? 'production')
+  const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com'
+  const repository = env.GITHUB_REPOSITORY ?? ''
+  const runUrl = env.GITHUB_RUN_ID && repository ? `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined
+  return {
+    ...(token && repository && { token }),
+    environment,
+    apiUrl: new URL(env.GITHUB_API_URL ?? 'https://api.github.com'),
+    repository,
+    sha: env.GITHUB_SHA ?? '',
+    ...(runUrl && { runUrl }),
+    serverUrl,
+  }
+}
