@@ -10,6 +10,7 @@ const entries = {
   traffic: 'action-traffic/main.ts',
   'traffic-post': 'action-traffic/post.ts',
   rollback: 'action-rollback/main.ts',
+  preview: 'action-preview/main.ts',
   emulator: 'emulator/main.ts',
   demo: 'demo/main.ts',
 }

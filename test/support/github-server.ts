@@ -16,8 +16,17 @@ export interface FakeDeployment {
  * A local stand-in for the GitHub REST endpoints the actions use (deployments and their statuses),
  * answering with the shapes of GitHub's published OpenAPI types; `auto_inactive` as GitHub does it.
  */
+export interface FakeComment {
+  id: number
+  issue: number
+  body: string
+}
+
 export class FakeGitHub {
   readonly deployments: FakeDeployment[] = []
+  readonly comments: FakeComment[] = []
+  /** pull request states by number (open unless set) */
+  readonly pulls = new Map<number, string>()
   private next = 1000
 
   private constructor(
@@ -51,6 +60,8 @@ export class FakeGitHub {
 
   reset(): void {
     this.deployments.length = 0
+    this.comments.length = 0
+    this.pulls.clear()
   }
 
   close(): Promise<void> {
@@ -64,6 +75,18 @@ export class FakeGitHub {
     if (req.headers.authorization !== `Bearer ${this.token}`)
       return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })
     const url = new URL(req.url ?? '/', this.url)
+    const issue = url.pathname.match(/^\/repos\/([^/]+\/[^/]+)\/issues\/(?:(\d+)\/comments|comments\/(\d+))$/)
+    if (issue) return this.comment(res, req.method ?? 'GET', issue[1] as string, issue[2], issue[3], body)
+    const pull = url.pathname.match(/^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)$/)
+    if (pull && req.method === 'GET') {
+      const number = Number(pull[1])
+      return send(res, 200, {
+        number,
+        state: this.pulls.get(number) ?? 'open',
+        merged: false,
+        html_url: `https://github.example.com/acme/shop/pull/${number}`,
+      })
+    }
     const m = url.pathname.match(/^\/repos\/([^/]+\/[^/]+)\/deployments(?:\/(\d+)\/statuses)?$/)
     if (!m) return send(res, 404, { message: 'Not Found' })
     const repo = m[1] as string
@@ -121,6 +144,35 @@ export class FakeGitHub {
       }
     }
     return send(res, 201, status)
+  }
+
+  /** Issue comments: list, create (POST on the issue), update (PATCH on the comment). */
+  private comment(
+    res: ServerResponse,
+    method: string,
+    repo: string,
+    issue: string | undefined,
+    id: string | undefined,
+    body: Record<string, unknown>,
+  ): void {
+    const view = (c: FakeComment) => ({
+      id: c.id,
+      node_id: `IC_${c.id}`,
+      body: c.body,
+      html_url: `https://github.example.com/${repo}/pull/${c.issue}#issuecomment-${c.id}`,
+      user: { login: 'github-actions[bot]', type: 'Bot' },
+    })
+    if (issue !== undefined && method === 'GET') return send(res, 200, this.comments.filter((c) => c.issue === Number(issue)).map(view))
+    if (typeof body.body !== 'string') return send(res, 422, { message: 'Validation Failed' })
+    if (issue !== undefined && method === 'POST') {
+      const created = { id: this.next++, issue: Number(issue), body: body.body }
+      this.comments.push(created)
+      return send(res, 201, view(created))
+    }
+    const existing = this.comments.find((c) => c.id === Number(id))
+    if (!existing || method !== 'PATCH') return send(res, 404, { message: 'Not Found' })
+    existing.body = body.body
+    return send(res, 200, view(existing))
   }
 
   private view(repo: string, d: FakeDeployment): Record<string, unknown> {

@@ -10,7 +10,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 /** Runs a committed action bundle under Node 24, as the GitHub runner does. */
 export function runAction(
-  action: 'deploy' | 'scale' | 'traffic' | 'traffic-post' | 'rollback',
+  action: 'deploy' | 'scale' | 'traffic' | 'traffic-post' | 'rollback' | 'preview',
   inputs: Record<string, string>,
   options: Parameters<typeof runStep>[3] = {},
 ): Promise<ActionRun> {

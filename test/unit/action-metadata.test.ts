@@ -11,6 +11,7 @@ import {
   SCALE_INPUT_NAMES,
   TRAFFIC_INPUT_NAMES,
 } from '../../src/shared/inputs/actions.js'
+import { PREVIEW_INPUT_NAMES, readPreviewInputs } from '../../src/shared/inputs/preview.js'
 import { ROOT } from '../support/runner.js'
 
 interface Metadata {
@@ -56,6 +57,12 @@ const ACTIONS = {
     outputs: ['weights', 'phase', 'weight', 'verdict', 'reason', 'stable', 'candidate'],
   },
   rollback: { names: ROLLBACK_INPUT_NAMES, read: readRollbackInputs, outputs: ['image', 'weights', 'deployment-id'] },
+  preview: {
+    names: PREVIEW_INPUT_NAMES,
+    read: readPreviewInputs,
+    outputs: ['service', 'url', 'comment-id', 'deployment-id', 'removed'],
+    valid: { command: 'up', pr: '7', 'service-template': 'shop-pr-{pr}', ttl: '3d', 'github-token': 'ghs_123' },
+  },
 } as const
 
 /** Valid values for every input any action has, so each reader can read all of its own. */
@@ -108,7 +115,8 @@ describe.each(Object.entries(ACTIONS))('action-%s/action.yml', (action, spec) =>
   it('declares exactly the inputs the code reads', () => {
     expect([...meta.inputs.keys()].sort()).toEqual([...spec.names].sort())
     const read = new Set<string>()
-    const env = new Proxy(Object.fromEntries(Object.entries(VALID).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])), {
+    const valid = { ...VALID, ...('valid' in spec ? spec.valid : {}) }
+    const env = new Proxy(Object.fromEntries(Object.entries(valid).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])), {
       get(target, key: string) {
         if (key.startsWith('INPUT_')) read.add(key.slice(6).toLowerCase())
         return target[key]

@@ -15,6 +15,12 @@ export interface DeploymentStatus {
   environment_url?: string
 }
 
+export interface IssueComment {
+  id: number
+  body?: string
+  html_url?: string
+}
+
 export class GitHubError extends Error {
   override name = 'GitHubError'
 }
@@ -38,8 +44,26 @@ export class GitHubApi {
     return this.call('POST', `/repos/${this.github.repository}/deployments/${id}/statuses`, body)
   }
 
-  listDeployments(environment: string): Promise<Deployment[]> {
-    return this.call('GET', `/repos/${this.github.repository}/deployments?environment=${encodeURIComponent(environment)}&per_page=30`)
+  /** Newest first; every environment's when `environment` is undefined. */
+  listDeployments(environment: string | undefined, perPage = 30): Promise<Deployment[]> {
+    const filter = environment === undefined ? '' : `environment=${encodeURIComponent(environment)}&`
+    return this.call('GET', `/repos/${this.github.repository}/deployments?${filter}per_page=${perPage}`)
+  }
+
+  listComments(issue: number): Promise<IssueComment[]> {
+    return this.call('GET', `/repos/${this.github.repository}/issues/${issue}/comments?per_page=100`)
+  }
+
+  createComment(issue: number, body: string): Promise<IssueComment> {
+    return this.call('POST', `/repos/${this.github.repository}/issues/${issue}/comments`, { body })
+  }
+
+  updateComment(id: number, body: string): Promise<IssueComment> {
+    return this.call('PATCH', `/repos/${this.github.repository}/issues/comments/${id}`, { body })
+  }
+
+  getPull(number: number): Promise<{ number: number; state: string }> {
+    return this.call('GET', `/repos/${this.github.repository}/pulls/${number}`)
   }
 
   listStatuses(id: number): Promise<DeploymentStatus[]> {

@@ -19,7 +19,7 @@ export interface LedgerEntry {
  * a GitHub call that fails is a warning, never the release's failure.
  */
 export class Deployments {
-  private readonly api: GitHubApi | undefined
+  readonly api: GitHubApi | undefined
 
   constructor(
     readonly github: GitHubInputs,
@@ -84,6 +84,46 @@ export class Deployments {
       if (latest && (latest.state === 'success' || latest.state === 'inactive')) return entry.image
     }
     return undefined
+  }
+
+  /** The environment's active deployment (latest status success) becomes inactive: its service is gone. */
+  async deactivate(environment: string, description: string): Promise<void> {
+    if (!this.api) return
+    try {
+      for (const deployment of await this.api.listDeployments(environment)) {
+        const [latest] = await this.api.listStatuses(deployment.id)
+        if (latest?.state === 'success')
+          await this.api.createStatus(deployment.id, { state: 'inactive', description: description.slice(0, 140) })
+      }
+    } catch (error) {
+      this.log.warning(`GitHub deployments of ${environment} not marked inactive: ${(error as Error).message}`)
+    }
+  }
+
+  /**
+   * The previews the ledger knows: per `pr-<n>` environment, its newest deployment if it is
+   * active (latest status success), with the service and platform its payload names.
+   */
+  async activePreviews(): Promise<{ pr: number; service: string; platform: string; createdAt: number }[]> {
+    if (!this.api) return []
+    const seen = new Set<string>()
+    const previews: { pr: number; service: string; platform: string; createdAt: number }[] = []
+    for (const deployment of await this.api.listDeployments(undefined, 100)) {
+      const environment = deployment.environment ?? ''
+      const pr = environment.match(/^pr-(\d+)$/)?.[1]
+      if (pr === undefined || seen.has(environment)) continue
+      seen.add(environment)
+      const entry = payloadOf(deployment)
+      const [latest] = await this.api.listStatuses(deployment.id)
+      if (latest?.state !== 'success' || !entry?.service || !entry.platform) continue
+      previews.push({
+        pr: Number(pr),
+        service: entry.service,
+        platform: entry.platform,
+        createdAt: Date.parse(deployment.created_at ?? '') || 0,
+      })
+    }
+    return previews
   }
 
   private async status(deployment: Deployment, state: string, description: string, environmentUrl?: string): Promise<void> {

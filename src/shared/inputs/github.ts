@@ -17,11 +17,14 @@ export interface GitHubInputs {
   serverUrl: string
 }
 
-/** `github-token` (the job's token by default in action.yml) and `environment`, with the run's context from the runner. */
-export function readGitHub(env: NodeJS.ProcessEnv): GitHubInputs {
+/**
+ * `github-token` (the job's token by default in action.yml) and `environment` (unless the action
+ * fixes it, as action-preview does with `pr-<number>`), with the run's context from the runner.
+ */
+export function readGitHub(env: NodeJS.ProcessEnv, fixedEnvironment?: string): GitHubInputs {
   const token = readOptional('github-token', env)
   if (token !== undefined) maskNow(token)
-  const environment = parseName('environment', readOptional('environment', env) ?? 'production')
+  const environment = fixedEnvironment ?? parseName('environment', readOptional('environment', env) ?? 'production')
   const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com'
   const repository = env.GITHUB_REPOSITORY ?? ''
   const runUrl = env.GITHUB_RUN_ID && repository ? `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs'
+import { parseChoice } from './choice.js'
+import { COMMON_INPUT_NAMES, type CommonInputs, readCommonInputs } from './common.js'
+import { type GitHubInputs, readGitHub } from './github.js'
+import { formatImage, parseImage } from './image.js'
+import { InputError, shown } from './input-error.js'
+import { parseInteger } from './integer.js'
+import { parseJsonObject } from './json.js'
+import { parseName } from './name.js'
+import { readOptional, readRequired } from './read.js'
+
+export const PREVIEW_INPUT_NAMES = [
+  ...COMMON_INPUT_NAMES,
+  'command',
+  'service-template',
+  'pr',
+  'image',
+  'node-group',
+  'create-spec',
+  'ttl',
+  'github-token',
+] as const
+
+export type PreviewCommand = 'up' | 'down' | 'sweep'
+
+export interface PreviewInputs extends CommonInputs {
+  command: PreviewCommand
+  /** the service's name with `{pr}` for the pull request's number */
+  template: string
+  /** the pull request (up and down) */
+  pr?: number
+  image?: string
+  nodeGroup: string
+  /** the platform's fields to create the preview with */
+  create: Record<string, unknown>
+  /** sweep: previews older than this go even while their PR is open */
+  ttlMs: number
+  /** environment `pr-<number>` for up and down */
+  github: GitHubInputs
+}
+
+/** The name a pull request's preview has; the number must show in it (the guard that keeps other services safe). */
+export function previewName(template: string, pr: number): string {
+  return template.replaceAll('{pr}', String(pr))
+}
+
+/** Whether a service's name carries the pull request's number as a number of its own. */
+export function carriesNumber(service: string, pr: number): boolean {
+  return new RegExp(`(^|\\D)${pr}(\\D|$)`).test(service)
+}
+
+export function readPreviewInputs(env: NodeJS.ProcessEnv = process.env): PreviewInputs {
+  const common = readCommonInputs(env)
+  const command = parseChoice('command', readRequired('command', env), ['up', 'down', 'sweep'] as const)
+  const template = readOptional('service-template', env) ?? 'preview-pr-{pr}'
+  if (!template.includes('{pr}')) {
+    throw new InputError(
+      `Input "service-template" has the value ${shown(template)}; allowed: a name with {pr} in it, such as shop-pr-{pr}.`,
+    )
+  }
+  parseName('service-template', previewName(template, 1))
+  const pr = readPullRequest(env, command)
+  const imageText = readOptional('image', env)
+  if (command === 'up' && imageText === undefined) readRequired('image', env)
+  const specText = readOptional('create-spec', env)
+  // a preview's deployments go to its own environment; a sweep reads every pr-* one
+  const github = readGitHub(env, pr === undefined ? 'pr-*' : `pr-${pr}`)
+  if (command === 'sweep' && github.token === undefined) {
+    throw new InputError('Input "github-token" is required for command "sweep": the previews are found in the pr-* GitHub deployments.')
+  }
+  return {
+    ...common,
+    command,
+    template,
+    ...(pr !== undefined && { pr }),
+    ...(imageText !== undefined && { image: formatImage(parseImage('image', imageText)) }),
+    nodeGroup: parseName('node-group', readOptional('node-group', env) ?? 'cp'),
+    create: specText === undefined ? {} : parseJsonObject('create-spec', specText),
+    ttlMs: parseTtl(readOptional('ttl', env) ?? '7d'),
+    github,
+  }
+}
+
+/** `pr`, or the number of the pull request the workflow runs for (GITHUB_EVENT_PATH). */
+function readPullRequest(env: NodeJS.ProcessEnv, command: PreviewCommand): number | undefined {
+  const given = readOptional('pr', env)
+  if (given !== undefined) return parseInteger('pr', given, 1, 1e9)
+  if (command === 'sweep') return undefined
+  const event = env.GITHUB_EVENT_PATH
+    ? (JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { number?: number }; number?: number })
+    : {}
+  const number = event.pull_request?.number ?? event.number
+  if (typeof number !== 'number') {
+    throw new InputError(`Input "pr" is required for command "${command}" outside a pull_request event (the event names no pull request).`)
+  }
+  return number
+}
+
+function parseTtl(value: string): number {
+  const match = value.trim().match(/^(\d+)(h|d)$/)
+  const ms = match ? Number(match[1]) * (match[2] === 'd' ? 86_400_000 : 3_600_000) : Number.NaN
+  if (!(ms > 0)) throw new InputError(`Input "ttl" has the value ${shown(value)}; allowed: hours or days, such as 72h or 7d.`)
+  return ms
+}

@@ -1,0 +1,169 @@
+import type { GitHubApi } from '../github/api.js'
+import type { DeployInputs } from '../inputs/actions.js'
+import { carriesNumber, type PreviewInputs, previewName } from '../inputs/preview.js'
+import { PlatformError, type ServiceRef } from '../platforms/platform.js'
+import type { ActionResult, ReleaseContext } from './context.js'
+import { deploy } from './deploy.js'
+import { waitOn } from './rollout.js'
+
+/** The hidden line that makes the preview comment one sticky comment per pull request. */
+const MARKER = '<!-- paas-release-actions:preview -->'
+
+/**
+ * A pull request's own environment. `up` creates or updates its service (named from the template
+ * with the PR number) and waits; `down` removes it; `sweep` removes the previews whose PR is
+ * closed or that are older than `ttl`, as the `pr-*` GitHub deployments list them. The PR's one
+ * sticky comment and its deployment follow each change.
+ */
+export async function preview(ctx: ReleaseContext, inputs: PreviewInputs): Promise<ActionResult> {
+  if (inputs.command === 'sweep') return sweep(ctx, inputs)
+  const pr = inputs.pr as number
+  const service = previewName(inputs.template, pr)
+  return inputs.command === 'up' ? up(ctx, inputs, pr, service) : down(ctx, inputs, pr, service)
+}
+
+async function up(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, service: string): Promise<ActionResult> {
+  const deployInputs: DeployInputs = {
+    ...inputs,
+    service,
+    image: inputs.image as string,
+    wait: true,
+    rollbackOnFailure: true,
+    ...(ctx.platform.capabilities.create && { create: inputs.create }),
+  }
+  const result = await deploy(ctx, deployInputs)
+  const url = result.outputs.url ?? ''
+  const lines = [
+    `**Preview of #${pr}** ${result.failure ? 'failed' : 'is up'}`,
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| Service | \`${service}\` on ${ctx.platform.name} |`,
+    `| URL | ${url || 'the platform gives none'} |`,
+    `| Image | \`${result.outputs.image ?? inputs.image}\` |`,
+    `| Commit | ${inputs.github.sha.slice(0, 7) || '?'} |`,
+    `| Status | ${result.failure ? `failed: ${result.failure}` : 'running'} |`,
+    ...(inputs.github.runUrl ? [`| Run | ${inputs.github.runUrl} |`] : []),
+  ]
+  const comment = await stickyComment(ctx, pr, lines.join('\n'))
+  return withPreview(result, service, url, comment)
+}
+
+async function down(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, service: string): Promise<ActionResult> {
+  const removed = await removeService(ctx, {
+    service,
+    ...(inputs.project && { project: inputs.project }),
+    ...(inputs.application && { application: inputs.application }),
+    nodeGroup: inputs.nodeGroup,
+  })
+  await ctx.deployments?.deactivate(`pr-${pr}`, 'the preview was removed')
+  const comment = await stickyComment(
+    ctx,
+    pr,
+    `**Preview of #${pr}** was removed: the pull request was closed.\n\nService \`${service}\` on ${ctx.platform.name}: ${removed ? 'deleted' : 'already gone'}.`,
+  )
+  return withPreview(
+    {
+      title: removed ? `Removed the preview of #${pr}` : `The preview of #${pr} was already gone`,
+      outputs: {},
+      rows: [
+        ['Platform', ctx.platform.name],
+        ['Service', service],
+        ['Removed', removed ? 'yes' : 'nothing to remove'],
+      ],
+      notes: [],
+    },
+    service,
+    '',
+    comment,
+  )
+}
+
+/**
+ * Every active `pr-<n>` deployment on this platform: removed when its PR is closed or it is older
+ * than `ttl`. A service whose name does not carry its PR number is never touched.
+ */
+async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<ActionResult> {
+  const ledger = ctx.deployments
+  const api = ledger?.api
+  if (!ledger || !api) throw new PlatformError(ctx.platform.name, 'sweep', 'previews', 'sweep needs a github-token')
+  const previews = await ctx.phase('read the previews', () => ledger.activePreviews())
+  const removed: { pr: number; service: string; reason: string }[] = []
+  const kept: string[] = []
+  for (const found of previews.filter((p) => p.platform === ctx.platform.name)) {
+    if (!carriesNumber(found.service, found.pr)) {
+      ctx.log.warning(`${found.service} is recorded for #${found.pr} but its name does not carry the number: left alone`)
+      continue
+    }
+    const { state } = await api.getPull(found.pr)
+    const old = Date.now() - found.createdAt > inputs.ttlMs
+    if (state === 'open' && !old) {
+      kept.push(`${found.service} (#${found.pr})`)
+      continue
+    }
+    const reason = state !== 'open' ? `#${found.pr} is ${state}` : `older than ${Math.round(inputs.ttlMs / 3_600_000)}h`
+    await ctx.phase(`remove ${found.service}`, () =>
+      removeService(ctx, {
+        service: found.service,
+        ...(inputs.project && { project: inputs.project }),
+        ...(inputs.application && { application: inputs.application }),
+        nodeGroup: inputs.nodeGroup,
+      }),
+    )
+    await ledger.deactivate(`pr-${found.pr}`, `removed by the sweep: ${reason}`)
+    await stickyComment(ctx, found.pr, `**Preview of #${found.pr}** was removed by the sweep: ${reason}.`)
+    removed.push({ pr: found.pr, service: found.service, reason })
+  }
+  return {
+    title: `Sweep: ${removed.length} preview(s) removed, ${kept.length} kept`,
+    outputs: { removed: JSON.stringify(removed), service: '', url: '', 'comment-id': '' },
+    rows: [
+      ['Platform', ctx.platform.name],
+      ...removed.map((r): [string, string] => [`Removed ${r.service}`, r.reason]),
+      ['Kept', kept.join(', ') || 'none'],
+    ],
+    notes: [],
+  }
+}
+
+/** Removes the service and waits until it is gone; false when there was none. */
+async function removeService(ctx: ReleaseContext, ref: ServiceRef): Promise<boolean> {
+  if ((await ctx.platform.describe(ref)) === null) return false
+  const operation = await ctx.platform.remove(ref)
+  const result = await waitOn(ctx, operation)
+  if (result.status !== 'succeeded') {
+    throw new PlatformError(
+      ctx.platform.name,
+      'remove',
+      ref.service,
+      `operation ${operation.id} ${result.status}; last state: ${result.detail}`,
+    )
+  }
+  return true
+}
+
+/** Posts the PR's preview comment, or updates the one there is: never a second one. */
+async function stickyComment(ctx: ReleaseContext, pr: number, text: string): Promise<{ id: number; url?: string } | undefined> {
+  const api: GitHubApi | undefined = ctx.deployments?.api
+  if (!api) {
+    ctx.log.info('PR comment skipped: no "github-token"')
+    return undefined
+  }
+  const body = `${MARKER}\n${text}`
+  try {
+    const existing = (await api.listComments(pr)).find((comment) => comment.body?.includes(MARKER))
+    const comment = existing ? await api.updateComment(existing.id, body) : await api.createComment(pr, body)
+    return { id: comment.id, ...(comment.html_url && { url: comment.html_url }) }
+  } catch (error) {
+    ctx.log.warning(`PR comment not written: ${(error as Error).message}`)
+    return undefined
+  }
+}
+
+function withPreview(result: ActionResult, service: string, url: string, comment: { id: number; url?: string } | undefined): ActionResult {
+  return {
+    ...result,
+    outputs: { ...result.outputs, service, url, 'comment-id': comment ? String(comment.id) : '', removed: '' },
+    rows: [...result.rows, ['PR comment', comment ? (comment.url ?? `#${comment.id}`) : 'not written']],
+  }
+}

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { ALAUDA_TOKEN, JELASTIC_TOKEN } from '../support/emulator.js'
+import { FakeGitHub } from '../support/github-server.js'
+import { errorLines } from '../support/runner.js'
+import { emulatorSuite } from '../support/steps.js'
+
+const suite = emulatorSuite()
+let github: FakeGitHub
+const V1 = 'registry.example.com/shop:pr-sha1'
+const V2 = 'registry.example.com/shop:pr-sha2'
+
+beforeAll(async () => {
+  github = await FakeGitHub.start()
+  suite.steps.secrets.add(github.token)
+})
+afterAll(() => github.close())
+
+beforeEach(async () => {
+  github.reset()
+  await suite.emulator.control('POST', '/reset')
+  await suite.emulator.control('POST', '/alauda/timing', { instanceMs: 30 })
+})
+
+const alauda = (extra: Record<string, string>) => ({
+  platform: 'alauda',
+  'api-url': suite.emulator.url('alauda'),
+  token: ALAUDA_TOKEN,
+  project: 'team',
+  'service-template': 'shop-pr-{pr}',
+  'github-token': github.token,
+  ...extra,
+})
+
+async function alaudaServices(): Promise<{ service_name: string; image_tag: string }[]> {
+  return ((await suite.emulator.control('GET', '/state')) as { alauda: { services: { service_name: string; image_tag: string }[] } }).alauda
+    .services
+}
+
+describe('action-preview on Alauda', () => {
+  it('up creates the PR service and one comment; a second up updates both; down removes it', async () => {
+    const spec = JSON.stringify({ instance_size: 'XS', target_num_instances: 1 })
+    const first = await suite.steps.run('preview', alauda({ command: 'up', pr: '7', image: V1, 'create-spec': spec }), {
+      env: github.env(),
+    })
+    expect(first.code, first.stdout).toBe(0)
+    expect(first.outputs).toMatchObject({ service: 'shop-pr-7' })
+    expect(first.outputs.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/alauda\/apps\/team\/shop-pr-7\/$/)
+    expect(await alaudaServices()).toMatchObject([{ service_name: 'shop-pr-7', image_tag: 'pr-sha1' }])
+    expect(github.comments).toHaveLength(1)
+    expect(github.comments[0]?.body).toContain('<!-- paas-release-actions:preview -->')
+    expect(github.comments[0]?.body).toContain(first.outputs.url)
+    expect(github.deployments[0]).toMatchObject({ environment: 'pr-7', payload: { service: 'shop-pr-7', image: V1 } })
+    expect(first.summary).toContain('issuecomment-')
+
+    const second = await suite.steps.run('preview', alauda({ command: 'up', pr: '7', image: V2 }), { env: github.env() })
+    expect(second.code, second.stdout).toBe(0)
+    expect(github.comments).toHaveLength(1)
+    expect(github.comments[0]?.body).toContain(V2)
+    expect(second.outputs['comment-id']).toBe(first.outputs['comment-id'])
+    expect(github.deployments[0]?.statuses.at(-1)?.state).toBe('inactive')
+
+    const down = await suite.steps.run('preview', alauda({ command: 'down', pr: '7' }), { env: github.env() })
+    expect(down.code, down.stdout).toBe(0)
+    expect(await alaudaServices()).toEqual([])
+    expect(github.deployments.every((d) => d.statuses.at(-1)?.state !== 'success')).toBe(true)
+    expect(github.comments).toHaveLength(1)
+    expect(github.comments[0]?.body).toContain('was removed')
+    const again = await suite.steps.run('preview', alauda({ command: 'down', pr: '7' }), { env: github.env() })
+    expect(again.code, again.stdout).toBe(0)
+  })
+
+  it('sweep removes previews whose PR is closed or that are too old, and keeps the others', async () => {
+    for (const pr of ['11', '12']) {
+      const up = await suite.steps.run('preview', alauda({ command: 'up', pr, image: V1, 'create-spec': '{}' }), { env: github.env() })
+      expect(up.code, up.stdout).toBe(0)
+    }
+    github.pulls.set(11, 'closed')
+    const sweep = await suite.steps.run('preview', alauda({ command: 'sweep' }), { env: github.env() })
+    expect(sweep.code, sweep.stdout).toBe(0)
+    expect(JSON.parse(sweep.outputs.removed ?? '')).toEqual([{ pr: 11, service: 'shop-pr-11', reason: '#11 is closed' }])
+    expect((await alaudaServices()).map((s) => s.service_name)).toEqual(['shop-pr-12'])
+    const kept = await suite.steps.run('preview', alauda({ command: 'sweep', ttl: '72h' }), { env: github.env() })
+    expect(JSON.parse(kept.outputs.removed ?? '')).toEqual([])
+    // eight days later, #12 is still open: older than the default ttl of 7d
+    for (const deployment of github.deployments.filter((d) => d.environment === 'pr-12')) {
+      deployment.created_at = new Date(Date.now() - 8 * 86_400_000).toISOString()
+    }
+    const old = await suite.steps.run('preview', alauda({ command: 'sweep' }), { env: github.env() })
+    expect(JSON.parse(old.outputs.removed ?? '')).toEqual([{ pr: 12, service: 'shop-pr-12', reason: 'older than 168h' }])
+    expect(await alaudaServices()).toEqual([])
+  })
+
+  it('refuses a template without {pr}, and a sweep without a token', async () => {
+    const template = await suite.steps.run('preview', alauda({ command: 'up', pr: '7', image: V1, 'service-template': 'shop-preview' }))
+    expect(errorLines(template)).toEqual([
+      'Input "service-template" has the value "shop-preview"; allowed: a name with {pr} in it, such as shop-pr-{pr}.',
+    ])
+    const sweep = await suite.steps.run('preview', alauda({ command: 'sweep', 'github-token': '' }), { env: github.env() })
+    expect(errorLines(sweep)).toEqual([
+      'Input "github-token" is required for command "sweep": the previews are found in the pr-* GitHub deployments.',
+    ])
+  })
+})
+
+describe('action-preview on Jelastic', () => {
+  it('up deploys the PR image to its environment, down deletes the environment, the comment follows', async () => {
+    await suite.emulator.jelasticEnv('shop-pr-5', 'registry.example.com/shop:base', 1)
+    const jelastic = (extra: Record<string, string>) => ({
+      platform: 'jelastic',
+      'api-url': suite.emulator.url('jelastic'),
+      token: JELASTIC_TOKEN,
+      'service-template': 'shop-pr-{pr}',
+      'github-token': github.token,
+      pr: '5',
+      ...extra,
+    })
+    const up = await suite.steps.run('preview', jelastic({ command: 'up', image: V1 }), { env: github.env() })
+    expect(up.code, up.stdout).toBe(0)
+    expect(github.comments[0]?.body).toContain('`shop-pr-5` on jelastic')
+    const down = await suite.steps.run('preview', jelastic({ command: 'down' }), { env: github.env() })
+    expect(down.code, down.stdout).toBe(0)
+    const state = (await suite.emulator.control('GET', '/state')) as { jelastic: { environments: { env: { envName: string } }[] } }
+    expect(state.jelastic.environments.map((e) => e.env.envName)).not.toContain('shop-pr-5')
+  })
+
+  it('never shows a secret', () => {
+    expect(suite.steps.leaks()).toEqual([])
+  })
+})
