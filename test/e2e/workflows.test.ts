@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { EmulatorProcess, JELASTIC_TOKEN, measureSplit } from '../support/emulator.js'
+import { ALAUDA_TOKEN, EmulatorProcess, JELASTIC_TOKEN, measureSplit } from '../support/emulator.js'
 import { ROOT } from '../support/runner.js'
+import { FakeGitHub } from '../support/github-server.js'
 import { parseOnly, runWorkflow } from '../support/workflow-runner.js'
 
 let emulator: EmulatorProcess
@@ -92,11 +93,54 @@ describe('examples/blue-green.yml and examples/rollback.yml', () => {
   })
 })
 
+describe('examples/preview.yml', () => {
+  it('brings a PR preview up on open, updates its one comment on a push, takes it down on close, and sweeps', async () => {
+    const github = await FakeGitHub.start()
+    try {
+      const pr = (action: string, sha: string) => ({
+        event: 'pull_request',
+        payload: { action, number: 21, pull_request: { number: 21, head: { sha } } },
+        github: { token: github.token, apiUrl: github.url },
+        vars: { PAAS_API_URL: emulator.url('alauda') },
+        secrets: { PAAS_TOKEN: ALAUDA_TOKEN },
+      })
+      const opened = await runWorkflow(join(ROOT, 'examples/preview.yml'), pr('opened', 'aaa111'))
+      expect(opened.preview?.result, JSON.stringify(opened.preview?.steps.map((s) => [s.name, s.outcome, s.run?.stdout.slice(-400)]))).toBe(
+        'success',
+      )
+      expect(opened.sweep?.result).toBe('skipped')
+      expect(opened.preview?.steps[1]?.outcome).toBe('success')
+      expect(github.deployments[0]).toMatchObject({ environment: 'pr-21', payload: { service: 'shop-pr-21' } })
+      const pushed = await runWorkflow(join(ROOT, 'examples/preview.yml'), pr('synchronize', 'bbb222'))
+      expect(pushed.preview?.result).toBe('success')
+      expect(github.comments).toHaveLength(1)
+      expect(github.comments[0]?.body).toContain('registry.example.com/shop:bbb222')
+      const state = (await emulator.control('GET', '/state')) as { alauda: { services: { service_name: string; image_tag: string }[] } }
+      expect(state.alauda.services).toMatchObject([{ service_name: 'shop-pr-21', image_tag: 'bbb222' }])
+      const closed = await runWorkflow(join(ROOT, 'examples/preview.yml'), pr('closed', 'bbb222'))
+      expect(closed.preview?.result).toBe('success')
+      expect(((await emulator.control('GET', '/state')) as { alauda: { services: unknown[] } }).alauda.services).toEqual([])
+      expect(github.comments[0]?.body).toContain('was removed')
+      const sweep = await runWorkflow(join(ROOT, 'examples/preview.yml'), {
+        event: 'schedule',
+        github: { token: github.token, apiUrl: github.url },
+        vars: { PAAS_API_URL: emulator.url('alauda') },
+        secrets: { PAAS_TOKEN: ALAUDA_TOKEN },
+      })
+      expect(sweep.preview?.result).toBe('skipped')
+      expect(sweep.sweep?.result).toBe('success')
+    } finally {
+      await github.close()
+    }
+  })
+})
+
 describe('every workflow', () => {
   it.each([
     'examples/blue-green.yml',
     'examples/canary.yml',
     'examples/rollback.yml',
+    'examples/preview.yml',
     '.github/workflows/ci.yml',
     '.github/workflows/self-test.yml',
   ])("%s is valid for GitHub's parser", async (file) => {

@@ -34,7 +34,8 @@ export interface StepResult {
 }
 
 export interface JobResult {
-  result: 'success' | 'failure'
+  /** skipped: the job's `if:` was false */
+  result: 'success' | 'failure' | 'skipped'
   steps: StepResult[]
   /** the job summary: every step's GITHUB_STEP_SUMMARY, in order */
   summary: string
@@ -42,6 +43,10 @@ export interface JobResult {
 
 export interface WorkflowContext {
   event?: string
+  /** the event's payload (`github.event`, and the file GITHUB_EVENT_PATH names) */
+  payload?: Record<string, unknown>
+  /** `github.token` and the API the actions call (a local fake in tests) */
+  github?: { token?: string; apiUrl?: string }
   inputs?: Record<string, string>
   vars?: Record<string, string>
   secrets?: Record<string, string>
@@ -95,10 +100,26 @@ export async function runWorkflow(file: string, context: WorkflowContext = {}): 
   const results: Record<string, JobResult> = {}
   const github = {
     event_name: context.event ?? 'workflow_dispatch',
+    event: (context.payload ?? {}) as Json,
     sha: '0123abc',
     repository: 'your-org/shop',
     run_id: '1',
     workspace: ROOT,
+    token: context.github?.token ?? '',
+    api_url: context.github?.apiUrl ?? 'https://api.github.com',
+    server_url: 'https://github.com',
+  }
+  // the variables the runner gives every step
+  const eventPath = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json')
+  writeFileSync(eventPath, JSON.stringify(context.payload ?? {}))
+  const runnerEnv = {
+    GITHUB_EVENT_NAME: github.event_name,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_SHA: github.sha,
+    GITHUB_REPOSITORY: github.repository,
+    GITHUB_RUN_ID: github.run_id,
+    GITHUB_API_URL: github.api_url,
+    GITHUB_SERVER_URL: github.server_url,
   }
   for (const job of template.jobs) {
     if (job.type !== 'job') continue
@@ -144,6 +165,11 @@ export async function runWorkflow(file: string, context: WorkflowContext = {}): 
     const env: Record<string, string> = {}
     Object.assign(env, mapping(template.env))
     Object.assign(env, mapping(job.env))
+    const jobIf = (job as { if?: { expression?: string } }).if?.expression
+    if (jobIf && !truthy(evaluate(jobIf))) {
+      results[text(job.id)] = { result: 'skipped', steps: [], summary: '' }
+      continue
+    }
     const jobResult: JobResult = { result: 'success', steps: [], summary: '' }
     const posts: (() => Promise<void>)[] = []
     const background: number[] = []
@@ -158,7 +184,7 @@ export async function runWorkflow(file: string, context: WorkflowContext = {}): 
         steps[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' }
         continue
       }
-      const stepEnv = { ...env, ...mapping(step.env) }
+      const stepEnv = { ...runnerEnv, ...env, ...mapping(step.env) }
       let result: StepResult
       if ('uses' in step) {
         const uses = text(step.uses)
@@ -172,7 +198,12 @@ export async function runWorkflow(file: string, context: WorkflowContext = {}): 
           }
           const given = mapping(withs[index])
           const inputs: Record<string, string> = {}
-          for (const [input, spec] of Object.entries(meta.inputs)) inputs[input] = given[input] ?? spec.default ?? ''
+          // a default may be an expression, such as ${{ github.token }}
+          const defaultOf = (value: string | undefined) => {
+            const expression = value?.match(/^\$\{\{\s*(.+?)\s*\}\}$/)?.[1]
+            return expression === undefined ? (value ?? '') : evaluate(expression).coerceString()
+          }
+          for (const [input, spec] of Object.entries(meta.inputs)) inputs[input] = given[input] ?? defaultOf(spec.default)
           for (const input of Object.keys(given)) if (!(input in meta.inputs)) throw new Error(`${name}: ${action} has no input "${input}"`)
           const stepRun = await runStep(nodeForBundles(), join(ROOT, action, meta.runs.main), inputs, { env: stepEnv })
           jobResult.summary += stepRun.summary
