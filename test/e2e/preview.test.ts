@@ -123,6 +123,29 @@ describe('action-preview on Jelastic', () => {
     expect(state.jelastic.environments.map((e) => e.env.envName)).not.toContain('shop-pr-5')
   })
 
+  it('sweep removes the environment of a closed PR and keeps the open one', async () => {
+    for (const pr of ['5', '6']) await suite.emulator.jelasticEnv(`shop-pr-${pr}`, 'registry.example.com/shop:base', 1)
+    const jelastic = (extra: Record<string, string>) => ({
+      platform: 'jelastic',
+      'api-url': suite.emulator.url('jelastic'),
+      token: JELASTIC_TOKEN,
+      'service-template': 'shop-pr-{pr}',
+      'github-token': github.token,
+      ...extra,
+    })
+    for (const pr of ['5', '6'])
+      expect((await suite.steps.run('preview', jelastic({ command: 'up', pr, image: V1 }), { env: github.env() })).code).toBe(0)
+    github.pulls.set(5, 'closed')
+    const sweep = await suite.steps.run('preview', jelastic({ command: 'sweep' }), { env: github.env() })
+    expect(sweep.code, sweep.stdout).toBe(0)
+    expect(JSON.parse(sweep.outputs.removed ?? '')).toEqual([{ pr: 5, service: 'shop-pr-5', reason: '#5 is closed' }])
+    const state = (await suite.emulator.control('GET', '/state')) as { jelastic: { environments: { env: { envName: string } }[] } }
+    const names = state.jelastic.environments.map((e) => e.env.envName)
+    expect(names).toContain('shop-pr-6')
+    expect(names).not.toContain('shop-pr-5')
+    expect(sweep.summary).toContain('https://github.example.com/acme/shop/deployments')
+  })
+
   it('never shows a secret', () => {
     expect(suite.steps.leaks()).toEqual([])
   })

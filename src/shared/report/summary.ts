@@ -17,7 +17,7 @@ export async function writeSummary(result: ActionResult, phases: PhaseRecord[], 
       { data: 'What', header: true },
       { data: 'Value', header: true },
     ],
-    ...result.rows.map(([label, value]) => [clean(label), clean(value)]),
+    ...[...result.rows, ...deploymentsRow(result)].map(([label, value]) => [clean(label), clean(value)]),
   ])
   if (phases.length > 0) {
     const total = phases.reduce((sum, p) => sum + p.ms, 0)
@@ -34,6 +34,16 @@ export async function writeSummary(result: ActionResult, phases: PhaseRecord[], 
   if (result.notes.length > 0) summary.addList(result.notes.map(clean))
   if (result.log?.length) summary.addDetails('Log lines of the service', `<pre>${result.log.map(clean).join('\n')}</pre>`)
   await summary.write()
+}
+
+/**
+ * Every summary links the repository's deployments (and the preview's, which are among them);
+ * deploy, rollback and preview name their own deployment instead.
+ */
+function deploymentsRow(result: ActionResult): [string, string][] {
+  const repository = process.env.GITHUB_REPOSITORY
+  if (!repository || result.rows.some(([label]) => label === 'GitHub deployment')) return []
+  return [['GitHub deployments', `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/deployments`]]
 }
 
 function seconds(ms: number): string {
