@@ -6,7 +6,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 
-const ACTIONS = ['deploy', 'scale', 'traffic', 'rollback']
+const ACTIONS = ['deploy', 'scale', 'traffic', 'rollback', 'preview']
 const RUNS = Number(process.env.BENCH_RUNS ?? 21)
 const SIZE_TARGET_KB = 800
 const RATIO_TARGET = 2
@@ -24,6 +24,7 @@ function inputsFor(action, apiUrl) {
     scale: { service: 'shop', replicas: '2' },
     traffic: { router: 'r', blue: 'b', green: 'g', percentage: '10' },
     rollback: { service: 'shop', to: 'shop:v1' },
+    preview: { command: 'up', pr: '7', image: 'shop:v2', 'service-template': 'shop-pr-{pr}' },
   }[action]
   return Object.fromEntries(Object.entries({ ...common, ...own }).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
 }
