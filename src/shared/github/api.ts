@@ -1,4 +1,5 @@
 import { type HttpClient, type Method, parseJson } from '../http/client.js'
+import { endpoint } from '../http/endpoint.js'
 import type { GitHubInputs } from '../inputs/github.js'
 
 export interface Deployment {
@@ -71,10 +72,8 @@ export class GitHubApi {
   }
 
   private async call<T>(method: Method, path: string, body?: unknown): Promise<T> {
-    const url = new URL(this.github.apiUrl)
-    const [pathname = '', query] = path.split('?')
-    url.pathname = `${url.pathname.replace(/\/$/, '')}${pathname}`
-    url.search = query ? `?${query}` : ''
+    const url = endpoint(this.github.apiUrl, path)
+    const pathname = path.split('?')[0]
     const response = await this.http.send({
       method,
       url,

@@ -188,6 +188,17 @@ export interface Webhooks {
   list(project: string): Promise<WebhookReceiver[]>
 }
 
+/** What a platform call is for, for messages and retries: the operation, its service, whether it may be repeated. */
+export interface CallOptions {
+  operation: string
+  target: string
+  idempotent?: boolean
+}
+
+export function callOptions(operation: string, ref: ServiceRef, idempotent?: boolean): CallOptions {
+  return { operation, target: ref.service, ...(idempotent !== undefined && { idempotent }) }
+}
+
 export interface PlatformConfig {
   /** the action's one deadline (epoch ms): synchronous platform calls may take until then */
   deadline: () => number

@@ -13,8 +13,8 @@ import type {
   ServiceState,
   TrafficSplit,
 } from '../platform.js'
-import { PlatformError } from '../platform.js'
-import { AlaudaApi, type CallOptions } from './api.js'
+import { callOptions, PlatformError } from '../platform.js'
+import { AlaudaApi } from './api.js'
 import { ReplicaSplitter, reachableShares, requireRoundRobin, type SideGoal, shareOf } from '../replica-split.js'
 import { planned, serving } from './replica-split.js'
 import { type AlaudaService, autoscalingOf, imageOf, isStopped, phaseOf, splitImage, statusOf, toState } from './service.js'
@@ -75,7 +75,7 @@ class AlaudaPlatform implements Platform {
       image_tag: image.image_tag,
       ...(image.image_name !== service.image_name && { image_name: image.image_name }),
     }
-    await this.api.call('PUT', servicePath(ref), options('deploy', ref), body)
+    await this.api.call('PUT', servicePath(ref), callOptions('deploy', ref), body)
     return { id: `deploy:${ref.service}:${image.image_tag}`, kind: 'deploy', ref, target: { image: spec.image } }
   }
 
@@ -95,7 +95,7 @@ class AlaudaPlatform implements Platform {
       namespace: namespace(ref),
       ...splitImage(spec.image),
     }
-    await this.api.call('POST', `/services/${namespace(ref)}/`, options('create', ref, false), body)
+    await this.api.call('POST', `/services/${namespace(ref)}/`, callOptions('create', ref, false), body)
     return { id: `create:${ref.service}`, kind: 'deploy', ref, target: { image: spec.image } }
   }
 
@@ -110,7 +110,7 @@ class AlaudaPlatform implements Platform {
         `the service is autoscaled (${auto.min}-${auto.max} instances): give "autoscaling: off" with "replicas" to set a fixed count`,
       )
     }
-    await this.api.call('PUT', servicePath(ref), options('scale', ref), { ...identity(ref), target_num_instances: spec.replicas })
+    await this.api.call('PUT', servicePath(ref), callOptions('scale', ref), { ...identity(ref), target_num_instances: spec.replicas })
     return { id: `scale:${ref.service}:${spec.replicas}`, kind: 'scale', ref, target: { replicas: spec.replicas } }
   }
 
@@ -135,7 +135,7 @@ class AlaudaPlatform implements Platform {
               wait_period: String(Math.round(spec.waitMs / 1000)),
             },
           }
-    await this.api.call('PUT', servicePath(ref), options('autoscale', ref), body)
+    await this.api.call('PUT', servicePath(ref), callOptions('autoscale', ref), body)
     const id = spec === null ? `manual:${ref.service}` : `autoscale:${ref.service}:${spec.min}-${spec.max}`
     return { id, kind: 'scale', ref, target: replicas !== undefined ? { replicas } : {} }
   }
@@ -143,13 +143,13 @@ class AlaudaPlatform implements Platform {
   async lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation> {
     if (verb === 'restart')
       throw new PlatformError('alauda', 'restart', ref.service, 'Alauda has no restart: stop the service, then start it')
-    await this.api.call('PUT', `${servicePath(ref)}${verb}/`, options(verb, ref))
+    await this.api.call('PUT', `${servicePath(ref)}${verb}/`, callOptions(verb, ref))
     return { id: `${verb}:${ref.service}`, kind: 'lifecycle', ref, target: { phase: verb === 'stop' ? 'stopped' : 'running' } }
   }
 
   async remove(ref: ServiceRef): Promise<Operation> {
     try {
-      await this.api.call('DELETE', servicePath(ref), options('remove', ref))
+      await this.api.call('DELETE', servicePath(ref), callOptions('remove', ref))
     } catch (error) {
       // a 404 on delete: already gone, as Alauda's CLI treats it
       if (!(error instanceof PlatformError && error.kind === 'not-found')) throw error
@@ -163,7 +163,7 @@ class AlaudaPlatform implements Platform {
     const lines = await this.api.call<{ instance_id?: string; message?: string; time?: number }[]>(
       'GET',
       `${servicePath(ref).replace(/\/$/, '')}/logs?${query}`,
-      options('read logs', ref, true),
+      callOptions('read logs', ref, true),
     )
     return (Array.isArray(lines) ? lines : [])
       .map((line) => ({
@@ -234,16 +234,16 @@ class AlaudaPlatform implements Platform {
     const service = await this.get(goal.ref, operation)
     const instances = goal.instances
     if (instances === 0) {
-      if (!isStopped(service)) await this.api.call('PUT', `${servicePath(goal.ref)}stop/`, options(operation, goal.ref))
+      if (!isStopped(service)) await this.api.call('PUT', `${servicePath(goal.ref)}stop/`, callOptions(operation, goal.ref))
       return
     }
     if (service.target_num_instances !== instances) {
-      await this.api.call('PUT', servicePath(goal.ref), options(operation, goal.ref), {
+      await this.api.call('PUT', servicePath(goal.ref), callOptions(operation, goal.ref), {
         ...identity(goal.ref),
         target_num_instances: instances,
       })
     }
-    if (isStopped(service)) await this.api.call('PUT', `${servicePath(goal.ref)}start/`, options(operation, goal.ref))
+    if (isStopped(service)) await this.api.call('PUT', `${servicePath(goal.ref)}start/`, callOptions(operation, goal.ref))
   }
 
   /** Both sides of the router, which must share its domain. */
@@ -274,7 +274,7 @@ class AlaudaPlatform implements Platform {
 
   private async find(ref: ServiceRef, operation: string): Promise<AlaudaService | null> {
     try {
-      return await this.api.call<AlaudaService>('GET', servicePath(ref), options(operation, ref, true))
+      return await this.api.call<AlaudaService>('GET', servicePath(ref), callOptions(operation, ref, true))
     } catch (error) {
       if (error instanceof PlatformError && error.kind === 'not-found') return null
       throw error
@@ -320,8 +320,4 @@ function servicePath(ref: ServiceRef): string {
 
 function identity(ref: ServiceRef): { service_name: string; app_name: string } {
   return { service_name: ref.service, app_name: ref.service }
-}
-
-function options(operation: string, ref: ServiceRef, idempotent?: boolean): CallOptions {
-  return { operation, target: ref.service, ...(idempotent !== undefined && { idempotent }) }
 }

@@ -1,13 +1,8 @@
 import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
+import { endpoint } from '../../http/endpoint.js'
 import type { Credentials } from '../../inputs/credentials.js'
 import { TokenSession } from '../../http/token-session.js'
-import { PlatformError } from '../platform.js'
-
-export interface CallOptions {
-  operation: string
-  target: string
-  idempotent?: boolean
-}
+import { type CallOptions, PlatformError } from '../platform.js'
 
 /**
  * Alauda's v1 REST API (platforms.md section 3): JSON under `<api-url>/v1/` with
@@ -72,13 +67,9 @@ export class AlaudaApi {
     return body.token
   }
 
+  /** the api-url may be given with or without its /v1 */
   private url(path: string): URL {
-    const url = new URL(this.base)
-    const [pathname = '', query] = path.split('?')
-    // the api-url may be given with or without its /v1
-    url.pathname = `${url.pathname.replace(/\/$/, '').replace(/\/v1$/, '')}/v1${pathname}`
-    url.search = query ? `?${query}` : ''
-    return url
+    return endpoint(this.base, path, '/v1')
   }
 
   private error(response: HttpResponse, body: unknown, options: CallOptions): PlatformError {

@@ -1,12 +1,10 @@
 import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
+import { endpoint } from '../../http/endpoint.js'
 import type { Credentials } from '../../inputs/credentials.js'
 import { TokenSession } from '../../http/token-session.js'
-import { PlatformError } from '../platform.js'
+import { type CallOptions as PlatformCallOptions, PlatformError } from '../platform.js'
 
-export interface CallOptions {
-  operation: string
-  target: string
-  idempotent?: boolean
+export interface CallOptions extends PlatformCallOptions {
   /** per attempt, for the watch long-poll */
   timeoutMs?: number
 }
@@ -59,11 +57,7 @@ export class NeteaseApi {
   }
 
   url(path: string): URL {
-    const url = new URL(this.base)
-    const [pathname = '', query] = path.split('?')
-    url.pathname = `${url.pathname.replace(/\/$/, '').replace(/\/api\/v1$/, '')}/api/v1${pathname}`
-    url.search = query ? `?${query}` : ''
-    return url
+    return endpoint(this.base, path, '/api/v1')
   }
 
   private send(method: Method, path: string, token: string, options: CallOptions, body: unknown): Promise<HttpResponse> {

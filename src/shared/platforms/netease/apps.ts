@@ -1,8 +1,8 @@
 import { SOURCE_PREFIX } from '../../inputs/actions.js'
 import type { DeploySpec, Operation, OperationState, RouterRef, ServicePhase, ServiceRef, ServiceState, TrafficSplit } from '../platform.js'
-import { PlatformError } from '../platform.js'
+import { callOptions, PlatformError } from '../platform.js'
 import { ReplicaSplitter, reachableShares, requireRoundRobin, type SideGoal, shareOf } from '../replica-split.js'
-import type { CallOptions, NeteaseApi } from './api.js'
+import type { NeteaseApi } from './api.js'
 
 /** An app ("cluster") as the source document's get answer shows it. */
 export interface App {
@@ -84,7 +84,7 @@ export class NeteaseApps {
   private async resizeTo(goal: SideGoal): Promise<void> {
     const app = await this.get(goal.ref, 'shift traffic')
     if (app.replicas !== goal.instances) {
-      await this.api.call('PUT', `/apps/${app.id}/replications/${goal.instances}/actions/resize`, options('shift traffic', goal.ref))
+      await this.api.call('PUT', `/apps/${app.id}/replications/${goal.instances}/actions/resize`, callOptions('shift traffic', goal.ref))
     }
   }
 
@@ -115,9 +115,9 @@ export class NeteaseApps {
     // the whole version_control goes back with the new version; its password is shown masked, so it is left out
     const control = { ...app.version_control }
     delete control.password
-    await this.api.call('PUT', `/apps/${app.id}`, options('deploy', ref), { version_control: { ...control, version } })
+    await this.api.call('PUT', `/apps/${app.id}`, callOptions('deploy', ref), { version_control: { ...control, version } })
     if (!app.web_hook_url) throw new PlatformError('netease', 'deploy', ref.service, 'the app has no web_hook_url to start its deploy')
-    await this.api.hook(app.web_hook_url, options('deploy', ref))
+    await this.api.hook(app.web_hook_url, callOptions('deploy', ref))
     const id = `deploy:${app.id}:${version}:${Date.now()}`
     this.deploys.set(id, { startedAt: Date.now(), seenWork: false })
     return { id, kind: 'deploy', ref, target: { image: spec.image } }
@@ -132,7 +132,7 @@ export class NeteaseApps {
     const chosen = typeof image === 'string' ? await this.image(ref, image) : {}
     const control = (fields.version_control ?? {}) as Record<string, unknown>
     const body = { spec_id: 1, replicas: 1, ...fields, ...chosen, name: ref.service, version_control: { ...control, version } }
-    const created = await this.api.call<{ id: number; url?: string }>('POST', '/apps', options('create', ref, false), body)
+    const created = await this.api.call<{ id: number; url?: string }>('POST', '/apps', callOptions('create', ref, false), body)
     this.ids.set(ref.service, created.id)
     const id = `create:${created.id}`
     this.deploys.set(id, { startedAt: Date.now(), seenWork: true })
@@ -144,7 +144,7 @@ export class NeteaseApps {
     const { custom_images = [], public_images = [] } = await this.api.call<{ custom_images?: Image[]; public_images?: Image[] }>(
       'GET',
       '/apps/images',
-      options('create', ref, true),
+      callOptions('create', ref, true),
     )
     const [name, tag = 'latest'] = wanted.split(':')
     const custom = custom_images.find((i) => i.name === name && i.tag === tag)
@@ -159,13 +159,13 @@ export class NeteaseApps {
 
   async scale(ref: ServiceRef, replicas: number): Promise<Operation> {
     const app = await this.get(ref, 'scale')
-    await this.api.call('PUT', `/apps/${app.id}/replications/${replicas}/actions/resize`, options('scale', ref))
+    await this.api.call('PUT', `/apps/${app.id}/replications/${replicas}/actions/resize`, callOptions('scale', ref))
     return { id: `resize:${app.id}:${replicas}`, kind: 'scale', ref, target: { replicas } }
   }
 
   async remove(ref: ServiceRef): Promise<Operation> {
     const app = await this.get(ref, 'remove')
-    await this.api.call('DELETE', `/apps/${app.id}`, options('remove', ref))
+    await this.api.call('DELETE', `/apps/${app.id}`, callOptions('remove', ref))
     this.ids.delete(ref.service)
     return { id: `delete:${app.id}`, kind: 'remove', ref, target: {} }
   }
@@ -184,7 +184,7 @@ export class NeteaseApps {
       const left = until - Date.now()
       if (left <= 0) return state
       const changed = await this.api
-        .call('GET', `/watch/apps/${app.id}`, { ...options('watch', op.ref, false), timeoutMs: left })
+        .call('GET', `/watch/apps/${app.id}`, { ...callOptions('watch', op.ref, false), timeoutMs: left })
         .then(() => true)
         .catch(() => false)
       if (!changed) return state
@@ -222,7 +222,7 @@ export class NeteaseApps {
     const known = this.ids.get(ref.service) ?? (/^\d+$/.test(ref.service) ? Number(ref.service) : undefined)
     if (known !== undefined) {
       try {
-        return await this.api.call<App>('GET', `/apps/${known}`, options(operation, ref, true))
+        return await this.api.call<App>('GET', `/apps/${known}`, callOptions(operation, ref, true))
       } catch (error) {
         if (error instanceof PlatformError && error.kind === 'not-found') return null
         throw error
@@ -232,7 +232,7 @@ export class NeteaseApps {
       const page = await this.api.call<{ total?: number; apps?: App[] }>(
         'GET',
         `/apps?limit=${PAGE}&offset=${offset}`,
-        options(operation, ref, true),
+        callOptions(operation, ref, true),
       )
       const found = page.apps?.find((app) => app.name === ref.service)
       if (found) {
@@ -271,8 +271,4 @@ export function toState(app: App): ServiceState {
     status: `${app.status ?? '?'}, ${ready}/${replicas} container(s)`,
     ...(app.domain && { url: `http://${app.domain}/` }),
   }
-}
-
-function options(operation: string, ref: ServiceRef, idempotent?: boolean): CallOptions {
-  return { operation, target: ref.service, ...(idempotent !== undefined && { idempotent }) }
 }

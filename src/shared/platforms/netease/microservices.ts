@@ -1,6 +1,6 @@
 import type { DeploySpec, Operation, OperationState, ServiceRef, ServiceState } from '../platform.js'
-import { PlatformError } from '../platform.js'
-import type { CallOptions, NeteaseApi } from './api.js'
+import { callOptions, PlatformError } from '../platform.js'
+import type { NeteaseApi } from './api.js'
 
 /** A microservice as `GET /api/v1/microservices/{id}` shows it (platforms.md 4.3). */
 export interface Microservice {
@@ -53,11 +53,11 @@ export class NeteaseMicroservices {
     const path = `/microservices/${service.service_info.id}/actions/update-image`
     const body = { container_images: [{ container_id: container.container_id, image_path: spec.image }], min_ready_seconds: 10 }
     try {
-      await this.api.call('PUT', path, options('deploy', ref), body)
+      await this.api.call('PUT', path, callOptions('deploy', ref), body)
     } catch (error) {
       // the document's example uses PUT and its request line POST: whichever the platform takes
       if (!(error instanceof PlatformError && /\(405/.test(error.platformMessage))) throw error
-      await this.api.call('POST', path, options('deploy', ref, false), body)
+      await this.api.call('POST', path, callOptions('deploy', ref, false), body)
     }
     return { id: `update-image:${service.service_info.id}:${spec.image}`, kind: 'deploy', ref, target: { image: spec.image } }
   }
@@ -70,20 +70,20 @@ export class NeteaseMicroservices {
     await this.api.call(
       'PUT',
       `/microservices/${service.service_info.id}/actions/elastic-scale?new_replicas=${replicas}`,
-      options('scale', ref),
+      callOptions('scale', ref),
     )
     return { id: `elastic-scale:${service.service_info.id}:${replicas}`, kind: 'scale', ref, target: { replicas } }
   }
 
   async restart(ref: ServiceRef): Promise<Operation> {
     const service = await this.get(ref, 'restart')
-    await this.api.call('PUT', `/microservices/${service.service_info.id}/actions/restart?option=restart`, options('restart', ref))
+    await this.api.call('PUT', `/microservices/${service.service_info.id}/actions/restart?option=restart`, callOptions('restart', ref))
     return { id: `restart:${service.service_info.id}`, kind: 'lifecycle', ref, target: { phase: 'running' } }
   }
 
   async remove(ref: ServiceRef): Promise<Operation> {
     const service = await this.get(ref, 'remove')
-    await this.api.call('DELETE', `/microservices/${service.service_info.id}?free_ip=false`, options('remove', ref))
+    await this.api.call('DELETE', `/microservices/${service.service_info.id}?free_ip=false`, callOptions('remove', ref))
     this.ids.delete(ref.service)
     return { id: `delete:${service.service_info.id}`, kind: 'remove', ref, target: {} }
   }
@@ -118,7 +118,7 @@ export class NeteaseMicroservices {
         const page = await this.api.call<{ total?: number; microservice_infos?: { id: number; service_name: string }[] }>(
           'GET',
           `/namespaces/${namespace}/microservices?offset=${offset}&limit=${PAGE}`,
-          options(operation, ref, true),
+          callOptions(operation, ref, true),
         )
         id = page.microservice_infos?.find((s) => s.service_name === ref.service)?.id
         if (id === undefined && (!page.microservice_infos?.length || offset + PAGE >= (page.total ?? 0))) return null
@@ -126,7 +126,7 @@ export class NeteaseMicroservices {
       this.ids.set(ref.service, id)
     }
     try {
-      return await this.api.call<Microservice>('GET', `/microservices/${id}`, options(operation, ref, true))
+      return await this.api.call<Microservice>('GET', `/microservices/${id}`, callOptions(operation, ref, true))
     } catch (error) {
       if (error instanceof PlatformError && error.kind === 'not-found') return null
       throw error
@@ -139,7 +139,7 @@ export class NeteaseMicroservices {
     const { namespaces = [] } = await this.api.call<{ namespaces?: { id: number; namespace?: string; display_name?: string }[] }>(
       'GET',
       '/namespaces',
-      options(operation, ref, true),
+      callOptions(operation, ref, true),
     )
     const found = namespaces.find((n) => [String(n.id), n.namespace, n.display_name].includes(ref.project))
     if (!found) {
@@ -170,8 +170,4 @@ export function toState(service: Microservice): ServiceState {
       ? 'failed'
       : 'deploying'
   return { image: container?.image_path ?? '', replicas, ready, phase, status: `${status}, ${ready}/${replicas} container(s)` }
-}
-
-function options(operation: string, ref: ServiceRef, idempotent?: boolean): CallOptions {
-  return { operation, target: ref.service, ...(idempotent !== undefined && { idempotent }) }
 }

@@ -13,8 +13,8 @@ import type {
   UpgradeStrategy,
   Webhooks,
 } from '../platform.js'
-import { PlatformError } from '../platform.js'
-import { type CallOptions, RancherApi, type Resource } from './api.js'
+import { callOptions, PlatformError } from '../platform.js'
+import { RancherApi, type Resource } from './api.js'
 import { type LbPort, LbSplit, type LoadBalancer, type PortRule } from './load-balancer.js'
 import { rancherWebhooks } from './webhooks.js'
 import { imageOf, type LaunchConfig, type RancherService, settled, toState } from './service.js'
@@ -103,14 +103,14 @@ class RancherPlatform implements Platform {
       setScale: async (ref, scale) => {
         const service = await this.get(ref, 'shift traffic')
         if (service.scale !== scale) {
-          await this.api.call('PUT', `${projectPath(ref)}/services/${service.id}`, options('shift traffic', ref), { scale })
+          await this.api.call('PUT', `${projectPath(ref)}/services/${service.id}`, callOptions('shift traffic', ref), { scale })
         }
         // a stopped side is started: its containers take their share
-        if (service.state === 'inactive') await this.api.action(service, 'activate', options('shift traffic', ref))
+        if (service.state === 'inactive') await this.api.action(service, 'activate', callOptions('shift traffic', ref))
       },
       setRules: async (router, lb, rules: PortRule[]) => {
         const ref = { service: router.router, ...(router.project && { project: router.project }) }
-        await this.api.call('PUT', `${projectPath(ref)}/services/${lb.id}`, options('shift traffic', ref), {
+        await this.api.call('PUT', `${projectPath(ref)}/services/${lb.id}`, callOptions('shift traffic', ref), {
           lbConfig: { ...lb.lbConfig, portRules: rules },
         })
       },
@@ -142,7 +142,7 @@ class RancherPlatform implements Platform {
     strategy: UpgradeStrategy,
     operation: string,
   ): Promise<Operation> {
-    await this.api.action(service, 'upgrade', options(operation, ref), {
+    await this.api.action(service, 'upgrade', callOptions(operation, ref), {
       inServiceStrategy: {
         batchSize: strategy.batchSize,
         intervalMillis: strategy.intervalMs,
@@ -174,7 +174,7 @@ class RancherPlatform implements Platform {
       )
     }
     const environment = { ...((fields.environment as Record<string, string> | undefined) ?? {}), IMAGE: spec.image }
-    const created = await this.api.call<Resource>('POST', `${projectPath(ref)}/stacks`, options('create', ref, false), {
+    const created = await this.api.call<Resource>('POST', `${projectPath(ref)}/stacks`, callOptions('create', ref, false), {
       startOnCreate: true,
       ...fields,
       name: stack,
@@ -187,7 +187,7 @@ class RancherPlatform implements Platform {
 
   async scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation> {
     const service = await this.get(ref, 'scale')
-    await this.api.call('PUT', `${projectPath(ref)}/services/${service.id}`, options('scale', ref), { scale: spec.replicas })
+    await this.api.call('PUT', `${projectPath(ref)}/services/${service.id}`, callOptions('scale', ref), { scale: spec.replicas })
     return this.track(`scale:${service.id}:${spec.replicas}`, 'scale', ref, service, { replicas: spec.replicas })
   }
 
@@ -195,7 +195,7 @@ class RancherPlatform implements Platform {
     const service = await this.get(ref, verb)
     const action = { start: 'activate', stop: 'deactivate', restart: 'restart' }[verb]
     const body = verb === 'restart' ? { rollingRestartStrategy: { batchSize: 1, intervalMillis: 2000 } } : {}
-    await this.api.action(service, action, options(verb, ref), body)
+    await this.api.action(service, action, callOptions(verb, ref), body)
     return this.track(`${action}:${service.id}`, 'lifecycle', ref, service, { phase: verb === 'stop' ? 'stopped' : 'running' })
   }
 
@@ -206,7 +206,7 @@ class RancherPlatform implements Platform {
   async rollback(ref: ServiceRef, to?: string): Promise<Operation> {
     const service = await this.get(ref, 'rollback')
     if (to === undefined && service.actions?.rollback) {
-      await this.api.action(service, 'rollback', options('rollback', ref))
+      await this.api.action(service, 'rollback', callOptions('rollback', ref))
       return this.track(`rollback:${service.id}`, 'deploy', ref, service, {})
     }
     const previous =
@@ -225,7 +225,7 @@ class RancherPlatform implements Platform {
 
   async remove(ref: ServiceRef): Promise<Operation> {
     const service = await this.get(ref, 'remove')
-    await this.api.call('DELETE', `${projectPath(ref)}/services/${service.id}`, options('remove', ref))
+    await this.api.call('DELETE', `${projectPath(ref)}/services/${service.id}`, callOptions('remove', ref))
     return this.track(`remove:${service.id}`, 'remove', ref, service, {})
   }
 
@@ -261,7 +261,7 @@ class RancherPlatform implements Platform {
     }
     if (service.state === 'upgraded' && pending.finish) {
       if (!pending.finishing) {
-        await this.api.action(service, 'finishupgrade', options('finish upgrade', op.ref))
+        await this.api.action(service, 'finishupgrade', callOptions('finish upgrade', op.ref))
         pending.finishing = true
       }
       return { status: 'running', detail: `${state.detail}; finishing the upgrade` }
@@ -284,7 +284,7 @@ class RancherPlatform implements Platform {
   private async byId(ref: ServiceRef, id: string | undefined): Promise<RancherService | null> {
     if (id === undefined) return this.find(ref, 'observe')
     try {
-      return await this.api.call<RancherService>('GET', `${projectPath(ref)}/services/${id}`, options('observe', ref, true))
+      return await this.api.call<RancherService>('GET', `${projectPath(ref)}/services/${id}`, callOptions('observe', ref, true))
     } catch (error) {
       if (error instanceof PlatformError && error.kind === 'not-found') return null
       throw error
@@ -296,7 +296,7 @@ class RancherPlatform implements Platform {
     const { data = [] } = await this.api.call<{ data?: RancherService[] }>(
       'GET',
       `${projectPath(ref)}/services?name=${encodeURIComponent(name)}&stackId=${stackId}`,
-      options('observe', ref, true),
+      callOptions('observe', ref, true),
     )
     return data[0] ?? null
   }
@@ -312,7 +312,7 @@ class RancherPlatform implements Platform {
       const { data: stacks = [] } = await this.api.call<{ data?: Resource[] }>(
         'GET',
         `${projectPath(ref)}/stacks?name=${encodeURIComponent(first ?? '')}`,
-        options(operation, ref, true),
+        callOptions(operation, ref, true),
       )
       if (stacks[0] === undefined) return null
       filter += `&stackId=${stacks[0].id}`
@@ -320,7 +320,7 @@ class RancherPlatform implements Platform {
     const { data = [] } = await this.api.call<{ data?: RancherService[] }>(
       'GET',
       `${projectPath(ref)}/services?${filter}`,
-      options(operation, ref, true),
+      callOptions(operation, ref, true),
     )
     const live = data.filter((service) => service.state !== 'removed' && service.state !== 'purged')
     if (live.length > 1) {
@@ -339,8 +339,4 @@ class RancherPlatform implements Platform {
 
 function projectPath(ref: ServiceRef): string {
   return `/projects/${encodeURIComponent(ref.project ?? '')}`
-}
-
-function options(operation: string, ref: ServiceRef, idempotent?: boolean): CallOptions {
-  return { operation, target: ref.service, ...(idempotent !== undefined && { idempotent }) }
 }

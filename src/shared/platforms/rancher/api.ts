@@ -1,12 +1,7 @@
 import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
+import { endpoint } from '../../http/endpoint.js'
 import type { Credentials } from '../../inputs/credentials.js'
-import { PlatformError } from '../platform.js'
-
-export interface CallOptions {
-  operation: string
-  target: string
-  idempotent?: boolean
-}
+import { type CallOptions, PlatformError } from '../platform.js'
 
 /** A Rancher resource: its links and the actions its state allows now (platforms.md 5.1). */
 export interface Resource {
@@ -34,9 +29,11 @@ interface ErrorBody {
  */
 export class RancherApi {
   private readonly authorization: string
+  /** the Rancher server: the API under /v2-beta, the webhook service under /v1-webhooks */
+  private readonly server: URL
 
   constructor(
-    private readonly base: URL,
+    base: URL,
     credentials: Credentials,
     private readonly http: HttpClient,
   ) {
@@ -47,6 +44,8 @@ export class RancherApi {
     // the header carries the secret too, encoded: it is a secret of its own
     http.redactor.add(basic)
     this.authorization = `Basic ${basic}`
+    this.server = endpoint(base, '')
+    this.server.pathname = this.server.pathname.replace(/\/v2-beta$/, '')
   }
 
   /** `path` after `/v2-beta`, or a whole URL the API handed out (a link or an action). */
@@ -105,19 +104,11 @@ export class RancherApi {
 
   /** The webhook service beside the API: `<server>/v1-webhooks/…` with the same key. */
   webhooksUrl(path: string): string {
-    const url = new URL(this.base)
-    const [pathname = '', query] = path.split('?')
-    url.pathname = `${url.pathname.replace(/\/$/, '').replace(/\/v2-beta$/, '')}/v1-webhooks${pathname}`
-    url.search = query ? `?${query}` : ''
-    return url.href
+    return endpoint(this.server, path, '/v1-webhooks').href
   }
 
   url(path: string): URL {
-    const url = new URL(this.base)
-    const [pathname = '', query] = path.split('?')
-    url.pathname = `${url.pathname.replace(/\/$/, '').replace(/\/v2-beta$/, '')}/v2-beta${pathname}`
-    url.search = query ? `?${query}` : ''
-    return url
+    return endpoint(this.server, path, '/v2-beta')
   }
 
   private error(response: HttpResponse, body: ErrorBody | undefined, options: CallOptions): PlatformError {

@@ -12,8 +12,8 @@ import type {
   ServiceState,
   TrafficSplit,
 } from '../platform.js'
-import { PlatformError } from '../platform.js'
-import { type CallOptions, ServiceStageApi } from './api.js'
+import { callOptions, PlatformError } from '../platform.js'
+import { ServiceStageApi } from './api.js'
 import { type GrayRecord, grayAction, grayStrategy, grayWeight } from './gray.js'
 import { jobState } from './job.js'
 
@@ -92,7 +92,7 @@ class ServiceStagePlatform implements Platform {
       version: nextVersion(component.version),
       ...(spec.grayWeight !== undefined && { deploy_strategy: grayStrategy(spec.grayWeight) }),
     }
-    const { job_id } = await this.api.call<{ job_id: string }>('PUT', base, options('deploy', ref), body)
+    const { job_id } = await this.api.call<{ job_id: string }>('PUT', base, callOptions('deploy', ref), body)
     return { id: job_id, kind: 'deploy', ref, target: { image: spec.image } }
   }
 
@@ -111,7 +111,7 @@ class ServiceStagePlatform implements Platform {
     const { job_id, component_id } = await this.api.call<{ job_id: string; component_id: string }>(
       'POST',
       appPath(ref),
-      options('create', ref),
+      callOptions('create', ref),
       body,
     )
     this.ids.set(ref.service, component_id)
@@ -135,7 +135,7 @@ class ServiceStagePlatform implements Platform {
 
   async remove(ref: ServiceRef): Promise<Operation> {
     const base = await this.requireBase(ref, 'remove')
-    await this.api.call('DELETE', base, options('remove', ref, true))
+    await this.api.call('DELETE', base, callOptions('remove', ref, true))
     this.ids.delete(ref.service)
     return { id: `delete/${ref.service}`, kind: 'remove', ref, target: {} }
   }
@@ -151,7 +151,7 @@ class ServiceStagePlatform implements Platform {
     const { records = [] } = await this.api.call<{ records?: GrayRecord[] }>(
       'GET',
       `${base}/records?limit=10&offset=0`,
-      options('read traffic', ref, true),
+      callOptions('read traffic', ref, true),
     )
     const weight = grayWeight(records) ?? 0
     return { blue: 100 - weight, green: weight, routingMethod: 'round-robin' }
@@ -181,14 +181,14 @@ class ServiceStagePlatform implements Platform {
     const body = await this.api.call<Parameters<typeof jobState>[0]>(
       'GET',
       `/v3/${project}/cas/jobs/${op.id}`,
-      options('observe', op.ref, true),
+      callOptions('observe', op.ref, true),
     )
     return jobState(body)
   }
 
   private async action(ref: ServiceRef, operation: string, body: unknown, target: Operation['target'], known?: string): Promise<Operation> {
     const base = known ?? (await this.requireBase(ref, operation))
-    const { job_id } = await this.api.call<{ job_id: string }>('POST', `${base}/action`, options(operation, ref), body)
+    const { job_id } = await this.api.call<{ job_id: string }>('POST', `${base}/action`, callOptions(operation, ref), body)
     return { id: job_id, kind: operation === 'scale' ? 'scale' : 'lifecycle', ref, target }
   }
 
@@ -197,7 +197,7 @@ class ServiceStagePlatform implements Platform {
     const { records = [] } = await this.api.call<{ records?: DeployRecord[] }>(
       'GET',
       `${base}/records?limit=100&offset=0`,
-      options('rollback', ref, true),
+      callOptions('rollback', ref, true),
     )
     const found = records.find((record) => record.version === to || record.jobs?.some((job) => job.job_info?.source_url === to))
     if (!found?.version) {
@@ -231,7 +231,7 @@ class ServiceStagePlatform implements Platform {
     const known = this.ids.get(ref.service) ?? (isId(ref.service) ? ref.service : undefined)
     if (known !== undefined) {
       try {
-        return await this.api.call<Component>('GET', `${appPath(ref)}/${known}`, options(operation, ref, true))
+        return await this.api.call<Component>('GET', `${appPath(ref)}/${known}`, callOptions(operation, ref, true))
       } catch (error) {
         if (error instanceof PlatformError && error.kind === 'not-found') return null
         throw error
@@ -241,7 +241,7 @@ class ServiceStagePlatform implements Platform {
       const page = await this.api.call<{ count?: number; components?: Component[] }>(
         'GET',
         `${appPath(ref)}?limit=${PAGE}&offset=${offset}`,
-        options(operation, ref, true),
+        callOptions(operation, ref, true),
       )
       const found = page.components?.find((component) => component.name === ref.service)
       if (found) {
@@ -264,10 +264,6 @@ function routerService(router: RouterRef): ServiceRef {
 
 function appPath(ref: ServiceRef): string {
   return `/v3/${ref.project ?? ''}/cas/applications/${ref.application ?? ''}/components`
-}
-
-function options(operation: string, ref: ServiceRef, idempotent?: boolean): CallOptions {
-  return { operation, target: ref.service, ...(idempotent !== undefined && { idempotent }) }
 }
 
 function isId(service: string): boolean {

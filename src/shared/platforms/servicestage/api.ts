@@ -1,11 +1,6 @@
 import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
-import { PlatformError } from '../platform.js'
-
-export interface CallOptions {
-  operation: string
-  target: string
-  idempotent?: boolean
-}
+import { endpoint } from '../../http/endpoint.js'
+import { type CallOptions, PlatformError } from '../platform.js'
 
 /** `{error_code, error_msg}` (platforms.md 2.1) */
 interface ErrorBody {
@@ -42,9 +37,7 @@ export class ServiceStageApi {
   ) {}
 
   async call<T>(method: Method, path: string, options: CallOptions, body?: unknown): Promise<T> {
-    const url = new URL(this.base)
-    url.pathname = `${url.pathname.replace(/\/$/, '')}${path.split('?')[0]}`
-    url.search = path.includes('?') ? `?${path.split('?')[1]}` : ''
+    const url = endpoint(this.base, path)
     const response = await this.http.send({
       method,
       url,
