@@ -3,8 +3,14 @@ import { join } from 'node:path'
 import { expect, it } from 'vitest'
 import { ROOT } from '../support/runner.js'
 
+/** `npm run demo`, with `--platform <name>` when given, as a user runs it. */
+function runDemo(platform?: string) {
+  const args = platform ? ['--platform', platform] : []
+  return spawnSync(process.execPath, [join(ROOT, 'dist/demo/index.js'), ...args], { encoding: 'utf8', timeout: 120_000 })
+}
+
 it('npm run demo runs a blue/green release, a rolled-back failure, a promoted canary and an aborted one', () => {
-  const demo = spawnSync(process.execPath, [join(ROOT, 'dist/demo/index.js')], { encoding: 'utf8', timeout: 120_000 })
+  const demo = runDemo()
   expect(demo.status, demo.stdout + demo.stderr).toBe(0)
   expect(demo.stdout).toMatch(/✔ shift 10% to green\s+green 10% ±3\s+green (7|8|9|10|11|12|13)%/)
   expect(demo.stdout).toMatch(/✔ broken v3 to blue\s+fails, rolled back to v1/)
@@ -17,10 +23,7 @@ it('npm run demo runs a blue/green release, a rolled-back failure, a promoted ca
 })
 
 it('npm run demo -- --platform servicestage runs the story with a gray release and the platform rollback', () => {
-  const demo = spawnSync(process.execPath, [join(ROOT, 'dist/demo/index.js'), '--platform', 'servicestage'], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
+  const demo = runDemo('servicestage')
   expect(demo.status, demo.stdout + demo.stderr).toBe(0)
   expect(demo.stdout).toMatch(/✔ gray release of v2\s+v2 10% ±3/)
   expect(demo.stdout).toMatch(/✔ promote\s+v2 100%\s+v2 100%, promoted/)
@@ -30,10 +33,7 @@ it('npm run demo -- --platform servicestage runs the story with a gray release a
 })
 
 it('npm run demo -- --platform alauda splits one domain by instances, shows a broken version its logs and rolls it back', () => {
-  const demo = spawnSync(process.execPath, [join(ROOT, 'dist/demo/index.js'), '--platform', 'alauda'], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
+  const demo = runDemo('alauda')
   expect(demo.status, demo.stdout + demo.stderr).toBe(0)
   expect(demo.stdout).toMatch(/✔ shift 25% to green\s+green 25%\s+green 25%/)
   expect(demo.stdout).toMatch(/✔ promote green\s+green 100%/)
@@ -44,10 +44,7 @@ it('npm run demo -- --platform alauda splits one domain by instances, shows a br
 })
 
 it('npm run demo -- --platform netease builds from source behind a domain split, goes back from a failed build, updates a microservice', () => {
-  const demo = spawnSync(process.execPath, [join(ROOT, 'dist/demo/index.js'), '--platform', 'netease'], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
+  const demo = runDemo('netease')
   expect(demo.status, demo.stdout + demo.stderr).toBe(0)
   expect(demo.stdout).toMatch(/✔ shift 50% to green\s+green 50%\s+green 50%/)
   expect(demo.stdout).toMatch(/✔ broken v3\s+fails, back to source@v2/)
@@ -57,10 +54,7 @@ it('npm run demo -- --platform netease builds from source behind a domain split,
 })
 
 it('npm run demo -- --platform rancher upgrades in place, flips the load balancer, rolls back a broken upgrade, scales by webhook', () => {
-  const demo = spawnSync(process.execPath, [join(ROOT, 'dist/demo/index.js'), '--platform', 'rancher'], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
+  const demo = runDemo('rancher')
   expect(demo.status, demo.stdout + demo.stderr).toBe(0)
   expect(demo.stdout).toMatch(/✔ flip to green\s+green 100%\s+green 100%/)
   expect(demo.stdout).toMatch(/✔ broken v3\s+fails, rolled back to v2/)
