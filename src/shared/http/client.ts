@@ -1,6 +1,5 @@
 import type { Dispatcher } from 'undici'
 import request from 'undici/lib/api/api-request.js'
-import Agent from 'undici/lib/dispatcher/agent.js'
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.js'
 import { NetworkError } from './errors.js'
 import type { Redactor } from './redactor.js'
@@ -47,18 +46,6 @@ export interface HttpClientOptions {
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'])
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED', 'TimeoutError', 'ABORT_ERR'])
-
-/**
- * The dispatcher for the environment: the proxy from HTTPS_PROXY / HTTP_PROXY (honouring
- * NO_PROXY) when one is set, a plain keep-alive agent otherwise. The proxy agent is loaded only
- * when a proxy is set: most runs never pay for it.
- */
-export async function dispatcherFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Dispatcher> {
-  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => env[name])
-  if (!proxied) return new Agent()
-  const { default: EnvHttpProxyAgent } = await import('undici/lib/dispatcher/env-http-proxy-agent.js')
-  return new EnvHttpProxyAgent()
-}
 
 /**
  * The one HTTP client of every platform adapter: a timeout on every attempt, retries with capped

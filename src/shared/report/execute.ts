@@ -1,5 +1,6 @@
 import { Deployments } from '../github/deployments.js'
-import { dispatcherFromEnv, HttpClient } from '../http/client.js'
+import { HttpClient } from '../http/client.js'
+import { dispatcherFromEnv } from '../http/dispatcher.js'
 import { NetworkError } from '../http/errors.js'
 import { Redactor } from '../http/redactor.js'
 import type { CommonInputs } from '../inputs/common.js'
