@@ -101,7 +101,7 @@ describe('HttpClient timeouts and redaction', () => {
     pool.intercept({ path: '/slow', method: 'GET' }).reply(200, 'late').delay(500)
     const error = await client.send({ method: 'GET', url: `${ORIGIN}/slow`, timeoutMs: 50 }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NetworkError)
-    expect((error as Error).message).toMatch(/timed out after 50 ms/)
+    expect((error as Error).message).toMatch(/no answer within 50 ms/)
   })
 
   it('removes secrets from error messages, raw and URL-encoded', async () => {
@@ -166,5 +166,70 @@ describe('proxies', () => {
       for (const server of [platform, direct, proxy]) server.closeAllConnections()
       for (const server of [platform, direct, proxy]) server.close()
     }
+  })
+})
+
+describe('HttpClient under the deadline and with answers it cannot use', () => {
+  it('cuts every attempt to what is left of the deadline, whatever its own limit', async () => {
+    const { pool, client } = setup({ deadline: () => Date.now() + 80, timeoutMs: 30_000 })
+    pool.intercept({ path: '/hang', method: 'GET' }).reply(200, '{}').delay(400)
+    const error = (await client.send({ method: 'GET', url: `${ORIGIN}/hang` }).catch((e: unknown) => e)) as NetworkError
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error.message).toMatch(/no answer within (7\d|80) ms/)
+  })
+
+  it('sends nothing once the deadline has passed', async () => {
+    const { client } = setup({ deadline: () => Date.now() - 1 })
+    const error = (await client.send({ method: 'GET', url: `${ORIGIN}/late` }).catch((e: unknown) => e)) as NetworkError
+    expect(error.code).toBe('DEADLINE')
+    expect(error.message).toContain("the action's deadline (timeout) passed")
+  })
+
+  it('refuses an answer larger than the cap without keeping it', async () => {
+    const { pool, client } = setup({ maxBodyBytes: 1024 })
+    pool.intercept({ path: '/big', method: 'GET' }).reply(200, 'x'.repeat(4096))
+    const error = (await client.send({ method: 'GET', url: `${ORIGIN}/big` }).catch((e: unknown) => e)) as NetworkError
+    expect(error.code).toBe('BODY_TOO_LARGE')
+    expect(error.message).toContain('larger than')
+  })
+
+  it('retries a read whose 200 answer is not JSON, and names it unreadable when it stays so', async () => {
+    const { pool, client, sleeps } = setup({ backoff: { attempts: 3, baseMs: 1, capMs: 1 } })
+    pool.intercept({ path: '/env', method: 'GET' }).reply(200, '{"result": 0, "env": {')
+    pool.intercept({ path: '/env', method: 'GET' }).reply(200, '{"result":0}')
+    expect((await client.send({ method: 'GET', url: `${ORIGIN}/env`, expectJson: true })).text).toBe('{"result":0}')
+    expect(sleeps).toHaveLength(1)
+    pool.intercept({ path: '/env', method: 'GET' }).reply(200, '<html>gateway</html>').times(3)
+    const error = (await client.send({ method: 'GET', url: `${ORIGIN}/env`, expectJson: true }).catch((e: unknown) => e)) as NetworkError
+    expect(error.code).toBe('UNREADABLE')
+    expect(error.message).toContain("the platform's answer could not be read")
+  })
+
+  it('never repeats a write whose answer was unreadable or cut off: the caller settles it', async () => {
+    const { pool, client, sleeps } = setup()
+    pool.intercept({ path: '/deploy', method: 'POST' }).reply(200, 'not json')
+    const unreadable = (await client
+      .send({ method: 'POST', url: `${ORIGIN}/deploy`, json: {}, expectJson: true })
+      .catch((e: unknown) => e)) as NetworkError
+    expect(unreadable.code).toBe('UNREADABLE')
+    pool
+      .intercept({ path: '/deploy', method: 'POST' })
+      .replyWithError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }))
+    const reset = (await client.send({ method: 'POST', url: `${ORIGIN}/deploy`, json: {} }).catch((e: unknown) => e)) as NetworkError
+    expect(reset.code).toBe('UND_ERR_SOCKET')
+    expect(sleeps).toEqual([])
+  })
+
+  it('names the platform, the operation and the service in a network failure', async () => {
+    const { pool, client } = setup({ backoff: { attempts: 1, baseMs: 0, capMs: 0 } })
+    pool
+      .intercept({ path: '/changetopology', method: 'POST' })
+      .replyWithError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }))
+    const error = (await client
+      .send({ method: 'POST', url: `${ORIGIN}/changetopology`, about: { platform: 'jelastic', operation: 'scale', target: 'green' } })
+      .catch((e: unknown) => e)) as NetworkError
+    expect(error.message).toMatch(
+      /^jelastic: scale of "green" got no answer: POST https:\/\/api\.example\.test\/changetopology: other side closed/,
+    )
   })
 })

@@ -49,7 +49,7 @@ function setup() {
       })
       return JSON.stringify(reply)
     })
-  return { platform, on, sent }
+  return { platform, on, sent, pool }
 }
 
 describe('ServiceStage adapter', () => {
@@ -64,6 +64,39 @@ describe('ServiceStage adapter', () => {
       body: { source: { kind: 'image', storage: 'swr', url: 'swr.example.com/team/shop:v2' } },
     })
     expect((sent[1]?.body as { version: string }).version > '2024.0101.00000').toBe(true)
+  })
+
+  it('settles a deploy whose answer was lost by the version the component has: the PUT is never sent twice', async () => {
+    const { platform, on, sent, pool } = setup()
+    on('GET', `${APP}?limit=50&offset=0`, 200, { count: 1, components: [component('swr.example.com/team/shop:v1')] })
+    on('PUT', `${APP}/${ID}`, 502, { error: 'bad gateway' })
+    // the PUT landed: the component has the version it sent, and names the job it started
+    pool.intercept({ path: `${APP}/${ID}`, method: 'GET' }).reply(200, () => {
+      const version = (sent.find((r) => r.method === 'PUT')?.body as { version: string }).version
+      return JSON.stringify({
+        ...component('swr.example.com/team/shop:v2', 'UPGRADING'),
+        version,
+        status: { component_status: 'UPGRADING', replica: 2, available_replica: 0, last_job_id: 'JOB-from-state' },
+      })
+    })
+    const op = await platform.deploy(ref, { image: 'swr.example.com/team/shop:v2' })
+    expect(op.id).toBe('JOB-from-state')
+    expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(1)
+  })
+
+  it('sends a component task again when the component shows no new job after a lost answer', async () => {
+    const { platform, on, sent } = setup()
+    const before = {
+      ...component('swr.example.com/team/shop:v1'),
+      status: { component_status: 'RUNNING', replica: 2, last_job_id: 'JOB-old' },
+    }
+    on('GET', `${APP}?limit=50&offset=0`, 200, { count: 1, components: [before] })
+    on('POST', `${APP}/${ID}/action`, 503, { error: 'service unavailable' })
+    on('GET', `${APP}/${ID}`, 200, before)
+    on('POST', `${APP}/${ID}/action`, 200, { job_id: 'JOB-scale' })
+    const op = await platform.scale(ref, { replicas: 3 })
+    expect(op.id).toBe('JOB-scale')
+    expect(sent.filter((r) => r.method === 'POST')).toHaveLength(2)
   })
 
   it('reads jobs with lower-case (v3) and upper-case (v2) keys', () => {

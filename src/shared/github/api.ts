@@ -84,6 +84,8 @@ export class GitHubApi {
         'user-agent': 'paas-release-actions',
       },
       ...(body !== undefined && { json: body }),
+      expectJson: true,
+      about: { platform: 'GitHub', operation: `${method} ${pathname}`, target: this.github.repository },
     })
     const parsed = parseJson(response.text) as { message?: string } | undefined
     if (response.status >= 200 && response.status < 300) return parsed as T

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici'
 import request from 'undici/lib/api/api-request.js'
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.js'
-import { NetworkError } from './errors.js'
+import { type CallAbout, NetworkError } from './errors.js'
 import type { Redactor } from './redactor.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'
@@ -16,8 +16,12 @@ export interface HttpRequest {
   json?: unknown
   /** may be repeated after an ambiguous failure; by default GET, PUT and DELETE */
   idempotent?: boolean
-  /** per attempt; the client's default otherwise */
+  /** per attempt (never past the action's deadline); the client's default otherwise */
   timeoutMs?: number
+  /** a 2xx answer must be JSON: one that is not is "unreadable", retried where the request may be repeated */
+  expectJson?: boolean
+  /** the platform, operation and service, for messages */
+  about?: CallAbout
   /** the platform's own "throttled, try later" answers (an error code in the body); retried like a 429 */
   throttled?: (response: HttpResponse) => boolean
 }
@@ -32,6 +36,8 @@ export interface HttpClientOptions {
   redactor: Redactor
   /** per attempt */
   timeoutMs?: number
+  /** the largest answer read; a larger one is refused, never buffered */
+  maxBodyBytes?: number
   backoff?: BackoffPolicy
   /** no retry waits past this instant (epoch ms): the action's one deadline */
   deadline?: () => number
@@ -46,20 +52,38 @@ export interface HttpClientOptions {
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'])
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED', 'TimeoutError', 'ABORT_ERR'])
+/** the answer came, but could not be used: cut short or not JSON (retried like a 5xx where the request may be repeated) */
+const UNREADABLE_CODES = new Set(['UNREADABLE', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'])
+/** an answer larger than this is refused unread */
+const MAX_BODY_BYTES = 10 * 1024 * 1024
+
+/** What went wrong with an answer that came; thrown inside an attempt, classified like a network error. */
+class AnswerError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message)
+  }
+}
 
 /**
- * The one HTTP client of every platform adapter: a timeout on every attempt, retries with capped
- * exponential backoff and jitter on 5xx, 429 (honouring Retry-After) and connection resets for
- * idempotent requests, and only on answers that say "not done" (429, throttling, refused
- * connections) for the others. Every message it produces has the secrets removed.
+ * The one HTTP client of every platform adapter: every attempt bounded by its own limit and by
+ * what is left of the action's deadline (headers and body alike), answers capped in size, retries
+ * with capped exponential backoff and jitter on 5xx, 429 (honouring Retry-After), resets and
+ * unreadable answers for idempotent requests, and only on answers that say "not done" (429,
+ * throttling, refused connections) for the others: a write whose answer was lost is the caller's
+ * to settle by reading the platform's state. Every message it produces has the secrets removed.
  */
 export class HttpClient {
   private readonly timeoutMs: number
+  private readonly maxBodyBytes: number
   private readonly backoff: BackoffPolicy
   private readonly sleep: (ms: number) => Promise<void>
 
   constructor(private readonly options: HttpClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 30_000
+    this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES
     this.backoff = options.backoff ?? DEFAULT_BACKOFF
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
   }
@@ -80,15 +104,19 @@ export class HttpClient {
 
     for (let attempt = 0; ; attempt++) {
       const last = attempt + 1 >= this.backoff.attempts
+      const timeout = this.attemptTimeout(req)
       let response: HttpResponse
       try {
-        response = await this.attempt(url, req, headers, body)
+        if (timeout <= 0) throw new AnswerError("the action's deadline (timeout) passed before the request could be sent", 'DEADLINE')
+        response = await this.attempt(url, req, headers, body, timeout)
       } catch (error) {
         const code = errorCode(error)
-        const retryable = NEVER_SENT_CODES.has(code) || (idempotent && (RESET_CODES.has(code) || TIMEOUT_CODES.has(code)))
-        const reason = TIMEOUT_CODES.has(code) ? `timed out after ${req.timeoutMs ?? this.timeoutMs} ms` : this.redact(errorMessage(error))
+        const retryable =
+          NEVER_SENT_CODES.has(code) || (idempotent && (RESET_CODES.has(code) || TIMEOUT_CODES.has(code) || UNREADABLE_CODES.has(code)))
+        const reason = TIMEOUT_CODES.has(code) ? `no answer within ${timeout} ms` : this.redact(errorMessage(error))
         if (this.options.signal?.()?.aborted || !retryable || last || !(await this.pause(attempt, undefined, label, reason))) {
-          throw new NetworkError(`${label}: ${reason} (${code}${attempt > 0 ? `, after ${attempt + 1} attempts` : ''})`, code)
+          const tries = attempt > 0 ? `, after ${attempt + 1} attempts` : ''
+          throw new NetworkError(`${label}: ${reason} (${code}${tries})`, code, req.about)
         }
         continue
       }
@@ -100,6 +128,12 @@ export class HttpClient {
     }
   }
 
+  /** The attempt's own limit, cut to what is left of the action's deadline. */
+  private attemptTimeout(req: HttpRequest): number {
+    const own = req.timeoutMs ?? this.timeoutMs
+    return this.options.deadline === undefined ? own : Math.min(own, this.options.deadline() - Date.now())
+  }
+
   /** Waits before the next attempt; false when that would pass the deadline. */
   private async pause(attempt: number, retryAfterMs: number | undefined, label: string, reason: string): Promise<boolean> {
     const delay = retryAfterMs ?? backoffDelay(this.backoff, attempt, this.options.random)
@@ -109,9 +143,15 @@ export class HttpClient {
     return true
   }
 
-  private async attempt(url: URL, req: HttpRequest, headers: Record<string, string>, body: string | undefined): Promise<HttpResponse> {
-    const timeout = req.timeoutMs ?? this.timeoutMs
+  private async attempt(
+    url: URL,
+    req: HttpRequest,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeout: number,
+  ): Promise<HttpResponse> {
     const cancel = this.options.signal?.()
+    // one signal for the whole attempt: a body trickled byte by byte is cut at the limit too
     const signals = [AbortSignal.timeout(timeout), ...(cancel ? [cancel] : [])]
     // undici's request() with the dispatcher as `this`: the same call as dispatcher.request(), without undici's index
     const response = await request.call(this.options.dispatcher, {
@@ -124,10 +164,37 @@ export class HttpClient {
       headersTimeout: timeout,
       bodyTimeout: timeout,
     })
-    const text = await response.body.text()
     const flat: Record<string, string | undefined> = {}
     for (const [key, value] of Object.entries(response.headers)) flat[key] = Array.isArray(value) ? value.join(', ') : value
+    const text = await this.readBody(response.body, flat['content-length'])
+    if (req.expectJson && response.statusCode >= 200 && response.statusCode < 300 && text.trim() !== '' && parseJson(text) === undefined) {
+      throw new AnswerError(
+        `the platform's answer could not be read (HTTP ${response.statusCode}, not JSON: ${JSON.stringify(text.slice(0, 60))})`,
+        'UNREADABLE',
+      )
+    }
     return { status: response.statusCode, headers: flat, text }
+  }
+
+  /** The answer's body, refused unread past the size cap. */
+  private async readBody(stream: AsyncIterable<Buffer> & { destroy(): void }, length: string | undefined): Promise<string> {
+    const tooLarge = () =>
+      new AnswerError(`the answer is larger than ${Math.round(this.maxBodyBytes / 1024 / 1024)} MB; it was not read`, 'BODY_TOO_LARGE')
+    if (length !== undefined && Number(length) > this.maxBodyBytes) {
+      stream.destroy()
+      throw tooLarge()
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    for await (const chunk of stream) {
+      size += chunk.length
+      if (size > this.maxBodyBytes) {
+        stream.destroy()
+        throw tooLarge()
+      }
+      chunks.push(chunk)
+    }
+    return Buffer.concat(chunks).toString('utf8')
   }
 
   redact(text: string): string {

@@ -1,10 +1,21 @@
-/** The request never got an HTTP answer (refused, reset, timed out), after every retry allowed. */
+/** Who a call is for, so that a failure names the platform, the operation and the service. */
+export interface CallAbout {
+  platform: string
+  operation: string
+  target: string
+}
+
+/**
+ * The request got no usable answer (refused, reset, timed out, cut short, unreadable, too large),
+ * after every retry allowed. `code` says which; a write that ends so may or may not have landed.
+ */
 export class NetworkError extends Error {
   override name = 'NetworkError'
   constructor(
     message: string,
     readonly code: string,
+    readonly about?: CallAbout,
   ) {
-    super(message)
+    super(about ? `${about.platform}: ${about.operation} of "${about.target}" got no answer: ${message}` : message)
   }
 }

@@ -138,6 +138,11 @@ export interface Capabilities {
   stopsIdleSide?: boolean
   /** the platform can scale a service by itself (`autoscale`) */
   autoscaling: boolean
+  /**
+   * a deploy that is still running (stuck, or out of time) can be undone at once, without waiting
+   * for it to end: a deploy of the previous image, or the native rollback, is taken while busy
+   */
+  undoWhileBusy?: boolean
 }
 
 export interface Platform {

@@ -1,7 +1,8 @@
 import { type DeploySpec, type Operation, PlatformError, type ServiceRef } from '../platforms/platform.js'
 import { CancelledError } from './cancellation.js'
 import type { ReleaseContext } from './context.js'
-import { isNoAnswer, type WaitResult, waitFor } from './waiter.js'
+import { isNoAnswer } from '../platforms/settle.js'
+import { type WaitResult, waitFor } from './waiter.js'
 
 /** Starts a deploy of `image` and, when asked, waits for the platform to finish it. */
 export async function rollOut(

@@ -1,5 +1,5 @@
-import { NetworkError } from '../http/errors.js'
-import { type OperationState, PlatformError } from '../platforms/platform.js'
+import type { OperationState } from '../platforms/platform.js'
+import { isNoAnswer } from '../platforms/settle.js'
 import { CancelledError } from './cancellation.js'
 import { sleep as realSleep } from './sleep.js'
 
@@ -59,12 +59,4 @@ export async function waitFor(observe: () => Promise<OperationState>, options: W
     }
     interval = Math.min(maxInterval, interval * 2)
   }
-}
-
-/**
- * The call got no answer, or the platform said it is unavailable: the state is unknown, and may
- * well be fine. Waits go on through it; a mutating call that ends so is observed, never repeated.
- */
-export function isNoAnswer(error: unknown): boolean {
-  return error instanceof NetworkError || (error instanceof PlatformError && error.kind === 'unavailable')
 }

@@ -84,7 +84,7 @@ function describe(error: unknown, signal: AbortSignal, log: Logger): string {
   if (error instanceof CancelledError) return `cancelled: ${error.message}`
   if (signal.aborted) return `cancelled: ${(signal.reason as Error | undefined)?.message ?? 'the job was cancelled'}`
   if (error instanceof PlatformError || error instanceof UnsupportedPlatformError) return error.message
-  if (error instanceof NetworkError) return `could not reach the platform: ${error.message}`
+  if (error instanceof NetworkError) return error.about ? error.message : `could not reach the platform: ${error.message}`
   log.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
   return `unexpected error: ${error instanceof Error ? error.message : String(error)}`
 }

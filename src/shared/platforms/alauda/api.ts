@@ -40,6 +40,8 @@ export class AlaudaApi {
       headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
       ...(body !== undefined && { json: body }),
       ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
+      expectJson: true,
+      about: { platform: 'alauda', operation: options.operation, target: options.target },
     })
   }
 
@@ -58,6 +60,8 @@ export class AlaudaApi {
       form: { username, password },
       // asking for a token twice changes nothing
       idempotent: true,
+      expectJson: true,
+      about: { platform: 'alauda', operation: 'sign-in', target: username },
     })
     const body = parseJson(response.text) as { token?: unknown } | undefined
     if (response.status < 200 || response.status >= 300 || typeof body?.token !== 'string' || body.token === '') {

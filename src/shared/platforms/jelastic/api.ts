@@ -74,7 +74,10 @@ export class JelasticApi {
         url: this.methodUrl(path),
         form: { ...params, session },
         idempotent: options.idempotent ?? false,
-        ...(options.slow && { timeoutMs: Math.max(1000, this.deadline() - Date.now()) }),
+        expectJson: true,
+        about: { platform: 'jelastic', operation: options.operation, target: options.target },
+        // a slow call may take until the deadline (the client never waits past it)
+        ...(options.slow && { timeoutMs: this.deadline() - Date.now() }),
       }),
     )
   }
@@ -87,7 +90,9 @@ export class JelasticApi {
         url: this.appstoreUrl(script),
         query: { ...params, session },
         idempotent: options.idempotent ?? false,
-        timeoutMs: Math.max(1000, this.deadline() - Date.now()),
+        expectJson: true,
+        about: { platform: 'jelastic', operation: options.operation, target: options.target },
+        timeoutMs: this.deadline() - Date.now(),
       }),
     )
   }
@@ -113,6 +118,8 @@ export class JelasticApi {
       url: this.methodUrl('users/authentication/rest/signin'),
       form: { login: username, password },
       idempotent: true,
+      expectJson: true,
+      about: { platform: 'jelastic', operation: 'sign-in', target: username },
     })
     const body = this.check(response, { operation: 'sign-in', target: username })
     if (body.result !== 0 || typeof body.session !== 'string') {

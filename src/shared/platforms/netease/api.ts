@@ -51,7 +51,13 @@ export class NeteaseApi {
 
   /** A call to a URL the platform handed out (an app's deploy hook): no token, as webhooks take none. */
   async hook(url: string, options: CallOptions): Promise<void> {
-    const response = await this.http.send({ method: 'POST', url, json: {}, idempotent: false })
+    const response = await this.http.send({
+      method: 'POST',
+      url,
+      json: {},
+      idempotent: false,
+      about: { platform: 'netease', operation: options.operation, target: options.target },
+    })
     if (response.status < 200 || response.status >= 300)
       throw this.error(response, parseJson(response.text) as ErrorBody | undefined, options)
   }
@@ -69,6 +75,8 @@ export class NeteaseApi {
       ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
       throttled,
+      expectJson: true,
+      about: { platform: 'netease', operation: options.operation, target: options.target },
     })
   }
 
@@ -88,6 +96,8 @@ export class NeteaseApi {
       // a second token for the same key changes nothing
       idempotent: true,
       throttled,
+      expectJson: true,
+      about: { platform: 'netease', operation: 'sign-in', target: accessKey },
     })
     const body = parseJson(response.text) as { token?: unknown } & ErrorBody
     if (response.status !== 200 || typeof body?.token !== 'string' || body.token === '') {

@@ -56,6 +56,8 @@ export class RancherApi {
       headers: { authorization: this.authorization, accept: 'application/json', 'content-type': 'application/json' },
       ...(body !== undefined && { json: body }),
       ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
+      expectJson: true,
+      about: { platform: 'rancher', operation: options.operation, target: options.target },
     })
     const parsed = parseJson(response.text)
     if (response.status >= 200 && response.status < 300) return (parsed ?? {}) as T
@@ -83,7 +85,13 @@ export class RancherApi {
 
   /** A webhook trigger: no credentials, as the webhook service wants (platforms.md 5.4). */
   async trigger(url: URL, options: CallOptions): Promise<void> {
-    const response = await this.http.send({ method: 'POST', url, json: {}, idempotent: false })
+    const response = await this.http.send({
+      method: 'POST',
+      url,
+      json: {},
+      idempotent: false,
+      about: { platform: 'rancher', operation: options.operation, target: options.target },
+    })
     if (response.status >= 200 && response.status < 300) return
     const body = parseJson(response.text) as { message?: string } | undefined
     const said = this.http.redact(`${body?.message ?? response.text.slice(0, 200)} (HTTP ${response.status})`)

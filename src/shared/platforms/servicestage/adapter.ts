@@ -13,6 +13,7 @@ import type {
   TrafficSplit,
 } from '../platform.js'
 import { callOptions, PlatformError } from '../platform.js'
+import { type SettleOptions, settleWrite } from '../settle.js'
 import { ServiceStageApi } from './api.js'
 import { type GrayRecord, grayAction, grayStrategy, grayWeight } from './gray.js'
 import { jobState } from './job.js'
@@ -36,14 +37,14 @@ interface Component {
   version?: string
   replica?: number
   source?: { url?: string }
-  status?: { component_status?: string; replica?: number; available_replica?: number }
+  status?: { component_status?: string; replica?: number; available_replica?: number; last_job_id?: string }
   external_accesses?: { address?: string }[]
 }
 
 interface DeployRecord {
   version?: string
   current_used?: boolean
-  jobs?: { job_info?: { source_url?: string } }[]
+  jobs?: { job_id?: string; job_info?: { source_url?: string } }[]
 }
 
 const PHASES: Record<string, ServicePhase> = {
@@ -65,7 +66,7 @@ const PAGE = 50
 export function createServiceStage(config: PlatformConfig): Platform {
   const token = config.credentials.token
   if (token === undefined) throw new PlatformError('servicestage', 'sign-in', 'token', 'no IAM token: give "token"', 'auth')
-  return new ServiceStagePlatform(new ServiceStageApi(config.apiUrl, token, config.http))
+  return new ServiceStagePlatform(new ServiceStageApi(config.apiUrl, token, config.http), config)
 }
 
 /**
@@ -77,7 +78,10 @@ class ServiceStagePlatform implements Platform {
   readonly capabilities = CAPABILITIES
   private readonly ids = new Map<string, string>()
 
-  constructor(private readonly api: ServiceStageApi) {}
+  constructor(
+    private readonly api: ServiceStageApi,
+    private readonly settle: SettleOptions,
+  ) {}
 
   async describe(ref: ServiceRef): Promise<ServiceState | null> {
     const component = await this.component(ref, 'describe')
@@ -87,13 +91,27 @@ class ServiceStagePlatform implements Platform {
   async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
     if (spec.create && (await this.component(ref, 'deploy')) === null) return this.create(ref, spec)
     const { base, component } = await this.requireComponent(ref, 'deploy')
+    const version = nextVersion(component.version)
     const body = {
       source: { kind: 'image', storage: 'swr', url: spec.image },
-      version: nextVersion(component.version),
+      version,
       ...(spec.grayWeight !== undefined && { deploy_strategy: grayStrategy(spec.grayWeight) }),
     }
-    const { job_id } = await this.api.call<{ job_id: string }>('PUT', base, callOptions('deploy', ref), body)
-    return { id: job_id, kind: 'deploy', ref, target: { image: spec.image } }
+    const operation = (id: string): Operation => ({ id, kind: 'deploy', ref, target: { image: spec.image } })
+    // the platform refuses a version twice: a PUT whose answer was lost is settled by the version the component has
+    return settleWrite(
+      `servicestage: deploy of "${ref.service}"`,
+      {
+        send: async () => operation((await this.api.call<{ job_id: string }>('PUT', base, callOptions('deploy', ref, false), body)).job_id),
+        landed: async () => {
+          const now = await this.requireComponent(ref, 'deploy')
+          if (now.component.version !== version) return null
+          const job = now.component.status?.last_job_id ?? (await this.recordJob(ref, now.base, version))
+          return job === undefined ? null : operation(job)
+        },
+      },
+      this.settle,
+    )
   }
 
   /**
@@ -108,14 +126,29 @@ class ServiceStagePlatform implements Platform {
       source: { kind: 'image', storage: 'swr', url: spec.image },
       version: nextVersion(undefined),
     }
-    const { job_id, component_id } = await this.api.call<{ job_id: string; component_id: string }>(
-      'POST',
-      appPath(ref),
-      callOptions('create', ref),
-      body,
+    const operation = (id: string): Operation => ({ id, kind: 'deploy', ref, target: { image: spec.image } })
+    // a POST whose answer was lost: the component is there (with its PROVISION job), or it is not
+    return settleWrite(
+      `servicestage: create of "${ref.service}"`,
+      {
+        send: async () => {
+          const created = await this.api.call<{ job_id: string; component_id: string }>(
+            'POST',
+            appPath(ref),
+            callOptions('create', ref),
+            body,
+          )
+          this.ids.set(ref.service, created.component_id)
+          return operation(created.job_id)
+        },
+        landed: async () => {
+          const found = await this.component(ref, 'create')
+          const job = found?.status?.last_job_id
+          return found === null || job === undefined ? null : operation(job)
+        },
+      },
+      this.settle,
     )
-    this.ids.set(ref.service, component_id)
-    return { id: job_id, kind: 'deploy', ref, target: { image: spec.image } }
   }
 
   async scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation> {
@@ -128,14 +161,19 @@ class ServiceStagePlatform implements Platform {
 
   async rollback(ref: ServiceRef, to?: string): Promise<Operation> {
     if (to === undefined) return this.action(ref, 'rollback', { action: 'rollback_current' }, {})
-    const base = await this.requireBase(ref, 'rollback')
-    const version = await this.recordedVersion(ref, base, to)
-    return this.action(ref, 'rollback', { action: 'rollback', parameters: { version } }, {}, base)
+    const known = await this.requireComponent(ref, 'rollback')
+    const version = await this.recordedVersion(ref, known.base, to)
+    return this.action(ref, 'rollback', { action: 'rollback', parameters: { version } }, {}, known)
   }
 
   async remove(ref: ServiceRef): Promise<Operation> {
     const base = await this.requireBase(ref, 'remove')
-    await this.api.call('DELETE', base, callOptions('remove', ref, true))
+    try {
+      await this.api.call('DELETE', base, callOptions('remove', ref, true))
+    } catch (error) {
+      // a DELETE repeated after its answer was lost finds the component gone: that is what was asked
+      if (!(error instanceof PlatformError && error.kind === 'not-found')) throw error
+    }
     this.ids.delete(ref.service)
     return { id: `delete/${ref.service}`, kind: 'remove', ref, target: {} }
   }
@@ -186,10 +224,42 @@ class ServiceStagePlatform implements Platform {
     return jobState(body)
   }
 
-  private async action(ref: ServiceRef, operation: string, body: unknown, target: Operation['target'], known?: string): Promise<Operation> {
-    const base = known ?? (await this.requireBase(ref, operation))
-    const { job_id } = await this.api.call<{ job_id: string }>('POST', `${base}/action`, callOptions(operation, ref), body)
-    return { id: job_id, kind: operation === 'scale' ? 'scale' : 'lifecycle', ref, target }
+  /**
+   * A component task (POST .../action). Its answer lost, the component's last job says whether it
+   * landed: a job newer than the one before the POST is the task's.
+   */
+  private async action(
+    ref: ServiceRef,
+    operation: string,
+    body: unknown,
+    target: Operation['target'],
+    known?: { base: string; component: Component },
+  ): Promise<Operation> {
+    const { base, component } = known ?? (await this.requireComponent(ref, operation))
+    const before = component.status?.last_job_id
+    const started = (id: string): Operation => ({ id, kind: operation === 'scale' ? 'scale' : 'lifecycle', ref, target })
+    return settleWrite(
+      `servicestage: ${operation} of "${ref.service}"`,
+      {
+        send: async () =>
+          started((await this.api.call<{ job_id: string }>('POST', `${base}/action`, callOptions(operation, ref), body)).job_id),
+        landed: async () => {
+          const job = (await this.requireComponent(ref, operation)).component.status?.last_job_id
+          return job === undefined || job === before ? null : started(job)
+        },
+      },
+      this.settle,
+    )
+  }
+
+  /** The job of the deployment record of `version`, when the component does not name its last job. */
+  private async recordJob(ref: ServiceRef, base: string, version: string): Promise<string | undefined> {
+    const { records = [] } = await this.api.call<{ records?: DeployRecord[] }>(
+      'GET',
+      `${base}/records?limit=10&offset=0`,
+      callOptions('deploy', ref, true),
+    )
+    return records.find((record) => record.version === version)?.jobs?.at(-1)?.job_id
   }
 
   /** The version of a deployment record that ran `to` (an image or a version). */

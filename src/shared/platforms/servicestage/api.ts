@@ -45,6 +45,8 @@ export class ServiceStageApi {
       ...(body !== undefined && { json: body }),
       ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
       throttled,
+      expectJson: true,
+      about: { platform: 'servicestage', operation: options.operation, target: options.target },
     })
     const parsed = parseJson(response.text)
     if (response.status >= 200 && response.status < 300) return (parsed ?? {}) as T

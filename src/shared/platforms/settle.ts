@@ -1,0 +1,78 @@
+import { backoffDelay, DEFAULT_BACKOFF } from '../http/backoff.js'
+import { NetworkError } from '../http/errors.js'
+import { PlatformError } from './platform.js'
+
+/**
+ * The call got no usable answer (lost, cut short, unreadable), or the platform said it is
+ * unavailable (a 5xx): the platform's state is unknown, and a write may or may not have landed.
+ */
+export function isNoAnswer(error: unknown): boolean {
+  return error instanceof NetworkError || (error instanceof PlatformError && error.kind === 'unavailable')
+}
+
+/** A write that may be settled by reading the platform's state. */
+export interface SettledWrite<T> {
+  /** sends the write once */
+  send(): Promise<T>
+  /** reads the platform's state after a lost answer: the write's result (found from the state) when it landed, null when it did not */
+  landed(): Promise<T | null>
+}
+
+export interface SettleOptions {
+  /** epoch ms: the action's one deadline */
+  deadline: () => number
+  log: (message: string) => void
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
+/** Sends of one write at the most: the first and two more after it was found not to have landed. */
+const SENDS = 3
+
+/**
+ * Sends a write. When its answer is lost (see isNoAnswer) the platform's state says what
+ * happened: landed, the result is taken from the state and the release goes on as if answered;
+ * not landed, the write is sent again, within the deadline. A write that may have landed is never
+ * sent twice. When the state cannot be read either, the first failure is thrown.
+ */
+export async function settleWrite<T>(what: string, write: SettledWrite<T>, options: SettleOptions): Promise<T> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  for (let send = 1; ; send++) {
+    let lost: unknown
+    try {
+      return await write.send()
+    } catch (error) {
+      if (!isNoAnswer(error)) throw error
+      lost = error
+    }
+    options.log(`${what}: no answer (${(lost as Error).message}); reading the platform's state to learn whether it landed`)
+    const found = await readLanded(write, options, sleep, lost)
+    if (found !== null) {
+      options.log(`${what}: the platform's state shows it landed; going on`)
+      return found
+    }
+    const pause = backoffDelay(DEFAULT_BACKOFF, send, options.random)
+    if (send >= SENDS || Date.now() + pause >= options.deadline()) throw lost
+    options.log(`${what}: the platform's state shows it did not land; sending it again in ${pause} ms`)
+    await sleep(pause)
+  }
+}
+
+/** Reads whether the write landed, through passing failures of the read itself, until the deadline. */
+async function readLanded<T>(
+  write: SettledWrite<T>,
+  options: SettleOptions,
+  sleep: (ms: number) => Promise<void>,
+  lost: unknown,
+): Promise<T | null> {
+  for (let read = 0; ; read++) {
+    try {
+      return await write.landed()
+    } catch (error) {
+      if (!isNoAnswer(error)) throw error
+      const pause = backoffDelay(DEFAULT_BACKOFF, read, options.random)
+      if (Date.now() + pause >= options.deadline()) throw lost
+      await sleep(pause)
+    }
+  }
+}

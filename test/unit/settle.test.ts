@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest'
+import { NetworkError } from '../../src/shared/http/errors.js'
+import { PlatformError } from '../../src/shared/platforms/platform.js'
+import { settleWrite } from '../../src/shared/platforms/settle.js'
+
+const lost = () => new NetworkError('POST /x: other side closed (UND_ERR_SOCKET)', 'UND_ERR_SOCKET')
+
+function options(deadlineMs = 60_000) {
+  const logs: string[] = []
+  return { logs, deadline: () => Date.now() + deadlineMs, log: (m: string) => logs.push(m), sleep: async () => {}, random: () => 0.5 }
+}
+
+describe('settleWrite', () => {
+  it('takes a write that landed from the state, and never sends it again', async () => {
+    let sends = 0
+    const o = options()
+    const result = await settleWrite(
+      'deploy',
+      {
+        send: async () => {
+          sends++
+          throw lost()
+        },
+        landed: async () => 'job-from-state',
+      },
+      o,
+    )
+    expect(result).toBe('job-from-state')
+    expect(sends).toBe(1)
+    expect(o.logs.join('\n')).toContain('shows it landed')
+  })
+
+  it('sends a write again when the state shows it did not land', async () => {
+    let sends = 0
+    const result = await settleWrite(
+      'scale',
+      {
+        send: async () => {
+          if (++sends === 1) throw new PlatformError('alauda', 'scale', 'web', 'HTTP 502: bad gateway', 'unavailable')
+          return 'answered'
+        },
+        landed: async () => null,
+      },
+      options(),
+    )
+    expect(result).toBe('answered')
+    expect(sends).toBe(2)
+  })
+
+  it('reads the state through its own passing failures', async () => {
+    let reads = 0
+    const result = await settleWrite(
+      'deploy',
+      {
+        send: async () => {
+          throw lost()
+        },
+        landed: async () => {
+          if (++reads < 3) throw lost()
+          return 'found'
+        },
+      },
+      options(),
+    )
+    expect(result).toBe('found')
+  })
+
+  it('gives up with the first failure when the state cannot be read before the deadline', async () => {
+    const first = lost()
+    const error = await settleWrite(
+      'deploy',
+      {
+        send: async () => {
+          throw first
+        },
+        landed: async () => {
+          throw lost()
+        },
+      },
+      options(0),
+    ).catch((e: unknown) => e)
+    expect(error).toBe(first)
+  })
+
+  it('passes on a refusal at once: the platform answered', async () => {
+    let reads = 0
+    const refused = new PlatformError('servicestage', 'deploy', 'shop', 'version already used', 'refused')
+    const error = await settleWrite(
+      'deploy',
+      {
+        send: async () => {
+          throw refused
+        },
+        landed: async () => {
+          reads++
+          return 'x'
+        },
+      },
+      options(),
+    ).catch((e: unknown) => e)
+    expect(error).toBe(refused)
+    expect(reads).toBe(0)
+  })
+})
