@@ -167,7 +167,8 @@ describe('action-deploy on Jelastic', () => {
     await suite.emulator.control('POST', '/faults', { platform: 'jelastic', path: 'getenvinfo', malformed: true })
     const run = await suite.steps.run('deploy', withToken({ service: 'green', image: V2 }))
     expect(run.code).toBe(1)
-    expect(errorLines(run)[0]).toContain('an answer that is not a Jelastic JSON envelope')
+    expect(errorLines(run)[0]).toContain("the platform's answer could not be read")
+    expect(errorLines(run)[0]).toContain('jelastic: describe of "green"')
     expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /)
   })
 
@@ -178,7 +179,9 @@ describe('action-deploy on Jelastic', () => {
     setTimeout(() => suite.emulator.control('POST', '/jelastic/timing', { redeployMsPerNode: 50 }), 1100)
     const run = await suite.steps.run('deploy', withToken({ service: 'green', image: V2, timeout: '1s' }))
     expect(run.code).toBe(1)
-    expect(errorLines(run)[0]).toMatch(/timed out; last state: UPDATING/)
+    expect(errorLines(run)[0]).toMatch(
+      /deploy of "green" to \S+ failed: timed out: POST \S+redeploycontainersbygroup: no answer within \d+ ms/,
+    )
     expect(errorLines(run)[0]).toContain(`rolled back to ${V1}`)
   })
 
@@ -189,7 +192,7 @@ describe('action-deploy on Jelastic', () => {
     expect(Date.now() - started).toBeLessThan(5000)
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toMatch(
-      /^cancelled: the job was cancelled \(SIGINT\) while waiting for operation .*; the platform may still finish it/,
+      /^cancelled: the job was cancelled \(SIGINT\) while waiting for the deploy of "green" to answer; the platform may still finish it/,
     )
   })
 })

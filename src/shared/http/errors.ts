@@ -12,10 +12,11 @@ export interface CallAbout {
 export class NetworkError extends Error {
   override name = 'NetworkError'
   constructor(
-    message: string,
+    /** what happened to the request, without who it was for */
+    readonly detail: string,
     readonly code: string,
     readonly about?: CallAbout,
   ) {
-    super(about ? `${about.platform}: ${about.operation} of "${about.target}" got no answer: ${message}` : message)
+    super(about ? `${about.platform}: ${about.operation} of "${about.target}" got no answer: ${detail}` : detail)
   }
 }

@@ -120,6 +120,9 @@ export interface StoredRecord {
   step: number
   weight: number
   startedAt: string
+  /** when the step's weight was reached: a re-run holds the step from there, not from zero */
+  stepReachedAt?: string
+  /** refreshed while the release runs: a claim not refreshed for a while is stale */
   updatedAt: string
 }
 

@@ -1,12 +1,12 @@
 import type { Deployment } from '../github/api.js'
 import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/actions.js'
-import { PlatformError, type ServiceRef } from '../platforms/platform.js'
+import { type Operation, PlatformError, type ServiceRef } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { checkHealth } from './health.js'
 import { requireFound, rollBackNatively, rollOut } from './rollout.js'
 import { serviceRef } from './service-ref.js'
-import { waitFor } from './waiter.js'
+import { type WaitResult, waitFor } from './waiter.js'
 
 /** A deploy, recorded as a GitHub deployment of the commit to the environment (the release ledger). */
 export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise<ActionResult> {
@@ -68,9 +68,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs): Promise
       ...(inputs.upgrade && { upgrade: inputs.upgrade }),
     })
     operationId = operation.id
-    if (result && result.status !== 'succeeded') {
-      failure = `operation ${operation.id} ${result.status}; last state: ${result.detail}`
-    }
+    if (result && result.status !== 'succeeded') failure = describeResult(operation, result)
   }
 
   if (failure === undefined && inputs.health) {
@@ -99,6 +97,8 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs): Promise
   const after = await ctx.platform.describe(ref).catch(() => null)
   const url = after?.url ?? before.url ?? ''
   if (url) rows.push(['URL', url])
+  // what the service really runs at the end, as the platform says (not what the action meant it to)
+  rows.push(['Runs now', after ? `${after.image} (${after.status})` : 'unknown: the platform could not be read'])
   return {
     title: failure ? `Deploy of ${inputs.image} to ${ref.service} failed` : `Deployed ${inputs.image} to ${ref.service}`,
     outputs: {
@@ -137,28 +137,42 @@ function logText(ref: ServiceRef, log: string[]): string {
   return log.length === 0 ? '' : `\nLast log lines of ${ref.service}:\n${log.join('\n')}`
 }
 
-/** Waits until the platform is done with the failed deploy, then deploys the previous image. */
+/** How an operation ended, for the failure message; one that never started has no id to name. */
+function describeResult(operation: Operation, result: WaitResult): string {
+  return operation.id ? `operation ${operation.id} ${result.status}; last state: ${result.detail}` : `${result.status}: ${result.detail}`
+}
+
+/**
+ * Undoes a failed deploy: at once where the platform takes a rollback while the deploy still runs
+ * (a stuck deploy, or one out of time), else once the platform is done with it; then the
+ * platform's own rollback, or a deploy of the previous image.
+ */
 async function rollBack(ctx: ReleaseContext, ref: ServiceRef, previous: string): Promise<{ ok: boolean; detail: string }> {
   try {
-    const idle = await waitFor(
-      async () => {
-        const state = await ctx.platform.describe(ref)
-        const detail = state?.status ?? 'service not found'
-        return { status: state?.phase === 'deploying' ? 'running' : 'succeeded', detail }
-      },
-      { deadline: ctx.deadline.epochMs, signal: ctx.signal },
-    )
-    if (idle.status !== 'succeeded') return { ok: false, detail: `the platform was still busy (${idle.status}: ${idle.detail})` }
+    if (!ctx.platform.capabilities.undoWhileBusy) await untilIdle(ctx, ref)
     // the platform's own rollback where it has one (it restores the whole previous version), else a redeploy
     const { operation, result } = ctx.platform.rollback
       ? await rollBackNatively(ctx, ref)
       : await rollOut(ctx, ref, previous, 'rollback', true)
     return result?.status === 'succeeded'
       ? { ok: true, detail: result.detail }
-      : { ok: false, detail: `operation ${operation.id} ${result?.status}: ${result?.detail}` }
+      : { ok: false, detail: describeResult(operation, result as WaitResult) }
   } catch (error) {
     return { ok: false, detail: (error as Error).message }
   }
+}
+
+/** Waits until the platform is no longer deploying; throws when it still is at the deadline. */
+async function untilIdle(ctx: ReleaseContext, ref: ServiceRef): Promise<void> {
+  const idle = await waitFor(
+    async () => {
+      const state = await ctx.platform.describe(ref)
+      const detail = state?.status ?? 'service not found'
+      return { status: state?.phase === 'deploying' ? 'running' : 'succeeded', detail }
+    },
+    { deadline: ctx.deadline.epochMs, signal: ctx.signal },
+  )
+  if (idle.status !== 'succeeded') throw new Error(`the platform was still busy (${idle.status}: ${idle.detail})`)
 }
 
 /** The service does not exist and `create` allows it: create it with the image, wait, check health. */
@@ -171,8 +185,7 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
   const { operation, result } = await rollOut(ctx, ref, inputs.image, 'create', inputs.wait, {
     ...(inputs.create && { create: inputs.create }),
   })
-  let failure =
-    result && result.status !== 'succeeded' ? `operation ${operation.id} ${result.status}; last state: ${result.detail}` : undefined
+  let failure = result && result.status !== 'succeeded' ? describeResult(operation, result) : undefined
   const rows: [string, string][] = [
     ['Platform', name],
     ['Service', `${ref.service} (created)`],

@@ -5,49 +5,104 @@ import type { ReleaseRecord } from './progressive.js'
 import { sleep } from './sleep.js'
 
 const IN_FLIGHT = new Set(['progressing', 'aborting'])
+/** a claim that has not been refreshed for this long, on a router that is not split, is stale */
+export const CLAIM_TTL_MS = 60_000
+/** a running release refreshes its claim this often */
+const REFRESH_MS = CLAIM_TTL_MS / 3
+/** how long a claim is left before it is read back: a release that claimed in the same moment has written by then */
+const CLAIM_SETTLE_MS = 1000
+/** how often a release that waits for another looks again */
+const WAIT_MS = 2000
 
-/** The record says a release is under way, and the router agrees: it is split. */
-function inFlight(record: StoredRecord | null, split: TrafficSplit | null): record is StoredRecord {
-  return record !== null && IN_FLIGHT.has(record.phase) && split !== null && split.green > 0 && split.green < 100
+/**
+ * The record says a release is under way, and either the router agrees (it is split) or the
+ * release claimed it lately. A record that says "in flight" while the router is not split and
+ * nobody refreshed it is stale (the release died): the router wins.
+ */
+function live(record: StoredRecord | null, split: TrafficSplit | null, now: number): record is StoredRecord {
+  if (record === null || !IN_FLIGHT.has(record.phase)) return false
+  const splitNow = split !== null && split.green > 0 && split.green < 100
+  return splitNow || now - Date.parse(record.updatedAt) < CLAIM_TTL_MS
 }
 
 export async function readRecord(ctx: ReleaseContext, router: RouterRef): Promise<StoredRecord | null> {
   return ctx.platform.readRecord ? ctx.platform.readRecord(router) : null
 }
 
+export interface Claim {
+  /** the router as it was once the claim held */
+  split: TrafficSplit | null
+  /** this release's own record from an earlier run (a re-run): its clock and its step go on */
+  resumed?: StoredRecord
+}
+
 /**
- * A second release never interleaves with one in flight on the same router: it waits for that
- * one to end (within the deadline) or fails at once, by the `in-flight` input. A re-run of the
- * same release (same release id) goes on. A record that says "in flight" while the router is not
- * split is stale (the release died after its last write): the router wins.
+ * One release per router. Before its first write a release claims the router in its record
+ * (write, leave it a moment, read it back): a claim that is not ours means another release is in
+ * flight, and this one waits for it to end (within the deadline) or fails at once, by the
+ * `in-flight` input. A re-run of the same release (same release id) finds its own record and goes
+ * on from it. Where the platform keeps no record, the router's state is all there is: it goes on.
  */
-export async function awaitOtherRelease(
+export async function claimRouter(
   ctx: ReleaseContext,
   router: RouterRef,
   inputs: TrafficInputs,
   read: () => Promise<TrafficSplit | null>,
-): Promise<TrafficSplit | null> {
-  for (let split = await read(); ; split = await read()) {
+): Promise<Claim> {
+  const writeRecord = ctx.platform.writeRecord
+  for (;;) {
+    const split = await read()
     const record = await readRecord(ctx, router)
-    if (!inFlight(record, split) || record.release === inputs.releaseId) return split
-    const what = `release ${record.release} is in flight on "${router.router}" (${record.phase}, ${record.candidate} at ${record.weight}%, since ${record.startedAt})`
-    if (inputs.inFlight === 'fail') {
-      throw new PlatformError(
-        ctx.platform.name,
-        'release',
-        router.router,
-        `${what}; this release (${inputs.releaseId}) does not interleave with it`,
-      )
+    const inFlight = live(record, split, Date.now())
+    if (inFlight && record.release !== inputs.releaseId) {
+      await otherRelease(ctx, router, inputs, record)
+      continue
     }
-    if (ctx.deadline.remainingMs() === 0)
-      throw new PlatformError(ctx.platform.name, 'release', router.router, `${what}; waited for it until the deadline`)
-    ctx.log.info(`${what}; waiting for it to end`)
-    await sleep(Math.min(2000, ctx.deadline.remainingMs()), ctx.signal)
+    if (inFlight) return { split, resumed: record }
+    // no record without a router: the first write creates it
+    if (!writeRecord || split === null) return { split }
+    const now = new Date().toISOString()
+    await writeRecord.call(ctx.platform, router, {
+      release: inputs.releaseId,
+      stable: router.blue,
+      candidate: router.green,
+      phase: 'progressing',
+      step: 1,
+      weight: split?.green ?? 0,
+      startedAt: now,
+      updatedAt: now,
+    })
+    await sleep(CLAIM_SETTLE_MS, ctx.signal)
+    const back = await readRecord(ctx, router)
+    if (back?.release === inputs.releaseId) {
+      ctx.log.info(`${router.router}: claimed for release ${inputs.releaseId}`)
+      return { split }
+    }
+    // another release claimed the router in the same moment, and its claim stands
+    if (back !== null) ctx.log.info(`${router.router}: release ${back.release} claimed the router at the same moment`)
   }
+}
+
+/** Another release holds the router: fail at once, or wait a while (never past the deadline). */
+async function otherRelease(ctx: ReleaseContext, router: RouterRef, inputs: TrafficInputs, record: StoredRecord): Promise<void> {
+  const what = `release ${record.release} is in flight on "${router.router}" (${record.phase}, ${record.candidate} at ${record.weight}%, since ${record.startedAt})`
+  if (inputs.inFlight === 'fail') {
+    throw new PlatformError(
+      ctx.platform.name,
+      'release',
+      router.router,
+      `${what}; this release (${inputs.releaseId}) does not interleave with it`,
+    )
+  }
+  if (ctx.deadline.remainingMs() === 0)
+    throw new PlatformError(ctx.platform.name, 'release', router.router, `${what}; waited for it until the deadline`)
+  ctx.log.info(`${what}; waiting for it to end`)
+  await sleep(Math.min(WAIT_MS, ctx.deadline.remainingMs()), ctx.signal)
 }
 
 export class RecordKeeper {
   private last = ''
+  private savedAt = 0
 
   constructor(
     private readonly ctx: ReleaseContext,
@@ -57,13 +112,27 @@ export class RecordKeeper {
     private readonly images: { stableImage?: string; candidateImage?: string },
   ) {}
 
-  /** Writes the record when the phase or the weight changed, where the platform keeps one. */
+  /**
+   * Writes the record when the phase, the step or the weight changed, and refreshes it while the
+   * release runs (the claim stays fresh), where the platform keeps one. A write that fails is
+   * said and tried again next time: the router's own state still wins over the record.
+   */
   async save(record: ReleaseRecord): Promise<void> {
-    const key = `${record.phase}/${record.weight}`
-    if (key === this.last || !this.ctx.platform.writeRecord) return
-    this.last = key
-    const now = new Date().toISOString()
-    await this.ctx.platform.writeRecord(this.router, {
+    const key = `${record.phase}/${record.step}/${record.weight}/${record.stepReachedAt ?? ''}`
+    const fresh = Date.now() - this.savedAt < REFRESH_MS
+    const writeRecord = this.ctx.platform.writeRecord
+    if ((key === this.last && fresh) || !writeRecord) return
+    try {
+      await writeRecord.call(this.ctx.platform, this.router, this.stored(record))
+      this.last = key
+      this.savedAt = Date.now()
+    } catch (error) {
+      this.ctx.log.warning(`${this.router.router}: the release record could not be written: ${(error as Error).message}`)
+    }
+  }
+
+  private stored(record: ReleaseRecord): StoredRecord {
+    return {
       release: this.releaseId,
       stable: this.router.blue,
       candidate: this.router.green,
@@ -72,7 +141,18 @@ export class RecordKeeper {
       step: record.step + 1,
       weight: record.weight,
       startedAt: this.startedAt,
-      updatedAt: now,
-    })
+      ...(record.stepReachedAt !== undefined && { stepReachedAt: new Date(record.stepReachedAt).toISOString() }),
+      updatedAt: new Date().toISOString(),
+    }
   }
+}
+
+/** The release record a re-run starts from: its own start, and the step it held (when the router is still at that step's weight). */
+export function resumeRecord(start: ReleaseRecord, resumed: StoredRecord | undefined): ReleaseRecord {
+  if (resumed === undefined) return start
+  const startedAt = Date.parse(resumed.startedAt)
+  const next = { ...start, startedAt: Number.isNaN(startedAt) ? start.startedAt : startedAt }
+  if (resumed.weight !== start.weight || resumed.stepReachedAt === undefined) return next
+  const reachedAt = Date.parse(resumed.stepReachedAt)
+  return Number.isNaN(reachedAt) ? next : { ...next, step: resumed.step - 1, stepReachedAt: reachedAt }
 }

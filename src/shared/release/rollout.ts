@@ -1,3 +1,4 @@
+import { NetworkError } from '../http/errors.js'
 import { type DeploySpec, type Operation, PlatformError, type ServiceRef } from '../platforms/platform.js'
 import { CancelledError } from './cancellation.js'
 import type { ReleaseContext } from './context.js'
@@ -13,19 +14,23 @@ export async function rollOut(
   wait: boolean,
   spec: Omit<DeploySpec, 'image'> = {},
 ): Promise<{ operation: Operation; result?: WaitResult }> {
-  const unknown: Operation = { id: 'unknown', kind: 'deploy', ref, target: { image } }
   let operation: Operation
   try {
     operation = await ctx.phase(phase, () => ctx.platform.deploy(ref, { ...spec, image }))
   } catch (error) {
-    // the platform ran the deploy and it failed: a result like any other, to roll back from
-    if (error instanceof PlatformError && error.kind === 'failed') {
-      return { operation: unknown, result: { status: 'failed', detail: error.platformMessage, polls: 0 } }
+    if (ctx.signal.aborted) {
+      const reason = (ctx.signal.reason as Error | undefined)?.message ?? 'the job was cancelled'
+      throw new CancelledError(`${reason} while waiting for the ${phase} of "${ref.service}" to answer; the platform may still finish it`)
     }
-    // the call may have reached the platform before it failed: never repeat it blindly, observe instead
-    if (!isNoAnswer(error)) throw error
-    ctx.log.warning(`${ctx.platform.name}: the ${phase} call ended without an answer (${(error as Error).message}); reading the state`)
-    operation = unknown
+    const failed = asOperation(error, phase)
+    // the platform ran the deploy and it failed, or the call got no answer and the state could not
+    // say whether it landed (the adapter settles what it can): a result to roll back from
+    if ((failed instanceof PlatformError && failed.kind === 'failed') || isNoAnswer(failed)) {
+      const detail = failed instanceof PlatformError ? failed.platformMessage : (failed as NetworkError).detail
+      const status = ctx.deadline.remainingMs() === 0 ? 'timed out' : 'failed'
+      return { operation: { id: '', kind: 'deploy', ref, target: { image } }, result: { status, detail, polls: 0 } }
+    }
+    throw failed
   }
   ctx.log.info(`${ctx.platform.name}: ${phase} of "${ref.service}" to ${image} started (operation ${operation.id})`)
   if (!wait) return { operation }
@@ -45,7 +50,11 @@ export async function rollBackNatively(
 ): Promise<{ operation: Operation; result: WaitResult }> {
   const rollback = ctx.platform.rollback
   if (!rollback) throw new PlatformError(ctx.platform.name, 'rollback', ref.service, `${ctx.platform.name} has no rollback of its own`)
-  const operation = await ctx.phase('rollback', () => rollback.call(ctx.platform, ref, to))
+  const operation = await ctx
+    .phase('rollback', () => rollback.call(ctx.platform, ref, to))
+    .catch((error: unknown) => {
+      throw asOperation(error, 'rollback')
+    })
   ctx.log.info(`${ctx.platform.name}: rollback of "${ref.service}"${to ? ` to ${to}` : ''} started (operation ${operation.id})`)
   const result = await ctx.phase('wait for rollback', () => waitOn(ctx, operation))
   if (result.status === 'cancelled')
@@ -65,4 +74,13 @@ export function waitOn(ctx: ReleaseContext, operation: Operation, cleanup = fals
 export function requireFound<T>(ctx: ReleaseContext, value: T | null, operation: string, service: string): T {
   if (value === null) throw new PlatformError(ctx.platform.name, operation, service, 'service not found', 'not-found')
   return value
+}
+
+/** The same failure, named for what the release was doing: a deploy of the previous image is a "rollback". */
+export function asOperation(error: unknown, operation: string): unknown {
+  if (error instanceof PlatformError && error.operation !== operation)
+    return new PlatformError(error.platform, operation, error.target, error.platformMessage, error.kind)
+  if (error instanceof NetworkError && error.about && error.about.operation !== operation)
+    return new NetworkError(error.detail, error.code, { ...error.about, operation })
+  return error
 }

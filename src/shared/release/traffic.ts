@@ -3,7 +3,7 @@ import { PlatformError, type RouterRef, type ServiceRef, type StoredRecord, type
 import type { ActionResult, ReleaseContext } from './context.js'
 import { HealthGate } from './gate.js'
 import { decide, emptyGate, type Plan, type ReleaseRecord, startRecord } from './progressive.js'
-import { awaitOtherRelease, RecordKeeper, readRecord } from './record.js'
+import { type Claim, claimRouter, RecordKeeper, readRecord, resumeRecord } from './record.js'
 import { sleep } from './sleep.js'
 import { formatSplit, reachableSteps, requireRouter, weightsJson, writeSplit } from './split.js'
 
@@ -37,9 +37,13 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
     const split = await ctx.phase('read traffic', () => traffic.readTraffic(router))
     return status(ctx, router, split, await readRecord(ctx, router))
   }
-  const before = await ctx.phase('read traffic', () =>
-    inputs.command === 'abort' ? traffic.readTraffic(router) : awaitOtherRelease(ctx, router, inputs, () => traffic.readTraffic(router)),
+  // an abort by hand never waits for the release it aborts; any other command claims the router first
+  const claim: Claim = await ctx.phase('read traffic', async () =>
+    inputs.command === 'abort'
+      ? { split: await traffic.readTraffic(router) }
+      : claimRouter(ctx, router, inputs, () => traffic.readTraffic(router)),
   )
+  const before = claim.split
   ctx.log.info(`${router.router}: ${formatSplit(before)}`)
   const steps = inputs.command === 'abort' ? inputs.steps : await reachableSteps(ctx, router, inputs.steps)
   const raising = inputs.command !== 'abort' && steps.some((step) => step.weight > (before?.green ?? 0))
@@ -61,7 +65,8 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   const gate = inputs.gate ? new HealthGate(ctx, inputs.gate, raising ? candidate.url : undefined) : undefined
   const method = inputs.routingMethod ?? before?.routingMethod ?? 'round-robin'
   const stepLog: string[] = []
-  let record = startRecord(Date.now(), before?.green ?? 0)
+  let record = resumeRecord(startRecord(Date.now(), before?.green ?? 0), claim.resumed)
+  if (claim.resumed) ctx.log.info(`release ${inputs.releaseId}: re-run, going on from its record (started ${claim.resumed.startedAt})`)
   const images = await sideImages(ctx, router)
   const keeper = new RecordKeeper(ctx, router, inputs.releaseId, new Date(record.startedAt).toISOString(), images)
   let split: TrafficSplit | null = before
@@ -69,46 +74,58 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   // a release in flight: the post step puts traffic back on stable if this step is killed
   ctx.saveState('release', 'in-flight')
 
-  for (;;) {
-    if (ctx.signal.aborted) ctx.startCleanup()
-    const observed = split === null ? null : split.green
-    const ready = await isReady(ctx, sideRef(ctx, router, 'green'))
-    const decision = decide(
-      record,
-      { weight: observed, candidateReady: ready, gate: gate?.current ?? emptyGate(), cancelled: ctx.signal.aborted },
-      plan,
-      Date.now(),
-    )
-    if (decision.record.phase !== record.phase && decision.record.phase !== 'progressing')
-      ctx.log.info(`release: ${decision.record.phase}: ${decision.record.reason}`)
-    else if (decision.record.reason !== record.reason && decision.record.reason) ctx.log.info(`release: ${decision.record.reason}`)
-    if (record.stepReachedAt !== undefined && decision.record.step !== record.step && gate)
-      stepLog.push(`${record.weight}%: ${gate.describe()}`)
-    record = decision.record
-    wrote ||= decision.writes.length > 0
-    for (const write of decision.writes) {
-      if (write.kind === 'set-weight') {
-        const label = record.phase === 'aborting' ? `abort: all traffic to ${router.blue}` : `shift to ${write.weight}%`
-        split = await ctx.phase(label, () =>
-          writeSplit(ctx, router, { blue: 100 - write.weight, green: write.weight, routingMethod: method }),
-        )
-        gate?.reset()
-      } else {
-        await ctx.phase(`scale down ${router.green}`, () => scaleDown(ctx, router))
+  try {
+    for (;;) {
+      if (ctx.signal.aborted) ctx.startCleanup()
+      const observed = split === null ? null : split.green
+      const ready = await isReady(ctx, sideRef(ctx, router, 'green'))
+      const decision = decide(
+        record,
+        { weight: observed, candidateReady: ready, gate: gate?.current ?? emptyGate(), cancelled: ctx.signal.aborted },
+        plan,
+        Date.now(),
+      )
+      if (decision.record.phase !== record.phase && decision.record.phase !== 'progressing')
+        ctx.log.info(`release: ${decision.record.phase}: ${decision.record.reason}`)
+      else if (decision.record.reason !== record.reason && decision.record.reason) ctx.log.info(`release: ${decision.record.reason}`)
+      if (record.stepReachedAt !== undefined && decision.record.step !== record.step && gate)
+        stepLog.push(`${record.weight}%: ${gate.describe()}`)
+      // an abort gets the same time again: a passed deadline is often why it aborts
+      if (decision.record.phase === 'aborting' && record.phase === 'progressing') ctx.deadline.restart()
+      record = decision.record
+      wrote ||= decision.writes.length > 0
+      for (const write of decision.writes) {
+        if (write.kind === 'set-weight') {
+          const label = record.phase === 'aborting' ? `abort: all traffic to ${router.blue}` : `shift to ${write.weight}%`
+          split = await ctx.phase(label, () =>
+            writeSplit(ctx, router, { blue: 100 - write.weight, green: write.weight, routingMethod: method }),
+          )
+          gate?.reset()
+        } else {
+          await ctx.phase(`scale down ${router.green}`, () => scaleDown(ctx, router))
+        }
       }
-    }
-    // the record keeps the weight the router has now, after this round's writes
-    if (decision.writes.length > 0 || finished(record, plan, ctx.signal.aborted))
+      // the record keeps the weight the router has now, after this round's writes (and the claim fresh)
       await keeper.save({ ...record, weight: split?.green ?? record.weight })
-    if (finished(record, plan, ctx.signal.aborted)) break
-    if (decision.writes.length > 0) continue
-    if (gate && record.phase === 'progressing' && record.stepReachedAt !== undefined) await gate.sample()
-    if (!ctx.signal.aborted) await sleep(inputs.gate?.intervalMs ?? TICK_MS, ctx.signal).catch(() => undefined)
-    // a read cut short by a cancel is read again at the top of the loop, in cleanup
-    split = await traffic.readTraffic(router).catch((error: unknown) => {
-      if (ctx.signal.aborted) return split
-      throw error
-    })
+      if (finished(record, plan, ctx.signal.aborted)) break
+      if (decision.writes.length > 0) continue
+      if (gate && record.phase === 'progressing' && record.stepReachedAt !== undefined) await gate.sample()
+      const pause = Math.min(inputs.gate?.intervalMs ?? TICK_MS, ctx.deadline.remainingMs())
+      if (!ctx.signal.aborted) await sleep(pause, ctx.signal).catch(() => undefined)
+      // at the deadline the next round aborts on what it knows; a read cut short by a cancel is
+      // read again at the top of the loop, in cleanup
+      if (ctx.deadline.remainingMs() === 0) continue
+      split = await traffic.readTraffic(router).catch((error: unknown) => {
+        if (ctx.signal.aborted) return split
+        throw error
+      })
+    }
+  } catch (error) {
+    // traffic is never left split by an error: once this release moved it, it goes back to stable first
+    if ((!wrote && claim.resumed === undefined) || ctx.signal.aborted) throw error
+    split = await putBackOnStable(ctx, router, method, error)
+    record = { ...record, phase: 'aborted', weight: 0, verdict: 'failed', reason: (error as Error).message }
+    await keeper.save(record)
   }
   if (gate && record.stepReachedAt !== undefined) stepLog.push(`${record.weight}%: ${gate.describe()}`)
   if (!wrote) ctx.log.info(`${router.router}: already at ${formatSplit(split)}; nothing to write`)
@@ -186,6 +203,30 @@ async function requireReceiver(ctx: ReleaseContext, ref: ServiceRef) {
     )
   }
   return state
+}
+
+/**
+ * After a failure with traffic moved: all of it back on stable, read back, within the same time
+ * again (the failure may have used up the deadline). When even that fails, the post step tries
+ * once more; the error says both.
+ */
+async function putBackOnStable(ctx: ReleaseContext, router: RouterRef, method: TrafficSplit['routingMethod'], error: unknown) {
+  const why = (error as Error).message
+  ctx.log.warning(`release: ${why}; putting all traffic back on ${router.blue}`)
+  ctx.deadline.restart()
+  try {
+    return await ctx.phase(`abort: all traffic to ${router.blue}`, () =>
+      writeSplit(ctx, router, { blue: 100, green: 0, routingMethod: method }),
+    )
+  } catch (abortError) {
+    throw new PlatformError(
+      ctx.platform.name,
+      'abort',
+      router.router,
+      `${why}; putting all traffic back on ${router.blue} failed too (${(abortError as Error).message}): traffic may still be split, and the post step will try again`,
+      'failed',
+    )
+  }
 }
 
 /**
