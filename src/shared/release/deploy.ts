@@ -1,10 +1,10 @@
 import type { Deployment } from '../github/api.js'
 import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/actions.js'
-import { type Operation, PlatformError, type ServiceRef } from '../platforms/platform.js'
+import { PlatformError, type ServiceRef } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { checkHealth } from './health.js'
-import { requireFound, rollBackNatively, rollOut } from './rollout.js'
+import { describeResult, requireFound, rollBackNatively, rollOut } from './rollout.js'
 import { serviceRef } from './service-ref.js'
 import { type WaitResult, waitFor } from './waiter.js'
 
@@ -135,11 +135,6 @@ async function recentLog(ctx: ReleaseContext, ref: ServiceRef, from: number): Pr
 
 function logText(ref: ServiceRef, log: string[]): string {
   return log.length === 0 ? '' : `\nLast log lines of ${ref.service}:\n${log.join('\n')}`
-}
-
-/** How an operation ended, for the failure message; one that never started has no id to name. */
-function describeResult(operation: Operation, result: WaitResult): string {
-  return operation.id ? `operation ${operation.id} ${result.status}; last state: ${result.detail}` : `${result.status}: ${result.detail}`
 }
 
 /**

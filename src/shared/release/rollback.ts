@@ -2,7 +2,7 @@ import type { RollbackInputs } from '../inputs/actions.js'
 import { PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { readRecord } from './record.js'
-import { requireFound, rollBackNatively, rollOut, waitOn } from './rollout.js'
+import { describeResult, requireFound, rollBackNatively, rollOut, waitOn } from './rollout.js'
 import { serviceRef } from './service-ref.js'
 import { applySplit, formatSplit, requireRouter, weightsJson } from './split.js'
 import { routerRef, sideRef } from './traffic.js'
@@ -156,7 +156,7 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
     ],
     notes: [],
     ...(failed && {
-      failure: `${ctx.platform.name}: rollback of "${ref.service}" failed: operation ${operation.id} ${result.status}; last state: ${result.detail}`,
+      failure: `${ctx.platform.name}: rollback of "${ref.service}" failed: ${describeResult(operation, result)}`,
     }),
   }
 }
@@ -187,7 +187,7 @@ async function rollbackToImage(ctx: ReleaseContext, inputs: RollbackInputs, imag
     rows,
     notes: [],
     ...(failed && {
-      failure: `${ctx.platform.name}: rollback of "${ref.service}" to ${image} failed: operation ${operation.id} ${result?.status}; last state: ${result?.detail}`,
+      failure: `${ctx.platform.name}: rollback of "${ref.service}" to ${image} failed: ${result ? describeResult(operation, result) : 'no result'}`,
     }),
   }
 }

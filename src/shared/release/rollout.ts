@@ -84,3 +84,8 @@ export function asOperation(error: unknown, operation: string): unknown {
     return new NetworkError(error.detail, error.code, { ...error.about, operation })
   return error
 }
+
+/** How an operation ended, for the failure message; one that never started has no id to name. */
+export function describeResult(operation: Operation, result: WaitResult): string {
+  return operation.id ? `operation ${operation.id} ${result.status}; last state: ${result.detail}` : `${result.status}: ${result.detail}`
+}
