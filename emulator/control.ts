@@ -12,6 +12,7 @@ import type { JelasticEmulator } from './jelastic/api.js'
 import type { JelasticState } from './jelastic/state.js'
 import type { ServiceStageEmulator } from './servicestage/api.js'
 import type { ServiceStageState } from './servicestage/state.js'
+import type { RequestLogEntry } from './server.js'
 
 export interface ControlTargets {
   faults: Faults
@@ -26,7 +27,7 @@ export interface ControlTargets {
   neteaseApi: NeteaseEmulator
   rancher: RancherState
   rancherApi: RancherEmulator
-  requests: { method: string; platform: string; path: string }[]
+  requests: RequestLogEntry[]
 }
 
 /**
@@ -86,9 +87,12 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       faults.clear()
       targets.requests.length = 0
       return sendJson(res, 200, { ok: true })
-    case 'POST /faults':
-      faults.add(body)
+    case 'POST /faults': {
+      const rule = faults.parse(body)
+      if (typeof rule === 'string') return sendJson(res, 400, { error: rule })
+      faults.add(rule)
       return sendJson(res, 200, { ok: true, faults: faults.list() })
+    }
     case 'DELETE /faults':
       faults.clear()
       return sendJson(res, 200, { ok: true })
