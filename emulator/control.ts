@@ -68,7 +68,7 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
           receivers: [...targets.rancherApi.webhooks.receivers.values()],
           forwarded: targets.rancherApi.webhooks.forwarded,
         },
-        images: { unhealthy: [...images.unhealthy], failing: [...images.failing] },
+        images: { unhealthy: [...images.unhealthy], failing: [...images.failing], stuck: [...images.stuck] },
         faults: faults.list(),
       })
     case 'GET /requests':
@@ -108,7 +108,15 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
         if (body[flag] === true) set.add(image)
         if (body[flag] === false) set.delete(image)
       }
-      return sendJson(res, 200, { ok: true })
+      // lifting the mark lets what waits on the image go on
+      if (typeof body.stuck === 'boolean') images.setStuck(image, body.stuck)
+      return sendJson(res, 200, {
+        ok: true,
+        image,
+        unhealthy: images.unhealthy.has(image),
+        failing: images.failing.has(image),
+        stuck: images.stuck.has(image),
+      })
     }
     case 'POST /jelastic/environments': {
       const { envName, image, nodes, nodeGroup } = body as { envName?: string; image?: string; nodes?: number; nodeGroup?: string }

@@ -15,6 +15,7 @@ const RANCHER = {
   authorization: `Basic ${Buffer.from('rancher-demo-access:rancher-demo-secret-0123').toString('base64')}`,
   'content-type': 'application/json',
 }
+const JELASTIC_TOKEN = 'jelastic-demo-token-0123456789'
 
 let emulator: Emulator
 
@@ -91,6 +92,8 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function requests(): Promise<{ method: string; platform: string; path: string; query?: string; fault?: string }[]> {
   return (await control('GET', '/requests')) as unknown as { method: string; platform: string; path: string; fault?: string }[]
@@ -326,5 +329,109 @@ describe('fault rules', () => {
     expect(await refused({ count: 0, drop: true })).toContain('count')
     expect(await refused({ dripMs: 0 })).toContain('dripMs')
     expect((await control('GET', '/state')).faults).toEqual([])
+  })
+})
+
+// --- stuck operations --------------------------------------------------------------------
+
+describe('stuck operations', () => {
+  it('Alauda: a deploy to a stuck image stays deploying; a PUT of the previous tag ends it', async () => {
+    await alaudaShop()
+    await control('POST', '/images', { image: 'hub.example.com/shop:v2', stuck: true })
+    expect((await putShop({ image_tag: 'v2' })).status).toBe(200)
+    for (let i = 0; i < 4; i++) {
+      await sleep(60)
+      const shop = await readShop()
+      expect(shop).toMatchObject({ image_tag: 'v2', is_deploying: true, current_status: 'Deploying', current_num_instances: 2 })
+    }
+    // the platform takes another tag while deploying
+    expect((await putShop({ image_tag: 'v1' })).status).toBe(200)
+    const done = await eventually(readShop, (s) => s.is_deploying === false)
+    expect(done).toMatchObject({ image_tag: 'v1', current_status: 'Running', current_num_instances: 2 })
+    const logs = (await json(`${shopUrl()}logs`, { headers: ALAUDA })).body as unknown as { message: string }[]
+    expect(logs.some((line) => line.message.includes('back-off'))).toBe(true)
+  })
+
+  it('Jelastic: a redeploy to a stuck tag keeps the environment UPDATING and does not answer', async () => {
+    await control('POST', '/jelastic/environments', { envName: 'shop', image: 'hub.example.com/shop:v1', nodes: 2 })
+    await control('POST', '/jelastic/timing', { redeployMsPerNode: 10 })
+    await control('POST', '/images', { image: 'hub.example.com/shop:v2', stuck: true })
+    const method = (name: string, params: Record<string, string>) =>
+      fetch(`${emulator.urls.jelastic}/1.0/environment/control/rest/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ session: JELASTIC_TOKEN, envName: 'shop', ...params }),
+        signal: AbortSignal.timeout(2000),
+      })
+    const info = async () =>
+      (await (await method('getenvinfo', {})).json()) as { env: { status: number }; nodes: { customitem: { dockerTag: string } }[] }
+    const redeploy = fetch(`${emulator.urls.jelastic}/1.0/environment/control/rest/redeploycontainersbygroup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ session: JELASTIC_TOKEN, envName: 'shop', nodeGroup: 'cp', tag: 'v2' }),
+      signal: AbortSignal.timeout(500),
+    })
+    await expect(redeploy).rejects.toMatchObject({ name: 'TimeoutError' })
+    for (let i = 0; i < 3; i++) {
+      expect((await info()).env.status).toBe(12)
+      await sleep(40)
+    }
+    // the platform refuses another redeploy (the previous tag) while updating
+    const refused = (await (await method('redeploycontainersbygroup', { nodeGroup: 'cp', tag: 'v1' })).json()) as { result: number }
+    expect(refused.result).toBe(2212)
+    const restart = (await (await method('restartnodes', { nodeGroup: 'cp' })).json()) as { result: number }
+    expect(restart.result).toBe(2212)
+    // no way out through the API: lifting the mark lets the redeploy finish
+    await control('POST', '/images', { image: 'hub.example.com/shop:v2', stuck: false })
+    const done = await eventually(info, (i) => i.env.status === 1)
+    expect(done.nodes.map((n) => n.customitem.dockerTag)).toEqual(['v2', 'v2'])
+  })
+
+  it('NetEase: a deploy-hook build of a stuck version stays creating; building the previous version ends it', async () => {
+    await control('POST', '/netease/timing', { containerMs: 10 })
+    const app = (await control('POST', '/netease/apps', { name: 'shop', version: 'v1' })) as { id: number; web_hook_url: string }
+    const url = `${emulator.urls.netease}/api/v1/apps/${app.id}`
+    const read = async () => (await json(url, { headers: NETEASE })).body as { status: string }
+    const setVersion = (version: string) =>
+      json(url, { method: 'PUT', headers: NETEASE, body: JSON.stringify({ version_control: { version } }) })
+    await control('POST', '/images', { image: 'source@v2', stuck: true })
+    expect((await setVersion('v2')).status).toBe(200)
+    expect((await json(app.web_hook_url, { method: 'POST' })).status).toBe(200)
+    for (let i = 0; i < 4; i++) {
+      await sleep(40)
+      expect((await read()).status).toBe('creating')
+    }
+    expect((await setVersion('v1')).status).toBe(200)
+    expect((await json(app.web_hook_url, { method: 'POST' })).status).toBe(200)
+    await eventually(read, (a) => a.status === 'create_succ')
+    const served = await json(`${emulator.urls.netease}/apps/${app.id}/`)
+    expect(served.body).toMatchObject({ image: 'source@v1', healthy: true })
+  })
+
+  it('NetEase: an image update of a microservice to a stuck image stays updating; another update is refused', async () => {
+    await control('POST', '/netease/timing', { containerMs: 10 })
+    const created = (await control('POST', '/netease/microservices', { name: 'api', image: 'hub.c.163.com/team/api:v1' })) as {
+      service_info: { id: number }
+      service_container_infos: { container_id: number }[]
+    }
+    const id = created.service_info.id
+    const container = created.service_container_infos[0]?.container_id
+    const url = `${emulator.urls.netease}/api/v1/microservices/${id}`
+    const update = (image: string) =>
+      json(`${url}/actions/update-image`, {
+        method: 'PUT',
+        headers: NETEASE,
+        body: JSON.stringify({ container_images: [{ container_id: container, image_path: image }], min_ready_seconds: 1 }),
+      })
+    await control('POST', '/images', { image: 'hub.c.163.com/team/api:v2', stuck: true })
+    expect((await update('hub.c.163.com/team/api:v2')).status).toBe(200)
+    const status = async () => ((await json(url, { headers: NETEASE })).body.service_info as { status: string }).status
+    for (let i = 0; i < 4; i++) {
+      await sleep(40)
+      expect(await status()).toBe('updating')
+    }
+    expect(await update('hub.c.163.com/team/api:v1')).toMatchObject({ status: 403, body: { code: 4030010 } })
+    await control('POST', '/images', { image: 'hub.c.163.com/team/api:v2', stuck: false })
+    await eventually(status, (s) => s === 'update_succ')
   })
 })
