@@ -352,6 +352,54 @@ describe('stuck operations', () => {
     expect(logs.some((line) => line.message.includes('back-off'))).toBe(true)
   })
 
+  it('Rancher: an upgrade to a stuck image stays upgrading, offering rollback and cancelupgrade', async () => {
+    await control('POST', '/rancher/timing', { batchMs: 10 })
+    const web = (await control('POST', '/rancher/services', { stack: 'shop', name: 'web', image: 'hub/web:v1' })) as { id: string }
+    const url = `${emulator.urls.rancher}/v2-beta/projects/1a5/services/${web.id}`
+    const read = async () => (await json(url, { headers: RANCHER })).body as { state: string; transitioning: string; actions: object }
+    const act = (name: string, body: unknown = {}) =>
+      json(`${url}?action=${name}`, { method: 'POST', headers: RANCHER, body: JSON.stringify(body) })
+    await control('POST', '/images', { image: 'hub/web:v2', stuck: true })
+    const upgrade = await act('upgrade', { inServiceStrategy: { launchConfig: { imageUuid: 'docker:hub/web:v2' } } })
+    expect(upgrade.status).toBe(202)
+    for (let i = 0; i < 4; i++) {
+      await sleep(50)
+      const service = await read()
+      expect(service).toMatchObject({ state: 'upgrading', transitioning: 'yes' })
+      expect(Object.keys(service.actions).sort()).toEqual(['cancelupgrade', 'rollback'])
+    }
+    // what is not offered is refused, as Cattle does
+    expect((await act('finishupgrade')).body).toMatchObject({ status: 422, code: 'ActionNotAvailable' })
+    expect((await act('cancelupgrade')).status).toBe(202)
+    const canceled = await eventually(read, (s) => s.state === 'canceled-upgrade')
+    expect(canceled.transitioning).toBe('no')
+    expect(Object.keys(canceled.actions)).toContain('rollback')
+    await sleep(50)
+    expect((await read()).state).toBe('canceled-upgrade')
+    expect((await act('rollback')).status).toBe(202)
+    const back = await eventually(read, (s) => s.state === 'active')
+    expect(back).toMatchObject({ transitioning: 'no', launchConfig: { imageUuid: 'docker:hub/web:v1' } })
+  })
+
+  it('Rancher: a stuck upgrade can be rolled back directly', async () => {
+    await control('POST', '/rancher/timing', { batchMs: 10 })
+    const web = (await control('POST', '/rancher/services', { stack: 'shop', name: 'web', image: 'hub/web:v1' })) as { id: string }
+    const url = `${emulator.urls.rancher}/v2-beta/projects/1a5/services/${web.id}`
+    await control('POST', '/images', { image: 'hub/web:v2', stuck: true })
+    await json(`${url}?action=upgrade`, {
+      method: 'POST',
+      headers: RANCHER,
+      body: JSON.stringify({ inServiceStrategy: { launchConfig: { imageUuid: 'docker:hub/web:v2' } } }),
+    })
+    await sleep(50)
+    expect((await json(`${url}?action=rollback`, { method: 'POST', headers: RANCHER })).status).toBe(202)
+    const back = await eventually(
+      async () => (await json(url, { headers: RANCHER })).body,
+      (s) => s.state === 'active',
+    )
+    expect(back).toMatchObject({ currentScale: 2, launchConfig: { imageUuid: 'docker:hub/web:v1' } })
+  })
+
   it('Jelastic: a redeploy to a stuck tag keeps the environment UPDATING and does not answer', async () => {
     await control('POST', '/jelastic/environments', { envName: 'shop', image: 'hub.example.com/shop:v1', nodes: 2 })
     await control('POST', '/jelastic/timing', { redeployMsPerNode: 10 })
