@@ -400,6 +400,71 @@ describe('stuck operations', () => {
     expect(back).toMatchObject({ currentScale: 2, launchConfig: { imageUuid: 'docker:hub/web:v1' } })
   })
 
+  it('ServiceStage: a stuck job stays RUNNING at its last task; writes are refused; rollback_current ends it', async () => {
+    await control('POST', '/servicestage/timing', { taskMs: 10 })
+    const component = (await control('POST', '/servicestage/components', {
+      project: 'p1',
+      application: 'a1',
+      name: 'shop',
+      image: 'swr.example.com/team/shop:v1',
+    })) as { id: string; version: string }
+    const url = `${emulator.urls.servicestage}/v3/p1/cas/applications/a1/components/${component.id}`
+    await control('POST', '/images', { image: 'swr.example.com/team/shop:v2', stuck: true })
+    const put = (version: string, image: string) =>
+      json(url, { method: 'PUT', headers: SERVICESTAGE, body: JSON.stringify({ source: { url: image }, version }) })
+    const started = await put('2024.0102.00000', 'swr.example.com/team/shop:v2')
+    expect(started.status).toBe(200)
+    const jobUrl = `${emulator.urls.servicestage}/v3/p1/cas/jobs/${String(started.body.job_id)}`
+    type JobView = { job: { execution_status: string }; tasks: { task_status: string }[] }
+    await eventually(
+      async () => (await json(jobUrl, { headers: SERVICESTAGE })).body as unknown as JobView,
+      (j) => j.tasks[3]?.task_status === 'RUNNING',
+    )
+    for (let i = 0; i < 4; i++) {
+      await sleep(40)
+      const job = (await json(jobUrl, { headers: SERVICESTAGE })).body as unknown as JobView
+      expect(job.job.execution_status).toBe('RUNNING')
+      expect(job.tasks.map((t) => t.task_status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'RUNNING'])
+      const shown = (await json(url, { headers: SERVICESTAGE })).body as { status: { component_status: string } }
+      expect(shown.status.component_status).toBe('UPGRADING')
+    }
+    // a blind resend, or another deploy, is refused while the job runs
+    expect((await put('2024.0102.00000', 'swr.example.com/team/shop:v2')).status).toBe(409)
+    expect((await put('2024.0103.00000', 'swr.example.com/team/shop:v3')).status).toBe(409)
+    const scale = await json(`${url}/action`, {
+      method: 'POST',
+      headers: SERVICESTAGE,
+      body: JSON.stringify({ action: 'scale', parameters: { replica: 3 } }),
+    })
+    expect(scale).toMatchObject({ status: 409, body: { error_code: 'SVCSTG.00100400' } })
+    // the way out: rollback_current, taken while the job runs
+    const rollback = await json(`${url}/action`, {
+      method: 'POST',
+      headers: SERVICESTAGE,
+      body: JSON.stringify({ action: 'rollback_current' }),
+    })
+    expect(rollback.status).toBe(200)
+    const ended = (await json(jobUrl, { headers: SERVICESTAGE })).body as unknown as JobView
+    expect(ended.job.execution_status).toBe('ROLLBACKED')
+    expect(ended.tasks[3]?.task_status).toBe('CANCELLED')
+    const rollbackJob = `${emulator.urls.servicestage}/v3/p1/cas/jobs/${String(rollback.body.job_id)}`
+    await eventually(
+      async () => ((await json(rollbackJob, { headers: SERVICESTAGE })).body as unknown as JobView).job.execution_status,
+      (status) => status === 'SUCCEEDED',
+    )
+    const back = (await json(url, { headers: SERVICESTAGE })).body as {
+      version: string
+      source: { url: string }
+      status: { component_status: string }
+    }
+    expect(back).toMatchObject({ version: component.version, source: { url: 'swr.example.com/team/shop:v1' } })
+    expect(back.status.component_status).toBe('RUNNING')
+    // the stuck deploy's version stays used
+    const again = await put('2024.0102.00000', 'swr.example.com/team/shop:v2')
+    expect(again).toMatchObject({ status: 400, body: { error_code: 'SVCSTG.00100400' } })
+    expect(await put(component.version, 'swr.example.com/team/shop:v3')).toMatchObject({ status: 400 })
+  })
+
   it('Jelastic: a redeploy to a stuck tag keeps the environment UPDATING and does not answer', async () => {
     await control('POST', '/jelastic/environments', { envName: 'shop', image: 'hub.example.com/shop:v1', nodes: 2 })
     await control('POST', '/jelastic/timing', { redeployMsPerNode: 10 })
