@@ -1,14 +1,44 @@
 import type { ServerResponse } from 'node:http'
 import { sendJson } from './http-util.js'
 
-/** Images marked unhealthy (their app answers 503) or failing (their containers do not start). */
+/**
+ * Images marked unhealthy (their app answers 503), failing (their containers do not start) or
+ * stuck (their containers start, crash and are restarted for ever: an operation deploying one
+ * never ends, until the mark is lifted or the platform's own way out is taken).
+ */
 export class Images {
   readonly unhealthy = new Set<string>()
   readonly failing = new Set<string>()
+  readonly stuck = new Set<string>()
+  /** operations waiting for an image to be no longer stuck */
+  private readonly waiting = new Map<string, Set<() => void>>()
+
+  /** Marks an image stuck, or lifts the mark (what waits on it goes on). */
+  setStuck(image: string, stuck: boolean): void {
+    if (stuck) {
+      this.stuck.add(image)
+      return
+    }
+    this.stuck.delete(image)
+    const waiting = this.waiting.get(image)
+    this.waiting.delete(image)
+    for (const wake of waiting ?? []) wake()
+  }
+
+  /** Resolves once `image` is no longer stuck (at once when it is not). No timer: nothing is kept alive. */
+  unstuck(image: string): Promise<void> {
+    if (!this.stuck.has(image)) return Promise.resolve()
+    return new Promise((resolve) => {
+      const waiting = this.waiting.get(image) ?? new Set()
+      waiting.add(resolve)
+      this.waiting.set(image, waiting)
+    })
+  }
 
   clear(): void {
     this.unhealthy.clear()
     this.failing.clear()
+    for (const image of [...this.stuck]) this.setStuck(image, false)
   }
 }
 

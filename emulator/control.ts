@@ -12,6 +12,7 @@ import type { JelasticEmulator } from './jelastic/api.js'
 import type { JelasticState } from './jelastic/state.js'
 import type { ServiceStageEmulator } from './servicestage/api.js'
 import type { ServiceStageState } from './servicestage/state.js'
+import type { RequestLogEntry } from './server.js'
 
 export interface ControlTargets {
   faults: Faults
@@ -26,7 +27,7 @@ export interface ControlTargets {
   neteaseApi: NeteaseEmulator
   rancher: RancherState
   rancherApi: RancherEmulator
-  requests: { method: string; platform: string; path: string }[]
+  requests: RequestLogEntry[]
 }
 
 /**
@@ -67,7 +68,7 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
           receivers: [...targets.rancherApi.webhooks.receivers.values()],
           forwarded: targets.rancherApi.webhooks.forwarded,
         },
-        images: { unhealthy: [...images.unhealthy], failing: [...images.failing] },
+        images: { unhealthy: [...images.unhealthy], failing: [...images.failing], stuck: [...images.stuck] },
         faults: faults.list(),
       })
     case 'GET /requests':
@@ -86,9 +87,12 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       faults.clear()
       targets.requests.length = 0
       return sendJson(res, 200, { ok: true })
-    case 'POST /faults':
-      faults.add(body)
+    case 'POST /faults': {
+      const rule = faults.parse(body)
+      if (typeof rule === 'string') return sendJson(res, 400, { error: rule })
+      faults.add(rule)
       return sendJson(res, 200, { ok: true, faults: faults.list() })
+    }
     case 'DELETE /faults':
       faults.clear()
       return sendJson(res, 200, { ok: true })
@@ -104,7 +108,15 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
         if (body[flag] === true) set.add(image)
         if (body[flag] === false) set.delete(image)
       }
-      return sendJson(res, 200, { ok: true })
+      // lifting the mark lets what waits on the image go on
+      if (typeof body.stuck === 'boolean') images.setStuck(image, body.stuck)
+      return sendJson(res, 200, {
+        ok: true,
+        image,
+        unhealthy: images.unhealthy.has(image),
+        failing: images.failing.has(image),
+        stuck: images.stuck.has(image),
+      })
     }
     case 'POST /jelastic/environments': {
       const { envName, image, nodes, nodeGroup } = body as { envName?: string; image?: string; nodes?: number; nodeGroup?: string }

@@ -17,6 +17,18 @@ import { ServiceStageState } from './servicestage/state.js'
 
 export const PLATFORMS = ['jelastic', 'servicestage', 'alauda', 'netease', 'rancher'] as const
 
+/** One platform request as the request log keeps it (`GET /_emulator/requests`). */
+export interface RequestLogEntry {
+  method: string
+  platform: string
+  /** below the platform's prefix, without the query */
+  path: string
+  /** the query, `?…`, when there is one */
+  query?: string
+  /** the fault that struck this request, e.g. "after drop" */
+  fault?: string
+}
+
 export interface Emulator {
   server: Server
   port: number
@@ -29,10 +41,10 @@ export interface Emulator {
 /** Starts the emulator on 127.0.0.1 (port 0 picks a free one). */
 export async function startEmulator(port = 0): Promise<Emulator> {
   const images = new Images()
-  const requests: { method: string; platform: string; path: string }[] = []
+  const requests: RequestLogEntry[] = []
   let origin = ''
   const jelastic = new JelasticState('jelastic.emulator.test')
-  const faults = new Faults(() => jelastic.sessions.clear())
+  const faults = new Faults(() => jelastic.sessions.clear(), PLATFORMS)
   const servicestage = new ServiceStageState()
   const servicestageApi = new ServiceStageEmulator(servicestage, images, () => `${origin}/servicestage`)
   const jelasticApi = new JelasticEmulator(jelastic, images, () => `${origin}/jelastic`)
@@ -64,16 +76,33 @@ export async function startEmulator(port = 0): Promise<Emulator> {
           rancherApi,
           requests,
         })
+      const method = req.method ?? 'GET'
+      const rule = faults.take(platform, path + url.search, method)
       // what apps answer is not a platform request
       if (!/^\/(env|apps|domains|microservices|lb)\/|^\/services\/[^/]+\/?$/.test(path))
-        requests.push({ method: req.method ?? 'GET', platform, path })
-      if (await faults.apply(platform, path, req, res)) return
-      if (platform === 'jelastic') return jelasticApi.handle(path, req, res, url)
-      if (platform === 'servicestage') return servicestageApi.handle(path + url.search, req, res)
-      if (platform === 'alauda') return alaudaApi.handle(path + url.search, req, res)
-      if (platform === 'netease') return neteaseApi.handle(path + url.search, req, res)
-      if (platform === 'rancher') return rancherApi.handle(path + url.search, req, res)
-      sendJson(res, 404, { error: `the emulator does not serve ${platform || 'this path'} yet` })
+        requests.push({
+          method,
+          platform,
+          path,
+          ...(url.search !== '' && { query: url.search }),
+          ...(rule && { fault: Faults.describe(rule) }),
+        })
+      const serve = async () => {
+        if (platform === 'jelastic') return jelasticApi.handle(path, req, res, url)
+        if (platform === 'servicestage') return servicestageApi.handle(path + url.search, req, res)
+        if (platform === 'alauda') return alaudaApi.handle(path + url.search, req, res)
+        if (platform === 'netease') return neteaseApi.handle(path + url.search, req, res)
+        if (platform === 'rancher') return rancherApi.handle(path + url.search, req, res)
+        sendJson(res, 404, { error: `the emulator does not serve ${platform || 'this path'} yet` })
+      }
+      // a handler's error is its answer (which an after-fault may replace)
+      const dispatch = () =>
+        serve().catch((error: Error) => {
+          if (!res.headersSent) sendJson(res, 500, { error: error.message })
+          else res.destroy()
+        })
+      if (!rule) return dispatch()
+      return faults.apply(rule, req, res, dispatch)
     }
     handle().catch((error: Error) => {
       if (!res.headersSent) sendJson(res, 500, { error: error.message })

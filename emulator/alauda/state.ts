@@ -47,6 +47,8 @@ export interface Service {
   /** instances started so far, for their names */
   started: number
   timer?: NodeJS.Timeout
+  /** restarts so far of a stuck image's instance (its back-off grows with them) */
+  restarts?: number
 }
 
 /** What each kind of image writes to its log as an instance starts. */
@@ -151,6 +153,12 @@ export class AlaudaState {
     service.updated_at = new Date().toISOString()
     service.is_deploying = true
     service.current_status = 'Deploying'
+    // a new target ends the back-off of a stuck instance at once
+    if (service.restarts) {
+      clearTimeout(service.timer)
+      service.timer = undefined
+      service.restarts = 0
+    }
     if (service.timer === undefined) service.timer = setTimeout(() => this.step(service), this.instanceMs)
   }
 
@@ -167,6 +175,22 @@ export class AlaudaState {
     } else {
       const old = service.instances.findIndex((instance) => instance.image !== image)
       const short = service.instances.length < service.target_num_instances
+      if ((old >= 0 || short) && this.images.stuck.has(image)) {
+        // the new instance starts, crashes and is restarted with a growing back-off: the deploy
+        // never ends (the old instances keep running) until another target is given
+        const restarts = (service.restarts = (service.restarts ?? 0) + 1)
+        const wait = this.instanceMs * Math.min(2 ** restarts, 16)
+        this.log(service, `${service.service_name}.${service.started}`, `starting ${image}`)
+        this.log(
+          service,
+          `${service.service_name}.${service.started}`,
+          `container exited with code 1; back-off ${wait} ms restarting failed container (restart ${restarts})`,
+        )
+        service.timer = setTimeout(() => this.step(service), wait)
+        service.timer.unref()
+        return
+      }
+      service.restarts = 0
       if ((old >= 0 || short) && this.images.failing.has(image)) {
         // the new instance does not start: the old ones keep running, the service shows Error
         const attempt = randomUUID()

@@ -143,7 +143,10 @@ export class JelasticEmulator {
     }
   }
 
-  /** Sequential redeploy, one node after another; the call answers when the last node is done. */
+  /**
+   * Sequential redeploy, one node after another; the call answers when the last node is done (a
+   * node of a stuck image is never done: no answer, the environment UPDATING meanwhile).
+   */
   private async redeploy(env: Env, p: Record<string, string>): Promise<Answer> {
     if (env.status !== RUNNING) return notAllowed(env)
     const nodes = env.nodes.filter((node) => node.nodeGroup === (p.nodeGroup ?? ''))
@@ -155,6 +158,9 @@ export class JelasticEmulator {
       node.status = DOWN
       await delay(this.state.timing.redeployMsPerNode)
       node.dockerTag = p.tag
+      // a stuck image's container starts, crashes and is restarted for ever: the node stays down,
+      // the environment UPDATING, and the call does not answer until the mark is lifted
+      await this.images.unstuck(`${node.dockerName}:${p.tag}`)
       const failing = this.images.failing.has(`${node.dockerName}:${p.tag}`)
       node.status = failing ? DOWN : RUNNING
       responses.push(
@@ -226,6 +232,7 @@ export class JelasticEmulator {
   }
 
   private async restart(env: Env, p: Record<string, string>): Promise<Answer> {
+    if (env.status !== RUNNING) return notAllowed(env)
     const nodes = env.nodes.filter((node) => p.nodeGroup === undefined || node.nodeGroup === p.nodeGroup)
     for (const node of nodes) {
       node.status = DOWN

@@ -45,6 +45,8 @@ export interface Microservice {
 
 /** One thing that converges over time: an app's or a microservice's containers. */
 interface Target {
+  /** a later change with the same key takes over from this one */
+  key?: object
   containers: Container[]
   want: () => { runs: string; count: number }
   done: (ok: boolean) => void
@@ -84,6 +86,8 @@ export class NeteaseState {
   private window = { second: 0, count: 0 }
   private nextId = 10700
   private readonly timers = new Set<NodeJS.Timeout>()
+  /** the latest change of each app or microservice: an older one stops */
+  private readonly generations = new WeakMap<object, number>()
 
   constructor(private readonly images_: Images) {}
 
@@ -127,14 +131,19 @@ export class NeteaseState {
     return `source@${String(app.version_control.version ?? '')}`
   }
 
-  /** The app builds and rolls out what it should run, one container at a time. */
+  /**
+   * The app builds and rolls out the version it has now, one container at a time; a new build
+   * takes over from one still under way.
+   */
   rollOutApp(app: App): void {
     app.status = 'creating'
     this.touch(app)
+    const runs = this.appRuns(app)
     this.converge(
       {
+        key: app,
         containers: app.containers,
-        want: () => ({ runs: this.appRuns(app), count: app.replicas }),
+        want: () => ({ runs, count: app.replicas }),
         done: (ok) => {
           app.status = ok ? 'create_succ' : 'create_fail'
           this.touch(app)
@@ -156,6 +165,7 @@ export class NeteaseState {
     service.status = working
     if (replaceAll) for (const c of service.containers) c.runs = `restarting:${c.runs}`
     this.converge({
+      key: service,
       containers: service.containers,
       want: () => ({ runs: service.image_path, count: service.replicas }),
       done: (ok) => (service.status = ok ? succeeded : failed),
@@ -172,10 +182,15 @@ export class NeteaseState {
   }
 
   private converge(target: Target, onChange: () => void = () => undefined): void {
+    const generation = target.key && (this.generations.get(target.key) ?? 0) + 1
+    if (target.key && generation) this.generations.set(target.key, generation)
     const step = () => {
+      if (target.key && this.generations.get(target.key) !== generation) return
       const { runs, count } = target.want()
       const old = target.containers.findIndex((c) => c.runs !== runs)
       const short = target.containers.length < count
+      // a stuck image's (or version's) container starts, crashes and is restarted for ever
+      if ((old >= 0 || short) && this.images_.stuck.has(runs)) return this.schedule(step, true)
       if ((old >= 0 || short) && this.images_.failing.has(runs)) return target.done(false)
       if (old >= 0) target.containers.splice(old, 1, this.container(runs))
       else if (short) target.containers.push(this.container(runs))
@@ -187,11 +202,13 @@ export class NeteaseState {
     this.schedule(step)
   }
 
-  private schedule(run: () => void): void {
+  /** `weak`: a retry that does not keep the process alive */
+  private schedule(run: () => void, weak = false): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer)
       run()
     }, this.containerMs)
+    if (weak) timer.unref()
     this.timers.add(timer)
   }
 

@@ -14,7 +14,22 @@ const ACTIONS: Record<string, string[]> = {
   upgraded: ['finishupgrade', 'rollback', 'remove'],
   'canceled-upgrade': ['rollback', 'continueupgrade', 'remove'],
 }
+/**
+ * What a state offers while its process runs (transitioning: yes): the processes whose start
+ * states include it (Cattle's spring-process-context.xml, platforms.md 5.2 and 7: rollback starts
+ * from upgrading, cancelupgrade from upgrading and finishing-upgrade). Other transitions offer none.
+ */
+const WHILE_TRANSITIONING: Record<string, string[]> = {
+  upgrading: ['cancelupgrade', 'rollback'],
+  'finishing-upgrade': ['cancelupgrade'],
+}
 const UPGRADE_FROM = ['active', 'activating', 'inactive', 'updating-active']
+
+function offered(s: Service): string[] {
+  if (s.transitioning === 'error') return ACTIONS.upgrading as string[]
+  if (s.transitioning === 'yes') return WHILE_TRANSITIONING[s.state] ?? []
+  return ACTIONS[s.state] ?? []
+}
 
 /**
  * Rancher's API v2-beta under `/rancher` (platforms.md section 5): HTTP Basic API keys, projects,
@@ -218,8 +233,7 @@ export class RancherEmulator {
   }
 
   private action(res: ServerResponse, service: Service, action: string, body: Record<string, unknown>): void {
-    const offered = service.transitioning === 'error' ? ACTIONS.upgrading : service.transitioning === 'yes' ? [] : ACTIONS[service.state]
-    if (!offered?.includes(action)) {
+    if (!offered(service).includes(action)) {
       return fail(res, 422, 'ActionNotAvailable', `Action [${action}] not available on [${service.state}]`)
     }
     const image = imageOf(service.launchConfig)
@@ -249,8 +263,8 @@ export class RancherEmulator {
         break
       }
       case 'cancelupgrade':
-        service.state = 'canceled-upgrade'
-        service.transitioning = 'no'
+        // the upgrade stops where it stands: canceling-upgrade, then canceled-upgrade (platforms.md 5.2)
+        this.state.pass(service, 'canceling-upgrade', 'canceled-upgrade')
         break
       case 'continueupgrade':
         this.state.transition(service, 'upgrading', { count: service.scale, image, batch: 1, done: 'upgraded' })
@@ -275,7 +289,6 @@ export class RancherEmulator {
 
   view(s: Service): Record<string, unknown> {
     const self = `${this.baseUrl()}/v2-beta/projects/${s.projectId}/services/${s.id}`
-    const offered = s.transitioning === 'error' ? ACTIONS.upgrading : s.transitioning === 'yes' ? [] : (ACTIONS[s.state] ?? [])
     return {
       id: s.id,
       type: 'service',
@@ -295,7 +308,7 @@ export class RancherEmulator {
       secondaryLaunchConfigs: s.secondaryLaunchConfigs,
       upgrade: s.upgrade,
       links: { self, instances: `${self}/instances` },
-      actions: Object.fromEntries((offered ?? []).map((name) => [name, `${self}?action=${name}`])),
+      actions: Object.fromEntries(offered(s).map((name) => [name, `${self}?action=${name}`])),
     }
   }
 

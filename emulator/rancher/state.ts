@@ -130,6 +130,13 @@ export class RancherState {
     const step = () => {
       const stale = service.containers.filter((c) => c.image !== move.image || (move.all && !fresh.has(c.id)))
       const work = stale.length > 0 || service.containers.length !== move.count
+      if (work && move.count > 0 && this.images.stuck.has(move.image)) {
+        // the new containers start, crash and are restarted for ever: still transitioning
+        const timer = setTimeout(step, this.batchMs)
+        timer.unref()
+        this.timers.set(service.id, timer)
+        return
+      }
       if (work && move.count > 0 && this.images.failing.has(move.image)) {
         service.transitioning = 'error'
         service.transitioningMessage = `Failed to start container: ${move.image}: back-off restarting failed container`
@@ -156,6 +163,27 @@ export class RancherState {
       this.timers.set(service.id, setTimeout(step, this.batchMs))
     }
     this.timers.set(service.id, setTimeout(step, this.batchMs))
+  }
+
+  /** Ends the transition under way where it stands (its containers left as they are). */
+  stop(service: Service): void {
+    clearTimeout(this.timers.get(service.id))
+    this.timers.delete(service.id)
+  }
+
+  /** A transition that changes no container: `state` (transitioning) now, `done` after one batch. */
+  pass(service: Service, state: string, done: string): void {
+    this.stop(service)
+    service.state = state
+    service.transitioning = 'yes'
+    service.transitioningMessage = null
+    this.timers.set(
+      service.id,
+      setTimeout(() => {
+        service.state = done
+        service.transitioning = 'no'
+      }, this.batchMs),
+    )
   }
 }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { type Images, serveApp } from '../apps.js'
 import { readBody, sendJson } from '../http-util.js'
-import type { Component, Job, ServiceStageState, Task } from './state.js'
+import type { Component, Job, RunningJob, ServiceStageState, Task } from './state.js'
 
 /** The documented error codes (platforms.md 2.6). */
 const ERR = {
@@ -88,9 +88,9 @@ export class ServiceStageEmulator {
     c.status = 'INITIALIZING'
     c.available = 0
     const job = this.state.newJob('PROVISION', UPGRADE_TASKS)
-    this.run(job, {
+    this.run(c, job, {
       apply: () => undefined,
-      check: () => this.imageProblem(c.image),
+      image: () => c.image,
       done: (ok) => {
         c.status = ok ? 'RUNNING' : 'FAILED'
         c.available = ok ? c.replica : 0
@@ -135,7 +135,7 @@ export class ServiceStageEmulator {
       return fail(res, ERR.param('source.url must be an image as repository:tag'))
     if (typeof version !== 'string' || version === '') return fail(res, ERR.param('version is required'))
     if (c.records.some((r) => r.version === version)) return fail(res, ERR.param(`version ${version} already exists`))
-    if (c.status === 'UPGRADING' || c.gray)
+    if (this.state.running.has(c.id) || c.status === 'UPGRADING' || c.gray)
       return fail(res, [409, 'SVCSTG.00100400', 'the component has a job or a gray release in progress'])
     const strategy = body.deploy_strategy as { type?: unknown; gray_release?: { type?: unknown; first_batch_weight?: unknown } } | undefined
     const grayWeight = strategy?.type === 'GrayRelease' ? strategy.gray_release?.first_batch_weight : undefined
@@ -151,39 +151,53 @@ export class ServiceStageEmulator {
     const job = this.state.newJob('DAILY_OPERATION', UPGRADE_TASKS)
     const stable = { stableImage: c.image, stableVersion: c.version }
     c.status = 'UPGRADING'
-    this.run(job, {
-      apply: () => {
-        c.image = source.url as string
-        c.version = version
-        if (grayWeight === undefined) c.available = 0
+    const record = (status: string) =>
+      c.records.push({
+        version,
+        image: source.url as string,
+        replica: c.replica,
+        begin_time: Date.now(),
+        end_time: Date.now(),
+        job_id: job.job_id,
+        status,
+        deploy_type: grayWeight !== undefined ? 'gray' : 'upgrade',
+        weights: grayWeight !== undefined ? [grayWeight as number] : [],
+      })
+    const from = { image: c.image, version: c.version }
+    this.run(
+      c,
+      job,
+      {
+        apply: () => {
+          c.image = source.url as string
+          c.version = version
+          if (grayWeight === undefined) c.available = 0
+        },
+        image: () => source.url as string,
+        // a rollback ended it: the version stays used
+        abandoned: () => record('ROLLBACKED'),
+        done: (ok) => {
+          c.status = ok ? 'RUNNING' : 'FAILED'
+          c.available = ok ? c.replica : 0
+          if (ok && grayWeight !== undefined) {
+            c.gray = { weight: grayWeight as number, ...stable }
+            c.turns = [0, 0]
+          }
+          record(!ok ? 'FAILED' : grayWeight !== undefined ? 'RUNNING' : 'SUCCEEDED')
+        },
       },
-      check: () => this.imageProblem(c.image),
-      done: (ok) => {
-        c.status = ok ? 'RUNNING' : 'FAILED'
-        c.available = ok ? c.replica : 0
-        if (ok && grayWeight !== undefined) {
-          c.gray = { weight: grayWeight as number, ...stable }
-          c.turns = [0, 0]
-        }
-        c.records.push({
-          version,
-          image: c.image,
-          replica: c.replica,
-          begin_time: Date.now(),
-          end_time: Date.now(),
-          job_id: job.job_id,
-          status: !ok ? 'FAILED' : grayWeight !== undefined ? 'RUNNING' : 'SUCCEEDED',
-          deploy_type: grayWeight !== undefined ? 'gray' : 'upgrade',
-          weights: grayWeight !== undefined ? [grayWeight as number] : [],
-        })
-      },
-    })
+      from,
+    )
     sendJson(res, 200, { job_id: job.job_id })
   }
 
   private action(res: ServerResponse, c: Component, body: Record<string, unknown>): void {
     const action = body.action as (typeof ACTIONS)[number]
     if (!ACTIONS.includes(action)) return fail(res, ERR.action(`action ${String(body.action)} is not defined`))
+    // while a job runs, only a rollback is taken, and it ends that job (assumed: platforms.md 2.3 is silent)
+    const busy = this.state.running.get(c.id)
+    const rollback = action === 'rollback' || action === 'rollback_current'
+    if (busy && !rollback) return fail(res, [409, 'SVCSTG.00100400', `the component has a job in progress: ${busy.job.job_id}`])
     const parameters = (body.parameters ?? {}) as { replica?: unknown; version?: unknown }
     let target: { image: string; version: string } | undefined
     if (action === 'scale' && (!Number.isInteger(parameters.replica) || (parameters.replica as number) < 0)) {
@@ -201,11 +215,16 @@ export class ServiceStageEmulator {
     ) {
       return fail(res, ERR.param('parameters.first_batch_weight must be a whole number from 1 to 99'))
     }
-    if (c.gray && (action === 'modify_gray_rule' || action === 'continue_deploy' || action === 'rollback_current'))
+    if (c.gray && (action === 'modify_gray_rule' || action === 'continue_deploy' || action === 'rollback_current')) {
+      busy?.abandon()
       return this.grayAction(res, c, action, weight.first_batch_weight as number)
-    if (action === 'rollback' || action === 'rollback_current') {
+    }
+    if (rollback) {
       const ok = c.records.filter((r) => r.status === 'SUCCEEDED' && r.version !== c.version)
-      const record = action === 'rollback' ? c.records.find((r) => r.version === parameters.version && r.status === 'SUCCEEDED') : ok.at(-1)
+      // during an upgrade, "the previous version" is the one it started from, when that one had succeeded
+      const before = busy?.from && c.records.findLast((r) => r.status === 'SUCCEEDED' && r.version === busy.from?.version)
+      const record =
+        action === 'rollback' ? c.records.find((r) => r.version === parameters.version && r.status === 'SUCCEEDED') : before || ok.at(-1)
       if (!record)
         return fail(res, [
           404,
@@ -213,10 +232,11 @@ export class ServiceStageEmulator {
           `snapshot not found${action === 'rollback' ? `: version ${String(parameters.version)}` : ''}`,
         ])
       target = { image: record.image, version: record.version }
+      busy?.abandon()
     }
     const job = this.state.newJob('DAILY_OPERATION', ['SEPARATOR_PREPARE_RESOURCES', `TN_${action.toUpperCase()}`])
     c.status = action === 'stop' ? 'STOPPING' : action === 'start' ? 'STARTING' : 'UPGRADING'
-    this.run(job, {
+    this.run(c, job, {
       apply: () => {
         if (target) {
           c.image = target.image
@@ -224,7 +244,7 @@ export class ServiceStageEmulator {
         }
         if (action === 'scale') c.replica = parameters.replica as number
       },
-      check: () => (target ? this.imageProblem(target.image) : undefined),
+      image: () => target?.image,
       done: (ok) => {
         c.status = !ok ? 'FAILED' : action === 'stop' ? 'STOPPED' : 'RUNNING'
         c.available = c.status === 'RUNNING' ? c.replica : 0
@@ -245,7 +265,7 @@ export class ServiceStageEmulator {
     const gray = c.gray as NonNullable<Component['gray']>
     const record = c.records.at(-1)
     const job = this.state.newJob('DAILY_OPERATION', ['SEPARATOR_PREPARE_RESOURCES', `TN_${action.toUpperCase()}`])
-    this.run(job, {
+    this.run(c, job, {
       apply: () => {
         if (action === 'modify_gray_rule') {
           gray.weight = weight
@@ -261,26 +281,65 @@ export class ServiceStageEmulator {
         }
         c.turns = [0, 0]
       },
-      check: () => undefined,
       done: () => undefined,
     })
     sendJson(res, 200, { job_id: job.job_id })
   }
 
-  /** Runs a job's tasks one after another; `check` fails the last task with its message. */
-  private run(job: Job, steps: { apply: () => void; check: () => string | undefined; done: (ok: boolean) => void }): void {
+  /**
+   * Runs a job's tasks one after another, as the component's running job. The last task checks
+   * the instances of `image`: a failing or unhealthy one fails it with its message; a stuck one
+   * (its instances crash and restart for ever) keeps it RUNNING until the mark is lifted, or until
+   * a rollback abandons the job (ROLLBACKED, its running task CANCELLED).
+   */
+  private run(
+    c: Component,
+    job: Job,
+    steps: { apply: () => void; image?: () => string | undefined; abandoned?: () => void; done: (ok: boolean) => void },
+    from?: RunningJob['from'],
+  ): void {
     job.execution_status = 'RUNNING'
+    let over = false
+    const end = () => {
+      over = true
+      if (this.state.running.get(c.id)?.job === job) this.state.running.delete(c.id)
+    }
+    this.state.running.set(c.id, {
+      job,
+      ...(from && { from }),
+      abandon: () => {
+        if (over) return
+        end()
+        const now = new Date().toISOString()
+        for (const task of job.tasks) {
+          if (task.task_status === 'RUNNING') task.task_status = 'CANCELLED'
+          else if (task.task_status === 'SUBMITTED') task.task_status = 'SKIPPED'
+          else continue
+          task.update_at = now
+        }
+        job.execution_status = 'ROLLBACKED'
+        steps.abandoned?.()
+      },
+    })
     const next = (index: number) => {
       const task = job.tasks[index] as Task
       task.task_status = 'RUNNING'
-      setTimeout(() => {
+      setTimeout(async () => {
+        if (over) return
         task.update_at = new Date().toISOString()
         if (index === 1) steps.apply()
-        const failure = index === job.tasks.length - 1 ? steps.check() : undefined
+        const image = index === job.tasks.length - 1 ? steps.image?.() : undefined
+        if (image !== undefined && this.images.stuck.has(image)) {
+          await this.images.unstuck(image)
+          if (over) return
+          task.update_at = new Date().toISOString()
+        }
+        const failure = image !== undefined ? this.imageProblem(image) : undefined
         if (failure) {
           task.task_status = 'FAILED'
           task.messages = JSON.stringify({ error: failure })
           job.execution_status = 'FAILED'
+          end()
           steps.done(false)
           return
         }
@@ -288,6 +347,7 @@ export class ServiceStageEmulator {
         if (index + 1 < job.tasks.length) next(index + 1)
         else {
           job.execution_status = 'SUCCEEDED'
+          end()
           steps.done(true)
         }
       }, this.state.taskMs)

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto'
 
 /** Job and task status values of platforms.md 2.5. */
-export type JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED'
+export type JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ROLLBACKED'
 
 export interface Task {
   task_id: string
   task_name: string
   task_type: string
   task_index: number
-  task_status: 'SUBMITTED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED'
+  task_status: 'SUBMITTED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'CANCELLED'
   messages: string
   created_at: string
   update_at: string
@@ -59,15 +59,28 @@ export interface Component {
   turns: [number, number]
 }
 
+/** The job a component runs now, and how to end it early (a rollback does). */
+export interface RunningJob {
+  job: Job
+  /** what the component ran before the job (an upgrade's stable version) */
+  from?: { image: string; version: string }
+  /** ends the job as rolled back, its running task cancelled */
+  abandon: () => void
+}
+
 /** The emulated ServiceStage: components of applications in projects, and their jobs. */
 export class ServiceStageState {
   readonly tokens = new Set(['servicestage-demo-token-0123456789'])
   readonly components = new Map<string, Component>()
   readonly jobs = new Map<string, Job>()
+  /** the job each component runs now, by component id */
+  readonly running = new Map<string, RunningJob>()
   /** how long each task of a job takes */
   taskMs = 120
 
   reset(): void {
+    for (const running of this.running.values()) running.abandon()
+    this.running.clear()
     this.components.clear()
     this.jobs.clear()
     this.taskMs = 120

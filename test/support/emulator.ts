@@ -46,6 +46,21 @@ export class EmulatorProcess {
     await this.control('POST', '/jelastic/environments', { envName, image, nodes })
   }
 
+  /** Adds a fault rule (`POST /_emulator/faults`; see emulator/README.md, "Faults"). */
+  async fault(rule: Record<string, unknown>): Promise<void> {
+    await this.control('POST', '/faults', rule)
+  }
+
+  /** Marks an image (`repository:tag`, or `source@<version>`) unhealthy, failing or stuck, or lifts a mark with false. */
+  async markImage(image: string, marks: { unhealthy?: boolean; failing?: boolean; stuck?: boolean }): Promise<void> {
+    await this.control('POST', '/images', { image, ...marks })
+  }
+
+  /** The request log with the query and the fault that struck each request. */
+  async requestLog(): Promise<{ method: string; platform: string; path: string; query?: string; fault?: string }[]> {
+    return (await this.control('GET', '/requests')) as { method: string; platform: string; path: string; query?: string; fault?: string }[]
+  }
+
   async requests(): Promise<{ method: string; platform: string; path: string }[]> {
     return (await this.control('GET', '/requests')) as { method: string; platform: string; path: string }[]
   }
