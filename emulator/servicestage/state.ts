@@ -54,6 +54,8 @@ export interface Component {
   available: number
   status: string
   records: DeployRecord[]
+  /** the newest job started on the component, of any kind (its status.last_job_id) */
+  lastJobId?: string
   gray?: Gray
   /** smooth weighted round robin between the stable and the gray version */
   turns: [number, number]

@@ -28,6 +28,8 @@ const CAPABILITIES: Capabilities = {
   // the gray release of one component: the router is the component, blue its version, green the gray one
   traffic: 'weighted',
   autoscaling: false,
+  // rollback_current is taken while a job still runs, and ends it
+  undoWhileBusy: true,
 }
 
 /** The fields of a component the adapter reads (platforms.md 2.2). */
