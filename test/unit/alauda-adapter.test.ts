@@ -1,4 +1,8 @@
+import { MockAgent } from 'undici'
 import { describe, expect, it } from 'vitest'
+import { HttpClient } from '../../src/shared/http/client.js'
+import { Redactor } from '../../src/shared/http/redactor.js'
+import { createPlatform } from '../../src/shared/platforms/registry.js'
 import { instancesFor, reachableShares } from '../../src/shared/platforms/replica-split.js'
 import { phaseOf, splitImage } from '../../src/shared/platforms/alauda/service.js'
 import type { Credentials } from '../../src/shared/inputs/credentials.js'
@@ -313,5 +317,181 @@ describe('Alauda fields', () => {
     expect(phaseOf({ ...base, target_state: 'STOPPED', current_num_instances: 0 })).toBe('stopped')
     expect(phaseOf({ ...base, current_num_instances: 1 })).toBe('failed')
     expect(phaseOf({ ...base, current_status: 'Rebalancing', current_num_instances: 2 })).toBe('unknown')
+  })
+})
+
+/** An adapter on a MockAgent that lists every request sent, lost ones too, and can close the connection unanswered. */
+function lossy() {
+  const agent = new MockAgent()
+  agent.disableNetConnect()
+  const calls: string[] = []
+  const bodies: unknown[] = []
+  const dispatcher = agent.compose((dispatch) => (options, handler) => {
+    calls.push(`${options.method} ${options.path}`)
+    if (options.method === 'PUT' && typeof options.body === 'string') bodies.push(JSON.parse(options.body))
+    return dispatch(options, handler)
+  })
+  const http = new HttpClient({
+    redactor: new Redactor(),
+    dispatcher,
+    sleep: async () => {},
+    backoff: { attempts: 3, baseMs: 1, capMs: 1 },
+  })
+  const platform = createPlatform('alauda', {
+    apiUrl: new URL(ORIGIN),
+    credentials: { token: 'alauda-token-abc' },
+    http,
+    log: () => {},
+    deadline: () => Date.now() + 60_000,
+  })
+  const pool = agent.get(ORIGIN)
+  const on = (method: string, path: string, status: number, reply: unknown, times = 1) =>
+    pool
+      .intercept({ path, method })
+      .reply(status, typeof reply === 'string' ? reply : JSON.stringify(reply))
+      .times(times)
+  const lose = (method: string, path: string, times = 1) =>
+    pool
+      .intercept({ path, method })
+      .replyWithError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }))
+      .times(times)
+  return { platform, on, lose, calls, bodies }
+}
+
+describe('Alauda writes whose answer is lost', () => {
+  const V2 = 'index.alauda.cn/team/shop:v2'
+  const count = (calls: string[], call: string) => calls.filter((c) => c === call).length
+
+  it('settles a deploy PUT by the image_tag once the client has retried it: no further PUT when it landed', async () => {
+    const { platform, on, calls } = lossy()
+    on('GET', SHOP, 200, service())
+    on('PUT', SHOP, 502, '<html>Bad Gateway</html>', 3)
+    on('GET', SHOP, 200, service({ image_tag: 'v2', is_deploying: true }))
+    const op = await platform.deploy(ref, { image: V2 })
+    expect(op).toMatchObject({ id: 'deploy:shop:v2', target: { image: V2 } })
+    expect(calls).toEqual([`GET ${SHOP}`, `PUT ${SHOP}`, `PUT ${SHOP}`, `PUT ${SHOP}`, `GET ${SHOP}`])
+  })
+
+  it('puts the tag again after resets when the service still has the old one', async () => {
+    const { platform, on, lose, calls, bodies } = lossy()
+    on('GET', SHOP, 200, service())
+    lose('PUT', SHOP, 3)
+    on('GET', SHOP, 200, service())
+    on('PUT', SHOP, 200, service({ image_tag: 'v2', is_deploying: true }))
+    expect((await platform.deploy(ref, { image: V2 })).id).toBe('deploy:shop:v2')
+    expect(count(calls, `PUT ${SHOP}`)).toBe(4)
+    expect(bodies.at(-1)).toEqual({ service_name: 'shop', app_name: 'shop', image_tag: 'v2' })
+  })
+
+  it('takes a 200 that is not JSON as no answer, and the image_tag as proof', async () => {
+    const { platform, on, calls } = lossy()
+    on('GET', SHOP, 200, service())
+    on('PUT', SHOP, 200, '<html>ok</html>', 3)
+    on('GET', SHOP, 200, service({ image_tag: 'v2' }))
+    await platform.deploy(ref, { image: V2 })
+    expect(count(calls, `PUT ${SHOP}`)).toBe(3)
+  })
+
+  it('never posts a create twice when the service is there after a reset; posts again when it is not', async () => {
+    const { platform, on, lose, calls } = lossy()
+    const create = { image: 'index.alauda.cn/team/shop:v1', create: {} }
+    on('GET', SHOP, 404, { detail: 'Not found.' })
+    lose('POST', '/v1/services/team/')
+    on('GET', SHOP, 200, service())
+    expect((await platform.deploy(ref, create)).id).toBe('create:shop')
+    expect(count(calls, 'POST /v1/services/team/')).toBe(1)
+    on('GET', SHOP, 404, { detail: 'Not found.' })
+    on('POST', '/v1/services/team/', 503, 'Service Unavailable')
+    on('GET', SHOP, 404, { detail: 'Not found.' })
+    on('POST', '/v1/services/team/', 201, service())
+    expect((await platform.deploy(ref, create)).id).toBe('create:shop')
+    expect(count(calls, 'POST /v1/services/team/')).toBe(3)
+  })
+
+  it('settles a scale by target_num_instances, and autoscaling by the mode and config the service has', async () => {
+    const { platform, on, lose, calls } = lossy()
+    on('GET', SHOP, 200, service())
+    on('PUT', SHOP, 503, { detail: 'unavailable' }, 3)
+    on('GET', SHOP, 200, service({ target_num_instances: 3 }))
+    expect((await platform.scale(ref, { replicas: 3 })).target).toEqual({ replicas: 3 })
+    const config = {
+      metric_name: 'CPU_UTILIZATION',
+      metric_stat: 'MEAN',
+      upper_threshold: 0.6,
+      lower_threshold: 0.1,
+      increase_delta: 1,
+      decrease_delta: 1,
+      minimum_num_instances: 2,
+      maximum_num_instances: 6,
+      wait_period: 30,
+    }
+    on('GET', SHOP, 200, service())
+    lose('PUT', SHOP, 3)
+    // the service shows the config as JSON text, with numbers: it is what was sent
+    on('GET', SHOP, 200, service({ scaling_mode: 'AUTO', autoscaling_config: JSON.stringify(config) }))
+    await platform.autoscale?.(ref, { min: 2, max: 6, scaleUpCpu: 60, scaleDownCpu: 10, step: 1, waitMs: 30_000 })
+    on('GET', SHOP, 200, service({ scaling_mode: 'AUTO', autoscaling_config: JSON.stringify(config) }))
+    lose('PUT', SHOP, 3)
+    on('GET', SHOP, 200, service({ scaling_mode: 'AUTO', autoscaling_config: JSON.stringify(config) }))
+    on('PUT', SHOP, 200, {})
+    await platform.autoscale?.(ref, null, 3)
+    expect(count(calls, `PUT ${SHOP}`)).toBe(10)
+  })
+
+  it('settles a start and a stop by target_state', async () => {
+    const { platform, on, lose, calls } = lossy()
+    lose('PUT', `${SHOP}stop/`, 3)
+    on('GET', SHOP, 200, service({ target_state: 'STOPPED', current_num_instances: 2 }))
+    await platform.lifecycle(ref, 'stop')
+    on('PUT', `${SHOP}start/`, 500, 'oops', 3)
+    on('GET', SHOP, 200, service({ target_state: 'STOPPED', current_num_instances: 0 }))
+    on('PUT', `${SHOP}start/`, 204, '')
+    await platform.lifecycle(ref, 'start')
+    expect(calls).toEqual([
+      ...Array(3).fill(`PUT ${SHOP}stop/`),
+      `GET ${SHOP}`,
+      ...Array(3).fill(`PUT ${SHOP}start/`),
+      `GET ${SHOP}`,
+      `PUT ${SHOP}start/`,
+    ])
+  })
+
+  it('settles a delete by the service being gone', async () => {
+    const { platform, on, calls } = lossy()
+    on('DELETE', SHOP, 502, 'Bad Gateway', 3)
+    on('GET', SHOP, 404, { detail: 'Not found.' })
+    expect((await platform.remove(ref)).kind).toBe('remove')
+    expect(calls).toEqual([...Array(3).fill(`DELETE ${SHOP}`), `GET ${SHOP}`])
+  })
+
+  it('fails with the lost answer after the last send, naming platform, operation and service', async () => {
+    const { platform, on, lose, calls } = lossy()
+    on('GET', SHOP, 200, service())
+    lose('PUT', SHOP, 9)
+    on('GET', SHOP, 200, service(), 3)
+    await expect(platform.scale(ref, { replicas: 3 })).rejects.toThrow(/^alauda: scale of "shop" got no answer: PUT .*other side closed/)
+    expect(count(calls, `PUT ${SHOP}`)).toBe(9)
+  })
+})
+
+describe('Alauda undoes a deploy that is still running', () => {
+  const V1 = 'index.alauda.cn/team/shop:v1'
+
+  it('puts the previous tag while the service is deploying, and observe waits until the previous image runs', async () => {
+    const { platform, on, calls, bodies } = lossy()
+    expect(platform.capabilities.undoWhileBusy).toBe(true)
+    // stuck on v2: deploying, its new instances failing
+    const stuck = service({ image_tag: 'v2', is_deploying: true, current_status: 'Deploying', current_num_instances: 1 })
+    on('GET', SHOP, 200, stuck)
+    on('PUT', SHOP, 200, {})
+    const op = await platform.deploy(ref, { image: V1 })
+    expect(calls).toEqual([`GET ${SHOP}`, `PUT ${SHOP}`])
+    expect(bodies).toEqual([{ service_name: 'shop', app_name: 'shop', image_tag: 'v1' }])
+    on('GET', SHOP, 200, stuck)
+    expect(await platform.observe(op)).toMatchObject({ status: 'running', detail: expect.stringContaining(`not yet on ${V1}`) })
+    on('GET', SHOP, 200, service({ is_deploying: true, current_num_instances: 1 }))
+    expect(await platform.observe(op)).toEqual({ status: 'running', detail: `Deploying, 1/2 instance(s), ${V1}` })
+    on('GET', SHOP, 200, service({ current_status: 'Running' }))
+    expect(await platform.observe(op)).toEqual({ status: 'succeeded', detail: `Running, 2/2 instance(s), ${V1}` })
   })
 })

@@ -38,7 +38,13 @@ function setup(credentials: Credentials = { token: 'personal-token-123' }) {
   agent.disableNetConnect()
   const redactor = new Redactor()
   const bodies: Record<string, string>[] = []
-  const http = new HttpClient({ redactor, dispatcher: agent, sleep: async () => {}, backoff: { attempts: 2, baseMs: 1, capMs: 1 } })
+  const calls: string[] = []
+  // every request sent, answered or not: the method's name, or the appstore script's
+  const dispatcher = agent.compose((dispatch) => (options, handler) => {
+    calls.push(String(options.path).split('?')[0]?.split('/').pop() ?? '')
+    return dispatch(options, handler)
+  })
+  const http = new HttpClient({ redactor, dispatcher, sleep: async () => {}, backoff: { attempts: 2, baseMs: 1, capMs: 1 } })
   const platform: Platform = createPlatform('jelastic', {
     apiUrl: new URL(ORIGIN),
     credentials,
@@ -52,7 +58,12 @@ function setup(credentials: Credentials = { token: 'personal-token-123' }) {
       bodies.push(Object.fromEntries(new URLSearchParams(String(options.body))))
       return typeof reply === 'string' ? reply : JSON.stringify(reply)
     })
-  return { agent, platform, on, bodies, redactor, pool }
+  /** the connection closes before the answer: the call may or may not have run */
+  const lose = (method: string) =>
+    pool
+      .intercept({ path: method.startsWith('/') ? method : `${METHOD}${method}`, method: 'POST' })
+      .replyWithError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }))
+  return { agent, platform, on, lose, bodies, calls, redactor, pool }
 }
 
 describe('Jelastic adapter', () => {
@@ -247,11 +258,12 @@ describe('Jelastic adapter', () => {
     ])
   })
 
-  it('starts, stops and restarts, and deletes with the password as confirmation', async () => {
+  it('starts, stops and restarts (reading the nodes first), and deletes with the password as confirmation', async () => {
     const { platform, on, bodies } = setup({ username: 'me', password: 'pw-123' })
     on('/1.0/users/authentication/rest/signin', { result: 0, session: 'session-aaa' })
     on('stopenv', { result: 0 })
     on('startenv', { result: 0 })
+    on('getenvinfo', envInfo('shop', 'v1'))
     on('restartnodes', { result: 0, responses: [{ nodeId: 1, result: 0 }] })
     on('deleteenv', { result: 0 })
     await platform.lifecycle({ service: 'shop' }, 'stop')
@@ -259,6 +271,7 @@ describe('Jelastic adapter', () => {
     await platform.lifecycle({ service: 'shop', nodeGroup: 'cp' }, 'restart')
     await platform.remove({ service: 'shop' })
     expect(bodies.slice(1)).toEqual([
+      { envName: 'shop', session: 'session-aaa' },
       { envName: 'shop', session: 'session-aaa' },
       { envName: 'shop', session: 'session-aaa' },
       { envName: 'shop', nodeGroup: 'cp', isSequential: 'true', session: 'session-aaa' },
@@ -295,5 +308,205 @@ describe('Jelastic adapter', () => {
       kind: 'unavailable',
       message: expect.stringContaining('HTTP 502'),
     })
+  })
+})
+
+/** Jelastic's methods are POSTs the client never repeats: an answer lost is settled by the state (platforms/settle.ts). */
+describe('Jelastic writes whose answer is lost', () => {
+  const V2 = 'registry.example.com/shop:v2'
+  const withNodes = (
+    info: ReturnType<typeof envInfo>,
+    change: (node: ReturnType<typeof envInfo>['nodes'][number], i: number) => object,
+  ) => ({
+    ...info,
+    nodes: info.nodes.map((node, i) => ({ ...node, ...change(node, i) })),
+  })
+  const routerEnv = (addons = [{ appTemplateId: 'traffic-distributor', uniqueName: 'td-1' }]) =>
+    withNodes(envInfo('shop', '1.24', 1), () => ({ nodeGroup: 'bl', addons }))
+  const settings = (range: number) => ({
+    result: 0,
+    settings: { range, routingMethod: 'round-robin', backend1: 'blue.jelastic.example.com', backend2: 'green.jelastic.example.com' },
+  })
+  const routerRef = { router: 'shop', blue: 'blue', green: 'green' }
+  const record = {
+    release: 'org/shop#1',
+    stable: 'blue',
+    candidate: 'green',
+    phase: 'progressing',
+    step: 1,
+    weight: 10,
+    startedAt: 't0',
+    updatedAt: 't1',
+  }
+
+  it('does not redeploy again when the environment is UPDATING after a reset, and observe waits for it', async () => {
+    const { platform, on, lose, calls } = setup()
+    on('getenvinfo', envInfo('shop', 'v1'))
+    lose('redeploycontainersbygroup')
+    on('getenvinfo', envInfo('shop', 'v1', 2, 12))
+    on('getenvinfo', envInfo('shop', 'v2'))
+    const op = await platform.deploy({ service: 'shop' }, { image: V2 })
+    expect(calls).toEqual(['getenvinfo', 'redeploycontainersbygroup', 'getenvinfo'])
+    expect(op).toMatchObject({ kind: 'deploy', target: { image: V2 } })
+    expect(await platform.observe(op)).toMatchObject({ status: 'succeeded' })
+  })
+
+  it('redeploys again after a 502 when no node runs the new tag', async () => {
+    const { platform, on, calls, bodies } = setup()
+    on('getenvinfo', envInfo('shop', 'v1'))
+    on('redeploycontainersbygroup', '<html>502 Bad Gateway</html>', 502)
+    on('getenvinfo', envInfo('shop', 'v1'))
+    on('redeploycontainersbygroup', { result: 0, responses: [{ nodeId: 1000, result: 0 }] })
+    const op = await platform.deploy({ service: 'shop' }, { image: V2 })
+    expect(calls).toEqual(['getenvinfo', 'redeploycontainersbygroup', 'getenvinfo', 'redeploycontainersbygroup'])
+    expect(bodies.filter((body) => body.tag === 'v2')).toHaveLength(2)
+    expect(op.target).toEqual({ image: V2 })
+  })
+
+  it('takes a redeploy that ran part way (a 200 that is not JSON) as landed: observe then fails it, it is not sent again', async () => {
+    const { platform, on, calls } = setup()
+    on('getenvinfo', envInfo('shop', 'v1'))
+    on('redeploycontainersbygroup', '{"result": 0, "responses": [')
+    const half = withNodes(envInfo('shop', 'v1'), (node, i) => (i === 0 ? { customitem: { ...node.customitem, dockerTag: 'v2' } } : {}))
+    on('getenvinfo', half)
+    on('getenvinfo', half)
+    const op = await platform.deploy({ service: 'shop' }, { image: V2 })
+    expect(calls.filter((call) => call === 'redeploycontainersbygroup')).toHaveLength(1)
+    expect(await platform.observe(op)).toMatchObject({ status: 'failed', detail: expect.stringContaining(`expected ${V2}`) })
+  })
+
+  it('stops, never sending twice, when the platform refuses the read of its state', async () => {
+    const { platform, on, lose, calls } = setup()
+    on('getenvinfo', envInfo('shop', 'v1'))
+    lose('redeploycontainersbygroup')
+    on('getenvinfo', { result: 1702, error: 'no such method' })
+    await expect(platform.deploy({ service: 'shop' }, { image: V2 })).rejects.toThrow('no such method (result 1702)')
+    expect(calls.filter((call) => call === 'redeploycontainersbygroup')).toHaveLength(1)
+  })
+
+  it('settles a topology change by the node count of the group', async () => {
+    const { platform, on, lose, calls } = setup()
+    on('getenvinfo', envInfo('shop', 'v1', 2))
+    lose('changetopology')
+    on('getenvinfo', envInfo('shop', 'v1', 3))
+    expect((await platform.scale({ service: 'shop' }, { replicas: 3 })).target).toEqual({ replicas: 3 })
+    on('getenvinfo', envInfo('shop', 'v1', 3))
+    on('changetopology', { result: 99, error: 'internal' }, 503)
+    on('getenvinfo', envInfo('shop', 'v1', 3))
+    on('changetopology', envInfo('shop', 'v1', 4))
+    await platform.scale({ service: 'shop' }, { replicas: 4 })
+    expect(calls.filter((call) => call === 'changetopology')).toHaveLength(3)
+  })
+
+  it('settles a start and a stop by the status of the environment', async () => {
+    const { platform, on, lose, calls } = setup()
+    lose('startenv')
+    on('getenvinfo', envInfo('shop', 'v1', 2, 3)) // LAUNCHING: the start runs
+    const start = await platform.lifecycle({ service: 'shop' }, 'start')
+    // a start found from the state is done once the nodes run
+    on(
+      'getenvinfo',
+      withNodes(envInfo('shop', 'v1'), (_, i) => (i === 1 ? { status: 2 } : {})),
+    )
+    expect(await platform.observe(start)).toMatchObject({ status: 'running', detail: expect.stringContaining('1 node(s) not running yet') })
+    on('stopenv', '<html>503</html>', 503)
+    on('getenvinfo', envInfo('shop', 'v1')) // still RUNNING: the stop did not land
+    on('stopenv', { result: 0 })
+    await platform.lifecycle({ service: 'shop' }, 'stop')
+    expect(calls).toEqual(['startenv', 'getenvinfo', 'getenvinfo', 'stopenv', 'getenvinfo', 'stopenv'])
+  })
+
+  it('settles a restart by a node that went down; one that left no trace is restarted once more', async () => {
+    const { platform, on, lose, calls } = setup()
+    on('getenvinfo', envInfo('shop', 'v1'))
+    lose('restartnodes')
+    on(
+      'getenvinfo',
+      withNodes(envInfo('shop', 'v1'), (_, i) => (i === 0 ? { status: 2 } : {})),
+    )
+    await platform.lifecycle({ service: 'shop' }, 'restart')
+    on('getenvinfo', envInfo('shop', 'v1'))
+    lose('restartnodes')
+    on('getenvinfo', envInfo('shop', 'v1'))
+    on('restartnodes', { result: 0, responses: [] })
+    await platform.lifecycle({ service: 'shop' }, 'restart')
+    expect(calls.filter((call) => call === 'restartnodes')).toHaveLength(3)
+  })
+
+  it('settles a delete by the environment being gone; a delete sent again that finds none is done', async () => {
+    const { platform, on, lose, calls } = setup()
+    lose('deleteenv')
+    on('getenvinfo', { result: 5, error: 'env [shop] not found' })
+    expect((await platform.remove({ service: 'shop' })).kind).toBe('remove')
+    lose('deleteenv')
+    on('getenvinfo', envInfo('shop', 'v1'))
+    on('deleteenv', { result: 5, error: 'env [shop] not found' })
+    expect((await platform.remove({ service: 'shop' })).kind).toBe('remove')
+    expect(calls).toEqual(['deleteenv', 'getenvinfo', 'deleteenv', 'getenvinfo', 'deleteenv'])
+  })
+
+  it('does not install a Traffic Distributor twice: found with its add-on, or refused when the environment has none', async () => {
+    const { platform, on, lose, calls } = setup()
+    const sides = () => {
+      on('getenvinfo', envInfo('blue', 'v1'))
+      on('getenvinfo', envInfo('green', 'v2'))
+      on('getenvinfo', { result: 5, error: 'env [shop] not found' })
+    }
+    sides()
+    lose('/1.0/marketplace/jps/rest/install')
+    on('getenvinfo', routerEnv())
+    expect((await platform.writeTraffic?.(routerRef, { blue: 90, green: 10, routingMethod: 'round-robin' }))?.kind).toBe('traffic')
+    sides()
+    on('/1.0/marketplace/jps/rest/install', 'Gateway Timeout', 504)
+    on('getenvinfo', routerEnv([]))
+    await expect(platform.writeTraffic?.(routerRef, { blue: 90, green: 10, routingMethod: 'round-robin' })).rejects.toThrow(
+      'jelastic: install Traffic Distributor of "shop" failed: the install got no answer, and the environment exists (RUNNING) without its Traffic Distributor add-on: the install may still be running, or have broken; it is not sent again',
+    )
+    expect(calls.filter((call) => call === 'install')).toHaveLength(2)
+  })
+
+  it('settles a configure by the settings read back, and sends it again when they are the old ones', async () => {
+    const { platform, on, lose, calls } = setup()
+    const before = () => {
+      on('getenvinfo', envInfo('blue', 'v1'))
+      on('getenvinfo', envInfo('green', 'v2'))
+      on('getenvinfo', routerEnv())
+      on('/1.0/marketplace/installation/rest/getsettings', settings(100))
+    }
+    before()
+    lose('/1.0/marketplace/jps/rest/executeappaction')
+    on('getenvinfo', routerEnv())
+    on('/1.0/marketplace/installation/rest/getsettings', settings(90))
+    await platform.writeTraffic?.(routerRef, { blue: 90, green: 10, routingMethod: 'round-robin' })
+    expect(calls.filter((call) => call === 'executeappaction')).toHaveLength(1)
+    before()
+    lose('/1.0/marketplace/jps/rest/executeappaction')
+    on('getenvinfo', routerEnv())
+    on('/1.0/marketplace/installation/rest/getsettings', settings(100))
+    on('/1.0/marketplace/jps/rest/executeappaction', { result: 0, response: { result: 0 } })
+    await platform.writeTraffic?.(routerRef, { blue: 90, green: 10, routingMethod: 'round-robin' })
+    expect(calls.filter((call) => call === 'executeappaction')).toHaveLength(3)
+  })
+
+  it('settles the record by reading it back, and never lets the client repeat it blindly', async () => {
+    const { platform, on, lose, calls } = setup()
+    on('applyenvproperty', '<html>502</html>', 502)
+    on('getenvproperty', { result: 0, properties: { paasRelease: JSON.stringify(record) } })
+    await platform.writeRecord?.(routerRef, record)
+    expect(calls).toEqual(['applyenvproperty', 'getenvproperty'])
+    lose('applyenvproperty')
+    on('getenvproperty', { result: 0, properties: { paasRelease: JSON.stringify({ ...record, weight: 0 }) } })
+    on('applyenvproperty', { result: 0 })
+    await platform.writeRecord?.(routerRef, { ...record, weight: 20 })
+    expect(calls.slice(2)).toEqual(['applyenvproperty', 'getenvproperty', 'applyenvproperty'])
+  })
+
+  it('signs in again after a sign-in whose answer was lost: a second session does no harm', async () => {
+    const { platform, on, lose, calls } = setup({ username: 'me@example.com', password: 'pw-123' })
+    lose('/1.0/users/authentication/rest/signin')
+    on('/1.0/users/authentication/rest/signin', { result: 0, session: 'session-aaa' })
+    on('getenvinfo', envInfo('shop', 'v1'))
+    expect((await platform.describe({ service: 'shop' }))?.image).toBe('registry.example.com/shop:v1')
+    expect(calls).toEqual(['signin', 'signin', 'getenvinfo'])
   })
 })

@@ -14,10 +14,21 @@ import type {
   TrafficSplit,
 } from '../platform.js'
 import { callOptions, PlatformError } from '../platform.js'
+import { type SettleOptions, settleWrite } from '../settle.js'
 import { AlaudaApi } from './api.js'
 import { ReplicaSplitter, reachableShares, requireRoundRobin, type SideGoal, shareOf } from '../replica-split.js'
 import { planned, serving } from './replica-split.js'
-import { type AlaudaService, autoscalingOf, imageOf, isStopped, phaseOf, splitImage, statusOf, toState } from './service.js'
+import {
+  type AlaudaService,
+  autoscalingConfigOf,
+  autoscalingOf,
+  imageOf,
+  isStopped,
+  phaseOf,
+  splitImage,
+  statusOf,
+  toState,
+} from './service.js'
 
 const CAPABILITIES: Capabilities = {
   deploy: true,
@@ -30,6 +41,8 @@ const CAPABILITIES: Capabilities = {
   traffic: 'replicas',
   stopsIdleSide: true,
   autoscaling: true,
+  // a PUT of the previous image_tag is taken while is_deploying: a stuck deploy is undone at once
+  undoWhileBusy: true,
 }
 
 /** What a service must reach for an operation to end well. */
@@ -42,13 +55,14 @@ interface Goal {
 }
 
 export function createAlauda(config: PlatformConfig): Platform {
-  return new AlaudaPlatform(new AlaudaApi(config.apiUrl, config.credentials, config.http))
+  return new AlaudaPlatform(new AlaudaApi(config.apiUrl, config.credentials, config.http), config)
 }
 
 /**
  * Alauda v1 services (platforms.md section 3). `project` is the namespace. Every change is a PUT
  * the platform carries out by itself; the adapter watches `is_deploying`, the status and the
- * instance counts until the service reaches what was asked.
+ * instance counts until the service reaches what was asked. A write whose answer is lost (after
+ * the client's own retries of a PUT or DELETE) is settled by reading the service.
  */
 class AlaudaPlatform implements Platform {
   readonly name = 'alauda' as const
@@ -58,7 +72,10 @@ class AlaudaPlatform implements Platform {
     reached: async (goal) => reached(await this.get(goal.ref, 'observe'), goal),
   })
 
-  constructor(private readonly api: AlaudaApi) {}
+  constructor(
+    private readonly api: AlaudaApi,
+    private readonly settle: SettleOptions,
+  ) {}
 
   async describe(ref: ServiceRef): Promise<ServiceState | null> {
     const service = await this.find(ref, 'describe')
@@ -75,7 +92,13 @@ class AlaudaPlatform implements Platform {
       image_tag: image.image_tag,
       ...(image.image_name !== service.image_name && { image_name: image.image_name }),
     }
-    await this.api.call('PUT', servicePath(ref), callOptions('deploy', ref), body)
+    // taken while the service is deploying too: this is how a stuck deploy is undone (undoWhileBusy)
+    await this.write(
+      ref,
+      'deploy',
+      () => this.api.call('PUT', servicePath(ref), callOptions('deploy', ref), body),
+      (now) => now?.image_name === image.image_name && now.image_tag === image.image_tag,
+    )
     return { id: `deploy:${ref.service}:${image.image_tag}`, kind: 'deploy', ref, target: { image: spec.image } }
   }
 
@@ -95,7 +118,12 @@ class AlaudaPlatform implements Platform {
       namespace: namespace(ref),
       ...splitImage(spec.image),
     }
-    await this.api.call('POST', `/services/${namespace(ref)}/`, callOptions('create', ref, false), body)
+    await this.write(
+      ref,
+      'create',
+      () => this.api.call('POST', `/services/${namespace(ref)}/`, callOptions('create', ref, false), body),
+      (now) => now !== null,
+    )
     return { id: `create:${ref.service}`, kind: 'deploy', ref, target: { image: spec.image } }
   }
 
@@ -110,7 +138,7 @@ class AlaudaPlatform implements Platform {
         `the service is autoscaled (${auto.min}-${auto.max} instances): give "autoscaling: off" with "replicas" to set a fixed count`,
       )
     }
-    await this.api.call('PUT', servicePath(ref), callOptions('scale', ref), { ...identity(ref), target_num_instances: spec.replicas })
+    await this.setCount(ref, 'scale', spec.replicas)
     return { id: `scale:${ref.service}:${spec.replicas}`, kind: 'scale', ref, target: { replicas: spec.replicas } }
   }
 
@@ -135,7 +163,12 @@ class AlaudaPlatform implements Platform {
               wait_period: String(Math.round(spec.waitMs / 1000)),
             },
           }
-    await this.api.call('PUT', servicePath(ref), callOptions('autoscale', ref), body)
+    await this.write(
+      ref,
+      'autoscale',
+      () => this.api.call('PUT', servicePath(ref), callOptions('autoscale', ref), body),
+      (now) => now !== null && carries(now, body),
+    )
     const id = spec === null ? `manual:${ref.service}` : `autoscale:${ref.service}:${spec.min}-${spec.max}`
     return { id, kind: 'scale', ref, target: replicas !== undefined ? { replicas } : {} }
   }
@@ -143,17 +176,20 @@ class AlaudaPlatform implements Platform {
   async lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation> {
     if (verb === 'restart')
       throw new PlatformError('alauda', 'restart', ref.service, 'Alauda has no restart: stop the service, then start it')
-    await this.api.call('PUT', `${servicePath(ref)}${verb}/`, callOptions(verb, ref))
+    await this.setState(ref, verb, verb)
     return { id: `${verb}:${ref.service}`, kind: 'lifecycle', ref, target: { phase: verb === 'stop' ? 'stopped' : 'running' } }
   }
 
   async remove(ref: ServiceRef): Promise<Operation> {
-    try {
-      await this.api.call('DELETE', servicePath(ref), callOptions('remove', ref))
-    } catch (error) {
-      // a 404 on delete: already gone, as Alauda's CLI treats it
-      if (!(error instanceof PlatformError && error.kind === 'not-found')) throw error
+    const send = async () => {
+      try {
+        await this.api.call('DELETE', servicePath(ref), callOptions('remove', ref))
+      } catch (error) {
+        // a 404 on delete: already gone, as Alauda's CLI treats it (a DELETE repeated after it landed too)
+        if (!(error instanceof PlatformError && error.kind === 'not-found')) throw error
+      }
     }
+    await this.write(ref, 'remove', send, (now) => now === null)
     return { id: `delete:${ref.service}`, kind: 'remove', ref, target: {} }
   }
 
@@ -234,16 +270,53 @@ class AlaudaPlatform implements Platform {
     const service = await this.get(goal.ref, operation)
     const instances = goal.instances
     if (instances === 0) {
-      if (!isStopped(service)) await this.api.call('PUT', `${servicePath(goal.ref)}stop/`, callOptions(operation, goal.ref))
+      if (!isStopped(service)) await this.setState(goal.ref, operation, 'stop')
       return
     }
-    if (service.target_num_instances !== instances) {
-      await this.api.call('PUT', servicePath(goal.ref), callOptions(operation, goal.ref), {
-        ...identity(goal.ref),
-        target_num_instances: instances,
-      })
-    }
-    if (isStopped(service)) await this.api.call('PUT', `${servicePath(goal.ref)}start/`, callOptions(operation, goal.ref))
+    if (service.target_num_instances !== instances) await this.setCount(goal.ref, operation, instances)
+    if (isStopped(service)) await this.setState(goal.ref, operation, 'start')
+  }
+
+  private setCount(ref: ServiceRef, operation: string, instances: number): Promise<void> {
+    return this.write(
+      ref,
+      operation,
+      () => this.api.call('PUT', servicePath(ref), callOptions(operation, ref), { ...identity(ref), target_num_instances: instances }),
+      (now) => now?.target_num_instances === instances,
+    )
+  }
+
+  /** PUT …/start/ or …/stop/: landed once the service's target_state says so. */
+  private setState(ref: ServiceRef, operation: string, verb: 'start' | 'stop'): Promise<void> {
+    return this.write(
+      ref,
+      operation,
+      () => this.api.call('PUT', `${servicePath(ref)}${verb}/`, callOptions(operation, ref)),
+      (now) => now?.target_state === (verb === 'stop' ? 'STOPPED' : 'STARTED'),
+    )
+  }
+
+  /**
+   * Sends a write; when its answer is lost (platforms/settle.ts) the service says whether it
+   * landed (`shows`), and it is sent again only when it did not.
+   */
+  private async write(
+    ref: ServiceRef,
+    operation: string,
+    send: () => Promise<unknown>,
+    shows: (service: AlaudaService | null) => boolean,
+  ): Promise<void> {
+    await settleWrite(
+      `alauda: ${operation} of "${ref.service}"`,
+      {
+        send: async () => {
+          await send()
+          return true
+        },
+        landed: async () => (shows(await this.find(ref, operation)) ? true : null),
+      },
+      this.settle,
+    )
   }
 
   /** Both sides of the router, which must share its domain. */
@@ -308,6 +381,17 @@ function reached(service: AlaudaService, goal: Goal): OperationState {
   if (phase !== 'running') return status === 'Stopped' ? { status: 'running', detail } : { status: 'failed', detail }
   if (goal.instances !== undefined && current !== goal.instances) return { status: 'running', detail }
   return { status: 'succeeded', detail }
+}
+
+/** The service carries an autoscaling PUT: its mode, count and every config value as sent. */
+function carries(
+  service: AlaudaService,
+  body: { scaling_mode: string; target_num_instances?: number; autoscaling_config?: Record<string, string> },
+): boolean {
+  if (service.scaling_mode !== body.scaling_mode) return false
+  if (body.target_num_instances !== undefined && service.target_num_instances !== body.target_num_instances) return false
+  const config = autoscalingConfigOf(service) ?? {}
+  return Object.entries(body.autoscaling_config ?? {}).every(([key, value]) => String(config[key]) === value)
 }
 
 function namespace(ref: ServiceRef): string {

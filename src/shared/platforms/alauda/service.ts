@@ -53,9 +53,14 @@ export function phaseOf(service: AlaudaService): ServicePhase {
   return /error|fail/i.test(status) ? 'failed' : 'unknown'
 }
 
+/** The autoscaling config, given as an object or as JSON text. */
+export function autoscalingConfigOf(service: AlaudaService): Record<string, unknown> | undefined {
+  return typeof service.autoscaling_config === 'string' ? safeParse(service.autoscaling_config) : service.autoscaling_config
+}
+
 export function autoscalingOf(service: AlaudaService): { min: number; max: number } | undefined {
   if (service.scaling_mode !== 'AUTO') return undefined
-  const config = typeof service.autoscaling_config === 'string' ? safeParse(service.autoscaling_config) : service.autoscaling_config
+  const config = autoscalingConfigOf(service)
   const min = Number(config?.minimum_num_instances)
   const max = Number(config?.maximum_num_instances)
   return Number.isFinite(min) && Number.isFinite(max) ? { min, max } : undefined

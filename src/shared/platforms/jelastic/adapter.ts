@@ -13,8 +13,9 @@ import type {
   TrafficSplit,
 } from '../platform.js'
 import { PlatformError } from '../platform.js'
+import { type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
 import { type CallOptions, JelasticApi, type JelasticResponse } from './api.js'
-import { type EnvInfo, envStatusName, groupNodes, nodeImage, phaseOf, toServiceState } from './env-info.js'
+import { type EnvInfo, envStatusName, groupNodes, isUpdating, nodeImage, phaseOf, toServiceState } from './env-info.js'
 import {
   findUniqueName,
   modernOrLegacy,
@@ -33,6 +34,7 @@ const CAPABILITIES: Capabilities = {
   create: false,
   traffic: 'weighted',
   autoscaling: false,
+  // undoWhileBusy unset: Jelastic refuses a redeploy while the environment is UPDATING (result 2212)
 }
 
 const ENV = 'environment/control/rest/'
@@ -44,17 +46,21 @@ export function createJelastic(config: PlatformConfig): Platform {
 /**
  * Jelastic / Virtuozzo (platforms.md section 1). A service is an environment; the image runs in
  * one node group (default `cp`). Mutating calls are synchronous: they answer when done, and
- * `observe` confirms through `getenvinfo` (tags and status).
+ * `observe` confirms through `getenvinfo` (tags and status). Every method is a POST that is never
+ * repeated blindly: one whose answer was lost is settled by what `getenvinfo` (or the router's
+ * settings, or the record) shows.
  */
 class JelasticPlatform implements Platform {
   readonly name = 'jelastic' as const
   readonly capabilities = CAPABILITIES
   private readonly api: JelasticApi
   private readonly log: (message: string) => void
+  private readonly settle: SettleOptions
 
   constructor(config: PlatformConfig) {
     this.api = new JelasticApi(config.apiUrl, config.credentials, config.http, config.deadline)
     this.log = config.log
+    this.settle = config
   }
 
   async describe(ref: ServiceRef): Promise<ServiceState | null> {
@@ -81,13 +87,26 @@ class JelasticPlatform implements Platform {
       ref,
       target: { image: spec.image },
     }
-    const body = await this.api.call(
-      `${ENV}redeploycontainersbygroup`,
-      { envName: ref.service, nodeGroup: group(ref), tag, isSequential: true, useExistingVolumes: true },
-      { operation: 'deploy', target: ref.service, slow: true },
-    )
-    failOnNodeErrors(body, { operation: 'deploy', target: ref.service })
-    return operation
+    const onTag = (from: EnvInfo) => groupNodes(from, group(ref)).filter((node) => nodeImage(node) === spec.image).length
+    const before = onTag(info)
+    return this.settled('deploy', ref.service, {
+      send: async () => {
+        const body = await this.api.call(
+          `${ENV}redeploycontainersbygroup`,
+          { envName: ref.service, nodeGroup: group(ref), tag, isSequential: true, useExistingVolumes: true },
+          { operation: 'deploy', target: ref.service, slow: true },
+        )
+        failOnNodeErrors(body, { operation: 'deploy', target: ref.service })
+        return operation
+      },
+      // under way (UPDATING: observe waits for it), or ran: more nodes on the tag than before, or
+      // all of them (a redeploy of the tag already running leaves no other trace)
+      landed: async () => {
+        const now = await this.requireEnv(ref, 'deploy')
+        const nodes = groupNodes(now, group(ref)).length
+        return isUpdating(now) || onTag(now) > before || (nodes > 0 && onTag(now) === nodes) ? operation : null
+      },
+    })
   }
 
   async scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation> {
@@ -115,40 +134,86 @@ class JelasticPlatform implements Platform {
       nodeType: 'docker',
       docker: { image },
     }))
-    await this.api.call(
-      `${ENV}changetopology`,
-      { envName: ref.service, env: JSON.stringify({ shortdomain: ref.service }), nodes: JSON.stringify(nodes) },
-      { operation: 'scale', target: ref.service, slow: true },
-    )
-    return {
+    const operation: Operation = {
       id: `changetopology/${ref.service}/${group(ref)}/${spec.replicas}/${Date.now()}`,
       kind: 'scale',
       ref,
       target: { replicas: spec.replicas },
     }
+    return this.settled('scale', ref.service, {
+      send: async () => {
+        await this.api.call(
+          `${ENV}changetopology`,
+          { envName: ref.service, env: JSON.stringify({ shortdomain: ref.service }), nodes: JSON.stringify(nodes) },
+          { operation: 'scale', target: ref.service, slow: true },
+        )
+        return operation
+      },
+      // under way (UPDATING), or done: the group has the node count asked for
+      landed: async () => {
+        const now = await this.requireEnv(ref, 'scale')
+        return isUpdating(now) || groupNodes(now, group(ref)).length === spec.replicas ? operation : null
+      },
+    })
   }
 
   async lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation> {
     const options = { operation: verb, target: ref.service, slow: true }
-    if (verb === 'restart') {
-      const body = await this.api.call(`${ENV}restartnodes`, { envName: ref.service, nodeGroup: group(ref), isSequential: true }, options)
-      failOnNodeErrors(body, options)
-    } else {
-      await this.api.call(`${ENV}${verb}env`, { envName: ref.service }, options)
-    }
-    return {
+    const operation: Operation = {
       id: `${verb}/${ref.service}/${Date.now()}`,
       kind: 'lifecycle',
       ref,
       target: { phase: verb === 'stop' ? 'stopped' : 'running' },
     }
+    if (verb !== 'restart') {
+      // the environment's status shows a start or a stop, done or under way
+      const shows = verb === 'start' ? ['RUNNING', 'LAUNCHING'] : ['DOWN', 'STOPPING']
+      return this.settled(verb, ref.service, {
+        send: async () => {
+          await this.api.call(`${ENV}${verb}env`, { envName: ref.service }, options)
+          return operation
+        },
+        landed: async () => (shows.includes(envStatusName((await this.requireEnv(ref, verb)).env?.status)) ? operation : null),
+      })
+    }
+    const running = (from: EnvInfo) => groupNodes(from, group(ref)).filter((node) => node.status === 1)
+    const before = new Set(running(await this.requireEnv(ref, verb)).map((node) => node.id))
+    return this.settled(verb, ref.service, {
+      send: async () => {
+        const body = await this.api.call(`${ENV}restartnodes`, { envName: ref.service, nodeGroup: group(ref), isSequential: true }, options)
+        failOnNodeErrors(body, options)
+        return operation
+      },
+      // under way: the environment is busy, or a node that ran is down. A restart that ended leaves
+      // no trace: it is sent again, which only restarts the nodes once more
+      landed: async () => {
+        const now = await this.requireEnv(ref, verb)
+        const up = new Set(running(now).map((node) => node.id))
+        return phaseOf(now) === 'deploying' || [...before].some((id) => !up.has(id)) ? operation : null
+      },
+    })
   }
 
   async remove(ref: ServiceRef): Promise<Operation> {
     // deleteenv confirms with the password or the environment's name, by the platform's quota
     const password = this.api.password ?? ref.service
-    await this.api.call(`${ENV}deleteenv`, { envName: ref.service, password }, { operation: 'remove', target: ref.service, slow: true })
-    return { id: `deleteenv/${ref.service}/${Date.now()}`, kind: 'remove', ref, target: {} }
+    const operation: Operation = { id: `deleteenv/${ref.service}/${Date.now()}`, kind: 'remove', ref, target: {} }
+    return this.settled('remove', ref.service, {
+      send: async () => {
+        try {
+          await this.api.call(
+            `${ENV}deleteenv`,
+            { envName: ref.service, password },
+            { operation: 'remove', target: ref.service, slow: true },
+          )
+        } catch (error) {
+          // a delete sent again after its answer was lost may find the environment gone: that is what was asked
+          if (!(error instanceof PlatformError && error.kind === 'not-found')) throw error
+        }
+        return operation
+      },
+      landed: async () => ((await this.envInfo(ref.service, 'remove')) === null ? operation : null),
+    })
   }
 
   async observe(op: Operation): Promise<OperationState> {
@@ -162,10 +227,15 @@ class JelasticPlatform implements Platform {
     const state = toServiceState(info, group(op.ref))
     const nodes = groupNodes(info, group(op.ref))
     if (state.phase === 'deploying') return { status: 'running', detail: state.status }
-    if (op.target.phase !== undefined) {
-      return state.phase === op.target.phase ? { status: 'succeeded', detail: state.status } : { status: 'failed', detail: state.status }
-    }
     const stopped = nodes.filter((node) => node.status !== undefined && node.status !== 1)
+    if (op.target.phase !== undefined) {
+      if (state.phase !== op.target.phase) return { status: 'failed', detail: state.status }
+      // a start or restart (found from the state after a lost answer) is done once its nodes run
+      if (op.target.phase === 'running' && stopped.length > 0) {
+        return { status: 'running', detail: `${state.status}; ${stopped.length} node(s) not running yet` }
+      }
+      return { status: 'succeeded', detail: state.status }
+    }
     if (phaseOf(info) !== 'running') return { status: 'failed', detail: state.status }
     if (op.target.image !== undefined && nodes.some((node) => nodeImage(node) !== op.target.image)) {
       return { status: 'failed', detail: `${state.status}; expected ${op.target.image}` }
@@ -196,34 +266,43 @@ class JelasticPlatform implements Platform {
     const domains = await this.domains(router)
     const found = await this.findRouter(router)
     const settings = settingsForSplit(split, domains, found?.settings)
-    const options: CallOptions = {
-      operation: found ? 'configure traffic' : 'install Traffic Distributor',
-      target: router.router,
-      slow: true,
+    const operation: Operation = {
+      id: `configure/${router.router}/${Date.now()}`,
+      kind: 'traffic',
+      ref: { service: router.router },
+      target: {},
     }
     if (found) {
-      await modernOrLegacy(
-        this.api,
-        {
-          path: 'marketplace/jps/rest/executeappaction',
-          params: { appUniqueName: found.uniqueName, action: 'configure', params: JSON.stringify(settings) },
+      const params = { appUniqueName: found.uniqueName, action: 'configure', params: JSON.stringify(settings) }
+      return this.settled('configure traffic', router.router, {
+        send: () =>
+          this.appCall('configure traffic', router, ['marketplace/jps/rest/executeappaction', 'ExecuteAppAction'], params, operation),
+        // the settings read back are the ones written
+        landed: async () => {
+          const now = await this.findRouter(router)
+          const read = now === null ? undefined : splitFromSettings(now.settings, domains)
+          return read !== undefined && sameSplit(read, split) ? operation : null
         },
-        { script: 'ExecuteAppAction', params: { appUniqueName: found.uniqueName, action: 'configure', params: JSON.stringify(settings) } },
-        options,
-        this.log,
-      )
-    } else {
-      this.log(`jelastic: router "${router.router}" does not exist; installing a Traffic Distributor`)
-      const common = { envName: router.router, displayName: router.router, settings: JSON.stringify(settings) }
-      await modernOrLegacy(
-        this.api,
-        { path: 'marketplace/jps/rest/install', params: { jps: 'traffic-distributor', ...common } },
-        { script: 'InstallApp', params: { jps: 'traffic-distributor', ...common } },
-        options,
-        this.log,
-      )
+      })
     }
-    return { id: `configure/${router.router}/${Date.now()}`, kind: 'traffic', ref: { service: router.router }, target: {} }
+    this.log(`jelastic: router "${router.router}" does not exist; installing a Traffic Distributor`)
+    const params = { jps: 'traffic-distributor', envName: router.router, displayName: router.router, settings: JSON.stringify(settings) }
+    return this.settled('install Traffic Distributor', router.router, {
+      send: () => this.appCall('install Traffic Distributor', router, ['marketplace/jps/rest/install', 'InstallApp'], params, operation),
+      landed: () => this.installed(router, operation),
+    })
+  }
+
+  /** A marketplace call on the router, by its modern method or its legacy appstore script. */
+  private async appCall(
+    operation: string,
+    router: RouterRef,
+    [path, script]: [string, string],
+    params: Record<string, string>,
+    result: Operation,
+  ): Promise<Operation> {
+    await modernOrLegacy(this.api, { path, params }, { script, params }, { operation, target: router.router, slow: true }, this.log)
+    return result
   }
 
   /**
@@ -246,12 +325,46 @@ class JelasticPlatform implements Platform {
   }
 
   async writeRecord(router: RouterRef, record: StoredRecord): Promise<void> {
-    await this.api.call(
-      `${ENV}applyenvproperty`,
-      { envName: router.router, properties: JSON.stringify({ [RECORD_PROPERTY]: JSON.stringify(record) }) },
-      // setting a property to a value is safe to repeat
-      { operation: 'write the release record', target: router.router, idempotent: true },
+    const operation = 'write the release record'
+    await this.settled(operation, router.router, {
+      send: async () => {
+        await this.api.call(
+          `${ENV}applyenvproperty`,
+          { envName: router.router, properties: JSON.stringify({ [RECORD_PROPERTY]: JSON.stringify(record) }) },
+          // not repeated blindly: a repeat could overwrite the record of a release that wrote in between
+          { operation, target: router.router },
+        )
+        return record
+      },
+      // the record reads back as written
+      landed: async () => {
+        const now = await this.readRecord(router)
+        return now !== null && sameRecord(now, record) ? record : null
+      },
+    })
+  }
+
+  /**
+   * Whether a Traffic Distributor install whose answer was lost landed: the router's environment
+   * exists with its add-on. An environment without the add-on is the install's, still running or
+   * broken: it is not installed again.
+   */
+  private async installed(router: RouterRef, operation: Operation): Promise<Operation | null> {
+    const info = await this.envInfo(router.router, 'install Traffic Distributor')
+    if (info === null) return null
+    if (findUniqueName(info) !== undefined) return operation
+    throw new PlatformError(
+      'jelastic',
+      'install Traffic Distributor',
+      router.router,
+      `the install got no answer, and the environment exists (${envStatusName(info.env?.status)}) without its Traffic Distributor add-on: the install may still be running, or have broken; it is not sent again`,
+      'failed',
     )
+  }
+
+  /** A write settled by the platform's state when its answer is lost (platforms/settle.ts). */
+  private settled<T>(operation: string, target: string, write: SettledWrite<T>): Promise<T> {
+    return settleWrite(`jelastic: ${operation} of "${target}"`, write, this.settle)
   }
 
   private async findRouter(router: RouterRef): Promise<{ uniqueName: string; settings: Partial<TdSettings> } | null> {
@@ -310,6 +423,15 @@ function findProperty(body: JelasticResponse, name: string): unknown {
     if (holder && typeof holder === 'object' && name in holder) return (holder as Record<string, unknown>)[name]
   }
   return undefined
+}
+
+function sameRecord(a: StoredRecord, b: StoredRecord): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof StoredRecord>
+  return [...keys].every((key) => a[key] === b[key])
+}
+
+function sameSplit(a: TrafficSplit, b: TrafficSplit): boolean {
+  return a.blue === b.blue && a.green === b.green && a.routingMethod === b.routingMethod
 }
 
 function parseRecord(value: unknown): StoredRecord | null {

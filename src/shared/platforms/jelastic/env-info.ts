@@ -40,6 +40,11 @@ export function envStatusName(status: number | undefined): string {
   return status === undefined ? 'no status' : (ENV_STATUS[status] ?? `status ${status}`)
 }
 
+/** UPDATING: a redeploy or a topology change is under way (observe waits for it to end). */
+export function isUpdating(info: EnvInfo): boolean {
+  return info.env?.status === 12
+}
+
 export function groupNodes(info: EnvInfo, nodeGroup: string): JelasticNode[] {
   return (info.nodes ?? []).filter((node) => node.nodeGroup === nodeGroup)
 }
