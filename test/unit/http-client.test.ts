@@ -1,10 +1,11 @@
-import { createServer } from 'node:http'
-import { type AddressInfo, connect } from 'node:net'
-import { Agent, EnvHttpProxyAgent, MockAgent } from 'undici'
-import { afterEach, describe, expect, it } from 'vitest'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createProxy } from 'proxy'
+import { Agent, Dispatcher, EnvHttpProxyAgent, MockAgent } from 'undici'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { backoffDelay, parseRetryAfter } from '../../src/shared/http/backoff.js'
 import { HttpClient } from '../../src/shared/http/client.js'
-import { dispatcherFromEnv } from '../../src/shared/http/dispatcher.js'
+import { dispatcherFromEnv, NoProxy, proxyFor, readProxyEnv } from '../../src/shared/http/dispatcher.js'
 import { NetworkError } from '../../src/shared/http/errors.js'
 import { Redactor } from '../../src/shared/http/redactor.js'
 
@@ -126,46 +127,204 @@ describe('HttpClient timeouts and redaction', () => {
   })
 })
 
-describe('proxies', () => {
-  const saved = { ...process.env }
-  afterEach(() => {
-    process.env = { ...saved }
+describe('the proxy variables', () => {
+  const env = (vars: Record<string, string>) => readProxyEnv(vars)
+  const via = (vars: Record<string, string>, url: string) => proxyFor(readProxyEnv(vars), new URL(url))?.name
+
+  it('sends https:// through HTTPS_PROXY and http:// through HTTP_PROXY, and nothing else', () => {
+    const both = { HTTPS_PROXY: 'http://secure:3128', HTTP_PROXY: 'http://plain:3128' }
+    expect(via(both, 'https://api.example.com/x')).toBe('HTTPS_PROXY')
+    expect(via(both, 'http://api.example.com/x')).toBe('HTTP_PROXY')
+    // as curl: no falling back from one scheme's proxy to the other's
+    expect(via({ HTTP_PROXY: 'http://plain:3128' }, 'https://api.example.com/')).toBeUndefined()
+    expect(via({ HTTPS_PROXY: 'http://secure:3128' }, 'http://api.example.com/')).toBeUndefined()
   })
 
-  it('uses a proxy agent only when a proxy is set', async () => {
-    expect(await dispatcherFromEnv({})).toBeInstanceOf(Agent)
-    expect(await dispatcherFromEnv({ HTTPS_PROXY: 'http://proxy:3128' })).toBeInstanceOf(EnvHttpProxyAgent)
+  it('lets the lower-case name win, and an empty one turn the proxy off', () => {
+    expect(env({ https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' }).https?.url?.host).toBe('lower:1')
+    expect(env({ http_proxy: 'http://lower:1', HTTP_PROXY: 'http://upper:2' }).http?.name).toBe('http_proxy')
+    expect(env({ https_proxy: '', HTTPS_PROXY: 'http://upper:2' }).https).toBeUndefined()
+    expect(env({ no_proxy: 'lower.test', NO_PROXY: 'upper.test' }).noProxy.matches(new URL('http://lower.test'))).toBe(true)
+    expect(env({ no_proxy: 'lower.test', NO_PROXY: 'upper.test' }).noProxy.matches(new URL('http://upper.test'))).toBe(false)
   })
 
-  it('tunnels requests through HTTP_PROXY, and goes straight to hosts in NO_PROXY', async () => {
-    const platform = createServer((_req, res) => res.end('{"via":"proxy"}'))
-    const direct = createServer((_req, res) => res.end('{"via":"direct"}'))
-    const proxy = createServer()
-    const tunnels: string[] = []
-    // undici's proxy agent opens a CONNECT tunnel; this proxy sends every tunnel to `platform`
-    proxy.on('connect', (req, socket) => {
-      tunnels.push(req.url ?? '')
-      const upstream = connect((platform.address() as AddressInfo).port, '127.0.0.1', () => {
-        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-        upstream.pipe(socket)
-        socket.pipe(upstream)
-      })
-    })
-    for (const server of [platform, direct, proxy]) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    try {
-      process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
-      process.env.NO_PROXY = 'localhost'
-      const client = new HttpClient({ redactor: new Redactor(), dispatcher: await dispatcherFromEnv() })
-      const viaProxy = await client.send({ method: 'GET', url: 'http://platform.example.test/api' })
-      expect(viaProxy.text).toBe('{"via":"proxy"}')
-      expect(tunnels).toEqual(['platform.example.test:80'])
-      const skipped = await client.send({ method: 'GET', url: `http://localhost:${(direct.address() as AddressInfo).port}/` })
-      expect(skipped.text).toBe('{"via":"direct"}')
-      expect(tunnels).toHaveLength(1)
-    } finally {
-      for (const server of [platform, direct, proxy]) server.closeAllConnections()
-      for (const server of [platform, direct, proxy]) server.close()
+  it('reads a proxy without a scheme as http://, and keeps an unusable one as unusable', () => {
+    expect(env({ HTTPS_PROXY: 'proxy.corp:3128' }).https?.url?.href).toBe('http://proxy.corp:3128/')
+    expect(env({ HTTPS_PROXY: 'https://proxy.corp' }).https?.url?.href).toBe('https://proxy.corp/')
+    expect(env({ HTTPS_PROXY: 'socks5://proxy.corp:1080' }).https).toEqual({ name: 'HTTPS_PROXY', url: undefined })
+    expect(env({ HTTPS_PROXY: 'http://' }).https).toEqual({ name: 'HTTPS_PROXY', url: undefined })
+  })
+})
+
+describe('NO_PROXY', () => {
+  const matches = (noProxy: string, url: string) => new NoProxy(noProxy).matches(new URL(url))
+
+  it('matches host names exactly, and every name under a domain', () => {
+    expect(matches('localhost', 'http://localhost:8080/')).toBe(true)
+    expect(matches('localhost', 'http://localhost.example/')).toBe(false)
+    for (const entry of ['example.com', '.example.com', '*.example.com', 'EXAMPLE.COM.']) {
+      expect(matches(entry, 'https://example.com/'), entry).toBe(true)
+      expect(matches(entry, 'https://api.EXAMPLE.com/'), entry).toBe(true)
+      expect(matches(entry, 'https://a.b.example.com/'), entry).toBe(true)
+      expect(matches(entry, 'https://badexample.com/'), entry).toBe(false)
+      expect(matches(entry, 'https://example.com.evil.test/'), entry).toBe(false)
     }
+  })
+
+  it('limits an entry with a port to that port, the scheme default when the URL has none', () => {
+    expect(matches('api.example.com:8443', 'https://api.example.com:8443/')).toBe(true)
+    expect(matches('api.example.com:8443', 'https://api.example.com/')).toBe(false)
+    expect(matches('api.example.com:443', 'https://api.example.com/')).toBe(true)
+    expect(matches('api.example.com:443', 'http://api.example.com/')).toBe(false)
+    expect(matches('.example.com:80', 'http://www.example.com/')).toBe(true)
+  })
+
+  it('matches IP addresses and CIDR ranges, IPv4 and IPv6, never as a suffix of a name', () => {
+    expect(matches('127.0.0.1', 'http://127.0.0.1:4000/')).toBe(true)
+    expect(matches('0.0.1', 'http://127.0.0.1/')).toBe(false)
+    expect(matches('127.0.0.1', 'http://localhost/')).toBe(false)
+    expect(matches('10.0.0.0/8', 'https://10.1.2.3/')).toBe(true)
+    expect(matches('10.0.0.0/8', 'https://11.1.2.3/')).toBe(false)
+    expect(matches('::1', 'http://[::1]:8080/')).toBe(true)
+    expect(matches('0:0:0:0:0:0:0:1', 'http://[::1]/')).toBe(true)
+    expect(matches('[::1]:8080', 'http://[::1]:8080/')).toBe(true)
+    expect(matches('[::1]:8080', 'http://[::1]:9090/')).toBe(false)
+    expect(matches('fd00::/8', 'http://[fd12::5]/')).toBe(true)
+    expect(matches('10.0.0.0/99', 'https://10.1.2.3/')).toBe(false)
+  })
+
+  it('takes a list separated by commas or spaces, and * for every host', () => {
+    const list = ' localhost, .internal.test  127.0.0.1 ,,'
+    expect(matches(list, 'http://svc.internal.test/')).toBe(true)
+    expect(matches(list, 'http://127.0.0.1/')).toBe(true)
+    expect(matches(list, 'https://api.github.com/')).toBe(false)
+    expect(matches('*', 'https://api.github.com/')).toBe(true)
+    expect(matches('', 'https://api.github.com/')).toBe(false)
+    expect(
+      proxyFor(readProxyEnv({ HTTPS_PROXY: 'http://p:1', NO_PROXY: 'github.com' }), new URL('https://api.github.com/')),
+    ).toBeUndefined()
+  })
+})
+
+describe('dispatcherFromEnv', () => {
+  // the bundles import undici's parts, not its index: Dispatcher.prototype has no request(), connect(), …
+  // (this file imports undici's index for MockAgent, so they are taken away here, as in the bundles)
+  const api = ['request', 'stream', 'pipeline', 'upgrade', 'connect'] as const
+  const saved = Object.fromEntries(api.map((name) => [name, Dispatcher.prototype[name]]))
+  const servers: Server[] = []
+  beforeAll(() => {
+    for (const name of api) Reflect.deleteProperty(Dispatcher.prototype, name)
+  })
+  afterAll(() => {
+    Object.assign(Dispatcher.prototype, saved)
+  })
+  afterEach(() => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections()
+      server.close()
+    }
+  })
+
+  async function listen<S extends Server>(server: S): Promise<S & { origin: string }> {
+    servers.push(server)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return Object.assign(server, { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })
+  }
+
+  /** A forward proxy that logs what it was asked, and wants `user:password` when given. */
+  async function forwardProxy(credentials?: string) {
+    const log: string[] = []
+    const proxy = createProxy(createServer())
+    if (credentials)
+      proxy.authenticate = (req) => req.headers['proxy-authorization'] === `Basic ${Buffer.from(credentials).toString('base64')}`
+    proxy.on('request', (req: IncomingMessage) => log.push(`${req.method} ${req.url}`))
+    proxy.on('connect', (req: IncomingMessage) => log.push(`CONNECT ${req.url}`))
+    return Object.assign(await listen(proxy), { log })
+  }
+
+  const client = async (env: NodeJS.ProcessEnv) =>
+    new HttpClient({ redactor: new Redactor(), dispatcher: await dispatcherFromEnv(env), backoff: { attempts: 1, baseMs: 0, capMs: 0 } })
+
+  it('is a plain agent without a proxy, or when NO_PROXY is *', async () => {
+    expect(await dispatcherFromEnv({})).toBeInstanceOf(Agent)
+    expect(await dispatcherFromEnv({ HTTPS_PROXY: '' })).toBeInstanceOf(Agent)
+    expect(await dispatcherFromEnv({ HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: '*' })).toBeInstanceOf(Agent)
+    const proxied = await dispatcherFromEnv({ HTTPS_PROXY: 'http://proxy:3128' })
+    expect(proxied).not.toBeInstanceOf(Agent)
+    expect(proxied).not.toBeInstanceOf(EnvHttpProxyAgent)
+    await proxied.close()
+    // a password that is not well percent-encoded is taken as it is
+    await (await dispatcherFromEnv({ HTTPS_PROXY: 'http://user:100%@proxy:3128' })).close()
+  })
+
+  it('sends http:// requests to HTTP_PROXY as absolute URIs, and goes straight to hosts in NO_PROXY', async () => {
+    const platform = await listen(createServer((req, res) => res.end(`platform ${req.url}`)))
+    const proxy = await forwardProxy()
+    const http = await client({ HTTP_PROXY: proxy.origin, NO_PROXY: 'localhost' })
+    expect((await http.send({ method: 'GET', url: `${platform.origin}/api?q=1` })).text).toBe('platform /api?q=1')
+    expect(proxy.log).toEqual([`GET ${platform.origin}/api?q=1`])
+    const direct = `http://localhost:${(platform.address() as AddressInfo).port}/straight`
+    expect((await http.send({ method: 'GET', url: direct })).text).toBe('platform /straight')
+    expect(proxy.log).toHaveLength(1)
+  })
+
+  it('tunnels https:// requests through HTTPS_PROXY with CONNECT', async () => {
+    // the target speaks plain TCP here: the CONNECT is what is checked, the TLS that follows fails
+    const target = await listen(createServer())
+    const proxy = await forwardProxy()
+    const https = await client({ HTTPS_PROXY: proxy.origin })
+    const port = (target.address() as AddressInfo).port
+    await expect(https.send({ method: 'GET', url: `https://127.0.0.1:${port}/x` })).rejects.toThrow(
+      /through the proxy http:\/\/127\.0\.0\.1:\d+ \(HTTPS_PROXY\)/,
+    )
+    expect(proxy.log).toEqual([`CONNECT 127.0.0.1:${port}`])
+  })
+
+  it('sends the credentials of the proxy URL as Proxy-Authorization, and names the proxy without them', async () => {
+    const platform = await listen(createServer((_req, res) => res.end('ok')))
+    const proxy = await forwardProxy('ci:s3cret/pass')
+    const url = (password: string) => `http://ci:${encodeURIComponent(password)}@127.0.0.1:${(proxy.address() as AddressInfo).port}`
+    const good = await client({ HTTP_PROXY: url('s3cret/pass'), HTTPS_PROXY: url('s3cret/pass') })
+    expect((await good.send({ method: 'GET', url: `${platform.origin}/` })).text).toBe('ok')
+    const bad = await client({ HTTP_PROXY: url('wrong-pass'), HTTPS_PROXY: url('wrong-pass') })
+    const refused = await bad.send({ method: 'GET', url: `${platform.origin}/` }).catch((error: Error) => error)
+    expect(String(refused)).toMatch(/through the proxy http:\/\/127\.0\.0\.1:\d+ \(HTTP_PROXY\): Proxy Authentication Required \(407\)/)
+    const tunnel = await bad.send({ method: 'GET', url: 'https://api.example.test/' }).catch((error: Error) => error)
+    expect(tunnel).toBeInstanceOf(NetworkError)
+    expect(String(tunnel)).toMatch(
+      /the proxy http:\/\/127\.0\.0\.1:\d+ \(HTTPS_PROXY\) refused the tunnel to api\.example\.test:443: HTTP 407; check the user/,
+    )
+    expect((tunnel as NetworkError).code).toBe('ERR_PROXY_AUTH')
+    for (const error of [refused, tunnel]) expect(String(error)).not.toMatch(/s3cret|wrong-pass|ci:/)
+  })
+
+  it('names the proxy when it cannot be reached, and refuses an unusable proxy URL without a request', async () => {
+    const gone = await listen(createServer())
+    const port = (gone.address() as AddressInfo).port
+    gone.close()
+    const down = await client({ HTTP_PROXY: `http://user:hidden-pass@127.0.0.1:${port}`, HTTPS_PROXY: `127.0.0.1:${port}` })
+    for (const url of ['http://api.example.test/', 'https://api.example.test/']) {
+      const error = await down.send({ method: 'GET', url }).catch((e: Error) => e)
+      expect(String(error)).toMatch(new RegExp(`through the proxy http://127\\.0\\.0\\.1:${port} \\(HTTPS?_PROXY\\): connect ECONNREFUSED`))
+      expect((error as NetworkError).code).toBe('ECONNREFUSED')
+      expect(String(error)).not.toContain('hidden-pass')
+    }
+    const unusable = await client({ HTTPS_PROXY: 'socks5://127.0.0.1:1080' })
+    await expect(unusable.send({ method: 'GET', url: 'https://api.example.test/' })).rejects.toThrow(
+      'HTTPS_PROXY is not a proxy URL (http://host:port or https://host:port)',
+    )
+  })
+
+  it('keeps timeouts as timeouts through the proxy', async () => {
+    const silent = await listen(createServer(() => {}))
+    const proxy = await forwardProxy()
+    const http = new HttpClient({
+      redactor: new Redactor(),
+      dispatcher: await dispatcherFromEnv({ HTTP_PROXY: proxy.origin }),
+      backoff: { attempts: 1, baseMs: 0, capMs: 0 },
+      timeoutMs: 200,
+    })
+    await expect(http.send({ method: 'GET', url: `${silent.origin}/` })).rejects.toThrow(/timed out after 200 ms/)
   })
 })
 
