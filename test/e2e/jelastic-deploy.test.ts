@@ -131,14 +131,23 @@ describe('action-deploy on Jelastic', () => {
     expect(run.stdout.match(/retrying in \d+ ms/g)).toHaveLength(2)
   })
 
-  it('does not repeat a redeploy that got no answer, and finds out what happened', async () => {
-    await suite.emulator.control('POST', '/faults', { platform: 'jelastic', path: 'redeploycontainersbygroup', status: 503, count: 1 })
+  it('does not repeat a redeploy whose answer was lost after it landed: the environment shows it ran', async () => {
+    await suite.emulator.fault({ platform: 'jelastic', path: 'redeploycontainersbygroup', when: 'after', drop: true, count: 1 })
     await suite.emulator.control('DELETE', '/requests')
-    const run = await suite.steps.run('deploy', withToken({ service: 'green', image: V2, 'rollback-on-failure': 'false' }))
-    const redeploys = (await suite.emulator.requests()).filter((r) => r.path.endsWith('redeploycontainersbygroup'))
-    expect(redeploys).toHaveLength(1)
-    expect(run.code).toBe(1)
-    expect(errorLines(run)[0]).toContain('failed')
+    const run = await suite.steps.run('deploy', withToken({ service: 'green', image: V2 }))
+    expect(run.code, run.stdout).toBe(0)
+    expect((await suite.emulator.requests()).filter((r) => r.path.endsWith('redeploycontainersbygroup'))).toHaveLength(1)
+    expect((await nodesOf('green')).map((node) => node.customitem.dockerTag)).toEqual(['v2', 'v2'])
+    expect(run.stdout).toContain("the platform's state shows it landed")
+  })
+
+  it('sends a redeploy again when a gateway answered before it reached the platform', async () => {
+    await suite.emulator.fault({ platform: 'jelastic', path: 'redeploycontainersbygroup', status: 503, count: 1 })
+    await suite.emulator.control('DELETE', '/requests')
+    const run = await suite.steps.run('deploy', withToken({ service: 'green', image: V2 }))
+    expect(run.code, run.stdout).toBe(0)
+    expect((await suite.emulator.requests()).filter((r) => r.path.endsWith('redeploycontainersbygroup'))).toHaveLength(2)
+    expect((await nodesOf('green')).map((node) => node.customitem.dockerTag)).toEqual(['v2', 'v2'])
   })
 
   it('signs in again, once, when the session expires in the middle of the run', async () => {

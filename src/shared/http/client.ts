@@ -50,7 +50,8 @@ export interface HttpClientOptions {
 }
 
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'])
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])
+// a proxy that refused the tunnel (502/503 to CONNECT) never passed the request on
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_PROXY_TUNNEL'])
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED', 'TimeoutError', 'ABORT_ERR'])
 /** the answer came, but could not be used: cut short or not JSON (retried like a 5xx where the request may be repeated) */
 const UNREADABLE_CODES = new Set(['UNREADABLE', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'])

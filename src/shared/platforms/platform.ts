@@ -210,6 +210,8 @@ export function callOptions(operation: string, ref: ServiceRef, idempotent?: boo
 export interface PlatformConfig {
   /** the action's one deadline (epoch ms): synchronous platform calls may take until then */
   deadline: () => number
+  /** the signal requests listen to (the job's cancellation; none during cleanup after a cancel) */
+  signal?: () => AbortSignal | undefined
   apiUrl: URL
   credentials: Credentials
   http: HttpClient

@@ -21,6 +21,8 @@ export interface SettledWrite<T> {
 export interface SettleOptions {
   /** epoch ms: the action's one deadline */
   deadline: () => number
+  /** the signal requests listen to: once the job is cancelled, nothing is read or sent again */
+  signal?: () => AbortSignal | undefined
   log: (message: string) => void
   sleep?: (ms: number) => Promise<void>
   random?: () => number
@@ -42,7 +44,7 @@ export async function settleWrite<T>(what: string, write: SettledWrite<T>, optio
     try {
       return await write.send()
     } catch (error) {
-      if (!isNoAnswer(error)) throw error
+      if (!isNoAnswer(error) || options.signal?.()?.aborted) throw error
       lost = error
     }
     options.log(`${what}: no answer (${(lost as Error).message}); reading the platform's state to learn whether it landed`)
@@ -71,7 +73,7 @@ async function readLanded<T>(
     } catch (error) {
       if (!isNoAnswer(error)) throw error
       const pause = backoffDelay(DEFAULT_BACKOFF, read, options.random)
-      if (Date.now() + pause >= options.deadline()) throw lost
+      if (options.signal?.()?.aborted || Date.now() + pause >= options.deadline()) throw lost
       await sleep(pause)
     }
   }

@@ -39,6 +39,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       http,
       log: log.info,
       deadline: () => deadline.epochMs,
+      signal: transport.signal,
     })
     const ctx: ReleaseContext = {
       platform,
