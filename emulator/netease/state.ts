@@ -6,6 +6,8 @@ export interface Container {
   private_ip: string
   /** what it runs: `source@<version>` for an app, the image path for a microservice */
   runs: string
+  /** from before the build now running: it is replaced, whatever it runs */
+  stale?: boolean
 }
 
 /** An app ("cluster") with the source document's fields. */
@@ -127,15 +129,21 @@ export class NeteaseState {
     return `source@${String(app.version_control.version ?? '')}`
   }
 
-  /** The app builds and rolls out what it should run, one container at a time. */
+  /**
+   * The app builds and rolls out what it should run, one container at a time: a build makes a new
+   * image, so every container is replaced, even one that ran the same version ("rebuild/redeploy",
+   * platforms.md 4.2). A failed build leaves the containers it did not reach running.
+   */
   rollOutApp(app: App): void {
     app.status = 'creating'
+    for (const c of app.containers) c.stale = true
     this.touch(app)
     this.converge(
       {
         containers: app.containers,
         want: () => ({ runs: this.appRuns(app), count: app.replicas }),
         done: (ok) => {
+          for (const c of app.containers) delete c.stale
           app.status = ok ? 'create_succ' : 'create_fail'
           this.touch(app)
         },
@@ -174,7 +182,7 @@ export class NeteaseState {
   private converge(target: Target, onChange: () => void = () => undefined): void {
     const step = () => {
       const { runs, count } = target.want()
-      const old = target.containers.findIndex((c) => c.runs !== runs)
+      const old = target.containers.findIndex((c) => c.runs !== runs || c.stale)
       const short = target.containers.length < count
       if ((old >= 0 || short) && this.images_.failing.has(runs)) return target.done(false)
       if (old >= 0) target.containers.splice(old, 1, this.container(runs))
