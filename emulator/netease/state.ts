@@ -6,6 +6,8 @@ export interface Container {
   private_ip: string
   /** what it runs: `source@<version>` for an app, the image path for a microservice */
   runs: string
+  /** from before the build now running: it is replaced, whatever it runs */
+  stale?: boolean
 }
 
 /** An app ("cluster") with the source document's fields. */
@@ -132,11 +134,14 @@ export class NeteaseState {
   }
 
   /**
-   * The app builds and rolls out the version it has now, one container at a time; a new build
-   * takes over from one still under way.
+   * The app builds and rolls out what it should run, one container at a time: a build makes a new
+   * image, so every container is replaced, even one that ran the same version ("rebuild/redeploy",
+   * platforms.md 4.2); a new build takes over from one still under way, and a failed build leaves
+   * the containers it did not reach running.
    */
   rollOutApp(app: App): void {
     app.status = 'creating'
+    for (const c of app.containers) c.stale = true
     this.touch(app)
     const runs = this.appRuns(app)
     this.converge(
@@ -145,6 +150,7 @@ export class NeteaseState {
         containers: app.containers,
         want: () => ({ runs, count: app.replicas }),
         done: (ok) => {
+          for (const c of app.containers) delete c.stale
           app.status = ok ? 'create_succ' : 'create_fail'
           this.touch(app)
         },
@@ -187,7 +193,7 @@ export class NeteaseState {
     const step = () => {
       if (target.key && this.generations.get(target.key) !== generation) return
       const { runs, count } = target.want()
-      const old = target.containers.findIndex((c) => c.runs !== runs)
+      const old = target.containers.findIndex((c) => c.runs !== runs || c.stale)
       const short = target.containers.length < count
       // a stuck image's (or version's) container starts, crashes and is restarted for ever
       if ((old >= 0 || short) && this.images_.stuck.has(runs)) return this.schedule(step, true)

@@ -61,26 +61,30 @@ describe('NetEase apps', () => {
     const { platform, on, sent } = setup()
     on('GET', '/api/v1/apps/10702', 200, shop())
     on('PUT', '/api/v1/apps/10702', 200, {})
+    on('GET', '/api/v1/apps/10702', 200, shop({ version_control: { version: 'v2' } }))
     on('POST', '/api/v1/hooks/app/44684185834f47f5bf6b3902b8fb939b', 200, {})
     const op = await platform.deploy({ service: '10702' }, { image: 'source@v2' })
     expect(op.target).toEqual({ image: 'source@v2' })
     expect(JSON.parse(sent[1]?.body ?? '')).toEqual({
       version_control: { type: 'git', path: 'https://git.example.com/shop.git', branch: 'online', version: 'v2' },
     })
-    expect(sent[2]).toMatchObject({ method: 'POST', auth: '' })
+    expect(sent.map((r) => r.method)).toEqual(['GET', 'PUT', 'GET', 'POST'])
+    expect(sent[3]).toMatchObject({ auth: '' })
     await expect(platform.deploy({ service: '10702' }, { image: 'hub.c.163.com/team/shop:v2' })).rejects.toThrow('give "source-version"')
   })
 
-  it('holds the watch while a deploy runs and reads the app again as soon as it returns', async () => {
+  it('holds the watch while a deploy builds, and is done once new containers replaced every old one', async () => {
     const { platform, on, sent } = setup()
     on('GET', '/api/v1/apps/10702', 200, shop())
     on('PUT', '/api/v1/apps/10702', 200, {})
+    on('GET', '/api/v1/apps/10702', 200, shop({ version_control: { version: 'v2' } }))
     on('POST', '/api/v1/hooks/app/44684185834f47f5bf6b3902b8fb939b', 200, {})
     const op = await platform.deploy({ service: '10702' }, { image: 'source@v2' })
-    on('GET', '/api/v1/apps/10702', 200, shop({ status: 'creating', version_control: { version: 'v2' } }))
+    const v2 = { version_control: { version: 'v2' } }
+    on('GET', '/api/v1/apps/10702', 200, shop({ ...v2, status: 'creating', containers: [{ container_id: 'c3' }, { container_id: 'c2' }] }))
     on('GET', '/api/v1/watch/apps/10702', 200, { containers: [] })
-    on('GET', '/api/v1/apps/10702', 200, shop({ version_control: { version: 'v2' } }))
-    expect(await platform.observe(op)).toEqual({ status: 'succeeded', detail: 'create_succ, 2/2 container(s), source@v2' })
+    on('GET', '/api/v1/apps/10702', 200, shop({ ...v2, containers: [{ container_id: 'c3' }, { container_id: 'c4' }] }))
+    expect(await platform.observe(op)).toEqual({ status: 'succeeded', detail: 'create_succ, 2/2 container(s) of the new build, source@v2' })
     expect(sent.slice(-3).map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /api/v1/apps/10702',
       'GET /api/v1/watch/apps/10702',
@@ -98,7 +102,7 @@ describe('NetEase apps', () => {
     expect((await platform.observe(op)).status).toBe('failed')
   })
 
-  it('creates an app with image_id and image_type from the image list', async () => {
+  it('creates an app with image_id and image_type from the image list, done when its containers run', async () => {
     const { platform, on, sent } = setup()
     on('GET', '/api/v1/apps?limit=30&offset=0', 200, { total: 0, apps: [] })
     on('GET', '/api/v1/apps/images', 200, {
@@ -106,7 +110,7 @@ describe('NetEase apps', () => {
       public_images: [{ id: 10005, name: 'centos', tag: 'latest' }],
     })
     on('POST', '/api/v1/apps', 200, { id: 1000, url: 'https://open.c.163.com/api/v1/hooks/app/44684185834f47f5bf6b3902b8fb939b' })
-    await platform.deploy(app, {
+    const op = await platform.deploy(app, {
       image: 'source@v1',
       create: { image: 'centos:latest', replicas: 2, version_control: { type: 'git', path: 'p' } },
     })
@@ -118,6 +122,9 @@ describe('NetEase apps', () => {
       name: 'shop',
       version_control: { type: 'git', path: 'p', version: 'v1' },
     })
+    expect(op.id).toBe('create:1000')
+    on('GET', '/api/v1/apps/1000', 200, shop({ id: 1000 }))
+    expect(await platform.observe(op)).toEqual({ status: 'succeeded', detail: 'create_succ, 2/2 container(s) of the new build, source@v1' })
   })
 
   it('resizes through the replications path', async () => {
@@ -148,16 +155,25 @@ describe('NetEase microservices', () => {
     })
   })
 
-  it('observes update_succ with the new image as done and *_fail as failed; scales 1 to 5 only', async () => {
+  it('observes an update done once new containers run the new image (never on image_path alone), *_fail as failed; scales 1 to 5 only', async () => {
     const { platform, on } = setup()
-    const op = { id: 'u', kind: 'deploy' as const, ref: { service: '55', project: 'team' }, target: { image: 'hub.c.163.com/team/api:v2' } }
-    on('GET', '/api/v1/microservices/55', 200, api({ status: 'updating' }, 'hub.c.163.com/team/api:v2'))
+    const ref = { service: '55', project: 'team' }
+    const v2 = 'hub.c.163.com/team/api:v2'
+    on('GET', '/api/v1/microservices/55', 200, api())
+    on('PUT', '/api/v1/microservices/55/actions/update-image', 200, {})
+    const op = await platform.deploy(ref, { image: v2 })
+    on('GET', '/api/v1/microservices/55', 200, api({ status: 'updating' }, v2))
     expect((await platform.observe(op)).status).toBe('running')
-    on('GET', '/api/v1/microservices/55', 200, api({ status: 'update_succ' }, 'hub.c.163.com/team/api:v2'))
+    // the image the update wrote, but the containers from before
+    on('GET', '/api/v1/microservices/55', 200, api({ status: 'update_succ' }, v2))
+    expect(await platform.observe(op)).toEqual({ status: 'running', detail: `update_succ, 0/2 container(s) of the new image, ${v2}` })
+    const fresh = { ...api({ status: 'update_succ' }, v2) }
+    fresh.service_container_infos = [{ container_id: 901, image_path: v2, docker_container_ids: ['d3', 'd4'] }]
+    on('GET', '/api/v1/microservices/55', 200, fresh)
     expect((await platform.observe(op)).status).toBe('succeeded')
-    on('GET', '/api/v1/microservices/55', 200, api({ status: 'update_fail' }, 'hub.c.163.com/team/api:v2'))
+    on('GET', '/api/v1/microservices/55', 200, api({ status: 'update_fail' }, v2))
     expect((await platform.observe(op)).status).toBe('failed')
-    await expect(platform.scale({ service: '55', project: 'team' }, { replicas: 6 })).rejects.toThrow('elastic-scale takes 1 to 5 replicas')
+    await expect(platform.scale(ref, { replicas: 6 })).rejects.toThrow('elastic-scale takes 1 to 5 replicas')
   })
 
   it('restarts with option=restart; apps cannot restart, neither kind can stop', async () => {

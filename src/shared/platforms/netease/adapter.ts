@@ -28,11 +28,13 @@ const CAPABILITIES: Capabilities = {
   traffic: 'replicas',
   stopsIdleSide: true,
   autoscaling: false,
+  // undoWhileBusy is left unset: platforms.md documents no way to stop or replace a running build
+  // or image update (no rollback, no cancel), so an undo waits for the platform to be idle
 }
 
 export function createNetease(config: PlatformConfig): Platform {
   const api = new NeteaseApi(config.apiUrl, config.credentials, config.http)
-  return new NeteasePlatform(new NeteaseApps(api, config.deadline), new NeteaseMicroservices(api))
+  return new NeteasePlatform(new NeteaseApps(api, config), new NeteaseMicroservices(api, config))
 }
 
 /**

@@ -16,6 +16,9 @@ interface ErrorBody {
 }
 
 const RATE_LIMITED = '4030001'
+/** 4030002-4030008 and 4030013: a quota of the account; 4030009-4030012: a user, container, app or image status abnormal (platforms.md 4.1) */
+const QUOTA = /^40300(0[2-8]|13)$/
+const ABNORMAL = /^40300(09|1[0-2])$/
 
 /** The rate limit answers 403 with 4030001: retried with backoff like a 429. */
 function throttled(response: HttpResponse): boolean {
@@ -49,13 +52,18 @@ export class NeteaseApi {
     throw this.error(response, parsed as ErrorBody | undefined, options)
   }
 
-  /** A call to a URL the platform handed out (an app's deploy hook): no token, as webhooks take none. */
+  /**
+   * A call to a URL the platform handed out (an app's deploy hook): no token, as webhooks take none.
+   * Never repeated by the client (each call starts a build) but on the rate limit, which did nothing;
+   * its answer's body is not documented, so any 2xx is the platform taking the call.
+   */
   async hook(url: string, options: CallOptions): Promise<void> {
     const response = await this.http.send({
       method: 'POST',
       url,
       json: {},
       idempotent: false,
+      throttled,
       about: { platform: 'netease', operation: options.operation, target: options.target },
     })
     if (response.status < 200 || response.status >= 300)
@@ -122,8 +130,9 @@ export class NeteaseApi {
       return fail(`: ${how}`, 'auth')
     }
     if (code === RATE_LIMITED) return fail(': still rate limited after every retry', 'unavailable')
-    if (code?.startsWith('40300'))
+    if (code !== undefined && QUOTA.test(code))
       return fail(': a quota of the account is used up; free some or raise it, retrying will not help', 'refused')
+    if (code !== undefined && ABNORMAL.test(code)) return fail(': it is not in a state to take this now (busy or stopped)', 'refused')
     if (code?.startsWith('40900')) return fail(': the name is taken; pick another or use the existing one', 'refused')
     if (response.status === 404) return fail('', 'not-found')
     return fail('', response.status >= 500 ? 'unavailable' : 'refused')

@@ -1,7 +1,9 @@
+import type { NetworkError } from '../../http/errors.js'
 import { SOURCE_PREFIX } from '../../inputs/actions.js'
 import type { DeploySpec, Operation, OperationState, RouterRef, ServicePhase, ServiceRef, ServiceState, TrafficSplit } from '../platform.js'
 import { callOptions, PlatformError } from '../platform.js'
 import { ReplicaSplitter, reachableShares, requireRoundRobin, type SideGoal, shareOf } from '../replica-split.js'
+import { isNoAnswer, type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
 import type { NeteaseApi } from './api.js'
 
 /** An app ("cluster") as the source document's get answer shows it. */
@@ -14,7 +16,23 @@ export interface App {
   image_id?: number
   version_control?: Record<string, unknown> & { version?: string }
   containers?: { container_id?: string; private_ip?: string }[]
+  /** ISO 8601 UTC: moves when the app changes (a build, an update) */
+  updated_at?: string
   web_hook_url?: string
+}
+
+/**
+ * An app as it was right before its deploy hook. The containers do not say what they run, so a
+ * build of the new version is known by what it changes: the status, the containers (a build
+ * replaces every one), `updated_at`.
+ */
+interface Build {
+  /** the containers from before the hook: none of them runs the new version */
+  before: Set<string>
+  status: string | undefined
+  updatedAt: string | undefined
+  /** the build was seen to start since */
+  seen: boolean
 }
 
 interface Image {
@@ -26,18 +44,17 @@ interface Image {
 const PAGE = 30
 /** How long one watch may hold; the platform does not document its own timeout (platforms.md 4.2). */
 const WATCH_MS = 20_000
-/** A deploy not seen to start within this long after its hook is taken as done, if the app shows it. */
-const QUIET_MS = 10_000
 
 /**
  * The apps API of the source document (platforms.md 4.2): apps build from source, so a deploy is
  * a new `version_control.version` and a call of the app's web hook, and waits use the watch
- * long-poll, which returns as soon as a container changes.
+ * long-poll, which returns as soon as a container changes. A deploy is done only when a build
+ * after the hook has replaced every container.
  */
 export class NeteaseApps {
   private readonly ids = new Map<string, number>()
-  /** per deploy: when it started and whether the app was seen rebuilding since */
-  private readonly deploys = new Map<string, { startedAt: number; seenWork: boolean }>()
+  /** per deploy (and create) operation: the app before its build */
+  private readonly builds = new Map<string, Build>()
 
   private readonly splitter = new ReplicaSplitter('netease', {
     set: (goal) => this.resizeTo(goal),
@@ -52,7 +69,7 @@ export class NeteaseApps {
 
   constructor(
     private readonly api: NeteaseApi,
-    private readonly deadline: () => number,
+    private readonly settle: SettleOptions,
   ) {}
 
   /** Two apps on the router's domain split it by their containers (platforms/replica-split.ts). */
@@ -83,9 +100,18 @@ export class NeteaseApps {
   /** A side with no share runs 0 replicas: apps cannot be stopped (assumed: resize takes 0). */
   private async resizeTo(goal: SideGoal): Promise<void> {
     const app = await this.get(goal.ref, 'shift traffic')
-    if (app.replicas !== goal.instances) {
-      await this.api.call('PUT', `/apps/${app.id}/replications/${goal.instances}/actions/resize`, callOptions('shift traffic', goal.ref))
-    }
+    if (app.replicas !== goal.instances) await this.resize(goal.ref, app, goal.instances, 'shift traffic')
+  }
+
+  /** A resize asks for a number of replicas: sent again, it asks the same; it landed when the app has that number. */
+  private async resize(ref: ServiceRef, app: App, replicas: number, operation: string): Promise<void> {
+    await this.settled(operation, ref, {
+      send: async () => {
+        await this.api.call('PUT', `/apps/${app.id}/replications/${replicas}/actions/resize`, callOptions(operation, ref))
+        return true
+      },
+      landed: async () => ((await this.get(ref, operation)).replicas === replicas ? true : null),
+    })
   }
 
   private async sides(router: RouterRef, operation: string): Promise<[App, App]> {
@@ -112,30 +138,97 @@ export class NeteaseApps {
     const version = sourceVersion(spec.image, ref)
     if (spec.create && (await this.find(ref, 'deploy')) === null) return this.create(ref, spec, version)
     const app = await this.get(ref, 'deploy')
-    // the whole version_control goes back with the new version; its password is shown masked, so it is left out
-    const control = { ...app.version_control }
-    delete control.password
-    await this.api.call('PUT', `/apps/${app.id}`, callOptions('deploy', ref), { version_control: { ...control, version } })
-    if (!app.web_hook_url) throw new PlatformError('netease', 'deploy', ref.service, 'the app has no web_hook_url to start its deploy')
-    await this.api.hook(app.web_hook_url, callOptions('deploy', ref))
+    const hook = app.web_hook_url
+    if (!hook) throw new PlatformError('netease', 'deploy', ref.service, 'the app has no web_hook_url to start its deploy')
+    const updated = await this.setVersion(ref, app, version)
     const id = `deploy:${app.id}:${version}:${Date.now()}`
-    this.deploys.set(id, { startedAt: Date.now(), seenWork: false })
+    const build: Build = { before: new Set(containerIds(updated)), status: updated.status, updatedAt: updated.updated_at, seen: false }
+    try {
+      build.seen = await this.callHook(ref, hook, build)
+    } catch (error) {
+      throw await this.noBuild(ref, app, error)
+    }
+    this.builds.set(id, build)
     return { id, kind: 'deploy', ref, target: { image: spec.image } }
+  }
+
+  /**
+   * PUTs the new version (the same object again is harmless, so the client may repeat it). It
+   * landed when the app shows the version: the app as it is then is what the build will change.
+   */
+  private setVersion(ref: ServiceRef, app: App, version: string): Promise<App> {
+    const withVersion = async () => {
+      const now = await this.get(ref, 'deploy')
+      return now.version_control?.version === version ? now : null
+    }
+    return this.settled('deploy', ref, {
+      send: async () => {
+        await this.api.call('PUT', `/apps/${app.id}`, callOptions('deploy', ref), versionBody(app, version))
+        const now = await withVersion()
+        if (now === null)
+          throw new PlatformError('netease', 'deploy', ref.service, `the app did not take version_control.version ${version}`)
+        return now
+      },
+      landed: withVersion,
+    })
+  }
+
+  /**
+   * POSTs the deploy hook. Each POST starts a build, so it is sent again only when the app shows
+   * no build since before it. True when a build was seen to start, false when the hook answered.
+   */
+  private callHook(ref: ServiceRef, hook: string, build: Build): Promise<boolean> {
+    return this.settled('deploy', ref, {
+      send: async () => {
+        await this.api.hook(hook, callOptions('deploy', ref))
+        return false
+      },
+      landed: async () => (buildStarted(build, await this.get(ref, 'deploy')) ? true : null),
+    })
+  }
+
+  /**
+   * The hook was refused, or went unanswered and started no build: the deploy failed. The version
+   * goes back to what it was, so that the app does not claim a version that no build made.
+   */
+  private async noBuild(ref: ServiceRef, app: App, error: unknown): Promise<unknown> {
+    if (!(error instanceof PlatformError) && !isNoAnswer(error)) return error
+    const previous = app.version_control?.version
+    const restored =
+      previous !== undefined &&
+      (await this.api.call('PUT', `/apps/${app.id}`, callOptions('deploy', ref), versionBody(app, previous)).then(
+        () => true,
+        () => false,
+      ))
+    const left = restored ? `version_control.version is back at ${previous}` : 'version_control.version keeps the new version'
+    return new PlatformError(
+      'netease',
+      'deploy',
+      ref.service,
+      `the deploy hook started no build (${reasonOf(error as PlatformError | NetworkError)}); ${left} and the app runs its last build`,
+      // put back, nothing changed; left, the app shows a version it does not run, which a rollback puts right
+      restored ? 'refused' : 'failed',
+    )
   }
 
   /**
    * POST /apps with the user's fields (spec_id, replicas, env_var, domain, version_control, log_dirs,
    * docker_file_type …); `image` as name:tag becomes `image_id` and `image_type` through the image list.
+   * A second POST would be refused as a duplicate name: it landed when an app of that name exists.
    */
   private async create(ref: ServiceRef, spec: DeploySpec, version: string): Promise<Operation> {
     const { image, ...fields } = (spec.create ?? {}) as { image?: unknown } & Record<string, unknown>
     const chosen = typeof image === 'string' ? await this.image(ref, image) : {}
     const control = (fields.version_control ?? {}) as Record<string, unknown>
     const body = { spec_id: 1, replicas: 1, ...fields, ...chosen, name: ref.service, version_control: { ...control, version } }
-    const created = await this.api.call<{ id: number; url?: string }>('POST', '/apps', callOptions('create', ref, false), body)
-    this.ids.set(ref.service, created.id)
-    const id = `create:${created.id}`
-    this.deploys.set(id, { startedAt: Date.now(), seenWork: true })
+    const created = await this.settled('create', ref, {
+      send: async () => (await this.api.call<{ id: number; url?: string }>('POST', '/apps', callOptions('create', ref, false), body)).id,
+      landed: async () => (await this.find(ref, 'create'))?.id ?? null,
+    })
+    this.ids.set(ref.service, created)
+    const id = `create:${created}`
+    // the create is the app's first build: every container it gets is new
+    this.builds.set(id, { before: new Set(), status: undefined, updatedAt: undefined, seen: true })
     return { id, kind: 'deploy', ref, target: { image: spec.image } }
   }
 
@@ -159,15 +252,30 @@ export class NeteaseApps {
 
   async scale(ref: ServiceRef, replicas: number): Promise<Operation> {
     const app = await this.get(ref, 'scale')
-    await this.api.call('PUT', `/apps/${app.id}/replications/${replicas}/actions/resize`, callOptions('scale', ref))
+    await this.resize(ref, app, replicas, 'scale')
     return { id: `resize:${app.id}:${replicas}`, kind: 'scale', ref, target: { replicas } }
   }
 
+  /** A DELETE repeated after it landed finds no app: gone is what was asked. */
   async remove(ref: ServiceRef): Promise<Operation> {
     const app = await this.get(ref, 'remove')
-    await this.api.call('DELETE', `/apps/${app.id}`, callOptions('remove', ref))
+    await this.settled('remove', ref, {
+      send: () =>
+        this.api.call('DELETE', `/apps/${app.id}`, callOptions('remove', ref)).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof PlatformError && error.kind === 'not-found') return true
+            throw error
+          },
+        ),
+      landed: async () => ((await this.find(ref, 'remove')) === null ? true : null),
+    })
     this.ids.delete(ref.service)
     return { id: `delete:${app.id}`, kind: 'remove', ref, target: {} }
+  }
+
+  private settled<T>(operation: string, ref: ServiceRef, write: SettledWrite<T>): Promise<T> {
+    return settleWrite(`netease: ${operation} of "${ref.service}"`, write, this.settle)
   }
 
   /**
@@ -176,7 +284,7 @@ export class NeteaseApps {
    * time. A watch that fails leaves the wait to the shared poller.
    */
   async observe(op: Operation): Promise<OperationState> {
-    const until = Math.min(this.deadline(), Date.now() + WATCH_MS)
+    const until = Math.min(this.settle.deadline(), Date.now() + WATCH_MS)
     for (;;) {
       const app = await this.find(op.ref, 'observe')
       const state = this.reached(app, op)
@@ -188,8 +296,6 @@ export class NeteaseApps {
         .then(() => true)
         .catch(() => false)
       if (!changed) return state
-      const deploy = this.deploys.get(op.id)
-      if (deploy) deploy.seenWork = true
     }
   }
 
@@ -197,18 +303,35 @@ export class NeteaseApps {
     if (op.kind === 'remove')
       return app === null ? { status: 'succeeded', detail: 'app deleted' } : { status: 'running', detail: `still ${app.status}` }
     if (app === null) return { status: 'failed', detail: 'the app is gone' }
+    if (op.kind === 'deploy') return this.built(app, op)
     const state = toState(app)
     const detail = `${app.status ?? '?'}, ${state.ready}/${state.replicas} container(s), ${state.image}`
     if (app.status === 'create_fail') return { status: 'failed', detail }
-    if (op.target.image !== undefined && state.image !== op.target.image) return { status: 'running', detail }
-    const deploy = this.deploys.get(op.id)
-    if (app.status === 'creating' && deploy) deploy.seenWork = true
     if (state.phase !== 'running') return { status: 'running', detail }
     if (op.target.replicas !== undefined && state.ready !== op.target.replicas) return { status: 'running', detail }
-    // the hook may not have started the build yet: done once it was seen working, or after a quiet while
-    if (deploy && !deploy.seenWork && Date.now() - deploy.startedAt < QUIET_MS)
-      return { status: 'running', detail: `${detail}; waiting for the build to start` }
     return { status: 'succeeded', detail }
+  }
+
+  /**
+   * A deploy is done when a build after its hook has replaced every container and the app is
+   * create_succ again: never on the version the deploy itself wrote.
+   */
+  private built(app: App, op: Operation): OperationState {
+    const build = this.builds.get(op.id)
+    const state = toState(app)
+    // a deploy whose call got no answer (the release observes it as "unknown"): no build of it is known
+    if (!build) return { status: 'failed', detail: `${state.status}, ${state.image}; no build was started for this deploy` }
+    const fresh = containerIds(app).filter((id) => !build.before.has(id)).length
+    const detail = `${app.status ?? '?'}, ${fresh}/${state.replicas} container(s) of the new build, ${state.image}`
+    build.seen ||= buildStarted(build, app)
+    if (!build.seen) return { status: 'running', detail: `${detail}; waiting for the build to start` }
+    if (app.status === 'create_fail') return { status: 'failed', detail }
+    const done =
+      app.status === 'create_succ' &&
+      state.image === op.target.image &&
+      fresh === state.replicas &&
+      (app.containers?.length ?? 0) === state.replicas
+    return { status: done ? 'succeeded' : 'running', detail }
   }
 
   async get(ref: ServiceRef, operation: string): Promise<App> {
@@ -242,6 +365,34 @@ export class NeteaseApps {
       if (!page.apps?.length || offset + PAGE >= (page.total ?? 0)) return null
     }
   }
+}
+
+function containerIds(app: App): string[] {
+  return (app.containers ?? []).flatMap((c) => (c.container_id ? [c.container_id] : []))
+}
+
+/** Something a build changes has changed since before the hook: the status, a container, `updated_at`. */
+function buildStarted(build: Build, app: App): boolean {
+  return (
+    app.status !== build.status ||
+    containerIds(app).some((id) => !build.before.has(id)) ||
+    (app.updated_at !== undefined && app.updated_at !== build.updatedAt)
+  )
+}
+
+/** The whole version_control back with `version`; its password is shown masked, so it is left out. */
+function versionBody(app: App, version: string): { version_control: Record<string, unknown> } {
+  const control = { ...app.version_control }
+  delete control.password
+  return { version_control: { ...control, version } }
+}
+
+/** The platform's own words for a failed call: its message, or what became of the request. */
+function reasonOf(error: PlatformError | NetworkError): string {
+  if (error instanceof PlatformError) return error.platformMessage
+  const about = error.about
+  const prefix = about ? `${about.platform}: ${about.operation} of "${about.target}" got no answer: ` : ''
+  return `no answer: ${error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message}`
 }
 
 function sourceVersion(image: string, ref: ServiceRef): string {

@@ -1,11 +1,21 @@
 import type { DeploySpec, Operation, OperationState, ServiceRef, ServiceState } from '../platform.js'
 import { callOptions, PlatformError } from '../platform.js'
+import { type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
 import type { NeteaseApi } from './api.js'
 
 /** A microservice as `GET /api/v1/microservices/{id}` shows it (platforms.md 4.3). */
 export interface Microservice {
   service_info: { id: number; service_name: string; replicas?: number; status?: string; stateful?: number }
   service_container_infos?: { container_id?: number | string; image_path?: string; docker_container_ids?: string[] }[]
+}
+
+/** A microservice as it was right before an image update or a restart: what the change must move. */
+interface Change {
+  /** the docker containers from before: an update replaces every one */
+  before: Set<string>
+  status: string
+  /** the change was seen to start since */
+  seen: boolean
 }
 
 const PAGE = 30
@@ -21,8 +31,13 @@ const MAX_REPLICAS = 5
 export class NeteaseMicroservices {
   private readonly ids = new Map<string, number>()
   private namespaceId: number | undefined
+  /** per update-image and restart operation: the microservice before it */
+  private readonly changes = new Map<string, Change>()
 
-  constructor(private readonly api: NeteaseApi) {}
+  constructor(
+    private readonly api: NeteaseApi,
+    private readonly settle: SettleOptions,
+  ) {}
 
   async describe(ref: ServiceRef): Promise<ServiceState | null> {
     const service = await this.find(ref, 'describe')
@@ -52,14 +67,24 @@ export class NeteaseMicroservices {
     }
     const path = `/microservices/${service.service_info.id}/actions/update-image`
     const body = { container_images: [{ container_id: container.container_id, image_path: spec.image }], min_ready_seconds: 10 }
-    try {
-      await this.api.call('PUT', path, callOptions('deploy', ref), body)
-    } catch (error) {
-      // the document's example uses PUT and its request line POST: whichever the platform takes
-      if (!(error instanceof PlatformError && /\(405/.test(error.platformMessage))) throw error
-      await this.api.call('POST', path, callOptions('deploy', ref, false), body)
-    }
-    return { id: `update-image:${service.service_info.id}:${spec.image}`, kind: 'deploy', ref, target: { image: spec.image } }
+    const id = `update-image:${service.service_info.id}:${spec.image}`
+    const change = changeOf(service)
+    // a second update while the first one runs may be refused: it landed when the container has the image
+    await this.settled('deploy', ref, {
+      send: async () => {
+        try {
+          await this.api.call('PUT', path, callOptions('deploy', ref, false), body)
+        } catch (error) {
+          // the document's example uses PUT and its request line POST: whichever the platform takes
+          if (!(error instanceof PlatformError && /\(405/.test(error.platformMessage))) throw error
+          await this.api.call('POST', path, callOptions('deploy', ref, false), body)
+        }
+        return true
+      },
+      landed: async () => (toState(await this.get(ref, 'deploy')).image === spec.image ? true : null),
+    })
+    this.changes.set(id, change)
+    return { id, kind: 'deploy', ref, target: { image: spec.image } }
   }
 
   async scale(ref: ServiceRef, replicas: number): Promise<Operation> {
@@ -67,27 +92,68 @@ export class NeteaseMicroservices {
       throw new PlatformError('netease', 'scale', ref.service, `elastic-scale takes 1 to ${MAX_REPLICAS} replicas; ${replicas} was asked`)
     }
     const service = await this.get(ref, 'scale')
-    await this.api.call(
-      'PUT',
-      `/microservices/${service.service_info.id}/actions/elastic-scale?new_replicas=${replicas}`,
-      callOptions('scale', ref),
-    )
+    // refused while the service changes: it landed when the service asks for that many replicas
+    await this.settled('scale', ref, {
+      send: async () => {
+        await this.api.call(
+          'PUT',
+          `/microservices/${service.service_info.id}/actions/elastic-scale?new_replicas=${replicas}`,
+          callOptions('scale', ref, false),
+        )
+        return true
+      },
+      landed: async () => ((await this.get(ref, 'scale')).service_info.replicas === replicas ? true : null),
+    })
     return { id: `elastic-scale:${service.service_info.id}:${replicas}`, kind: 'scale', ref, target: { replicas } }
   }
 
   async restart(ref: ServiceRef): Promise<Operation> {
     const service = await this.get(ref, 'restart')
-    await this.api.call('PUT', `/microservices/${service.service_info.id}/actions/restart?option=restart`, callOptions('restart', ref))
-    return { id: `restart:${service.service_info.id}`, kind: 'lifecycle', ref, target: { phase: 'running' } }
+    const id = `restart:${service.service_info.id}`
+    const change = changeOf(service)
+    // a second restart restarts the containers again: it landed when the service shows a restart
+    await this.settled('restart', ref, {
+      send: async () => {
+        await this.api.call(
+          'PUT',
+          `/microservices/${service.service_info.id}/actions/restart?option=restart`,
+          callOptions('restart', ref, false),
+        )
+        return true
+      },
+      landed: async () => (changed(change, await this.get(ref, 'restart')) ? true : null),
+    })
+    this.changes.set(id, change)
+    return { id, kind: 'lifecycle', ref, target: { phase: 'running' } }
   }
 
+  /** A DELETE repeated after it landed finds nothing: gone is what was asked. */
   async remove(ref: ServiceRef): Promise<Operation> {
     const service = await this.get(ref, 'remove')
-    await this.api.call('DELETE', `/microservices/${service.service_info.id}?free_ip=false`, callOptions('remove', ref))
+    await this.settled('remove', ref, {
+      send: () =>
+        this.api.call('DELETE', `/microservices/${service.service_info.id}?free_ip=false`, callOptions('remove', ref)).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof PlatformError && error.kind === 'not-found') return true
+            throw error
+          },
+        ),
+      landed: async () => ((await this.find(ref, 'remove')) === null ? true : null),
+    })
     this.ids.delete(ref.service)
     return { id: `delete:${service.service_info.id}`, kind: 'remove', ref, target: {} }
   }
 
+  private settled<T>(operation: string, ref: ServiceRef, write: SettledWrite<T>): Promise<T> {
+    return settleWrite(`netease: ${operation} of "${ref.service}"`, write, this.settle)
+  }
+
+  /**
+   * An image update is done when every container of the service is one it started (never on the
+   * image_path the update itself wrote); a restart when it was seen and the service runs again; a
+   * scale when the service runs that many containers.
+   */
   async observe(op: Operation): Promise<OperationState> {
     const service = await this.find(op.ref, 'observe')
     if (op.kind === 'remove')
@@ -95,11 +161,19 @@ export class NeteaseMicroservices {
     if (service === null) return { status: 'failed', detail: 'the microservice is gone' }
     const state = toState(service)
     const status = service.service_info.status ?? '?'
-    const detail = `${status}, ${state.ready}/${state.replicas} container(s), ${state.image}`
+    const change = this.changes.get(op.id)
+    // a deploy whose call got no answer (the release observes it as "unknown"): no update of it is known
+    if (op.kind === 'deploy' && !change)
+      return { status: 'failed', detail: `${state.status}, ${state.image}; no image update was started for this deploy` }
+    const update = op.kind === 'deploy' ? change : undefined
+    const ready = update ? dockerIds(service).filter((id) => !update.before.has(id)).length : state.ready
+    const detail = `${status}, ${ready}/${state.replicas} container(s)${update ? ' of the new image' : ''}, ${state.image}`
+    if (change) change.seen ||= changed(change, service)
+    if (change && !change.seen) return { status: 'running', detail: `${detail}; waiting for the change to start` }
     if (status.endsWith('_fail')) return { status: 'failed', detail }
     if (op.target.image !== undefined && state.image !== op.target.image) return { status: 'running', detail }
-    if (state.phase !== 'running') return { status: 'running', detail }
-    if (op.target.replicas !== undefined && state.ready !== op.target.replicas) return { status: 'running', detail }
+    if (state.phase !== 'running' || ready !== state.replicas) return { status: 'running', detail }
+    if (op.target.replicas !== undefined && ready !== op.target.replicas) return { status: 'running', detail }
     return { status: 'succeeded', detail }
   }
 
@@ -155,6 +229,26 @@ export class NeteaseMicroservices {
     this.namespaceId = found.id
     return found.id
   }
+}
+
+function dockerIds(service: Microservice): string[] {
+  return service.service_container_infos?.[0]?.docker_container_ids ?? []
+}
+
+function changeOf(service: Microservice): Change {
+  return { before: new Set(dockerIds(service)), status: service.service_info.status ?? '', seen: false }
+}
+
+/** The service shows a change since before the call: a working status, another status, other containers. */
+function changed(change: Change, service: Microservice): boolean {
+  const status = service.service_info.status ?? ''
+  const ids = dockerIds(service)
+  return (
+    !/_succ$|_fail$/.test(status) ||
+    status !== change.status ||
+    ids.length !== change.before.size ||
+    ids.some((id) => !change.before.has(id))
+  )
 }
 
 export function toState(service: Microservice): ServiceState {

@@ -1,0 +1,323 @@
+import { describe, expect, it } from 'vitest'
+import { PlatformError } from '../../src/shared/platforms/platform.js'
+import { mockPlatform } from '../support/mock-platform.js'
+
+const ORIGIN = 'https://open.c.163.com'
+const HOOK = '/api/v1/hooks/app/44684185834f47f5bf6b3902b8fb939b'
+const APP = '/api/v1/apps/10702'
+const ref = { service: '10702' }
+const micro = { service: '55', project: 'team' }
+const V1 = 'hub.c.163.com/team/api:v1'
+const V2 = 'hub.c.163.com/team/api:v2'
+
+/** The answer is lost on its way back: the request reached the platform (it is in `sent`), the connection is reset. */
+const LOST = {
+  toJSON() {
+    throw Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })
+  },
+}
+const DOWN = { code: 5000007, message: 'Nce internal server error' }
+
+function shop(version: string, fields: Record<string, unknown> = {}) {
+  return {
+    id: 10702,
+    name: 'shop',
+    status: 'create_succ',
+    replicas: 2,
+    updated_at: '2017-01-03T10:00:00Z',
+    version_control: { type: 'git', path: 'https://git.example.com/shop.git', version },
+    containers: [{ container_id: 'c1' }, { container_id: 'c2' }],
+    web_hook_url: `${ORIGIN}${HOOK}`,
+    ...fields,
+  }
+}
+
+/** The app as a build after the hook leaves it: every container new. */
+const built = (version: string) => shop(version, { containers: [{ container_id: 'c3' }, { container_id: 'c4' }] })
+
+function api(status = 'create_succ', image = V1, ids = ['d1', 'd2'], replicas = 2) {
+  return {
+    service_info: { id: 55, service_name: 'api', replicas, status },
+    service_container_infos: [{ container_id: 901, image_path: image, docker_container_ids: ids }],
+  }
+}
+
+function setup() {
+  const mock = mockPlatform('netease', ORIGIN, { token: 'netease-token-abc' })
+  const calls = (method: string, path: string) => mock.sent.filter((r) => r.method === method && r.path === path)
+  return { ...mock, calls }
+}
+
+/** The deploy's reads and its PUT, answered: the app before, the PUT, the app with the new version. */
+function versionSet(on: ReturnType<typeof setup>['on']) {
+  on('GET', APP, 200, shop('v1'))
+  on('PUT', APP, 200, {})
+  on('GET', APP, 200, shop('v2'))
+}
+
+describe('NetEase app deploys: success needs a new build', () => {
+  it('a hook answered 5xx that started no build fails the deploy, puts the version back, and is never taken as done', async () => {
+    const { platform, on, sent, calls } = setup()
+    versionSet(on)
+    // each POST answered 502 and the app unchanged after it: sent three times, then given up
+    on('POST', HOOK, 502, DOWN, 3)
+    on('GET', APP, 200, shop('v2'), 3)
+    on('PUT', APP, 200, {})
+    const error = (await platform.deploy(ref, { image: 'source@v2' }).catch((e: unknown) => e)) as PlatformError
+    expect(error).toBeInstanceOf(PlatformError)
+    expect(error).toMatchObject({ platform: 'netease', operation: 'deploy', target: '10702', kind: 'refused' })
+    expect(error.message).toBe(
+      'netease: deploy of "10702" failed: the deploy hook started no build (Nce internal server error (5000007)); ' +
+        'version_control.version is back at v1 and the app runs its last build',
+    )
+    expect(calls('POST', HOOK)).toHaveLength(3)
+    expect(JSON.parse(sent.at(-1)?.body ?? '').version_control.version).toBe('v1')
+    // what the release observes when a deploy call ended without an answer: the version field alone proves nothing
+    on('GET', APP, 200, shop('v2'))
+    const unknown = { id: 'unknown', kind: 'deploy' as const, ref, target: { image: 'source@v2' } }
+    expect(await platform.observe(unknown)).toEqual({
+      status: 'failed',
+      detail: 'create_succ, 2/2 container(s), source@v2; no build was started for this deploy',
+    })
+  })
+
+  it('a hook refused (4xx) is not sent again: the deploy fails with the platform message', async () => {
+    const { platform, on, calls } = setup()
+    versionSet(on)
+    on('POST', HOOK, 404, { code: 4040003, message: 'No such app' })
+    on('PUT', APP, 502, DOWN, 3)
+    await expect(platform.deploy(ref, { image: 'source@v2' })).rejects.toMatchObject({
+      kind: 'failed',
+      message:
+        'netease: deploy of "10702" failed: the deploy hook started no build (No such app (4040003)); ' +
+        'version_control.version keeps the new version and the app runs its last build',
+    })
+    expect(calls('POST', HOOK)).toHaveLength(1)
+  })
+
+  it('a hook whose answer was lost but which started a build is not sent again: the deploy waits for the build', async () => {
+    const { platform, on, calls } = setup()
+    versionSet(on)
+    on('POST', HOOK, 200, LOST)
+    on('GET', APP, 200, shop('v2', { status: 'creating' }))
+    const op = await platform.deploy(ref, { image: 'source@v2' })
+    expect(calls('POST', HOOK)).toHaveLength(1)
+    on('GET', APP, 200, built('v2'))
+    expect(await platform.observe(op)).toEqual({ status: 'succeeded', detail: 'create_succ, 2/2 container(s) of the new build, source@v2' })
+  })
+
+  it('a hook answered 5xx is sent again when the app shows no build, and the deploy waits for that build', async () => {
+    const { platform, on, calls } = setup()
+    versionSet(on)
+    on('POST', HOOK, 503, DOWN)
+    on('GET', APP, 200, shop('v2'))
+    on('POST', HOOK, 200, {})
+    const op = await platform.deploy(ref, { image: 'source@v2' })
+    expect(calls('POST', HOOK)).toHaveLength(2)
+    on('GET', APP, 200, built('v2'))
+    expect((await platform.observe(op)).status).toBe('succeeded')
+  })
+
+  it('a hook answered 200 with a body that is not JSON is taken as answered (its body is not documented): sent once', async () => {
+    const { platform, on, calls } = setup()
+    versionSet(on)
+    on('POST', HOOK, 200, '<html>ok</html>')
+    const op = await platform.deploy(ref, { image: 'source@v2' })
+    expect(calls('POST', HOOK)).toHaveLength(1)
+    // no build yet: the app as before the hook, with the version the PUT wrote
+    on('GET', APP, 200, shop('v2'))
+    on('GET', `/api/v1/watch/apps/10702`, 404, { code: 4040006, message: 'No such api' })
+    expect(await platform.observe(op)).toEqual({
+      status: 'running',
+      detail: 'create_succ, 0/2 container(s) of the new build, source@v2; waiting for the build to start',
+    })
+  })
+
+  it('a PUT whose answer was lost but which landed is not sent again; the hook is sent once and the build waited for', async () => {
+    const { platform, on, calls } = setup()
+    on('GET', APP, 200, shop('v1'))
+    // the client repeats the PUT (the same object again is harmless) and then leaves it to the state
+    on('PUT', APP, 200, LOST, 3)
+    on('GET', APP, 200, shop('v2'))
+    on('POST', HOOK, 200, {})
+    const op = await platform.deploy(ref, { image: 'source@v2' })
+    expect(calls('PUT', APP)).toHaveLength(3)
+    expect(calls('POST', HOOK)).toHaveLength(1)
+    // the build starts late: until then the version field alone is not taken as done
+    on('GET', APP, 200, shop('v2'))
+    on('GET', '/api/v1/watch/apps/10702', 200, { containers: [] })
+    on('GET', APP, 200, shop('v2', { status: 'creating', updated_at: '2017-01-03T10:00:05Z' }))
+    on('GET', '/api/v1/watch/apps/10702', 200, { containers: [] })
+    on('GET', APP, 200, built('v2'))
+    expect((await platform.observe(op)).status).toBe('succeeded')
+  })
+
+  it('a PUT answered 5xx that did not land is sent again; one answered 200 with a body that is not JSON is read from the state', async () => {
+    const { platform, on, calls } = setup()
+    on('GET', APP, 200, shop('v1'))
+    on('PUT', APP, 503, DOWN, 3)
+    on('GET', APP, 200, shop('v1'))
+    on('PUT', APP, 200, '<html>gateway</html>', 3)
+    on('GET', APP, 200, shop('v2'))
+    on('POST', HOOK, 200, {})
+    await platform.deploy(ref, { image: 'source@v2' })
+    expect(calls('PUT', APP)).toHaveLength(6)
+    expect(calls('POST', HOOK)).toHaveLength(1)
+  })
+
+  it('a build that fails after the hook fails the deploy', async () => {
+    const { platform, on } = setup()
+    versionSet(on)
+    on('POST', HOOK, 200, {})
+    const op = await platform.deploy(ref, { image: 'source@v2' })
+    on('GET', APP, 200, shop('v2', { status: 'create_fail', updated_at: '2017-01-03T10:00:09Z' }))
+    expect((await platform.observe(op)).status).toBe('failed')
+  })
+})
+
+describe('NetEase app create, resize and delete, settled by the state', () => {
+  function createCall(on: ReturnType<typeof setup>['on']) {
+    on('GET', '/api/v1/apps?limit=30&offset=0', 200, { total: 0, apps: [] })
+    on('GET', '/api/v1/apps/images', 200, { custom_images: [], public_images: [{ id: 10005, name: 'centos', tag: 'latest' }] })
+  }
+  const spec = { image: 'source@v1', create: { image: 'centos:latest', replicas: 2 } }
+
+  it('a create whose answer was lost is found by its name: never POSTed twice', async () => {
+    const { platform, on, calls } = setup()
+    createCall(on)
+    on('POST', '/api/v1/apps', 200, LOST)
+    on('GET', '/api/v1/apps?limit=30&offset=0', 200, { total: 1, apps: [shop('v1', { id: 1000, status: 'creating', containers: [] })] })
+    expect((await platform.deploy({ service: 'shop' }, spec)).id).toBe('create:1000')
+    expect(calls('POST', '/api/v1/apps')).toHaveLength(1)
+  })
+
+  it('a create answered 5xx that made no app is POSTed again', async () => {
+    const { platform, on, calls } = setup()
+    createCall(on)
+    on('POST', '/api/v1/apps', 500, { code: 5000003, message: 'Create app error' })
+    on('GET', '/api/v1/apps?limit=30&offset=0', 200, { total: 0, apps: [] })
+    on('POST', '/api/v1/apps', 200, { id: 1001, url: `${ORIGIN}${HOOK}` })
+    expect((await platform.deploy({ service: 'shop' }, spec)).id).toBe('create:1001')
+    expect(calls('POST', '/api/v1/apps')).toHaveLength(2)
+  })
+
+  it('a resize whose answers were lost is taken from the replicas; one that did not land is sent again', async () => {
+    const { platform, on, calls } = setup()
+    const resize = '/api/v1/apps/10702/replications/4/actions/resize'
+    on('GET', APP, 200, shop('v1'))
+    on('PUT', resize, 200, LOST, 3)
+    on('GET', APP, 200, shop('v1', { replicas: 4 }))
+    expect((await platform.scale(ref, { replicas: 4 })).target).toEqual({ replicas: 4 })
+    expect(calls('PUT', resize)).toHaveLength(3)
+    on('GET', APP, 200, shop('v1'))
+    on('PUT', resize, 502, DOWN, 3)
+    on('GET', APP, 200, shop('v1'))
+    on('PUT', resize, 200, {})
+    await platform.scale(ref, { replicas: 4 })
+    expect(calls('PUT', resize)).toHaveLength(7)
+  })
+
+  it('a delete is done when the app is gone: after lost answers, or when a repeat finds nothing', async () => {
+    const { platform, on, calls } = setup()
+    on('GET', APP, 200, shop('v1'))
+    on('DELETE', APP, 502, DOWN, 3)
+    on('GET', APP, 404, { code: 4040003, message: 'No such app' })
+    expect((await platform.remove(ref)).kind).toBe('remove')
+    on('GET', APP, 200, shop('v1'))
+    on('DELETE', APP, 200, LOST)
+    on('DELETE', APP, 404, { code: 4040003, message: 'No such app' })
+    expect((await platform.remove(ref)).kind).toBe('remove')
+    expect(calls('DELETE', APP)).toHaveLength(5)
+  })
+})
+
+describe('NetEase microservice writes, settled by the state', () => {
+  const update = '/api/v1/microservices/55/actions/update-image'
+  const scale = '/api/v1/microservices/55/actions/elastic-scale?new_replicas=3'
+  const restart = '/api/v1/microservices/55/actions/restart?option=restart'
+  const SERVICE = '/api/v1/microservices/55'
+
+  it('an update-image whose answer was lost is taken from the container image: sent once, done on new containers', async () => {
+    const { platform, on, calls } = setup()
+    on('GET', SERVICE, 200, api())
+    on('PUT', update, 200, LOST)
+    on('GET', SERVICE, 200, api('updating', V2, []))
+    const op = await platform.deploy(micro, { image: V2 })
+    expect(calls('PUT', update)).toHaveLength(1)
+    on('GET', SERVICE, 200, api('update_succ', V2, ['d3', 'd4']))
+    expect((await platform.observe(op)).status).toBe('succeeded')
+  })
+
+  it('an update after a failed one is not taken as failed until it shows; a deploy that started none is failed', async () => {
+    const { platform, on } = setup()
+    on('GET', SERVICE, 200, api('update_fail', 'hub.c.163.com/team/api:v3', []))
+    on('PUT', update, 200, {})
+    const op = await platform.deploy(micro, { image: V1 })
+    // the platform has not taken it up yet: the old update_fail is no verdict on this update
+    on('GET', SERVICE, 200, api('update_fail', V1, []))
+    expect((await platform.observe(op)).status).toBe('running')
+    on('GET', SERVICE, 200, api('update_succ', V1, ['d1', 'd2']))
+    expect(await platform.observe(op)).toEqual({ status: 'succeeded', detail: `update_succ, 2/2 container(s) of the new image, ${V1}` })
+    on('GET', SERVICE, 200, api('create_succ', V2))
+    const unknown = { id: 'unknown', kind: 'deploy' as const, ref: micro, target: { image: V2 } }
+    expect(await platform.observe(unknown)).toEqual({
+      status: 'failed',
+      detail: `create_succ, 2/2 container(s), ${V2}; no image update was started for this deploy`,
+    })
+  })
+
+  it('an update-image answered 5xx that did not land is sent again, by POST where PUT is not allowed', async () => {
+    const { platform, on, calls } = setup()
+    on('GET', SERVICE, 200, api())
+    on('PUT', update, 405, { code: 4050001, message: 'Method not allowed' })
+    on('POST', update, 503, DOWN)
+    on('GET', SERVICE, 200, api())
+    on('PUT', update, 405, { code: 4050001, message: 'Method not allowed' })
+    on('POST', update, 200, {})
+    await platform.deploy(micro, { image: V2 })
+    expect(calls('POST', update)).toHaveLength(2)
+  })
+
+  it('an elastic-scale whose answer was lost is taken from the replicas; a busy refusal is said, not repeated', async () => {
+    const { platform, on, calls } = setup()
+    on('GET', SERVICE, 200, api())
+    on('PUT', scale, 200, LOST)
+    on('GET', SERVICE, 200, api('scaling', V1, ['d1', 'd2'], 3))
+    expect((await platform.scale(micro, { replicas: 3 })).target).toEqual({ replicas: 3 })
+    expect(calls('PUT', scale)).toHaveLength(1)
+    on('GET', SERVICE, 200, api('scaling'))
+    on('PUT', scale, 403, { code: 4030010, message: 'Container status abnormal' })
+    await expect(platform.scale(micro, { replicas: 3 })).rejects.toThrow(
+      'netease: scale of "55" failed: Container status abnormal (4030010): it is not in a state to take this now (busy or stopped)',
+    )
+    expect(calls('PUT', scale)).toHaveLength(2)
+  })
+
+  it('a restart whose answer was lost is taken from the status; one answered 5xx that did not land is sent again', async () => {
+    const { platform, on, calls } = setup()
+    on('GET', SERVICE, 200, api())
+    on('PUT', restart, 200, LOST)
+    on('GET', SERVICE, 200, api('restarting', V1, []))
+    const op = await platform.lifecycle(micro, 'restart')
+    expect(calls('PUT', restart)).toHaveLength(1)
+    on('GET', SERVICE, 200, api('restarting', V1, ['d5']))
+    expect((await platform.observe(op)).status).toBe('running')
+    on('GET', SERVICE, 200, api('restart_succ', V1, ['d5', 'd6']))
+    expect(await platform.observe(op)).toEqual({ status: 'succeeded', detail: `restart_succ, 2/2 container(s), ${V1}` })
+    on('GET', SERVICE, 200, api())
+    on('PUT', restart, 502, DOWN)
+    on('GET', SERVICE, 200, api())
+    on('PUT', restart, 200, {})
+    await platform.lifecycle(micro, 'restart')
+    expect(calls('PUT', restart)).toHaveLength(3)
+  })
+
+  it('a delete is done when the microservice is gone', async () => {
+    const { platform, on, calls } = setup()
+    on('GET', SERVICE, 200, api())
+    on('DELETE', `${SERVICE}?free_ip=false`, 200, LOST, 3)
+    on('GET', SERVICE, 404, { code: 4040002, message: 'No such container' })
+    expect((await platform.remove(micro)).kind).toBe('remove')
+    expect(calls('DELETE', `${SERVICE}?free_ip=false`)).toHaveLength(3)
+  })
+})
