@@ -145,7 +145,7 @@ describe('the bundles behind a forward proxy', () => {
     expect(refused.code).toBe(1)
     expectCleanOutput(refused)
     expect(errorLines(refused)[0]).toMatch(
-      /^could not reach the platform: POST http:\/\/127\.0\.0\.1:\d+\/jelastic\/\S+: through the proxy http:\/\/127\.0\.0\.1:\d+ \(HTTP_PROXY\): Proxy Authentication Required \(407\)/,
+      /^jelastic: describe of "green" got no answer: POST http:\/\/127\.0\.0\.1:\d+\/jelastic\/\S+: through the proxy http:\/\/127\.0\.0\.1:\d+ \(HTTP_PROXY\): Proxy Authentication Required \(407\)/,
     )
     expect(shown(refused)).not.toContain('not-the-password')
   })
@@ -160,7 +160,7 @@ describe('the bundles behind a forward proxy', () => {
     expect(errorLines(run)).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^could not reach the platform: POST http://127\\.0\\.0\\.1:\\d+/jelastic/\\S+: through the proxy http://127\\.0\\.0\\.1:${port} \\(HTTP_PROXY\\): connect ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED, after \\d+ attempts\\)$`,
+          `^jelastic: describe of "green" got no answer: POST http://127\\.0\\.0\\.1:\\d+/jelastic/\\S+: through the proxy http://127\\.0\\.0\\.1:${port} \\(HTTP_PROXY\\): connect ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED, after \\d+ attempts\\)$`,
         ),
       ),
     ])
@@ -287,7 +287,7 @@ describe.skipIf(!HAS_OPENSSL)('the bundles behind a forward proxy, to https:// A
     expectCleanOutput(run)
     expect(errorLines(run)).toEqual([
       expect.stringMatching(
-        /^could not reach the platform: POST https:\/\/127\.0\.0\.1:\d+\/jelastic\/\S+: the proxy http:\/\/127\.0\.0\.1:\d+ \(HTTPS_PROXY\) refused the tunnel to 127\.0\.0\.1:\d+: HTTP 407; check the user and password in HTTPS_PROXY \(ERR_PROXY_AUTH\)$/,
+        /^jelastic: describe of "green" got no answer: POST https:\/\/127\.0\.0\.1:\d+\/jelastic\/\S+: the proxy http:\/\/127\.0\.0\.1:\d+ \(HTTPS_PROXY\) refused the tunnel to 127\.0\.0\.1:\d+: HTTP 407; check the user and password in HTTPS_PROXY \(ERR_PROXY_AUTH\)$/,
       ),
     ])
     expect(shown(run)).not.toContain('wrong-password')

@@ -215,6 +215,14 @@ async function putBackOnStable(ctx: ReleaseContext, router: RouterRef, method: T
   ctx.log.warning(`release: ${why}; putting all traffic back on ${router.blue}`)
   ctx.deadline.restart()
   try {
+    // a write that failed may have moved nothing (a candidate that did not start takes no share)
+    const now = await requireRouter(ctx)
+      .readTraffic(router)
+      .catch(() => undefined)
+    if (now?.green === 0) {
+      ctx.log.info(`${router.router}: ${formatSplit(now)}; nothing to put back`)
+      return now
+    }
     return await ctx.phase(`abort: all traffic to ${router.blue}`, () =>
       writeSplit(ctx, router, { blue: 100, green: 0, routingMethod: method }),
     )
