@@ -15,7 +15,8 @@ export interface RancherService extends Resource {
   currentScale?: number
   launchConfig?: LaunchConfig
   secondaryLaunchConfigs?: LaunchConfig[]
-  upgrade?: { inServiceStrategy?: { previousLaunchConfig?: LaunchConfig } } | null
+  /** the last upgrade: the launch config it brings in, and the one it replaced */
+  upgrade?: { inServiceStrategy?: { launchConfig?: LaunchConfig; previousLaunchConfig?: LaunchConfig } } | null
 }
 
 /** `docker:IMAGE:TAG` → `IMAGE:TAG` */
