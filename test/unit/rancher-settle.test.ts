@@ -173,6 +173,91 @@ describe('Rancher: an upgrade whose answer was lost', () => {
   })
 })
 
+describe('Rancher: a stuck upgrade is rolled back while it runs', () => {
+  it('from upgrading: rollback at once (offered there), then active on the image before', async () => {
+    const { platform, on, posts } = rancher()
+    on(
+      'GET',
+      `${P}/services/1s10`,
+      200,
+      web('upgrading', V2, { ...upgradeV2, transitioning: 'error', transitioningMessage: 'Failed to start' }),
+    )
+    on('POST', `${P}/services/1s10?action=rollback`, 202, web('rolling-back', V1, upgradeV2))
+    const op = await platform.rollback?.(byId)
+    expect(op).toMatchObject({ kind: 'deploy', target: { image: V1 } })
+    on('GET', `${P}/services/1s10`, 200, web('rolling-back', V1, upgradeV2))
+    expect((await platform.observe(op as Operation)).status).toBe('running')
+    on('GET', `${P}/services/1s10`, 200, web('active', V1, upgradeV2))
+    expect(await platform.observe(op as Operation)).toMatchObject({ status: 'succeeded', detail: expect.stringContaining(V1) })
+    expect([posts('rollback'), posts('cancelupgrade')]).toEqual([1, 0])
+  })
+
+  it('from upgrading: a rollback whose answer was lost is found rolling back, or sent again', async () => {
+    const { platform, on, posts } = rancher()
+    on('GET', `${P}/services/1s10`, 200, web('upgrading', V2, upgradeV2))
+    on('POST', `${P}/services/1s10?action=rollback`, 202, RESET)
+    on('GET', `${P}/services/1s10`, 200, web('rolling-back', V1, upgradeV2))
+    await platform.rollback?.(byId)
+    expect(posts('rollback')).toBe(1)
+    const again = rancher()
+    again.on('GET', `${P}/services/1s10`, 200, web('upgrading', V2, upgradeV2))
+    again.on('POST', `${P}/services/1s10?action=rollback`, 502, { type: 'error', status: 502, message: 'Bad Gateway' })
+    again.on('GET', `${P}/services/1s10`, 200, web('upgrading', V2, upgradeV2))
+    again.on('POST', `${P}/services/1s10?action=rollback`, 202, web('rolling-back', V1, upgradeV2))
+    await again.platform.rollback?.(byId)
+    expect(again.posts('rollback')).toBe(2)
+  })
+
+  it('from finishing-upgrade: cancelupgrade, wait for canceled-upgrade, then rollback', async () => {
+    const { platform, on, posts } = rancher()
+    on('GET', `${P}/services/1s10`, 200, web('finishing-upgrade', V2, upgradeV2))
+    on('POST', `${P}/services/1s10?action=cancelupgrade`, 202, RESET)
+    on('GET', `${P}/services/1s10`, 200, web('canceling-upgrade', V2, upgradeV2))
+    const op = (await platform.rollback?.(byId)) as Operation
+    expect(op.target).toEqual({ image: V1 })
+    on('GET', `${P}/services/1s10`, 200, web('canceling-upgrade', V2, upgradeV2))
+    expect(await platform.observe(op)).toMatchObject({ status: 'running', detail: expect.stringContaining('waiting for Rancher to offer') })
+    on('GET', `${P}/services/1s10`, 200, web('canceled-upgrade', V2, upgradeV2))
+    on('POST', `${P}/services/1s10?action=rollback`, 202, web('rolling-back', V1, upgradeV2))
+    expect(await platform.observe(op)).toMatchObject({ status: 'running', detail: expect.stringContaining('rolling back') })
+    on('GET', `${P}/services/1s10`, 200, web('active', V1, upgradeV2))
+    expect((await platform.observe(op)).status).toBe('succeeded')
+    expect([posts('cancelupgrade'), posts('rollback')]).toEqual([1, 1])
+  })
+
+  it('from upgraded, as before: the upgrade’s own rollback', async () => {
+    const { platform, on, posts } = rancher()
+    on('GET', `${P}/services/1s10`, 200, web('upgraded', V2, upgradeV2))
+    on('POST', `${P}/services/1s10?action=rollback`, 202, web('rolling-back', V1, upgradeV2))
+    const op = (await platform.rollback?.(byId)) as Operation
+    on('GET', `${P}/services/1s10`, 200, web('active', V1, upgradeV2))
+    expect((await platform.observe(op)).status).toBe('succeeded')
+    expect(posts('rollback')).toBe(1)
+  })
+
+  it('fails, naming the state, when the rollback errs or the upgrade was finished meanwhile', async () => {
+    const { platform, on } = rancher()
+    on('GET', `${P}/services/1s10`, 200, web('upgrading', V2, upgradeV2))
+    on('POST', `${P}/services/1s10?action=rollback`, 202, web('rolling-back', V1, upgradeV2))
+    const op = (await platform.rollback?.(byId)) as Operation
+    on(
+      'GET',
+      `${P}/services/1s10`,
+      200,
+      web('rolling-back', V1, { ...upgradeV2, transitioning: 'error', transitioningMessage: 'Failed to start container' }),
+    )
+    expect(await platform.observe(op)).toMatchObject({ status: 'failed', detail: expect.stringContaining('Failed to start container') })
+    const late = rancher()
+    late.on('GET', `${P}/services/1s10`, 200, web('canceling-upgrade', V2, upgradeV2))
+    const waiting = (await late.platform.rollback?.(byId)) as Operation
+    late.on('GET', `${P}/services/1s10`, 200, web('active', V2, upgradeV2))
+    expect(await late.platform.observe(waiting)).toEqual({
+      status: 'failed',
+      detail: 'active, 2/2 container(s): the upgrade ended before it could be rolled back; give "to" the image before',
+    })
+  })
+})
+
 describe('Rancher: lifecycle actions whose answer was lost', () => {
   it('a deactivate found deactivating is not sent again; one still active is', async () => {
     const { platform, on, posts } = rancher()

@@ -18,7 +18,7 @@ import { isNoAnswer, type SettleOptions, settleWrite } from '../settle.js'
 import { RancherApi, type Resource } from './api.js'
 import { type LbPort, LbSplit, type LoadBalancer, type PortRule } from './load-balancer.js'
 import { rancherWebhooks } from './webhooks.js'
-import { imageOf, type LaunchConfig, type RancherService, settled, toState } from './service.js'
+import { configImage, imageOf, type LaunchConfig, type RancherService, settled, toState } from './service.js'
 
 const CAPABILITIES: Capabilities = {
   deploy: true,
@@ -31,6 +31,8 @@ const CAPABILITIES: Capabilities = {
   // a load balancer's port rules: flipped for all or nothing, both sides by their containers between
   traffic: 'replicas',
   autoscaling: false,
+  // an upgrade still running (stuck, or out of time) is rolled back at once: rollback and cancelupgrade start from upgrading
+  undoWhileBusy: true,
 }
 
 const DEFAULT_UPGRADE: UpgradeStrategy = { batchSize: 1, intervalMs: 2000, startFirst: false, finish: true }
@@ -50,7 +52,21 @@ const MOVES: Record<string, readonly string[]> = {
   restart: ['restarting', 'active'],
 }
 
+/**
+ * The states of an upgrade not finished yet, from each of which its own rollback is reached:
+ * `rollback` starts from upgrading, upgraded and canceled-upgrade, `cancelupgrade` from upgrading
+ * and finishing-upgrade (cattle's service.rollback and service.cancelupgrade).
+ */
+const UNFINISHED = new Set(['upgrading', 'upgraded', 'finishing-upgrade', 'canceling-upgrade', 'canceled-upgrade', 'rolling-back'])
+
 const GONE = new Set(['removing', 'removed', 'purged'])
+
+/** The upgrade's own rollback under way: the image it brings back, and what was sent for it. */
+interface Undo {
+  image?: string
+  canceled: boolean
+  rolledBack: boolean
+}
 
 /** What an operation waits for, beyond the state its kind implies. */
 interface Pending {
@@ -60,6 +76,7 @@ interface Pending {
   finishing?: boolean
   /** a stack created from compose: its service is looked up by name */
   stackId?: string
+  undo?: Undo
 }
 
 /** A container of a service, as far as a restart shows in it. */
@@ -241,18 +258,15 @@ class RancherPlatform implements Platform {
   }
 
   /**
-   * Before the upgrade is finished: its own rollback (the old containers come back). After: an
-   * upgrade to the launch config it replaced, or to the image `to` names.
+   * Before the upgrade is finished, even while it runs: its own rollback (the old containers come
+   * back). After: an upgrade to the launch config it replaced, or to the image `to` names.
    */
   async rollback(ref: ServiceRef, to?: string): Promise<Operation> {
     const service = await this.get(ref, 'rollback')
-    if (to === undefined && service.actions?.rollback) {
-      await this.act(ref, service, 'rollback', 'rollback')
-      return this.track(`rollback:${service.id}`, 'deploy', ref, service, {})
-    }
-    const previous =
-      to === undefined ? service.upgrade?.inServiceStrategy?.previousLaunchConfig : { ...service.launchConfig, imageUuid: `docker:${to}` }
-    if (!previous?.imageUuid) {
+    const previous = service.upgrade?.inServiceStrategy?.previousLaunchConfig
+    if (UNFINISHED.has(service.state ?? '') && (to === undefined || to === configImage(previous))) return this.undo(ref, service)
+    const launchConfig = to === undefined ? previous : { ...service.launchConfig, imageUuid: `docker:${to}` }
+    if (!launchConfig?.imageUuid) {
       throw new PlatformError(
         'rancher',
         'rollback',
@@ -261,7 +275,7 @@ class RancherPlatform implements Platform {
         'not-found',
       )
     }
-    return this.upgrade(ref, service, previous, DEFAULT_UPGRADE, 'rollback')
+    return this.upgrade(ref, service, launchConfig, DEFAULT_UPGRADE, 'rollback')
   }
 
   async remove(ref: ServiceRef): Promise<Operation> {
@@ -302,6 +316,7 @@ class RancherPlatform implements Platform {
       return pending.stackId
         ? { status: 'running', detail: 'the stack has no such service yet' }
         : { status: 'failed', detail: 'the service is gone' }
+    if (pending.undo) return this.undoStep(op.ref, service, pending.undo)
     if (op.kind === 'deploy' && op.target.image !== undefined) return this.upgradeState(op, service, pending)
     if (op.target.phase === 'stopped') return settled(service, ['inactive'])
     const state = settled(service, ['active'])
@@ -325,6 +340,60 @@ class RancherPlatform implements Platform {
         pending.finishing = true
       }
       return { status: 'running', detail: `${state.detail}; finishing the upgrade` }
+    }
+    return state
+  }
+
+  /**
+   * The upgrade's own rollback, taken while the upgrade runs too: an operation that sends
+   * `rollback` where the service offers it, else `cancelupgrade` first (the rollback is offered
+   * once it is `canceled-upgrade`), and waits until the service is active on the image before.
+   */
+  private async undo(ref: ServiceRef, service: RancherService): Promise<Operation> {
+    const image = configImage(service.upgrade?.inServiceStrategy?.previousLaunchConfig) || undefined
+    const undo: Undo = { ...(image && { image }), canceled: false, rolledBack: false }
+    const id = `rollback:${service.id}:${Date.now()}`
+    this.pending.set(id, { serviceId: service.id, undo })
+    await this.undoStep(ref, service, undo)
+    return { id, kind: 'deploy', ref, target: image ? { image } : {} }
+  }
+
+  /** One step of the rollback, from the service as read now. */
+  private async undoStep(ref: ServiceRef, service: RancherService, undo: Undo): Promise<OperationState> {
+    if (undo.rolledBack || service.state === 'rolling-back') return this.rolledBack(service, undo)
+    const offered = service.actions ?? {}
+    if (offered.rollback) {
+      // landed: rolling back, or back on the image before (another finish would leave it active on the new one)
+      const back = (now: RancherService, moved: boolean) =>
+        moved && (now.state === 'rolling-back' || undo.image === undefined || imageOf(now) === undo.image)
+      await this.act(ref, service, 'rollback', 'rollback', { landed: back })
+      undo.rolledBack = true
+      return { status: 'running', detail: `${toState(service).status}: rolling back` }
+    }
+    if (offered.cancelupgrade && !undo.canceled) {
+      await this.act(ref, service, 'cancelupgrade', 'cancel upgrade')
+      undo.canceled = true
+      return { status: 'running', detail: `${toState(service).status}: canceling the upgrade, to roll it back` }
+    }
+    const state = toState(service).status
+    if (!UNFINISHED.has(service.state ?? '')) {
+      return { status: 'failed', detail: `${state}: the upgrade ended before it could be rolled back; give "to" the image before` }
+    }
+    if (service.transitioning === 'error') {
+      const offers = Object.keys(offered).sort().join(', ') || 'none'
+      return {
+        status: 'failed',
+        detail: `${state}: ${service.transitioningMessage ?? 'error'}; Rancher offers no rollback (it offers: ${offers})`,
+      }
+    }
+    return { status: 'running', detail: `${state}: waiting for Rancher to offer rollback or cancelupgrade` }
+  }
+
+  /** Rolled back: active again, on the image before. */
+  private rolledBack(service: RancherService, undo: Undo): OperationState {
+    const state = settled(service, ['active'])
+    if (state.status === 'succeeded' && undo.image !== undefined && imageOf(service) !== undo.image) {
+      return { status: 'failed', detail: `${state.detail}; rolled back, but not to ${undo.image}` }
     }
     return state
   }

@@ -21,7 +21,11 @@ export interface RancherService extends Resource {
 
 /** `docker:IMAGE:TAG` → `IMAGE:TAG` */
 export function imageOf(service: RancherService): string {
-  return (service.launchConfig?.imageUuid ?? '').replace(/^docker:/, '')
+  return configImage(service.launchConfig)
+}
+
+export function configImage(config: LaunchConfig | undefined): string {
+  return (config?.imageUuid ?? '').replace(/^docker:/, '')
 }
 
 const STOPPED = new Set(['inactive', 'deactivating', 'removed', 'removing', 'purged'])
