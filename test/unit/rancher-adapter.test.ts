@@ -12,7 +12,7 @@ function web(fields: Record<string, unknown> = {}) {
   const offered: Record<string, string[]> = {
     active: ['upgrade', 'restart', 'deactivate', 'remove'],
     upgraded: ['finishupgrade', 'rollback', 'remove'],
-    upgrading: ['cancelupgrade', 'rollback'],
+    upgrading: ['cancelupgrade', 'rollback', 'remove'],
     inactive: ['activate', 'upgrade', 'remove'],
   }
   return {

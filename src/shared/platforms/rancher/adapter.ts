@@ -14,10 +14,11 @@ import type {
   Webhooks,
 } from '../platform.js'
 import { callOptions, PlatformError } from '../platform.js'
+import { isNoAnswer, type SettleOptions, settleWrite } from '../settle.js'
 import { RancherApi, type Resource } from './api.js'
 import { type LbPort, LbSplit, type LoadBalancer, type PortRule } from './load-balancer.js'
 import { rancherWebhooks } from './webhooks.js'
-import { imageOf, type LaunchConfig, type RancherService, settled, toState } from './service.js'
+import { configImage, imageOf, type LaunchConfig, type RancherService, settled, toState } from './service.js'
 
 const CAPABILITIES: Capabilities = {
   deploy: true,
@@ -30,9 +31,42 @@ const CAPABILITIES: Capabilities = {
   // a load balancer's port rules: flipped for all or nothing, both sides by their containers between
   traffic: 'replicas',
   autoscaling: false,
+  // an upgrade still running (stuck, or out of time) is rolled back at once: rollback and cancelupgrade start from upgrading
+  undoWhileBusy: true,
 }
 
 const DEFAULT_UPGRADE: UpgradeStrategy = { batchSize: 1, intervalMs: 2000, startFirst: false, finish: true }
+
+/**
+ * The states an action moves a service through, its transitioning state then its done state
+ * (cattle's process definitions, spring-process-context.xml): the service read in one of them,
+ * other than the state it was in, shows that an action whose answer was lost landed.
+ */
+const MOVES: Record<string, readonly string[]> = {
+  upgrade: ['upgrading', 'upgraded'],
+  finishupgrade: ['finishing-upgrade', 'active'],
+  rollback: ['rolling-back', 'active'],
+  cancelupgrade: ['canceling-upgrade', 'canceled-upgrade'],
+  activate: ['activating', 'active'],
+  deactivate: ['deactivating', 'inactive'],
+  restart: ['restarting', 'active'],
+}
+
+/**
+ * The states of an upgrade not finished yet, from each of which its own rollback is reached:
+ * `rollback` starts from upgrading, upgraded and canceled-upgrade, `cancelupgrade` from upgrading
+ * and finishing-upgrade (cattle's service.rollback and service.cancelupgrade).
+ */
+const UNFINISHED = new Set(['upgrading', 'upgraded', 'finishing-upgrade', 'canceling-upgrade', 'canceled-upgrade', 'rolling-back'])
+
+const GONE = new Set(['removing', 'removed', 'purged'])
+
+/** The upgrade's own rollback under way: the image it brings back, and what was sent for it. */
+interface Undo {
+  image?: string
+  canceled: boolean
+  rolledBack: boolean
+}
 
 /** What an operation waits for, beyond the state its kind implies. */
 interface Pending {
@@ -42,13 +76,21 @@ interface Pending {
   finishing?: boolean
   /** a stack created from compose: its service is looked up by name */
   stackId?: string
+  undo?: Undo
+}
+
+/** A container of a service, as far as a restart shows in it. */
+interface Instance {
+  id: string
+  startCount?: number
 }
 
 export function createRancher(config: PlatformConfig): Platform {
   const api = new RancherApi(config.apiUrl, config.credentials, config.http)
   return new RancherPlatform(
     api,
-    rancherWebhooks(api, (secret) => config.http.redactor.add(secret)),
+    rancherWebhooks(api, (secret) => config.http.redactor.add(secret), config),
+    config,
   )
 }
 
@@ -67,6 +109,7 @@ class RancherPlatform implements Platform {
   constructor(
     private readonly api: RancherApi,
     readonly webhooks: Webhooks,
+    private readonly settle: SettleOptions,
   ) {}
 
   sideRef(router: RouterRef, side: 'blue' | 'green'): ServiceRef {
@@ -106,7 +149,7 @@ class RancherPlatform implements Platform {
           await this.api.call('PUT', `${projectPath(ref)}/services/${service.id}`, callOptions('shift traffic', ref), { scale })
         }
         // a stopped side is started: its containers take their share
-        if (service.state === 'inactive') await this.api.action(service, 'activate', callOptions('shift traffic', ref))
+        if (service.state === 'inactive') await this.act(ref, service, 'activate', 'shift traffic')
       },
       setRules: async (router, lb, rules: PortRule[]) => {
         const ref = { service: router.router, ...(router.project && { project: router.project }) }
@@ -142,7 +185,7 @@ class RancherPlatform implements Platform {
     strategy: UpgradeStrategy,
     operation: string,
   ): Promise<Operation> {
-    await this.api.action(service, 'upgrade', callOptions(operation, ref), {
+    const body = {
       inServiceStrategy: {
         batchSize: strategy.batchSize,
         intervalMillis: strategy.intervalMs,
@@ -150,7 +193,11 @@ class RancherPlatform implements Platform {
         launchConfig,
         secondaryLaunchConfigs: service.secondaryLaunchConfigs ?? [],
       },
-    })
+    }
+    // landed: the service upgrading to this launch config
+    const toThis = (now: RancherService, moved: boolean) =>
+      moved && now.upgrade?.inServiceStrategy?.launchConfig?.imageUuid === launchConfig.imageUuid
+    await this.act(ref, service, 'upgrade', operation, { body, landed: toThis })
     const id = `upgrade:${service.id}:${Date.now()}`
     this.pending.set(id, { serviceId: service.id, finish: strategy.finish })
     return { id, kind: 'deploy', ref, target: { image: (launchConfig.imageUuid ?? '').replace(/^docker:/, '') } }
@@ -174,19 +221,30 @@ class RancherPlatform implements Platform {
       )
     }
     const environment = { ...((fields.environment as Record<string, string> | undefined) ?? {}), IMAGE: spec.image }
-    const created = await this.api.call<Resource>('POST', `${projectPath(ref)}/stacks`, callOptions('create', ref, false), {
-      startOnCreate: true,
-      ...fields,
-      name: stack,
-      environment,
-    })
-    const id = `create:${created.id}`
-    this.pending.set(id, { stackId: created.id })
-    return { id, kind: 'deploy', ref, target: { image: spec.image } }
+    const body = { startOnCreate: true, ...fields, name: stack, environment }
+    const started = (stackId: string): Operation => {
+      this.pending.set(`create:${stackId}`, { stackId })
+      return { id: `create:${stackId}`, kind: 'deploy', ref, target: { image: spec.image } }
+    }
+    // the stacks of that name before (a removed one lingers): a POST whose answer was lost is settled by a new one
+    const before = new Set((await this.stacks(ref, stack, 'create')).map((found) => found.id))
+    return settleWrite(
+      `rancher: create of "${ref.service}"`,
+      {
+        send: async () =>
+          started((await this.api.call<Resource>('POST', `${projectPath(ref)}/stacks`, callOptions('create', ref, false), body)).id),
+        landed: async () => {
+          const created = (await this.stacks(ref, stack, 'create')).find((found) => !before.has(found.id))
+          return created ? started(created.id) : null
+        },
+      },
+      this.settle,
+    )
   }
 
   async scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation> {
     const service = await this.get(ref, 'scale')
+    // the same scale set twice is harmless: the client sends the PUT again itself after a lost answer
     await this.api.call('PUT', `${projectPath(ref)}/services/${service.id}`, callOptions('scale', ref), { scale: spec.replicas })
     return this.track(`scale:${service.id}:${spec.replicas}`, 'scale', ref, service, { replicas: spec.replicas })
   }
@@ -194,24 +252,21 @@ class RancherPlatform implements Platform {
   async lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation> {
     const service = await this.get(ref, verb)
     const action = { start: 'activate', stop: 'deactivate', restart: 'restart' }[verb]
-    const body = verb === 'restart' ? { rollingRestartStrategy: { batchSize: 1, intervalMillis: 2000 } } : {}
-    await this.api.action(service, action, callOptions(verb, ref), body)
+    if (verb === 'restart') await this.restart(ref, service)
+    else await this.act(ref, service, action, verb)
     return this.track(`${action}:${service.id}`, 'lifecycle', ref, service, { phase: verb === 'stop' ? 'stopped' : 'running' })
   }
 
   /**
-   * Before the upgrade is finished: its own rollback (the old containers come back). After: an
-   * upgrade to the launch config it replaced, or to the image `to` names.
+   * Before the upgrade is finished, even while it runs: its own rollback (the old containers come
+   * back). After: an upgrade to the launch config it replaced, or to the image `to` names.
    */
   async rollback(ref: ServiceRef, to?: string): Promise<Operation> {
     const service = await this.get(ref, 'rollback')
-    if (to === undefined && service.actions?.rollback) {
-      await this.api.action(service, 'rollback', callOptions('rollback', ref))
-      return this.track(`rollback:${service.id}`, 'deploy', ref, service, {})
-    }
-    const previous =
-      to === undefined ? service.upgrade?.inServiceStrategy?.previousLaunchConfig : { ...service.launchConfig, imageUuid: `docker:${to}` }
-    if (!previous?.imageUuid) {
+    const previous = service.upgrade?.inServiceStrategy?.previousLaunchConfig
+    if (UNFINISHED.has(service.state ?? '') && (to === undefined || to === configImage(previous))) return this.undo(ref, service)
+    const launchConfig = to === undefined ? previous : { ...service.launchConfig, imageUuid: `docker:${to}` }
+    if (!launchConfig?.imageUuid) {
       throw new PlatformError(
         'rancher',
         'rollback',
@@ -220,13 +275,32 @@ class RancherPlatform implements Platform {
         'not-found',
       )
     }
-    return this.upgrade(ref, service, previous, DEFAULT_UPGRADE, 'rollback')
+    return this.upgrade(ref, service, launchConfig, DEFAULT_UPGRADE, 'rollback')
   }
 
   async remove(ref: ServiceRef): Promise<Operation> {
     const service = await this.get(ref, 'remove')
-    await this.api.call('DELETE', `${projectPath(ref)}/services/${service.id}`, callOptions('remove', ref))
-    return this.track(`remove:${service.id}`, 'remove', ref, service, {})
+    const done = this.track(`remove:${service.id}`, 'remove', ref, service, {})
+    const gone = async () => {
+      const now = await this.byId(ref, service.id)
+      return now === null || GONE.has(now.state ?? '')
+    }
+    return settleWrite(
+      `rancher: remove of "${ref.service}"`,
+      {
+        send: async () => {
+          try {
+            await this.api.call('DELETE', `${projectPath(ref)}/services/${service.id}`, callOptions('remove', ref))
+          } catch (error) {
+            // repeated after it landed, a DELETE answers 405 (removing, removed: cattle's deleteInternal) or 404 (purged)
+            if (!(error instanceof PlatformError && ['refused', 'not-found'].includes(error.kind) && (await gone()))) throw error
+          }
+          return done
+        },
+        landed: async () => ((await gone()) ? done : null),
+      },
+      this.settle,
+    )
   }
 
   async observe(op: Operation): Promise<OperationState> {
@@ -242,6 +316,7 @@ class RancherPlatform implements Platform {
       return pending.stackId
         ? { status: 'running', detail: 'the stack has no such service yet' }
         : { status: 'failed', detail: 'the service is gone' }
+    if (pending.undo) return this.undoStep(op.ref, service, pending.undo)
     if (op.kind === 'deploy' && op.target.image !== undefined) return this.upgradeState(op, service, pending)
     if (op.target.phase === 'stopped') return settled(service, ['inactive'])
     const state = settled(service, ['active'])
@@ -261,12 +336,132 @@ class RancherPlatform implements Platform {
     }
     if (service.state === 'upgraded' && pending.finish) {
       if (!pending.finishing) {
-        await this.api.action(service, 'finishupgrade', callOptions('finish upgrade', op.ref))
+        await this.act(op.ref, service, 'finishupgrade', 'finish upgrade')
         pending.finishing = true
       }
       return { status: 'running', detail: `${state.detail}; finishing the upgrade` }
     }
     return state
+  }
+
+  /**
+   * The upgrade's own rollback, taken while the upgrade runs too: an operation that sends
+   * `rollback` where the service offers it, else `cancelupgrade` first (the rollback is offered
+   * once it is `canceled-upgrade`), and waits until the service is active on the image before.
+   */
+  private async undo(ref: ServiceRef, service: RancherService): Promise<Operation> {
+    const image = configImage(service.upgrade?.inServiceStrategy?.previousLaunchConfig) || undefined
+    const undo: Undo = { ...(image && { image }), canceled: false, rolledBack: false }
+    const id = `rollback:${service.id}:${Date.now()}`
+    this.pending.set(id, { serviceId: service.id, undo })
+    await this.undoStep(ref, service, undo)
+    return { id, kind: 'deploy', ref, target: image ? { image } : {} }
+  }
+
+  /** One step of the rollback, from the service as read now. */
+  private async undoStep(ref: ServiceRef, service: RancherService, undo: Undo): Promise<OperationState> {
+    if (undo.rolledBack || service.state === 'rolling-back') return this.rolledBack(service, undo)
+    const offered = service.actions ?? {}
+    if (offered.rollback) {
+      // landed: rolling back, or back on the image before (another finish would leave it active on the new one)
+      const back = (now: RancherService, moved: boolean) =>
+        moved && (now.state === 'rolling-back' || undo.image === undefined || imageOf(now) === undo.image)
+      await this.act(ref, service, 'rollback', 'rollback', { landed: back })
+      undo.rolledBack = true
+      return { status: 'running', detail: `${toState(service).status}: rolling back` }
+    }
+    if (offered.cancelupgrade && !undo.canceled) {
+      await this.act(ref, service, 'cancelupgrade', 'cancel upgrade')
+      undo.canceled = true
+      return { status: 'running', detail: `${toState(service).status}: canceling the upgrade, to roll it back` }
+    }
+    const state = toState(service).status
+    if (!UNFINISHED.has(service.state ?? '')) {
+      return { status: 'failed', detail: `${state}: the upgrade ended before it could be rolled back; give "to" the image before` }
+    }
+    if (service.transitioning === 'error') {
+      const offers = Object.keys(offered).sort().join(', ') || 'none'
+      return {
+        status: 'failed',
+        detail: `${state}: ${service.transitioningMessage ?? 'error'}; Rancher offers no rollback (it offers: ${offers})`,
+      }
+    }
+    return { status: 'running', detail: `${state}: waiting for Rancher to offer rollback or cancelupgrade` }
+  }
+
+  /** Rolled back: active again, on the image before. */
+  private rolledBack(service: RancherService, undo: Undo): OperationState {
+    const state = settled(service, ['active'])
+    if (state.status === 'succeeded' && undo.image !== undefined && imageOf(service) !== undo.image) {
+      return { status: 'failed', detail: `${state.detail}; rolled back, but not to ${undo.image}` }
+    }
+    return state
+  }
+
+  /**
+   * Calls an action the service offers. Its answer lost, the service is read: `landed` says
+   * whether it shows the action ran, by default whether it `moved` (see MOVES); not landed, the
+   * action is sent again (Rancher refuses it then anyway once its state has changed).
+   */
+  private act(
+    ref: ServiceRef,
+    service: RancherService,
+    action: string,
+    operation: string,
+    options: { body?: unknown; landed?: (now: RancherService, moved: boolean) => boolean | Promise<boolean> } = {},
+  ): Promise<RancherService> {
+    const landed = options.landed ?? ((_now: RancherService, moved: boolean) => moved)
+    return settleWrite(
+      `rancher: ${operation} of "${ref.service}"`,
+      {
+        send: () => this.api.action<RancherService>(service, action, callOptions(operation, ref), options.body),
+        landed: async () => {
+          const now = await this.byId(ref, service.id)
+          if (now === null) return null
+          const moved = now.state !== service.state && (MOVES[action] ?? []).includes(now.state ?? '')
+          return (await landed(now, moved)) ? now : null
+        },
+      },
+      this.settle,
+    )
+  }
+
+  /**
+   * A rolling restart leaves the service `active`, as before: once it ended, only its containers
+   * show it ran, each started once more. Without their start counts from before, a restart whose
+   * answer was lost is not sent again: restarting twice is not what was asked.
+   */
+  private async restart(ref: ServiceRef, service: RancherService): Promise<void> {
+    const before = await this.instances(ref, service).catch((error: unknown) => {
+      if (error instanceof PlatformError || isNoAnswer(error)) return undefined
+      throw error
+    })
+    const restarted = async (now: RancherService, moved: boolean) => {
+      if (moved) return true
+      if (before === undefined) {
+        throw new PlatformError(
+          'rancher',
+          'restart',
+          ref.service,
+          `the answer was lost and the service is ${now.state} again: nothing shows whether the restart ran, so it was not sent again; look at its containers, and restart again if needed`,
+          'failed',
+        )
+      }
+      const counts = new Map(before.map((instance) => [instance.id, instance.startCount ?? 0]))
+      return (await this.instances(ref, now)).some((instance) => (instance.startCount ?? 0) > (counts.get(instance.id) ?? Infinity))
+    }
+    await this.act(ref, service, 'restart', 'restart', {
+      body: { rollingRestartStrategy: { batchSize: 1, intervalMillis: 2000 } },
+      landed: restarted,
+    })
+  }
+
+  /** The service's containers (its `instances` link). */
+  private async instances(ref: ServiceRef, service: RancherService): Promise<Instance[]> {
+    const link = service.links?.instances
+    if (link === undefined) throw new PlatformError('rancher', 'restart', ref.service, 'the service has no instances link')
+    const { data = [] } = await this.api.call<{ data?: Instance[] }>('GET', link, callOptions('restart', ref, true))
+    return data
   }
 
   private track(id: string, kind: Operation['kind'], ref: ServiceRef, service: RancherService, target: Operation['target']): Operation {
@@ -309,13 +504,9 @@ class RancherPlatform implements Platform {
     const name = second ?? first ?? ''
     let filter = `name=${encodeURIComponent(name)}`
     if (second !== undefined) {
-      const { data: stacks = [] } = await this.api.call<{ data?: Resource[] }>(
-        'GET',
-        `${projectPath(ref)}/stacks?name=${encodeURIComponent(first ?? '')}`,
-        callOptions(operation, ref, true),
-      )
-      if (stacks[0] === undefined) return null
-      filter += `&stackId=${stacks[0].id}`
+      const [stack] = await this.stacks(ref, first ?? '', operation)
+      if (stack === undefined) return null
+      filter += `&stackId=${stack.id}`
     }
     const { data = [] } = await this.api.call<{ data?: RancherService[] }>(
       'GET',
@@ -334,6 +525,15 @@ class RancherPlatform implements Platform {
     const found = live[0] ?? null
     if (found) this.ids.set(ref.service, found.id)
     return found
+  }
+
+  private async stacks(ref: ServiceRef, name: string, operation: string): Promise<Resource[]> {
+    const { data = [] } = await this.api.call<{ data?: Resource[] }>(
+      'GET',
+      `${projectPath(ref)}/stacks?name=${encodeURIComponent(name)}`,
+      callOptions(operation, ref, true),
+    )
+    return data
   }
 }
 

@@ -24,6 +24,20 @@ interface ErrorBody {
 }
 
 /**
+ * Cattle answers 409 when the resource was busy: locked, another process running on it, its state
+ * changed meanwhile (AbstractJooqResourceManager.handleException): nothing was applied. Rancher's
+ * Python client sends an update or an action 3 times in all on a 409, 0.1 s apart (gdapi
+ * `_put_and_retry`, `_post_and_retry`); creates and deletes it sends once.
+ */
+const CONFLICT_SENDS = 3
+
+/** A `throttled` predicate for one request: its first 409s are "not done, try again", up to CONFLICT_SENDS sends. */
+function conflictRetries(): (response: HttpResponse) => boolean {
+  let conflicts = 0
+  return (response) => response.status === 409 && ++conflicts < CONFLICT_SENDS
+}
+
+/**
  * Rancher 1.x's API v2-beta (platforms.md section 5): JSON with the API key as HTTP Basic; every
  * resource lists the actions its state allows, and an action is only called when listed.
  */
@@ -48,8 +62,12 @@ export class RancherApi {
     this.server.pathname = this.server.pathname.replace(/\/v2-beta$/, '')
   }
 
-  /** `path` after `/v2-beta`, or a whole URL the API handed out (a link or an action). */
-  async call<T>(method: Method, path: string, options: CallOptions, body?: unknown): Promise<T> {
+  /** `path` after `/v2-beta`, or a whole URL the API handed out (a link or an action); an update (PUT) is sent again on a 409. */
+  call<T>(method: Method, path: string, options: CallOptions, body?: unknown): Promise<T> {
+    return this.request<T>(method, path, options, body, method === 'PUT')
+  }
+
+  private async request<T>(method: Method, path: string, options: CallOptions, body: unknown, retryConflicts: boolean): Promise<T> {
     const response = await this.http.send({
       method,
       url: path.startsWith('http') ? path : this.url(path),
@@ -58,6 +76,7 @@ export class RancherApi {
       ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
       expectJson: true,
       about: { platform: 'rancher', operation: options.operation, target: options.target },
+      ...(retryConflicts && { throttled: conflictRetries() }),
     })
     const parsed = parseJson(response.text)
     if (response.status >= 200 && response.status < 300) return (parsed ?? {}) as T
@@ -79,8 +98,8 @@ export class RancherApi {
         `"${name}" is not available while the service is "${resource.state ?? '?'}"; it offers: ${offered}`,
       )
     }
-    // an action answers 202 with the resource; it is never repeated blindly
-    return this.call<T>('POST', url, { ...options, idempotent: false }, body)
+    // an action answers 202 with the resource; it is never repeated blindly, only after a 409 (not applied)
+    return this.request<T>('POST', url, { ...options, idempotent: false }, body, true)
   }
 
   /** A webhook trigger: no credentials, as the webhook service wants (platforms.md 5.4). */
@@ -129,6 +148,7 @@ export class RancherApi {
     if (response.status === 401 || response.status === 403)
       return fail('auth', ': the API key was refused; give an account or environment key in "access-key" and "secret-key"')
     if (response.status === 404) return fail('not-found')
+    if (response.status === 409) return fail('refused', ': Rancher was busy with another change of it, and nothing was changed; try again')
     return fail(response.status >= 500 ? 'unavailable' : 'refused')
   }
 }

@@ -32,7 +32,8 @@ interface Change {
   raise?: { ref: ServiceRef; scale: number }
   /** the rules once the scales are right */
   rules: (lb: LoadBalancer, blue: RancherService, green: RancherService) => PortRule[]
-  rulesWritten: boolean
+  /** the rules the PUT answered for: read back until the load balancer is active */
+  written?: PortRule[]
 }
 
 /**
@@ -90,7 +91,6 @@ export class LbSplit {
     const change: Change = {
       router,
       rules: (now, b, g) => rulesFor(now.lbConfig?.portRules ?? [], b.id, g.id, split.green),
-      rulesWritten: false,
     }
     if (split.green !== 0 && split.green !== 100) {
       const refs = { blue: sideOf(router, 'blue'), green: sideOf(router, 'green') }
@@ -124,10 +124,19 @@ export class LbSplit {
       change.raise = undefined
     }
     const { lb, blue, green } = await this.port.services(change.router, 'shift traffic')
-    if (!change.rulesWritten) {
-      await this.port.setRules(change.router, lb, change.rules(lb, blue, green))
-      change.rulesWritten = true
+    if (!change.written) {
+      // the same rules put twice are harmless: the PUT is sent again, by the client or by the next poll
+      const rules = change.rules(lb, blue, green)
+      await this.port.setRules(change.router, lb, rules)
+      change.written = rules
       return { status: 'running', detail: `${change.router.router}: port rules written` }
+    }
+    if (routes(lb.lbConfig?.portRules ?? []) !== routes(change.written)) {
+      this.changes.delete(op.id)
+      return {
+        status: 'failed',
+        detail: `${change.router.router}: its port rules read back are not those written (${routes(lb.lbConfig?.portRules ?? [])})`,
+      }
     }
     const state = settled(lb, ['active'])
     if (state.status !== 'running') this.changes.delete(op.id)
@@ -154,6 +163,14 @@ export function rulesFor(rules: PortRule[], blueId: string, greenId: string, gre
     for (const serviceId of targets) result.push({ ...rule, serviceId })
   }
   return result
+}
+
+/** Where the rules send requests (source port, host, path → service), whatever their order and other fields. */
+function routes(rules: PortRule[]): string {
+  return rules
+    .map((rule) => `${rule.sourcePort ?? ''} ${rule.hostname ?? ''}${rule.path ?? ''} → ${rule.serviceId ?? ''}`)
+    .sort()
+    .join(', ')
 }
 
 function sideOf(router: RouterRef, side: 'blue' | 'green'): ServiceRef {

@@ -15,12 +15,17 @@ export interface RancherService extends Resource {
   currentScale?: number
   launchConfig?: LaunchConfig
   secondaryLaunchConfigs?: LaunchConfig[]
-  upgrade?: { inServiceStrategy?: { previousLaunchConfig?: LaunchConfig } } | null
+  /** the last upgrade: the launch config it brings in, and the one it replaced */
+  upgrade?: { inServiceStrategy?: { launchConfig?: LaunchConfig; previousLaunchConfig?: LaunchConfig } } | null
 }
 
 /** `docker:IMAGE:TAG` → `IMAGE:TAG` */
 export function imageOf(service: RancherService): string {
-  return (service.launchConfig?.imageUuid ?? '').replace(/^docker:/, '')
+  return configImage(service.launchConfig)
+}
+
+export function configImage(config: LaunchConfig | undefined): string {
+  return (config?.imageUuid ?? '').replace(/^docker:/, '')
 }
 
 const STOPPED = new Set(['inactive', 'deactivating', 'removed', 'removing', 'purged'])
