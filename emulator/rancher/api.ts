@@ -180,6 +180,12 @@ export class RancherEmulator {
   }
 
   private update(res: ServerResponse, service: Service, body: Record<string, unknown>): void {
+    if (body.description !== undefined) {
+      if (typeof body.description !== 'string' || body.description.length > 1024)
+        return fail(res, 422, 'MaxLengthExceeded', 'description must be a string of at most 1024 characters', 'description')
+      service.description = body.description
+      if (body.lbConfig === undefined && body.scale === undefined) return sendJson(res, 200, this.view(service))
+    }
     if (body.lbConfig !== undefined) return this.updateLb(res, service, body.lbConfig as { portRules?: unknown })
     if (body.scale === undefined) return sendJson(res, 200, this.view(service))
     if (!Number.isInteger(body.scale) || (body.scale as number) < 0)
@@ -295,6 +301,7 @@ export class RancherEmulator {
       kind: s.lbConfig ? 'loadBalancerService' : 'service',
       ...(s.lbConfig && { lbConfig: s.lbConfig }),
       name: s.name,
+      description: s.description ?? null,
       stackId: s.stackId,
       state: s.state,
       transitioning: s.transitioning,

@@ -25,6 +25,8 @@ export interface Service {
   projectId: string
   stackId: string
   name: string
+  /** a free text of the user's (Cattle's common resource field, updatable) */
+  description?: string
   state: string
   transitioning: 'yes' | 'no' | 'error'
   transitioningMessage: string | null

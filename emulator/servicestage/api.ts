@@ -118,7 +118,12 @@ export class ServiceStageEmulator {
       replica: c.replica,
       source: { kind: 'image', storage: 'swr', url: c.image },
       external_accesses: [{ protocol: 'HTTP', address: `${this.baseUrl()}/apps/${c.id}/`, forward_port: 8080 }],
-      status: { component_status: c.status, replica: c.replica, available_replica: c.available, last_job_id: c.lastJobId ?? c.records.at(-1)?.job_id },
+      status: {
+        component_status: c.status,
+        replica: c.replica,
+        available_replica: c.available,
+        last_job_id: c.lastJobId ?? c.records.at(-1)?.job_id,
+      },
     }
   }
 

@@ -196,6 +196,28 @@ describe('a release on the load balancer', () => {
     expect(await shares(200)).toEqual({ web: 100 })
     expect(await service('web-green')).toMatchObject({ state: 'inactive' })
   })
+  it('keeps the release record in the load balancer’s description: a second release fails while one is in flight, and the user’s text stays', async () => {
+    await suite.emulator.control('POST', '/rancher/timing', { batchMs: 40 })
+    const lb = await service('lb')
+    const description = (await fetchJson(lb.id)).description
+    expect(description).toBeNull()
+    const first = suite.steps.run('traffic', inputs({ ...router, steps: '25:3s,50', 'release-id': 'org/shop#1' }))
+    // the first release holds 25% for 3 s: by then its claim is on the load balancer
+    await until(async () => String((await fetchJson(lb.id)).description ?? '').includes('"weight":25'))
+    const second = await suite.steps.run(
+      'traffic',
+      inputs({ ...router, percentage: '100', 'release-id': 'org/shop#2', 'in-flight': 'fail' }),
+    )
+    expect(second.code).toBe(1)
+    expect(errorLines(second)[0]).toMatch(
+      /release org\/shop#1 is in flight on "shop\/lb" \(progressing, shop\/web-green at 25%.*does not interleave/,
+    )
+    const done = await first
+    expect(done.code, done.stdout).toBe(0)
+    expect(await shares()).toEqual({ web: 50, 'web-green': 50 })
+    const record = JSON.parse(String((await fetchJson(lb.id)).description).replace(/^paas-release: /, ''))
+    expect(record).toMatchObject({ release: 'org/shop#1', phase: 'paused', weight: 50 })
+  })
 })
 
 describe('action-scale on Rancher', () => {
@@ -417,3 +439,18 @@ describe('Rancher inputs', () => {
     expect(suite.steps.leaks()).toEqual([])
   })
 })
+
+async function fetchJson(id: string): Promise<{ description: string | null }> {
+  const response = await fetch(`${suite.emulator.url('rancher')}/v2-beta/projects/1a5/services/${id}`, {
+    headers: { authorization: `Basic ${Buffer.from(`${KEYS['access-key']}:${KEYS['secret-key']}`).toString('base64')}` },
+  })
+  return (await response.json()) as { description: string | null }
+}
+
+async function until(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not reached')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}

@@ -126,6 +126,19 @@ export interface StoredRecord {
   updatedAt: string
 }
 
+/** A record as a platform stores it (JSON, as text or parsed); null when absent or not a record. */
+export function parseRecord(value: unknown): StoredRecord | null {
+  if (value === undefined || value === null || value === '') return null
+  try {
+    const record = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<StoredRecord>
+    return typeof record.stable === 'string' && typeof record.candidate === 'string' && typeof record.release === 'string'
+      ? (record as StoredRecord)
+      : null
+  } catch {
+    return null
+  }
+}
+
 export interface Capabilities {
   deploy: boolean
   scale: boolean

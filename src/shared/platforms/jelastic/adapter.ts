@@ -12,7 +12,7 @@ import type {
   StoredRecord,
   TrafficSplit,
 } from '../platform.js'
-import { PlatformError } from '../platform.js'
+import { parseRecord, PlatformError } from '../platform.js'
 import { type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
 import { type CallOptions, JelasticApi, type JelasticResponse } from './api.js'
 import { type EnvInfo, envStatusName, groupNodes, isUpdating, nodeImage, phaseOf, toServiceState } from './env-info.js'
@@ -432,18 +432,6 @@ function sameRecord(a: StoredRecord, b: StoredRecord): boolean {
 
 function sameSplit(a: TrafficSplit, b: TrafficSplit): boolean {
   return a.blue === b.blue && a.green === b.green && a.routingMethod === b.routingMethod
-}
-
-function parseRecord(value: unknown): StoredRecord | null {
-  if (value === undefined || value === null || value === '') return null
-  try {
-    const record = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<StoredRecord>
-    return typeof record.stable === 'string' && typeof record.candidate === 'string' && typeof record.release === 'string'
-      ? (record as StoredRecord)
-      : null
-  } catch {
-    return null
-  }
 }
 
 function group(ref: ServiceRef): string {

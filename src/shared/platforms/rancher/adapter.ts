@@ -6,6 +6,7 @@ import type {
   Platform,
   PlatformConfig,
   RouterRef,
+  StoredRecord,
   ScaleSpec,
   ServiceRef,
   ServiceState,
@@ -13,7 +14,7 @@ import type {
   UpgradeStrategy,
   Webhooks,
 } from '../platform.js'
-import { callOptions, PlatformError } from '../platform.js'
+import { callOptions, parseRecord, PlatformError } from '../platform.js'
 import { isNoAnswer, type SettleOptions, settleWrite } from '../settle.js'
 import { RancherApi, type Resource } from './api.js'
 import { type LbPort, LbSplit, type LoadBalancer, type PortRule } from './load-balancer.js'
@@ -128,12 +129,27 @@ class RancherPlatform implements Platform {
     return this.lb.write(router, split)
   }
 
+  /** The release record: a line of the load balancer's description (the user's own text is kept). */
+  async readRecord(router: RouterRef): Promise<StoredRecord | null> {
+    const lb = await this.find(routerService(router), 'read the release record')
+    return parseRecord(recordLine(lb?.description)?.slice(RECORD_PREFIX.length))
+  }
+
+  async writeRecord(router: RouterRef, record: StoredRecord): Promise<void> {
+    const ref = routerService(router)
+    const lb = await this.get(ref, 'write the release record')
+    const own = (lb.description ?? '').split('\n').filter((line) => line !== recordLine(lb.description))
+    const description = [...own.filter(Boolean), `${RECORD_PREFIX}${JSON.stringify(record)}`].join('\n')
+    // setting the description to a value is safe to repeat
+    await this.api.call('PUT', `${projectPath(ref)}/services/${lb.id}`, callOptions('write the release record', ref, true), { description })
+  }
+
   /** The load balancer (`router`, as stack/service or id) and the two sides, as the split needs them. */
   private lbPort(): LbPort {
     return {
       services: async (router, operation) => {
         const [lb, blue, green] = await Promise.all([
-          this.get({ service: router.router, ...(router.project && { project: router.project }) }, operation),
+          this.get(routerService(router), operation),
           this.get(this.sideRef(router, 'blue'), operation),
           this.get(this.sideRef(router, 'green'), operation),
         ])
@@ -152,7 +168,7 @@ class RancherPlatform implements Platform {
         if (service.state === 'inactive') await this.act(ref, service, 'activate', 'shift traffic')
       },
       setRules: async (router, lb, rules: PortRule[]) => {
-        const ref = { service: router.router, ...(router.project && { project: router.project }) }
+        const ref = routerService(router)
         await this.api.call('PUT', `${projectPath(ref)}/services/${lb.id}`, callOptions('shift traffic', ref), {
           lbConfig: { ...lb.lbConfig, portRules: rules },
         })
@@ -539,4 +555,16 @@ class RancherPlatform implements Platform {
 
 function projectPath(ref: ServiceRef): string {
   return `/projects/${encodeURIComponent(ref.project ?? '')}`
+}
+
+/** The line of a description that holds the release record. */
+const RECORD_PREFIX = 'paas-release: '
+
+function recordLine(description: string | null | undefined): string | undefined {
+  return description?.split('\n').find((line) => line.startsWith(RECORD_PREFIX))
+}
+
+/** The load balancer of a router, as a service of its project. */
+function routerService(router: RouterRef): ServiceRef {
+  return { service: router.router, ...(router.project && { project: router.project }) }
 }

@@ -8,6 +8,7 @@ export interface LaunchConfig extends Record<string, unknown> {
 /** The fields of a service the adapter reads (platforms.md 5.2). */
 export interface RancherService extends Resource {
   stackId?: string
+  description?: string | null
   transitioning?: 'yes' | 'no' | 'error'
   transitioningMessage?: string | null
   healthState?: string
