@@ -331,14 +331,51 @@ describe('Rancher: create, scale and remove under lost answers', () => {
     expect(sent.filter((r) => r.method === 'POST')).toHaveLength(2)
   })
 
-  it('the scale PUT is sent again by the client after a 5xx, a reset or an answer that is not JSON: setting a scale twice is harmless', async () => {
-    const { platform, on, sent } = rancher()
-    on('GET', `${P}/services/1s10`, 200, web('active'))
-    on('PUT', `${P}/services/1s10`, 502, { type: 'error', status: 502, message: 'Bad Gateway' })
-    on('PUT', `${P}/services/1s10`, 200, RESET)
-    on('PUT', `${P}/services/1s10`, 200, web('active', V1, { scale: 3 }))
-    expect((await platform.scale(byId, { replicas: 3 })).target).toEqual({ replicas: 3 })
-    expect(sent.filter((r) => r.method === 'PUT').map((r) => r.body)).toEqual(Array(3).fill('{"scale":3}'))
+  it('a scale PUT whose answer was lost (a 5xx, a reset, an answer that is not JSON) is taken from the scale the service shows: sent once', async () => {
+    const BAD_GATEWAY = { type: 'error', status: 502, message: 'Bad Gateway' }
+    for (const [status, reply] of [
+      [502, BAD_GATEWAY],
+      [200, RESET],
+      [200, '<html>ok</html>'],
+    ] as const) {
+      const { platform, on, sent } = rancher()
+      on('GET', `${P}/services/1s10`, 200, web('active'))
+      on('PUT', `${P}/services/1s10`, status, reply)
+      on('GET', `${P}/services/1s10`, 200, web('active', V1, { scale: 3 }))
+      expect((await platform.scale(byId, { replicas: 3 })).target).toEqual({ replicas: 3 })
+      expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+        `GET ${P}/services/1s10`,
+        `PUT ${P}/services/1s10`,
+        `GET ${P}/services/1s10`,
+      ])
+      expect(sent[1]?.body).toBe('{"scale":3}')
+    }
+  })
+
+  it('a scale PUT that did not land is sent again; after the last send fails, the error names platform, operation and service', async () => {
+    const again = rancher()
+    again.on('GET', `${P}/services/1s10`, 200, web('active'))
+    again.on('PUT', `${P}/services/1s10`, 502, { type: 'error', status: 502, message: 'Bad Gateway' })
+    // the service still has scale 2: the PUT did not land
+    again.on('GET', `${P}/services/1s10`, 200, web('active'))
+    again.on('PUT', `${P}/services/1s10`, 200, web('active', V1, { scale: 3 }))
+    expect((await again.platform.scale(byId, { replicas: 3 })).target).toEqual({ replicas: 3 })
+    expect(again.sent.filter((r) => r.method === 'PUT').map((r) => r.body)).toEqual(Array(2).fill('{"scale":3}'))
+    expect(again.sent.filter((r) => r.method === 'GET')).toHaveLength(2)
+
+    const lost = rancher()
+    lost.on('GET', `${P}/services/1s10`, 200, web('active'))
+    lost.on('PUT', `${P}/services/1s10`, 200, RESET, 3)
+    lost.on('GET', `${P}/services/1s10`, 200, web('active'), 3)
+    await expect(lost.platform.scale(byId, { replicas: 3 })).rejects.toThrow(
+      /^rancher: scale of "1s10" got no answer: PUT .*other side closed/,
+    )
+    expect(lost.sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET ${P}/services/1s10`,
+      ...Array(3)
+        .fill([`PUT ${P}/services/1s10`, `GET ${P}/services/1s10`])
+        .flat(),
+    ])
   })
 
   it('a DELETE repeated after it landed (405 while removing, 404 once purged) is done', async () => {

@@ -14,7 +14,7 @@ export interface HttpRequest {
   /** sent as application/x-www-form-urlencoded */
   form?: Record<string, string | number | boolean | undefined>
   json?: unknown
-  /** may be repeated after an ambiguous failure; by default GET, PUT and DELETE */
+  /** may be repeated after an ambiguous failure; by default GET and DELETE (a DELETE that landed answers "gone") */
   idempotent?: boolean
   /** per attempt (never past the action's deadline); the client's default otherwise */
   timeoutMs?: number
@@ -98,7 +98,8 @@ export class HttpClient {
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value))
     }
-    const idempotent = req.idempotent ?? req.method !== 'POST'
+    // a write is never sent again here after its answer was lost: the adapter settles it by the platform's state
+    const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'DELETE')
     const { body, contentType } = encodeBody(req)
     const headers = { accept: 'application/json', ...(contentType && { 'content-type': contentType }), ...req.headers }
     const label = `${req.method} ${this.redact(url.origin + url.pathname)}`

@@ -27,7 +27,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
   const deadline = new Deadline(inputs.timeoutMs)
   const transport = { redactor, signal: () => cancellation.requestSignal(), dispatcher: await dispatcherFromEnv() }
   // one hung attempt may take a quarter of the time, so that a lost answer leaves time to settle it
-  const attemptMs = Math.min(30_000, Math.max(2_000, Math.round(inputs.timeoutMs / 4)))
+  const attemptMs = Math.min(30_000, Math.max(1_000, Math.round(inputs.timeoutMs / 4)))
   const http = new HttpClient({ ...transport, deadline: () => deadline.epochMs, timeoutMs: attemptMs, log: log.info })
   const probe = new HttpClient({ ...transport, backoff: { attempts: 1, baseMs: 0, capMs: 0 } })
   const phases: PhaseRecord[] = []

@@ -61,8 +61,8 @@ export function createAlauda(config: PlatformConfig): Platform {
 /**
  * Alauda v1 services (platforms.md section 3). `project` is the namespace. Every change is a PUT
  * the platform carries out by itself; the adapter watches `is_deploying`, the status and the
- * instance counts until the service reaches what was asked. A write whose answer is lost (after
- * the client's own retries of a PUT or DELETE) is settled by reading the service.
+ * instance counts until the service reaches what was asked. A write whose answer is lost is
+ * settled by reading the service (the client repeats only a DELETE itself).
  */
 class AlaudaPlatform implements Platform {
   readonly name = 'alauda' as const
