@@ -96,6 +96,7 @@ export class RancherEmulator {
       if (id === undefined && req.method === 'POST') return this.createStack(res, projectId, body)
       const stack = id && this.state.stacks.get(id)
       if (stack && req.method === 'GET') return sendJson(res, 200, this.stackView(stack))
+      if (stack && req.method === 'PUT') return this.updateStack(res, stack, body)
       return fail(res, 404, 'NotFound', `stack ${id} not found`)
     }
     if (id === undefined) {
@@ -168,6 +169,7 @@ export class RancherEmulator {
       dockerCompose: String(body.dockerCompose),
       rancherCompose: String(body.rancherCompose ?? ''),
       environment,
+      ...(typeof body.description === 'string' && { description: body.description }),
     })
     for (const [serviceName, spec] of services) {
       const scale = rancher.services?.[serviceName]?.scale ?? 1
@@ -319,12 +321,23 @@ export class RancherEmulator {
     }
   }
 
+  /** A stack's updatable fields: its description (its services change through their own resources). */
+  private updateStack(res: ServerResponse, stack: Stack, body: Record<string, unknown>): void {
+    if (body.description !== undefined) {
+      if (typeof body.description !== 'string' || body.description.length > 1024)
+        return fail(res, 422, 'MaxLengthExceeded', 'description must be a string of at most 1024 characters', 'description')
+      stack.description = body.description
+    }
+    sendJson(res, 200, this.stackView(stack))
+  }
+
   stackView(s: Stack): Record<string, unknown> {
     const self = `${this.baseUrl()}/v2-beta/projects/${s.projectId}/stacks/${s.id}`
     return {
       id: s.id,
       type: 'stack',
       name: s.name,
+      description: s.description ?? null,
       state: s.state,
       healthState: 'healthy',
       environment: s.environment,

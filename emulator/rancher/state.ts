@@ -14,6 +14,8 @@ export interface Stack {
   id: string
   projectId: string
   name: string
+  /** the user's free text (Cattle's common resource field, updatable) */
+  description?: string
   state: string
   dockerCompose: string
   rancherCompose: string

@@ -196,14 +196,14 @@ describe('a release on the load balancer', () => {
     expect(await shares(200)).toEqual({ web: 100 })
     expect(await service('web-green')).toMatchObject({ state: 'inactive' })
   })
-  it('keeps the release record in the load balancer’s description: a second release fails while one is in flight, and the user’s text stays', async () => {
+  it('keeps the release record in its stack’s description: a second release fails while one is in flight, and the user’s text stays', async () => {
     await suite.emulator.control('POST', '/rancher/timing', { batchMs: 40 })
-    const lb = await service('lb')
-    const description = (await fetchJson(lb.id)).description
-    expect(description).toBeNull()
+    const lb = (await service('lb')) as ServiceView & { stackId: string }
+    const stackPath = `stacks/${lb.stackId}`
+    await rancherApi('PUT', stackPath, { description: 'the shop, by the web team' })
     const first = suite.steps.run('traffic', inputs({ ...router, steps: '25:3s,50', 'release-id': 'org/shop#1' }))
-    // the first release holds 25% for 3 s: by then its claim is on the load balancer
-    await until(async () => String((await fetchJson(lb.id)).description ?? '').includes('"weight":25'))
+    // the first release holds 25% for 3 s: by then its claim is on the stack
+    await until(async () => String((await rancherApi('GET', stackPath)).description ?? '').includes('"weight":25'))
     const second = await suite.steps.run(
       'traffic',
       inputs({ ...router, percentage: '100', 'release-id': 'org/shop#2', 'in-flight': 'fail' }),
@@ -215,8 +215,9 @@ describe('a release on the load balancer', () => {
     const done = await first
     expect(done.code, done.stdout).toBe(0)
     expect(await shares()).toEqual({ web: 50, 'web-green': 50 })
-    const record = JSON.parse(String((await fetchJson(lb.id)).description).replace(/^paas-release: /, ''))
-    expect(record).toMatchObject({ release: 'org/shop#1', phase: 'paused', weight: 50 })
+    const [own, line] = String((await rancherApi('GET', stackPath)).description).split('\n')
+    expect(own).toBe('the shop, by the web team')
+    expect(JSON.parse(String(line).replace(/^paas-release lb: /, ''))).toMatchObject({ release: 'org/shop#1', phase: 'paused', weight: 50 })
   })
 })
 
@@ -440,11 +441,16 @@ describe('Rancher inputs', () => {
   })
 })
 
-async function fetchJson(id: string): Promise<{ description: string | null }> {
-  const response = await fetch(`${suite.emulator.url('rancher')}/v2-beta/projects/1a5/services/${id}`, {
-    headers: { authorization: `Basic ${Buffer.from(`${KEYS['access-key']}:${KEYS['secret-key']}`).toString('base64')}` },
+async function rancherApi(method: string, path: string, body?: unknown): Promise<{ description?: string | null }> {
+  const response = await fetch(`${suite.emulator.url('rancher')}/v2-beta/projects/1a5/${path}`, {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(`${KEYS['access-key']}:${KEYS['secret-key']}`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
   })
-  return (await response.json()) as { description: string | null }
+  return (await response.json()) as { description?: string | null }
 }
 
 async function until(check: () => Promise<boolean>, ms = 20_000): Promise<void> {

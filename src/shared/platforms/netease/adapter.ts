@@ -9,6 +9,7 @@ import type {
   ScaleSpec,
   ServiceRef,
   ServiceState,
+  StoredRecord,
   TrafficSplit,
 } from '../platform.js'
 import { PlatformError } from '../platform.js'
@@ -90,6 +91,14 @@ class NeteasePlatform implements Platform {
 
   writeTraffic(router: RouterRef, split: TrafficSplit): Promise<Operation> {
     return this.appsOnly(router).writeSplit(router, split)
+  }
+
+  readRecord(router: RouterRef): Promise<StoredRecord | null> {
+    return this.appsOnly(router).readRecord(router)
+  }
+
+  writeRecord(router: RouterRef, record: StoredRecord): Promise<void> {
+    return this.appsOnly(router).writeRecord(router, record)
   }
 
   private appsOnly(router: RouterRef): NeteaseApps {

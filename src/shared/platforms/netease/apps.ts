@@ -1,7 +1,18 @@
 import type { NetworkError } from '../../http/errors.js'
 import { SOURCE_PREFIX } from '../../inputs/actions.js'
-import type { DeploySpec, Operation, OperationState, RouterRef, ServicePhase, ServiceRef, ServiceState, TrafficSplit } from '../platform.js'
+import type {
+  DeploySpec,
+  Operation,
+  OperationState,
+  RouterRef,
+  ServicePhase,
+  ServiceRef,
+  ServiceState,
+  StoredRecord,
+  TrafficSplit,
+} from '../platform.js'
 import { callOptions, PlatformError } from '../platform.js'
+import { recordFromText, textWithRecord } from '../record-text.js'
 import { ReplicaSplitter, reachableShares, requireRoundRobin, type SideGoal, shareOf } from '../replica-split.js'
 import { isNoAnswer, type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
 import type { NeteaseApi } from './api.js'
@@ -19,6 +30,7 @@ export interface App {
   /** ISO 8601 UTC: moves when the app changes (a build, an update) */
   updated_at?: string
   web_hook_url?: string
+  desc?: string
 }
 
 /**
@@ -155,8 +167,8 @@ export class NeteaseApps {
   }
 
   /**
-   * PUTs the new version (the same object again is harmless, so the client may repeat it). It
-   * landed when the app shows the version: the app as it is then is what the build will change.
+   * PUTs the new version. It landed when the app shows the version (then it is not sent again):
+   * the app as it is then is what the build will change.
    */
   private setVersion(ref: ServiceRef, app: App, version: string): Promise<App> {
     const withVersion = async () => {
@@ -274,6 +286,27 @@ export class NeteaseApps {
     })
     this.ids.delete(ref.service)
     return { id: `delete:${app.id}`, kind: 'remove', ref, target: {} }
+  }
+
+  /**
+   * The release record: a line of the `desc` of the router's first app by name, the same app
+   * whichever side it plays (`PUT /apps/{id}` takes `desc`, platforms.md 4.2).
+   */
+  async readRecord(router: RouterRef): Promise<StoredRecord | null> {
+    return recordFromText((await this.find(recordHolder(router), 'read the release record'))?.desc)
+  }
+
+  async writeRecord(router: RouterRef, record: StoredRecord): Promise<void> {
+    const ref = recordHolder(router)
+    const app = await this.get(ref, 'write the release record')
+    const desc = textWithRecord(app.desc, record)
+    await this.settled('write the release record', ref, {
+      send: async () => {
+        await this.api.call('PUT', `/apps/${app.id}`, callOptions('write the release record', ref), { desc })
+        return true
+      },
+      landed: async () => ((await this.get(ref, 'write the release record')).desc === desc ? true : null),
+    })
   }
 
   private settled<T>(operation: string, ref: ServiceRef, write: SettledWrite<T>): Promise<T> {
@@ -424,4 +457,9 @@ export function toState(app: App): ServiceState {
     status: `${app.status ?? '?'}, ${ready}/${replicas} container(s)`,
     ...(app.domain && { url: `http://${app.domain}/` }),
   }
+}
+
+/** The app that keeps a router's release record. */
+function recordHolder(router: RouterRef): ServiceRef {
+  return { service: [router.blue, router.green].sort()[0] as string }
 }

@@ -14,7 +14,8 @@ import type {
   UpgradeStrategy,
   Webhooks,
 } from '../platform.js'
-import { callOptions, parseRecord, PlatformError } from '../platform.js'
+import { callOptions, PlatformError } from '../platform.js'
+import { recordFromText, textWithRecord } from '../record-text.js'
 import { isNoAnswer, type SettleOptions, settleWrite } from '../settle.js'
 import { RancherApi, type Resource } from './api.js'
 import { type LbPort, LbSplit, type LoadBalancer, type PortRule } from './load-balancer.js'
@@ -129,19 +130,67 @@ class RancherPlatform implements Platform {
     return this.lb.write(router, split)
   }
 
-  /** The release record: a line of the load balancer's description (the user's own text is kept). */
+  /**
+   * The release record: a line of the description of the load balancer's stack, keyed by the
+   * balancer's name (the user's own text stays). A stack, not the balancer itself, so that the
+   * record's writes never touch the router's own resource.
+   */
   async readRecord(router: RouterRef): Promise<StoredRecord | null> {
-    const lb = await this.find(routerService(router), 'read the release record')
-    return parseRecord(recordLine(lb?.description)?.slice(RECORD_PREFIX.length))
+    const ref = routerService(router)
+    const lb = await this.find(ref, 'read the release record')
+    if (lb?.stackId === undefined) return null
+    return recordFromText((await this.stack(ref, lb.stackId, 'read the release record')).description, lb.name)
   }
 
   async writeRecord(router: RouterRef, record: StoredRecord): Promise<void> {
     const ref = routerService(router)
-    const lb = await this.get(ref, 'write the release record')
-    const own = (lb.description ?? '').split('\n').filter((line) => line !== recordLine(lb.description))
-    const description = [...own.filter(Boolean), `${RECORD_PREFIX}${JSON.stringify(record)}`].join('\n')
-    // setting the description to a value is safe to repeat
-    await this.api.call('PUT', `${projectPath(ref)}/services/${lb.id}`, callOptions('write the release record', ref, true), { description })
+    const operation = 'write the release record'
+    const lb = await this.get(ref, operation)
+    const stackId = lb.stackId ?? ''
+    const description = textWithRecord((await this.stack(ref, stackId, operation)).description, record, lb.name)
+    await settleWrite(
+      `rancher: ${operation} of "${ref.service}"`,
+      {
+        send: async () => {
+          await this.api.call('PUT', `${projectPath(ref)}/stacks/${stackId}`, callOptions(operation, ref, false), { description })
+          return true
+        },
+        landed: async () => ((await this.stack(ref, stackId, operation)).description === description ? true : null),
+      },
+      this.settle,
+    )
+  }
+
+  private stack(ref: ServiceRef, id: string, operation: string): Promise<Resource & { description?: string | null }> {
+    return this.api.call('GET', `${projectPath(ref)}/stacks/${id}`, callOptions(operation, ref, true))
+  }
+
+  /**
+   * A PUT of a service's fields. Its answer lost, the service says whether it landed (`shows`),
+   * and it is sent again only when it did not: another change may have come in between.
+   */
+  private async put(
+    ref: ServiceRef,
+    service: RancherService,
+    operation: string,
+    body: Record<string, unknown>,
+    shows: (now: RancherService) => boolean,
+  ): Promise<void> {
+    const url = `${projectPath(ref)}/services/${service.id}`
+    await settleWrite(
+      `rancher: ${operation} of "${ref.service}"`,
+      {
+        send: async () => {
+          await this.api.call('PUT', url, callOptions(operation, ref, false), body)
+          return true
+        },
+        landed: async () => {
+          const now = await this.byId(ref, service.id)
+          return now !== null && shows(now) ? true : null
+        },
+      },
+      this.settle,
+    )
   }
 
   /** The load balancer (`router`, as stack/service or id) and the two sides, as the split needs them. */
@@ -161,17 +210,19 @@ class RancherPlatform implements Platform {
       service: (ref) => this.find(ref, 'observe'),
       setScale: async (ref, scale) => {
         const service = await this.get(ref, 'shift traffic')
-        if (service.scale !== scale) {
-          await this.api.call('PUT', `${projectPath(ref)}/services/${service.id}`, callOptions('shift traffic', ref), { scale })
-        }
+        if (service.scale !== scale) await this.put(ref, service, 'shift traffic', { scale }, (now) => now.scale === scale)
         // a stopped side is started: its containers take their share
         if (service.state === 'inactive') await this.act(ref, service, 'activate', 'shift traffic')
       },
       setRules: async (router, lb, rules: PortRule[]) => {
-        const ref = routerService(router)
-        await this.api.call('PUT', `${projectPath(ref)}/services/${lb.id}`, callOptions('shift traffic', ref), {
-          lbConfig: { ...lb.lbConfig, portRules: rules },
-        })
+        const routes = (found: PortRule[] | undefined) => JSON.stringify(found?.map((r) => [r.serviceId, r.sourcePort]))
+        await this.put(
+          routerService(router),
+          lb,
+          'shift traffic',
+          { lbConfig: { ...lb.lbConfig, portRules: rules } },
+          (now) => routes((now as LoadBalancer).lbConfig?.portRules) === routes(rules),
+        )
       },
     }
   }
@@ -260,8 +311,7 @@ class RancherPlatform implements Platform {
 
   async scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation> {
     const service = await this.get(ref, 'scale')
-    // the same scale set twice is harmless: the client sends the PUT again itself after a lost answer
-    await this.api.call('PUT', `${projectPath(ref)}/services/${service.id}`, callOptions('scale', ref), { scale: spec.replicas })
+    await this.put(ref, service, 'scale', { scale: spec.replicas }, (now) => now.scale === spec.replicas)
     return this.track(`scale:${service.id}:${spec.replicas}`, 'scale', ref, service, { replicas: spec.replicas })
   }
 
@@ -492,10 +542,10 @@ class RancherPlatform implements Platform {
     return service
   }
 
-  private async byId(ref: ServiceRef, id: string | undefined): Promise<RancherService | null> {
-    if (id === undefined) return this.find(ref, 'observe')
+  private async byId(ref: ServiceRef, id: string | undefined, operation = 'observe'): Promise<RancherService | null> {
+    if (id === undefined) return this.find(ref, operation)
     try {
-      return await this.api.call<RancherService>('GET', `${projectPath(ref)}/services/${id}`, callOptions('observe', ref, true))
+      return await this.api.call<RancherService>('GET', `${projectPath(ref)}/services/${id}`, callOptions(operation, ref, true))
     } catch (error) {
       if (error instanceof PlatformError && error.kind === 'not-found') return null
       throw error
@@ -515,7 +565,7 @@ class RancherPlatform implements Platform {
   /** A service id (`1s10`), or `stack/service` through the `name` filters, or a name unique in the project. */
   private async find(ref: ServiceRef, operation: string): Promise<RancherService | null> {
     const known = this.ids.get(ref.service) ?? (/^\d+s\d+$/.test(ref.service) ? ref.service : undefined)
-    if (known !== undefined) return this.byId(ref, known)
+    if (known !== undefined) return this.byId(ref, known, operation)
     const [first, second] = ref.service.split('/')
     const name = second ?? first ?? ''
     let filter = `name=${encodeURIComponent(name)}`
@@ -555,13 +605,6 @@ class RancherPlatform implements Platform {
 
 function projectPath(ref: ServiceRef): string {
   return `/projects/${encodeURIComponent(ref.project ?? '')}`
-}
-
-/** The line of a description that holds the release record. */
-const RECORD_PREFIX = 'paas-release: '
-
-function recordLine(description: string | null | undefined): string | undefined {
-  return description?.split('\n').find((line) => line.startsWith(RECORD_PREFIX))
 }
 
 /** The load balancer of a router, as a service of its project. */
