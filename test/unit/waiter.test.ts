@@ -61,6 +61,15 @@ describe('waitFor', () => {
     expect(c.now()).toBe(3000)
   })
 
+  it('keeps the failure that used up the time, not the deadline that ended the last read', async () => {
+    const c = clock()
+    const gateway = new NetworkError('PUT /services/1s35: HTTP 500 from the gateway', 'UND_ERR_SOCKET')
+    const late = new NetworkError("the action's deadline (timeout) passed before the request could be sent", 'DEADLINE')
+    const result = await waitFor(states(gateway, gateway, late), { deadline: 2000, now: c.now, sleep: c.sleep, random: () => 0.5 })
+    expect(result.status).toBe('timed out')
+    expect(result.detail).toContain('HTTP 500 from the gateway')
+  })
+
   it('never sleeps past the deadline', async () => {
     const c = clock()
     await waitFor(states(running()), { deadline: 1100, now: c.now, sleep: c.sleep, random: () => 1, initialIntervalMs: 1000 })

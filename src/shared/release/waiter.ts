@@ -1,3 +1,4 @@
+import { NetworkError } from '../http/errors.js'
 import type { OperationState } from '../platforms/platform.js'
 import { isNoAnswer } from '../platforms/settle.js'
 import { CancelledError } from './cancellation.js'
@@ -45,8 +46,11 @@ export async function waitFor(observe: () => Promise<OperationState>, options: W
       if (state.status !== 'running') return { status: state.status, detail, polls }
     } catch (error) {
       if (!isNoAnswer(error)) throw error
-      detail = `could not read the state: ${(error as Error).message}`
-      options.log?.(detail)
+      // "the deadline passed" says nothing of why: the failure seen before it is kept
+      if (!(error instanceof NetworkError && error.code === 'DEADLINE' && polls > 1)) {
+        detail = `could not read the state: ${(error as Error).message}`
+        options.log?.(detail)
+      }
     }
     const left = options.deadline - now()
     if (left <= 0) return { status: 'timed out', detail, polls }

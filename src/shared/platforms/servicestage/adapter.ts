@@ -100,15 +100,19 @@ class ServiceStagePlatform implements Platform {
       ...(spec.grayWeight !== undefined && { deploy_strategy: grayStrategy(spec.grayWeight) }),
     }
     const operation = (id: string): Operation => ({ id, kind: 'deploy', ref, target: { image: spec.image } })
-    // the platform refuses a version twice: a PUT whose answer was lost is settled by the version the component has
+    const before = component.status?.last_job_id
+    // the platform refuses a version twice, so a PUT whose answer was lost is settled by the
+    // component: a job newer than the one before the PUT (the component may show the new version
+    // only once that job is done), or a deployment record of the version sent
     return settleWrite(
       `servicestage: deploy of "${ref.service}"`,
       {
         send: async () => operation((await this.api.call<{ job_id: string }>('PUT', base, callOptions('deploy', ref, false), body)).job_id),
         landed: async () => {
           const now = await this.requireComponent(ref, 'deploy')
-          if (now.component.version !== version) return null
-          const job = now.component.status?.last_job_id ?? (await this.recordJob(ref, now.base, version))
+          const last = now.component.status?.last_job_id
+          if (last !== undefined && last !== before) return operation(last)
+          const job = await this.recordJob(ref, now.base, version)
           return job === undefined ? null : operation(job)
         },
       },
