@@ -1,3 +1,4 @@
+import { NetworkError } from '../http/errors.js'
 import type { TrafficInputs } from '../inputs/actions.js'
 import { PlatformError, type RouterRef, type ServiceRef, type StoredRecord, type TrafficSplit } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
@@ -123,8 +124,14 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   } catch (error) {
     // traffic is never left split by an error: once this release moved it, it goes back to stable first
     if ((!wrote && claim.resumed === undefined) || ctx.signal.aborted) throw error
-    split = await putBackOnStable(ctx, router, method, error)
-    record = { ...record, phase: 'aborted', weight: 0, verdict: 'failed', reason: (error as Error).message }
+    // a call that the deadline kept from being sent is the deadline's abort, said as the release says it
+    const why =
+      error instanceof NetworkError && error.code === 'DEADLINE'
+        ? decide(record, { weight: split?.green ?? null, candidateReady: false, gate: emptyGate(), cancelled: false }, plan, plan.deadline)
+            .record.reason
+        : (error as Error).message
+    split = await putBackOnStable(ctx, router, method, why)
+    record = { ...record, phase: 'aborted', weight: 0, verdict: 'failed', reason: why }
     await keeper.save(record)
   }
   if (gate && record.stepReachedAt !== undefined) stepLog.push(`${record.weight}%: ${gate.describe()}`)
@@ -210,8 +217,7 @@ async function requireReceiver(ctx: ReleaseContext, ref: ServiceRef) {
  * again (the failure may have used up the deadline). When even that fails, the post step tries
  * once more; the error says both.
  */
-async function putBackOnStable(ctx: ReleaseContext, router: RouterRef, method: TrafficSplit['routingMethod'], error: unknown) {
-  const why = (error as Error).message
+async function putBackOnStable(ctx: ReleaseContext, router: RouterRef, method: TrafficSplit['routingMethod'], why: string) {
   ctx.log.warning(`release: ${why}; putting all traffic back on ${router.blue}`)
   ctx.deadline.restart()
   try {
