@@ -333,7 +333,8 @@ function rerunCells(): void {
             // the hold runs from when 50% was reached: the re-run promotes at about holdStarted + 6 s
             expect(ended - holdStarted, rerun.stdout).toBeGreaterThanOrEqual(6000 - 500)
             expect(ended - holdStarted, rerun.stdout).toBeLessThan(6000 + 2500)
-            expect(ended - killedAt, rerun.stdout).toBeLessThan(6000 - 1000)
+            // a hold begun again would need its whole 6 s after the re-run started, which is after the kill
+            expect(ended - killedAt, rerun.stdout).toBeLessThan(6000)
           }
           // where no record is kept the platform cannot know when the hold began: the fallback is the
           // router's state (50% is not written again, the release goes on to 100%), asserted above

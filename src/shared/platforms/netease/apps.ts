@@ -54,8 +54,10 @@ interface Image {
 }
 
 const PAGE = 30
-/** How long one watch may hold; the platform does not document its own timeout (platforms.md 4.2). */
+/** How long one observe may hold watches; the platform does not document its own timeout (platforms.md 4.2). */
 const WATCH_MS = 20_000
+/** How long one watch is held before the app is read again. */
+const WATCH_HOLD_MS = 1000
 
 /**
  * The apps API of the source document (platforms.md 4.2): apps build from source, so a deploy is
@@ -315,8 +317,8 @@ export class NeteaseApps {
 
   /**
    * Reads the app; while the operation is not done, holds a watch on its containers, which returns
-   * the moment one changes, and reads again, until the operation ends or the watch has waited its
-   * time. A watch that fails leaves the wait to the shared poller.
+   * the moment one changes, and reads again, until the operation ends or 20 s have passed. A watch
+   * that fails at once leaves the wait to the shared poller.
    */
   async observe(op: Operation): Promise<OperationState> {
     const until = Math.min(this.settle.deadline(), Date.now() + WATCH_MS)
@@ -326,11 +328,15 @@ export class NeteaseApps {
       if (state.status !== 'running' || app === null) return state
       const left = until - Date.now()
       if (left <= 0) return state
-      const changed = await this.api
-        .call('GET', `/watch/apps/${app.id}`, { ...callOptions('watch', op.ref, false), timeoutMs: left })
+      // one watch holds a second at the most: a change that came between the read and the watch
+      // (which the watch would never report) is then seen a second late, not at the watch's end
+      const started = Date.now()
+      const held = await this.api
+        .call('GET', `/watch/apps/${app.id}`, { ...callOptions('watch', op.ref, false), timeoutMs: Math.min(left, WATCH_HOLD_MS) })
         .then(() => true)
-        .catch(() => false)
-      if (!changed) return state
+        .catch(() => Date.now() - started >= WATCH_HOLD_MS / 2)
+      // a watch that fails at once is not offered: the shared poller takes over
+      if (!held) return state
     }
   }
 
