@@ -46,8 +46,10 @@ export async function waitFor(observe: () => Promise<OperationState>, options: W
       if (state.status !== 'running') return { status: state.status, detail, polls }
     } catch (error) {
       if (!isNoAnswer(error)) throw error
-      // "the deadline passed" says nothing of why: the failure seen before it is kept
-      if (!(error instanceof NetworkError && error.code === 'DEADLINE' && polls > 1)) {
+      // a read cut short by the deadline says nothing of why the time ran out: the failure seen
+      // before it is kept
+      const cutByDeadline = (error instanceof NetworkError && error.code === 'DEADLINE') || options.deadline - now() <= 0
+      if (!(cutByDeadline && polls > 1)) {
         detail = `could not read the state: ${(error as Error).message}`
         options.log?.(detail)
       }
