@@ -124,12 +124,15 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   } catch (error) {
     // traffic is never left split by an error: once this release moved it, it goes back to stable first
     if ((!wrote && claim.resumed === undefined) || ctx.signal.aborted) throw error
-    // a call that the deadline kept from being sent is the deadline's abort, said as the release says it
-    const why =
-      error instanceof NetworkError && error.code === 'DEADLINE'
-        ? decide(record, { weight: split?.green ?? null, candidateReady: false, gate: emptyGate(), cancelled: false }, plan, plan.deadline)
-            .record.reason
-        : (error as Error).message
+    // a call cut short by the deadline is the deadline's abort, said as the release says it (with
+    // the call that was cut, unless it was never sent)
+    const cut = error instanceof NetworkError && (error.code === 'DEADLINE' || ctx.deadline.remainingMs() === 0)
+    const deadline = cut
+      ? decide(record, { weight: split?.green ?? null, candidateReady: false, gate: emptyGate(), cancelled: false }, plan, plan.deadline)
+          .record.reason
+      : undefined
+    const message = (error as Error).message
+    const why = deadline === undefined ? message : (error as NetworkError).code === 'DEADLINE' ? deadline : `${deadline} (${message})`
     split = await putBackOnStable(ctx, router, method, why)
     record = { ...record, phase: 'aborted', weight: 0, verdict: 'failed', reason: why }
     await keeper.save(record)
