@@ -40,6 +40,8 @@ export class ServiceStageEmulator {
     const url = new URL(path, 'http://x')
     const job = url.pathname.match(/^\/v([23])\/([^/]+)\/cas\/jobs\/([^/]+)$/)
     if (job && req.method === 'GET') return this.getJob(res, job[3] as string, job[1] === '2')
+    const appPath = url.pathname.match(/^\/v3\/([^/]+)\/cas\/applications\/([^/]+)$/)
+    if (appPath) return this.application(req, res, appPath[1] as string, appPath[2] as string, body)
     const m = url.pathname.match(/^\/v3\/([^/]+)\/cas\/applications\/([^/]+)\/components(?:\/([^/]+))?(?:\/(action|records))?$/)
     if (!m) return fail(res, [404, 'SVCSTG.00100400', `no such API: ${req.method} ${url.pathname}`])
     const [, project, application, id, sub] = m as unknown as [string, string, string, string | undefined, string | undefined]
@@ -63,6 +65,38 @@ export class ServiceStageEmulator {
       return sendJson(res, 200, {})
     }
     return fail(res, ERR.param(`${req.method} is not allowed here`))
+  }
+
+  /**
+   * GET or PUT an application (servicestage_06_0069): a PUT changes its name, description or
+   * labels and no component. Checked as documented: description up to 128 characters; at most 20
+   * labels, keys 1–36 letters, digits, '_', '-' or Chinese, values 1–43 of those and '.'.
+   */
+  private application(req: IncomingMessage, res: ServerResponse, project: string, id: string, body: Record<string, unknown>): void {
+    const app = this.state.applications.get(id)
+    if (!app || app.project !== project) return fail(res, ERR.app)
+    if (req.method === 'PUT') {
+      const problem = applicationProblem(body)
+      if (problem) return fail(res, ERR.param(problem))
+      if (typeof body.name === 'string') app.name = body.name
+      if (typeof body.description === 'string') app.description = body.description
+      if (Array.isArray(body.labels))
+        app.labels = (body.labels as { key: string; value: string }[]).map(({ key, value }) => ({ key, value }))
+      app.update_time = Date.now()
+    } else if (req.method !== 'GET') return fail(res, ERR.param(`${req.method} is not allowed here`))
+    const components = [...this.state.components.values()].filter((c) => c.application === id).length
+    sendJson(res, 200, {
+      id: app.id,
+      name: app.name,
+      description: app.description,
+      creator: 'emulator',
+      project_id: app.project,
+      enterprise_project_id: '0',
+      create_time: app.create_time,
+      update_time: app.update_time,
+      component_count: components,
+      labels: app.labels,
+    })
   }
 
   /** POST: a new component with the source document's fields; it is INITIALIZING until its job ends. */
@@ -426,4 +460,31 @@ export class ServiceStageEmulator {
 
 function fail(res: ServerResponse, [status, error_code, error_msg]: Err): void {
   sendJson(res, status, { error_code, error_msg })
+}
+
+const LABEL_KEY = /^[\p{Script=Han}0-9A-Za-z_-]{1,36}$/u
+const LABEL_VALUE = /^[\p{Script=Han}0-9A-Za-z_.-]{1,43}$/u
+
+/** What is wrong with an application PUT body, by the documented field rules; undefined when nothing. */
+function applicationProblem(body: Record<string, unknown>): string | undefined {
+  const unknown = Object.keys(body).filter((key) => !['name', 'description', 'enterprise_project_id', 'labels'].includes(key))
+  if (unknown.length > 0) return `unknown field(s): ${unknown.join(', ')}`
+  if (body.name !== undefined && !(typeof body.name === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,62}[A-Za-z0-9]$/.test(body.name)))
+    return 'name: 2-64 letters, digits, - or _, starting with a letter and ending with a letter or digit'
+  if (body.description !== undefined && !(typeof body.description === 'string' && body.description.length <= 128))
+    return 'description: up to 128 characters'
+  if (body.labels === undefined) return undefined
+  if (!Array.isArray(body.labels) || body.labels.length > 20) return 'labels: an array of at most 20 labels'
+  const keys = new Set<string>()
+  for (const label of body.labels as { key?: unknown; value?: unknown }[]) {
+    if (typeof label !== 'object' || label === null || Object.keys(label).some((key) => key !== 'key' && key !== 'value'))
+      return 'labels: each label is {key, value}'
+    if (typeof label.key !== 'string' || !LABEL_KEY.test(label.key))
+      return `labels: key ${JSON.stringify(label.key)}: 1-36 letters, digits, _ or -`
+    if (typeof label.value !== 'string' || !LABEL_VALUE.test(label.value))
+      return `labels: value ${JSON.stringify(label.value)}: 1-43 letters, digits, _, . or -`
+    if (keys.has(label.key)) return `labels: key ${label.key} is given twice`
+    keys.add(label.key)
+  }
+  return undefined
 }

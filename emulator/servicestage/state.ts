@@ -61,6 +61,17 @@ export interface Component {
   turns: [number, number]
 }
 
+/** An application as GET/PUT /v3/{pid}/cas/applications/{aid} show it (servicestage_06_0069). */
+export interface Application {
+  id: string
+  project: string
+  name: string
+  description: string
+  labels: { key: string; value: string }[]
+  create_time: number
+  update_time: number
+}
+
 /** The job a component runs now, and how to end it early (a rollback does). */
 export interface RunningJob {
   job: Job
@@ -74,6 +85,8 @@ export interface RunningJob {
 export class ServiceStageState {
   readonly tokens = new Set(['servicestage-demo-token-0123456789'])
   readonly components = new Map<string, Component>()
+  /** applications, by id: made when their first component is */
+  readonly applications = new Map<string, Application>()
   readonly jobs = new Map<string, Job>()
   /** the job each component runs now, by component id */
   readonly running = new Map<string, RunningJob>()
@@ -84,11 +97,24 @@ export class ServiceStageState {
     for (const running of this.running.values()) running.abandon()
     this.running.clear()
     this.components.clear()
+    this.applications.clear()
     this.jobs.clear()
     this.taskMs = 120
   }
 
   createComponent(project: string, application: string, name: string, image: string, replica: number): Component {
+    if (!this.applications.has(application)) {
+      const now = Date.now()
+      this.applications.set(application, {
+        id: application,
+        project,
+        name: application,
+        description: '',
+        labels: [],
+        create_time: now,
+        update_time: now,
+      })
+    }
     const component: Component = {
       id: randomUUID(),
       project,

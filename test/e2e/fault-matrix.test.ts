@@ -240,8 +240,8 @@ function concurrencyCells(): void {
   for (const name of PLATFORMS) {
     const platform = PLATFORM_CASES[name]
     for (const mode of ['wait', 'fail'] as const) {
-      // ServiceStage and Alauda keep no release record in this version (no field of theirs is known
-      // to hold one without a redeploy): two releases there cannot see each other. Open in issue 12.
+      // Alauda keeps no release record (no field of its v1 services is known to hold one without a
+      // redeploy): two releases there cannot see each other. Open in issue 12.
       const claimable = platform.router.keepsRecord ? it : it.skip
       claimable(
         `${name}: in-flight ${mode}: one ${mode === 'wait' ? 'waits' : 'fails'}, the writes never interleave`,

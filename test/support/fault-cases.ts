@@ -460,7 +460,7 @@ const servicestage: PlatformCase = {
     inputs: (apiUrl) => ({ platform: 'servicestage', 'api-url': apiUrl, token: SS_TOKEN, ...SS_SCOPE, router: 'shop' }),
     writes: (s) => ({ path: `/components/${s.ids.cid}/action`, method: 'POST' }),
     green: async (emulator) => (await ssServed(emulator)).green,
-    keepsRecord: false,
+    keepsRecord: true,
   },
 }
 

@@ -1,5 +1,6 @@
 import type { TrafficInputs } from '../inputs/actions.js'
 import { PlatformError, type RouterRef, type StoredRecord, type TrafficSplit } from '../platforms/platform.js'
+import { sameRelease } from '../platforms/record-label.js'
 import type { ReleaseContext } from './context.js'
 import type { ReleaseRecord } from './progressive.js'
 import { sleep } from './sleep.js'
@@ -54,7 +55,7 @@ export async function claimRouter(
     const split = await read()
     const record = await readRecord(ctx, router)
     const inFlight = live(record, split, Date.now())
-    if (inFlight && record.release !== inputs.releaseId) {
+    if (inFlight && !sameRelease(record.release, inputs.releaseId)) {
       await otherRelease(ctx, router, inputs, record)
       continue
     }
@@ -74,7 +75,7 @@ export async function claimRouter(
     })
     await sleep(CLAIM_SETTLE_MS, ctx.signal)
     const back = await readRecord(ctx, router)
-    if (back?.release === inputs.releaseId) {
+    if (back !== null && sameRelease(back.release, inputs.releaseId)) {
       ctx.log.info(`${router.router}: claimed for release ${inputs.releaseId}`)
       return { split }
     }

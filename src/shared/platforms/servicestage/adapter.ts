@@ -10,9 +10,11 @@ import type {
   ServicePhase,
   ServiceRef,
   ServiceState,
+  StoredRecord,
   TrafficSplit,
 } from '../platform.js'
 import { callOptions, PlatformError } from '../platform.js'
+import { type Label, labelsWithRecord, recordFromLabels, recordLabelKey } from '../record-label.js'
 import { type SettleOptions, settleWrite } from '../settle.js'
 import { ServiceStageApi } from './api.js'
 import { type GrayRecord, grayAction, grayStrategy, grayWeight } from './gray.js'
@@ -214,6 +216,47 @@ class ServiceStagePlatform implements Platform {
     return this.action(ref, 'shift traffic', grayAction(split.green), {})
   }
 
+  /**
+   * The release record is a label of the component's application (a PUT of the application's
+   * labels changes no component: servicestage_06_0069), one label per router.
+   */
+  async readRecord(router: RouterRef): Promise<StoredRecord | null> {
+    const app = await this.application(routerService(router), 'read the release record')
+    return recordFromLabels(app.labels, router)
+  }
+
+  async writeRecord(router: RouterRef, record: StoredRecord): Promise<void> {
+    const operation = 'write the release record'
+    const ref = routerService(router)
+    const app = await this.application(ref, operation)
+    let labels: Label[]
+    try {
+      labels = labelsWithRecord(app.labels, router.router, record)
+    } catch (error) {
+      throw new PlatformError('servicestage', operation, router.router, (error as Error).message, 'refused')
+    }
+    const sent = labels.find((label) => label.key === recordLabelKey(router.router))?.value
+    // a lost answer is settled by the labels: the record reads back as sent, or it is sent again
+    await settleWrite(
+      `servicestage: ${operation} of "${router.router}"`,
+      {
+        send: async () => {
+          await this.api.call('PUT', applicationPath(ref), callOptions(operation, ref), { labels })
+          return record
+        },
+        landed: async () => {
+          const now = await this.application(ref, operation)
+          return now.labels?.some((label) => label.key === recordLabelKey(router.router) && label.value === sent) ? record : null
+        },
+      },
+      this.settle,
+    )
+  }
+
+  private async application(ref: ServiceRef, operation: string): Promise<{ labels?: Label[] }> {
+    return this.api.call<{ labels?: Label[] }>('GET', applicationPath(ref), callOptions(operation, ref, true))
+  }
+
   async observe(op: Operation): Promise<OperationState> {
     if (op.kind === 'remove') {
       const left = await this.component(op.ref, 'observe')
@@ -338,8 +381,12 @@ function routerService(router: RouterRef): ServiceRef {
   }
 }
 
+function applicationPath(ref: ServiceRef): string {
+  return `/v3/${ref.project ?? ''}/cas/applications/${ref.application ?? ''}`
+}
+
 function appPath(ref: ServiceRef): string {
-  return `/v3/${ref.project ?? ''}/cas/applications/${ref.application ?? ''}/components`
+  return `${applicationPath(ref)}/components`
 }
 
 function isId(service: string): boolean {
