@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { type Images, serveApp } from '../apps.js'
 import { readBody, sendJson } from '../http-util.js'
 import type { Component, Job, RunningJob, ServiceStageState, Task } from './state.js'
+import type { Model } from '../../src/shared/platforms/servicestage/sdk-models.js'
+import { modelProblem } from './validate.js'
 
 /** The documented error codes (platforms.md 2.6). */
 const ERR = {
@@ -40,6 +42,8 @@ export class ServiceStageEmulator {
     const url = new URL(path, 'http://x')
     const job = url.pathname.match(/^\/v([23])\/([^/]+)\/cas\/jobs\/([^/]+)$/)
     if (job && req.method === 'GET') return this.getJob(res, job[3] as string, job[1] === '2')
+    const all = url.pathname.match(/^\/v3\/([^/]+)\/cas\/components$/)
+    if (all && req.method === 'GET') return this.allComponents(res, all[1] as string, url)
     const appPath = url.pathname.match(/^\/v3\/([^/]+)\/cas\/applications\/([^/]+)$/)
     if (appPath) return this.application(req, res, appPath[1] as string, appPath[2] as string, body)
     const m = url.pathname.match(/^\/v3\/([^/]+)\/cas\/applications\/([^/]+)\/components(?:\/([^/]+))?(?:\/(action|records))?$/)
@@ -50,9 +54,7 @@ export class ServiceStageEmulator {
       if (req.method === 'POST') return this.create(res, project, application, body)
       if (req.method !== 'GET') return fail(res, ERR.param(`${req.method} is not allowed here`))
       if (inApp.length === 0 && ![...this.state.components.values()].some((c) => c.application === application)) return fail(res, ERR.app)
-      const limit = Math.min(Number(url.searchParams.get('limit') ?? 20), 100)
-      const offset = Number(url.searchParams.get('offset') ?? 0)
-      return sendJson(res, 200, { count: inApp.length, components: inApp.slice(offset, offset + limit).map((c) => this.view(c)) })
+      return this.page(res, inApp, url)
     }
     const component = inApp.find((c) => c.id === id)
     if (!component) return fail(res, ERR.component)
@@ -101,11 +103,11 @@ export class ServiceStageEmulator {
 
   /** POST: a new component with the source document's fields; it is INITIALIZING until its job ends. */
   private create(res: ServerResponse, project: string, application: string, body: Record<string, unknown>): void {
-    const stack = body.runtime_stack as { name?: unknown; type?: unknown; deploy_mode?: unknown } | undefined
+    const stack = body.runtime_stack as { name?: unknown; type?: unknown; version?: unknown; deploy_mode?: unknown } | undefined
     const source = body.source as { url?: unknown } | undefined
     const missing = [
       typeof body.name !== 'string' && 'name',
-      !(stack && stack.name && stack.type && stack.deploy_mode) && 'runtime_stack{name, type, deploy_mode}',
+      !(stack && stack.name && stack.type && stack.version && stack.deploy_mode) && 'runtime_stack{name, type, version, deploy_mode}',
       !(typeof source?.url === 'string' && source.url.includes(':')) && 'source.url',
       typeof body.version !== 'string' && 'version',
       typeof body.environment_id !== 'string' && 'environment_id',
@@ -113,11 +115,15 @@ export class ServiceStageEmulator {
       !Number.isInteger(body.replica) && 'replica',
     ].filter(Boolean)
     if (missing.length > 0) return fail(res, ERR.param(`missing or invalid: ${missing.join(', ')}`))
+    const invalid = modelProblem(body, 'ComponentCreate')
+    if (invalid) return fail(res, ERR.param(invalid))
     if ([...this.state.components.values()].some((c) => c.application === application && c.name === body.name)) {
       return fail(res, ERR.param(`component name ${String(body.name)} is already used`))
     }
     const c = this.state.createComponent(project, application, body.name as string, source?.url as string, body.replica as number)
     c.version = body.version as string
+    c.spec = specOf(body)
+    c.environmentId = body.environment_id as string
     c.records = []
     c.status = 'INITIALIZING'
     c.available = 0
@@ -144,10 +150,14 @@ export class ServiceStageEmulator {
     sendJson(res, 200, { job_id: job.job_id, component_id: c.id })
   }
 
+  /** A component as GET shows it: its whole spec (ShowComponentInfoResponse), its status and where it answers. */
   view(c: Component): Record<string, unknown> {
     return {
       id: c.id,
       name: c.name,
+      ...c.spec,
+      environment_id: c.environmentId,
+      application_id: c.application,
       version: c.version,
       replica: c.replica,
       source: { kind: 'image', storage: 'swr', url: c.image },
@@ -157,8 +167,34 @@ export class ServiceStageEmulator {
         replica: c.replica,
         available_replica: c.available,
         last_job_id: c.lastJobId ?? c.records.at(-1)?.job_id,
+        creator: 'emulator',
+        create_time: c.createTime,
+        update_time: c.updateTime,
       },
     }
+  }
+
+  /** GET /v3/{pid}/cas/components: every component of the project, filtered by application or component name. */
+  private allComponents(res: ServerResponse, project: string, url: URL): void {
+    const application = url.searchParams.get('application_name')
+    const name = url.searchParams.get('component_name')
+    const found = [...this.state.components.values()].filter(
+      (c) =>
+        c.project === project &&
+        (name === null || c.name === name) &&
+        (application === null || this.state.applications.get(c.application)?.name === application),
+    )
+    return this.page(res, found, url)
+  }
+
+  /** A page of components by `limit` (0–100, platforms.md 7) and `offset`. */
+  private page(res: ServerResponse, components: Component[], url: URL): void {
+    const paging = pagingOf(url, 20)
+    if (typeof paging === 'string') return fail(res, ERR.param(paging))
+    sendJson(res, 200, {
+      count: components.length,
+      components: components.slice(paging.offset, paging.offset + paging.limit).map((c) => this.view(c)),
+    })
   }
 
   /**
@@ -168,6 +204,9 @@ export class ServiceStageEmulator {
    * (assumed behaviour: platforms.md gap 5; see src/shared/platforms/servicestage/gray.ts).
    */
   private upgrade(res: ServerResponse, c: Component, body: Record<string, unknown>): void {
+    const invalid = modelProblem(body, 'ComponentModify')
+    if (invalid) return fail(res, ERR.param(invalid))
+    if (body.name !== c.name) return fail(res, ERR.param(`name ${JSON.stringify(body.name)} is not the component's (${c.name})`))
     const source = body.source as { url?: unknown } | undefined
     const version = body.version
     if (typeof source?.url !== 'string' || !source.url.includes(':'))
@@ -210,6 +249,9 @@ export class ServiceStageEmulator {
         apply: () => {
           c.image = source.url as string
           c.version = version
+          // a PUT replaces the spec (assumed: the SDK's ComponentModify requires the whole of it)
+          c.spec = specOf(body)
+          c.updateTime = Date.now()
           if (grayWeight === undefined) c.available = 0
         },
         image: () => source.url as string,
@@ -231,6 +273,13 @@ export class ServiceStageEmulator {
   }
 
   private action(res: ServerResponse, c: Component, body: Record<string, unknown>): void {
+    // modify_gray_rule's parameters are undocumented (platforms.md gap 5): the weight it takes is assumed
+    const invalid = actionProblem(body)
+    if (invalid)
+      return fail(
+        res,
+        body.action !== undefined && !ACTIONS.includes(body.action as (typeof ACTIONS)[number]) ? ERR.action(invalid) : ERR.param(invalid),
+      )
     const action = body.action as (typeof ACTIONS)[number]
     if (!ACTIONS.includes(action)) return fail(res, ERR.action(`action ${String(body.action)} is not defined`))
     // while a job runs, only a rollback is taken, and it ends that job (assumed: platforms.md 2.3 is silent)
@@ -414,8 +463,9 @@ export class ServiceStageEmulator {
   }
 
   private records(res: ServerResponse, c: Component, url: URL): void {
-    const limit = Math.min(Number(url.searchParams.get('limit') ?? 10), 100)
-    const offset = Number(url.searchParams.get('offset') ?? 0)
+    const paging = pagingOf(url, 10)
+    if (typeof paging === 'string') return fail(res, ERR.param(paging))
+    const { limit, offset } = paging
     const newest = [...c.records].reverse()
     sendJson(res, 200, {
       count: newest.length,
@@ -487,4 +537,30 @@ function applicationProblem(body: Record<string, unknown>): string | undefined {
     keys.add(label.key)
   }
   return undefined
+}
+
+/** The parameters of modify_gray_rule, which the SDK does not define: the weight the project assumes it takes. */
+const GRAY_RULE_PARAMETERS: Model = { fields: { first_batch_weight: 'int' }, required: ['first_batch_weight'] }
+
+/** An action body by ComponentAction; modify_gray_rule's parameters by the assumed model above. */
+function actionProblem(body: Record<string, unknown>): string | undefined {
+  if (body.action !== 'modify_gray_rule') return modelProblem(body, 'ComponentAction')
+  const { parameters, ...rest } = body
+  return modelProblem(rest, 'ComponentAction') ?? modelProblem(parameters ?? {}, GRAY_RULE_PARAMETERS, 'parameters.')
+}
+
+/** What a create or PUT keeps of its body besides name, version, replica and source (the emulator's own fields). */
+function specOf(body: Record<string, unknown>): Record<string, unknown> {
+  const own = new Set(['name', 'version', 'replica', 'source', 'environment_id'])
+  return Object.fromEntries(Object.entries(body).filter(([key]) => !own.has(key)))
+}
+
+/** `limit` (0–100) and `offset` (≥ 0) of a list call, or what is wrong with them. */
+function pagingOf(url: URL, defaultLimit: number): { limit: number; offset: number } | string {
+  const limit = Number(url.searchParams.get('limit') ?? defaultLimit)
+  const offset = Number(url.searchParams.get('offset') ?? 0)
+  if (!Number.isInteger(limit) || limit < 0 || limit > 100)
+    return `limit must be a whole number from 0 to 100 (got ${url.searchParams.get('limit')})`
+  if (!Number.isInteger(offset) || offset < 0) return `offset must be a whole number from 0 (got ${url.searchParams.get('offset')})`
+  return { limit, offset }
 }

@@ -59,6 +59,24 @@ export interface Component {
   gray?: Gray
   /** smooth weighted round robin between the stable and the gray version */
   turns: [number, number]
+  /** the rest of its spec as last created or PUT (runtime_stack, refer_resources, limits, envs, deploy_strategy …) */
+  spec: Record<string, unknown>
+  environmentId: string
+  createTime: number
+  updateTime: number
+}
+
+/** The spec of a component made through the control API: a Docker image on a CCE cluster. */
+export function defaultSpec(): Record<string, unknown> {
+  return {
+    runtime_stack: { name: 'Docker', type: 'Docker', version: '1.0', deploy_mode: 'container' },
+    refer_resources: [{ id: 'cce-cluster-0001', type: 'cce', parameters: { namespace: 'default' } }],
+    limit_cpu: 0.5,
+    limit_memory: 1,
+    request_cpu: 0.25,
+    request_memory: 0.5,
+    envs: [],
+  }
 }
 
 /** An application as GET/PUT /v3/{pid}/cas/applications/{aid} show it (servicestage_06_0069). */
@@ -127,6 +145,10 @@ export class ServiceStageState {
       status: 'RUNNING',
       records: [],
       turns: [0, 0],
+      spec: defaultSpec(),
+      environmentId: 'env-0001',
+      createTime: Date.now(),
+      updateTime: Date.now(),
     }
     component.records.push({
       version: component.version,

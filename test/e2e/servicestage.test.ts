@@ -120,9 +120,21 @@ describe('action-deploy on ServiceStage', () => {
   })
 })
 
+describe('a deploy keeps the rest of the spec', () => {
+  it('sends the component back whole with the new image and version: its runtime stack, resources, limits and envs stay', async () => {
+    const before = (await component()) as unknown as Record<string, unknown>
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop', image: V2 }))
+    expect(run.code, run.stdout).toBe(0)
+    const after = (await component()) as unknown as Record<string, unknown>
+    for (const field of ['runtime_stack', 'refer_resources', 'limit_cpu', 'limit_memory', 'request_cpu', 'request_memory', 'envs'])
+      expect(after[field], field).toEqual(before[field])
+    expect(after).toMatchObject({ source: { url: V2 } })
+  })
+})
+
 describe('creating a component', () => {
   const spec = {
-    runtime_stack: { name: 'Docker', type: 'Docker', deploy_mode: 'container' },
+    runtime_stack: { name: 'Docker', type: 'Docker', version: '1.0', deploy_mode: 'container' },
     environment_id: 'env-1',
     refer_resources: [{ id: 'cce-1', type: 'cce', parameters: { namespace: 'default' } }],
     replica: 2,

@@ -19,6 +19,7 @@ import { type SettleOptions, settleWrite } from '../settle.js'
 import { ServiceStageApi } from './api.js'
 import { type GrayRecord, grayAction, grayStrategy, grayWeight } from './gray.js'
 import { jobState } from './job.js'
+import { MODIFY_FIELDS } from './sdk-models.js'
 
 const CAPABILITIES: Capabilities = {
   deploy: true,
@@ -43,6 +44,9 @@ interface Component {
   source?: { url?: string }
   status?: { component_status?: string; replica?: number; available_replica?: number; last_job_id?: string }
   external_accesses?: { address?: string }[]
+  deploy_strategy?: { type?: string; gray_release?: { deployment_mode?: number } }
+  /** the rest of the spec (runtime_stack, refer_resources, limits, envs …), sent back whole by a PUT */
+  [field: string]: unknown
 }
 
 interface DeployRecord {
@@ -96,11 +100,7 @@ class ServiceStagePlatform implements Platform {
     if (spec.create && (await this.component(ref, 'deploy')) === null) return this.create(ref, spec)
     const { base, component } = await this.requireComponent(ref, 'deploy')
     const version = nextVersion(component.version)
-    const body = {
-      source: { kind: 'image', storage: 'swr', url: spec.image },
-      version,
-      ...(spec.grayWeight !== undefined && { deploy_strategy: grayStrategy(spec.grayWeight) }),
-    }
+    const body = modifyBody(component, spec, version)
     const operation = (id: string): Operation => ({ id, kind: 'deploy', ref, target: { image: spec.image } })
     const before = component.status?.last_job_id
     // the platform refuses a version twice, so a PUT whose answer was lost is settled by the
@@ -369,6 +369,27 @@ class ServiceStagePlatform implements Platform {
       }
       if (!page.components?.length || offset + PAGE >= (page.count ?? 0)) return null
     }
+  }
+}
+
+/**
+ * The PUT of a new version, read-modify-write: the SDK's ComponentModify requires the whole spec
+ * (name, runtime_stack, source, replica, version), and a PUT that replaces the spec would reset
+ * what a minimal body leaves out. So the component's own fields go back as read, with the new
+ * image and version; a gray release sets its strategy, and a plain deploy drops a gray one left
+ * from the last release (it would start another).
+ */
+function modifyBody(component: Component, spec: DeploySpec, version: string): Record<string, unknown> {
+  const read = Object.fromEntries(MODIFY_FIELDS.filter((field) => component[field] !== undefined).map((field) => [field, component[field]]))
+  const { deploy_strategy: strategy, ...kept } = read as { deploy_strategy?: Component['deploy_strategy'] }
+  const previousMode = component.deploy_strategy?.gray_release?.deployment_mode
+  return {
+    ...kept,
+    source: { kind: 'image', storage: 'swr', url: spec.image },
+    version,
+    ...(spec.grayWeight !== undefined
+      ? { deploy_strategy: grayStrategy(spec.grayWeight, previousMode) }
+      : strategy !== undefined && strategy.type !== 'GrayRelease' && { deploy_strategy: strategy }),
   }
 }
 

@@ -2,7 +2,8 @@
  * ServiceStage's gray release, where platforms.md is silent (gap 5). Every assumption about it is
  * here, one place to change:
  * - a deploy starts it: `deploy_strategy: {type: GrayRelease, gray_release: {type: WEIGHT,
- *   first_batch_weight: N, replica_surge_mode: MIRROR}}` (fields from the SDK, platforms.md 2.4);
+ *   replica_surge_mode: MIRROR, deployment_mode, first_batch_weight: N}}` (fields from the SDK,
+ *   platforms.md 2.4 and 7);
  * - its weight is read from the deployment records (newest first): when the newest record has
  *   `deploy_type: gray`, `status: RUNNING` means in progress at the `first_batch_weight` of its
  *   newest job, `SUCCEEDED` promoted (100), anything else abandoned (0); records and
@@ -18,8 +19,18 @@ export interface GrayRecord {
   jobs?: { job_info?: { first_batch_weight?: number } }[]
 }
 
-export function grayStrategy(weight: number): Record<string, unknown> {
-  return { type: 'GrayRelease', gray_release: { type: 'WEIGHT', first_batch_weight: weight, replica_surge_mode: 'MIRROR' } }
+/**
+ * The strategy as the SDK's DeployStrategyGrayRelease defines it: `type`, `replica_surge_mode` and
+ * `deployment_mode` always (platforms.md 7). MIRROR (blue/green: the gray version runs beside the
+ * stable one, so the stable one keeps every instance while the weight moves); the deployment mode
+ * the component's last gray release used, else 1 (ServiceStage's application gateway / microservice
+ * engine, the SDK's first).
+ */
+export function grayStrategy(weight: number, deploymentMode = 1): Record<string, unknown> {
+  return {
+    type: 'GrayRelease',
+    gray_release: { type: 'WEIGHT', replica_surge_mode: 'MIRROR', deployment_mode: deploymentMode, first_batch_weight: weight },
+  }
 }
 
 /**
