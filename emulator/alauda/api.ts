@@ -55,9 +55,10 @@ export class AlaudaEmulator {
       return sendJson(res, 400, { detail: 'JSON parse error' })
     }
     if (url.pathname === '/v1/auth/profile/') return sendJson(res, 200, { username: 'demo', namespace: 'demo' })
-    const m = url.pathname.match(/^\/v1\/services\/([^/]+)\/?(?:([^/]+)\/?)?(?:(start|stop|logs|instances)\/?)?$/)
+    const m = url.pathname.match(/^\/v1\/services\/([^/]+)\/?(?:([^/]+)\/?)?(?:(start|stop|logs|instances)\/?)?(?:([^/]+)\/?)?$/)
     if (!m) return sendJson(res, 404, { detail: 'Not found.' })
-    const [, ns, name, sub] = m as unknown as [string, string, string | undefined, string | undefined]
+    const [, ns, name, sub, instanceId] = m as unknown as [string, string, string | undefined, string | undefined, string | undefined]
+    if (instanceId !== undefined && sub !== 'instances') return sendJson(res, 404, { detail: 'Not found.' })
     if (!this.state.namespaces.has(ns)) return sendJson(res, 404, { detail: 'Not found.' })
     if (name === undefined) {
       if (req.method === 'GET') return this.list(res, ns, url)
@@ -86,6 +87,19 @@ export class AlaudaEmulator {
       case 'GET logs':
         return this.logs(res, service, url)
       case 'GET instances':
+        if (instanceId !== undefined) {
+          // GET .../instances/{uuid} (platforms.md 3.2)
+          const instance = service.instances.find((one) => one.uuid === decodeURIComponent(instanceId))
+          if (!instance) return sendJson(res, 404, { detail: 'Not found.' })
+          return sendJson(res, 200, {
+            uuid: instance.uuid,
+            instance_name: instance.instance_name,
+            started_at: instance.started_at,
+            image_name: service.image_name,
+            image_tag: service.image_tag,
+            instance_ports: service.instance_ports,
+          })
+        }
         return sendJson(
           res,
           200,
@@ -188,12 +202,18 @@ export class AlaudaEmulator {
       body.scaling_mode === 'AUTO' ||
       (body.scaling_mode === undefined && service?.scaling_mode === 'AUTO' && body.autoscaling_config !== undefined)
     if (auto) {
-      const config = (body.autoscaling_config ?? {}) as Record<string, unknown>
-      const bad = AUTOSCALING_KEYS.filter(
-        (key) => typeof config[key] !== 'string' || (!key.startsWith('metric') && !Number.isFinite(Number(config[key]))),
-      )
-      if (bad.length > 0) errors.autoscaling_config = [`AUTO needs ${bad.join(', ')} as strings (numbers as text).`]
-      else if (Number(config.minimum_num_instances) > Number(config.maximum_num_instances)) {
+      const config = autoscalingConfigOf(body.autoscaling_config)
+      const bad =
+        config === undefined
+          ? AUTOSCALING_KEYS
+          : AUTOSCALING_KEYS.filter((key) =>
+              key.startsWith('metric')
+                ? typeof config[key] !== 'string'
+                : !['string', 'number'].includes(typeof config[key]) || config[key] === '' || !Number.isFinite(Number(config[key])),
+            )
+      if (bad.length > 0 || config === undefined)
+        errors.autoscaling_config = [`AUTO needs ${bad.join(', ')} (numbers, or numbers as text), as an object or a JSON text of one.`]
+      else if (Number(config?.minimum_num_instances) > Number(config?.maximum_num_instances)) {
         errors.autoscaling_config = ['minimum_num_instances is above maximum_num_instances.']
       }
     }
@@ -205,9 +225,10 @@ export class AlaudaEmulator {
     if (typeof body.image_tag === 'string') service.image_tag = body.image_tag
     if (typeof body.target_num_instances === 'number') service.target_num_instances = body.target_num_instances
     if (body.scaling_mode === 'MANUAL') service.scaling_mode = 'MANUAL'
-    if (body.scaling_mode === 'AUTO') {
+    if (body.scaling_mode === 'AUTO' || (service.scaling_mode === 'AUTO' && body.autoscaling_config !== undefined)) {
       service.scaling_mode = 'AUTO'
-      service.autoscaling_config = body.autoscaling_config as Record<string, string>
+      const config = autoscalingConfigOf(body.autoscaling_config) ?? {}
+      service.autoscaling_config = Object.fromEntries(Object.entries(config).map(([key, value]) => [key, String(value)]))
     }
     if (service.scaling_mode === 'AUTO') {
       // no load in the emulator: the autoscaler holds the count within its bounds
@@ -334,4 +355,20 @@ function checkVolumes(volumes: unknown): FieldErrors {
 
 function isStringMap(value: unknown): value is Record<string, string> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string')
+}
+
+/**
+ * An autoscaling_config as sent: an object (the source document: numbers as text) or, as Alauda's
+ * CLI sends it, a JSON text of one with numbers (platforms.md 7, `util.parse_autoscale_info`).
+ */
+function autoscalingConfigOf(value: unknown): Record<string, unknown> | undefined {
+  let config = value
+  if (typeof value === 'string') {
+    try {
+      config = JSON.parse(value)
+    } catch {
+      return undefined
+    }
+  }
+  return typeof config === 'object' && config !== null && !Array.isArray(config) ? (config as Record<string, unknown>) : undefined
 }

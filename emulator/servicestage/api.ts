@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { type Images, serveApp } from '../apps.js'
 import { readBody, sendJson } from '../http-util.js'
 import type { Component, Job, RunningJob, ServiceStageState, Task } from './state.js'
-import type { Model } from '../../src/shared/platforms/servicestage/sdk-models.js'
+import type { Model } from '../../vendor/servicestage-v3-models.js'
 import { modelProblem } from './validate.js'
 
 /** The documented error codes (platforms.md 2.6). */

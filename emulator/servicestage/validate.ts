@@ -1,7 +1,7 @@
-import { type FieldType, MODELS, type Model } from '../../src/shared/platforms/servicestage/sdk-models.js'
+import { type FieldType, MODELS, type Model } from '../../vendor/servicestage-v3-models.js'
 
 /**
- * What is wrong with a request body by the SDK's models (src/shared/platforms/servicestage/sdk-models.ts):
+ * What is wrong with a request body by the SDK's models (vendor/servicestage-v3-models.ts):
  * an unknown field, a missing required one, a wrong type or a value the SDK does not list. The
  * real API is assumed to be as strict as its SDK (emulator/README.md). Undefined when nothing.
  */

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { MODELS } from '../../src/shared/platforms/servicestage/sdk-models.js'
+import { MODELS } from '../../vendor/servicestage-v3-models.js'
 import { emulatorSuite } from '../support/steps.js'
 
 /**

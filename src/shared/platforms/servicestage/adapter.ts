@@ -19,7 +19,7 @@ import { type SettleOptions, settleWrite } from '../settle.js'
 import { ServiceStageApi } from './api.js'
 import { type GrayRecord, grayAction, grayStrategy, grayWeight } from './gray.js'
 import { jobState } from './job.js'
-import { MODIFY_FIELDS } from './sdk-models.js'
+import { MODIFY_FIELDS } from '../../../../vendor/servicestage-v3-models.js'
 
 const CAPABILITIES: Capabilities = {
   deploy: true,
