@@ -3,6 +3,7 @@ import { type Images, serveApp } from '../apps.js'
 import { readBody, sendJson } from '../http-util.js'
 import type { Component, Job, RunningJob, ServiceStageState, Task } from './state.js'
 import type { Model } from '../../vendor/servicestage-v3-models.js'
+import { signatureProblem } from './signature.js'
 import { modelProblem } from './validate.js'
 
 /** The documented error codes (platforms.md 2.6). */
@@ -31,8 +32,14 @@ export class ServiceStageEmulator {
   async handle(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const app = path.match(/^\/apps\/([^/]+)/)
     if (app) return this.serveApp(decodeURIComponent(app[1] as string), res)
-    if (!this.state.tokens.has(String(req.headers['x-auth-token'] ?? ''))) return fail(res, ERR.token)
     const text = await readBody(req)
+    // an IAM token, or an AK/SK signature (SDK-HMAC-SHA256)
+    const signed = req.headers.authorization !== undefined && req.headers['x-auth-token'] === undefined
+    const denied = signed
+      ? signatureProblem(req, text, this.state.accessKeys)
+      : !this.state.tokens.has(String(req.headers['x-auth-token'] ?? ''))
+    if (denied)
+      return fail(res, typeof denied === 'string' ? [401, 'APIG.0301', `Incorrect IAM authentication information: ${denied}`] : ERR.token)
     let body: Record<string, unknown>
     try {
       body = text ? JSON.parse(text) : {}

@@ -102,6 +102,8 @@ export interface RunningJob {
 /** The emulated ServiceStage: components of applications in projects, and their jobs. */
 export class ServiceStageState {
   readonly tokens = new Set(['servicestage-demo-token-0123456789'])
+  /** AK/SK key pairs: access key → secret key */
+  readonly accessKeys = new Map([['SSDEMOACCESSKEY0123456789', 'servicestage-demo-secret-key-0123456789']])
   readonly components = new Map<string, Component>()
   /** applications, by id: made when their first component is */
   readonly applications = new Map<string, Application>()

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { errorLines } from '../support/runner.js'
+import { signRequest } from '../../src/shared/platforms/servicestage/signer.js'
 import { emulatorSuite } from '../support/steps.js'
 
 const suite = emulatorSuite()
@@ -117,6 +118,44 @@ describe('action-deploy on ServiceStage', () => {
     const run = await suite.steps.run('deploy', inputs({ service: 'nowhere', image: V2 }))
     expect(run.code).toBe(1)
     expect(errorLines(run)).toEqual(['servicestage: deploy of "nowhere" failed: service not found'])
+  })
+})
+
+describe('AK/SK signing (SDK-HMAC-SHA256)', () => {
+  const AK = { 'access-key': 'SSDEMOACCESSKEY0123456789', 'secret-key': 'servicestage-demo-secret-key-0123456789' }
+  const signed = (extra: Record<string, string>) =>
+    ({ ...Object.fromEntries(Object.entries(inputs(extra)).filter(([name]) => name !== 'token')), ...AK }) as Record<string, string>
+
+  it('deploys with access-key and secret-key instead of a token, every request signed', async () => {
+    const run = await suite.steps.run('deploy', signed({ service: 'shop', image: V2 }))
+    expect(run.code, run.stdout).toBe(0)
+    expect((await component()).source.url).toBe(V2)
+    const lines = run.stdout.split('\n')
+    expect(lines).toContain(`::add-mask::${AK['secret-key']}`)
+    expect(lines.filter((line) => !line.startsWith('::add-mask::') && line.includes(AK['secret-key']))).toEqual([])
+  })
+
+  it('says the signature was refused, naming the inputs to check, for a wrong secret key', async () => {
+    const run = await suite.steps.run('deploy', { ...signed({ service: 'shop', image: V2 }), 'secret-key': 'not-the-secret-key-0123' })
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toMatch(/^servicestage: \w+ of "shop" failed: .*verify aksk signature fail.*"access-key" and "secret-key"/)
+    expect((await component()).source.url).toBe(V1)
+  })
+
+  it('the emulator refuses a signature whose X-Sdk-Date is 20 minutes off, as the gateway does', async () => {
+    const url = new URL(`${suite.emulator.url('servicestage')}/v3/p1/cas/applications/a1/components`)
+    const headers = { accept: 'application/json', 'content-type': 'application/json;charset=utf8' }
+    const key = { accessKey: AK['access-key'], secretKey: AK['secret-key'] }
+    const send = async (now: Date) => {
+      const response = await fetch(url, {
+        headers: { ...headers, ...signRequest(key, { method: 'GET', url, headers, body: undefined }, now) },
+      })
+      return { status: response.status, body: (await response.json()) as { error_code?: string; error_msg?: string } }
+    }
+    expect((await send(new Date())).status).toBe(200)
+    const skewed = await send(new Date(Date.now() - 20 * 60_000))
+    expect(skewed.status).toBe(401)
+    expect(skewed.body).toMatchObject({ error_code: 'APIG.0301', error_msg: expect.stringMatching(/X-Sdk-Date .* more than 15 minutes/) })
   })
 })
 

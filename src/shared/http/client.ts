@@ -24,6 +24,15 @@ export interface HttpRequest {
   about?: CallAbout
   /** the platform's own "throttled, try later" answers (an error code in the body); retried like a 429 */
   throttled?: (response: HttpResponse) => boolean
+  /** headers that sign the request as sent (the final URL, headers and body), made again for every attempt */
+  sign?: (request: SignableRequest) => Record<string, string>
+}
+
+export interface SignableRequest {
+  method: Method
+  url: URL
+  headers: Record<string, string>
+  body: string | undefined
 }
 
 export interface HttpResponse {
@@ -110,7 +119,8 @@ export class HttpClient {
       let response: HttpResponse
       try {
         if (timeout <= 0) throw new AnswerError("the action's deadline (timeout) passed before the request could be sent", 'DEADLINE')
-        response = await this.attempt(url, req, headers, body, timeout)
+        const sent = req.sign ? { ...headers, ...req.sign({ method: req.method, url, headers, body }) } : headers
+        response = await this.attempt(url, req, sent, body, timeout)
       } catch (error) {
         const code = errorCode(error)
         const retryable =

@@ -14,7 +14,7 @@ export interface Credentials {
 /** Which credential inputs each platform accepts: any one of the listed sets is enough. */
 export const CREDENTIAL_SETS: Record<PlatformName, readonly (readonly (keyof Credentials)[])[]> = {
   jelastic: [['token'], ['username', 'password']],
-  servicestage: [['token']],
+  servicestage: [['token'], ['accessKey', 'secretKey']],
   alauda: [['token'], ['username', 'password']],
   netease: [['token'], ['accessKey', 'secretKey']],
   rancher: [['accessKey', 'secretKey']],

@@ -72,9 +72,17 @@ const PHASES: Record<string, ServicePhase> = {
 const PAGE = 50
 
 export function createServiceStage(config: PlatformConfig): Platform {
-  const token = config.credentials.token
-  if (token === undefined) throw new PlatformError('servicestage', 'sign-in', 'token', 'no IAM token: give "token"', 'auth')
-  return new ServiceStagePlatform(new ServiceStageApi(config.apiUrl, token, config.http), config)
+  const { token, accessKey, secretKey } = config.credentials
+  const auth = token !== undefined ? { token } : accessKey !== undefined && secretKey !== undefined ? { accessKey, secretKey } : undefined
+  if (auth === undefined)
+    throw new PlatformError(
+      'servicestage',
+      'sign-in',
+      'token',
+      'no credentials: give "token" (an IAM token), or "access-key" and "secret-key"',
+      'auth',
+    )
+  return new ServiceStagePlatform(new ServiceStageApi(config.apiUrl, auth, config.http), config)
 }
 
 /**

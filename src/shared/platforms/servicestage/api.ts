@@ -1,6 +1,7 @@
-import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
+import { type HttpClient, type HttpResponse, type Method, parseJson, type SignableRequest } from '../../http/client.js'
 import { endpoint } from '../../http/endpoint.js'
 import { type CallOptions, PlatformError } from '../platform.js'
+import { type AccessKey, signRequest } from './signer.js'
 
 /** `{error_code, error_msg}` (platforms.md 2.1) */
 interface ErrorBody {
@@ -32,16 +33,19 @@ function throttled(response: HttpResponse): boolean {
 export class ServiceStageApi {
   constructor(
     private readonly base: URL,
-    private readonly token: string,
+    private readonly auth: { token: string } | AccessKey,
     private readonly http: HttpClient,
   ) {}
 
   async call<T>(method: Method, path: string, options: CallOptions, body?: unknown): Promise<T> {
     const url = endpoint(this.base, path)
+    const auth = this.auth
     const response = await this.http.send({
       method,
       url,
-      headers: { 'x-auth-token': this.token, 'content-type': 'application/json;charset=utf8' },
+      headers: { ...('token' in auth && { 'x-auth-token': auth.token }), 'content-type': 'application/json;charset=utf8' },
+      // AK/SK: every attempt is signed as sent (a fresh X-Sdk-Date each time)
+      ...('secretKey' in auth && { sign: (request: SignableRequest) => signRequest(auth, request) }),
       ...(body !== undefined && { json: body }),
       ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
       throttled,
@@ -63,7 +67,9 @@ export class ServiceStageApi {
         'servicestage',
         options.operation,
         options.target,
-        `${text}: the IAM token was refused; IAM tokens live 24 hours, so get a fresh one (POST /v3/auth/tokens, header X-Subject-Token) and pass it in "token"`,
+        'token' in this.auth
+          ? `${text}: the IAM token was refused; IAM tokens live 24 hours, so get a fresh one (POST /v3/auth/tokens, header X-Subject-Token) and pass it in "token", or sign with "access-key" and "secret-key"`
+          : `${text}: the access key's signature was refused; check "access-key" and "secret-key" (a key pair of this account, not expired) and the runner's clock (X-Sdk-Date must be within 15 minutes)`,
         'auth',
       )
     }
