@@ -43,9 +43,9 @@ export class JelasticEmulator {
       'environment/control/rest/stopenv': (p) => this.authed(p, () => this.withEnv(p, (env) => this.setStatus(env, DOWN))),
       'environment/control/rest/restartnodes': (p) => this.authed(p, () => this.withEnv(p, (env) => this.restart(env, p))),
       'environment/control/rest/deleteenv': (p) => this.authed(p, () => this.withEnv(p, (env) => this.deleteEnv(env, p))),
-      'environment/control/rest/applyenvproperty': (p) => this.authed(p, () => this.withEnv(p, (env) => this.applyProperties(env, p))),
+      'environment/control/rest/applyenvproperty': (p) => this.properties(p, () => this.withEnv(p, (env) => this.applyProperties(env, p))),
       'environment/control/rest/getenvproperty': (p) =>
-        this.authed(p, () => this.withEnv(p, (env) => ({ result: OK, properties: { ...env.properties } }))),
+        this.properties(p, () => this.withEnv(p, (env) => ({ result: OK, properties: { ...env.properties } }))),
       'marketplace/jps/rest/install': (p) => this.marketplace(p, () => this.install(p)),
       'marketplace/jps/rest/executeappaction': (p) => this.marketplace(p, () => this.executeAction(p)),
       'marketplace/installation/rest/executeaction': (p) => this.authed(p, () => this.executeAction(p)),
@@ -100,6 +100,12 @@ export class JelasticEmulator {
 
   private marketplace(p: Record<string, string>, body: () => Promise<Answer> | Answer): Promise<Answer> | Answer | { result: number } {
     if (!this.state.timing.marketplace) return { result: 1702, source: 'hx-core', error: 'method not found' }
+    return this.authed(p, body)
+  }
+
+  /** Environment properties, on installations that have them (timing.envProperties). */
+  private properties(p: Record<string, string>, body: () => Promise<Answer> | Answer): Promise<Answer> | Answer | { result: number } {
+    if (!this.state.timing.envProperties) return { result: 1702, source: 'hx-core', error: 'method not found' }
     return this.authed(p, body)
   }
 

@@ -48,6 +48,8 @@ export interface JelasticTiming {
   /** false: `marketplace/jps/rest/install` and `executeappaction` are unknown (result 1702), as on
    * installations that only have the legacy appstore host's InstallApp and ExecuteAppAction */
   marketplace: boolean
+  /** false: `getenvproperty` and `applyenvproperty` are unknown (result 1702), as on installations without them */
+  envProperties: boolean
 }
 
 /** The emulated Jelastic: users, sessions, environments with their nodes and add-ons. */
@@ -56,7 +58,7 @@ export class JelasticState {
   readonly tokens = new Set<string>()
   readonly sessions = new Set<string>()
   readonly envs = new Map<string, Env>()
-  timing: JelasticTiming = { redeployMsPerNode: 150, topologyMsPerNode: 100, installMs: 150, marketplace: true }
+  timing: JelasticTiming = { redeployMsPerNode: 150, topologyMsPerNode: 100, installMs: 150, marketplace: true, envProperties: true }
   private nextNodeId = 100
 
   constructor(readonly platformDomain: string) {
@@ -74,7 +76,7 @@ export class JelasticState {
     this.tokens.clear()
     this.users.clear()
     this.seedUsers()
-    this.timing = { redeployMsPerNode: 150, topologyMsPerNode: 100, installMs: 150, marketplace: true }
+    this.timing = { redeployMsPerNode: 150, topologyMsPerNode: 100, installMs: 150, marketplace: true, envProperties: true }
   }
 
   newSession(): string {

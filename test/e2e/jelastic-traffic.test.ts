@@ -97,6 +97,15 @@ describe('action-traffic on Jelastic', () => {
     expect(Math.abs((await measured()).green - 60)).toBeLessThanOrEqual(3)
   })
 
+  it('releases without a record, with a warning, on an installation without environment properties', async () => {
+    await suite.emulator.control('POST', '/jelastic/timing', { envProperties: false })
+    const run = await suite.steps.run('traffic', traffic({ percentage: '40' }))
+    expect(run.code, run.stdout).toBe(0)
+    const warnings = run.stdout.split('\n').filter((line) => line.startsWith('::warning::'))
+    expect(warnings).toEqual([expect.stringMatching(/^::warning::jelastic: this installation has no environment properties .*result 1702/)])
+    expect(Math.abs((await measured()).green - 40)).toBeLessThanOrEqual(3)
+  })
+
   it('never sends traffic to a side that is not running', async () => {
     await suite.steps.run('traffic', traffic({ percentage: '0' }))
     const stopped = await suite.steps.run('scale', { ...traffic({}), service: 'green', replicas: '0' })

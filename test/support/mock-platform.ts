@@ -28,6 +28,7 @@ export function mockPlatform(name: PlatformName, origin: string, credentials: Cr
     credentials,
     http,
     log: () => {},
+    warn: () => {},
     deadline: () => Date.now() + deadlineMs,
   })
   const pool = agent.get(origin)

@@ -342,6 +342,7 @@ function lossy() {
     credentials: { token: 'alauda-token-abc' },
     http,
     log: () => {},
+    warn: () => {},
     deadline: () => Date.now() + 60_000,
   })
   const pool = agent.get(ORIGIN)

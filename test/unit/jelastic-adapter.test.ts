@@ -50,6 +50,7 @@ function setup(credentials: Credentials = { token: 'personal-token-123' }) {
     credentials,
     http,
     log: () => {},
+    warn: () => {},
     deadline: () => Date.now() + 60_000,
   })
   const pool = agent.get(ORIGIN)

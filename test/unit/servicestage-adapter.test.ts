@@ -35,6 +35,7 @@ function setup() {
     credentials: { token: 'iam-token-abc' },
     http,
     log: () => {},
+    warn: () => {},
     deadline: () => Date.now() + 60_000,
   })
   const pool = agent.get(ORIGIN)

@@ -229,6 +229,8 @@ export interface PlatformConfig {
   credentials: Credentials
   http: HttpClient
   log: (message: string) => void
+  /** what the user should know (a ::warning:: on the runner) */
+  warn: (message: string) => void
 }
 
 /**

@@ -79,8 +79,10 @@ export async function claimRouter(
       ctx.log.info(`${router.router}: claimed for release ${inputs.releaseId}`)
       return { split }
     }
+    // the platform turned out to keep no record (it had no place for it): the router's state is all there is
+    if (back === null) return { split }
     // another release claimed the router in the same moment, and its claim stands
-    if (back !== null) ctx.log.info(`${router.router}: release ${back.release} claimed the router at the same moment`)
+    ctx.log.info(`${router.router}: release ${back.release} claimed the router at the same moment`)
   }
 }
 

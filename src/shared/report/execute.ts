@@ -38,6 +38,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       credentials: inputs.credentials,
       http,
       log: log.info,
+      warn: log.warning,
       deadline: () => deadline.epochMs,
       signal: transport.signal,
     })

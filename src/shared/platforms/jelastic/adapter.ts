@@ -14,7 +14,7 @@ import type {
 } from '../platform.js'
 import { parseRecord, PlatformError } from '../platform.js'
 import { type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
-import { type CallOptions, JelasticApi, type JelasticResponse } from './api.js'
+import { type CallOptions, JelasticApi, JelasticError, type JelasticResponse, METHOD_NOT_FOUND } from './api.js'
 import { type EnvInfo, envStatusName, groupNodes, isUpdating, nodeImage, phaseOf, toServiceState } from './env-info.js'
 import {
   findUniqueName,
@@ -55,11 +55,15 @@ class JelasticPlatform implements Platform {
   readonly capabilities = CAPABILITIES
   private readonly api: JelasticApi
   private readonly log: (message: string) => void
+  private readonly warn: (message: string) => void
   private readonly settle: SettleOptions
+  /** set once getenvproperty answered "method not found": no record is kept */
+  private noProperties = false
 
   constructor(config: PlatformConfig) {
     this.api = new JelasticApi(config.apiUrl, config.credentials, config.http, config.deadline)
     this.log = config.log
+    this.warn = config.warn
     this.settle = config
   }
 
@@ -310,6 +314,7 @@ class JelasticPlatform implements Platform {
    * (applyenvproperty / getenvproperty: Jelastic API spec, not yet in platforms.md).
    */
   async readRecord(router: RouterRef): Promise<StoredRecord | null> {
+    if (this.noProperties) return null
     let body: JelasticResponse
     try {
       body = await this.api.call(
@@ -318,13 +323,24 @@ class JelasticPlatform implements Platform {
         { operation: 'read the release record', target: router.router, idempotent: true },
       )
     } catch (error) {
+      if (error instanceof JelasticError && error.result === METHOD_NOT_FOUND) return this.withoutProperties(router)
       if (error instanceof PlatformError && error.kind === 'not-found') return null
       throw error
     }
     return parseRecord(findProperty(body, RECORD_PROPERTY))
   }
 
+  /** An installation without environment properties (result 1702) releases with no record, and says so once. */
+  private withoutProperties(router: RouterRef): null {
+    this.noProperties = true
+    this.warn(
+      `jelastic: this installation has no environment properties (getenvproperty: result ${METHOD_NOT_FOUND}, method not found): the release keeps no record on "${router.router}", so a second release on it cannot see this one; give such releases a workflow concurrency group`,
+    )
+    return null
+  }
+
   async writeRecord(router: RouterRef, record: StoredRecord): Promise<void> {
+    if (this.noProperties) return
     const operation = 'write the release record'
     await this.settled(operation, router.router, {
       send: async () => {
