@@ -81,6 +81,24 @@ describe('the secrets of a run', () => {
     expect(written).toContain(`::add-mask::${key}\n`)
     expect(secrets.redact(`receiver not found for key=${key}`)).toBe('receiver not found for key=***')
   })
+
+  it('refuses a webhook URL whose key is too short to mask, as an input error that shows neither', () => {
+    const url = 'https://rancher.example.com/v1-webhooks/endpoint?key=k1&projectId=1a5'
+    const read = () =>
+      readScaleInputs(
+        env({
+          platform: 'rancher',
+          'api-url': 'https://r.example.com',
+          project: '1a5',
+          service: 'shop/web',
+          'access-key': 'access-4',
+          'secret-key': 'secret-key-4',
+          'webhook-url': url,
+        }),
+      )
+    expect(read).toThrow(InputError)
+    expect(read).toThrow('The "key" in input "webhook-url" is under 4 characters: too short to be masked safely in the log')
+  })
 })
 
 describe('secrets a platform hands out', () => {

@@ -1,4 +1,4 @@
-import { MIN_SECRET_LENGTH } from '../http/redactor.js'
+import { MIN_SECRET_LENGTH, SecretTooShortError } from '../http/redactor.js'
 import { secrets } from '../report/secrets.js'
 import { InputError } from './input-error.js'
 import type { PlatformName } from './platform-name.js'
@@ -48,7 +48,13 @@ export function readSecret(
       `Input "${name}" is under ${MIN_SECRET_LENGTH} characters: too short to be masked safely in the log (the runner would star every match of it); its value is not shown. Give the real secret.`,
     )
   }
-  register(value, `input "${name}"`)
+  try {
+    register(value, `input "${name}"`)
+  } catch (error) {
+    // a part of it that is a secret on its own (a webhook URL's key) may be the short one
+    if (!(error instanceof SecretTooShortError)) throw error
+    throw new InputError(`${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`)
+  }
   return value
 }
 
