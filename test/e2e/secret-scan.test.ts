@@ -268,6 +268,17 @@ describe('secrets that only some platforms have', () => {
   })
 })
 
+describe('a secret too short to mask', () => {
+  it('is refused before anything is masked or sent: a one-character password would star every "x" in the log', async () => {
+    await PLATFORMS[0]?.setup()
+    const run = await suite.steps.run('deploy', { ...PLATFORMS[0]?.inputs({ ...PLATFORMS[0].deploy }), password: 'x' })
+    expect(run.code).toBe(1)
+    expect(errorLines(run)).toEqual([expect.stringMatching(/^Input "password" is under 4 characters: too short to be masked safely/)])
+    expect(run.stdout).not.toContain('::add-mask::x\n')
+    expect(await suite.emulator.requests()).toEqual([])
+  })
+})
+
 describe('the scan', () => {
   it('finds no secret, in any form, anywhere the runs wrote, outside ::add-mask:: lines', async () => {
     const forms = new Set<string>()
