@@ -38,6 +38,12 @@ describe('answers shown in messages', () => {
     expect(describeAnswer(answer(''), none)).toBe('content-type none, 0 bytes: an empty body')
   })
 
+  it('cuts by characters, never inside a surrogate pair', () => {
+    const shown = showBody(answer(`${'a'.repeat(199)}😀😀`), none)
+    expect(shown).toBe(`${'a'.repeat(199)}😀…`)
+    expect(showBody(answer(`${'a'.repeat(200)}😀`), none)).toBe(`${'a'.repeat(200)}…`)
+  })
+
   it('keeps the words of a platform in any script', () => {
     expect(showBody(answer('{"code": 4040003, "message": "应用不存在"}'), none)).toBe('{"code": 4040003, "message": "应用不存在"}')
   })

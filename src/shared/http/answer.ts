@@ -19,8 +19,10 @@ const HEX_BYTES = 8
 export function showBody(answer: AnswerBody, redact: (text: string) => string, max = 200): string {
   if (answer.size === 0) return 'an empty body'
   if (isBinary(answer.text)) return `${answer.size} bytes of binary data, starting ${hex(answer.head)}${gzipNote(answer)}`
-  const text = escapeText(redact(answer.text).trim())
-  return text.length > max ? `${text.slice(0, max)}…` : text
+  const clean = redact(answer.text).trim()
+  // only the start is escaped (escapes only lengthen it); cut by code points, never inside a pair
+  const shown = [...escapeText(clean.slice(0, max + 1))]
+  return clean.length > max || shown.length > max ? `${shown.slice(0, max).join('')}…` : shown.join('')
 }
 
 /** What came, for "could not be read": the content type, then the body shown safely. */
@@ -46,9 +48,9 @@ function gzipNote(answer: AnswerBody): string {
   return encoding ? ` (content-encoding ${escapeText(encoding).slice(0, 40)})` : ''
 }
 
-/** Control, format and line-separator characters as escapes, so that a body can never make a line of its own or hide text. */
+/** Control, format, lone surrogate and line-separator characters as escapes, so that a body can never make a line of its own or hide text. */
 function escapeText(text: string): string {
-  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (char) => {
+  return text.replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu, (char) => {
     if (char === '\n') return '\\n'
     if (char === '\r') return '\\r'
     if (char === '\t') return '\\t'
