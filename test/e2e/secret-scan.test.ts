@@ -183,12 +183,16 @@ describe.each(PLATFORMS)('$name: a whole run, its failures and its echoed errors
     expect(errorLines(run).join('\n')).toMatch(ECHOED)
   })
 
-  it.runIf(platform.exchange !== undefined)('fails when the exchange of the credentials echoes them', async () => {
-    await suite.emulator.fault({ platform: platform.name, path: platform.exchange, status: 401, echo: true, body: platform.echoBody })
-    const run = await suite.steps.run('deploy', platform.inputs({ ...platform.deploy, ...timeout }), { env: github.env() })
-    expect(run.code).toBe(1)
-    expect(errorLines(run).join('\n')).toMatch(/sign-in of .*(GET|POST) http:\/\/127\.0\.0\.1/s)
-  })
+  // ServiceStage and Rancher exchange nothing: their credentials go out as they are
+  const exchange = platform.exchange
+  if (exchange !== undefined) {
+    it('fails when the exchange of the credentials echoes them', async () => {
+      await suite.emulator.fault({ platform: platform.name, path: exchange, status: 401, echo: true, body: platform.echoBody })
+      const run = await suite.steps.run('deploy', platform.inputs({ ...platform.deploy, ...timeout }), { env: github.env() })
+      expect(run.code).toBe(1)
+      expect(errorLines(run).join('\n')).toMatch(/sign-in of .*(GET|POST) http:\/\/127\.0\.0\.1/s)
+    })
+  }
 
   it('deploys while every GitHub call fails with an error echoing its Authorization header: warnings naming GitHub, no secret', async () => {
     github.failure = { status: 500, echo: true }
