@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import { gzipSync } from 'node:zlib'
 import { delay } from './http-util.js'
 
 /**
@@ -38,10 +39,23 @@ export interface FaultRule {
   expireSessions?: boolean
   /** with `status`: a JSON body for the answer, in the platform's error shape */
   body?: unknown
+  /**
+   * with `status`: the answer echoes the request as it came (method, URL, headers, body), as a
+   * careless gateway or a debug page does: every `{request}` in the strings of `body`, or the
+   * whole text/plain body without one. Strikes before the platform sees the request.
+   */
+  echo?: boolean
+  /** answer 200 with a body that is not the platform's JSON: a gateway's page, plain text, gzip bytes, binary bytes */
+  disguise?: (typeof DISGUISES)[number]
+  /** answer 200 with a JSON-looking body this many MB long, streamed without a content-length */
+  hugeMB?: number
 }
 
+/** What a `disguise` answers with: a 200 that is not what it claims. */
+const DISGUISES = ['html', 'text', 'gzip', 'binary'] as const
+
 /** The fault kinds a rule may have at most one of. */
-const KINDS = ['drop', 'hang', 'truncate', 'malformed', 'status', 'dripMs'] as const
+const KINDS = ['drop', 'hang', 'truncate', 'malformed', 'status', 'dripMs', 'disguise', 'hugeMB'] as const
 const FIELDS = new Set([
   'platform',
   'path',
@@ -58,6 +72,9 @@ const FIELDS = new Set([
   'dripMs',
   'expireSessions',
   'body',
+  'echo',
+  'disguise',
+  'hugeMB',
 ])
 
 /** What a captured answer of the platform was. */
@@ -81,7 +98,7 @@ export class Faults {
   parse(body: Record<string, unknown>): FaultRule | string {
     const unknown = Object.keys(body).filter((key) => !FIELDS.has(key))
     if (unknown.length > 0) return `unknown fault field(s): ${unknown.join(', ')}; allowed: ${[...FIELDS].join(', ')}`
-    const { platform, path, method, count, when, status, retryAfter, latencyMs, dripMs } = body
+    const { platform, path, method, count, when, status, retryAfter, latencyMs, dripMs, disguise, hugeMB } = body
     if (platform !== undefined && !this.platforms.includes(platform as string))
       return `platform has the value ${JSON.stringify(platform)}; allowed: ${this.platforms.join(', ')}`
     if (path !== undefined && typeof path !== 'string') return 'path must be a string (a substring of the path and query)'
@@ -96,7 +113,13 @@ export class Faults {
     if ((retryAfter !== undefined || body.body !== undefined) && status === undefined) return 'retryAfter and body go with status'
     if (latencyMs !== undefined && !(typeof latencyMs === 'number' && latencyMs >= 0)) return 'latencyMs must be a number of ms, 0 or more'
     if (dripMs !== undefined && !(typeof dripMs === 'number' && dripMs > 0)) return 'dripMs must be a number of ms above 0'
-    for (const flag of ['drop', 'hang', 'truncate', 'malformed', 'expireSessions'])
+    if (disguise !== undefined && !DISGUISES.includes(disguise as (typeof DISGUISES)[number]))
+      return `disguise has the value ${JSON.stringify(disguise)}; allowed: ${DISGUISES.join(', ')}`
+    if (hugeMB !== undefined && !(typeof hugeMB === 'number' && hugeMB > 0 && hugeMB <= 1024))
+      return 'hugeMB must be a number of MB above 0, at most 1024'
+    if (body.echo !== undefined && status === undefined) return 'echo goes with status'
+    if (body.echo === true && when === 'after') return 'echo strikes before the request is handled (leave out "when" or give "before")'
+    for (const flag of ['drop', 'hang', 'truncate', 'malformed', 'expireSessions', 'echo'])
       if (body[flag] !== undefined && typeof body[flag] !== 'boolean') return `${flag} must be true or false`
     const kinds = KINDS.filter((kind) => body[kind] !== undefined && body[kind] !== false)
     if (kinds.length > 1) return `a rule has one fault kind at most; this one has ${kinds.join(', ')}`
@@ -136,7 +159,16 @@ export class Faults {
   /** A few words for the request log: which fault struck, e.g. "after drop". */
   static describe(rule: FaultRule): string {
     const kind = KINDS.find((k) => rule[k] !== undefined && rule[k] !== false)
-    const name = kind === 'status' ? `status ${rule.status}` : kind === 'dripMs' ? `drip ${rule.dripMs} ms` : (kind ?? 'latency')
+    const name =
+      kind === 'status'
+        ? `status ${rule.status}${rule.echo ? ' (echo)' : ''}`
+        : kind === 'dripMs'
+          ? `drip ${rule.dripMs} ms`
+          : kind === 'disguise'
+            ? `disguise ${rule.disguise}`
+            : kind === 'hugeMB'
+              ? `huge ${rule.hugeMB} MB`
+              : (kind ?? 'latency')
     const when = strikesAfter(rule) ? 'after' : 'before'
     return `${when} ${name}${rule.expireSessions ? ' (sessions expired)' : ''}`
   }
@@ -153,7 +185,10 @@ export class Faults {
       if (rule.drop) return void req.socket.destroy()
       if (rule.hang) return hang(req)
       if (rule.malformed) return malformed(res)
+      if (rule.echo) return echo(req, res, rule)
       if (rule.status !== undefined) return gateway(res, rule)
+      if (rule.disguise !== undefined) return disguised(res, rule.disguise)
+      if (rule.hugeMB !== undefined) return huge(res, rule.hugeMB)
       return handle()
     }
     const answer = await capture(res, handle)
@@ -164,6 +199,8 @@ export class Faults {
     if (rule.truncate) return truncate(req, res, answer)
     if (rule.malformed) return malformed(res, answer.body)
     if (rule.status !== undefined) return gateway(res, rule)
+    if (rule.disguise !== undefined) return disguised(res, rule.disguise)
+    if (rule.hugeMB !== undefined) return huge(res, rule.hugeMB)
     if (rule.dripMs !== undefined) return drip(res, answer, rule.dripMs)
     send(res, answer)
   }
@@ -304,4 +341,67 @@ function drip(res: ServerResponse, answer: Answer, ms: number): void {
   }
   res.on('close', () => clearTimeout(timer))
   timer = setTimeout(next, ms)
+}
+
+/** The status with the request echoed: `{request}` in `body`'s strings, or the request as the whole text body. */
+async function echo(req: IncomingMessage, res: ServerResponse, rule: FaultRule): Promise<void> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  const headers = Object.entries(req.headers).map(([name, value]) => `${name}: ${[value].flat().join(', ')}`)
+  const request = [
+    `${req.method} http://${req.headers.host ?? ''}${req.url ?? ''}`,
+    ...headers,
+    '',
+    Buffer.concat(chunks).toString('utf8'),
+  ].join('\n')
+  const fill = (value: unknown): unknown =>
+    typeof value === 'string'
+      ? value.split('{request}').join(request)
+      : Array.isArray(value)
+        ? value.map(fill)
+        : typeof value === 'object' && value !== null
+          ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fill(item)]))
+          : value
+  const json = rule.body !== undefined
+  const text = json ? JSON.stringify(fill(rule.body)) : request
+  const { writeHead, end } = io(res)
+  writeHead(rule.status as number, { 'content-type': json ? 'application/json' : 'text/plain', 'content-length': Buffer.byteLength(text) })
+  end(text)
+}
+
+/** HTTP 200 that claims nothing true: a login page of a gateway, a plain text, gzip bytes with no content-encoding, random binary. */
+function disguised(res: ServerResponse, kind: (typeof DISGUISES)[number]): void {
+  const bodies: Record<typeof kind, [string, Buffer]> = {
+    html: [
+      'text/html',
+      Buffer.from('<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><form action="/login"></form></body></html>\n'),
+    ],
+    text: ['text/plain', Buffer.from('OK\n')],
+    gzip: ['application/json', gzipSync(Buffer.from('{"result": 0, "items": []}'))],
+    binary: [
+      'application/octet-stream',
+      Buffer.from([0x00, 0xff, 0x1b, 0x5b, 0x32, 0x4a, 0x07, 0x08, 0x9b, 0x0d, 0x0a, 0x3a, 0x3a, 0xfe, 0x00]),
+    ],
+  }
+  const [type, body] = bodies[kind]
+  const { writeHead, end } = io(res)
+  writeHead(200, { 'content-type': type, 'content-length': body.length })
+  end(body)
+}
+
+/** HTTP 200 with `mb` MB of a JSON array, streamed in chunks without a content-length: the client must cut it while reading. */
+function huge(res: ServerResponse, mb: number): void {
+  const { writeHead, write, end } = io(res)
+  writeHead(200, { 'content-type': 'application/json' })
+  const chunk = Buffer.from(`${'"0123456789abcdef0123456789abcdef",'.repeat(2048)}`)
+  let left = Math.ceil((mb * 1024 * 1024) / chunk.length)
+  write(Buffer.from('['))
+  const next = (): void => {
+    while (left > 0 && !res.destroyed) {
+      left--
+      if (!(write(chunk) as boolean)) return void res.once('drain', next)
+    }
+    if (!res.destroyed) end(Buffer.from('"end"]'))
+  }
+  next()
 }

@@ -89,7 +89,8 @@ export class NeteaseEmulator {
   private token(res: ServerResponse, body: Record<string, unknown>): void {
     if (typeof body.app_key !== 'string' || typeof body.app_secret !== 'string') return fail(res, ERR.missing('app_key, app_secret'))
     if (this.state.keys.get(body.app_key) !== body.app_secret) return fail(res, ERR.unauthorized)
-    sendJson(res, 200, { token: this.state.issueToken(), expires_in: '86399' })
+    // the vendor's help page documents 201 Created for a new token (platforms.md 7)
+    sendJson(res, 201, { token: this.state.issueToken(), expires_in: '86399' })
   }
 
   /** The deploy hook: no token; the app rebuilds from its version and rolls out (assumed: POST, any body). */

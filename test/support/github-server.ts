@@ -27,6 +27,8 @@ export class FakeGitHub {
   readonly comments: FakeComment[] = []
   /** pull request states by number (open unless set) */
   readonly pulls = new Map<number, string>()
+  /** every request answered with this status; with `echo`, its message echoes the request, Authorization header and all */
+  failure: { status: number; echo?: boolean } | undefined
   private next = 1000
 
   private constructor(
@@ -62,6 +64,7 @@ export class FakeGitHub {
     this.deployments.length = 0
     this.comments.length = 0
     this.pulls.clear()
+    this.failure = undefined
   }
 
   close(): Promise<void> {
@@ -71,6 +74,11 @@ export class FakeGitHub {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
+    if (this.failure) {
+      const headers = Object.entries(req.headers).map(([name, value]) => `${name}: ${String(value)}`)
+      const echoed = `${req.method} ${req.url}\n${headers.join('\n')}\n\n${Buffer.concat(chunks).toString()}`
+      return send(res, this.failure.status, { message: this.failure.echo ? `Server Error; the request was: ${echoed}` : 'Server Error' })
+    }
     const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>) : {}
     if (req.headers.authorization !== `Bearer ${this.token}`)
       return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })

@@ -62,7 +62,7 @@ describe('input parsers', () => {
   })
 
   it('names the platform and the credentials it needs', () => {
-    expect(() => readDeployInputs(env({ ...base, platform: 'rancher', token: 'x' }))).toThrow(
+    expect(() => readDeployInputs(env({ ...base, platform: 'rancher', token: 'x-token' }))).toThrow(
       'Platform "rancher" needs credentials: give "access-key" and "secret-key".',
     )
   })
@@ -76,7 +76,8 @@ describe('input parsers', () => {
     } finally {
       process.stdout.write = write
     }
-    expect(written).toEqual(['::add-mask::tok%25en%0Aline\n'])
+    // the raw value first, then the forms it takes in a URL or a JSON string
+    expect(written).toEqual(['::add-mask::tok%25en%0Aline\n', '::add-mask::tok%2525en%250Aline\n', '::add-mask::tok%25en\\nline\n'])
   })
 
   it('refuses failover with a split other than 0 or 100', () => {

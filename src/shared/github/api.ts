@@ -1,5 +1,7 @@
+import { showBody } from '../http/answer.js'
 import { type HttpClient, type Method, parseJson } from '../http/client.js'
 import { endpoint } from '../http/endpoint.js'
+import { NetworkError } from '../http/errors.js'
 import type { GitHubInputs } from '../inputs/github.js'
 
 export interface Deployment {
@@ -22,6 +24,7 @@ export interface IssueComment {
   html_url?: string
 }
 
+/** Any GitHub call that failed: an answer that refused it, or no usable answer. Never a platform's failure. */
 export class GitHubError extends Error {
   override name = 'GitHubError'
 }
@@ -35,7 +38,10 @@ export class GitHubApi {
   constructor(
     private readonly github: GitHubInputs & { token: string },
     private readonly http: HttpClient,
-  ) {}
+  ) {
+    // an error of GitHub's may echo the Authorization header
+    http.redactor.add(github.token, 'input "github-token"')
+  }
 
   createDeployment(body: Record<string, unknown>): Promise<Deployment> {
     return this.call('POST', `/repos/${this.github.repository}/deployments`, body)
@@ -74,23 +80,28 @@ export class GitHubApi {
   private async call<T>(method: Method, path: string, body?: unknown): Promise<T> {
     const url = endpoint(this.github.apiUrl, path)
     const pathname = path.split('?')[0]
-    const response = await this.http.send({
-      method,
-      url,
-      headers: {
-        authorization: `Bearer ${this.github.token}`,
-        accept: 'application/vnd.github+json',
-        'x-github-api-version': '2022-11-28',
-        'user-agent': 'paas-release-actions',
-      },
-      ...(body !== undefined && { json: body }),
-      expectJson: true,
-      about: { platform: 'GitHub', operation: `${method} ${pathname}`, target: this.github.repository },
-    })
+    const response = await this.http
+      .send({
+        method,
+        url,
+        headers: {
+          authorization: `Bearer ${this.github.token}`,
+          accept: 'application/vnd.github+json',
+          'x-github-api-version': '2022-11-28',
+          'user-agent': 'paas-release-actions',
+        },
+        ...(body !== undefined && { json: body }),
+        expectJson: true,
+        about: { platform: 'GitHub', operation: `${method} ${pathname}`, target: this.github.repository },
+      })
+      .catch((error: unknown) => {
+        // no answer from GitHub is GitHub's failure, said so, never "could not reach the platform"
+        throw error instanceof NetworkError ? new GitHubError(error.message) : error
+      })
     const parsed = parseJson(response.text) as { message?: string } | undefined
     if (response.status >= 200 && response.status < 300) return parsed as T
     throw new GitHubError(
-      `GitHub answered HTTP ${response.status} to ${method} ${pathname}: ${this.http.redact(parsed?.message ?? response.text.slice(0, 200))}`,
+      `GitHub answered HTTP ${response.status} to ${method} ${pathname}: ${parsed?.message === undefined ? showBody(response, (text) => this.http.redact(text)) : this.http.redact(parsed.message)}`,
     )
   }
 }

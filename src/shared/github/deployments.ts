@@ -20,6 +20,8 @@ export interface LedgerEntry {
  */
 export class Deployments {
   readonly api: GitHubApi | undefined
+  /** why the last deployment was not recorded, when GitHub failed it */
+  private failed: string | undefined
 
   constructor(
     readonly github: GitHubInputs,
@@ -49,7 +51,8 @@ export class Deployments {
       await this.status(deployment, 'in_progress', description)
       return deployment
     } catch (error) {
-      this.log.warning(`GitHub deployment not recorded: ${(error as Error).message}`)
+      this.failed = (error as Error).message
+      this.log.warning(`GitHub deployment not recorded: ${this.failed}`)
       return null
     }
   }
@@ -64,6 +67,12 @@ export class Deployments {
     }
   }
 
+  /** Why no deployment was recorded, for the summary: no token, or GitHub's failure. */
+  notRecorded(): string {
+    if (!this.api) return 'no github-token'
+    return this.failed === undefined ? 'nothing to record' : `GitHub failed: ${this.failed}`
+  }
+
   /** Where the environment's deployments are shown. */
   link(): string {
     return `${this.github.serverUrl}/${this.github.repository}/deployments/${encodeURIComponent(this.github.environment)}`
@@ -72,7 +81,7 @@ export class Deployments {
   /**
    * The image the service ran before `current`: the newest deployment of this service in the
    * environment that succeeded (or has since become inactive) with another image. undefined when
-   * the ledger has none; an error when it cannot be read.
+   * the ledger has none; a GitHubError when it cannot be read.
    */
   async previousImage(platform: string, service: string, current: string): Promise<string | undefined> {
     if (!this.api) return undefined

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici'
 import request from 'undici/lib/api/api-request.js'
+import { describeAnswer } from './answer.js'
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.js'
 import { type CallAbout, NetworkError } from './errors.js'
 import type { Redactor } from './redactor.js'
@@ -18,7 +19,10 @@ export interface HttpRequest {
   idempotent?: boolean
   /** per attempt (never past the action's deadline); the client's default otherwise */
   timeoutMs?: number
-  /** a 2xx answer must be JSON: one that is not is "unreadable", retried where the request may be repeated */
+  /**
+   * a 2xx answer must be a JSON object or array (an empty one only to a write): one that is not is
+   * "unreadable", retried where the request may be repeated, and never taken for an empty answer
+   */
   expectJson?: boolean
   /** the platform, operation and service, for messages */
   about?: CallAbout
@@ -39,6 +43,10 @@ export interface HttpResponse {
   status: number
   headers: Record<string, string | undefined>
   text: string
+  /** the body's first bytes as they came, to show a binary answer safely */
+  head: Buffer
+  /** the body's length in bytes */
+  size: number
 }
 
 export interface HttpClientOptions {
@@ -178,18 +186,26 @@ export class HttpClient {
     })
     const flat: Record<string, string | undefined> = {}
     for (const [key, value] of Object.entries(response.headers)) flat[key] = Array.isArray(value) ? value.join(', ') : value
-    const text = await this.readBody(response.body, flat['content-length'])
-    if (req.expectJson && response.statusCode >= 200 && response.statusCode < 300 && text.trim() !== '' && parseJson(text) === undefined) {
+    const bytes = await this.readBody(response.body, flat['content-length'])
+    const answer = {
+      status: response.statusCode,
+      headers: flat,
+      text: bytes.toString('utf8'),
+      head: Buffer.from(bytes.subarray(0, 16)),
+      size: bytes.length,
+    }
+    if (req.expectJson && response.statusCode >= 200 && response.statusCode < 300 && !readable(answer, req.method)) {
+      const whose = req.about?.platform === 'GitHub' ? "GitHub's" : "the platform's"
       throw new AnswerError(
-        `the platform's answer could not be read (HTTP ${response.statusCode}, not JSON: ${JSON.stringify(text.slice(0, 60))})`,
+        `${whose} answer could not be read (HTTP ${response.statusCode}, ${describeAnswer(answer, (text) => this.redact(text))})`,
         'UNREADABLE',
       )
     }
-    return { status: response.statusCode, headers: flat, text }
+    return answer
   }
 
   /** The answer's body, refused unread past the size cap. */
-  private async readBody(stream: AsyncIterable<Buffer> & { destroy(): void }, length: string | undefined): Promise<string> {
+  private async readBody(stream: AsyncIterable<Buffer> & { destroy(): void }, length: string | undefined): Promise<Buffer> {
     const tooLarge = () =>
       new AnswerError(`the answer is larger than ${Math.round(this.maxBodyBytes / 1024 / 1024)} MB; it was not read`, 'BODY_TOO_LARGE')
     if (length !== undefined && Number(length) > this.maxBodyBytes) {
@@ -206,7 +222,7 @@ export class HttpClient {
       }
       chunks.push(chunk)
     }
-    return Buffer.concat(chunks).toString('utf8')
+    return Buffer.concat(chunks)
   }
 
   redact(text: string): string {
@@ -238,6 +254,17 @@ function errorCode(error: unknown): string {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * A 2xx answer an API would send: a JSON object or array. A page, a text, compressed or binary
+ * bytes, or a bare JSON number or string (a plain-text "1" parses as JSON) are not; nor is an
+ * empty answer to a read, which would read as "nothing there".
+ */
+function readable(answer: HttpResponse, method: Method): boolean {
+  if (answer.text.trim() === '') return method !== 'GET' || answer.status === 204
+  const parsed = parseJson(answer.text)
+  return typeof parsed === 'object' && parsed !== null
 }
 
 /** Parses a JSON body; undefined when it is not JSON (a gateway page, a malformed body). */

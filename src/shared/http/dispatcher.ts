@@ -4,7 +4,7 @@ import symbols from 'undici/lib/core/symbols.js'
 import Agent from 'undici/lib/dispatcher/agent.js'
 import DispatcherBase from 'undici/lib/dispatcher/dispatcher-base.js'
 import Pool from 'undici/lib/dispatcher/pool.js'
-import { maskNow } from '../report/commands.js'
+import { secrets } from '../report/secrets.js'
 
 /**
  * The dispatcher for the environment: a plain keep-alive agent, or, when HTTPS_PROXY or HTTP_PROXY
@@ -213,11 +213,13 @@ function decode(text: string): string {
   }
 }
 
-/** The runner hides the proxy passwords from the log, should anything ever print one. */
+/** The proxy passwords, and the Proxy-Authorization that carries them, are secrets of the run. */
 function maskPasswords(proxies: ProxyVariable[]): void {
-  const forms = new Set<string>()
-  for (const { url } of proxies) if (url?.password) forms.add(url.password).add(decode(url.password))
-  for (const form of forms) if (form.length >= 3) maskNow(form)
+  for (const { name, url } of proxies) {
+    if (!url?.password) continue
+    secrets.add(url.password, `the password in ${name}`)
+    secrets.addBasic(decode(url.username), decode(url.password), `the password in ${name}`)
+  }
 }
 
 /** Sends each request straight on, or through the proxy for its scheme: the one dispatcher of a proxied run. */

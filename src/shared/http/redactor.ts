@@ -1,22 +1,67 @@
+/** A secret shorter than this is refused: masking it would make the runner star every match of it in the log. */
+export const MIN_SECRET_LENGTH = 4
+
+/** A secret too short to be masked safely; the message never shows it. */
+export class SecretTooShortError extends Error {
+  override name = 'SecretTooShortError'
+  constructor(what: string) {
+    super(
+      `${what} is under ${MIN_SECRET_LENGTH} characters: too short to be masked safely in the log (the runner would star every match of it); its value is not shown`,
+    )
+  }
+}
+
+/** Query parameters whose values are secrets wherever they appear in a URL that is itself a secret. */
+const SECRET_QUERY_PARAMS = ['key', 'token', 'access_token', 'session', 'secret']
+
 /**
- * Knows every secret of the run and removes it from text: raw, URL-encoded and form-encoded,
- * so a session id inside a query string is caught as well as one in a JSON body.
+ * Knows every secret of the run and removes it from text in each form it may take on the way: raw,
+ * URL-encoded, form-encoded and JSON-escaped, so a session id inside a query string or an echoed
+ * JSON body is caught as well as a raw one. Every form is handed to `onSecret` (the runner's mask)
+ * the moment it is known.
  */
 export class Redactor {
   private readonly secrets = new Set<string>()
 
   constructor(private readonly onSecret: (secret: string) => void = () => {}) {}
 
-  add(secret: string | undefined): void {
-    if (secret === undefined || secret.length < 3 || this.secrets.has(secret)) return
-    this.secrets.add(secret)
-    this.onSecret(secret)
-    for (const encoded of [encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]) {
-      if (encoded !== secret && !this.secrets.has(encoded)) {
-        this.secrets.add(encoded)
-        this.onSecret(encoded)
-      }
+  /** A secret; `what` names it in the error when it is too short (it is then neither masked nor kept). */
+  add(secret: string | undefined, what = 'a secret'): void {
+    if (secret === undefined || secret === '' || this.secrets.has(secret)) return
+    if (secret.length < MIN_SECRET_LENGTH) throw new SecretTooShortError(what)
+    for (const form of formsOf(secret)) {
+      if (this.secrets.has(form)) continue
+      this.secrets.add(form)
+      this.onSecret(form)
     }
+  }
+
+  /** HTTP Basic credentials: the password, and the header's base64 of `user:password` (which holds it). */
+  addBasic(user: string, password: string, what = 'the password'): void {
+    this.add(password, what)
+    this.add(Buffer.from(`${user}:${password}`).toString('base64'))
+  }
+
+  /**
+   * A URL that is a secret as a whole (a webhook trigger, a deploy hook), and the secret parts
+   * inside it, which an error may echo alone: its password, its key or token parameters, and with
+   * `keyInPath` its last path segment (NetEase's deploy hook: `…/hooks/app/{32 hex}`).
+   */
+  addUrl(text: string, what = 'a secret URL', keyInPath = false): void {
+    this.add(text, what)
+    let url: URL
+    try {
+      url = new URL(text)
+    } catch {
+      return
+    }
+    if (url.href !== text) this.add(url.href, what)
+    if (url.password) this.add(decodeSafely(url.password), `the password in ${what}`)
+    for (const name of SECRET_QUERY_PARAMS) {
+      for (const value of url.searchParams.getAll(name)) this.add(value, `the "${name}" in ${what}`)
+    }
+    const last = url.pathname.split('/').at(-1) ?? ''
+    if (keyInPath && last !== '') this.add(decodeSafely(last), `the key in ${what}`)
   }
 
   redact(text: string): string {
@@ -26,5 +71,24 @@ export class Redactor {
       result = result.split(secret).join('***')
     }
     return result
+  }
+}
+
+/** The forms a secret takes in a URL, a form body or a JSON string. */
+function formsOf(secret: string): string[] {
+  const forms = [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    JSON.stringify(secret).slice(1, -1),
+  ]
+  return [...new Set(forms)]
+}
+
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
   }
 }

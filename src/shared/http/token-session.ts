@@ -1,4 +1,4 @@
-import type { HttpResponse } from './client.js'
+import { type HttpResponse, parseJson } from './client.js'
 import type { Redactor } from './redactor.js'
 
 /**
@@ -27,8 +27,20 @@ export class TokenSession {
   private async renew(): Promise<string> {
     if (!this.exchange) throw new Error('no token, and no credentials to ask for one')
     const token = await this.exchange()
-    this.redactor.add(token)
+    this.redactor.add(token, 'the token the platform issued')
     this.token = token
     return token
   }
+}
+
+/**
+ * The token (or session id) an exchange's answer carries in `field`, made a secret before anything
+ * else looks at the answer: an error about the answer may then show its body, never the token.
+ */
+export function issuedToken(text: string, field: string, redactor: Redactor): string | undefined {
+  const body = parseJson(text)
+  const token = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined
+  if (typeof token !== 'string' || token === '') return undefined
+  redactor.add(token, `the ${field} the platform issued`)
+  return token
 }

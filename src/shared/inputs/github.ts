@@ -1,4 +1,4 @@
-import { maskNow } from '../report/commands.js'
+import { readSecret } from './credentials.js'
 import { parseName } from './name.js'
 import { readOptional } from './read.js'
 
@@ -22,8 +22,7 @@ export interface GitHubInputs {
  * fixes it, as action-preview does with `pr-<number>`), with the run's context from the runner.
  */
 export function readGitHub(env: NodeJS.ProcessEnv, fixedEnvironment?: string): GitHubInputs {
-  const token = readOptional('github-token', env)
-  if (token !== undefined) maskNow(token)
+  const token = readSecret('github-token', env)
   const environment = fixedEnvironment ?? parseName('environment', readOptional('environment', env) ?? 'production')
   const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com'
   const repository = env.GITHUB_REPOSITORY ?? ''

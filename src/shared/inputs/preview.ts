@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { parseChoice } from './choice.js'
 import { COMMON_INPUT_NAMES, type CommonInputs, readCommonInputs } from './common.js'
 import { type GitHubInputs, readGitHub } from './github.js'
+import { readGitHubEvent } from './github-event.js'
 import { formatImage, parseImage } from './image.js'
 import { InputError, shown } from './input-error.js'
 import { parseInteger } from './integer.js'
@@ -86,11 +86,9 @@ function readPullRequest(env: NodeJS.ProcessEnv, command: PreviewCommand): numbe
   const given = readOptional('pr', env)
   if (given !== undefined) return parseInteger('pr', given, 1, 1e9)
   if (command === 'sweep') return undefined
-  const event = env.GITHUB_EVENT_PATH
-    ? (JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { number?: number }; number?: number })
-    : {}
+  const event = readGitHubEvent(env, 'pr')
   const number = event.pull_request?.number ?? event.number
-  if (typeof number !== 'number') {
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < 1) {
     throw new InputError(`Input "pr" is required for command "${command}" outside a pull_request event (the event names no pull request).`)
   }
   return number

@@ -1,4 +1,5 @@
-import { maskNow } from '../report/commands.js'
+import { secrets } from '../report/secrets.js'
+import { readSecret } from './credentials.js'
 import { parseBoolean } from './boolean.js'
 import { InputError } from './input-error.js'
 import { parseJsonObject } from './json.js'
@@ -17,9 +18,8 @@ export type WebhookRequest =
   | { kind: 'list' }
 
 export function readWebhook(platform: string, env: NodeJS.ProcessEnv): WebhookRequest | undefined {
-  const url = readOptional('webhook-url', env)
-  // the trigger URL holds the receiver's key: a secret from the moment it is read
-  if (url !== undefined) maskNow(url)
+  // the trigger URL holds the receiver's key: a secret from the moment it is read, and its key alone too
+  const url = readSecret('webhook-url', env, (value, what) => secrets.addUrl(value, what))
   const create = readOptional('webhook-create', env)
   const listText = readOptional('webhook-list', env)
   const list = listText !== undefined && parseBoolean('webhook-list', listText)

@@ -28,7 +28,7 @@ export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise
 export function withDeployment(result: ActionResult, ledger: Deployments | undefined, deployment: Deployment | null): ActionResult {
   const row: [string, string] = [
     'GitHub deployment',
-    deployment && ledger ? `#${deployment.id}, ${ledger.link()}` : 'not recorded (no github-token)',
+    deployment && ledger ? `#${deployment.id}, ${ledger.link()}` : `not recorded (${ledger?.notRecorded() ?? 'no github-token'})`,
   ]
   return {
     ...result,

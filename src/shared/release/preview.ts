@@ -95,7 +95,17 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
       ctx.log.warning(`${found.service} is recorded for #${found.pr} but its name does not carry the number: left alone`)
       continue
     }
-    const { state } = await api.getPull(found.pr)
+    const state = await api.getPull(found.pr).then(
+      (pull) => pull.state,
+      (error: Error) => {
+        ctx.log.warning(`${found.service} kept: the state of #${found.pr} could not be read from GitHub (${error.message})`)
+        return undefined
+      },
+    )
+    if (state === undefined) {
+      kept.push(`${found.service} (#${found.pr}, unread)`)
+      continue
+    }
     const old = Date.now() - found.createdAt > inputs.ttlMs
     if (state === 'open' && !old) {
       kept.push(`${found.service} (#${found.pr})`)

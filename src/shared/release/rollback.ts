@@ -1,3 +1,4 @@
+import { GitHubError } from '../github/api.js'
 import type { RollbackInputs } from '../inputs/actions.js'
 import { PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
@@ -75,10 +76,20 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
 async function rollbackFromLedger(ctx: ReleaseContext, inputs: RollbackInputs): Promise<ActionResult> {
   const ref = serviceRef(inputs)
   const current = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(ref)), 'rollback', ref.service)
-  const previous = await ctx.phase(
-    'read the ledger',
-    () => ctx.deployments?.previousImage(ctx.platform.name, inputs.service, current.image) ?? Promise.resolve(undefined),
-  )
+  const previous = await ctx.phase('read the ledger', async () => {
+    try {
+      return await ctx.deployments?.previousImage(ctx.platform.name, inputs.service, current.image)
+    } catch (error) {
+      if (!(error instanceof GitHubError)) throw error
+      ctx.log.warning(`the release ledger could not be read: ${error.message}`)
+      throw new PlatformError(
+        ctx.platform.name,
+        'rollback',
+        inputs.service,
+        `${ctx.platform.name} keeps no history of images and the release ledger (the GitHub deployments of environment "${inputs.github.environment}") could not be read (${error.message}): give "to" the image to go back to (to: <image>), or give "router", "blue" and "green" to send traffic back to the other side`,
+      )
+    }
+  })
   if (previous === undefined) {
     const where = ctx.deployments?.github.token
       ? `and the GitHub deployments of environment "${inputs.github.environment}" record no earlier image`

@@ -1,8 +1,9 @@
+import { GitHubError } from '../github/api.js'
 import { Deployments } from '../github/deployments.js'
 import { HttpClient } from '../http/client.js'
 import { dispatcherFromEnv } from '../http/dispatcher.js'
 import { NetworkError } from '../http/errors.js'
-import { Redactor } from '../http/redactor.js'
+import { SecretTooShortError } from '../http/redactor.js'
 import type { CommonInputs } from '../inputs/common.js'
 import type { GitHubInputs } from '../inputs/github.js'
 import { PlatformError } from '../platforms/platform.js'
@@ -10,13 +11,14 @@ import { createPlatform, UnsupportedPlatformError } from '../platforms/registry.
 import { Cancellation, CancelledError } from '../release/cancellation.js'
 import type { ActionResult, Logger, PhaseRecord, ReleaseContext } from '../release/context.js'
 import { Deadline } from '../release/deadline.js'
-import { debugNow, endGroup, maskNow, saveStateNow, startGroup, warningNow } from './commands.js'
+import { debugNow, endGroup, saveStateNow, startGroup, warningNow } from './commands.js'
 import type { Flow } from './run.js'
+import { secrets } from './secrets.js'
 
 /** Builds the context (secrets, HTTP, platform, deadline, cancellation), runs the flow, reports. */
 export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>): Promise<void> {
-  const redactor = new Redactor(maskNow)
-  for (const secret of [inputs.credentials.token, inputs.credentials.password, inputs.credentials.secretKey]) redactor.add(secret)
+  // the inputs' secrets are in it already: they were added as they were read
+  const redactor = secrets
   const log: Logger = {
     info: (message) => process.stdout.write(`${redactor.redact(message)}\n`),
     warning: (message) => warningNow(redactor.redact(message)),
@@ -25,14 +27,14 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
   const cancellation = Cancellation.fromProcess()
   const signal = cancellation.job
   const deadline = new Deadline(inputs.timeoutMs)
-  const transport = { redactor, signal: () => cancellation.requestSignal(), dispatcher: await dispatcherFromEnv() }
-  // one hung attempt may take a quarter of the time, so that a lost answer leaves time to settle it
-  const attemptMs = Math.min(30_000, Math.max(1_000, Math.round(inputs.timeoutMs / 4)))
-  const http = new HttpClient({ ...transport, deadline: () => deadline.epochMs, timeoutMs: attemptMs, log: log.info })
-  const probe = new HttpClient({ ...transport, backoff: { attempts: 1, baseMs: 0, capMs: 0 } })
   const phases: PhaseRecord[] = []
   let result: ActionResult
   try {
+    const transport = { redactor, signal: () => cancellation.requestSignal(), dispatcher: await dispatcherFromEnv() }
+    // one hung attempt may take a quarter of the time, so that a lost answer leaves time to settle it
+    const attemptMs = Math.min(30_000, Math.max(1_000, Math.round(inputs.timeoutMs / 4)))
+    const http = new HttpClient({ ...transport, deadline: () => deadline.epochMs, timeoutMs: attemptMs, log: log.info })
+    const probe = new HttpClient({ ...transport, backoff: { attempts: 1, baseMs: 0, capMs: 0 } })
     const platform = createPlatform(inputs.platform, {
       apiUrl: inputs.apiUrl,
       credentials: inputs.credentials,
@@ -50,7 +52,8 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       log,
       phase: (name, body) => phase(phases, name, body),
       startCleanup: () => cancellation.startCleanup(),
-      saveState: saveStateNow,
+      // the state file is read back by the post step and kept with the run: no secret goes in
+      saveState: (name, value) => saveStateNow(name, redactor.redact(value)),
       ...('github' in inputs && { deployments: new Deployments(inputs.github as GitHubInputs, http, log) }),
     }
     result = await flow(ctx, inputs)
@@ -87,7 +90,13 @@ async function phase<T>(phases: PhaseRecord[], name: string, body: () => Promise
 function describe(error: unknown, signal: AbortSignal, log: Logger): string {
   if (error instanceof CancelledError) return `cancelled: ${error.message}`
   if (signal.aborted) return `cancelled: ${(signal.reason as Error | undefined)?.message ?? 'the job was cancelled'}`
-  if (error instanceof PlatformError || error instanceof UnsupportedPlatformError) return error.message
+  if (
+    error instanceof PlatformError ||
+    error instanceof UnsupportedPlatformError ||
+    error instanceof SecretTooShortError ||
+    error instanceof GitHubError
+  )
+    return error.message
   if (error instanceof NetworkError) return error.about ? error.message : `could not reach the platform: ${error.message}`
   log.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
   return `unexpected error: ${error instanceof Error ? error.message : String(error)}`

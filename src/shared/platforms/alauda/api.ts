@@ -1,7 +1,8 @@
+import { showBody } from '../../http/answer.js'
 import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
 import { endpoint } from '../../http/endpoint.js'
 import type { Credentials } from '../../inputs/credentials.js'
-import { TokenSession } from '../../http/token-session.js'
+import { issuedToken, TokenSession } from '../../http/token-session.js'
 import { type CallOptions, PlatformError } from '../platform.js'
 
 /**
@@ -63,12 +64,13 @@ export class AlaudaApi {
       expectJson: true,
       about: { platform: 'alauda', operation: 'sign-in', target: username },
     })
-    const body = parseJson(response.text) as { token?: unknown } | undefined
-    if (response.status < 200 || response.status >= 300 || typeof body?.token !== 'string' || body.token === '') {
-      const error = this.error(response, body, { operation: 'sign-in', target: username })
+    // the token is a secret before the answer is judged or shown
+    const token = issuedToken(response.text, 'token', this.http.redactor)
+    if (response.status < 200 || response.status >= 300 || token === undefined) {
+      const error = this.error(response, parseJson(response.text), { operation: 'sign-in', target: username })
       throw new PlatformError('alauda', 'sign-in', username, error.platformMessage, response.status >= 500 ? 'unavailable' : 'auth')
     }
-    return body.token
+    return token
   }
 
   /** the api-url may be given with or without its /v1 */
@@ -77,7 +79,7 @@ export class AlaudaApi {
   }
 
   private error(response: HttpResponse, body: unknown, options: CallOptions): PlatformError {
-    const text = `${describeBody(body) ?? this.http.redact(response.text.trim().slice(0, 300) || 'no text')} (HTTP ${response.status})`
+    const text = `${describeBody(body) ?? showBody(response, (said) => this.http.redact(said), 300)} (HTTP ${response.status})`
     const message = this.http.redact(text)
     if (response.status === 401 || response.status === 403) {
       const hint = this.canSignIn()

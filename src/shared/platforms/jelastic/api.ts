@@ -1,5 +1,7 @@
+import { describeAnswer, showBody } from '../../http/answer.js'
 import { type HttpClient, type HttpResponse, parseJson } from '../../http/client.js'
 import type { Credentials } from '../../inputs/credentials.js'
+import { issuedToken } from '../../http/token-session.js'
 import { PlatformError } from '../platform.js'
 import { canSignIn, isSessionError } from './session.js'
 
@@ -121,13 +123,14 @@ export class JelasticApi {
       expectJson: true,
       about: { platform: 'jelastic', operation: 'sign-in', target: username },
     })
+    // the session is a secret before the answer is judged or shown
+    const session = issuedToken(response.text, 'session', this.http.redactor)
     const body = this.check(response, { operation: 'sign-in', target: username })
-    if (body.result !== 0 || typeof body.session !== 'string') {
-      throw new PlatformError('jelastic', 'sign-in', username, describeError(body), 'auth')
+    if (body.result !== 0 || session === undefined) {
+      throw new PlatformError('jelastic', 'sign-in', username, this.http.redact(describeError(body)), 'auth')
     }
-    this.http.redactor.add(body.session)
-    this.session = body.session
-    return body.session
+    this.session = session
+    return session
   }
 
   /** HTTP-level checks; the envelope itself is checked by `envelope`. */
@@ -137,14 +140,12 @@ export class JelasticApi {
       return { result: METHOD_NOT_FOUND, error: `HTTP 404: no such method at this API address`, source: 'gateway' }
     }
     if (response.status !== 200 || !isEnvelope(body)) {
-      const what = response.status === 200 ? 'an answer that is not a Jelastic JSON envelope' : `HTTP ${response.status}`
-      throw new PlatformError(
-        'jelastic',
-        options.operation,
-        options.target,
-        this.http.redact(`${what}: ${response.text.slice(0, 200)}`),
-        'unavailable',
-      )
+      const redact = (text: string) => this.http.redact(text)
+      const said =
+        response.status === 200
+          ? `the platform's answer could not be read (HTTP 200, not a Jelastic JSON envelope, ${describeAnswer(response, redact)})`
+          : `HTTP ${response.status}: ${showBody(response, redact)}`
+      throw new PlatformError('jelastic', options.operation, options.target, said, 'unavailable')
     }
     if (retried && body.result !== 0 && isSessionError(body.result, body.error)) {
       throw new PlatformError('jelastic', options.operation, options.target, this.http.redact(describeError(body)), 'auth')

@@ -1,7 +1,8 @@
+import { showBody } from '../../http/answer.js'
 import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
 import { endpoint } from '../../http/endpoint.js'
 import type { Credentials } from '../../inputs/credentials.js'
-import { TokenSession } from '../../http/token-session.js'
+import { issuedToken, TokenSession } from '../../http/token-session.js'
 import { type CallOptions as PlatformCallOptions, PlatformError } from '../platform.js'
 
 export interface CallOptions extends PlatformCallOptions {
@@ -48,8 +49,32 @@ export class NeteaseApi {
       (answer) => answer.status === 401,
     )
     const parsed = parseJson(response.text)
+    this.hideSecrets(parsed, method === 'POST' && path === '/apps')
     if (response.status >= 200 && response.status < 300) return (parsed ?? {}) as T
     throw this.error(response, parsed as ErrorBody | undefined, options)
+  }
+
+  /**
+   * Secrets an answer hands out: an app's deploy hook starts a build with no credentials (its key
+   * is its last path segment), and its `version_control` holds the repository's password. Each is
+   * a secret from the first answer that carries it: an app, a page of apps, a created app's `url`.
+   */
+  private hideSecrets(value: unknown, created: boolean): void {
+    const redactor = this.http.redactor
+    const hook = (url: unknown) => {
+      if (typeof url === 'string' && url !== '') redactor.addUrl(url, "an app's deploy hook", true)
+    }
+    const walk = (node: unknown, depth: number): void => {
+      if (typeof node !== 'object' || node === null || depth > 3) return
+      if (Array.isArray(node)) return node.forEach((item) => walk(item, depth + 1))
+      const fields = node as Record<string, unknown>
+      hook(fields.web_hook_url)
+      const password = (fields.version_control as { password?: unknown } | undefined)?.password
+      if (typeof password === 'string' && password !== '') redactor.add(password, "an app's repository password")
+      for (const child of Object.values(fields)) walk(child, depth + 1)
+    }
+    walk(value, 0)
+    if (created) hook((value as { url?: unknown } | undefined)?.url)
   }
 
   /**
@@ -107,19 +132,20 @@ export class NeteaseApi {
       expectJson: true,
       about: { platform: 'netease', operation: 'sign-in', target: accessKey },
     })
-    const body = parseJson(response.text) as { token?: unknown } & ErrorBody
-    if (response.status !== 200 || typeof body?.token !== 'string' || body.token === '') {
-      const error = this.error(response, body, { operation: 'sign-in', target: accessKey })
+    // the vendor answers 201 Created; the token is a secret before the answer is judged or shown
+    const token = issuedToken(response.text, 'token', this.http.redactor)
+    if (response.status < 200 || response.status >= 300 || token === undefined) {
+      const error = this.error(response, parseJson(response.text) as ErrorBody | undefined, { operation: 'sign-in', target: accessKey })
       throw new PlatformError('netease', 'sign-in', accessKey, error.platformMessage, response.status >= 500 ? 'unavailable' : 'auth')
     }
-    return body.token
+    return token
   }
 
   private error(response: HttpResponse, body: ErrorBody | undefined, options: CallOptions): PlatformError {
     const code = body?.code === undefined ? undefined : String(body.code)
     const said = body?.message
       ? `${body.message} (${code ?? `HTTP ${response.status}`})`
-      : `HTTP ${response.status}: ${response.text.slice(0, 200)}`
+      : `HTTP ${response.status}: ${showBody(response, (text) => this.http.redact(text))}`
     const text = this.http.redact(said)
     const fail = (hint: string, kind: PlatformError['kind']) =>
       new PlatformError('netease', options.operation, options.target, `${text}${hint}`, kind)

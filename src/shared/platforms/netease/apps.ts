@@ -154,8 +154,6 @@ export class NeteaseApps {
     const app = await this.get(ref, 'deploy')
     const hook = app.web_hook_url
     if (!hook) throw new PlatformError('netease', 'deploy', ref.service, 'the app has no web_hook_url to start its deploy')
-    // the hook starts a build with no credentials: it is a secret, never to be shown
-    this.api.http.redactor.add(hook)
     const updated = await this.setVersion(ref, app, version)
     const id = `deploy:${app.id}:${version}:${Date.now()}`
     const build: Build = { before: new Set(containerIds(updated)), status: updated.status, updatedAt: updated.updated_at, seen: false }

@@ -91,7 +91,7 @@ export function createRancher(config: PlatformConfig): Platform {
   const api = new RancherApi(config.apiUrl, config.credentials, config.http)
   return new RancherPlatform(
     api,
-    rancherWebhooks(api, (secret) => config.http.redactor.add(secret), config),
+    rancherWebhooks(api, (url) => config.http.redactor.addUrl(url, 'a webhook trigger URL'), config),
     config,
   )
 }

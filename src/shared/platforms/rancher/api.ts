@@ -1,3 +1,4 @@
+import { showBody } from '../../http/answer.js'
 import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
 import { endpoint } from '../../http/endpoint.js'
 import type { Credentials } from '../../inputs/credentials.js'
@@ -113,7 +114,7 @@ export class RancherApi {
     })
     if (response.status >= 200 && response.status < 300) return
     const body = parseJson(response.text) as { message?: string } | undefined
-    const said = this.http.redact(`${body?.message ?? response.text.slice(0, 200)} (HTTP ${response.status})`)
+    const said = `${body?.message === undefined ? showBody(response, (text) => this.http.redact(text)) : this.http.redact(body.message)} (HTTP ${response.status})`
     const hint =
       response.status === 403
         ? ': the receiver was deleted or its key revoked; create a new receiver and use its URL'
@@ -141,7 +142,7 @@ export class RancherApi {
   private error(response: HttpResponse, body: ErrorBody | undefined, options: CallOptions): PlatformError {
     const said = body?.message
       ? `${body.message} (${[body.code, `HTTP ${body.status ?? response.status}`].filter(Boolean).join(', ')})${body.fieldName ? ` in ${body.fieldName}` : ''}${body.detail ? `: ${body.detail}` : ''}`
-      : `HTTP ${response.status}: ${response.text.slice(0, 200)}`
+      : `HTTP ${response.status}: ${showBody(response, (text) => this.http.redact(text))}`
     const text = this.http.redact(said)
     const fail = (kind: PlatformError['kind'], hint = '') =>
       new PlatformError('rancher', options.operation, options.target, `${text}${hint}`, kind)

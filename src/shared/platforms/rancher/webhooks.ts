@@ -19,7 +19,7 @@ interface Expected {
  * key; a trigger URL takes no credentials and holds the receiver's key, so it is a secret: masked
  * as soon as it is seen, and never shown or given as an output.
  */
-export function rancherWebhooks(api: RancherApi, addSecret: (secret: string) => void, settle: SettleOptions): Webhooks {
+export function rancherWebhooks(api: RancherApi, addSecret: (url: string) => void, settle: SettleOptions): Webhooks {
   const hide = (receiver: Receiver): WebhookReceiver => ({
     id: receiver.id,
     name: receiver.name,

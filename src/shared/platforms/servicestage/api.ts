@@ -1,3 +1,4 @@
+import { showBody } from '../../http/answer.js'
 import { type HttpClient, type HttpResponse, type Method, parseJson, type SignableRequest } from '../../http/client.js'
 import { endpoint } from '../../http/endpoint.js'
 import { type CallOptions, PlatformError } from '../platform.js'
@@ -61,7 +62,7 @@ export class ServiceStageApi {
     const code = body?.error_code
     const text = body?.error_msg
       ? `${body.error_msg} (${code ?? `HTTP ${response.status}`})`
-      : `HTTP ${response.status}: ${this.http.redact(response.text.slice(0, 200))}`
+      : `HTTP ${response.status}: ${showBody(response, (text) => this.http.redact(text))}`
     if (code === BAD_TOKEN || response.status === 401) {
       return new PlatformError(
         'servicestage',
