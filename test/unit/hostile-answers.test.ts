@@ -40,6 +40,7 @@ function platformAnswering(name: PlatformName, credentials: Credentials, type: s
     credentials,
     http,
     log: () => {},
+    warn: () => {},
     deadline: () => Date.now() + 30_000,
   })
 }
