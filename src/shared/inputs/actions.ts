@@ -233,10 +233,9 @@ export function readScaleInputs(env: NodeJS.ProcessEnv = process.env): ScaleInpu
         `Inputs "webhook-${webhook.kind === 'trigger' ? 'url' : webhook.kind}" and "${others[0]}" are both set; allowed: one of them.`,
       )
     const common = readCommonInputs(env)
-    const service = readOptional('service', env)
     return {
       ...common,
-      service: service === undefined ? '' : parseName('service', service, serviceNameRule(common.platform)),
+      service: readOptionalName('service', env, common.platform) ?? '',
       nodeGroup: parseName('node-group', readOptional('node-group', env) ?? 'cp'),
       webhook,
     }
@@ -265,6 +264,11 @@ export function readScaleInputs(env: NodeJS.ProcessEnv = process.env): ScaleInpu
     ...(replicasText !== undefined && { replicas: parseInteger('replicas', replicasText, 0, 1000) }),
     ...(autoscaling && { autoscaling }),
   }
+}
+
+function readOptionalName(name: string, env: NodeJS.ProcessEnv, platform: PlatformName): string | undefined {
+  const value = readOptional(name, env)
+  return value === undefined ? undefined : parseName(name, value, serviceNameRule(platform))
 }
 
 /** On ServiceStage the router is one component: blue and green only name its stable and gray versions. */
@@ -336,6 +340,8 @@ export function readRollbackInputs(env: NodeJS.ProcessEnv = process.env): Rollba
   const to = toText === 'previous' ? undefined : readRollbackTarget(service.platform, toText)
   const wait = readFlag('wait', true, env)
   const router = readOptional('router', env) === undefined ? undefined : readRouterInputs(env, service.platform, false)
+  // without a router the sides are not used, but a bad name is still refused, never passed over
+  if (router === undefined) for (const side of ['blue', 'green']) readOptionalName(side, env, service.platform)
   const reasonText = readOptional('reason', env)
   const reason = reasonText === undefined ? undefined : parseText('reason', reasonText)
   return { ...service, wait, ...(to && { to }), ...(router && { router }), ...(reason && { reason }), github: readGitHub(env) }

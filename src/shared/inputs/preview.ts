@@ -54,9 +54,8 @@ export function readPreviewInputs(env: NodeJS.ProcessEnv = process.env): Preview
   const command = parseChoice('command', readRequired('command', env), ['up', 'down', 'sweep'] as const)
   const template = readOptional('service-template', env) ?? 'preview-pr-{pr}'
   const rule = serviceNameRule(common.platform)
-  if (!template.includes('{pr}') || !isName(previewName(template, 1), rule)) {
-    throw badValue('service-template', template, `a name with {pr} in it, such as shop-pr-{pr}: ${rule.allowed}`)
-  }
+  if (!template.includes('{pr}')) throw badValue('service-template', template, 'a name with {pr} in it, such as shop-pr-{pr}')
+  if (!isName(previewName(template, 1), rule)) throw badValue('service-template', template, `a name with {pr} in it: ${rule.allowed}`)
   const pr = readPullRequest(env, command)
   const imageText = readOptional('image', env)
   if (command === 'up' && imageText === undefined) readRequired('image', env)

@@ -7,20 +7,22 @@ const ALLOWED = `an http:// or https:// URL of up to ${URL_MAX} characters, with
 const UNSAFE = /[\s\p{Cc}]/u
 
 /**
- * An http(s) URL with no user or password in it. `secret`: the URL itself is a secret (a webhook
- * trigger holding its key), so no error shows it.
+ * An http(s) URL with no user or password in it. `secret`: why the URL itself is a secret (a
+ * webhook trigger holds its key), so that no error shows it.
  */
-export function parseHttpUrl(name: string, value: string, secret = false): URL {
-  const refuse = (allowed: string) =>
-    secret ? new InputError(`Input "${name}" is not ${allowed} (its value is not shown: it is a secret).`) : badValue(name, value, allowed)
-  if (value.length > URL_MAX || UNSAFE.test(value)) throw refuse(ALLOWED)
+export function parseHttpUrl(name: string, value: string, secret?: string): URL {
+  const refuse = () =>
+    secret === undefined
+      ? badValue(name, value, ALLOWED)
+      : new InputError(`Input "${name}" is not an http:// or https:// URL (its value is not shown: ${secret}).`)
+  if (value.length > URL_MAX || UNSAFE.test(value)) throw refuse()
   let url: URL
   try {
     url = new URL(value)
   } catch {
-    throw refuse(ALLOWED)
+    throw refuse()
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(ALLOWED)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse()
   if (url.username !== '' || url.password !== '') {
     // the host alone: the rest holds the credentials
     throw new InputError(

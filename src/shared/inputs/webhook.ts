@@ -31,7 +31,7 @@ export function readWebhook(platform: string, env: NodeJS.ProcessEnv): WebhookRe
     throw new InputError(`Input "${given[0]}" is set on platform "${platform}"; allowed: only on rancher, whose webhook service scales.`)
   }
   if (given.length > 1) throw new InputError(`Inputs "${given[0]}" and "${given[1]}" are both set; allowed: one of them.`)
-  if (url !== undefined) return { kind: 'trigger', url: parseHttpUrl('webhook-url', url, true) }
+  if (url !== undefined) return { kind: 'trigger', url: parseHttpUrl('webhook-url', url, 'it holds the receiver key') }
   if (create !== undefined) {
     const receiver = parseJsonObject('webhook-create', create, '{"name": "up", "driver": "scaleService", "scaleServiceConfig": {...}}')
     const config = receiver[`${String(receiver.driver)}Config`]
