@@ -1,10 +1,22 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readDeployInputs, readRollbackInputs, readScaleInputs, readTrafficInputs } from '../../src/shared/inputs/actions.js'
 import { parseCreateSpec } from '../../src/shared/inputs/create-spec.js'
-import { parseImage } from '../../src/shared/inputs/image.js'
+import { DURATION_MAX } from '../../src/shared/inputs/duration.js'
+import { FIELD_PATH_MAX } from '../../src/shared/inputs/health.js'
+import { ID_MAX } from '../../src/shared/inputs/id.js'
+import { parseImage, REPOSITORY_MAX } from '../../src/shared/inputs/image.js'
 import { InputError, shown } from '../../src/shared/inputs/input-error.js'
+import { JSON_MAX } from '../../src/shared/inputs/json.js'
+import { ENVIRONMENT_NAME, NAME } from '../../src/shared/inputs/name.js'
 import { readPreviewInputs } from '../../src/shared/inputs/preview.js'
-import { parseHttpUrl } from '../../src/shared/inputs/url.js'
+import { SOURCE_VERSION_MAX } from '../../src/shared/inputs/source-version.js'
+import { STATUS_SET_MAX } from '../../src/shared/inputs/status-set.js'
+import { STEPS_MAX } from '../../src/shared/inputs/steps.js'
+import { TEXT_MAX } from '../../src/shared/inputs/text.js'
+import { parseHttpUrl, URL_MAX } from '../../src/shared/inputs/url.js'
+import { ROOT } from '../support/runner.js'
 
 function env(inputs: Record<string, string>): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]))
@@ -243,5 +255,26 @@ describe('create-spec', () => {
     expect(refusal(() => parseCreateSpec('netease', '{"name": "other"}'))).toContain('which the action sets from service')
     expect(refusal(() => parseCreateSpec('rancher', '{"rancherCompose": ""}'))).toContain('has no field "dockerCompose"')
     expect(parseCreateSpec('rancher', '{"dockerCompose": "services: {}"}')).toEqual({ dockerCompose: 'services: {}' })
+  })
+})
+
+describe("the README's table of input grammars", () => {
+  const rows = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n')
+  it.each([
+    ['name', NAME.max],
+    ['GitHub environment', ENVIRONMENT_NAME.max],
+    ['id', ID_MAX],
+    ['image', REPOSITORY_MAX],
+    ['source version', SOURCE_VERSION_MAX],
+    ['URL', URL_MAX],
+    ['duration', DURATION_MAX],
+    ['steps', STEPS_MAX],
+    ['status set', STATUS_SET_MAX],
+    ['field path', FIELD_PATH_MAX],
+    ['text', TEXT_MAX],
+    ['JSON object', JSON_MAX],
+  ])('states the longest %s the code takes (%i)', (kind, max) => {
+    const row = rows.find((line) => line.startsWith(`| ${kind} |`))
+    expect(row?.split(' | ')[2]).toMatch(new RegExp(`^${max.toLocaleString('en')}\\b`))
   })
 })

@@ -1,6 +1,6 @@
 import { badValue } from './input-error.js'
 
-const PERCENT = /^\+?(\d{1,3})%?$/
+const PERCENT = /^(\d{1,3})%?$/
 
 /** A share or a threshold in percent (traffic, CPU use): a whole number, with or without '%'. */
 export function parsePercentage(name: string, value: string, min = 0, max = 100): number {
