@@ -255,6 +255,10 @@ describe('create-spec', () => {
     expect(refusal(() => parseCreateSpec('netease', '{"name": "other"}'))).toContain('which the action sets from service')
     expect(refusal(() => parseCreateSpec('rancher', '{"rancherCompose": ""}'))).toContain('has no field "dockerCompose"')
     expect(parseCreateSpec('rancher', '{"dockerCompose": "services: {}"}')).toEqual({ dockerCompose: 'services: {}' })
+    // names of Object's own members are no fields
+    expect(refusal(() => parseCreateSpec('alauda', '{"constructor": 1}'))).toContain('has the field "constructor"; allowed on alauda:')
+    expect(parseCreateSpec('servicestage', '{"toString": 1}')).toEqual({ toString: 1 })
+    expect(refusal(() => parseCreateSpec('rancher', '{"toString": "x"}'))).toContain('has the field "toString"; allowed on rancher:')
   })
 })
 

@@ -104,11 +104,12 @@ export function parseCreateSpec(platform: PlatformName, value: string): Record<s
   const known = CREATE_FIELDS[platform]
   if (known === undefined) return spec
   for (const [key, field] of Object.entries(spec)) {
-    const setBy = known.managed[key]
+    // own fields only: a key such as "constructor" or "toString" is no field of any list
+    const setBy = Object.hasOwn(known.managed, key) ? known.managed[key] : undefined
     if (setBy !== undefined) {
       throw new InputError(`Input "create-spec" has the field ${shown(key)}, which the action sets from ${setBy}; allowed: leave it out.`)
     }
-    if (!(key in known.fields)) {
+    if (!Object.hasOwn(known.fields, key)) {
       if (!known.closed) continue
       throw new InputError(
         `Input "create-spec" has the field ${shown(key)}; allowed on ${platform}: ${Object.keys(known.fields).join(', ')}.`,
@@ -123,7 +124,7 @@ export function parseCreateSpec(platform: PlatformName, value: string): Record<s
     }
   }
   for (const [key, holds] of Object.entries(known.required ?? {})) {
-    if (!(key in spec))
+    if (!Object.hasOwn(spec, key))
       throw new InputError(`Input "create-spec" has no field "${key}"; allowed on ${platform}: fields with "${key}" (${holds}).`)
   }
   return spec
