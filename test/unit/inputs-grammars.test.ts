@@ -207,6 +207,9 @@ describe('errors stay short and on one line', () => {
   it('cuts a value at 80 characters with … and escapes control characters', () => {
     expect(shown('x'.repeat(200))).toBe(`"${'x'.repeat(79)}…"`)
     expect(shown('a\nb\tc\u0085d\u202ee\u2028f\u0000')).toBe('"a\\nb\\tc\\u0085d\\u202ee\\u2028f\\u0000"')
+    // the escapes count: 80 control characters show as 13 escapes and the "…", never 480 characters
+    expect(shown('\u0000'.repeat(80))).toBe(`"${'\\u0000'.repeat(13)}…"`)
+    expect(shown('\u{e0001}x')).toBe('"\\u{e0001}x"')
   })
 
   it('shows a bad health-json-field on one line', () => {

@@ -10,13 +10,30 @@ export const SHOWN_MAX = 80
 // separators: what would break a log line or make it read other than it is
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu
 
-/** Quotes a value for an error message: cut at SHOWN_MAX characters with "…", control characters escaped. */
+/** One character as a JSON string shows it, with the unprintable ones as \u escapes too. */
+function escaped(char: string): string {
+  return JSON.stringify(char)
+    .slice(1, -1)
+    .replace(UNPRINTABLE, (found) => {
+      const code = (found.codePointAt(0) ?? 0).toString(16)
+      return code.length <= 4 ? `\\u${code.padStart(4, '0')}` : `\\u{${code}}`
+    })
+}
+
+/**
+ * Quotes a value for an error message, control characters escaped, cut with "…" so that what
+ * is shown stays within SHOWN_MAX characters however many escapes it takes.
+ */
 export function shown(value: string): string {
-  const cut = value.length > SHOWN_MAX ? `${value.slice(0, SHOWN_MAX - 1)}…` : value
-  return JSON.stringify(cut).replace(UNPRINTABLE, (char) => {
-    const code = (char.codePointAt(0) ?? 0).toString(16)
-    return code.length <= 4 ? `\\u${code.padStart(4, '0')}` : `\\u{${code}}`
-  })
+  let text = ''
+  let kept = '' // the longest prefix that leaves room for the "…"
+  for (const char of value) {
+    const longer = text + escaped(char)
+    if (longer.length > SHOWN_MAX) return `"${kept}…"`
+    text = longer
+    if (text.length < SHOWN_MAX) kept = text
+  }
+  return `"${text}"`
 }
 
 /** The one shape of a refused value: `Input "<name>" has the value "<shown>"; allowed: <allowed>.` */
