@@ -60,6 +60,14 @@ const CASES: [Action, Record<string, string>, string, string][] = [
   ['traffic', { router: '' }, 'router', 'is required'],
   ['traffic', { green: 'blue' }, 'blue', 'allowed: two different services'],
   ['rollback', { to: 'yesterday' }, 'to', 'allowed: an image as repository:tag'],
+  ['deploy', { service: 'green/../../x' }, 'service', "starting with a letter or digit, no '/'"],
+  ['deploy', { image: `::error::INJ7@sha256:${'a'.repeat(64)}` }, 'image', 'allowed: an image as repository:tag'],
+  ['deploy', { image: 'a/../../b:1' }, 'image', 'allowed: an image as repository:tag'],
+  ['deploy', { 'health-url': 'http://user:pass@127.0.0.1:9/?token=t' }, 'health-url', 'credentials in a URL end up in logs'],
+  ['deploy', { 'api-url': 'http://127.0.0.1:9/jel\tastic' }, 'api-url', 'without spaces or control characters'],
+  ['traffic', { command: 'promote', percentage: '101' }, 'percentage', 'allowed: a whole number from 0 to 100'],
+  ['traffic', { command: 'abort', percentage: '', steps: '10,5' }, 'steps', 'allowed: rising weights'],
+  ['traffic', { command: 'promote', percentage: '', steps: 'garbage' }, 'steps', 'allowed: rising weights'],
 ]
 
 function inputsFor(action: Action, overrides: Record<string, string>): Record<string, string> {
@@ -84,6 +92,15 @@ describe('bad inputs', () => {
   it('shows the bad value in the message', async () => {
     const run = await runAction('scale', inputsFor('scale', { replicas: 'lots' }))
     expect(errorLines(run)).toEqual(['Input "replicas" has the value "lots"; allowed: a whole number from 0 to 1000.'])
+  })
+
+  it('cuts a 120,000-character api-url host to a short line', async () => {
+    const run = await runAction('deploy', inputsFor('deploy', { 'api-url': `http://${'h'.repeat(120_000)}.example.com/` }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)).toEqual([
+      `Input "api-url" has the value "http://${'h'.repeat(72)}…" (120020 characters); allowed: an http:// or https:// URL of up to 2048 characters, without spaces or control characters.`,
+    ])
+    expect(run.stdout.length).toBeLessThan(1000)
   })
 
   it('never shows a secret that was given, even when another input is bad', async () => {

@@ -8,13 +8,16 @@ import { COMMON_INPUT_NAMES, type CommonInputs, readCommonInputs } from './commo
 import { HEALTH_INPUT_NAMES, type HealthInputs, readHealthInputs } from './health.js'
 import { formatImage, parseImage } from './image.js'
 import { GITHUB_INPUT_NAMES, type GitHubInputs, readGitHub } from './github.js'
+import { parseCreateSpec } from './create-spec.js'
 import { InputError, shown } from './input-error.js'
-import { parseInteger, parsePercentage } from './integer.js'
-import { parseJsonObject } from './json.js'
-import { parseName } from './name.js'
-import { parsePlatformName } from './platform-name.js'
+import { parseInteger } from './integer.js'
+import { parseName, serviceNameRule } from './name.js'
+import { parsePercentage } from './percentage.js'
+import { type PlatformName, parsePlatformName } from './platform-name.js'
 import { readOptional, readRequired } from './read.js'
 import { parseRoutingMethod, type RoutingMethod } from './routing-method.js'
+import { parseSourceVersion } from './source-version.js'
+import { parseText } from './text.js'
 import { readUpgradeStrategy, UPGRADE_INPUT_NAMES } from './upgrade.js'
 import { readWebhook, WEBHOOK_INPUT_NAMES, type WebhookRequest } from './webhook.js'
 
@@ -151,9 +154,10 @@ export interface RollbackInputs extends ServiceInputs {
 }
 
 function readServiceInputs(env: NodeJS.ProcessEnv): ServiceInputs {
+  const common = readCommonInputs(env)
   return {
-    ...readCommonInputs(env),
-    service: parseName('service', readRequired('service', env)),
+    ...common,
+    service: parseName('service', readRequired('service', env), serviceNameRule(common.platform)),
     nodeGroup: parseName('node-group', readOptional('node-group', env) ?? 'cp'),
   }
 }
@@ -180,15 +184,6 @@ function readRollbackTarget(platform: string, value: string): string {
   return `${SOURCE_PREFIX}${parseSourceVersion('to', value.slice(SOURCE_PREFIX.length))}`
 }
 
-function parseSourceVersion(name: string, version: string): string {
-  if (!/^[\w][\w./-]{0,127}$/.test(version)) {
-    throw new InputError(
-      `Input "${name}" has the value ${shown(version)}; allowed: a commit, tag or revision (letters, digits, '.', '_', '-', '/').`,
-    )
-  }
-  return version
-}
-
 function readFlag(name: string, fallback: boolean, env: NodeJS.ProcessEnv): boolean {
   const value = readOptional(name, env)
   return value === undefined ? fallback : parseBoolean(name, value)
@@ -202,11 +197,11 @@ export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployIn
   const health = readHealthInputs(env)
   const create = readFlag('create', false, env)
   const specText = readOptional('create-spec', env)
-  const spec = specText === undefined ? {} : parseJsonObject('create-spec', specText)
+  const spec = specText === undefined ? {} : parseCreateSpec(service.platform, specText)
   if (specText !== undefined && !create)
     throw new InputError('Input "create-spec" is set while "create" is false; allowed: create: true with it, or no create-spec.')
   const grayText = readOptional('gray-weight', env)
-  const grayWeight = grayText === undefined ? undefined : parseInteger('gray-weight', grayText, 1, 99)
+  const grayWeight = grayText === undefined ? undefined : parsePercentage('gray-weight', grayText, 1, 99)
   if (grayWeight !== undefined && service.platform !== 'servicestage') {
     throw new InputError(
       `Input "gray-weight" is set on platform "${service.platform}"; allowed: only on servicestage, whose deploys can start a gray release.`,
@@ -237,10 +232,10 @@ export function readScaleInputs(env: NodeJS.ProcessEnv = process.env): ScaleInpu
       throw new InputError(
         `Inputs "webhook-${webhook.kind === 'trigger' ? 'url' : webhook.kind}" and "${others[0]}" are both set; allowed: one of them.`,
       )
-    const service = readOptional('service', env)
+    const common = readCommonInputs(env)
     return {
-      ...readCommonInputs(env),
-      service: service === undefined ? '' : parseName('service', service),
+      ...common,
+      service: readOptionalName('service', env, common.platform) ?? '',
       nodeGroup: parseName('node-group', readOptional('node-group', env) ?? 'cp'),
       webhook,
     }
@@ -271,38 +266,46 @@ export function readScaleInputs(env: NodeJS.ProcessEnv = process.env): ScaleInpu
   }
 }
 
+function readOptionalName(name: string, env: NodeJS.ProcessEnv, platform: PlatformName): string | undefined {
+  const value = readOptional(name, env)
+  return value === undefined ? undefined : parseName(name, value, serviceNameRule(platform))
+}
+
 /** On ServiceStage the router is one component: blue and green only name its stable and gray versions. */
 const SIDE_LABELS: Partial<Record<string, { blue: string; green: string }>> = { servicestage: { blue: 'stable', green: 'gray' } }
 
-function readRouterInputs(env: NodeJS.ProcessEnv, platform?: string): RouterInputs {
-  const router = parseName('router', readRequired('router', env))
-  const labels = platform === undefined ? undefined : SIDE_LABELS[platform]
-  const blue = parseName('blue', labels ? (readOptional('blue', env) ?? labels.blue) : readRequired('blue', env))
-  const green = parseName('green', labels ? (readOptional('green', env) ?? labels.green) : readRequired('green', env))
-  if (blue === green) throw new InputError(`Inputs "blue" and "green" are both "${blue}"; allowed: two different services.`)
+function readRouterInputs(env: NodeJS.ProcessEnv, platform: PlatformName, sideLabels: boolean): RouterInputs {
+  const rule = serviceNameRule(platform)
+  const router = parseName('router', readRequired('router', env), rule)
+  const labels = sideLabels ? SIDE_LABELS[platform] : undefined
+  const blue = parseName('blue', labels ? (readOptional('blue', env) ?? labels.blue) : readRequired('blue', env), rule)
+  const green = parseName('green', labels ? (readOptional('green', env) ?? labels.green) : readRequired('green', env), rule)
+  if (blue === green) throw new InputError(`Inputs "blue" and "green" are both ${shown(blue)}; allowed: two different services.`)
   return { router, blue, green }
 }
 
 export function readTrafficInputs(env: NodeJS.ProcessEnv = process.env): TrafficInputs {
   const common = readCommonInputs(env)
-  const router = readRouterInputs(env, common.platform)
+  const router = readRouterInputs(env, common.platform, true)
   const command = parseChoice('command', readOptional('command', env) ?? 'release', ['release', 'promote', 'abort', 'status'] as const)
   const percentage = readOptional('percentage', env)
   const stepsText = readOptional('steps', env)
   if (command === 'release' && (percentage === undefined) === (stepsText === undefined)) {
     throw new InputError('Inputs "percentage" and "steps": give one of them (a single share, or steps such as 10:2m,50:5m,100).')
   }
-  const steps =
-    command === 'promote'
-      ? [{ weight: 100, holdMs: 0 }]
-      : stepsText !== undefined
-        ? parseSteps(stepsText)
-        : [{ weight: parsePercentage('percentage', percentage ?? '0'), holdMs: 0 }]
+  // read for every command, so that a bad value never passes unseen; promote takes all at once
+  const given =
+    stepsText !== undefined
+      ? parseSteps(stepsText)
+      : percentage !== undefined
+        ? [{ weight: parsePercentage('percentage', percentage), holdMs: 0 }]
+        : [{ weight: 0, holdMs: 0 }]
+  const steps = command === 'promote' ? [{ weight: 100, holdMs: 0 }] : given
   const method = readOptional('routing-method', env)
   const routingMethod = method === undefined ? undefined : parseRoutingMethod(method)
   if (routingMethod === 'failover' && steps.some((step) => step.weight !== 0 && step.weight !== 100)) {
     throw new InputError(
-      `Input "${stepsText === undefined ? 'percentage' : 'steps'}" has the value "${stepsText ?? percentage}" with routing-method failover; allowed: 0 or 100 (failover sends all traffic to one side).`,
+      `Input "${stepsText === undefined ? 'percentage' : 'steps'}" has the value ${shown(stepsText ?? percentage ?? '')} with routing-method failover; allowed: 0 or 100 (failover sends all traffic to one side).`,
     )
   }
   const gate = readHealthInputs(env)
@@ -311,7 +314,11 @@ export function readTrafficInputs(env: NodeJS.ProcessEnv = process.env): Traffic
   const delay = parseDuration('abort-scale-down-delay', readOptional('abort-scale-down-delay', env) ?? '30s')
   const keep = readFlag('keep-candidate-on-abort', false, env)
   const inFlight = parseChoice('in-flight', readOptional('in-flight', env) ?? 'wait', ['wait', 'fail'] as const)
-  const releaseId = readOptional('release-id', env) ?? `${env.GITHUB_REPOSITORY ?? 'local'}#${env.GITHUB_RUN_ID ?? 'run'}`
+  const releaseIdText = readOptional('release-id', env)
+  const releaseId =
+    releaseIdText === undefined
+      ? `${env.GITHUB_REPOSITORY ?? 'local'}#${env.GITHUB_RUN_ID ?? 'run'}`
+      : parseText('release-id', releaseIdText)
   return {
     ...common,
     ...router,
@@ -332,7 +339,10 @@ export function readRollbackInputs(env: NodeJS.ProcessEnv = process.env): Rollba
   const toText = readOptional('to', env) ?? 'previous'
   const to = toText === 'previous' ? undefined : readRollbackTarget(service.platform, toText)
   const wait = readFlag('wait', true, env)
-  const router = readOptional('router', env) === undefined ? undefined : readRouterInputs(env)
-  const reason = readOptional('reason', env)
+  const router = readOptional('router', env) === undefined ? undefined : readRouterInputs(env, service.platform, false)
+  // without a router the sides are not used, but a bad name is still refused, never passed over
+  if (router === undefined) for (const side of ['blue', 'green']) readOptionalName(side, env, service.platform)
+  const reasonText = readOptional('reason', env)
+  const reason = reasonText === undefined ? undefined : parseText('reason', reasonText)
   return { ...service, wait, ...(to && { to }), ...(router && { router }), ...(reason && { reason }), github: readGitHub(env) }
 }

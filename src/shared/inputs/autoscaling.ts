@@ -1,8 +1,9 @@
 import type { AutoscalingSpec } from '../platforms/platform.js'
 import { parseChoice } from './choice.js'
 import { parseDuration } from './duration.js'
-import { InputError } from './input-error.js'
+import { InputError, shown } from './input-error.js'
 import { parseInteger } from './integer.js'
+import { parsePercentage } from './percentage.js'
 import { readOptional } from './read.js'
 
 /** The inputs that hand scaling to the platform; all but `autoscaling` apply only with `autoscaling: on`. */
@@ -26,25 +27,26 @@ export function readAutoscaling(env: NodeJS.ProcessEnv): AutoscalingSpec | 'off'
   if (mode === undefined || parseChoice('autoscaling', mode, ['on', 'off'] as const) === 'off') {
     if (given.length > 0) {
       throw new InputError(
-        `Input "${given[0]}" applies only with "autoscaling: on"; "autoscaling" is ${mode === undefined ? 'not given' : `"${mode}"`}.`,
+        `Input "${given[0]}" applies only with "autoscaling: on"; "autoscaling" is ${mode === undefined ? 'not given' : shown(mode)}.`,
       )
     }
     return mode === undefined ? undefined : 'off'
   }
-  const number = (name: string, fallback: string | undefined, min: number, max: number): number => {
-    const value = readOptional(name, env) ?? fallback
+  const required = (name: string): string => {
+    const value = readOptional(name, env)
     if (value === undefined) throw new InputError(`Input "${name}" is required with "autoscaling: on" and was not given.`)
-    return parseInteger(name, value.replace(/%$/, ''), min, max)
+    return value
   }
-  const min = number('min-replicas', undefined, 1, 1000)
-  const max = number('max-replicas', undefined, 1, 1000)
+  // replica counts are whole numbers; the CPU thresholds are percentages, so they may carry '%'
+  const min = parseInteger('min-replicas', required('min-replicas'), 1, 1000)
+  const max = parseInteger('max-replicas', required('max-replicas'), 1, 1000)
   if (max < min) throw new InputError(`Input "max-replicas" has the value ${max}; allowed: at least "min-replicas" (${min}).`)
-  const scaleUpCpu = number('scale-up-cpu', '60', 1, 100)
-  const scaleDownCpu = number('scale-down-cpu', '10', 0, 99)
+  const scaleUpCpu = parsePercentage('scale-up-cpu', readOptional('scale-up-cpu', env) ?? '60', 1, 100)
+  const scaleDownCpu = parsePercentage('scale-down-cpu', readOptional('scale-down-cpu', env) ?? '10', 0, 99)
   if (scaleDownCpu >= scaleUpCpu) {
     throw new InputError(`Input "scale-down-cpu" has the value ${scaleDownCpu}; allowed: below "scale-up-cpu" (${scaleUpCpu}).`)
   }
-  const step = number('scale-step', '1', 1, 100)
+  const step = parseInteger('scale-step', readOptional('scale-step', env) ?? '1', 1, 100)
   const waitMs = parseDuration('scale-cooldown', readOptional('scale-cooldown', env) ?? '30s')
   return { min, max, scaleUpCpu, scaleDownCpu, step, waitMs }
 }

@@ -1,7 +1,7 @@
 import { type Credentials, readCredentials } from './credentials.js'
 import { InputError } from './input-error.js'
 import { parseDuration } from './duration.js'
-import { parseName } from './name.js'
+import { parseId } from './id.js'
 import { type PlatformName, parsePlatformName } from './platform-name.js'
 import { readOptional, readRequired } from './read.js'
 import { parseHttpUrl } from './url.js'
@@ -55,5 +55,5 @@ export function readCommonInputs(env: NodeJS.ProcessEnv = process.env): CommonIn
 
 function optional(name: string, env: NodeJS.ProcessEnv): string | undefined {
   const value = readOptional(name, env)
-  return value === undefined ? undefined : parseName(name, value)
+  return value === undefined ? undefined : parseId(name, value)
 }

@@ -1,9 +1,12 @@
 import { parseDuration } from './duration.js'
-import { InputError } from './input-error.js'
+import { badValue, InputError } from './input-error.js'
 import { parseInteger } from './integer.js'
 import { readOptional } from './read.js'
+import { parseText } from './text.js'
 import { parseStatusSet, type StatusSet } from './status-set.js'
 import { parseHttpUrl } from './url.js'
+
+export const FIELD_PATH_MAX = 256
 
 export const HEALTH_INPUT_NAMES = [
   'health-url',
@@ -35,12 +38,13 @@ export function readProbeSpec(env: NodeJS.ProcessEnv): ProbeSpec {
   const expectedText = readOptional('health-status', env) ?? '2xx'
   const expected = parseStatusSet('health-status', expectedText)
   const field = readOptional('health-json-field', env)
-  const jsonValue = readOptional('health-json-value', env)
+  const jsonValueText = readOptional('health-json-value', env)
+  const jsonValue = jsonValueText === undefined ? undefined : parseText('health-json-value', jsonValueText)
   if (jsonValue !== undefined && field === undefined) {
     throw new InputError('Input "health-json-value" is set without "health-json-field"; allowed: both, or neither.')
   }
-  if (field !== undefined && !/^[\w-]+(\.[\w-]+)*$/.test(field)) {
-    throw new InputError(`Input "health-json-field" has the value "${field}"; allowed: a field path such as status or checks.db.`)
+  if (field !== undefined && (field.length > FIELD_PATH_MAX || !/^[\w-]+(\.[\w-]+)*$/.test(field))) {
+    throw badValue('health-json-field', field, `a field path of up to ${FIELD_PATH_MAX} characters such as status or checks.db`)
   }
   const latency = readOptional('health-max-latency', env)
   return {

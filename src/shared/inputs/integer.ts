@@ -1,14 +1,14 @@
-import { InputError, shown } from './input-error.js'
+import { badValue } from './input-error.js'
 
-/** A whole number within [min, max]; used for replicas, percentages and sample counts. */
+// ten digits hold every bound used (the largest is a pull request's number)
+const WHOLE = /^\+?\d{1,10}$/
+
+/** A whole number within [min, max] (replicas, sample counts, limits): digits only, no '%'. */
 export function parseInteger(name: string, value: string, min: number, max: number): number {
-  const number = /^[+]?\d+$/.test(value) ? Number(value) : Number.NaN
-  if (!Number.isSafeInteger(number) || number < min || number > max) {
-    throw new InputError(`Input "${name}" has the value ${shown(value)}; allowed: a whole number from ${min} to ${max}.`)
+  const number = WHOLE.test(value) ? Number(value) : Number.NaN
+  if (!(number >= min && number <= max)) {
+    const hint = value.endsWith('%') ? ' (a count, not a percentage)' : ''
+    throw badValue(name, value, `a whole number from ${min} to ${max}${hint}`)
   }
   return number
-}
-
-export function parsePercentage(name: string, value: string): number {
-  return parseInteger(name, value, 0, 100)
 }

@@ -3,10 +3,10 @@ import { COMMON_INPUT_NAMES, type CommonInputs, readCommonInputs } from './commo
 import { type GitHubInputs, readGitHub } from './github.js'
 import { readGitHubEvent } from './github-event.js'
 import { formatImage, parseImage } from './image.js'
-import { InputError, shown } from './input-error.js'
+import { badValue, InputError } from './input-error.js'
 import { parseInteger } from './integer.js'
-import { parseJsonObject } from './json.js'
-import { parseName } from './name.js'
+import { parseCreateSpec } from './create-spec.js'
+import { isName, parseName, serviceNameRule } from './name.js'
 import { readOptional, readRequired } from './read.js'
 
 export const PREVIEW_INPUT_NAMES = [
@@ -53,12 +53,9 @@ export function readPreviewInputs(env: NodeJS.ProcessEnv = process.env): Preview
   const common = readCommonInputs(env)
   const command = parseChoice('command', readRequired('command', env), ['up', 'down', 'sweep'] as const)
   const template = readOptional('service-template', env) ?? 'preview-pr-{pr}'
-  if (!template.includes('{pr}')) {
-    throw new InputError(
-      `Input "service-template" has the value ${shown(template)}; allowed: a name with {pr} in it, such as shop-pr-{pr}.`,
-    )
-  }
-  parseName('service-template', previewName(template, 1))
+  const rule = serviceNameRule(common.platform)
+  if (!template.includes('{pr}')) throw badValue('service-template', template, 'a name with {pr} in it, such as shop-pr-{pr}')
+  if (!isName(previewName(template, 1), rule)) throw badValue('service-template', template, `a name with {pr} in it: ${rule.allowed}`)
   const pr = readPullRequest(env, command)
   const imageText = readOptional('image', env)
   if (command === 'up' && imageText === undefined) readRequired('image', env)
@@ -75,7 +72,7 @@ export function readPreviewInputs(env: NodeJS.ProcessEnv = process.env): Preview
     ...(pr !== undefined && { pr }),
     ...(imageText !== undefined && { image: formatImage(parseImage('image', imageText)) }),
     nodeGroup: parseName('node-group', readOptional('node-group', env) ?? 'cp'),
-    create: specText === undefined ? {} : parseJsonObject('create-spec', specText),
+    create: specText === undefined ? {} : parseCreateSpec(common.platform, specText),
     ttlMs: parseTtl(readOptional('ttl', env) ?? '7d'),
     github,
   }
@@ -95,8 +92,8 @@ function readPullRequest(env: NodeJS.ProcessEnv, command: PreviewCommand): numbe
 }
 
 function parseTtl(value: string): number {
-  const match = value.trim().match(/^(\d+)(h|d)$/)
+  const match = value.match(/^(\d{1,6})(h|d)$/)
   const ms = match ? Number(match[1]) * (match[2] === 'd' ? 86_400_000 : 3_600_000) : Number.NaN
-  if (!(ms > 0)) throw new InputError(`Input "ttl" has the value ${shown(value)}; allowed: hours or days, such as 72h or 7d.`)
+  if (!(ms > 0)) throw badValue('ttl', value, 'hours or days, such as 72h or 7d')
   return ms
 }

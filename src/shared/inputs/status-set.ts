@@ -1,7 +1,9 @@
-import { InputError, shown } from './input-error.js'
+import { badValue } from './input-error.js'
 
 /** Expected HTTP statuses: "2xx", "200", or a list such as "200,204,3xx". */
 export type StatusSet = (status: number) => boolean
+
+export const STATUS_SET_MAX = 64
 
 export function parseStatusSet(name: string, value: string): StatusSet {
   const parts = value.split(',').map((part) => part.trim().toLowerCase())
@@ -10,8 +12,8 @@ export function parseStatusSet(name: string, value: string): StatusSet {
     if (/^[1-5]\d\d$/.test(part)) return (status) => status === Number(part)
     return undefined
   })
-  if (checks.some((check) => check === undefined)) {
-    throw new InputError(`Input "${name}" has the value ${shown(value)}; allowed: status codes or classes such as 200, 2xx or 200,204.`)
+  if (value.length > STATUS_SET_MAX || checks.some((check) => check === undefined)) {
+    throw badValue(name, value, `status codes or classes such as 200, 2xx or 200,204, up to ${STATUS_SET_MAX} characters`)
   }
   return (status) => checks.some((check) => check?.(status))
 }

@@ -2,8 +2,10 @@ import { secrets } from '../report/secrets.js'
 import { readSecret } from './credentials.js'
 import { parseBoolean } from './boolean.js'
 import { InputError } from './input-error.js'
-import { parseJsonObject } from './json.js'
+import { jsonType, parseJsonObject } from './json.js'
+import { isName } from './name.js'
 import { readOptional } from './read.js'
+import { parseHttpUrl } from './url.js'
 
 /** Scaling through Rancher's webhook service (platforms.md 5.4): only there. */
 export const WEBHOOK_INPUT_NAMES = ['webhook-url', 'webhook-create', 'webhook-list'] as const
@@ -29,23 +31,18 @@ export function readWebhook(platform: string, env: NodeJS.ProcessEnv): WebhookRe
     throw new InputError(`Input "${given[0]}" is set on platform "${platform}"; allowed: only on rancher, whose webhook service scales.`)
   }
   if (given.length > 1) throw new InputError(`Inputs "${given[0]}" and "${given[1]}" are both set; allowed: one of them.`)
-  if (url !== undefined) {
-    let parsed: URL | undefined
-    try {
-      parsed = new URL(url)
-    } catch {
-      parsed = undefined
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      throw new InputError('Input "webhook-url" is not an http:// or https:// URL (its value is not shown: it holds the receiver key).')
-    }
-    return { kind: 'trigger', url: parsed }
-  }
+  if (url !== undefined) return { kind: 'trigger', url: parseHttpUrl('webhook-url', url, 'it holds the receiver key') }
   if (create !== undefined) {
-    const receiver = parseJsonObject('webhook-create', create)
-    if (typeof receiver.name !== 'string' || !DRIVERS.includes(receiver.driver as (typeof DRIVERS)[number])) {
+    const receiver = parseJsonObject('webhook-create', create, '{"name": "up", "driver": "scaleService", "scaleServiceConfig": {...}}')
+    const config = receiver[`${String(receiver.driver)}Config`]
+    if (
+      typeof receiver.name !== 'string' ||
+      !isName(receiver.name) ||
+      !DRIVERS.includes(receiver.driver as (typeof DRIVERS)[number]) ||
+      (config !== undefined && jsonType(config) !== 'object')
+    ) {
       throw new InputError(
-        `Input "webhook-create" needs "name" and "driver" (one of ${DRIVERS.join(', ')}) with the driver's config, such as {"name": "up", "driver": "scaleService", "scaleServiceConfig": {...}}.`,
+        `Input "webhook-create" needs "name" (a name of letters, digits, '.', '_' or '-') and "driver" (one of ${DRIVERS.join(', ')}) with the driver's config, such as {"name": "up", "driver": "scaleService", "scaleServiceConfig": {...}}.`,
       )
     }
     return { kind: 'create', receiver }

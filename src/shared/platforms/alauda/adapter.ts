@@ -29,6 +29,7 @@ import {
   statusOf,
   toState,
 } from './service.js'
+import { segment } from '../path-segment.js'
 
 const CAPABILITIES: Capabilities = {
   deploy: true,
@@ -121,7 +122,7 @@ class AlaudaPlatform implements Platform {
     await this.write(
       ref,
       'create',
-      () => this.api.call('POST', `/services/${namespace(ref)}/`, callOptions('create', ref, false), body),
+      () => this.api.call('POST', `/services/${segment(namespace(ref))}/`, callOptions('create', ref, false), body),
       (now) => now !== null,
     )
     return { id: `create:${ref.service}`, kind: 'deploy', ref, target: { image: spec.image } }
@@ -399,7 +400,7 @@ function namespace(ref: ServiceRef): string {
 }
 
 function servicePath(ref: ServiceRef): string {
-  return `/services/${encodeURIComponent(namespace(ref))}/${encodeURIComponent(ref.service)}/`
+  return `/services/${segment(namespace(ref))}/${segment(ref.service)}/`
 }
 
 function identity(ref: ServiceRef): { service_name: string; app_name: string } {

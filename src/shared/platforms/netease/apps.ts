@@ -16,6 +16,7 @@ import { recordFromText, textWithRecord } from '../record-text.js'
 import { ReplicaSplitter, reachableShares, requireRoundRobin, type SideGoal, shareOf } from '../replica-split.js'
 import { isNoAnswer, type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
 import type { NeteaseApi } from './api.js'
+import { segment } from '../path-segment.js'
 
 /** An app ("cluster") as the source document's get answer shows it. */
 export interface App {
@@ -121,7 +122,7 @@ export class NeteaseApps {
   private async resize(ref: ServiceRef, app: App, replicas: number, operation: string): Promise<void> {
     await this.settled(operation, ref, {
       send: async () => {
-        await this.api.call('PUT', `/apps/${app.id}/replications/${replicas}/actions/resize`, callOptions(operation, ref))
+        await this.api.call('PUT', `/apps/${segment(app.id)}/replications/${segment(replicas)}/actions/resize`, callOptions(operation, ref))
         return true
       },
       landed: async () => ((await this.get(ref, operation)).replicas === replicas ? true : null),
@@ -177,7 +178,7 @@ export class NeteaseApps {
     }
     return this.settled('deploy', ref, {
       send: async () => {
-        await this.api.call('PUT', `/apps/${app.id}`, callOptions('deploy', ref), versionBody(app, version))
+        await this.api.call('PUT', `/apps/${segment(app.id)}`, callOptions('deploy', ref), versionBody(app, version))
         const now = await withVersion()
         if (now === null)
           throw new PlatformError('netease', 'deploy', ref.service, `the app did not take version_control.version ${version}`)
@@ -210,7 +211,7 @@ export class NeteaseApps {
     const previous = app.version_control?.version
     const restored =
       previous !== undefined &&
-      (await this.api.call('PUT', `/apps/${app.id}`, callOptions('deploy', ref), versionBody(app, previous)).then(
+      (await this.api.call('PUT', `/apps/${segment(app.id)}`, callOptions('deploy', ref), versionBody(app, previous)).then(
         () => true,
         () => false,
       ))
@@ -275,7 +276,7 @@ export class NeteaseApps {
     const app = await this.get(ref, 'remove')
     await this.settled('remove', ref, {
       send: () =>
-        this.api.call('DELETE', `/apps/${app.id}`, callOptions('remove', ref)).then(
+        this.api.call('DELETE', `/apps/${segment(app.id)}`, callOptions('remove', ref)).then(
           () => true,
           (error: unknown) => {
             if (error instanceof PlatformError && error.kind === 'not-found') return true
@@ -302,7 +303,7 @@ export class NeteaseApps {
     const desc = textWithRecord(app.desc, record)
     await this.settled('write the release record', ref, {
       send: async () => {
-        await this.api.call('PUT', `/apps/${app.id}`, callOptions('write the release record', ref), { desc })
+        await this.api.call('PUT', `/apps/${segment(app.id)}`, callOptions('write the release record', ref), { desc })
         return true
       },
       landed: async () => ((await this.get(ref, 'write the release record')).desc === desc ? true : null),
@@ -330,7 +331,7 @@ export class NeteaseApps {
       // (which the watch would never report) is then seen a second late, not at the watch's end
       const started = Date.now()
       const held = await this.api
-        .call('GET', `/watch/apps/${app.id}`, { ...callOptions('watch', op.ref, false), timeoutMs: Math.min(left, WATCH_HOLD_MS) })
+        .call('GET', `/watch/apps/${segment(app.id)}`, { ...callOptions('watch', op.ref, false), timeoutMs: Math.min(left, WATCH_HOLD_MS) })
         .then(() => true)
         .catch(() => Date.now() - started >= WATCH_HOLD_MS / 2)
       // a watch that fails at once is not offered: the shared poller takes over
@@ -384,7 +385,7 @@ export class NeteaseApps {
     const known = this.ids.get(ref.service) ?? (/^\d+$/.test(ref.service) ? Number(ref.service) : undefined)
     if (known !== undefined) {
       try {
-        return await this.api.call<App>('GET', `/apps/${known}`, callOptions(operation, ref, true))
+        return await this.api.call<App>('GET', `/apps/${segment(known)}`, callOptions(operation, ref, true))
       } catch (error) {
         if (error instanceof PlatformError && error.kind === 'not-found') return null
         throw error

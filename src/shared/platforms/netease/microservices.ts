@@ -2,6 +2,7 @@ import type { DeploySpec, Operation, OperationState, ServiceRef, ServiceState } 
 import { callOptions, PlatformError } from '../platform.js'
 import { type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
 import type { NeteaseApi } from './api.js'
+import { segment } from '../path-segment.js'
 
 /** A microservice as `GET /api/v1/microservices/{id}` shows it (platforms.md 4.3). */
 export interface Microservice {
@@ -65,7 +66,7 @@ export class NeteaseMicroservices {
         `update-image keeps the repository: ${repository(container.image_path)} runs now, ${repository(spec.image)} was given`,
       )
     }
-    const path = `/microservices/${service.service_info.id}/actions/update-image`
+    const path = `/microservices/${segment(service.service_info.id)}/actions/update-image`
     const body = { container_images: [{ container_id: container.container_id, image_path: spec.image }], min_ready_seconds: 10 }
     const id = `update-image:${service.service_info.id}:${spec.image}`
     const change = changeOf(service)
@@ -97,7 +98,7 @@ export class NeteaseMicroservices {
       send: async () => {
         await this.api.call(
           'PUT',
-          `/microservices/${service.service_info.id}/actions/elastic-scale?new_replicas=${replicas}`,
+          `/microservices/${segment(service.service_info.id)}/actions/elastic-scale?new_replicas=${replicas}`,
           callOptions('scale', ref, false),
         )
         return true
@@ -116,7 +117,7 @@ export class NeteaseMicroservices {
       send: async () => {
         await this.api.call(
           'PUT',
-          `/microservices/${service.service_info.id}/actions/restart?option=restart`,
+          `/microservices/${segment(service.service_info.id)}/actions/restart?option=restart`,
           callOptions('restart', ref, false),
         )
         return true
@@ -132,7 +133,7 @@ export class NeteaseMicroservices {
     const service = await this.get(ref, 'remove')
     await this.settled('remove', ref, {
       send: () =>
-        this.api.call('DELETE', `/microservices/${service.service_info.id}?free_ip=false`, callOptions('remove', ref)).then(
+        this.api.call('DELETE', `/microservices/${segment(service.service_info.id)}?free_ip=false`, callOptions('remove', ref)).then(
           () => true,
           (error: unknown) => {
             if (error instanceof PlatformError && error.kind === 'not-found') return true
@@ -191,7 +192,7 @@ export class NeteaseMicroservices {
       for (let offset = 0; id === undefined; offset += PAGE) {
         const page = await this.api.call<{ total?: number; microservice_infos?: { id: number; service_name: string }[] }>(
           'GET',
-          `/namespaces/${namespace}/microservices?offset=${offset}&limit=${PAGE}`,
+          `/namespaces/${segment(namespace)}/microservices?offset=${offset}&limit=${PAGE}`,
           callOptions(operation, ref, true),
         )
         id = page.microservice_infos?.find((s) => s.service_name === ref.service)?.id
@@ -200,7 +201,7 @@ export class NeteaseMicroservices {
       this.ids.set(ref.service, id)
     }
     try {
-      return await this.api.call<Microservice>('GET', `/microservices/${id}`, callOptions(operation, ref, true))
+      return await this.api.call<Microservice>('GET', `/microservices/${segment(id)}`, callOptions(operation, ref, true))
     } catch (error) {
       if (error instanceof PlatformError && error.kind === 'not-found') return null
       throw error

@@ -21,6 +21,7 @@ import { RancherApi, type Resource } from './api.js'
 import { type LbPort, LbSplit, type LoadBalancer, type PortRule } from './load-balancer.js'
 import { rancherWebhooks } from './webhooks.js'
 import { configImage, imageOf, type LaunchConfig, type RancherService, settled, toState } from './service.js'
+import { segment } from '../path-segment.js'
 
 const CAPABILITIES: Capabilities = {
   deploy: true,
@@ -152,7 +153,7 @@ class RancherPlatform implements Platform {
       `rancher: ${operation} of "${ref.service}"`,
       {
         send: async () => {
-          await this.api.call('PUT', `${projectPath(ref)}/stacks/${stackId}`, callOptions(operation, ref, false), { description })
+          await this.api.call('PUT', `${projectPath(ref)}/stacks/${segment(stackId)}`, callOptions(operation, ref, false), { description })
           return true
         },
         landed: async () => ((await this.stack(ref, stackId, operation)).description === description ? true : null),
@@ -162,7 +163,7 @@ class RancherPlatform implements Platform {
   }
 
   private stack(ref: ServiceRef, id: string, operation: string): Promise<Resource & { description?: string | null }> {
-    return this.api.call('GET', `${projectPath(ref)}/stacks/${id}`, callOptions(operation, ref, true))
+    return this.api.call('GET', `${projectPath(ref)}/stacks/${segment(id)}`, callOptions(operation, ref, true))
   }
 
   /**
@@ -176,7 +177,7 @@ class RancherPlatform implements Platform {
     body: Record<string, unknown>,
     shows: (now: RancherService) => boolean,
   ): Promise<void> {
-    const url = `${projectPath(ref)}/services/${service.id}`
+    const url = `${projectPath(ref)}/services/${segment(service.id)}`
     await settleWrite(
       `rancher: ${operation} of "${ref.service}"`,
       {
@@ -356,7 +357,7 @@ class RancherPlatform implements Platform {
       {
         send: async () => {
           try {
-            await this.api.call('DELETE', `${projectPath(ref)}/services/${service.id}`, callOptions('remove', ref))
+            await this.api.call('DELETE', `${projectPath(ref)}/services/${segment(service.id)}`, callOptions('remove', ref))
           } catch (error) {
             // repeated after it landed, a DELETE answers 405 (removing, removed: cattle's deleteInternal) or 404 (purged)
             if (!(error instanceof PlatformError && ['refused', 'not-found'].includes(error.kind) && (await gone()))) throw error
@@ -545,7 +546,7 @@ class RancherPlatform implements Platform {
   private async byId(ref: ServiceRef, id: string | undefined, operation = 'observe'): Promise<RancherService | null> {
     if (id === undefined) return this.find(ref, operation)
     try {
-      return await this.api.call<RancherService>('GET', `${projectPath(ref)}/services/${id}`, callOptions(operation, ref, true))
+      return await this.api.call<RancherService>('GET', `${projectPath(ref)}/services/${segment(id)}`, callOptions(operation, ref, true))
     } catch (error) {
       if (error instanceof PlatformError && error.kind === 'not-found') return null
       throw error
@@ -556,7 +557,7 @@ class RancherPlatform implements Platform {
     const name = ref.service.split('/')[1] ?? ref.service
     const { data = [] } = await this.api.call<{ data?: RancherService[] }>(
       'GET',
-      `${projectPath(ref)}/services?name=${encodeURIComponent(name)}&stackId=${stackId}`,
+      `${projectPath(ref)}/services?name=${encodeURIComponent(name)}&stackId=${encodeURIComponent(stackId)}`,
       callOptions('observe', ref, true),
     )
     return data[0] ?? null
@@ -572,7 +573,7 @@ class RancherPlatform implements Platform {
     if (second !== undefined) {
       const [stack] = await this.stacks(ref, first ?? '', operation)
       if (stack === undefined) return null
-      filter += `&stackId=${stack.id}`
+      filter += `&stackId=${encodeURIComponent(stack.id)}`
     }
     const { data = [] } = await this.api.call<{ data?: RancherService[] }>(
       'GET',
@@ -604,7 +605,7 @@ class RancherPlatform implements Platform {
 }
 
 function projectPath(ref: ServiceRef): string {
-  return `/projects/${encodeURIComponent(ref.project ?? '')}`
+  return `/projects/${segment(ref.project ?? '')}`
 }
 
 /** The load balancer of a router, as a service of its project. */

@@ -1,6 +1,7 @@
 import { PlatformError, type Webhooks, type WebhookReceiver } from '../platform.js'
 import { isNoAnswer, type SettleOptions, settleWrite } from '../settle.js'
 import type { RancherApi } from './api.js'
+import { segment } from '../path-segment.js'
 
 interface Receiver extends WebhookReceiver {
   url?: string
@@ -42,7 +43,7 @@ export function rancherWebhooks(api: RancherApi, addSecret: (url: string) => voi
     const receiver = (await receivers(project, 'trigger webhook')).find((r) => r.url !== undefined && sameTrigger(new URL(r.url), url))
     const config = receiver?.driver === 'scaleService' ? receiver.scaleServiceConfig : undefined
     if (config?.serviceId === undefined || config.amount === undefined) return undefined
-    const path = `/projects/${encodeURIComponent(project)}/services/${encodeURIComponent(config.serviceId)}`
+    const path = `/projects/${segment(project)}/services/${segment(config.serviceId)}`
     const { scale = 0 } = await api.call<{ scale?: number }>('GET', path, {
       operation: 'trigger webhook',
       target: config.serviceId,

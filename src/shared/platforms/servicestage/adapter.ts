@@ -20,6 +20,7 @@ import { ServiceStageApi } from './api.js'
 import { type GrayRecord, grayAction, grayStrategy, grayWeight } from './gray.js'
 import { jobState } from './job.js'
 import { MODIFY_FIELDS } from '../../../../vendor/servicestage-v3-models.js'
+import { segment } from '../path-segment.js'
 
 const CAPABILITIES: Capabilities = {
   deploy: true,
@@ -275,7 +276,7 @@ class ServiceStagePlatform implements Platform {
     const project = op.ref.project ?? ''
     const body = await this.api.call<Parameters<typeof jobState>[0]>(
       'GET',
-      `/v3/${project}/cas/jobs/${op.id}`,
+      `/v3/${segment(project)}/cas/jobs/${segment(op.id)}`,
       callOptions('observe', op.ref, true),
     )
     return jobState(body)
@@ -350,7 +351,7 @@ class ServiceStagePlatform implements Platform {
   private async requireComponent(ref: ServiceRef, operation: string): Promise<{ base: string; component: Component }> {
     const component = await this.component(ref, operation)
     if (component === null) throw new PlatformError('servicestage', operation, ref.service, 'component not found', 'not-found')
-    return { base: `${appPath(ref)}/${component.id}`, component }
+    return { base: `${appPath(ref)}/${segment(component.id)}`, component }
   }
 
   /** A component by id, or by name through the list (paged by limit/offset, stopping at the first match). */
@@ -358,7 +359,7 @@ class ServiceStagePlatform implements Platform {
     const known = this.ids.get(ref.service) ?? (isId(ref.service) ? ref.service : undefined)
     if (known !== undefined) {
       try {
-        return await this.api.call<Component>('GET', `${appPath(ref)}/${known}`, callOptions(operation, ref, true))
+        return await this.api.call<Component>('GET', `${appPath(ref)}/${segment(known)}`, callOptions(operation, ref, true))
       } catch (error) {
         if (error instanceof PlatformError && error.kind === 'not-found') return null
         throw error
@@ -411,7 +412,7 @@ function routerService(router: RouterRef): ServiceRef {
 }
 
 function applicationPath(ref: ServiceRef): string {
-  return `/v3/${ref.project ?? ''}/cas/applications/${ref.application ?? ''}`
+  return `/v3/${segment(ref.project ?? '')}/cas/applications/${segment(ref.application ?? '')}`
 }
 
 function appPath(ref: ServiceRef): string {
