@@ -233,6 +233,19 @@ export class ServiceStageEmulator {
     ) {
       return fail(res, ERR.param('gray_release needs type WEIGHT and first_batch_weight from 1 to 99'))
     }
+    const gray = strategy?.gray_release as
+      { replica_surge_mode?: string; first_batch_replica?: unknown; remaining_batch?: unknown } | undefined
+    if (
+      strategy?.type === 'GrayRelease' &&
+      gray?.replica_surge_mode !== 'MIRROR' &&
+      !(Number.isInteger(gray?.first_batch_replica) && Number.isInteger(gray?.remaining_batch))
+    ) {
+      // the SDK: first_batch_replica and remaining_batch are needed for the canary modes
+      return fail(
+        res,
+        ERR.param(`gray_release ${String(gray?.replica_surge_mode)} (a canary) needs first_batch_replica and remaining_batch`),
+      )
+    }
     const job = this.state.newJob('DAILY_OPERATION', UPGRADE_TASKS)
     const stable = { stableImage: c.image, stableVersion: c.version }
     c.status = 'UPGRADING'

@@ -121,6 +121,45 @@ describe('action-deploy on ServiceStage', () => {
   })
 })
 
+describe('the gray release as the SDK defines it', () => {
+  it('sends the surge and deployment modes asked for; a canary mode gets its first batch and the rest', async () => {
+    const run = await suite.steps.run(
+      'deploy',
+      inputs({ service: 'shop', image: V2, 'gray-weight': '50', 'gray-surge-mode': 'extra', 'gray-deployment-mode': '6' }),
+    )
+    expect(run.code, run.stdout).toBe(0)
+    const strategy = ((await component()) as unknown as { deploy_strategy: unknown }).deploy_strategy
+    expect(strategy).toEqual({
+      type: 'GrayRelease',
+      gray_release: {
+        type: 'WEIGHT',
+        replica_surge_mode: 'EXTRA',
+        deployment_mode: 6,
+        first_batch_weight: 50,
+        first_batch_replica: 1,
+        remaining_batch: 1,
+      },
+    })
+  })
+
+  it('refuses the modes off ServiceStage, without gray-weight, or out of the SDK list, before any call', async () => {
+    const cases = [
+      [
+        { service: 'shop', image: V2, 'gray-weight': '10', 'gray-deployment-mode': '2' },
+        /^Input "gray-deployment-mode" has the value "2"; allowed: 1, 3, 4, 6/,
+      ],
+      [{ service: 'shop', image: V2, 'gray-surge-mode': 'extra' }, /^Input "gray-surge-mode" is set without "gray-weight"/],
+    ] as const
+    for (const [extra, message] of cases) {
+      await suite.emulator.control('DELETE', '/requests')
+      const run = await suite.steps.run('deploy', inputs(extra))
+      expect(run.code).toBe(1)
+      expect(errorLines(run)[0]).toMatch(message)
+      expect(await suite.emulator.requests()).toEqual([])
+    }
+  })
+})
+
 describe('AK/SK signing (SDK-HMAC-SHA256)', () => {
   const AK = { 'access-key': 'SSDEMOACCESSKEY0123456789', 'secret-key': 'servicestage-demo-secret-key-0123456789' }
   const signed = (extra: Record<string, string>) =>

@@ -265,6 +265,9 @@ function inputCase(action: ActionName, platform: PlatformName, input: string): I
       return { bad: createSpecs(platform), with: constant(action === 'deploy' ? { create: 'true' } : {}) }
     case 'gray-weight':
       return { bad: percentages(1, 99) }
+    case 'gray-surge-mode':
+    case 'gray-deployment-mode':
+      return { bad: choices }
     case 'replicas':
       return { bad: counts(0, 1000) }
     case 'min-replicas':

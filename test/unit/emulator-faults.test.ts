@@ -10,6 +10,17 @@ import { type Emulator, startEmulator } from '../../emulator/server.js'
 
 const ALAUDA = { authorization: 'Token alauda-demo-token-0123456789', 'content-type': 'application/json' }
 const SERVICESTAGE = { 'x-auth-token': 'servicestage-demo-token-0123456789', 'content-type': 'application/json' }
+
+/** A PUT body with what the SDK's ComponentModify requires, for the component "shop" the tests make. */
+function componentModify(image: string, version: string): Record<string, unknown> {
+  return {
+    name: 'shop',
+    runtime_stack: { name: 'Docker', type: 'Docker', version: '1.0', deploy_mode: 'container' },
+    source: { kind: 'image', storage: 'swr', url: image },
+    replica: 2,
+    version,
+  }
+}
 const NETEASE = { authorization: 'Token netease-demo-token-0123456789', 'content-type': 'application/json' }
 const RANCHER = {
   authorization: `Basic ${Buffer.from('rancher-demo-access:rancher-demo-secret-0123').toString('base64')}`,
@@ -150,7 +161,7 @@ describe('faults after the request was handled', () => {
     const put = fetch(url, {
       method: 'PUT',
       headers: SERVICESTAGE,
-      body: JSON.stringify({ source: { url: 'swr.example.com/team/shop:v2' }, version: '2024.0102.00000' }),
+      body: JSON.stringify(componentModify('swr.example.com/team/shop:v2', '2024.0102.00000')),
       signal: AbortSignal.timeout(400),
     })
     await expect(put).rejects.toMatchObject({ name: 'TimeoutError' })
@@ -411,7 +422,7 @@ describe('stuck operations', () => {
     const url = `${emulator.urls.servicestage}/v3/p1/cas/applications/a1/components/${component.id}`
     await control('POST', '/images', { image: 'swr.example.com/team/shop:v2', stuck: true })
     const put = (version: string, image: string) =>
-      json(url, { method: 'PUT', headers: SERVICESTAGE, body: JSON.stringify({ source: { url: image }, version }) })
+      json(url, { method: 'PUT', headers: SERVICESTAGE, body: JSON.stringify(componentModify(image, version)) })
     const started = await put('2024.0102.00000', 'swr.example.com/team/shop:v2')
     expect(started.status).toBe(200)
     const jobUrl = `${emulator.urls.servicestage}/v3/p1/cas/jobs/${String(started.body.job_id)}`

@@ -1,4 +1,4 @@
-import type { AutoscalingSpec, UpgradeStrategy } from '../platforms/platform.js'
+import type { AutoscalingSpec, GrayRelease, UpgradeStrategy } from '../platforms/platform.js'
 import { AUTOSCALING_INPUT_NAMES, readAutoscaling } from './autoscaling.js'
 import { parseBoolean } from './boolean.js'
 import { parseChoice } from './choice.js'
@@ -8,6 +8,7 @@ import { COMMON_INPUT_NAMES, type CommonInputs, readCommonInputs } from './commo
 import { HEALTH_INPUT_NAMES, type HealthInputs, readHealthInputs } from './health.js'
 import { formatImage, parseImage } from './image.js'
 import { GITHUB_INPUT_NAMES, type GitHubInputs, readGitHub } from './github.js'
+import { readGrayRelease } from './gray.js'
 import { parseCreateSpec } from './create-spec.js'
 import { InputError, shown } from './input-error.js'
 import { parseInteger } from './integer.js'
@@ -37,6 +38,8 @@ export const DEPLOY_INPUT_NAMES = [
   'create',
   'create-spec',
   'gray-weight',
+  'gray-surge-mode',
+  'gray-deployment-mode',
   ...UPGRADE_INPUT_NAMES,
   ...HEALTH_INPUT_NAMES,
   ...GITHUB_INPUT_NAMES,
@@ -92,7 +95,7 @@ export interface DeployInputs extends ServiceInputs {
   /** create the service when it does not exist, with these platform fields (`create-spec`) */
   create?: Record<string, unknown>
   /** start a gray release with this share for the new version (ServiceStage) */
-  grayWeight?: number
+  gray?: GrayRelease
   /** Rancher's in-service upgrade */
   upgrade?: UpgradeStrategy
   health?: HealthInputs
@@ -200,13 +203,7 @@ export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployIn
   const spec = specText === undefined ? {} : parseCreateSpec(service.platform, specText)
   if (specText !== undefined && !create)
     throw new InputError('Input "create-spec" is set while "create" is false; allowed: create: true with it, or no create-spec.')
-  const grayText = readOptional('gray-weight', env)
-  const grayWeight = grayText === undefined ? undefined : parsePercentage('gray-weight', grayText, 1, 99)
-  if (grayWeight !== undefined && service.platform !== 'servicestage') {
-    throw new InputError(
-      `Input "gray-weight" is set on platform "${service.platform}"; allowed: only on servicestage, whose deploys can start a gray release.`,
-    )
-  }
+  const gray = readGrayRelease(service.platform, env)
   const upgrade = readUpgradeStrategy(service.platform, env)
   if (health && !wait) {
     throw new InputError('Input "wait" is false while "health-url" is set; allowed: wait: true with a health check, or no health-url.')
@@ -218,7 +215,7 @@ export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployIn
     rollbackOnFailure,
     ...(health && { health }),
     ...(create && { create: spec }),
-    ...(grayWeight !== undefined && { grayWeight }),
+    ...(gray && { gray }),
     ...(upgrade && { upgrade }),
     github: readGitHub(env),
   }

@@ -27,12 +27,22 @@ export interface ServiceState {
   url?: string
 }
 
+export type SurgeMode = 'mirror' | 'extra' | 'nosurge'
+
+/** A gray release (ServiceStage): the new version's share, and how its instances come in. */
+export interface GrayRelease {
+  weight: number
+  surgeMode: SurgeMode
+  /** the component's last one when not given */
+  deploymentMode?: number
+}
+
 export interface DeploySpec {
   image: string
   /** create the service when it is missing, with the platform's own fields */
   create?: Record<string, unknown>
-  /** start a gray release with this share for the new version (ServiceStage) */
-  grayWeight?: number
+  /** start a gray release with this share for the new version (ServiceStage), instances brought in by its surge mode */
+  gray?: GrayRelease
   /** how to upgrade in place (Rancher) */
   upgrade?: UpgradeStrategy
 }

@@ -64,7 +64,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs): Promise
     notes.push(`The service already ran ${inputs.image}: no deploy was started.`)
   } else {
     const { operation, result } = await rollOut(ctx, ref, inputs.image, 'deploy', inputs.wait, {
-      ...(inputs.grayWeight !== undefined && { grayWeight: inputs.grayWeight }),
+      ...(inputs.gray && { gray: inputs.gray }),
       ...(inputs.upgrade && { upgrade: inputs.upgrade }),
     })
     operationId = operation.id

@@ -396,8 +396,8 @@ function modifyBody(component: Component, spec: DeploySpec, version: string): Re
     ...kept,
     source: { kind: 'image', storage: 'swr', url: spec.image },
     version,
-    ...(spec.grayWeight !== undefined
-      ? { deploy_strategy: grayStrategy(spec.grayWeight, previousMode) }
+    ...(spec.gray !== undefined
+      ? { deploy_strategy: grayStrategy(spec.gray, component.replica ?? 1, previousMode) }
       : strategy !== undefined && strategy.type !== 'GrayRelease' && { deploy_strategy: strategy }),
   }
 }

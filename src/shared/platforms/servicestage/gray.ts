@@ -1,3 +1,5 @@
+import type { GrayRelease } from '../platform.js'
+
 /**
  * ServiceStage's gray release, where platforms.md is silent (gap 5). Every assumption about it is
  * here, one place to change:
@@ -21,15 +23,25 @@ export interface GrayRecord {
 
 /**
  * The strategy as the SDK's DeployStrategyGrayRelease defines it: `type`, `replica_surge_mode` and
- * `deployment_mode` always (platforms.md 7). MIRROR (blue/green: the gray version runs beside the
- * stable one, so the stable one keeps every instance while the weight moves); the deployment mode
- * the component's last gray release used, else 1 (ServiceStage's application gateway / microservice
- * engine, the SDK's first).
+ * `deployment_mode` always (platforms.md 7); the canary modes (EXTRA adds the gray instances
+ * first, NOSURGE removes stable ones first) also take `first_batch_replica` and `remaining_batch`
+ * (the SDK: "needed for the canary types"): the gray version's share of the replicas, at least
+ * one, and the rest in one batch. MIRROR (blue/green) runs the gray version beside the stable one.
+ * The deployment mode is the input's, else the component's last gray release's, else 1 (the
+ * application gateway / microservice engine, the SDK's first).
  */
-export function grayStrategy(weight: number, deploymentMode = 1): Record<string, unknown> {
+export function grayStrategy(gray: GrayRelease, replicas: number, previousMode = 1): Record<string, unknown> {
+  const surge = gray.surgeMode.toUpperCase()
+  const canary = surge !== 'MIRROR'
   return {
     type: 'GrayRelease',
-    gray_release: { type: 'WEIGHT', replica_surge_mode: 'MIRROR', deployment_mode: deploymentMode, first_batch_weight: weight },
+    gray_release: {
+      type: 'WEIGHT',
+      replica_surge_mode: surge,
+      deployment_mode: gray.deploymentMode ?? previousMode,
+      first_batch_weight: gray.weight,
+      ...(canary && { first_batch_replica: Math.max(1, Math.round((replicas * gray.weight) / 100)), remaining_batch: 1 }),
+    },
   }
 }
 
