@@ -430,7 +430,9 @@ describe('Rancher inputs', () => {
       'Input "webhook-url" is not an http:// or https:// URL (its value is not shown: it holds the receiver key).',
     ])
     const noProject = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V2, project: '' }))
-    expect(errorLines(noProject)).toEqual(['Input "project" is required on platform "rancher" and was not given.'])
+    expect(errorLines(noProject)).toEqual([
+      'Input "project" is required on platform "rancher" (or an "api-url" ending in /v2-beta/projects/<id>) and was not given.',
+    ])
     expect(await suite.emulator.requests()).toEqual([])
   })
 
