@@ -131,7 +131,11 @@ export class RancherEmulator {
       const one = views.find((view) => String(view.id).toLowerCase() === target.id?.toLowerCase())
       return one ? answer(200, one) : fail(res, scope.base, 404, 'NotFound', `no schema ${target.id}`)
     }
-    const def = [...types.values()].find((type) => type.collectionMethods.includes('GET') && pluralOf(type).toLowerCase() === target.plural)
+    // a type is found by its plural or its id, in any case (Cattle's SchemaFactoryImpl lower-cases both)
+    const wanted = target.plural.toLowerCase()
+    const def = [...types.values()].find(
+      (type) => type.collectionMethods.includes('GET') && (pluralOf(type).toLowerCase() === wanted || type.id.toLowerCase() === wanted),
+    )
     if (!def) return fail(res, scope.base, 404, 'NotFound', `no such collection: ${target.plural}`)
     if (target.id === undefined) {
       if (!def.collectionMethods.includes(method as never))

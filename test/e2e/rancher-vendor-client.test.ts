@@ -88,6 +88,8 @@ describe('a gdapi-style client against the emulated Rancher', () => {
     const typed = await gdapi.list('loadBalancerService')
     expect(byKind.data.map((s) => s.id)).toEqual(typed.data.map((s) => s.id))
     expect(typed.data).toHaveLength(1)
+    // Cattle finds a type by its plural or its id, in any case
+    expect((await gdapi.get<Collection>(`${api}/loadBalancerServices`)).data.map((s) => s.id)).toEqual(typed.data.map((s) => s.id))
     expect(typed.data[0]).toHaveProperty(facts.goRancher.loadBalancerServiceFields[0] as string)
     expect(await gdapi.byId('loadBalancerService', web.id)).toBeNull()
 
