@@ -45,6 +45,20 @@ describe('Rancher api-url forms', () => {
     })
   }
 
+  it('reaches the webhook service beside the API from a project’s endpoint', async () => {
+    const web = (await suite.emulator.control('GET', '/state')) as { rancher: { services: { id: string; name: string }[] } }
+    const serviceId = web.rancher.services.find((s) => s.name === 'web')?.id ?? ''
+    const endpoint = { platform: 'rancher', ...KEYS, 'api-url': `${server()}/v2-beta/projects/1a5` }
+    const receiver = JSON.stringify({ name: 'web-up', driver: 'scaleService', scaleServiceConfig: { serviceId, action: 'up', amount: 1 } })
+    const create = await suite.steps.run('scale', { ...endpoint, 'webhook-create': receiver })
+    expect(create.code, create.stdout).toBe(0)
+    const list = await suite.steps.run('scale', { ...endpoint, 'webhook-list': 'true' })
+    expect(list.code, list.stdout).toBe(0)
+    expect(JSON.parse(list.outputs.webhooks ?? '')).toMatchObject([{ name: 'web-up', driver: 'scaleService' }])
+    const paths = (await suite.emulator.requests()).map((r) => r.path)
+    expect(paths).toContain('/v1-webhooks/receivers')
+  })
+
   it('refuses a project endpoint and a project input that disagree, before any call', async () => {
     await suite.emulator.control('DELETE', '/requests')
     const run = await suite.steps.run('deploy', {

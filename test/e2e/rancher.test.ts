@@ -192,6 +192,20 @@ describe('a release on the load balancer', () => {
     expect(await shares(200)).toEqual({ 'web-green': 100 })
   })
 
+  it('a weighted canary starts a stopped green first, with as many containers as blue', async () => {
+    const green = await service('web-green')
+    await rancherApi('POST', `services/${green.id}?action=deactivate`)
+    await until(async () => (await service('web-green')).state === 'inactive')
+    const canary = await suite.steps.run('traffic', inputs({ ...router, steps: '25' }))
+    expect(canary.code, canary.stdout).toBe(0)
+    expect(await service('web-green')).toMatchObject({ state: 'active', scale: 2, currentScale: 2 })
+    expect(await rules()).toEqual([
+      { serviceId: (await service('web')).id, weight: 3 },
+      { serviceId: green.id, weight: 1 },
+    ])
+    expect(await shares()).toEqual({ web: 75, 'web-green': 25 })
+  })
+
   it('a canary between before Rancher 1.6.13 (no weight in the portRule schema): split by the sides’ containers', async () => {
     await suite.emulator.control('POST', '/rancher/schema', { portRuleWeights: false })
     const canary = await suite.steps.run('traffic', inputs({ ...router, steps: '25,50' }))

@@ -104,21 +104,17 @@ export class LbSplit {
     }
     const between = split.green !== 0 && split.green !== 100
     if (between && (await this.port.weighted(router))) {
-      // both sides keep their containers; a side that runs none first runs as many as the other
+      // both sides keep their containers; a side that runs none (scale 0, or stopped) is first started with as many as the other
       const [b, g] = runningBoth(blue.scale ?? 0, green.scale ?? 0)
-      const low = (blue.scale ?? 0) < b ? 'blue' : (green.scale ?? 0) < g ? 'green' : undefined
+      const idle = (side: RancherService, wanted: number) => (side.scale ?? 0) < wanted || side.state === 'inactive'
+      const low = idle(blue, b) ? 'blue' : idle(green, g) ? 'green' : undefined
       if (low !== undefined) {
         change.raise = { ref: sideOf(router, low), scale: low === 'blue' ? b : g }
         await this.port.setScale(change.raise.ref, change.raise.scale)
       }
+      // the weights are for the containers Rancher keeps running (the read back shows those that run)
       change.rules = (now, nb, ng) =>
-        rulesFor(
-          now.lbConfig?.portRules ?? [],
-          nb.id,
-          ng.id,
-          split.green,
-          weightsFor(nb.currentScale ?? 0, ng.currentScale ?? 0, split.green),
-        )
+        rulesFor(now.lbConfig?.portRules ?? [], nb.id, ng.id, split.green, weightsFor(nb.scale ?? 0, ng.scale ?? 0, split.green))
     } else if (between) {
       const refs = { blue: sideOf(router, 'blue'), green: sideOf(router, 'green') }
       change.scales = await this.splitter.start(router, refs, { blue: blue.scale ?? 0, green: green.scale ?? 0 }, split)
