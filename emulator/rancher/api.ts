@@ -197,7 +197,7 @@ export class RancherEmulator {
     const services = [...this.state.services.values()].filter((s) => s.projectId === scope.projectId)
     switch (type) {
       case 'project':
-        return [this.projectView(scope)]
+        return [this.projectView({ base: `${this.baseUrl()}/v2-beta/projects/${scope.projectId}`, projectId: scope.projectId })]
       case 'stack':
         return [...this.state.stacks.values()].filter((s) => s.projectId === scope.projectId).map((s) => this.stackView(s, scope.base))
       case 'service':

@@ -149,6 +149,8 @@ describe('a gdapi-style client against the emulated Rancher', () => {
     const web = (await gdapi.list('service', { name: 'web' })).data[0] as Resource
     expect(web.links.self).toBe(`${project}/services/${web.id}`)
     expect(await gdapi.get<Resource>(project)).toMatchObject({ id: '1a5', type: 'project' })
+    const [listed] = (await (await client()).list('project')).data
+    expect(listed?.links).toMatchObject({ self: project, services: `${project}/services`, schemas: `${project}/schemas` })
     const root = await client(emulator.url('rancher'))
     expect(root.schemasUrl).toBe(`${api}/schemas`)
     expect(root.types.has('service')).toBe(true)
