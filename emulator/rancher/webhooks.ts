@@ -269,5 +269,5 @@ function isLabels(value: unknown): value is Record<string, string> {
 
 /** The webhook service's own error body (model.ServerAPIError, written by routes.go HandleError): "Server Error" whatever the code. */
 function webhookError(res: ServerResponse, status: number, message: string): void {
-  sendJson(res, status, { type: 'error', links: {}, actions: {}, statusCode: status, status: 'Server Error', message })
+  sendJson(res, status, { type: 'error', statusCode: status, status: 'Server Error', message })
 }
