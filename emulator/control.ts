@@ -264,6 +264,11 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       for (let i = 0; i < (count ?? 1); i++) targets.rancherApi.webhooks.addHost('1a5', labels ?? {})
       return sendJson(res, 200, { hosts: targets.rancherApi.webhooks.hosts })
     }
+    case 'POST /rancher/schema':
+      // whether port rules have weight (Rancher 1.6.13 and later) or not (before)
+      if (typeof body.portRuleWeights !== 'boolean') return sendJson(res, 400, { error: 'give "portRuleWeights": true or false' })
+      targets.rancher.portRuleWeights = body.portRuleWeights
+      return sendJson(res, 200, { portRuleWeights: targets.rancher.portRuleWeights })
     case 'POST /rancher/timing':
       targets.rancher.batchMs = Number(body.batchMs ?? targets.rancher.batchMs)
       return sendJson(res, 200, { batchMs: targets.rancher.batchMs })

@@ -4,6 +4,8 @@ import type { Images } from '../apps.js'
 export interface Container {
   id: string
   image: string
+  /** how many times it was started (a rolling restart starts the same container again) */
+  startCount: number
 }
 
 export interface LaunchConfig extends Record<string, unknown> {
@@ -37,6 +39,8 @@ export interface Service {
   secondaryLaunchConfigs: LaunchConfig[]
   upgrade: { inServiceStrategy: Record<string, unknown> & { previousLaunchConfig?: LaunchConfig } } | null
   containers: Container[]
+  /** the user's key/value data (Cattle's `metadata`, updatable) */
+  metadata?: Record<string, unknown> | null
   /** a load balancer's configuration (kind loadBalancerService) */
   lbConfig?: { portRules: PortRule[] } & Record<string, unknown>
 }
@@ -44,10 +48,12 @@ export interface Service {
 export interface PortRule {
   serviceId: string
   sourcePort: number
-  targetPort: number
-  protocol: string
+  targetPort?: number
+  protocol?: string
   hostname?: string
   path?: string
+  /** each of the rule's containers takes this weight in the balancer (lb-controller); 1 when unset */
+  weight?: number | null
 }
 
 /** What a transition moves towards: this many containers of this image, then this state. */
@@ -73,6 +79,8 @@ export class RancherState {
   readonly stacks = new Map<string, Stack>()
   readonly services = new Map<string, Service>()
   batchMs = 80
+  /** whether port rules have Rancher 1.6.13's region fields (weight): the schema served and validated */
+  portRuleWeights = true
   private next = 10
   private readonly timers = new Map<string, NodeJS.Timeout>()
 
@@ -84,6 +92,7 @@ export class RancherState {
     this.stacks.clear()
     this.services.clear()
     this.batchMs = 80
+    this.portRuleWeights = true
   }
 
   newStack(projectId: string, name: string, fields: Partial<Stack> = {}): Stack {
@@ -121,7 +130,7 @@ export class RancherState {
   }
 
   container(image: string): Container {
-    return { id: `1i${randomBytes(3).toString('hex')}`, image }
+    return { id: `1i${randomBytes(3).toString('hex')}`, image, startCount: 1 }
   }
 
   /** Starts a transition: `state` (transitioning) now, the containers change batch by batch, then `move.done`. */
@@ -154,7 +163,11 @@ export class RancherState {
       }
       for (let i = 0; i < move.batch; i++) {
         const old = service.containers.find((c) => c.image !== move.image || (move.all && !fresh.has(c.id)))
-        if (old && service.containers.length <= move.count) {
+        if (old && move.all && old.image === move.image) {
+          // a restart starts the same container again
+          old.startCount++
+          fresh.add(old.id)
+        } else if (old && service.containers.length <= move.count) {
           const replacement = this.container(move.image)
           fresh.add(replacement.id)
           service.containers.splice(service.containers.indexOf(old), 1, replacement)

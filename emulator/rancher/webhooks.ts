@@ -88,8 +88,10 @@ export class RancherWebhooks {
     const receiver = one && this.receivers.get(one[1] as string)
     if (receiver && receiver.projectId === projectId && req.method === 'GET') return sendJson(res, 200, this.view(receiver))
     if (receiver && receiver.projectId === projectId && req.method === 'DELETE') {
+      // handlers.go DeleteWebhook: 204, no body
       this.receivers.delete(receiver.id)
-      return sendJson(res, 200, {})
+      res.writeHead(204).end()
+      return
     }
     return webhookError(res, 404, 'Not found')
   }
@@ -265,7 +267,7 @@ function isLabels(value: unknown): value is Record<string, string> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0
 }
 
-/** The webhook service's own error body (ServerAPIError). */
+/** The webhook service's own error body (model.ServerAPIError, written by routes.go HandleError): "Server Error" whatever the code. */
 function webhookError(res: ServerResponse, status: number, message: string): void {
-  sendJson(res, status, { type: 'error', statusCode: status, status: status >= 500 ? 'Server Error' : 'Bad Request', message })
+  sendJson(res, status, { type: 'error', statusCode: status, status: 'Server Error', message })
 }

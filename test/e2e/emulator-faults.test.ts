@@ -73,7 +73,8 @@ describe('the emulator bundle', () => {
       await new Promise((resolve) => setTimeout(resolve, 50))
       const service = await read()
       expect(service.state).toBe('upgrading')
-      expect(Object.keys(service.actions).sort()).toEqual(['cancelupgrade', 'rollback'])
+      // the processes that start from upgrading (Cattle's spring-process-context.xml)
+      expect(Object.keys(service.actions).sort()).toEqual(['cancelupgrade', 'remove', 'rollback', 'update'])
     }
     expect((await fetch(`${url}?action=rollback`, { method: 'POST', headers: RANCHER })).status).toBe(202)
     const back = await eventually(read, (s) => s.state === 'active')

@@ -154,6 +154,15 @@ describe('a release on the load balancer', () => {
     lbId = lb.id
   })
 
+  /** The load balancer's port rules: where each sends, and its weight when it has one. */
+  async function rules(): Promise<{ serviceId: string; weight?: number }[]> {
+    const lb = (await service('lb')) as ServiceView & { lbConfig: { portRules: { serviceId: string; weight?: number | null }[] } }
+    return lb.lbConfig.portRules.map((rule) => ({
+      serviceId: rule.serviceId,
+      ...(typeof rule.weight === 'number' && { weight: rule.weight }),
+    }))
+  }
+
   it('flips the port rule from blue to green and back, exactly, measured over 1,000 requests', async () => {
     expect(await shares(200)).toEqual({ web: 100 })
     const flip = await suite.steps.run('traffic', inputs({ ...router, percentage: '100' }))
@@ -165,11 +174,45 @@ describe('a release on the load balancer', () => {
     expect(await shares()).toEqual({ web: 100 })
   })
 
-  it('a canary between: both sides behind the rule, split by their containers; promote scales green up first', async () => {
+  it('a canary between on Rancher 1.6.13 and later: both sides behind the rule with weights, no container changes', async () => {
+    const canary = await suite.steps.run('traffic', inputs({ ...router, steps: '25' }))
+    expect(canary.code, canary.stdout).toBe(0)
+    expect(canary.stdout).toContain('now blue 75% / green 25%')
+    // each container takes its rule's weight: 2 × 3 against 2 × 1
+    expect(await rules()).toEqual([
+      { serviceId: (await service('web')).id, weight: 3 },
+      { serviceId: (await service('web-green')).id, weight: 1 },
+    ])
+    expect(await shares()).toEqual({ web: 75, 'web-green': 25 })
+    expect(await service('web')).toMatchObject({ scale: 2, currentScale: 2 })
+    expect(await service('web-green')).toMatchObject({ scale: 2, currentScale: 2 })
+    const promote = await suite.steps.run('traffic', inputs({ ...router, command: 'promote' }))
+    expect(promote.code, promote.stdout).toBe(0)
+    expect(await rules()).toEqual([{ serviceId: (await service('web-green')).id }])
+    expect(await shares(200)).toEqual({ 'web-green': 100 })
+  })
+
+  it('a weighted canary starts a stopped green first, with as many containers as blue', async () => {
+    const green = await service('web-green')
+    await rancherApi('POST', `services/${green.id}?action=deactivate`)
+    await until(async () => (await service('web-green')).state === 'inactive')
+    const canary = await suite.steps.run('traffic', inputs({ ...router, steps: '25' }))
+    expect(canary.code, canary.stdout).toBe(0)
+    expect(await service('web-green')).toMatchObject({ state: 'active', scale: 2, currentScale: 2 })
+    expect(await rules()).toEqual([
+      { serviceId: (await service('web')).id, weight: 3 },
+      { serviceId: green.id, weight: 1 },
+    ])
+    expect(await shares()).toEqual({ web: 75, 'web-green': 25 })
+  })
+
+  it('a canary between before Rancher 1.6.13 (no weight in the portRule schema): split by the sides’ containers', async () => {
+    await suite.emulator.control('POST', '/rancher/schema', { portRuleWeights: false })
     const canary = await suite.steps.run('traffic', inputs({ ...router, steps: '25,50' }))
     expect(canary.code, canary.stdout).toBe(0)
     expect(canary.stdout).toContain('now blue 75% / green 25%')
     expect(await shares()).toEqual({ web: 50, 'web-green': 50 })
+    expect(await rules()).toEqual([{ serviceId: (await service('web')).id }, { serviceId: (await service('web-green')).id }])
     const promote = await suite.steps.run('traffic', inputs({ ...router, command: 'promote' }))
     expect(promote.code, promote.stdout).toBe(0)
     expect(await shares(200)).toEqual({ 'web-green': 100 })
@@ -430,7 +473,9 @@ describe('Rancher inputs', () => {
       'Input "webhook-url" is not an http:// or https:// URL (its value is not shown: it holds the receiver key).',
     ])
     const noProject = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V2, project: '' }))
-    expect(errorLines(noProject)).toEqual(['Input "project" is required on platform "rancher" and was not given.'])
+    expect(errorLines(noProject)).toEqual([
+      'Input "project" is required on platform "rancher" (or an "api-url" ending in /v2-beta/projects/<id>) and was not given.',
+    ])
     expect(await suite.emulator.requests()).toEqual([])
   })
 

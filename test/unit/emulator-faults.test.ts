@@ -377,7 +377,8 @@ describe('stuck operations', () => {
       await sleep(50)
       const service = await read()
       expect(service).toMatchObject({ state: 'upgrading', transitioning: 'yes' })
-      expect(Object.keys(service.actions).sort()).toEqual(['cancelupgrade', 'rollback'])
+      // the processes that start from upgrading (Cattle's spring-process-context.xml)
+      expect(Object.keys(service.actions).sort()).toEqual(['cancelupgrade', 'remove', 'rollback', 'update'])
     }
     // what is not offered is refused, as Cattle does
     expect((await act('finishupgrade')).body).toMatchObject({ status: 422, code: 'ActionNotAvailable' })

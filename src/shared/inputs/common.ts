@@ -1,5 +1,6 @@
+import { rancherEndpoint } from '../platforms/rancher/endpoint.js'
 import { type Credentials, readCredentials } from './credentials.js'
-import { InputError } from './input-error.js'
+import { InputError, shown } from './input-error.js'
 import { parseDuration } from './duration.js'
 import { parseId } from './id.js'
 import { type PlatformName, parsePlatformName } from './platform-name.js'
@@ -42,15 +43,28 @@ export function readCommonInputs(env: NodeJS.ProcessEnv = process.env): CommonIn
   const platform = parsePlatformName(readRequired('platform', env))
   const apiUrl = parseHttpUrl('api-url', readRequired('api-url', env))
   const credentials = readCredentials(platform, env)
-  const project = optional('project', env)
+  const given = optional('project', env)
+  const project = platform === 'rancher' ? rancherProject(apiUrl, given) : given
   const application = optional('application', env)
   const timeoutMs = parseDuration('timeout', readOptional('timeout', env) ?? DEFAULT_TIMEOUT)
   for (const name of SCOPE_REQUIRED[platform] ?? []) {
     if ((name === 'project' ? project : application) === undefined) {
-      throw new InputError(`Input "${name}" is required on platform "${platform}" and was not given.`)
+      const or = platform === 'rancher' && name === 'project' ? ' (or an "api-url" ending in /v2-beta/projects/<id>)' : ''
+      throw new InputError(`Input "${name}" is required on platform "${platform}"${or} and was not given.`)
     }
   }
   return { platform, apiUrl, credentials, timeoutMs, ...(project && { project }), ...(application && { application }) }
+}
+
+/** Rancher's project: the input, or the one an environment's endpoint names (`…/v2-beta/projects/1a5`); both given, they must agree. */
+function rancherProject(apiUrl: URL, given: string | undefined): string | undefined {
+  const named = rancherEndpoint(apiUrl).project
+  if (named !== undefined && given !== undefined && named !== given) {
+    throw new InputError(
+      `Input "project" has the value ${shown(given)}, but "api-url" is the endpoint of project ${shown(named)}; give one of them, or the same project in both.`,
+    )
+  }
+  return given ?? (named === undefined ? undefined : parseId('api-url', named))
 }
 
 function optional(name: string, env: NodeJS.ProcessEnv): string | undefined {

@@ -107,6 +107,8 @@ class RancherPlatform implements Platform {
   readonly capabilities = CAPABILITIES
   private readonly pending = new Map<string, Pending>()
   private readonly ids = new Map<string, string>()
+  /** per project: whether its port rules take a weight (read once from the portRule schema) */
+  private readonly weights = new Map<string, Promise<boolean>>()
   private readonly lb = new LbSplit(this.lbPort())
 
   constructor(
@@ -215,8 +217,9 @@ class RancherPlatform implements Platform {
         // a stopped side is started: its containers take their share
         if (service.state === 'inactive') await this.act(ref, service, 'activate', 'shift traffic')
       },
+      weighted: (router) => this.portRuleWeights(routerService(router)),
       setRules: async (router, lb, rules: PortRule[]) => {
-        const routes = (found: PortRule[] | undefined) => JSON.stringify(found?.map((r) => [r.serviceId, r.sourcePort]))
+        const routes = (found: PortRule[] | undefined) => JSON.stringify(found?.map((r) => [r.serviceId, r.sourcePort, r.weight ?? 1]))
         await this.put(
           routerService(router),
           lb,
@@ -226,6 +229,33 @@ class RancherPlatform implements Platform {
         )
       },
     }
+  }
+
+  /**
+   * Whether the server's port rules have `weight`, as its schema says (`…/schemas/portrule`:
+   * Rancher 1.6.13 and later). A server that lacks the field drops it from a PUT unsaid
+   * (Cattle's ValidationHandler skips fields not in the schema), so it is asked first.
+   */
+  private portRuleWeights(ref: ServiceRef): Promise<boolean> {
+    const project = ref.project ?? ''
+    let known = this.weights.get(project)
+    if (known === undefined) {
+      known = this.api
+        .call<{ resourceFields?: Record<string, unknown> }>(
+          'GET',
+          `${projectPath(ref)}/schemas/portrule`,
+          callOptions('shift traffic', ref, true),
+        )
+        .then((schema) => schema.resourceFields?.weight !== undefined)
+        .catch((error: unknown) => {
+          if (error instanceof PlatformError && error.kind === 'not-found') return false
+          throw error
+        })
+      // a failed read is asked again next time
+      known.catch(() => this.weights.delete(project))
+      this.weights.set(project, known)
+    }
+    return known
   }
 
   async describe(ref: ServiceRef): Promise<ServiceState | null> {

@@ -3,6 +3,7 @@ import { type HttpClient, type HttpResponse, type Method, parseJson } from '../.
 import { endpoint } from '../../http/endpoint.js'
 import type { Credentials } from '../../inputs/credentials.js'
 import { type CallOptions, PlatformError } from '../platform.js'
+import { rancherEndpoint } from './endpoint.js'
 
 /** A Rancher resource: its links and the actions its state allows now (platforms.md 5.1). */
 export interface Resource {
@@ -59,8 +60,7 @@ export class RancherApi {
     // the header carries the secret too, encoded: it is a secret of its own
     http.redactor.add(basic)
     this.authorization = `Basic ${basic}`
-    this.server = endpoint(base, '')
-    this.server.pathname = this.server.pathname.replace(/\/v2-beta$/, '')
+    this.server = rancherEndpoint(base).server
   }
 
   /** `path` after `/v2-beta`, or a whole URL the API handed out (a link or an action); an update (PUT) is sent again on a 409. */
