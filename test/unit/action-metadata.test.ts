@@ -60,7 +60,7 @@ const ACTIONS = {
   preview: {
     names: PREVIEW_INPUT_NAMES,
     read: readPreviewInputs,
-    outputs: ['service', 'url', 'comment-id', 'deployment-id', 'removed'],
+    outputs: ['service', 'url', 'comment-id', 'deployment-id', 'removed', 'image', 'previous-image', 'operation-id', 'rolled-back'],
     valid: { command: 'up', pr: '7', 'service-template': 'shop-pr-{pr}', ttl: '3d', 'github-token': 'ghs_123' },
   },
 } as const
