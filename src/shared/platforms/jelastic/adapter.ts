@@ -74,9 +74,11 @@ class JelasticPlatform implements Platform {
   }
 
   async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
-    const found = await this.envInfo(ref.service, 'deploy')
-    if (found === null && spec.create) return this.create(ref, spec.image, spec.create)
-    const info = found ?? (await this.requireEnv(ref, 'deploy'))
+    const info = await this.envInfo(ref.service, 'deploy')
+    if (info === null) {
+      if (spec.create) return this.create(ref, spec.image, spec.create)
+      throw notFound(ref, 'deploy')
+    }
     const nodes = groupNodes(info, group(ref))
     const { repository, tag } = splitImage(spec.image)
     const running = nodes[0]?.customitem?.dockerName
@@ -438,7 +440,7 @@ class JelasticPlatform implements Platform {
 
   private async requireEnv(ref: ServiceRef, operation: string): Promise<EnvInfo> {
     const info = await this.envInfo(ref.service, operation)
-    if (info === null) throw new PlatformError('jelastic', operation, ref.service, 'environment not found', 'not-found')
+    if (info === null) throw notFound(ref, operation)
     return info
   }
 
@@ -469,6 +471,10 @@ function sameRecord(a: StoredRecord, b: StoredRecord): boolean {
 
 function sameSplit(a: TrafficSplit, b: TrafficSplit): boolean {
   return a.blue === b.blue && a.green === b.green && a.routingMethod === b.routingMethod
+}
+
+function notFound(ref: ServiceRef, operation: string): PlatformError {
+  return new PlatformError('jelastic', operation, ref.service, 'environment not found', 'not-found')
 }
 
 function group(ref: ServiceRef): string {
