@@ -79,6 +79,15 @@ describe('action-deploy with create on Jelastic', () => {
     expect((await environment('shop-new'))?.nodes).toHaveLength(2)
   })
 
+  it('sends a create again when the environment shows it never arrived', async () => {
+    await suite.emulator.fault({ platform: 'jelastic', path: 'createenvironment', drop: true, count: 1 })
+    const run = await suite.steps.run('deploy', jelastic({ service: 'shop-new', image: V1, create: 'true', 'create-spec': spec }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.stdout).toContain("the platform's state shows it did not land")
+    expect(await creates()).toBe(2)
+    expect((await environment('shop-new'))?.nodes).toHaveLength(2)
+  })
+
   it('fails naming the platform when the environment appears but its image does not start', async () => {
     await suite.emulator.control('POST', '/images', { image: V1, failing: true })
     const run = await suite.steps.run('deploy', jelastic({ service: 'shop-new', image: V1, create: 'true', timeout: '3s' }))
