@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { type Images, serveApp } from '../apps.js'
 import { delay, readParams, sendJson } from '../http-util.js'
+import { readCreateEnv } from './create-env.js'
 import { TdRouter } from './router.js'
-import { DOWN, type Env, type JelasticState, RUNNING, type TdSettings, UPDATING } from './state.js'
+import { CREATING, DOWN, type Env, type JelasticState, RUNNING, type TdSettings, UPDATING } from './state.js'
 
 type Answer = Record<string, unknown> & { result: number }
 type Handler = (params: Record<string, string>) => Promise<Answer> | Answer
@@ -37,6 +38,7 @@ export class JelasticEmulator {
       'environment/control/rest/getenvinfo': (p) => this.authed(p, () => this.withEnv(p, (env) => this.envInfo(env))),
       'environment/control/rest/getenvs': (p) =>
         this.authed(p, () => ({ result: OK, infos: [...this.state.envs.values()].map((env) => this.envInfo(env)) })),
+      'environment/control/rest/createenvironment': (p) => this.authed(p, () => this.createEnvironment(p)),
       'environment/control/rest/redeploycontainersbygroup': (p) => this.authed(p, () => this.withEnv(p, (env) => this.redeploy(env, p))),
       'environment/control/rest/changetopology': (p) => this.authed(p, () => this.withEnv(p, (env) => this.changeTopology(env, p))),
       'environment/control/rest/startenv': (p) => this.authed(p, () => this.withEnv(p, (env) => this.setStatus(env, RUNNING))),
@@ -216,6 +218,35 @@ export class JelasticEmulator {
     return this.envInfo(env)
   }
 
+  /**
+   * Creates an environment from `env` and `nodes` (create-env.ts): it is CREATING while its nodes
+   * are added one after another (down until started), then RUNNING; the call answers when done, as
+   * Jelastic's calls do.
+   */
+  private async createEnvironment(p: Record<string, string>): Promise<Answer> {
+    const wanted = readCreateEnv(p)
+    if ('error' in wanted) return { result: GENERIC, source: 'JEL', error: wanted.error }
+    if (this.state.findEnv(wanted.envName))
+      return { result: GENERIC, source: 'JEL', error: `environment [${wanted.envName}] already exists` }
+    const env = this.state.createEnv(wanted.envName, 'none:none', 0)
+    env.status = CREATING
+    for (const group of wanted.nodes) {
+      const colon = group.image.lastIndexOf(':')
+      for (let i = 0; i < group.count; i++) {
+        await delay(this.state.timing.topologyMsPerNode)
+        const node = this.state.newNode(group.nodeGroup, group.nodeType, group.image.slice(0, colon), group.image.slice(colon + 1))
+        node.status = DOWN
+        env.nodes.push(node)
+        // a stuck image's container restarts for ever: the environment stays CREATING, the call
+        // unanswered, until the mark is lifted; a failing image's container does not start
+        await this.images.unstuck(group.image)
+        if (!this.images.failing.has(group.image)) node.status = RUNNING
+      }
+    }
+    env.status = RUNNING
+    return { result: OK, response: this.envInfo(env) }
+  }
+
   /** `properties` is a JSON object; its keys are added or set (the spec: "add or set if exist"). */
   private applyProperties(env: Env, p: Record<string, string>): Answer {
     let properties: unknown
@@ -360,7 +391,7 @@ export class JelasticEmulator {
   }
 }
 
-const STATUS_NAMES: Record<number, string> = { 1: 'RUNNING', 2: 'DOWN', 12: 'UPDATING' }
+const STATUS_NAMES: Record<number, string> = { 1: 'RUNNING', 2: 'DOWN', 6: 'CREATING', 12: 'UPDATING' }
 
 /** A change while the environment is not running is refused (platforms.md 1.6, result 2212). */
 function notAllowed(env: Env): Answer {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 export const RUNNING = 1
 export const DOWN = 2
 export const UPDATING = 12
+export const CREATING = 6
 
 export interface Node {
   id: number

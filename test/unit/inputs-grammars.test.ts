@@ -265,6 +265,27 @@ describe('create-spec', () => {
     expect(parseCreateSpec('servicestage', '{"toString": 1}')).toEqual({ toString: 1 })
     expect(refusal(() => parseCreateSpec('rancher', '{"toString": "x"}'))).toContain('has the field "toString"; allowed on rancher:')
   })
+
+  it('on Jelastic, checks env and each node against createenvironment in the vendor API description', () => {
+    const spec = {
+      env: { region: 'default', sslstate: true },
+      nodes: [{ nodeType: 'docker', fixedCloudlets: 1, flexibleCloudlets: 4, docker: { nodeGroup: 'cp', registry: { user: 'u' } } }],
+      envGroups: 'previews',
+    }
+    expect(parseCreateSpec('jelastic', JSON.stringify(spec))).toEqual(spec)
+    expect(refusal(() => parseCreateSpec('jelastic', '{"nodes": [{"docker": {"registry": {"token": "x"}}}]}'))).toBe(
+      'Input "create-spec" has the field "nodes[0].docker.registry.token"; allowed in nodes[0].docker.registry on jelastic: password, user, url.',
+    )
+    expect(refusal(() => parseCreateSpec('jelastic', '{"nodes": [{"fixedCloudlets": 1.5}]}'))).toBe(
+      'Input "create-spec" has the field "nodes[0].fixedCloudlets" as a number; allowed: a whole number.',
+    )
+    expect(refusal(() => parseCreateSpec('jelastic', '{"nodes": ["docker"]}'))).toBe(
+      'Input "create-spec" has nodes[0] as a string; allowed: an object.',
+    )
+    expect(refusal(() => parseCreateSpec('jelastic', '{"env": {"constructor": "x"}}'))).toContain(
+      'has the field "env.constructor"; allowed in env',
+    )
+  })
 })
 
 describe("the README's table of input grammars", () => {

@@ -1,4 +1,5 @@
 import { InputError, shown } from './input-error.js'
+import { checkJelasticSpec } from './jelastic-create-spec.js'
 import { type JsonType, jsonType, parseJsonObject } from './json.js'
 import type { PlatformName } from './platform-name.js'
 
@@ -15,6 +16,12 @@ interface CreateFields {
 }
 
 const CREATE_FIELDS: Partial<Record<PlatformName, CreateFields>> = {
+  // 7: createenvironment (J-spec); `env` and each of `nodes` are checked in jelastic-create-spec.ts
+  jelastic: {
+    fields: { env: 'object', nodes: 'array', envGroups: 'string' },
+    closed: true,
+    managed: {},
+  },
   // 2.2 Create component: the list ends with "...", so other component fields pass
   servicestage: {
     fields: {
@@ -91,7 +98,7 @@ const CREATE_FIELDS: Partial<Record<PlatformName, CreateFields>> = {
 }
 
 const EXAMPLE: Record<PlatformName, string> = {
-  jelastic: '{}',
+  jelastic: '{"env": {"region": "default"}}',
   servicestage: '{"replica": 2}',
   alauda: '{"instance_size": "XS"}',
   netease: '{"spec_id": 1}',
@@ -123,6 +130,7 @@ export function parseCreateSpec(platform: PlatformName, value: string): Record<s
       )
     }
   }
+  if (platform === 'jelastic') checkJelasticSpec(spec)
   for (const [key, holds] of Object.entries(known.required ?? {})) {
     if (!Object.hasOwn(spec, key))
       throw new InputError(`Input "create-spec" has no field "${key}"; allowed on ${platform}: fields with "${key}" (${holds}).`)

@@ -14,6 +14,7 @@ import type {
 } from '../platform.js'
 import { parseRecord, PlatformError } from '../platform.js'
 import { type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
+import { createEnvParams } from './create-env.js'
 import { type CallOptions, JelasticApi, JelasticError, type JelasticResponse, METHOD_NOT_FOUND } from './api.js'
 import { type EnvInfo, envStatusName, groupNodes, isUpdating, nodeImage, phaseOf, toServiceState } from './env-info.js'
 import {
@@ -31,7 +32,7 @@ const CAPABILITIES: Capabilities = {
   lifecycle: true,
   remove: true,
   nativeRollback: false,
-  create: false,
+  create: true,
   traffic: 'weighted',
   autoscaling: false,
   // undoWhileBusy unset: Jelastic refuses a redeploy while the environment is UPDATING (result 2212)
@@ -73,7 +74,11 @@ class JelasticPlatform implements Platform {
   }
 
   async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
-    const info = await this.requireEnv(ref, 'deploy')
+    const info = await this.envInfo(ref.service, 'deploy')
+    if (info === null) {
+      if (spec.create) return this.create(ref, spec.image, spec.create)
+      throw notFound(ref, 'deploy')
+    }
     const nodes = groupNodes(info, group(ref))
     const { repository, tag } = splitImage(spec.image)
     const running = nodes[0]?.customitem?.dockerName
@@ -110,6 +115,24 @@ class JelasticPlatform implements Platform {
         const nodes = groupNodes(now, group(ref)).length
         return isUpdating(now) || onTag(now) > before || (nodes > 0 && onTag(now) === nodes) ? operation : null
       },
+    })
+  }
+
+  /**
+   * createenvironment (J-spec) with the user's `env` and `nodes`, the name from `service` and the
+   * image on the node group's node. A create whose answer was lost landed when the environment
+   * exists (observe then waits for it to run the image); a create is never sent over one that may
+   * have landed.
+   */
+  private async create(ref: ServiceRef, image: string, spec: Record<string, unknown>): Promise<Operation> {
+    const params = createEnvParams(ref.service, group(ref), image, spec)
+    const operation: Operation = { id: `createenvironment/${ref.service}/${Date.now()}`, kind: 'deploy', ref, target: { image } }
+    return this.settled('create', ref.service, {
+      send: async () => {
+        await this.api.call(`${ENV}createenvironment`, params, { operation: 'create', target: ref.service, slow: true })
+        return operation
+      },
+      landed: async () => ((await this.envInfo(ref.service, 'create')) === null ? null : operation),
     })
   }
 
@@ -241,7 +264,7 @@ class JelasticPlatform implements Platform {
       return { status: 'succeeded', detail: state.status }
     }
     if (phaseOf(info) !== 'running') return { status: 'failed', detail: state.status }
-    if (op.target.image !== undefined && nodes.some((node) => nodeImage(node) !== op.target.image)) {
+    if (op.target.image !== undefined && (nodes.length === 0 || nodes.some((node) => nodeImage(node) !== op.target.image))) {
       return { status: 'failed', detail: `${state.status}; expected ${op.target.image}` }
     }
     if (op.target.replicas !== undefined && nodes.length !== op.target.replicas) {
@@ -417,7 +440,7 @@ class JelasticPlatform implements Platform {
 
   private async requireEnv(ref: ServiceRef, operation: string): Promise<EnvInfo> {
     const info = await this.envInfo(ref.service, operation)
-    if (info === null) throw new PlatformError('jelastic', operation, ref.service, 'environment not found', 'not-found')
+    if (info === null) throw notFound(ref, operation)
     return info
   }
 
@@ -448,6 +471,10 @@ function sameRecord(a: StoredRecord, b: StoredRecord): boolean {
 
 function sameSplit(a: TrafficSplit, b: TrafficSplit): boolean {
   return a.blue === b.blue && a.green === b.green && a.routingMethod === b.routingMethod
+}
+
+function notFound(ref: ServiceRef, operation: string): PlatformError {
+  return new PlatformError('jelastic', operation, ref.service, 'environment not found', 'not-found')
 }
 
 function group(ref: ServiceRef): string {

@@ -1,0 +1,37 @@
+import { PlatformError } from '../platform.js'
+
+/**
+ * One docker node when `create-spec` has no `nodes`: 1 fixed and 4 flexible cloudlets, the
+ * defaults of a public Terraform provider for Jelastic (hidora); the "CreateEnv Params" page makes
+ * both cloudlet counts mandatory.
+ */
+const DEFAULT_NODE = { nodeType: 'docker', count: 1, fixedCloudlets: 1, flexibleCloudlets: 4 }
+
+/**
+ * The `createenvironment` parameters (J-spec): `env` with the user's fields and `shortdomain` (the
+ * environment's name) from `service`; `nodes` with the image put on the node of the node group
+ * (`docker.nodeGroup`, where J-spec and the CreateEnv Params page place it).
+ */
+export function createEnvParams(
+  envName: string,
+  nodeGroup: string,
+  image: string,
+  spec: Record<string, unknown>,
+): { env: string; nodes: string; envGroups?: string } {
+  const given = (spec.nodes as Record<string, unknown>[] | undefined) ?? [{ ...DEFAULT_NODE, docker: { nodeGroup } }]
+  const ours = given.filter((node) => (node.docker as { nodeGroup?: unknown } | undefined)?.nodeGroup === nodeGroup)
+  if (ours.length !== 1) {
+    throw new PlatformError(
+      'jelastic',
+      'create',
+      envName,
+      `create-spec's "nodes" must have one node with docker.nodeGroup "${nodeGroup}" (the node-group input) to run ${image}; it has ${ours.length}`,
+    )
+  }
+  const nodes = given.map((node) => (node === ours[0] ? { ...node, docker: { ...(node.docker as Record<string, unknown>), image } } : node))
+  return {
+    env: JSON.stringify({ ...(spec.env as Record<string, unknown> | undefined), shortdomain: envName }),
+    nodes: JSON.stringify(nodes),
+    ...(typeof spec.envGroups === 'string' && { envGroups: spec.envGroups }),
+  }
+}
