@@ -43,7 +43,7 @@ export async function runStep(
   node: string,
   bundle: string,
   inputs: Record<string, string>,
-  options: { env?: Record<string, string>; signalAfterMs?: number; signal?: NodeJS.Signals } = {},
+  options: { env?: Record<string, string>; signalAfterMs?: number; signalWhen?: Promise<unknown>; signal?: NodeJS.Signals } = {},
 ): Promise<StepRun> {
   const dir = mkdtempSync(join(tmpdir(), 'step-'))
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary'), GITHUB_STATE: join(dir, 'state') }
@@ -67,6 +67,8 @@ export async function runStep(
     stderr += chunk
   })
   if (options.signalAfterMs !== undefined) setTimeout(() => child.kill(options.signal ?? 'SIGINT'), options.signalAfterMs)
+  // a signal at a moment the caller sees (e.g. 3 s after the router reached a step), not a fixed time
+  void options.signalWhen?.then(() => child.kill(options.signal ?? 'SIGINT'))
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   const outputText = readFileSync(files.GITHUB_OUTPUT, 'utf8')
   const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')

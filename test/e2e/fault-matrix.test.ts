@@ -310,11 +310,18 @@ function rerunCells(): void {
             'release-id': 'org/shop#7',
             'in-flight': 'fail',
           }
-          // the first run is killed (SIGKILL: no abort, no post step) about 4 s into its 6 s hold
+          // the first run is killed (SIGKILL: no abort, no post step) 3 s into its 6 s hold, counted
+          // from when the router shows the step (not from the spawn: a loaded machine starts late)
           const spawned = Date.now()
-          const killed = runAction('traffic', inputs, { signalAfterMs: 5000, signal: 'SIGKILL' })
-          await until(async () => (await platform.router.green(emulator, seeded)) === 50, 5000, 50)
+          let holdReached: () => void = () => undefined
+          const reached = new Promise<void>((resolve) => (holdReached = resolve))
+          const killed = runAction('traffic', inputs, {
+            signalWhen: reached.then(() => new Promise((resolve) => setTimeout(resolve, 3000))),
+            signal: 'SIGKILL',
+          })
+          await until(async () => (await platform.router.green(emulator, seeded)) === 50, 15_000, 50)
           const holdStarted = Date.now()
+          holdReached()
           const first = await killed
           const killedAt = Date.now()
           expect(first.code, first.stdout).not.toBe(0)

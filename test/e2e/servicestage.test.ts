@@ -86,16 +86,37 @@ describe('action-deploy on ServiceStage', () => {
     expect((await component()).source.url).toBe(V1)
   })
 
-  it('finds a component by name through the paged list', async () => {
+  it("finds a component by name in one request among many (ShowComponents' component_name), in its own application", async () => {
     for (let i = 0; i < 55; i++) {
       await suite.emulator.control('POST', '/servicestage/components', { project: 'p1', application: 'a1', name: `other-${i}`, image: V1 })
     }
+    // the same name in another application of the project is not the one
+    await suite.emulator.control('POST', '/servicestage/components', { project: 'p1', application: 'a2', name: 'late', image: V3 })
     await suite.emulator.control('POST', '/servicestage/components', { project: 'p1', application: 'a1', name: 'late', image: V1 })
     await suite.emulator.control('DELETE', '/requests')
     const run = await suite.steps.run('deploy', inputs({ service: 'late', image: V2 }))
     expect(run.code, run.stdout).toBe(0)
-    const lists = (await suite.emulator.requests()).filter((r) => /components$/.test(r.path))
-    expect(lists.length).toBe(2)
+    expect(run.outputs['previous-image']).toBe(V1)
+    const lists = (await suite.emulator.requests()).filter((r) => r.method === 'GET' && /components$/.test(r.path))
+    expect(lists).toEqual([expect.objectContaining({ path: '/v3/p1/cas/components' })])
+  })
+
+  it('falls back to the paged list where the project-wide list is not served', async () => {
+    for (let i = 0; i < 55; i++) {
+      await suite.emulator.control('POST', '/servicestage/components', { project: 'p1', application: 'a1', name: `other-${i}`, image: V1 })
+    }
+    await suite.emulator.control('POST', '/servicestage/components', { project: 'p1', application: 'a1', name: 'late', image: V1 })
+    await suite.emulator.control('POST', '/faults', {
+      platform: 'servicestage',
+      path: '/v3/p1/cas/components',
+      status: 404,
+      body: { error_code: 'SVCSTG.00100400', error_msg: 'no such API' },
+    })
+    await suite.emulator.control('DELETE', '/requests')
+    const run = await suite.steps.run('deploy', inputs({ service: 'late', image: V2 }))
+    expect(run.code, run.stdout).toBe(0)
+    const pages = (await suite.emulator.requests()).filter((r) => r.method === 'GET' && /applications\/a1\/components$/.test(r.path))
+    expect(pages.length).toBe(2)
   })
 
   it('survives throttling (APIG.0308) and explains a refused token (APIG.0301)', async () => {

@@ -10,6 +10,8 @@ const ORIGIN = 'https://servicestage.cn-north-4.myhuaweicloud.com'
 const ID = '2d1a9d52-0f6c-4f44-8b8c-1f4cd2a3b2e1'
 const APP = `/v3/p1/cas/applications/a1/components`
 const ref = { service: 'shop', project: 'p1', application: 'a1' }
+/** the project's components by name (the SDK's ShowComponents) */
+const BY_NAME = '/v3/p1/cas/components?component_name=shop&limit=100&offset=0'
 
 function component(url: string, status = 'RUNNING') {
   return {
@@ -54,9 +56,15 @@ function setup() {
 }
 
 describe('ServiceStage adapter', () => {
-  it('finds the component by name in the list, then deploys a new version of its image with the IAM token', async () => {
+  it('finds the component by name in one request, then deploys a new version of its image with the IAM token', async () => {
     const { platform, on, sent } = setup()
-    on('GET', `${APP}?limit=50&offset=0`, 200, { count: 1, components: [component('swr.example.com/team/shop:v1')] })
+    on('GET', BY_NAME, 200, {
+      count: 2,
+      components: [
+        { ...component('swr.example.com/other/shop:v9'), id: 'other-app-component', application_id: 'a2' },
+        { ...component('swr.example.com/team/shop:v1'), application_id: 'a1' },
+      ],
+    })
     on('PUT', `${APP}/${ID}`, 200, { job_id: 'JOB870e9ffe-227e-43a9-9c84-20a7ad02e77c' })
     const op = await platform.deploy(ref, { image: 'swr.example.com/team/shop:v2' })
     expect(op.id).toBe('JOB870e9ffe-227e-43a9-9c84-20a7ad02e77c')
@@ -69,6 +77,7 @@ describe('ServiceStage adapter', () => {
 
   it('settles a deploy whose answer was lost by the version the component has: the PUT is never sent twice', async () => {
     const { platform, on, sent, pool } = setup()
+    on('GET', BY_NAME, 404, { error_code: 'SVCSTG.00100400', error_msg: 'no such API' })
     on('GET', `${APP}?limit=50&offset=0`, 200, { count: 1, components: [component('swr.example.com/team/shop:v1')] })
     on('PUT', `${APP}/${ID}`, 502, { error: 'bad gateway' })
     // the PUT landed: the component has the version it sent, and names the job it started
@@ -91,6 +100,7 @@ describe('ServiceStage adapter', () => {
       ...component('swr.example.com/team/shop:v1'),
       status: { component_status: 'RUNNING', replica: 2, last_job_id: 'JOB-old' },
     }
+    on('GET', BY_NAME, 200, { count: 1, components: [before] })
     on('GET', `${APP}?limit=50&offset=0`, 200, { count: 1, components: [before] })
     on('POST', `${APP}/${ID}/action`, 503, { error: 'service unavailable' })
     on('GET', `${APP}/${ID}`, 200, before)

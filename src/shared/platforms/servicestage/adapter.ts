@@ -355,6 +355,30 @@ class ServiceStagePlatform implements Platform {
   }
 
   /** A component by id, or by name through the list (paged by limit/offset, stopping at the first match). */
+  /**
+   * One request instead of a paged scan: the project's components filtered by name (the SDK's
+   * ShowComponents, `component_name`), the one of this application taken. Undefined when that
+   * cannot tell (the API not served, or items without `application_id`): the paged list decides.
+   */
+  private async componentByName(ref: ServiceRef, operation: string): Promise<Component | null | undefined> {
+    let page: { components?: (Component & { application_id?: string })[] }
+    try {
+      page = await this.api.call(
+        'GET',
+        `/v3/${segment(ref.project ?? '')}/cas/components?component_name=${encodeURIComponent(ref.service)}&limit=100&offset=0`,
+        callOptions(operation, ref, true),
+      )
+    } catch (error) {
+      if (error instanceof PlatformError && error.kind === 'not-found') return undefined
+      throw error
+    }
+    const components = page.components ?? []
+    if (components.some((component) => typeof component.application_id !== 'string')) return undefined
+    const found = components.find((component) => component.name === ref.service && component.application_id === ref.application)
+    if (found) this.ids.set(ref.service, found.id)
+    return found ?? null
+  }
+
   private async component(ref: ServiceRef, operation: string): Promise<Component | null> {
     const known = this.ids.get(ref.service) ?? (isId(ref.service) ? ref.service : undefined)
     if (known !== undefined) {
@@ -365,6 +389,8 @@ class ServiceStagePlatform implements Platform {
         throw error
       }
     }
+    const named = await this.componentByName(ref, operation)
+    if (named !== undefined) return named
     for (let offset = 0; ; offset += PAGE) {
       const page = await this.api.call<{ count?: number; components?: Component[] }>(
         'GET',
