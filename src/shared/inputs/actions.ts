@@ -1,4 +1,5 @@
 import type { AutoscalingSpec, GrayRelease, UpgradeStrategy } from '../platforms/platform.js'
+import { SOURCE_PREFIX } from '../platforms/source-version.js'
 import { AUTOSCALING_INPUT_NAMES, readAutoscaling } from './autoscaling.js'
 import { parseBoolean } from './boolean.js'
 import { parseChoice } from './choice.js'
@@ -164,9 +165,6 @@ function readServiceInputs(env: NodeJS.ProcessEnv): ServiceInputs {
     nodeGroup: parseName('node-group', readOptional('node-group', env) ?? 'cp'),
   }
 }
-
-/** NetEase apps build from source: what they run is a source version, written `source@<version>`. */
-export const SOURCE_PREFIX = 'source@'
 
 /** `image`, or on NetEase (apps that build from source) `source-version` instead: one of the two. */
 function readArtifact(platform: string, env: NodeJS.ProcessEnv): string {

@@ -1,5 +1,4 @@
 import type { NetworkError } from '../../http/errors.js'
-import { SOURCE_PREFIX } from '../../inputs/actions.js'
 import type {
   DeploySpec,
   Operation,
@@ -12,6 +11,7 @@ import type {
   TrafficSplit,
 } from '../platform.js'
 import { callOptions, PlatformError } from '../platform.js'
+import { SOURCE_PREFIX } from '../source-version.js'
 import { recordFromText, textWithRecord } from '../record-text.js'
 import { ReplicaSplitter, reachableShares, requireRoundRobin, type SideGoal, shareOf } from '../replica-split.js'
 import { isNoAnswer, type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
