@@ -232,7 +232,12 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
     case 'POST /netease/timing':
       if (body.containerMs !== undefined) targets.netease.containerMs = Number(body.containerMs)
       if (body.watchMs !== undefined) targets.netease.watchMs = Number(body.watchMs)
-      return sendJson(res, 200, { containerMs: targets.netease.containerMs, watchMs: targets.netease.watchMs })
+      if (body.buildStartMs !== undefined) targets.netease.buildStartMs = Number(body.buildStartMs)
+      return sendJson(res, 200, {
+        containerMs: targets.netease.containerMs,
+        watchMs: targets.netease.watchMs,
+        buildStartMs: targets.netease.buildStartMs,
+      })
     case 'POST /netease/rate-limit':
       targets.netease.ratePerSecond = Number(body.perSecond ?? 0)
       return sendJson(res, 200, { perSecond: targets.netease.ratePerSecond })

@@ -97,7 +97,7 @@ export class NeteaseEmulator {
   private callHook(res: ServerResponse, hook: string): void {
     const app = [...this.state.apps.values()].find((a) => a.hook === hook)
     if (!app) return fail(res, ERR.noApp)
-    this.state.rollOutApp(app)
+    this.state.callHook(app)
     sendJson(res, 200, {})
   }
 
@@ -156,7 +156,7 @@ export class NeteaseEmulator {
     if (route === 'GET /watch/apps/{id}') return this.watch(res, app)
     if (method === 'DELETE') {
       this.state.apps.delete(app.id)
-      this.state.touch(app)
+      this.state.containersChanged(app)
       return sendJson(res, 200, {})
     }
     if (route.endsWith('/resize')) {
@@ -176,7 +176,7 @@ export class NeteaseEmulator {
     sendJson(res, 200, {})
   }
 
-  /** Holds until a container of the app changes, or the watch times out; then the containers (the example's body is malformed: a list under `containers` is assumed). */
+  /** Holds until a container of the app changes (not its status, not a PUT), or the watch times out; then the containers (the example's body is malformed: a list under `containers` is assumed). */
   private watch(res: ServerResponse, app: App): void {
     const answer = () => {
       clearTimeout(timer)

@@ -83,6 +83,8 @@ export class NeteaseState {
   containerMs = 80
   /** how long a watch holds when nothing changes */
   watchMs = 25_000
+  /** how long after a deploy hook's call its build starts */
+  buildStartMs = 0
   /** authorised requests allowed per second; 0: no limit */
   ratePerSecond = 0
   private window = { second: 0, count: 0 }
@@ -90,6 +92,8 @@ export class NeteaseState {
   private readonly timers = new Set<NodeJS.Timeout>()
   /** the latest change of each app or microservice: an older one stops */
   private readonly generations = new WeakMap<object, number>()
+  /** the latest hook call of each app: only its build starts */
+  private readonly hookCalls = new WeakMap<App, number>()
 
   constructor(private readonly images_: Images) {}
 
@@ -104,6 +108,7 @@ export class NeteaseState {
     this.tokens.add('netease-demo-token-0123456789')
     this.containerMs = 80
     this.watchMs = 25_000
+    this.buildStartMs = 0
     this.ratePerSecond = 0
   }
 
@@ -149,21 +154,42 @@ export class NeteaseState {
         key: app,
         containers: app.containers,
         want: () => ({ runs, count: app.replicas }),
+        // the status changes no container: a watch does not answer it (platforms.md 4.2)
         done: (ok) => {
           for (const c of app.containers) delete c.stale
           app.status = ok ? 'create_succ' : 'create_fail'
           this.touch(app)
         },
       },
-      () => this.touch(app),
+      () => this.containersChanged(app),
     )
+  }
+
+  /**
+   * A deploy hook's call: taken at once (`updated_at` moves, assumed), its build started
+   * `buildStartMs` later; until then the app shows its last build, a failed one included.
+   */
+  callHook(app: App): void {
+    this.touch(app)
+    const generation = (this.hookCalls.get(app) ?? 0) + 1
+    this.hookCalls.set(app, generation)
+    const start = () => {
+      // the app was deleted, or a later call took over
+      if (this.apps.get(app.id) === app && this.hookCalls.get(app) === generation) this.rollOutApp(app)
+    }
+    if (this.buildStartMs === 0) return start()
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      start()
+    }, this.buildStartMs)
+    this.timers.add(timer)
   }
 
   /** A resize: containers come or go, the app stays create_succ. */
   resizeApp(app: App): void {
     this.converge(
       { containers: app.containers, want: () => ({ runs: this.appRuns(app), count: app.replicas }), done: () => this.touch(app) },
-      () => this.touch(app),
+      () => this.containersChanged(app),
     )
   }
 
@@ -178,9 +204,14 @@ export class NeteaseState {
     })
   }
 
-  /** Wakes every watch held on the app: its containers changed. */
+  /** The app changed: `updated_at` moves. */
   touch(app: App): void {
     app.updated_at = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+  }
+
+  /** A container of the app came, went or was replaced (or the app went): every watch held on it answers. */
+  containersChanged(app: App): void {
+    this.touch(app)
     const waiting = this.watchers.get(app.id)
     if (!waiting) return
     this.watchers.delete(app.id)

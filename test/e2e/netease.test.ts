@@ -85,6 +85,48 @@ describe('NetEase apps (built from source)', () => {
     expect(took).toBeLessThan(4000 + 1000 + 800)
   })
 
+  it('notices a failed build (which changes no container, so the watch never answers) by reading the app while the watch is held', async () => {
+    // the build fails after 3 s with no container changed; the watch would hold 25 s
+    await suite.emulator.control('POST', '/netease/timing', { containerMs: 3000 })
+    await suite.emulator.control('POST', '/images', { image: 'source@broken1', failing: true })
+    const { id } = await app()
+    const started = Date.now()
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop', 'source-version': 'broken1', 'rollback-on-failure': 'false' }))
+    const took = Date.now() - started
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toMatch(/last state: create_fail/)
+    // within 2 s of the failure (plus the runner's start of the bundle), far from the watch's 25 s
+    expect(took).toBeLessThan(3000 + 2000 + 800)
+    // one watch held through the whole build, and the app read while it was
+    const requests = (await suite.emulator.requests()).map((r) => `${r.method} ${r.path}`)
+    const hook = requests.findIndex((r) => r.startsWith('POST /api/v1/hooks/app/'))
+    const after = requests.slice(hook)
+    expect(after.filter((r) => r === `GET /api/v1/watch/apps/${id}`)).toHaveLength(1)
+    const watch = after.indexOf(`GET /api/v1/watch/apps/${id}`)
+    expect(after.slice(watch).filter((r) => r === `GET /api/v1/apps/${id}`).length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('waits for its own build to start: the build before left create_fail, and the new build starts late', async () => {
+    await suite.emulator.control('POST', '/images', { image: 'source@broken1', failing: true })
+    const failed = await suite.steps.run('deploy', inputs({ service: 'shop', 'source-version': 'broken1', 'rollback-on-failure': 'false' }))
+    expect(failed.code).toBe(1)
+    expect(await app()).toMatchObject({ status: 'create_fail', version_control: { version: 'broken1' } })
+    // each build starts 1.5 s after its hook: until then the app shows the failed build
+    await suite.emulator.control('POST', '/netease/timing', { buildStartMs: 1500 })
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop', 'source-version': 'd4e5f6' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(await app()).toMatchObject({ status: 'create_succ', version_control: { version: 'd4e5f6' } })
+  })
+
+  it('a rollback made while its failed deploy shows create_fail waits for its own build', async () => {
+    await suite.emulator.control('POST', '/netease/timing', { buildStartMs: 1500 })
+    await suite.emulator.control('POST', '/images', { image: 'source@broken1', failing: true })
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop', 'source-version': 'broken1' }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toMatch(/last state: create_fail.*; rolled back to source@a1b2c3$/)
+    expect(await app()).toMatchObject({ status: 'create_succ', version_control: { version: 'a1b2c3' } })
+  })
+
   it('finds an app by name through the list, 30 at a time, and by id', async () => {
     for (let i = 0; i < 35; i++) await suite.emulator.control('POST', '/netease/apps', { name: `other-${i}`, version: 'v1', replicas: 1 })
     await suite.emulator.control('POST', '/netease/apps', { name: 'late', version: 'v1', replicas: 1 })

@@ -102,6 +102,65 @@ describe('action-preview on Alauda', () => {
   })
 })
 
+describe('action-preview on NetEase apps (built from source)', () => {
+  const netease = (extra: Record<string, string>) => ({
+    platform: 'netease',
+    'api-url': suite.emulator.url('netease'),
+    token: 'netease-demo-token-0123456789',
+    'service-template': 'shop-pr-{pr}',
+    'github-token': github.token,
+    pr: '9',
+    ...extra,
+  })
+
+  async function neteaseApps(): Promise<{ name: string; status: string; version_control: { version?: string; path?: string } }[]> {
+    return ((await suite.emulator.control('GET', '/state')) as { netease: { apps: [] } }).netease.apps
+  }
+
+  it('up creates the app from a source version, a second up builds the next one, down deletes the app', async () => {
+    await suite.emulator.control('POST', '/netease/timing', { containerMs: 20 })
+    const spec = JSON.stringify({ image: 'tomcat:8', version_control: { type: 'git', path: 'https://git.example.com/team/shop.git' } })
+    const first = await suite.steps.run('preview', netease({ command: 'up', 'source-version': 'pr-sha1', 'create-spec': spec }), {
+      env: github.env(),
+    })
+    expect(first.code, first.stdout).toBe(0)
+    expect(first.outputs).toMatchObject({ service: 'shop-pr-9', image: 'source@pr-sha1' })
+    expect(await neteaseApps()).toMatchObject([
+      { name: 'shop-pr-9', status: 'create_succ', version_control: { version: 'pr-sha1', path: 'https://git.example.com/team/shop.git' } },
+    ])
+    expect(github.comments[0]?.body).toContain('`source@pr-sha1`')
+    expect(github.deployments[0]).toMatchObject({ environment: 'pr-9', payload: { service: 'shop-pr-9', image: 'source@pr-sha1' } })
+
+    const second = await suite.steps.run('preview', netease({ command: 'up', 'source-version': 'pr-sha2' }), { env: github.env() })
+    expect(second.code, second.stdout).toBe(0)
+    expect(second.outputs).toMatchObject({ image: 'source@pr-sha2', 'previous-image': 'source@pr-sha1' })
+    expect(await neteaseApps()).toMatchObject([{ name: 'shop-pr-9', status: 'create_succ', version_control: { version: 'pr-sha2' } }])
+    expect(github.comments).toHaveLength(1)
+    expect(github.comments[0]?.body).toContain('`source@pr-sha2`')
+
+    const down = await suite.steps.run('preview', netease({ command: 'down' }), { env: github.env() })
+    expect(down.code, down.stdout).toBe(0)
+    expect(await neteaseApps()).toEqual([])
+  })
+
+  it('refuses source-version off NetEase, with an image, and up with neither, before any call', async () => {
+    await suite.emulator.control('DELETE', '/requests')
+    const both = await suite.steps.run('preview', netease({ command: 'up', 'source-version': 'v2', image: V1 }))
+    expect(errorLines(both)).toEqual([
+      'Inputs "image" and "source-version" are both set; allowed: one of them (source-version for NetEase apps).',
+    ])
+    const elsewhere = await suite.steps.run('preview', alauda({ command: 'up', pr: '9', 'source-version': 'v2' }))
+    expect(errorLines(elsewhere)).toEqual([
+      'Input "source-version" is set on platform "alauda"; allowed: only on netease, whose apps build from source.',
+    ])
+    const neither = await suite.steps.run('preview', netease({ command: 'up' }))
+    expect(errorLines(neither)[0]).toContain('Input "image" is required')
+    const bad = await suite.steps.run('preview', netease({ command: 'down', 'source-version': '../etc' }))
+    expect(errorLines(bad)[0]).toMatch(/^Input "source-version" has the value "\.\.\/etc"/)
+    expect(await suite.emulator.requests()).toEqual([])
+  })
+})
+
 describe('action-preview on Jelastic', () => {
   it('up deploys the PR image to its environment, down deletes the environment, the comment follows', async () => {
     await suite.emulator.jelasticEnv('shop-pr-5', 'registry.example.com/shop:base', 1)

@@ -183,6 +183,40 @@ describe('NetEase app deploys: success needs a new build', () => {
   })
 })
 
+describe('NetEase app deploys: the status is judged only once its own build has started', () => {
+  it("a create_fail from the build before is not the new build's result, even when updated_at moved with the hook", async () => {
+    const { platform, on } = setup()
+    on('GET', APP, 200, shop('v1', { status: 'create_fail' }))
+    on('PUT', APP, 200, {})
+    on('GET', APP, 200, shop('v2', { status: 'create_fail' }))
+    on('POST', HOOK, 200, {})
+    const op = await platform.deploy(ref, { image: 'source@v2' })
+    // the hook's call moved updated_at; status and containers are still the failed build's
+    on('GET', APP, 200, shop('v2', { status: 'create_fail', updated_at: '2017-01-03T10:00:04Z' }))
+    expect(await platform.observe(op)).toEqual({
+      status: 'running',
+      detail: 'create_fail, 0/2 container(s) of the new build, source@v2; waiting for the build to start',
+    })
+    on('GET', APP, 200, shop('v2', { status: 'creating', updated_at: '2017-01-03T10:00:06Z' }))
+    expect((await platform.observe(op)).status).toBe('running')
+    on('GET', APP, 200, built('v2'))
+    expect((await platform.observe(op)).status).toBe('succeeded')
+  })
+
+  it("once its build has started, a create_fail is the deploy's own failure", async () => {
+    const { platform, on } = setup()
+    on('GET', APP, 200, shop('v1', { status: 'create_fail' }))
+    on('PUT', APP, 200, {})
+    on('GET', APP, 200, shop('v2', { status: 'create_fail' }))
+    on('POST', HOOK, 200, {})
+    const op = await platform.deploy(ref, { image: 'source@v2' })
+    on('GET', APP, 200, shop('v2', { status: 'creating', updated_at: '2017-01-03T10:00:05Z' }))
+    expect((await platform.observe(op)).status).toBe('running')
+    on('GET', APP, 200, shop('v2', { status: 'create_fail', updated_at: '2017-01-03T10:00:07Z' }))
+    expect((await platform.observe(op)).status).toBe('failed')
+  })
+})
+
 describe('NetEase app create, resize and delete, settled by the state', () => {
   function createCall(on: ReturnType<typeof setup>['on']) {
     on('GET', '/api/v1/apps?limit=30&offset=0', 200, { total: 0, apps: [] })

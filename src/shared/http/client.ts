@@ -19,6 +19,8 @@ export interface HttpRequest {
   idempotent?: boolean
   /** per attempt (never past the action's deadline); the client's default otherwise */
   timeoutMs?: number
+  /** the caller's own: the attempt ends when it aborts (a long-poll no longer needed) */
+  signal?: AbortSignal
   /**
    * a 2xx answer must be a JSON object or array (an empty one only to a write): one that is not is
    * "unreadable", retried where the request may be repeated, and never taken for an empty answer
@@ -134,7 +136,13 @@ export class HttpClient {
         const retryable =
           NEVER_SENT_CODES.has(code) || (idempotent && (RESET_CODES.has(code) || TIMEOUT_CODES.has(code) || UNREADABLE_CODES.has(code)))
         const reason = TIMEOUT_CODES.has(code) ? `no answer within ${timeout} ms` : this.redact(errorMessage(error))
-        if (this.options.signal?.()?.aborted || !retryable || last || !(await this.pause(attempt, undefined, label, reason))) {
+        if (
+          this.options.signal?.()?.aborted ||
+          req.signal?.aborted ||
+          !retryable ||
+          last ||
+          !(await this.pause(attempt, undefined, label, reason))
+        ) {
           const tries = attempt > 0 ? `, after ${attempt + 1} attempts` : ''
           throw new NetworkError(`${label}: ${reason} (${code}${tries})`, code, req.about)
         }
@@ -172,7 +180,7 @@ export class HttpClient {
   ): Promise<HttpResponse> {
     const cancel = this.options.signal?.()
     // one signal for the whole attempt: a body trickled byte by byte is cut at the limit too
-    const signals = [AbortSignal.timeout(timeout), ...(cancel ? [cancel] : [])]
+    const signals = [AbortSignal.timeout(timeout), ...(cancel ? [cancel] : []), ...(req.signal ? [req.signal] : [])]
     // undici's request() with the dispatcher as `this`: the same call as dispatcher.request(), without undici's index
     const response = await request.call(this.options.dispatcher, {
       origin: url.origin,

@@ -1,4 +1,6 @@
 import type { AutoscalingSpec, GrayRelease, UpgradeStrategy } from '../platforms/platform.js'
+import { SOURCE_PREFIX } from '../platforms/source-version.js'
+import { readArtifact } from './artifact.js'
 import { AUTOSCALING_INPUT_NAMES, readAutoscaling } from './autoscaling.js'
 import { parseBoolean } from './boolean.js'
 import { parseChoice } from './choice.js'
@@ -165,22 +167,6 @@ function readServiceInputs(env: NodeJS.ProcessEnv): ServiceInputs {
   }
 }
 
-/** NetEase apps build from source: what they run is a source version, written `source@<version>`. */
-export const SOURCE_PREFIX = 'source@'
-
-/** `image`, or on NetEase (apps that build from source) `source-version` instead: one of the two. */
-function readArtifact(platform: string, env: NodeJS.ProcessEnv): string {
-  const version = readOptional('source-version', env)
-  if (version === undefined) return formatImage(parseImage('image', readRequired('image', env)))
-  if (platform !== 'netease') {
-    throw new InputError(`Input "source-version" is set on platform "${platform}"; allowed: only on netease, whose apps build from source.`)
-  }
-  if (readOptional('image', env) !== undefined) {
-    throw new InputError('Inputs "image" and "source-version" are both set; allowed: one of them (source-version for NetEase apps).')
-  }
-  return `${SOURCE_PREFIX}${parseSourceVersion('source-version', version)}`
-}
-
 /** An image, or on NetEase a source version written `source@<version>` (what apps there run). */
 function readRollbackTarget(platform: string, value: string): string {
   if (platform !== 'netease' || !value.startsWith(SOURCE_PREFIX)) return formatImage(parseImage('to', value))
@@ -194,7 +180,7 @@ function readFlag(name: string, fallback: boolean, env: NodeJS.ProcessEnv): bool
 
 export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployInputs {
   const service = readServiceInputs(env)
-  const image = readArtifact(service.platform, env)
+  const image = readArtifact(service.platform, env, true)
   const wait = readFlag('wait', true, env)
   const rollbackOnFailure = readFlag('rollback-on-failure', true, env)
   const health = readHealthInputs(env)

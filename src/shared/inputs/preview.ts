@@ -1,8 +1,8 @@
+import { readArtifact } from './artifact.js'
 import { parseChoice } from './choice.js'
 import { COMMON_INPUT_NAMES, type CommonInputs, readCommonInputs } from './common.js'
 import { type GitHubInputs, readGitHub } from './github.js'
 import { readGitHubEvent } from './github-event.js'
-import { formatImage, parseImage } from './image.js'
 import { badValue, InputError } from './input-error.js'
 import { parseInteger } from './integer.js'
 import { parseCreateSpec } from './create-spec.js'
@@ -15,6 +15,7 @@ export const PREVIEW_INPUT_NAMES = [
   'service-template',
   'pr',
   'image',
+  'source-version',
   'node-group',
   'create-spec',
   'ttl',
@@ -29,6 +30,7 @@ export interface PreviewInputs extends CommonInputs {
   template: string
   /** the pull request (up and down) */
   pr?: number
+  /** an image, or on NetEase apps `source@<version>` (`source-version`) */
   image?: string
   nodeGroup: string
   /** the platform's fields to create the preview with */
@@ -57,8 +59,8 @@ export function readPreviewInputs(env: NodeJS.ProcessEnv = process.env): Preview
   if (!template.includes('{pr}')) throw badValue('service-template', template, 'a name with {pr} in it, such as shop-pr-{pr}')
   if (!isName(previewName(template, 1), rule)) throw badValue('service-template', template, `a name with {pr} in it: ${rule.allowed}`)
   const pr = readPullRequest(env, command)
-  const imageText = readOptional('image', env)
-  if (command === 'up' && imageText === undefined) readRequired('image', env)
+  // up runs an image, or on NetEase apps a source version; down and sweep check one when given
+  const image = readArtifact(common.platform, env, command === 'up')
   const specText = readOptional('create-spec', env)
   // a preview's deployments go to its own environment; a sweep reads every pr-* one
   const github = readGitHub(env, pr === undefined ? 'pr-*' : `pr-${pr}`)
@@ -70,7 +72,7 @@ export function readPreviewInputs(env: NodeJS.ProcessEnv = process.env): Preview
     command,
     template,
     ...(pr !== undefined && { pr }),
-    ...(imageText !== undefined && { image: formatImage(parseImage('image', imageText)) }),
+    ...(image !== undefined && { image }),
     nodeGroup: parseName('node-group', readOptional('node-group', env) ?? 'cp'),
     create: specText === undefined ? {} : parseCreateSpec(common.platform, specText),
     ttlMs: parseTtl(readOptional('ttl', env) ?? '7d'),

@@ -8,6 +8,8 @@ import { type CallOptions as PlatformCallOptions, PlatformError } from '../platf
 export interface CallOptions extends PlatformCallOptions {
   /** per attempt, for the watch long-poll */
   timeoutMs?: number
+  /** ends the watch long-poll once it is no longer needed */
+  signal?: AbortSignal
 }
 
 /** `{code, message}`: the 7-digit code is the HTTP status, a service code and a detail (platforms.md 4.1). */
@@ -107,6 +109,7 @@ export class NeteaseApi {
       ...(body !== undefined && { json: body }),
       ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+      ...(options.signal && { signal: options.signal }),
       throttled,
       expectJson: true,
       about: { platform: 'netease', operation: options.operation, target: options.target },

@@ -1,5 +1,4 @@
 import type { NetworkError } from '../../http/errors.js'
-import { SOURCE_PREFIX } from '../../inputs/actions.js'
 import type {
   DeploySpec,
   Operation,
@@ -12,6 +11,7 @@ import type {
   TrafficSplit,
 } from '../platform.js'
 import { callOptions, PlatformError } from '../platform.js'
+import { SOURCE_PREFIX } from '../source-version.js'
 import { recordFromText, textWithRecord } from '../record-text.js'
 import { ReplicaSplitter, reachableShares, requireRoundRobin, type SideGoal, shareOf } from '../replica-split.js'
 import { isNoAnswer, type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
@@ -37,14 +37,14 @@ export interface App {
 /**
  * An app as it was right before its deploy hook. The containers do not say what they run, so a
  * build of the new version is known by what it changes: the status, the containers (a build
- * replaces every one), `updated_at`.
+ * replaces every one); `updated_at` only says that the hook's call landed.
  */
 interface Build {
   /** the containers from before the hook: none of them runs the new version */
   before: Set<string>
   status: string | undefined
   updatedAt: string | undefined
-  /** the build was seen to start since */
+  /** the build was seen to start since (its status or containers moved): only then is the status judged */
   seen: boolean
 }
 
@@ -57,8 +57,8 @@ interface Image {
 const PAGE = 30
 /** How long one observe may hold watches; the platform does not document its own timeout (platforms.md 4.2). */
 const WATCH_MS = 20_000
-/** How long one watch is held before the app is read again. */
-const WATCH_HOLD_MS = 1000
+/** How often the app is read while a watch is held: a failed build is seen within this, not at the watch's end. */
+const STATUS_MS = 1000
 
 /**
  * The apps API of the source document (platforms.md 4.2): apps build from source, so a deploy is
@@ -190,7 +190,7 @@ export class NeteaseApps {
 
   /**
    * POSTs the deploy hook. Each POST starts a build, so it is sent again only when the app shows
-   * no build since before it. True when a build was seen to start, false when the hook answered.
+   * no change since before it. True when its build was seen to start, false when not yet.
    */
   private callHook(ref: ServiceRef, hook: string, build: Build): Promise<boolean> {
     return this.settled('deploy', ref, {
@@ -198,7 +198,10 @@ export class NeteaseApps {
         await this.api.hook(hook, callOptions('deploy', ref))
         return false
       },
-      landed: async () => (buildStarted(build, await this.get(ref, 'deploy')) ? true : null),
+      landed: async () => {
+        const app = await this.get(ref, 'deploy')
+        return hookLanded(build, app) ? buildStarted(build, app) : null
+      },
     })
   }
 
@@ -316,26 +319,57 @@ export class NeteaseApps {
 
   /**
    * Reads the app; while the operation is not done, holds a watch on its containers, which returns
-   * the moment one changes, and reads again, until the operation ends or 20 s have passed. A watch
-   * that fails at once leaves the wait to the shared poller.
+   * the moment one changes, and reads again, until the operation ends or 20 s have passed. While
+   * the watch is held the app is read every second too: a failed build (or the status that ends a
+   * build) changes no container, so the watch would not tell, nor would it tell a change made
+   * between the read and the watch. A watch that fails at once leaves the wait to the shared poller.
    */
   async observe(op: Operation): Promise<OperationState> {
     const until = Math.min(this.settle.deadline(), Date.now() + WATCH_MS)
     for (;;) {
       const app = await this.find(op.ref, 'observe')
       const state = this.reached(app, op)
-      if (state.status !== 'running' || app === null) return state
-      const left = until - Date.now()
-      if (left <= 0) return state
-      // one watch holds a second at the most: a change that came between the read and the watch
-      // (which the watch would never report) is then seen a second late, not at the watch's end
+      if (state.status !== 'running' || app === null || until - Date.now() <= 0) return state
+      const stop = new AbortController()
       const started = Date.now()
-      const held = await this.api
-        .call('GET', `/watch/apps/${segment(app.id)}`, { ...callOptions('watch', op.ref, false), timeoutMs: Math.min(left, WATCH_HOLD_MS) })
-        .then(() => true)
-        .catch(() => Date.now() - started >= WATCH_HOLD_MS / 2)
+      const watch = this.api
+        .call('GET', `/watch/apps/${segment(app.id)}`, {
+          ...callOptions('watch', op.ref, false),
+          timeoutMs: until - Date.now(),
+          signal: stop.signal,
+        })
+        .then(
+          () => true,
+          () => Date.now() - started >= STATUS_MS / 2,
+        )
+      try {
+        const seen = await this.readWhileHeld(op, watch, until)
+        if (seen !== null) return seen
+      } finally {
+        stop.abort()
+      }
       // a watch that fails at once is not offered: the shared poller takes over
-      if (!held) return state
+      if (!(await watch)) return state
+    }
+  }
+
+  /**
+   * Reads the app every second until the watch ends (null: read again after it) or the state
+   * shows the operation ended, or the time is up (the state then).
+   */
+  private async readWhileHeld(op: Operation, watch: Promise<boolean>, until: number): Promise<OperationState | null> {
+    for (;;) {
+      const pause = Math.min(STATUS_MS, until - Date.now())
+      let timer: NodeJS.Timeout | undefined
+      const tick = new Promise<'tick'>((resolve) => {
+        timer = setTimeout(() => resolve('tick'), Math.max(pause, 0))
+      })
+      const first = await Promise.race([watch.then(() => 'watch' as const), tick])
+      clearTimeout(timer)
+      if (first === 'watch') return null
+      const app = await this.find(op.ref, 'observe')
+      const state = this.reached(app, op)
+      if (state.status !== 'running' || app === null || until - Date.now() <= 0) return state
     }
   }
 
@@ -411,13 +445,20 @@ function containerIds(app: App): string[] {
   return (app.containers ?? []).flatMap((c) => (c.container_id ? [c.container_id] : []))
 }
 
-/** Something a build changes has changed since before the hook: the status, a container, `updated_at`. */
+/**
+ * The build after the hook has started: the status moved since before the hook, or a container is
+ * new. Only then is the status the build's own: until it moves, a `create_fail` is the last build's.
+ */
 function buildStarted(build: Build, app: App): boolean {
-  return (
-    app.status !== build.status ||
-    containerIds(app).some((id) => !build.before.has(id)) ||
-    (app.updated_at !== undefined && app.updated_at !== build.updatedAt)
-  )
+  return app.status !== build.status || containerIds(app).some((id) => !build.before.has(id))
+}
+
+/**
+ * The hook's call landed (for a lost answer): its build started, or the app changed since before
+ * it (`updated_at`), which may be the call itself before its build starts. Never sent twice then.
+ */
+function hookLanded(build: Build, app: App): boolean {
+  return buildStarted(build, app) || (app.updated_at !== undefined && app.updated_at !== build.updatedAt)
 }
 
 /** The whole version_control back with `version`; its password is shown masked, so it is left out. */
