@@ -90,9 +90,12 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
       if (decision.record.phase !== record.phase && decision.record.phase !== 'progressing')
         ctx.log.info(`release: ${decision.record.phase}: ${decision.record.reason}`)
       else if (decision.record.reason !== record.reason && decision.record.reason) ctx.log.info(`release: ${decision.record.reason}`)
-      // a step left for the next one passed its gate
-      if (record.stepReachedAt !== undefined && decision.record.step !== record.step && gate)
-        stepLog.push(gateLine(record.weight, 'passed', Date.now() - record.stepReachedAt, gate))
+      // a step left for the next one with the router still at its weight passed its gate; else the router was moved
+      if (record.stepReachedAt !== undefined && decision.record.step !== record.step && gate) {
+        const passed = decision.record.step === record.step + 1 && observed === plan.steps[record.step]?.weight
+        const verdict = passed ? 'passed' : `not judged (the router was moved to ${observed}%)`
+        stepLog.push(gateLine(plan.steps[record.step]?.weight ?? record.weight, verdict, Date.now() - record.stepReachedAt, gate))
+      }
       // the last step's gate is judged as the release stops walking steps, before an abort's write resets it
       if (decision.record.phase !== 'progressing' && record.phase === 'progressing' && gate && record.stepReachedAt !== undefined)
         lastGate = gateLine(record.weight, lastVerdict(decision.record, gate, plan), Date.now() - record.stepReachedAt, gate)
