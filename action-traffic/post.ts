@@ -8,7 +8,14 @@ import { run } from '../src/shared/report/run.js'
  */
 if (process.env.STATE_release === 'in-flight') {
   await run(
-    () => ({ ...readTrafficInputs(), command: 'abort' as const, abortScaleDownDelayMs: undefined }),
+    () => ({
+      ...readTrafficInputs(),
+      command: 'abort' as const,
+      abortScaleDownDelayMs: undefined,
+      // the main step saves the release's end; still in flight means it never got there
+      abortReason:
+        'the main step was killed with the release in flight (a cancelled job, or one out of time, ended it before it put traffic back): the post step put all traffic back on stable',
+    }),
     () => import('../src/shared/entries/traffic.js'),
   )
 }

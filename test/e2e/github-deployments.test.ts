@@ -61,7 +61,9 @@ describe('GitHub deployments', () => {
       log_url: 'https://github.example.com/acme/shop/actions/runs/77',
     })
     expect(second.outputs['deployment-id']).toBe(String(d2?.id))
-    expect(second.summary).toContain(`#${d2?.id}, https://github.example.com/acme/shop/deployments/production`)
+    // a link inside the summary's HTML table
+    const environment = 'https://github.example.com/acme/shop/deployments/production'
+    expect(second.summary).toContain(`<td>#${d2?.id}, <a href="${environment}">${environment}</a></td>`)
   })
 
   it('marks a failed deploy failure', async () => {

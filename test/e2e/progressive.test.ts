@@ -155,7 +155,10 @@ describe('a canary release with steps behind a health gate', () => {
     const post = await runAction('traffic-post', release({ steps: '10:200ms,50:30s,100' }), { env: { STATE_release: 'in-flight' } })
     expect(post.code, post.stdout).toBe(0)
     expect(await greenShare()).toBe(0)
-    expect(post.summary).toContain('aborted by hand')
+    // the reason says what happened: the main step was killed with the release in flight, not an abort by hand
+    expect(post.outputs.reason).toMatch(/^the main step was killed with the release in flight/)
+    expect(post.summary).toContain('the post step put all traffic back on stable')
+    expect(post.summary).not.toContain('aborted by hand')
   })
 
   it('the post step does nothing after a release that ended', async () => {

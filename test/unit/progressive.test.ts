@@ -215,13 +215,13 @@ describe('commands', () => {
   })
 
   it('aborts by hand: all traffic back to stable', () => {
-    const sim = new Simulation(plan({ abortRequested: true }), 50)
+    const sim = new Simulation(plan({ abortRequested: 'aborted by hand' }), 50)
     expect(sim.tick()).toEqual([{ kind: 'set-weight', weight: 0 }])
     expect(sim.record.reason).toBe('aborted by hand')
   })
 
   it('is a no-op to abort with nothing in flight', () => {
-    const sim = new Simulation(plan({ abortRequested: true }), 0)
+    const sim = new Simulation(plan({ abortRequested: 'aborted by hand' }), 0)
     sim.runUntilDone()
     expect(sim.writes).toEqual([])
     expect(sim.record).toMatchObject({ phase: 'aborted', reason: 'nothing in flight: all traffic already on stable' })

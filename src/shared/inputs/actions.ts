@@ -143,6 +143,8 @@ export interface TrafficInputs extends CommonInputs, RouterInputs {
   inFlight: 'wait' | 'fail'
   /** who this release is: a re-run of the same workflow run goes on with its own release */
   releaseId: string
+  /** why `command: abort` aborts, when it is not a user's abort ("aborted by hand"): the post step's */
+  abortReason?: string
 }
 
 export type GateInputs = HealthInputs

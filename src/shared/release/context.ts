@@ -24,14 +24,23 @@ export interface ReleaseContext {
   log: Logger
   /** GitHub deployments and the release ledger (deploy and rollback) */
   deployments?: Deployments
-  /** runs one phase of the action in its own log group and records how long it took */
-  phase<T>(name: string, run: () => Promise<T>): Promise<T>
+  /**
+   * Runs one phase of the action in its own log group and records how long it took and how it
+   * ended: `judge` gives the verdict of a phase whose value says it failed without throwing (a
+   * health check, a wait that timed out); without it, a phase that returns passed.
+   */
+  phase<T>(name: string, run: () => Promise<T>, judge?: (value: T) => PhaseVerdict): Promise<T>
 }
 
-export interface PhaseRecord {
+/** How a phase ended, for the summary: ok or not, and in a few words why. */
+export interface PhaseVerdict {
+  ok: boolean
+  outcome: string
+}
+
+export interface PhaseRecord extends PhaseVerdict {
   name: string
   ms: number
-  ok: boolean
 }
 
 /** What an action hands to the report: outputs, the summary's rows, and the failure if any. */

@@ -1,7 +1,8 @@
 import type { Deployment } from '../github/api.js'
 import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/actions.js'
-import { PlatformError, type ServiceRef } from '../platforms/platform.js'
+import type { HealthInputs } from '../inputs/health.js'
+import { PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { checkHealth } from './health.js'
 import { describeResult, requireFound, rollBackNatively, rollOut } from './rollout.js'
@@ -12,15 +13,21 @@ import { type WaitResult, waitFor } from './waiter.js'
 export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise<ActionResult> {
   const ledger = ctx.deployments
   const entry = { platform: ctx.platform.name, service: inputs.service, image: inputs.image }
-  const deployment = await ledger?.start(entry, `Deploy ${inputs.image} to ${inputs.service}`)
+  const deployment =
+    ledger && (await ctx.phase('GitHub deployment', () => ledger.start(entry, `Deploy ${inputs.image} to ${inputs.service}`)))
   let result: ActionResult
   try {
     result = await deployService(ctx, inputs)
   } catch (error) {
-    await ledger?.finish(deployment ?? null, false, (error as Error).message)
+    if (ledger) await ctx.phase('GitHub deployment status', () => ledger.finish(deployment ?? null, false, (error as Error).message))
     throw error
   }
-  await ledger?.finish(deployment ?? null, result.failure === undefined, result.failure ?? result.title, result.outputs.url || undefined)
+  if (ledger) {
+    const ok = result.failure === undefined
+    await ctx.phase('GitHub deployment status', () =>
+      ledger.finish(deployment ?? null, ok, result.failure ?? result.title, result.outputs.url || undefined),
+    )
+  }
   return withDeployment(result, ledger, deployment ?? null)
 }
 
@@ -44,7 +51,12 @@ export function withDeployment(result: ActionResult, ledger: Deployments | undef
 async function deployService(ctx: ReleaseContext, inputs: DeployInputs): Promise<ActionResult> {
   const ref = serviceRef(inputs)
   const name = ctx.platform.name
-  const found = await ctx.phase('describe', () => ctx.platform.describe(ref))
+  const found = await ctx.phase('describe', async () => {
+    const state = await ctx.platform.describe(ref)
+    if (state?.image === inputs.image && state.phase === 'running')
+      ctx.log.info(`${name}: "${ref.service}" already runs ${inputs.image}; nothing to deploy`)
+    return state
+  })
   if (found === null && inputs.create) return create(ctx, inputs)
   const before = requireFound(ctx, found, 'deploy', ref.service)
   const previous = before.image
@@ -60,7 +72,6 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs): Promise
   const startedAt = Date.now()
 
   if (before.image === inputs.image && before.phase === 'running') {
-    ctx.log.info(`${name}: "${ref.service}" already runs ${inputs.image}; nothing to deploy`)
     notes.push(`The service already ran ${inputs.image}: no deploy was started.`)
   } else {
     const { operation, result } = await rollOut(ctx, ref, inputs.image, 'deploy', inputs.wait, {
@@ -71,11 +82,9 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs): Promise
     if (result && result.status !== 'succeeded') failure = describeResult(operation, result)
   }
 
-  if (failure === undefined && inputs.health) {
-    const health = inputs.health
-    const verdict = await ctx.phase('health check', () => checkHealth(ctx.probe, health, { signal: ctx.signal }))
-    rows.push(['Health check', `${health.url.href}: ${verdict.summary}`])
-    if (!verdict.passed) failure = `health check of ${health.url.href} failed: ${verdict.summary}`
+  if (inputs.health) {
+    if (failure === undefined) failure = await healthCheck(ctx, inputs.health, rows)
+    else rows.push(['Health check', 'not run: the deploy did not succeed'])
   }
 
   // the service's own log of the deploy's window says why, before a rollback adds its own lines
@@ -94,7 +103,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs): Promise
     }
   }
 
-  const after = await ctx.platform.describe(ref).catch(() => null)
+  const after = await readBack(ctx, ref, previous)
   const url = after?.url ?? before.url ?? ''
   if (url) rows.push(['URL', url])
   // what the service really runs at the end, as the platform says (not what the action meant it to)
@@ -144,7 +153,7 @@ function logText(ref: ServiceRef, log: string[]): string {
  */
 async function rollBack(ctx: ReleaseContext, ref: ServiceRef, previous: string): Promise<{ ok: boolean; detail: string }> {
   try {
-    if (!ctx.platform.capabilities.undoWhileBusy) await untilIdle(ctx, ref)
+    if (!ctx.platform.capabilities.undoWhileBusy) await ctx.phase('wait until the platform is idle', () => untilIdle(ctx, ref))
     // the platform's own rollback where it has one (it restores the whole previous version), else a redeploy
     const { operation, result } = ctx.platform.rollback
       ? await rollBackNatively(ctx, ref)
@@ -186,13 +195,11 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
     ['Service', `${ref.service} (created)`],
     ['New image', inputs.image],
   ]
-  if (failure === undefined && inputs.health) {
-    const health = inputs.health
-    const verdict = await ctx.phase('health check', () => checkHealth(ctx.probe, health, { signal: ctx.signal }))
-    rows.push(['Health check', `${health.url.href}: ${verdict.summary}`])
-    if (!verdict.passed) failure = `health check of ${health.url.href} failed: ${verdict.summary}`
+  if (inputs.health) {
+    if (failure === undefined) failure = await healthCheck(ctx, inputs.health, rows)
+    else rows.push(['Health check', 'not run: the service was not created'])
   }
-  const after = await ctx.platform.describe(ref).catch(() => null)
+  const after = await readBack(ctx, ref, undefined)
   if (after?.url) rows.push(['URL', after.url])
   return {
     title: failure ? `Creating ${ref.service} with ${inputs.image} failed` : `Created ${ref.service} with ${inputs.image}`,
@@ -207,4 +214,28 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
     notes: failure ? ['A service that was just created has nothing to roll back to: it is left as the platform has it.'] : [],
     ...(failure !== undefined && { failure: `${name}: create of "${ref.service}" with ${inputs.image} failed: ${failure}` }),
   }
+}
+
+/**
+ * Probes the health URL in its own phase; the row and the phase carry the probes' verdict (a
+ * check that ran and failed is a failed phase). Returns the failure, if any.
+ */
+async function healthCheck(ctx: ReleaseContext, health: HealthInputs, rows: [string, string][]): Promise<string | undefined> {
+  const verdict = await ctx.phase(
+    'health check',
+    () => checkHealth(ctx.probe, health, { signal: ctx.signal }),
+    (v) => ({ ok: v.passed, outcome: v.passed ? 'passed' : `failed: ${v.summary}` }),
+  )
+  rows.push(['Health check', `${verdict.passed ? 'passed' : 'failed'}: ${verdict.summary} (${health.url.href})`])
+  return verdict.passed ? undefined : `health check of ${health.url.href} failed: ${verdict.summary}`
+}
+
+/** What the service runs at the end, as the platform says, with the change in one line; null when it cannot be read. */
+async function readBack(ctx: ReleaseContext, ref: ServiceRef, previous: string | undefined): Promise<ServiceState | null> {
+  return ctx.phase('read back', async () => {
+    const after = await ctx.platform.describe(ref).catch(() => null)
+    if (after === null) ctx.log.info(`${ref.service}: the platform could not be read after the deploy`)
+    else ctx.log.info(`${ref.service}: image ${previous ?? 'none'} → ${after.image} (${after.status})`)
+    return after
+  })
 }

@@ -22,8 +22,8 @@ export interface Plan {
   consecutiveErrorLimit: number
   /** after an abort, scale the candidate down this long after traffic left it; undefined: keep it */
   scaleDownAfterMs?: number
-  /** abort now, by hand (action-traffic `command: abort`) */
-  abortRequested?: boolean
+  /** abort now, for this reason (action-traffic `command: abort`, or its post step after a killed job) */
+  abortRequested?: string
 }
 
 /** promoted: the candidate has 100%; paused: the plan's last step (under 100%) passed its gate */
@@ -146,7 +146,7 @@ export function decide(record: ReleaseRecord, observed: Observed, plan: Plan, no
 
 function abortReason(record: ReleaseRecord, observed: Observed, plan: Plan, now: number): string | undefined {
   if (observed.cancelled) return 'the job was cancelled'
-  if (plan.abortRequested) return 'aborted by hand'
+  if (plan.abortRequested) return plan.abortRequested
   const gate = observed.gate
   if (gate.failures > plan.failureLimit) {
     return `health gate failed at ${record.weight}%: ${gate.failures} bad answer(s) of ${gate.samples} (limit ${plan.failureLimit})${gate.last ? `, last: ${gate.last}` : ''}; ${gate.errors} probe(s) could not run`

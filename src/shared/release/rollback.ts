@@ -20,8 +20,11 @@ export async function rollback(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   if (!ledger || !image) return withDeployment(result, ledger, null)
   // the rollback is a deployment too: the ledger then knows what runs now
   const entry = { platform: ctx.platform.name, service: inputs.service, image, rollback: true }
-  const deployment = await ledger.start(entry, `Roll ${inputs.service} back to ${image}`)
-  await ledger.finish(deployment, result.failure === undefined, result.failure ?? result.title)
+  const deployment = await ctx.phase('GitHub deployment', async () => {
+    const started = await ledger.start(entry, `Roll ${inputs.service} back to ${image}`)
+    await ledger.finish(started, result.failure === undefined, result.failure ?? result.title)
+    return started
+  })
   return withDeployment(result, ledger, deployment)
 }
 
@@ -31,11 +34,16 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   if (inputs.router === undefined) return rollbackFromLedger(ctx, inputs)
   const traffic = requireRouter(ctx)
   const router = routerRef({ ...inputs.router, ...(inputs.project && { project: inputs.project }) })
-  const current = await ctx.phase('read traffic', () => traffic.readTraffic(router))
-  if (current === null) throw new PlatformError(ctx.platform.name, 'rollback', router.router, 'router not found', 'not-found')
-  // the record names the side that served before the last release; without one, it is the side with the smaller share
-  const record = await readRecord(ctx, router)
-  const recorded = record !== null && [router.blue, router.green].includes(record.stable) ? record.stable : undefined
+  const { current, record, recorded } = await ctx.phase('read traffic', async () => {
+    const split = await traffic.readTraffic(router)
+    if (split === null) throw new PlatformError(ctx.platform.name, 'rollback', router.router, 'router not found', 'not-found')
+    // the record names the side that served before the last release; without one, it is the side with the smaller share
+    const last = await readRecord(ctx, router)
+    const side = last !== null && [router.blue, router.green].includes(last.stable) ? last.stable : undefined
+    ctx.log.info(`${router.router}: ${formatSplit(split)}`)
+    if (side) ctx.log.info(`${router.router}: the last release (${last?.release}) came from ${side}`)
+    return { current: split, record: last, recorded: side }
+  })
   if (recorded === undefined && current.green === current.blue) {
     throw new PlatformError(
       ctx.platform.name,
@@ -45,7 +53,6 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
     )
   }
   const back = recorded ?? (current.green > current.blue ? router.blue : router.green)
-  if (recorded) ctx.log.info(`${router.router}: the last release (${record?.release}) came from ${recorded}`)
   const backRef = sideRef(ctx, router, back === router.green ? 'green' : 'blue')
   let state = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(backRef)), 'rollback', back)
   // a replica split starts the side itself; elsewhere a stopped side (an aborted or finished release) is started first
@@ -53,10 +60,14 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
     state = await ctx.phase(`start ${back}`, () => startSide(ctx, backRef, state.status))
   }
   const change = await applySplit(ctx, router, back === router.green ? 100 : 0, current.routingMethod)
-  if (ctx.platform.capabilities.traffic === 'replicas') state = (await ctx.platform.describe(backRef)) ?? state
-  if (record !== null && recorded !== undefined && record.phase !== 'rolled-back') {
-    await ctx.platform.writeRecord?.(router, { ...record, phase: 'rolled-back', weight: 0, updatedAt: new Date().toISOString() })
-  }
+  state = await ctx.phase('read back', async () => {
+    const now = ctx.platform.capabilities.traffic === 'replicas' ? ((await ctx.platform.describe(backRef)) ?? state) : state
+    if (record !== null && recorded !== undefined && record.phase !== 'rolled-back') {
+      await ctx.platform.writeRecord?.(router, { ...record, phase: 'rolled-back', weight: 0, updatedAt: new Date().toISOString() })
+    }
+    ctx.log.info(`${router.router}: traffic ${formatSplit(current)} → ${formatSplit(change.after)}; ${back} serves ${now.image}`)
+    return now
+  })
   return {
     title: `Rolled back ${router.router} to ${back}`,
     outputs: { image: state.image, weights: weightsJson(change.after) },
@@ -78,7 +89,12 @@ async function rollbackFromLedger(ctx: ReleaseContext, inputs: RollbackInputs): 
   const current = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(ref)), 'rollback', ref.service)
   const previous = await ctx.phase('read the ledger', async () => {
     try {
-      return await ctx.deployments?.previousImage(ctx.platform.name, inputs.service, current.image)
+      const found = await ctx.deployments?.previousImage(ctx.platform.name, inputs.service, current.image)
+      if (found !== undefined)
+        ctx.log.info(
+          `${inputs.service}: the GitHub deployments of "${inputs.github.environment}" name ${found} as the image before ${current.image}`,
+        )
+      return found
     } catch (error) {
       if (!(error instanceof GitHubError)) throw error
       ctx.log.warning(`the release ledger could not be read: ${error.message}`)
@@ -101,9 +117,6 @@ async function rollbackFromLedger(ctx: ReleaseContext, inputs: RollbackInputs): 
       `${ctx.platform.name} keeps no history of images ${where}: give "to" an image, or give "router", "blue" and "green" to send traffic back to the other side`,
     )
   }
-  ctx.log.info(
-    `${inputs.service}: the GitHub deployments of "${inputs.github.environment}" name ${previous} as the image before ${current.image}`,
-  )
   const result = await rollbackToImage(ctx, inputs, previous)
   return { ...result, rows: [...result.rows, ['Found in', `the GitHub deployments of ${inputs.github.environment}`]] }
 }
@@ -150,7 +163,7 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
     }
   }
   const { operation, result } = await rollBackNatively(ctx, ref, inputs.to)
-  const after = await ctx.platform.describe(ref).catch(() => null)
+  const after = await readBack(ctx, ref, before)
   const failed = result.status !== 'succeeded'
   return {
     title: failed
@@ -191,6 +204,7 @@ async function rollbackToImage(ctx: ReleaseContext, inputs: RollbackInputs, imag
     }
   }
   const { operation, result } = await rollOut(ctx, ref, image, 'rollback', inputs.wait)
+  if (inputs.wait) await readBack(ctx, ref, before)
   const failed = result !== undefined && result.status !== 'succeeded'
   return {
     title: failed ? `Rollback of ${ref.service} failed` : `Rolled back ${ref.service} to ${image}`,
@@ -201,4 +215,15 @@ async function rollbackToImage(ctx: ReleaseContext, inputs: RollbackInputs, imag
       failure: `${ctx.platform.name}: rollback of "${ref.service}" to ${image} failed: ${result ? describeResult(operation, result) : 'no result'}`,
     }),
   }
+}
+
+/** The service after a rollback, as the platform says, with the change in one line; null when it cannot be read. */
+async function readBack(ctx: ReleaseContext, ref: ServiceRef, before: ServiceState): Promise<ServiceState | null> {
+  return ctx.phase('read back', async () => {
+    const after = await ctx.platform.describe(ref).catch(() => null)
+    ctx.log.info(
+      `${ref.service}: image ${before.image} → ${after ? `${after.image} (${after.status})` : 'unknown: the platform could not be read'}`,
+    )
+    return after
+  })
 }

@@ -1,7 +1,7 @@
 import { NetworkError } from '../http/errors.js'
 import { type DeploySpec, type Operation, PlatformError, type ServiceRef } from '../platforms/platform.js'
 import { CancelledError } from './cancellation.js'
-import type { ReleaseContext } from './context.js'
+import type { PhaseVerdict, ReleaseContext } from './context.js'
 import { isNoAnswer } from '../platforms/settle.js'
 import { type WaitResult, waitFor } from './waiter.js'
 
@@ -16,7 +16,11 @@ export async function rollOut(
 ): Promise<{ operation: Operation; result?: WaitResult }> {
   let operation: Operation
   try {
-    operation = await ctx.phase(phase, () => ctx.platform.deploy(ref, { ...spec, image }))
+    operation = await ctx.phase(phase, async () => {
+      const started = await ctx.platform.deploy(ref, { ...spec, image })
+      ctx.log.info(`${ctx.platform.name}: ${phase} of "${ref.service}" to ${image} started (operation ${started.id})`)
+      return started
+    })
   } catch (error) {
     if (ctx.signal.aborted) {
       const reason = (ctx.signal.reason as Error | undefined)?.message ?? 'the job was cancelled'
@@ -32,9 +36,8 @@ export async function rollOut(
     }
     throw failed
   }
-  ctx.log.info(`${ctx.platform.name}: ${phase} of "${ref.service}" to ${image} started (operation ${operation.id})`)
   if (!wait) return { operation }
-  const result = await ctx.phase(`wait for ${phase}`, () => waitOn(ctx, operation))
+  const result = await ctx.phase(`wait for ${phase}`, () => waitOn(ctx, operation), judgeWait)
   if (result.status === 'cancelled') {
     const reason = (ctx.signal.reason as Error | undefined)?.message ?? 'the job was cancelled'
     throw new CancelledError(`${reason} while waiting for operation ${operation.id}; the platform may still finish it`)
@@ -51,15 +54,23 @@ export async function rollBackNatively(
   const rollback = ctx.platform.rollback
   if (!rollback) throw new PlatformError(ctx.platform.name, 'rollback', ref.service, `${ctx.platform.name} has no rollback of its own`)
   const operation = await ctx
-    .phase('rollback', () => rollback.call(ctx.platform, ref, to))
+    .phase('rollback', async () => {
+      const started = await rollback.call(ctx.platform, ref, to)
+      ctx.log.info(`${ctx.platform.name}: rollback of "${ref.service}"${to ? ` to ${to}` : ''} started (operation ${started.id})`)
+      return started
+    })
     .catch((error: unknown) => {
       throw asOperation(error, 'rollback')
     })
-  ctx.log.info(`${ctx.platform.name}: rollback of "${ref.service}"${to ? ` to ${to}` : ''} started (operation ${operation.id})`)
-  const result = await ctx.phase('wait for rollback', () => waitOn(ctx, operation))
+  const result = await ctx.phase('wait for rollback', () => waitOn(ctx, operation), judgeWait)
   if (result.status === 'cancelled')
     throw new CancelledError(`the job was cancelled while waiting for operation ${operation.id}; the platform may still finish it`)
   return { operation, result }
+}
+
+/** A wait's verdict for the summary: it returns, but only `succeeded` is a wait that passed. */
+export function judgeWait(result: WaitResult): PhaseVerdict {
+  return { ok: result.status === 'succeeded', outcome: result.status === 'succeeded' ? 'ok' : result.status }
 }
 
 /** Waits for an operation; `cleanup`: after a cancel, putting things right must not stop at once. */

@@ -2,7 +2,7 @@ import type { LifecycleVerb, ScaleInputs } from '../inputs/actions.js'
 import type { WebhookRequest } from '../inputs/webhook.js'
 import { type Operation, PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
-import { requireFound, waitOn } from './rollout.js'
+import { judgeWait, requireFound, waitOn } from './rollout.js'
 import { waitFor } from './waiter.js'
 import { serviceRef } from './service-ref.js'
 
@@ -23,9 +23,12 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
       `${name} has no autoscaling in this version: give "replicas" without "autoscaling"`,
     )
   }
-  const found = await ctx.phase('describe', () => ctx.platform.describe(ref))
+  const found = await ctx.phase('describe', async () => {
+    const state = await ctx.platform.describe(ref)
+    if (state === null && inputs.lifecycle === 'remove') ctx.log.info(`${name}: "${ref.service}" does not exist; nothing to remove`)
+    return state
+  })
   if (found === null && inputs.lifecycle === 'remove') {
-    ctx.log.info(`${name}: "${ref.service}" does not exist; nothing to remove`)
     return {
       title: `${ref.service} is gone`,
       outputs: { replicas: '0', 'operation-id': '', autoscaling: 'off' },
@@ -58,15 +61,13 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
   }
   let failure: string | undefined
   let operationId = ''
-  if (start === undefined) {
-    ctx.log.info(`${name}: "${ref.service}" already has ${replicasText(before)}`)
-  } else {
+  if (start !== undefined) {
     const operation = await ctx.phase(wanted === undefined ? 'scale' : 'autoscaling', start)
     operationId = operation.id
-    const result = await ctx.phase('wait for scale', () => waitOn(ctx, operation))
+    const result = await ctx.phase('wait for scale', () => waitOn(ctx, operation), judgeWait)
     if (result.status !== 'succeeded') failure = `operation ${operation.id} ${result.status}; last state: ${result.detail}`
   }
-  const after = (await ctx.platform.describe(ref).catch(() => null)) ?? before
+  const after = await readBack(ctx, ref, before, start === undefined ? 'nothing to scale' : undefined)
   rows.push(['Replicas after', replicasText(after)])
   const asked = typeof wanted === 'object' ? `autoscaling ${wanted.min}-${wanted.max}` : String(inputs.replicas ?? 'a fixed count')
   return {
@@ -91,15 +92,19 @@ async function lifecycle(ctx: ReleaseContext, verb: LifecycleVerb, ref: ServiceR
   const already = (verb === 'start' && before.phase === 'running') || (verb === 'stop' && before.phase === 'stopped')
   let failure: string | undefined
   let operationId = ''
-  if (already) ctx.log.info(`${name}: "${ref.service}" is already ${before.phase}; nothing to ${verb}`)
-  else {
+  if (!already) {
     const operation = await ctx.phase(verb, () => (verb === 'remove' ? ctx.platform.remove(ref) : ctx.platform.lifecycle(ref, verb)))
     operationId = operation.id
-    const result = await ctx.phase(`wait for ${verb}`, () => waitOn(ctx, operation))
+    const result = await ctx.phase(`wait for ${verb}`, () => waitOn(ctx, operation), judgeWait)
     if (result.status !== 'succeeded') failure = `operation ${operation.id} ${result.status}; last state: ${result.detail}`
   }
-  const now = await ctx.platform.describe(ref).catch(() => undefined)
-  const after = now === null ? { ...before, replicas: 0, ready: 0, status: 'removed' } : (now ?? before)
+  const after = await ctx.phase('read back', async () => {
+    const now = await ctx.platform.describe(ref).catch(() => undefined)
+    const state = now === null ? { ...before, replicas: 0, ready: 0, status: 'removed' } : (now ?? before)
+    const change = already ? `already ${before.phase}; nothing to ${verb}` : `${before.status} → ${state.status}`
+    ctx.log.info(`${name}: "${ref.service}": ${change}`)
+    return state
+  })
   const [doing, done] = {
     start: ['Starting', 'Started'],
     stop: ['Stopping', 'Stopped'],
@@ -158,8 +163,10 @@ async function webhook(ctx: ReleaseContext, inputs: ScaleInputs, request: Webhoo
   }
   const ref = inputs.service ? serviceRef(inputs) : undefined
   const before = ref ? requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(ref)), 'scale', ref.service) : undefined
-  await ctx.phase('trigger webhook', () => hooks.trigger(request.url))
-  ctx.log.info(`${name}: the webhook receiver accepted the trigger`)
+  await ctx.phase('trigger webhook', async () => {
+    await hooks.trigger(request.url)
+    ctx.log.info(`${name}: the webhook receiver accepted the trigger`)
+  })
   if (!ref || !before) {
     return {
       title: 'Webhook receiver triggered',
@@ -168,19 +175,22 @@ async function webhook(ctx: ReleaseContext, inputs: ScaleInputs, request: Webhoo
       notes: ['No "service" was given, so nothing was waited for: the receiver scales in its own time.'],
     }
   }
-  const result = await ctx.phase('wait for scale', () =>
-    waitFor(
-      async () => {
-        const state = await ctx.platform.describe(ref)
-        const detail = state?.status ?? 'service not found'
-        if (state === null || state.phase === 'failed') return { status: 'failed', detail }
-        const done = state.replicas !== before.replicas && state.phase === 'running' && state.ready === state.replicas
-        return { status: done ? 'succeeded' : 'running', detail }
-      },
-      { deadline: ctx.deadline.epochMs, signal: ctx.signal },
-    ),
+  const result = await ctx.phase(
+    'wait for scale',
+    () =>
+      waitFor(
+        async () => {
+          const state = await ctx.platform.describe(ref)
+          const detail = state?.status ?? 'service not found'
+          if (state === null || state.phase === 'failed') return { status: 'failed', detail }
+          const done = state.replicas !== before.replicas && state.phase === 'running' && state.ready === state.replicas
+          return { status: done ? 'succeeded' : 'running', detail }
+        },
+        { deadline: ctx.deadline.epochMs, signal: ctx.signal },
+      ),
+    judgeWait,
   )
-  const after = (await ctx.platform.describe(ref).catch(() => null)) ?? before
+  const after = await readBack(ctx, ref, before, undefined)
   const failure =
     result.status === 'succeeded'
       ? undefined
@@ -203,7 +213,21 @@ function settled(state: ServiceState, replicas: number): boolean {
   return state.replicas === replicas && state.phase === 'running' && !state.autoscaling
 }
 
-function replicasText(state: ServiceState): string {
+/** "3 replica(s) (autoscaled 1-5)", or for the one-line change just "3 (autoscaled 1-5)" */
+function replicasText(state: ServiceState, unit = true): string {
   const auto = state.autoscaling ? ` (autoscaled ${state.autoscaling.min}-${state.autoscaling.max})` : ''
-  return `${state.replicas} replica(s)${auto}`
+  return `${state.replicas}${unit ? ' replica(s)' : ''}${auto}`
+}
+
+/**
+ * The service as it is after the change (as before when it cannot be read), in its own phase,
+ * with the change in one line: "replicas 1 → 3"; `unchanged` says why nothing was written.
+ */
+async function readBack(ctx: ReleaseContext, ref: ServiceRef, before: ServiceState, unchanged: string | undefined): Promise<ServiceState> {
+  return ctx.phase('read back', async () => {
+    const after = (await ctx.platform.describe(ref).catch(() => null)) ?? before
+    const change = `replicas ${replicasText(before, false)} → ${replicasText(after, false)}`
+    ctx.log.info(`${ctx.platform.name}: "${ref.service}": ${unchanged ? `${unchanged}, ` : ''}${change}`)
+    return after
+  })
 }

@@ -76,8 +76,16 @@ export async function reachableSteps<T extends { weight: number; holdMs?: number
   return result
 }
 
-/** Writes a split and reads the router back; fails unless the router reports what was written. */
-export async function writeSplit(ctx: ReleaseContext, router: RouterRef, wanted: TrafficSplit): Promise<TrafficSplit> {
+/**
+ * Writes a split and reads the router back; fails unless the router reports what was written.
+ * Logs the change in one line, from `before` (the split last read) to what the router reports.
+ */
+export async function writeSplit(
+  ctx: ReleaseContext,
+  router: RouterRef,
+  wanted: TrafficSplit,
+  before: TrafficSplit | null,
+): Promise<TrafficSplit> {
   const traffic = requireRouter(ctx)
   const operation = await traffic.writeTraffic(router, wanted)
   // platforms whose router changes are jobs (ServiceStage) finish them before the read-back
@@ -99,7 +107,7 @@ export async function writeSplit(ctx: ReleaseContext, router: RouterRef, wanted:
       `wrote ${formatSplit(wanted)} but the router reports ${formatSplit(after)}`,
     )
   }
-  ctx.log.info(`${router.router}: now ${formatSplit(after)}`)
+  ctx.log.info(`${router.router}: ${formatSplit(before)} → now ${formatSplit(after)}`)
   return after
 }
 
@@ -114,14 +122,22 @@ export async function applySplit(
   routingMethod: RoutingMethod | undefined,
 ): Promise<SplitChange> {
   const traffic = requireRouter(ctx)
-  const before = await ctx.phase('read traffic', () => traffic.readTraffic(router))
-  ctx.log.info(`${router.router}: ${formatSplit(before)}`)
   // without a method asked for, the router keeps the one it has
-  const wanted: TrafficSplit = { blue: 100 - green, green, routingMethod: routingMethod ?? before?.routingMethod ?? 'round-robin' }
-  if (before && before.green === wanted.green && before.routingMethod === wanted.routingMethod) {
-    ctx.log.info(`${router.router}: already at ${formatSplit(wanted)}; nothing to write`)
+  const wantedFrom = (before: TrafficSplit | null): TrafficSplit => ({
+    blue: 100 - green,
+    green,
+    routingMethod: routingMethod ?? before?.routingMethod ?? 'round-robin',
+  })
+  const before = await ctx.phase('read traffic', async () => {
+    const split = await traffic.readTraffic(router)
+    const wanted = wantedFrom(split)
+    const same = split !== null && split.green === wanted.green && split.routingMethod === wanted.routingMethod
+    ctx.log.info(`${router.router}: ${formatSplit(split)}${same ? '; nothing to write' : ''}`)
+    return split
+  })
+  const wanted = wantedFrom(before)
+  if (before && before.green === wanted.green && before.routingMethod === wanted.routingMethod)
     return { before, after: before, written: false }
-  }
-  const after = await ctx.phase(`shift to ${green}%`, () => writeSplit(ctx, router, wanted))
+  const after = await ctx.phase(`shift to ${green}%`, () => writeSplit(ctx, router, wanted, before))
   return { before, after, written: true }
 }

@@ -61,11 +61,12 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
     ...(inputs.abortScaleDownDelayMs !== undefined &&
       !oneService &&
       !ctx.platform.capabilities.stopsIdleSide && { scaleDownAfterMs: inputs.abortScaleDownDelayMs }),
-    ...(inputs.command === 'abort' && { abortRequested: true }),
+    ...(inputs.command === 'abort' && { abortRequested: inputs.abortReason ?? 'aborted by hand' }),
   }
   const gate = inputs.gate ? new HealthGate(ctx, inputs.gate, raising ? candidate.url : undefined) : undefined
   const method = inputs.routingMethod ?? before?.routingMethod ?? 'round-robin'
   const stepLog: string[] = []
+  let lastGate: string | undefined
   let record = resumeRecord(startRecord(Date.now(), before?.green ?? 0), claim.resumed)
   if (claim.resumed) ctx.log.info(`release ${inputs.releaseId}: re-run, going on from its record (started ${claim.resumed.startedAt})`)
   const images = await sideImages(ctx, router)
@@ -89,8 +90,15 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
       if (decision.record.phase !== record.phase && decision.record.phase !== 'progressing')
         ctx.log.info(`release: ${decision.record.phase}: ${decision.record.reason}`)
       else if (decision.record.reason !== record.reason && decision.record.reason) ctx.log.info(`release: ${decision.record.reason}`)
-      if (record.stepReachedAt !== undefined && decision.record.step !== record.step && gate)
-        stepLog.push(`${record.weight}%: ${gate.describe()}`)
+      // a step left for the next one with the router still at its weight passed its gate; else the router was moved
+      if (record.stepReachedAt !== undefined && decision.record.step !== record.step && gate) {
+        const passed = decision.record.step === record.step + 1 && observed === plan.steps[record.step]?.weight
+        const verdict = passed ? 'passed' : `not judged (the router was moved to ${observed}%)`
+        stepLog.push(gateLine(plan.steps[record.step]?.weight ?? record.weight, verdict, Date.now() - record.stepReachedAt, gate))
+      }
+      // the last step's gate is judged as the release stops walking steps, before an abort's write resets it
+      if (decision.record.phase !== 'progressing' && record.phase === 'progressing' && gate && record.stepReachedAt !== undefined)
+        lastGate = gateLine(record.weight, lastVerdict(decision.record, gate, plan), Date.now() - record.stepReachedAt, gate)
       // an abort gets the same time again: a passed deadline is often why it aborts
       if (decision.record.phase === 'aborting' && record.phase === 'progressing') ctx.deadline.restart()
       record = decision.record
@@ -99,7 +107,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
         if (write.kind === 'set-weight') {
           const label = record.phase === 'aborting' ? `abort: all traffic to ${router.blue}` : `shift to ${write.weight}%`
           split = await ctx.phase(label, () =>
-            writeSplit(ctx, router, { blue: 100 - write.weight, green: write.weight, routingMethod: method }),
+            writeSplit(ctx, router, { blue: 100 - write.weight, green: write.weight, routingMethod: method }, split),
           )
           gate?.reset()
         } else {
@@ -133,11 +141,13 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
       : undefined
     const message = (error as Error).message
     const why = deadline === undefined ? message : (error as NetworkError).code === 'DEADLINE' ? deadline : `${deadline} (${message})`
+    if (gate && record.phase === 'progressing' && record.stepReachedAt !== undefined)
+      lastGate = gateLine(record.weight, `not judged (${why})`, Date.now() - record.stepReachedAt, gate)
     split = await putBackOnStable(ctx, router, method, why)
     record = { ...record, phase: 'aborted', weight: 0, verdict: 'failed', reason: why }
     await keeper.save(record)
   }
-  if (gate && record.stepReachedAt !== undefined) stepLog.push(`${record.weight}%: ${gate.describe()}`)
+  if (lastGate !== undefined) stepLog.push(lastGate)
   if (!wrote) ctx.log.info(`${router.router}: already at ${formatSplit(split)}; nothing to write`)
   ctx.saveState('release', record.phase)
   return result(ctx, { ...inputs, steps }, router, before, split, record, stepLog)
@@ -187,6 +197,19 @@ async function sideImages(ctx: ReleaseContext, router: RouterRef): Promise<{ sta
   return { ...(stable?.image && { stableImage: stable.image }), ...(candidate?.image && { candidateImage: candidate.image }) }
 }
 
+/** A step's gate for the summary: "50%: failed after 2.1 s: 3/5 probe(s) good, …". */
+function gateLine(weight: number, verdict: string, heldMs: number, gate: HealthGate): string {
+  return `${weight}%: ${verdict} after ${(heldMs / 1000).toFixed(1)} s: ${gate.describe()}`
+}
+
+/** The last step's gate: passed, failed on its own counts, or ended by something else (a deadline, a cancel). */
+function lastVerdict(record: ReleaseRecord, gate: HealthGate, plan: Plan): string {
+  const counts = gate.current
+  const failed =
+    counts.failures > plan.failureLimit || (plan.consecutiveErrorLimit > 0 && counts.consecutiveErrors >= plan.consecutiveErrorLimit)
+  return record.verdict === 'passed' ? 'passed' : failed ? 'failed' : `not judged (${record.reason})`
+}
+
 function finished(record: ReleaseRecord, plan: Plan, cancelled: boolean): boolean {
   if (record.phase === 'promoted' || record.phase === 'paused') return true
   // after a cancel there is no time left to wait for the scale-down delay
@@ -233,7 +256,7 @@ async function putBackOnStable(ctx: ReleaseContext, router: RouterRef, method: T
       return now
     }
     return await ctx.phase(`abort: all traffic to ${router.blue}`, () =>
-      writeSplit(ctx, router, { blue: 100, green: 0, routingMethod: method }),
+      writeSplit(ctx, router, { blue: 100, green: 0, routingMethod: method }, now ?? null),
     )
   } catch (abortError) {
     throw new PlatformError(

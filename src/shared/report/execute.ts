@@ -9,7 +9,7 @@ import type { GitHubInputs } from '../inputs/github.js'
 import { PlatformError } from '../platforms/platform.js'
 import { createPlatform, UnsupportedPlatformError } from '../platforms/registry.js'
 import { Cancellation, CancelledError } from '../release/cancellation.js'
-import type { ActionResult, Logger, PhaseRecord, ReleaseContext } from '../release/context.js'
+import type { ActionResult, Logger, PhaseRecord, PhaseVerdict, ReleaseContext } from '../release/context.js'
 import { Deadline } from '../release/deadline.js'
 import { debugNow, endGroup, saveStateNow, startGroup, warningNow } from './commands.js'
 import type { Flow } from './run.js'
@@ -17,6 +17,8 @@ import { secrets } from './secrets.js'
 
 /** Builds the context (secrets, HTTP, platform, deadline, cancellation), runs the flow, reports. */
 export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>): Promise<void> {
+  // the summary's total: from here to the end, holds and gates included, not only the phases
+  const startedAt = Date.now()
   // the inputs' secrets are in it already: they were added as they were read
   const redactor = secrets
   const log: Logger = {
@@ -50,7 +52,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       deadline,
       signal,
       log,
-      phase: (name, body) => phase(phases, name, body),
+      phase: (name, body, judge) => phase(phases, name, body, judge, signal),
       startCleanup: () => cancellation.startCleanup(),
       // the state file is read back by the post step and kept with the run: no secret goes in
       saveState: (name, value) => saveStateNow(name, redactor.redact(value)),
@@ -68,18 +70,24 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
   }
   // @actions/core writes outputs and the summary; it is loaded only now, after the work is done
   const { report } = await import('./report.js')
-  await report(result, phases, redactor, log)
+  await report(result, { phases, totalMs: Date.now() - startedAt }, redactor, log)
 }
 
-async function phase<T>(phases: PhaseRecord[], name: string, body: () => Promise<T>): Promise<T> {
+async function phase<T>(
+  phases: PhaseRecord[],
+  name: string,
+  body: () => Promise<T>,
+  judge: ((value: T) => PhaseVerdict) | undefined,
+  signal: AbortSignal,
+): Promise<T> {
   const started = Date.now()
   startGroup(name)
   try {
     const value = await body()
-    phases.push({ name, ms: Date.now() - started, ok: true })
+    phases.push({ name, ms: Date.now() - started, ...(judge?.(value) ?? { ok: true, outcome: 'ok' }) })
     return value
   } catch (error) {
-    phases.push({ name, ms: Date.now() - started, ok: false })
+    phases.push({ name, ms: Date.now() - started, ok: false, outcome: signal.aborted ? 'cancelled' : 'failed' })
     throw error
   } finally {
     endGroup()

@@ -2,38 +2,69 @@ import * as core from '@actions/core'
 import type { Redactor } from '../http/redactor.js'
 import type { ActionResult, PhaseRecord } from '../release/context.js'
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+/** How long the run took: each phase, and the whole run from its start (holds and gates included). */
+export interface Timing {
+  phases: PhaseRecord[]
+  totalMs: number
 }
 
-/** The job summary: what changed, how long each phase took, and why it failed if it did. */
-export async function writeSummary(result: ActionResult, phases: PhaseRecord[], redactor: Redactor): Promise<void> {
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
+
+/** An http(s) URL in a text, without the punctuation that may follow it in a sentence. */
+const URL_IN_TEXT = /https?:\/\/[^\s<>"']+?(?=[.,;:!?)\]]*(?:\s|$))/g
+
+function link(href: string, text: string): string {
+  return `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`
+}
+
+/** The job summary: the reason first on a failure, what changed, who and what ran, how long each phase took. */
+export async function writeSummary(result: ActionResult, timing: Timing, redactor: Redactor): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
+  // redacted before anything else, so that a link never carries a secret either
   const clean = (text: string) => escapeHtml(redactor.redact(text))
+  // inside the HTML tables markdown is not rendered: a URL is a link only as <a href>
+  const linked = (text: string) => {
+    const redacted = redactor.redact(text)
+    let html = ''
+    let last = 0
+    for (const match of redacted.matchAll(URL_IN_TEXT)) {
+      html += escapeHtml(redacted.slice(last, match.index)) + link(match[0], match[0])
+      last = match.index + match[0].length
+    }
+    return html + escapeHtml(redacted.slice(last))
+  }
   const summary = core.summary.addHeading(clean(result.title), 3)
-  if (result.failure !== undefined) summary.addRaw(`<p><strong>Failed:</strong> ${clean(result.failure)}</p>`, true)
+  if (result.failure !== undefined) summary.addRaw(`<p><strong>Failed:</strong> ${failureText(result, linked)}</p>`, true)
   summary.addTable([
     [
       { data: 'What', header: true },
       { data: 'Value', header: true },
     ],
-    ...[...result.rows, ...deploymentsRow(result)].map(([label, value]) => [clean(label), clean(value)]),
+    ...[...result.rows, ...deploymentsRow(result)].map(([label, value]) => [clean(label), linked(value)]),
+    ...runRows().map(([label, html]) => [label, html]),
   ])
-  if (phases.length > 0) {
-    const total = phases.reduce((sum, p) => sum + p.ms, 0)
+  if (timing.phases.length > 0) {
     summary.addTable([
       [
         { data: 'Phase', header: true },
         { data: 'Duration', header: true },
         { data: 'Outcome', header: true },
       ],
-      ...phases.map((p) => [clean(p.name), seconds(p.ms), p.ok ? 'ok' : 'failed']),
-      ['total', seconds(total), result.failure ? 'failed' : 'ok'],
+      ...timing.phases.map((p) => [clean(p.name), seconds(p.ms), linked(p.outcome)]),
+      ['total', seconds(timing.totalMs), result.failure === undefined ? 'ok' : 'failed'],
     ])
   }
-  if (result.notes.length > 0) summary.addList(result.notes.map(clean))
+  if (result.notes.length > 0) summary.addList(result.notes.map(linked))
   if (result.log?.length) summary.addDetails('Log lines of the service', `<pre>${result.log.map(clean).join('\n')}</pre>`)
   await summary.write()
+}
+
+/** The failure's reason; the service's log lines that follow it in the message have their own block. */
+function failureText(result: ActionResult, linked: (text: string) => string): string {
+  const lines = (result.failure ?? '').split('\n')
+  return (result.log?.length ? lines.slice(0, 1) : lines).map(linked).join('<br>')
 }
 
 /**
@@ -44,6 +75,20 @@ function deploymentsRow(result: ActionResult): [string, string][] {
   const repository = process.env.GITHUB_REPOSITORY
   if (!repository || result.rows.some(([label]) => label === 'GitHub deployment')) return []
   return [['GitHub deployments', `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/deployments`]]
+}
+
+/** The commit, who started the run and the run itself, as HTML, where the runner says them. */
+function runRows(): [string, string][] {
+  const { GITHUB_SHA: sha, GITHUB_ACTOR: actor, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env
+  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com'
+  const rows: [string, string][] = []
+  if (sha) rows.push(['Commit', repository ? link(`${server}/${repository}/commit/${sha}`, sha.slice(0, 12)) : escapeHtml(sha)])
+  if (actor) rows.push(['Actor', escapeHtml(actor)])
+  if (repository && runId) {
+    const url = `${server}/${repository}/actions/runs/${runId}`
+    rows.push(['Run', link(url, url)])
+  }
+  return rows
 }
 
 function seconds(ms: number): string {

@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { Redactor } from '../../src/shared/http/redactor.js'
+import type { ActionResult } from '../../src/shared/release/context.js'
+import { writeSummary } from '../../src/shared/report/summary.js'
+
+const SECRET = 'hook-key-0123456789abcdef'
+
+// @actions/core reads GITHUB_STEP_SUMMARY once: one file for the whole file, emptied before each test
+const dir = mkdtempSync(join(tmpdir(), 'summary-'))
+const file = join(dir, 'summary')
+
+beforeAll(() => {
+  process.env.GITHUB_STEP_SUMMARY = file
+})
+
+beforeEach(() => {
+  writeFileSync(file, '')
+})
+
+afterAll(() => {
+  delete process.env.GITHUB_STEP_SUMMARY
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function render(result: Partial<ActionResult>): Promise<string> {
+  const redactor = new Redactor()
+  redactor.add(SECRET)
+  const full: ActionResult = { title: 'Deployed', outputs: {}, rows: [], notes: [], ...result }
+  await writeSummary(full, { phases: [{ name: 'deploy', ms: 1200, ok: true, outcome: 'ok' }], totalMs: 4600 }, redactor)
+  return readFileSync(file, 'utf8')
+}
+
+describe('the job summary', () => {
+  it('makes a URL in a cell a link, redacted and escaped, without the punctuation after it', async () => {
+    const html = await render({
+      rows: [
+        ['Health check', 'passed: 5/5 answered 2xx (https://shop.example.com/health?a=1&b=2)'],
+        ['Hook', `https://hooks.example.com/${SECRET}/go, then done`],
+      ],
+    })
+    expect(html).toContain(
+      '<td>passed: 5/5 answered 2xx (<a href="https://shop.example.com/health?a=1&amp;b=2">https://shop.example.com/health?a=1&amp;b=2</a>)</td>',
+    )
+    expect(html).toContain('<td><a href="https://hooks.example.com/***/go">https://hooks.example.com/***/go</a>, then done</td>')
+    expect(html).not.toContain(SECRET)
+  })
+
+  it('escapes what is not a link: no markup from a platform message gets through', async () => {
+    const html = await render({ failure: 'the platform said <script>"x"</script>' })
+    expect(html).toContain('<p><strong>Failed:</strong> the platform said &lt;script&gt;&quot;x&quot;&lt;/script&gt;</p>')
+  })
+
+  it('gives the total from the start of the run, not the sum of the phases', async () => {
+    const html = await render({})
+    expect(html).toContain('<tr><td>deploy</td><td>1.2 s</td><td>ok</td></tr>')
+    expect(html).toContain('<tr><td>total</td><td>4.6 s</td><td>ok</td></tr>')
+  })
+
+  it('puts the reason first, and leaves the service log lines to their own block', async () => {
+    const html = await render({
+      title: 'Deploy failed',
+      failure: 'deploy failed: health check failed\nLast log lines of green:\nboom',
+      log: ['boom'],
+      rows: [['Service', 'green']],
+    })
+    expect(html.indexOf('<strong>Failed:</strong> deploy failed: health check failed</p>')).toBeLessThan(html.indexOf('<table>'))
+    expect(html).toContain('<details><summary>Log lines of the service</summary><pre>boom</pre></details>')
+  })
+})
