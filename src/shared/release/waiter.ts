@@ -8,7 +8,7 @@ export interface WaitOptions {
   /** epoch ms: the one deadline from the `timeout` input */
   deadline: number
   signal?: AbortSignal
-  /** first poll interval; it doubles (with jitter) up to maxIntervalMs */
+  /** first poll interval; it doubles (with jitter) up to maxIntervalMs (1 s by default) */
   initialIntervalMs?: number
   maxIntervalMs?: number
   now?: () => number
@@ -33,7 +33,9 @@ export async function waitFor(observe: () => Promise<OperationState>, options: W
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? realSleep
   const random = options.random ?? Math.random
-  const maxInterval = options.maxIntervalMs ?? 5000
+  // at most a second between reads: the end of an operation is noticed within a second (one cheap
+  // GET a second; a cap of 5 s left a 5 s job noticed 2.4 s late on average)
+  const maxInterval = options.maxIntervalMs ?? 1000
   let interval = options.initialIntervalMs ?? 250
   let detail = 'no state observed yet'
   let polls = 0
