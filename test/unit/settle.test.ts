@@ -82,6 +82,35 @@ describe('settleWrite', () => {
     expect(error).toBe(first)
   })
 
+  it('keeps the failure that used the time up when the deadline cuts the last send short', async () => {
+    let sends = 0
+    const end = Date.now() + 60_000
+    let now = end - 60_000
+    const throttled = new PlatformError('jelastic', 'scale', 'green', 'HTTP 429: too many requests', 'unavailable')
+    const o = { ...options(), deadline: () => end }
+    const realNow = Date.now
+    Date.now = () => now
+    try {
+      const result = settleWrite(
+        'scale',
+        {
+          send: async () => {
+            if (++sends < 3) throw throttled
+            // the last send gets what is left of the deadline, and it runs out
+            now = end
+            throw new NetworkError('POST /changetopology: no answer within 2 ms (TimeoutError)', 'TimeoutError')
+          },
+          landed: async () => null,
+        },
+        o,
+      )
+      await expect(result).rejects.toBe(throttled)
+      expect(sends).toBe(3)
+    } finally {
+      Date.now = realNow
+    }
+  })
+
   it('passes on a refusal at once: the platform answered', async () => {
     let reads = 0
     const refused = new PlatformError('servicestage', 'deploy', 'shop', 'version already used', 'refused')

@@ -39,13 +39,16 @@ const SENDS = 3
  */
 export async function settleWrite<T>(what: string, write: SettledWrite<T>, options: SettleOptions): Promise<T> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  let previous: unknown
   for (let send = 1; ; send++) {
     let lost: unknown
     try {
       return await write.send()
     } catch (error) {
       if (!isNoAnswer(error) || options.signal?.()?.aborted) throw error
-      lost = error
+      // a send the deadline cut short says nothing new: the failure before it is what used the time up
+      lost = previous !== undefined && cutByDeadline(error, options) ? previous : error
+      previous = lost
     }
     options.log(`${what}: no answer (${(lost as Error).message}); reading the platform's state to learn whether it landed`)
     const found = await readLanded(write, options, sleep, lost)
@@ -77,4 +80,9 @@ async function readLanded<T>(
       await sleep(pause)
     }
   }
+}
+
+/** A call the deadline kept from being sent, or gave only what was left of it and then ended. */
+function cutByDeadline(error: unknown, options: SettleOptions): boolean {
+  return error instanceof NetworkError && (error.code === 'DEADLINE' || Date.now() >= options.deadline())
 }
