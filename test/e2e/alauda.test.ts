@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ALAUDA_TOKEN, ALAUDA_USER, measureSplit } from '../support/emulator.js'
+import { until } from '../support/fault-cases.js'
 import { errorLines } from '../support/runner.js'
 import { emulatorSuite } from '../support/steps.js'
 
@@ -339,6 +340,41 @@ describe('a replica-ratio split on one domain', () => {
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toMatch(/shop-green: Error/)
     expect(await service('shop-blue')).toMatchObject({ target_num_instances: 4, current_num_instances: 4 })
+  })
+
+  it('keeps the claim in a stopped service of its own while the release runs, and deletes it at the end', async () => {
+    // the create's answer is lost after it landed: the claim is settled by reading it, never sent twice
+    await suite.emulator.control('POST', '/faults', {
+      platform: 'alauda',
+      path: '/services/team/',
+      method: 'POST',
+      when: 'after',
+      drop: true,
+      count: 1,
+    })
+    const running = suite.steps.run('traffic', inputs({ ...router, steps: '50:3s,100', 'release-id': 'org/shop#3' }))
+    const records = async () => {
+      const state = (await suite.emulator.control('GET', '/state')) as { alauda: { services: ServiceView[] } }
+      return state.alauda.services.filter((s) => s.service_name.startsWith('paas-release-'))
+    }
+    await until(async () => (await records()).length > 0)
+    const [record] = await records()
+    expect(record).toMatchObject({
+      target_state: 'STOPPED',
+      current_num_instances: 0,
+      image_name: 'index.alauda.cn/team/shop',
+      image_tag: 'v1',
+    })
+    expect(record?.custom_domain_name).toBe('')
+    const kept = JSON.parse(JSON.parse(record?.instance_envvars ?? '{}').PAAS_RELEASE_RECORD)
+    expect(kept).toMatchObject({ release: 'org/shop#3', stable: 'shop-blue', candidate: 'shop-green', phase: 'progressing' })
+    const run = await running
+    expect(run.code, run.stdout).toBe(0)
+    expect(await records()).toEqual([])
+    const creates = (await suite.emulator.requestLog()).filter((entry) => entry.method === 'POST' && entry.path.endsWith('/services/team/'))
+    expect(creates.length).toBe(1)
+    expect(creates[0]?.fault, 'the lost answer struck the create').toBeTruthy()
+    expect(await shares(200)).toEqual({ 'shop-green': 100 })
   })
 
   it('refuses services on other domains and shares the instances cannot make', async () => {

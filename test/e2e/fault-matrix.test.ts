@@ -240,10 +240,7 @@ function concurrencyCells(): void {
   for (const name of PLATFORMS) {
     const platform = PLATFORM_CASES[name]
     for (const mode of ['wait', 'fail'] as const) {
-      // Alauda keeps no release record (no field of its v1 services is known to hold one without a
-      // redeploy): two releases there cannot see each other. Open in issue 12.
-      const claimable = platform.router.keepsRecord ? it : it.skip
-      claimable(
+      it(
         `${name}: in-flight ${mode}: one ${mode === 'wait' ? 'waits' : 'fails'}, the writes never interleave`,
         { timeout: 90_000 },
         ({ expect }) =>
@@ -296,56 +293,49 @@ function concurrencyCells(): void {
 function rerunCells(): void {
   for (const name of PLATFORMS) {
     const platform = PLATFORM_CASES[name]
-    it(
-      `${name}: ${platform.router.keepsRecord ? 'keeps its clock: the hold is not restarted' : 'goes on from the router (no record is kept)'}`,
-      { timeout: 90_000 },
-      ({ expect }) =>
-        pool.with(async (emulator) => {
-          await platform.timing(emulator)
-          const seeded = await platform.router.seed(emulator)
-          const inputs = {
-            ...platform.router.inputs(emulator.url(name), seeded),
-            steps: '50:6s,100',
-            timeout: '30s',
-            'release-id': 'org/shop#7',
-            'in-flight': 'fail',
-          }
-          // the first run is killed (SIGKILL: no abort, no post step) 3 s into its 6 s hold, counted
-          // from when the router shows the step (not from the spawn: a loaded machine starts late)
-          const spawned = Date.now()
-          let holdReached: () => void = () => undefined
-          const reached = new Promise<void>((resolve) => (holdReached = resolve))
-          const killed = runAction('traffic', inputs, {
-            signalWhen: reached.then(() => new Promise((resolve) => setTimeout(resolve, 3000))),
-            signal: 'SIGKILL',
-          })
-          await until(async () => (await platform.router.green(emulator, seeded)) === 50, 15_000, 50)
-          const holdStarted = Date.now()
-          holdReached()
-          const first = await killed
-          const killedAt = Date.now()
-          expect(first.code, first.stdout).not.toBe(0)
-          const held = killedAt - holdStarted
-          expect(held, `the hold began ${holdStarted - spawned} ms after the start`).toBeGreaterThan(2500)
-          expect(await platform.router.green(emulator, seeded)).toBe(50)
-          await emulator.control('DELETE', '/requests')
-          const rerun = await runAction('traffic', inputs)
-          const ended = Date.now()
-          expect(rerun.code, rerun.stdout).toBe(0)
-          expect(await platform.router.green(emulator, seeded)).toBe(100)
-          // the 50% step is not written again
-          const writes = (await emulator.requestLog()).filter((entry) => matches(entry, name, platform.router.writes(seeded)))
-          expect(writes.length, JSON.stringify(writes)).toBeLessThanOrEqual(name === 'jelastic' ? 1 : 2)
-          if (platform.router.keepsRecord) {
-            // the hold runs from when 50% was reached: the re-run promotes at about holdStarted + 6 s
-            expect(ended - holdStarted, rerun.stdout).toBeGreaterThanOrEqual(6000 - 500)
-            expect(ended - holdStarted, rerun.stdout).toBeLessThan(6000 + 2500)
-            // a hold begun again would need its whole 6 s after the re-run started, which is after the kill
-            expect(ended - killedAt, rerun.stdout).toBeLessThan(6000)
-          }
-          // where no record is kept the platform cannot know when the hold began: the fallback is the
-          // router's state (50% is not written again, the release goes on to 100%), asserted above
-        }),
+    it(`${name}: keeps its clock: the hold is not restarted`, { timeout: 90_000 }, ({ expect }) =>
+      pool.with(async (emulator) => {
+        await platform.timing(emulator)
+        const seeded = await platform.router.seed(emulator)
+        const inputs = {
+          ...platform.router.inputs(emulator.url(name), seeded),
+          steps: '50:6s,100',
+          timeout: '30s',
+          'release-id': 'org/shop#7',
+          'in-flight': 'fail',
+        }
+        // the first run is killed (SIGKILL: no abort, no post step) 3 s into its 6 s hold, counted
+        // from when the router shows the step (not from the spawn: a loaded machine starts late)
+        const spawned = Date.now()
+        let holdReached: () => void = () => undefined
+        const reached = new Promise<void>((resolve) => (holdReached = resolve))
+        const killed = runAction('traffic', inputs, {
+          signalWhen: reached.then(() => new Promise((resolve) => setTimeout(resolve, 3000))),
+          signal: 'SIGKILL',
+        })
+        await until(async () => (await platform.router.green(emulator, seeded)) === 50, 15_000, 50)
+        const holdStarted = Date.now()
+        holdReached()
+        const first = await killed
+        const killedAt = Date.now()
+        expect(first.code, first.stdout).not.toBe(0)
+        const held = killedAt - holdStarted
+        expect(held, `the hold began ${holdStarted - spawned} ms after the start`).toBeGreaterThan(2500)
+        expect(await platform.router.green(emulator, seeded)).toBe(50)
+        await emulator.control('DELETE', '/requests')
+        const rerun = await runAction('traffic', inputs)
+        const ended = Date.now()
+        expect(rerun.code, rerun.stdout).toBe(0)
+        expect(await platform.router.green(emulator, seeded)).toBe(100)
+        // the 50% step is not written again
+        const writes = (await emulator.requestLog()).filter((entry) => matches(entry, name, platform.router.writes(seeded)))
+        expect(writes.length, JSON.stringify(writes)).toBeLessThanOrEqual(name === 'jelastic' ? 1 : 2)
+        // the hold runs from when 50% was reached: the re-run promotes at about holdStarted + 6 s
+        expect(ended - holdStarted, rerun.stdout).toBeGreaterThanOrEqual(6000 - 500)
+        expect(ended - holdStarted, rerun.stdout).toBeLessThan(6000 + 2500)
+        // a hold begun again would need its whole 6 s after the re-run started, which is after the kill
+        expect(ended - killedAt, rerun.stdout).toBeLessThan(6000)
+      }),
     )
   }
 }

@@ -143,8 +143,6 @@ export interface RouterCase {
   writes(seeded: Seeded): Target
   /** green's share through the router */
   green(emulator: EmulatorProcess, seeded: Seeded): Promise<number>
-  /** whether the platform keeps a release record (only then can a re-run keep its clock) */
-  keepsRecord: boolean
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,7 +318,6 @@ const jelastic: PlatformCase = {
     inputs: (apiUrl) => ({ platform: 'jelastic', 'api-url': apiUrl, token: JELASTIC_TOKEN, router: 'shop', blue: 'blue', green: 'green' }),
     writes: () => ({ path: 'executeappaction', method: 'POST' }),
     green: async (emulator) => (await jelasticRouter(emulator)).green,
-    keepsRecord: true,
   },
 }
 
@@ -460,7 +457,6 @@ const servicestage: PlatformCase = {
     inputs: (apiUrl) => ({ platform: 'servicestage', 'api-url': apiUrl, token: SS_TOKEN, ...SS_SCOPE, router: 'shop' }),
     writes: (s) => ({ path: `/components/${s.ids.cid}/action`, method: 'POST' }),
     green: async (emulator) => (await ssServed(emulator)).green,
-    keepsRecord: true,
   },
 }
 
@@ -589,7 +585,6 @@ const alauda: PlatformCase = {
     }),
     writes: () => ({ path: '/services/team/shop-', method: 'PUT' }),
     green: async (emulator) => (await alaudaRouter(emulator)).green,
-    keepsRecord: false,
   },
 }
 
@@ -731,7 +726,6 @@ const netease: PlatformCase = {
     writes: () => ({ path: '/actions/resize', method: 'PUT' }),
     green: async (emulator) => (await neRouter(emulator)).green,
     // the record: a line of the desc of the first app / of the balancer's stack description
-    keepsRecord: true,
   },
 }
 
@@ -861,7 +855,6 @@ const rancher: PlatformCase = {
     writes: () => ({ path: '/services/', method: 'PUT' }),
     green: async (emulator, seeded) => (await rancherRouter(emulator, seeded)).green,
     // the record: a line of the desc of the first app / of the balancer's stack description
-    keepsRecord: true,
   },
 }
 

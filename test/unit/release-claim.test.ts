@@ -4,7 +4,8 @@ import type { Platform, RouterRef, StoredRecord, TrafficSplit } from '../../src/
 import type { ReleaseContext } from '../../src/shared/release/context.js'
 import { Deadline } from '../../src/shared/release/deadline.js'
 import { startRecord } from '../../src/shared/release/progressive.js'
-import { CLAIM_TTL_MS, claimRouter, resumeRecord } from '../../src/shared/release/record.js'
+import { CLAIM_TTL_MS } from '../../src/shared/platforms/platform.js'
+import { claimRouter, resumeRecord } from '../../src/shared/release/record.js'
 
 const router: RouterRef = { router: 'td', blue: 'blue', green: 'green' }
 
@@ -33,6 +34,9 @@ function context(platform: Platform, timeoutMs = 60_000): ReleaseContext & { lin
     lines,
   } as unknown as ReleaseContext & { lines: string[] }
 }
+
+/** the plan the re-runs below walk: 10%, 30%, then all */
+const STEPS = [10, 30, 100].map((weight) => ({ weight, holdMs: 60_000 }))
 
 const inputs = (releaseId: string, inFlight: 'wait' | 'fail' = 'fail') => ({ releaseId, inFlight }) as TrafficInputs
 const steady: TrafficSplit = { blue: 100, green: 0, routingMethod: 'round-robin' }
@@ -88,11 +92,21 @@ describe('the release claim', () => {
     const shared = store(record('repo#1', { startedAt, stepReachedAt, step: 2, weight: 30 }))
     const split: TrafficSplit = { blue: 70, green: 30, routingMethod: 'round-robin' }
     const claim = await claimRouter(context(shared.platform), router, inputs('repo#1'), async () => split)
-    const resumed = resumeRecord(startRecord(Date.now(), 30), claim.resumed)
+    const resumed = resumeRecord(startRecord(Date.now(), 30), claim.resumed, STEPS)
     expect(resumed.startedAt).toBe(Date.parse(startedAt))
     expect(resumed.step).toBe(1)
     expect(resumed.stepReachedAt).toBe(Date.parse(stepReachedAt))
     expect(shared.writes).toEqual([])
+  })
+
+  it('holds the plan step of the router weight when the record keeps only the claim (step 1 at 0%)', async () => {
+    const stepReachedAt = new Date(Date.now() - 20_000).toISOString()
+    const kept = record('repo#1', { step: 1, weight: 30, stepReachedAt })
+    const resumed = resumeRecord(startRecord(Date.now(), 30), kept, STEPS)
+    expect(resumed.step).toBe(1)
+    expect(resumed.stepReachedAt).toBe(Date.parse(stepReachedAt))
+    // a weight the plan has no step for starts its step's hold again
+    expect(resumeRecord(startRecord(Date.now(), 40), { ...kept, weight: 40 }, STEPS).stepReachedAt).toBeUndefined()
   })
 
   it('waits for the other release to end when in-flight is wait', async () => {

@@ -136,6 +136,14 @@ export interface StoredRecord {
   updatedAt: string
 }
 
+/** the phases of a release that is still under way: its claim on the router stands */
+export function inFlight(phase: string): boolean {
+  return phase === 'progressing' || phase === 'aborting'
+}
+
+/** a claim that has not been refreshed for this long, on a router that is not split, is stale */
+export const CLAIM_TTL_MS = 60_000
+
 /** A record as a platform stores it (JSON, as text or parsed); null when absent or not a record. */
 export function parseRecord(value: unknown): StoredRecord | null {
   if (value === undefined || value === null || value === '') return null

@@ -1,13 +1,10 @@
 import type { TrafficInputs } from '../inputs/actions.js'
-import { PlatformError, type RouterRef, type StoredRecord, type TrafficSplit } from '../platforms/platform.js'
+import { CLAIM_TTL_MS, inFlight, PlatformError, type RouterRef, type StoredRecord, type TrafficSplit } from '../platforms/platform.js'
 import { sameRelease } from '../platforms/record-label.js'
 import type { ReleaseContext } from './context.js'
-import type { ReleaseRecord } from './progressive.js'
+import type { PlanStep, ReleaseRecord } from './progressive.js'
 import { sleep } from './sleep.js'
 
-const IN_FLIGHT = new Set(['progressing', 'aborting'])
-/** a claim that has not been refreshed for this long, on a router that is not split, is stale */
-export const CLAIM_TTL_MS = 60_000
 /** a running release refreshes its claim this often */
 const REFRESH_MS = CLAIM_TTL_MS / 3
 /** how long a claim is left before it is read back: a release that claimed in the same moment has written by then */
@@ -21,7 +18,7 @@ const WAIT_MS = 2000
  * nobody refreshed it is stale (the release died): the router wins.
  */
 function live(record: StoredRecord | null, split: TrafficSplit | null, now: number): record is StoredRecord {
-  if (record === null || !IN_FLIGHT.has(record.phase)) return false
+  if (record === null || !inFlight(record.phase)) return false
   const splitNow = split !== null && split.green > 0 && split.green < 100
   return splitNow || now - Date.parse(record.updatedAt) < CLAIM_TTL_MS
 }
@@ -54,12 +51,12 @@ export async function claimRouter(
   for (;;) {
     const split = await read()
     const record = await readRecord(ctx, router)
-    const inFlight = live(record, split, Date.now())
-    if (inFlight && !sameRelease(record.release, inputs.releaseId)) {
+    const held = live(record, split, Date.now())
+    if (held && !sameRelease(record.release, inputs.releaseId)) {
       await otherRelease(ctx, router, inputs, record)
       continue
     }
-    if (inFlight) return { split, resumed: record }
+    if (held) return { split, resumed: record }
     // no record without a router: the first write creates it
     if (!writeRecord || split === null) return { split }
     const now = new Date().toISOString()
@@ -150,12 +147,17 @@ export class RecordKeeper {
   }
 }
 
-/** The release record a re-run starts from: its own start, and the step it held (when the router is still at that step's weight). */
-export function resumeRecord(start: ReleaseRecord, resumed: StoredRecord | undefined): ReleaseRecord {
+/**
+ * The release record a re-run starts from: its own start, and the step it held (when the router
+ * is still at that step's weight). A record whose step does not name a step of that weight (one
+ * kept where only the claim is stored, as on Alauda) holds the plan's step of that weight.
+ */
+export function resumeRecord(start: ReleaseRecord, resumed: StoredRecord | undefined, steps: readonly PlanStep[]): ReleaseRecord {
   if (resumed === undefined) return start
   const startedAt = Date.parse(resumed.startedAt)
   const next = { ...start, startedAt: Number.isNaN(startedAt) ? start.startedAt : startedAt }
   if (resumed.weight !== start.weight || resumed.stepReachedAt === undefined) return next
   const reachedAt = Date.parse(resumed.stepReachedAt)
-  return Number.isNaN(reachedAt) ? next : { ...next, step: resumed.step - 1, stepReachedAt: reachedAt }
+  const step = steps[resumed.step - 1]?.weight === resumed.weight ? resumed.step - 1 : steps.findIndex((s) => s.weight === resumed.weight)
+  return Number.isNaN(reachedAt) || step < 0 ? next : { ...next, step, stepReachedAt: reachedAt }
 }

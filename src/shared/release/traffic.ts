@@ -67,7 +67,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   const method = inputs.routingMethod ?? before?.routingMethod ?? 'round-robin'
   const stepLog: string[] = []
   let lastGate: string | undefined
-  let record = resumeRecord(startRecord(Date.now(), before?.green ?? 0), claim.resumed)
+  let record = resumeRecord(startRecord(Date.now(), before?.green ?? 0), claim.resumed, plan.steps)
   if (claim.resumed) ctx.log.info(`release ${inputs.releaseId}: re-run, going on from its record (started ${claim.resumed.startedAt})`)
   const images = await sideImages(ctx, router)
   const keeper = new RecordKeeper(ctx, router, inputs.releaseId, new Date(record.startedAt).toISOString(), images)

@@ -11,12 +11,14 @@ import type {
   ScaleSpec,
   ServiceRef,
   ServiceState,
+  StoredRecord,
   TrafficSplit,
 } from '../platform.js'
 import { callOptions, PlatformError } from '../platform.js'
 import { type SettleOptions, settleWrite } from '../settle.js'
 import { AlaudaApi } from './api.js'
 import { ReplicaSplitter, reachableShares, requireRoundRobin, type SideGoal, shareOf } from '../replica-split.js'
+import { AlaudaRecords } from './record-service.js'
 import { planned, serving } from './replica-split.js'
 import {
   type AlaudaService,
@@ -73,10 +75,14 @@ class AlaudaPlatform implements Platform {
     reached: async (goal) => reached(await this.get(goal.ref, 'observe'), goal),
   })
 
+  private readonly records: AlaudaRecords
+
   constructor(
     private readonly api: AlaudaApi,
     private readonly settle: SettleOptions,
-  ) {}
+  ) {
+    this.records = new AlaudaRecords(api, settle, (router, operation) => this.sides(router, operation))
+  }
 
   async describe(ref: ServiceRef): Promise<ServiceState | null> {
     const service = await this.find(ref, 'describe')
@@ -244,6 +250,15 @@ class AlaudaPlatform implements Platform {
   async reachableWeights(router: RouterRef): Promise<number[]> {
     const [blue, green] = await this.sides(router, 'shift traffic')
     return reachableShares(planned(blue) + planned(green))
+  }
+
+  /** The release record: a service of its own, while a release is in flight (record-service.ts). */
+  readRecord(router: RouterRef): Promise<StoredRecord | null> {
+    return this.records.read(router)
+  }
+
+  writeRecord(router: RouterRef, record: StoredRecord): Promise<void> {
+    return this.records.write(router, record)
   }
 
   /** Green's share as instances of the two services; see platforms/replica-split.ts for the order of changes. */

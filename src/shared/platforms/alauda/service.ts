@@ -15,6 +15,10 @@ export interface AlaudaService {
   autoscaling_config?: Record<string, unknown> | string
   custom_domain_name?: string
   default_domain_name?: string
+  /** an object, or JSON text as the get answer shows it */
+  instance_envvars?: Record<string, string> | string
+  region?: { name?: string }
+  updated_at?: string
 }
 
 /** `repository:tag` → `image_name` and `image_tag`; the tag is what follows the last `:` after the last `/`. */
