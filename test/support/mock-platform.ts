@@ -3,7 +3,7 @@ import { HttpClient } from '../../src/shared/http/client.js'
 import { Redactor } from '../../src/shared/http/redactor.js'
 import type { Credentials } from '../../src/shared/inputs/credentials.js'
 import type { PlatformName } from '../../src/shared/inputs/platform-name.js'
-import { createPlatform } from '../../src/shared/platforms/registry.js'
+import { FACTORIES } from './platform-factories.js'
 
 export interface SentRequest {
   method: string
@@ -23,7 +23,7 @@ export function mockPlatform(name: PlatformName, origin: string, credentials: Cr
   const redactor = new Redactor()
   for (const secret of [credentials.token, credentials.password, credentials.secretKey]) redactor.add(secret)
   const http = new HttpClient({ redactor, dispatcher: agent, sleep: async () => {}, backoff: { attempts: 3, baseMs: 1, capMs: 1 } })
-  const platform = createPlatform(name, {
+  const platform = FACTORIES[name]({
     apiUrl: new URL(origin),
     credentials,
     http,

@@ -2,7 +2,7 @@ import { MockAgent } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { HttpClient } from '../../src/shared/http/client.js'
 import { Redactor } from '../../src/shared/http/redactor.js'
-import { createPlatform } from '../../src/shared/platforms/registry.js'
+import { createAlauda } from '../../src/shared/platforms/alauda/adapter.js'
 import { instancesFor, reachableShares } from '../../src/shared/platforms/replica-split.js'
 import { phaseOf, splitImage } from '../../src/shared/platforms/alauda/service.js'
 import type { Credentials } from '../../src/shared/inputs/credentials.js'
@@ -337,7 +337,7 @@ function lossy() {
     sleep: async () => {},
     backoff: { attempts: 3, baseMs: 1, capMs: 1 },
   })
-  const platform = createPlatform('alauda', {
+  const platform = createAlauda({
     apiUrl: new URL(ORIGIN),
     credentials: { token: 'alauda-token-abc' },
     http,

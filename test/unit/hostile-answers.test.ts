@@ -5,7 +5,7 @@ import { HttpClient } from '../../src/shared/http/client.js'
 import { Redactor } from '../../src/shared/http/redactor.js'
 import type { Credentials } from '../../src/shared/inputs/credentials.js'
 import type { PlatformName } from '../../src/shared/inputs/platform-name.js'
-import { createPlatform } from '../../src/shared/platforms/registry.js'
+import { FACTORIES } from '../support/platform-factories.js'
 
 const PLATFORMS: [PlatformName, Credentials, { service: string; project?: string; application?: string }][] = [
   ['jelastic', { token: 'jelastic-token-1' }, { service: 'shop' }],
@@ -35,7 +35,7 @@ function platformAnswering(name: PlatformName, credentials: Credentials, type: s
     .intercept({ path: () => true, method: () => true })
     .reply(200, body, { headers: { 'content-type': type } })
     .persist()
-  return createPlatform(name, {
+  return FACTORIES[name]({
     apiUrl: new URL('https://api.example.com'),
     credentials,
     http,

@@ -5,7 +5,7 @@ import { Redactor } from '../../src/shared/http/redactor.js'
 import type { Credentials } from '../../src/shared/inputs/credentials.js'
 import type { Platform } from '../../src/shared/platforms/platform.js'
 import { PlatformError } from '../../src/shared/platforms/platform.js'
-import { createPlatform } from '../../src/shared/platforms/registry.js'
+import { createJelastic } from '../../src/shared/platforms/jelastic/adapter.js'
 
 const ORIGIN = 'https://app.jelastic.example.com'
 const METHOD = '/1.0/environment/control/rest/'
@@ -45,7 +45,7 @@ function setup(credentials: Credentials = { token: 'personal-token-123' }) {
     return dispatch(options, handler)
   })
   const http = new HttpClient({ redactor, dispatcher, sleep: async () => {}, backoff: { attempts: 2, baseMs: 1, capMs: 1 } })
-  const platform: Platform = createPlatform('jelastic', {
+  const platform: Platform = createJelastic({
     apiUrl: new URL(ORIGIN),
     credentials,
     http,

@@ -4,7 +4,7 @@ import { HttpClient } from '../../src/shared/http/client.js'
 import { Redactor } from '../../src/shared/http/redactor.js'
 import { nextVersion } from '../../src/shared/platforms/servicestage/adapter.js'
 import { jobState } from '../../src/shared/platforms/servicestage/job.js'
-import { createPlatform } from '../../src/shared/platforms/registry.js'
+import { createServiceStage } from '../../src/shared/platforms/servicestage/adapter.js'
 
 const ORIGIN = 'https://servicestage.cn-north-4.myhuaweicloud.com'
 const ID = '2d1a9d52-0f6c-4f44-8b8c-1f4cd2a3b2e1'
@@ -32,7 +32,7 @@ function setup() {
     sleep: async () => {},
     backoff: { attempts: 3, baseMs: 1, capMs: 1 },
   })
-  const platform = createPlatform('servicestage', {
+  const platform = createServiceStage({
     apiUrl: new URL(ORIGIN),
     credentials: { token: 'iam-token-abc' },
     http,

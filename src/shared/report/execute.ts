@@ -7,7 +7,7 @@ import { SecretTooShortError } from '../http/redactor.js'
 import type { CommonInputs } from '../inputs/common.js'
 import type { GitHubInputs } from '../inputs/github.js'
 import { PlatformError } from '../platforms/platform.js'
-import { createPlatform, UnsupportedPlatformError } from '../platforms/registry.js'
+import { createPlatform } from '../platforms/registry.js'
 import { Cancellation, CancelledError } from '../release/cancellation.js'
 import type { ActionResult, Logger, PhaseRecord, PhaseVerdict, ReleaseContext } from '../release/context.js'
 import { Deadline } from '../release/deadline.js'
@@ -37,7 +37,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
     const attemptMs = Math.min(30_000, Math.max(1_000, Math.round(inputs.timeoutMs / 4)))
     const http = new HttpClient({ ...transport, deadline: () => deadline.epochMs, timeoutMs: attemptMs, log: log.info })
     const probe = new HttpClient({ ...transport, backoff: { attempts: 1, baseMs: 0, capMs: 0 } })
-    const platform = createPlatform(inputs.platform, {
+    const platform = await createPlatform(inputs.platform, {
       apiUrl: inputs.apiUrl,
       credentials: inputs.credentials,
       http,
@@ -98,13 +98,7 @@ async function phase<T>(
 function describe(error: unknown, signal: AbortSignal, log: Logger): string {
   if (error instanceof CancelledError) return `cancelled: ${error.message}`
   if (signal.aborted) return `cancelled: ${(signal.reason as Error | undefined)?.message ?? 'the job was cancelled'}`
-  if (
-    error instanceof PlatformError ||
-    error instanceof UnsupportedPlatformError ||
-    error instanceof SecretTooShortError ||
-    error instanceof GitHubError
-  )
-    return error.message
+  if (error instanceof PlatformError || error instanceof SecretTooShortError || error instanceof GitHubError) return error.message
   if (error instanceof NetworkError) return error.about ? error.message : `could not reach the platform: ${error.message}`
   log.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
   return `unexpected error: ${error instanceof Error ? error.message : String(error)}`
