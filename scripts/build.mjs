@@ -3,6 +3,11 @@ import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import ncc from '@vercel/ncc'
 import { minify } from 'terser'
+import { writeDocs } from './docs.mjs'
+
+// the bundles take the inputs' defaults from src/shared/inputs/defaults.ts: written from action.yml first
+const written = await writeDocs()
+if (written.length > 0) console.log(`npm run docs: wrote ${written.join(', ')}`)
 
 const entries = {
   deploy: 'action-deploy/main.ts',

@@ -12,22 +12,36 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 type ActionName = 'deploy' | 'scale' | 'traffic' | 'traffic-post' | 'rollback' | 'preview'
 
-const declared = new Map<string, Set<string>>()
+interface Declared {
+  outputs: Set<string>
+  /** what the runner passes for an input left out; expressions such as ${{ github.token }} are the runner's to evaluate, so tests give their own */
+  defaults: Record<string, string>
+}
 
-/** The outputs an action's action.yml declares (the post step is action-traffic's). */
-function declaredOutputs(action: ActionName): Set<string> {
+const declared = new Map<string, Declared>()
+
+/** The outputs and input defaults an action's action.yml declares (the post step is action-traffic's). */
+function declaredBy(action: ActionName): Declared {
   const folder = `action-${action === 'traffic-post' ? 'traffic' : action}`
-  let outputs = declared.get(folder)
-  if (outputs === undefined) {
-    const meta = parse(readFileSync(join(ROOT, folder, 'action.yml'), 'utf8')) as { outputs?: Record<string, unknown> }
-    outputs = new Set(Object.keys(meta.outputs ?? {}))
-    declared.set(folder, outputs)
+  let meta = declared.get(folder)
+  if (meta === undefined) {
+    const yml = parse(readFileSync(join(ROOT, folder, 'action.yml'), 'utf8')) as {
+      inputs?: Record<string, { default?: string }>
+      outputs?: Record<string, unknown>
+    }
+    const defaults = Object.entries(yml.inputs ?? {}).filter(([, input]) => !String(input.default ?? '').includes('${{'))
+    meta = {
+      outputs: new Set(Object.keys(yml.outputs ?? {})),
+      defaults: Object.fromEntries(defaults.map(([name, input]) => [name, String(input.default ?? '')])),
+    }
+    declared.set(folder, meta)
   }
-  return outputs
+  return meta
 }
 
 /**
- * Runs a committed action bundle under Node 24, as the GitHub runner does. Every output the run
+ * Runs a committed action bundle under Node 24, as the GitHub runner does: every input its
+ * action.yml declares is passed, the default where the test leaves it out. Every output the run
  * sets must be one its action.yml declares: every e2e run checks the metadata against the code.
  */
 export async function runAction(
@@ -35,8 +49,9 @@ export async function runAction(
   inputs: Record<string, string>,
   options: Parameters<typeof runStep>[3] = {},
 ): Promise<ActionRun> {
-  const run = await runStep(nodeForBundles(), join(ROOT, 'dist', action, 'index.js'), inputs, options)
-  const undeclared = Object.keys(run.outputs).filter((name) => !declaredOutputs(action).has(name))
+  const meta = declaredBy(action)
+  const run = await runStep(nodeForBundles(), join(ROOT, 'dist', action, 'index.js'), { ...meta.defaults, ...inputs }, options)
+  const undeclared = Object.keys(run.outputs).filter((name) => !meta.outputs.has(name))
   if (undeclared.length > 0) throw new Error(`action-${action} set outputs its action.yml does not declare: ${undeclared.join(', ')}`)
   return run
 }

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import {
   DEPLOY_INPUT_NAMES,
   ROLLBACK_INPUT_NAMES,
@@ -16,51 +18,49 @@ import { ROOT } from '../support/runner.js'
 
 interface Metadata {
   runs: Record<string, string>
-  inputs: Map<string, Record<string, string>>
-  outputs: Map<string, Record<string, string>>
+  inputs: Record<string, { description?: string; required?: boolean; default?: string }>
+  outputs: Record<string, { description?: string }>
 }
 
-/** Reads the flat action.yml layout we write: two-space keys under inputs/outputs/runs. */
 function readActionYml(action: string): Metadata {
-  const lines = readFileSync(join(ROOT, `action-${action}`, 'action.yml'), 'utf8').split('\n')
-  const meta: Metadata = { runs: {}, inputs: new Map(), outputs: new Map() }
-  let section = ''
-  let current: Record<string, string> | undefined
-  for (const line of lines) {
-    const top = line.match(/^(\w+):/)
-    const entry = line.match(/^ {2}([\w-]+):\s*(.*)$/)
-    const field = line.match(/^ {4}(\w+):\s*(.*)$/)
-    if (top) section = top[1] as string
-    else if (entry && section === 'runs') meta.runs[entry[1] as string] = entry[2] as string
-    else if (entry && (section === 'inputs' || section === 'outputs')) {
-      current = {}
-      meta[section].set(entry[1] as string, current)
-    } else if (field && current) current[field[1] as string] = (field[2] as string).replace(/^'(.*)'$/, '$1')
-  }
-  return meta
+  return parse(readFileSync(join(ROOT, `action-${action}`, 'action.yml'), 'utf8')) as Metadata
 }
 
+/**
+ * What the runner passes for the inputs a workflow leaves out: action.yml's defaults. An
+ * expression (`${{ github.token }}`) is the runner's to evaluate; these tests give a token of their own.
+ */
+function runnerDefaults(meta: Metadata): Record<string, string> {
+  const defaults = Object.entries(meta.inputs).filter(([, input]) => input.default !== undefined && !input.default.includes('${{'))
+  return Object.fromEntries(defaults.map(([name, input]) => [name, input.default as string]))
+}
+
+function inputEnv(inputs: Record<string, string>): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]))
+}
+
+/** Each action: the inputs its reader reads, and the flows (src/shared/release) whose results carry its outputs. */
 const ACTIONS = {
   deploy: {
     names: DEPLOY_INPUT_NAMES,
     read: readDeployInputs,
-    outputs: ['image', 'previous-image', 'operation-id', 'url', 'rolled-back', 'deployment-id'],
+    flows: ['deploy'],
   },
   scale: {
     names: SCALE_INPUT_NAMES,
     read: readScaleInputs,
-    outputs: ['replicas', 'operation-id', 'autoscaling', 'webhook-id', 'webhooks'],
+    flows: ['scale'],
   },
   traffic: {
     names: TRAFFIC_INPUT_NAMES,
     read: readTrafficInputs,
-    outputs: ['weights', 'phase', 'weight', 'verdict', 'reason', 'stable', 'candidate'],
+    flows: ['traffic'],
   },
-  rollback: { names: ROLLBACK_INPUT_NAMES, read: readRollbackInputs, outputs: ['image', 'weights', 'deployment-id'] },
+  rollback: { names: ROLLBACK_INPUT_NAMES, read: readRollbackInputs, flows: ['rollback', 'deploy'] },
   preview: {
     names: PREVIEW_INPUT_NAMES,
     read: readPreviewInputs,
-    outputs: ['service', 'url', 'comment-id', 'deployment-id', 'removed', 'image', 'previous-image', 'operation-id', 'rolled-back'],
+    flows: ['preview', 'deploy'],
     valid: { command: 'up', pr: '7', 'service-template': 'shop-pr-{pr}', ttl: '3d', 'github-token': 'ghs_123' },
   },
 } as const
@@ -109,14 +109,31 @@ const VALID: Record<string, string> = {
   'keep-candidate-on-abort': 'false',
 }
 
+/** Whether a flow's source names `output` as an object key (`'rolled-back': …`, `image: …`, `{ service, url }`). */
+function namesOutput(source: string, output: string): boolean {
+  const key = /^\w+$/.test(output) ? `(?:'${output}'|${output})` : `'${output}'`
+  return new RegExp(`(?<![\\w-])${key}\\s*:|[{,]\\s*${key}\\s*[,}]`).test(source)
+}
+
+/** A variant per platform rule a default meets: Rancher's upgrade inputs, Alauda's autoscaling, ServiceStage's gray release. */
+const VARIANTS: Record<string, Record<string, string | undefined>[]> = {
+  // create (default false) is left out, so create-spec goes too; gray-weight is ServiceStage's
+  deploy: [
+    { 'create-spec': undefined },
+    { 'create-spec': undefined, 'gray-weight': undefined },
+    { 'create-spec': undefined, 'gray-weight': undefined, platform: 'rancher' },
+  ],
+  scale: [{}, { platform: 'alauda', autoscaling: 'on', 'min-replicas': '1', 'max-replicas': '3', replicas: undefined }],
+}
+
 describe.each(Object.entries(ACTIONS))('action-%s/action.yml', (action, spec) => {
   const meta = readActionYml(action)
+  const valid = { ...VALID, ...('valid' in spec ? spec.valid : {}) }
 
   it('declares exactly the inputs the code reads', () => {
-    expect([...meta.inputs.keys()].sort()).toEqual([...spec.names].sort())
+    expect(Object.keys(meta.inputs).sort()).toEqual([...spec.names].sort())
     const read = new Set<string>()
-    const valid = { ...VALID, ...('valid' in spec ? spec.valid : {}) }
-    const env = new Proxy(Object.fromEntries(Object.entries(valid).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])), {
+    const env = new Proxy(inputEnv(valid), {
       get(target, key: string) {
         if (key.startsWith('INPUT_')) read.add(key.slice(6).toLowerCase())
         return target[key]
@@ -126,22 +143,39 @@ describe.each(Object.entries(ACTIONS))('action-%s/action.yml', (action, spec) =>
     expect([...read].sort()).toEqual([...spec.names].sort())
   })
 
-  it('documents every input and output, and runs the committed bundle on node24', () => {
-    for (const [name, input] of meta.inputs) {
+  it.each(VARIANTS[action] ?? [{}])("reads an input left out as action.yml's default, the value the runner passes (%o)", (variant) => {
+    const defaults = runnerDefaults(meta)
+    const inputs: Record<string, string | undefined> = { ...valid, ...variant }
+    // the inputs with a default are left out, as a workflow would leave them
+    const given = Object.fromEntries(
+      Object.entries(inputs).filter((entry): entry is [string, string] => entry[1] !== undefined && !defaults[entry[0]]),
+    )
+    // as JSON: URLs by their text, the status check by its text (its matcher is a function)
+    const read = (env: NodeJS.ProcessEnv) => JSON.parse(JSON.stringify(spec.read(env))) as unknown
+    expect(read(inputEnv(given))).toEqual(read(inputEnv({ ...defaults, ...given })))
+  })
+
+  it('documents every input and output, sets every output, and runs the committed bundle on node24', () => {
+    for (const [name, input] of Object.entries(meta.inputs)) {
       expect(input.description, name).toBeTruthy()
       expect(input, name).toHaveProperty('required')
       expect(input, name).toHaveProperty('default')
     }
-    expect([...meta.outputs.keys()].sort()).toEqual([...spec.outputs].sort())
-    for (const [name, output] of meta.outputs) expect(output.description, name).toBeTruthy()
+    const flows = spec.flows.map((flow) => readFileSync(join(ROOT, 'src/shared/release', `${flow}.ts`), 'utf8')).join('\n')
+    for (const [name, output] of Object.entries(meta.outputs)) {
+      expect(output.description, name).toBeTruthy()
+      expect(namesOutput(flows, name), `${name}: set by src/shared/release/{${spec.flows.join(',')}}.ts`).toBe(true)
+    }
     expect(meta.runs).toMatchObject({ using: 'node24', main: `../dist/${action}/index.js` })
     if (meta.runs.post) expect(existsSync(join(ROOT, `action-${action}`, meta.runs.post))).toBe(true)
     expect(existsSync(join(ROOT, `action-${action}`, meta.runs.main as string))).toBe(true)
   })
+})
 
-  it('has a README that shows every input', () => {
-    const readme = readFileSync(join(ROOT, `action-${action}`, 'README.md'), 'utf8')
-    for (const name of meta.inputs.keys()) expect(readme, name).toContain(`\`${name}\``)
-    for (const name of meta.outputs.keys()) expect(readme, name).toContain(`\`${name}\``)
+describe('npm run docs', () => {
+  it("has nothing to write: the READMEs' input and output tables and the code's defaults are action.yml's", () => {
+    const check = spawnSync(process.execPath, [join(ROOT, 'scripts/docs.mjs'), '--check'], { encoding: 'utf8' })
+    expect(check.stderr).toBe('')
+    expect(check.status).toBe(0)
   })
 })

@@ -1,6 +1,7 @@
 import type { AutoscalingSpec, GrayRelease, UpgradeStrategy } from '../platforms/platform.js'
 import { SOURCE_PREFIX } from '../platforms/source-version.js'
 import { readArtifact } from './artifact.js'
+import type { DefaultedInput } from './defaults.js'
 import { AUTOSCALING_INPUT_NAMES, readAutoscaling } from './autoscaling.js'
 import { parseBoolean } from './boolean.js'
 import { parseChoice } from './choice.js'
@@ -17,7 +18,7 @@ import { parseInteger } from './integer.js'
 import { parseName, serviceNameRule } from './name.js'
 import { parsePercentage } from './percentage.js'
 import { type PlatformName, parsePlatformName } from './platform-name.js'
-import { readOptional, readRequired } from './read.js'
+import { readDefaulted, readOptional, readRequired } from './read.js'
 import { parseRoutingMethod, type RoutingMethod } from './routing-method.js'
 import { parseSourceVersion } from './source-version.js'
 import { parseText } from './text.js'
@@ -165,7 +166,7 @@ function readServiceInputs(env: NodeJS.ProcessEnv): ServiceInputs {
   return {
     ...common,
     service: parseName('service', readRequired('service', env), serviceNameRule(common.platform)),
-    nodeGroup: parseName('node-group', readOptional('node-group', env) ?? 'cp'),
+    nodeGroup: parseName('node-group', readDefaulted('node-group', env)),
   }
 }
 
@@ -175,18 +176,17 @@ function readRollbackTarget(platform: string, value: string): string {
   return `${SOURCE_PREFIX}${parseSourceVersion('to', value.slice(SOURCE_PREFIX.length))}`
 }
 
-function readFlag(name: string, fallback: boolean, env: NodeJS.ProcessEnv): boolean {
-  const value = readOptional(name, env)
-  return value === undefined ? fallback : parseBoolean(name, value)
+function readFlag(name: DefaultedInput, env: NodeJS.ProcessEnv): boolean {
+  return parseBoolean(name, readDefaulted(name, env))
 }
 
 export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployInputs {
   const service = readServiceInputs(env)
   const image = readArtifact(service.platform, env, true)
-  const wait = readFlag('wait', true, env)
-  const rollbackOnFailure = readFlag('rollback-on-failure', true, env)
+  const wait = readFlag('wait', env)
+  const rollbackOnFailure = readFlag('rollback-on-failure', env)
   const health = readHealthInputs(env)
-  const create = readFlag('create', false, env)
+  const create = readFlag('create', env)
   const specText = readOptional('create-spec', env)
   const spec = specText === undefined ? {} : parseCreateSpec(service.platform, specText)
   if (specText !== undefined && !create)
@@ -221,7 +221,7 @@ export function readScaleInputs(env: NodeJS.ProcessEnv = process.env): ScaleInpu
     return {
       ...common,
       service: readOptionalName('service', env, common.platform) ?? '',
-      nodeGroup: parseName('node-group', readOptional('node-group', env) ?? 'cp'),
+      nodeGroup: parseName('node-group', readDefaulted('node-group', env)),
       webhook,
     }
   }
@@ -272,7 +272,7 @@ function readRouterInputs(env: NodeJS.ProcessEnv, platform: PlatformName, sideLa
 export function readTrafficInputs(env: NodeJS.ProcessEnv = process.env): TrafficInputs {
   const common = readCommonInputs(env)
   const router = readRouterInputs(env, common.platform, true)
-  const command = parseChoice('command', readOptional('command', env) ?? 'release', ['release', 'promote', 'abort', 'status'] as const)
+  const command = parseChoice('command', readDefaulted('command', env), ['release', 'promote', 'abort', 'status'] as const)
   const percentage = readOptional('percentage', env)
   const stepsText = readOptional('steps', env)
   if (command === 'release' && (percentage === undefined) === (stepsText === undefined)) {
@@ -294,11 +294,11 @@ export function readTrafficInputs(env: NodeJS.ProcessEnv = process.env): Traffic
     )
   }
   const gate = readHealthInputs(env)
-  const failureLimit = parseInteger('failure-limit', readOptional('failure-limit', env) ?? '0', 0, 1000)
-  const consecutiveErrorLimit = parseInteger('consecutive-error-limit', readOptional('consecutive-error-limit', env) ?? '3', 1, 1000)
-  const delay = parseDuration('abort-scale-down-delay', readOptional('abort-scale-down-delay', env) ?? '30s')
-  const keep = readFlag('keep-candidate-on-abort', false, env)
-  const inFlight = parseChoice('in-flight', readOptional('in-flight', env) ?? 'wait', ['wait', 'fail'] as const)
+  const failureLimit = parseInteger('failure-limit', readDefaulted('failure-limit', env), 0, 1000)
+  const consecutiveErrorLimit = parseInteger('consecutive-error-limit', readDefaulted('consecutive-error-limit', env), 1, 1000)
+  const delay = parseDuration('abort-scale-down-delay', readDefaulted('abort-scale-down-delay', env))
+  const keep = readFlag('keep-candidate-on-abort', env)
+  const inFlight = parseChoice('in-flight', readDefaulted('in-flight', env), ['wait', 'fail'] as const)
   const releaseIdText = readOptional('release-id', env)
   const releaseId =
     releaseIdText === undefined
@@ -321,9 +321,9 @@ export function readTrafficInputs(env: NodeJS.ProcessEnv = process.env): Traffic
 
 export function readRollbackInputs(env: NodeJS.ProcessEnv = process.env): RollbackInputs {
   const service = readServiceInputs(env)
-  const toText = readOptional('to', env) ?? 'previous'
+  const toText = readDefaulted('to', env)
   const to = toText === 'previous' ? undefined : readRollbackTarget(service.platform, toText)
-  const wait = readFlag('wait', true, env)
+  const wait = readFlag('wait', env)
   const router = readOptional('router', env) === undefined ? undefined : readRouterInputs(env, service.platform, false)
   // without a router the sides are not used, but a bad name is still refused, never passed over
   if (router === undefined) for (const side of ['blue', 'green']) readOptionalName(side, env, service.platform)

@@ -4,7 +4,7 @@ import { parseDuration } from './duration.js'
 import { InputError, shown } from './input-error.js'
 import { parseInteger } from './integer.js'
 import { parsePercentage } from './percentage.js'
-import { readOptional } from './read.js'
+import { readChanged, readDefaulted, readOptional } from './read.js'
 
 /** The inputs that hand scaling to the platform; all but `autoscaling` apply only with `autoscaling: on`. */
 export const AUTOSCALING_INPUT_NAMES = [
@@ -23,7 +23,8 @@ export const AUTOSCALING_INPUT_NAMES = [
  */
 export function readAutoscaling(env: NodeJS.ProcessEnv): AutoscalingSpec | 'off' | undefined {
   const mode = readOptional('autoscaling', env)
-  const given = AUTOSCALING_INPUT_NAMES.slice(1).filter((name) => readOptional(name, env) !== undefined)
+  // the runner passes the thresholds' defaults whether or not autoscaling is on: only other values count
+  const given = AUTOSCALING_INPUT_NAMES.slice(1).filter((name) => readChanged(name, env) !== undefined)
   if (mode === undefined || parseChoice('autoscaling', mode, ['on', 'off'] as const) === 'off') {
     if (given.length > 0) {
       throw new InputError(
@@ -41,12 +42,12 @@ export function readAutoscaling(env: NodeJS.ProcessEnv): AutoscalingSpec | 'off'
   const min = parseInteger('min-replicas', required('min-replicas'), 1, 1000)
   const max = parseInteger('max-replicas', required('max-replicas'), 1, 1000)
   if (max < min) throw new InputError(`Input "max-replicas" has the value ${max}; allowed: at least "min-replicas" (${min}).`)
-  const scaleUpCpu = parsePercentage('scale-up-cpu', readOptional('scale-up-cpu', env) ?? '60', 1, 100)
-  const scaleDownCpu = parsePercentage('scale-down-cpu', readOptional('scale-down-cpu', env) ?? '10', 0, 99)
+  const scaleUpCpu = parsePercentage('scale-up-cpu', readDefaulted('scale-up-cpu', env), 1, 100)
+  const scaleDownCpu = parsePercentage('scale-down-cpu', readDefaulted('scale-down-cpu', env), 0, 99)
   if (scaleDownCpu >= scaleUpCpu) {
     throw new InputError(`Input "scale-down-cpu" has the value ${scaleDownCpu}; allowed: below "scale-up-cpu" (${scaleUpCpu}).`)
   }
-  const step = parseInteger('scale-step', readOptional('scale-step', env) ?? '1', 1, 100)
-  const waitMs = parseDuration('scale-cooldown', readOptional('scale-cooldown', env) ?? '30s')
+  const step = parseInteger('scale-step', readDefaulted('scale-step', env), 1, 100)
+  const waitMs = parseDuration('scale-cooldown', readDefaulted('scale-cooldown', env))
   return { min, max, scaleUpCpu, scaleDownCpu, step, waitMs }
 }

@@ -4,7 +4,7 @@ import { InputError, shown } from './input-error.js'
 import { parseDuration } from './duration.js'
 import { parseId } from './id.js'
 import { type PlatformName, parsePlatformName } from './platform-name.js'
-import { readOptional, readRequired } from './read.js'
+import { readDefaulted, readOptional, readRequired } from './read.js'
 import { parseHttpUrl } from './url.js'
 
 /** The inputs every action shares; their names are fixed across actions and platforms. */
@@ -30,8 +30,6 @@ export interface CommonInputs {
   timeoutMs: number
 }
 
-export const DEFAULT_TIMEOUT = '10m'
-
 /** The scoping inputs a platform cannot work without (the README's platform table). */
 const SCOPE_REQUIRED: Partial<Record<PlatformName, readonly ('project' | 'application')[]>> = {
   servicestage: ['project', 'application'],
@@ -46,7 +44,7 @@ export function readCommonInputs(env: NodeJS.ProcessEnv = process.env): CommonIn
   const given = optional('project', env)
   const project = platform === 'rancher' ? rancherProject(apiUrl, given) : given
   const application = optional('application', env)
-  const timeoutMs = parseDuration('timeout', readOptional('timeout', env) ?? DEFAULT_TIMEOUT)
+  const timeoutMs = parseDuration('timeout', readDefaulted('timeout', env))
   for (const name of SCOPE_REQUIRED[platform] ?? []) {
     if ((name === 'project' ? project : application) === undefined) {
       const or = platform === 'rancher' && name === 'project' ? ' (or an "api-url" ending in /v2-beta/projects/<id>)' : ''

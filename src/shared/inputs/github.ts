@@ -1,6 +1,6 @@
 import { readSecret } from './credentials.js'
 import { ENVIRONMENT_NAME, parseName } from './name.js'
-import { readOptional } from './read.js'
+import { readDefaulted } from './read.js'
 
 /** The GitHub side of a deploy: its deployment and the release ledger (deploy and rollback). */
 export const GITHUB_INPUT_NAMES = ['github-token', 'environment'] as const
@@ -23,7 +23,7 @@ export interface GitHubInputs {
  */
 export function readGitHub(env: NodeJS.ProcessEnv, fixedEnvironment?: string): GitHubInputs {
   const token = readSecret('github-token', env)
-  const environment = fixedEnvironment ?? parseName('environment', readOptional('environment', env) ?? 'production', ENVIRONMENT_NAME)
+  const environment = fixedEnvironment ?? parseName('environment', readDefaulted('environment', env), ENVIRONMENT_NAME)
   const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com'
   const repository = env.GITHUB_REPOSITORY ?? ''
   const runUrl = env.GITHUB_RUN_ID && repository ? `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined

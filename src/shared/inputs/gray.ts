@@ -3,7 +3,7 @@ import { parseChoice } from './choice.js'
 import { InputError } from './input-error.js'
 import { parsePercentage } from './percentage.js'
 import type { PlatformName } from './platform-name.js'
-import { readOptional } from './read.js'
+import { readChanged, readDefaulted, readOptional } from './read.js'
 
 /** How a ServiceStage gray release brings its instances in (the SDK's DeployStrategyGrayRelease). */
 const SURGE_MODES: readonly SurgeMode[] = ['mirror', 'extra', 'nosurge']
@@ -13,9 +13,7 @@ const DEPLOYMENT_MODES = ['1', '3', '4', '6'] as const
 /** gray-weight, gray-surge-mode and gray-deployment-mode: ServiceStage only, the modes only with a weight. */
 export function readGrayRelease(platform: PlatformName, env: NodeJS.ProcessEnv): GrayRelease | undefined {
   const weightText = readOptional('gray-weight', env)
-  // action.yml gives gray-surge-mode its default (mirror): only another value says it was asked for
-  const surgeText = readOptional('gray-surge-mode', env)
-  const surgeAsked = surgeText !== undefined && surgeText.toLowerCase() !== 'mirror'
+  const surgeAsked = readChanged('gray-surge-mode', env) !== undefined
   const modeText = readOptional('gray-deployment-mode', env)
   const given = [
     weightText !== undefined && 'gray-weight',
@@ -33,7 +31,7 @@ export function readGrayRelease(platform: PlatformName, env: NodeJS.ProcessEnv):
     )
   return {
     weight: parsePercentage('gray-weight', weightText, 1, 99),
-    surgeMode: surgeText === undefined ? 'mirror' : parseChoice('gray-surge-mode', surgeText, SURGE_MODES),
+    surgeMode: parseChoice('gray-surge-mode', readDefaulted('gray-surge-mode', env), SURGE_MODES),
     ...(modeText !== undefined && { deploymentMode: Number(parseChoice('gray-deployment-mode', modeText, DEPLOYMENT_MODES)) }),
   }
 }

@@ -1,7 +1,7 @@
 import { parseDuration } from './duration.js'
 import { badValue, InputError } from './input-error.js'
 import { parseInteger } from './integer.js'
-import { readOptional } from './read.js'
+import { readDefaulted, readOptional } from './read.js'
 import { parseText } from './text.js'
 import { parseStatusSet, type StatusSet } from './status-set.js'
 import { parseHttpUrl } from './url.js'
@@ -35,7 +35,7 @@ export interface HealthInputs extends ProbeSpec {
 
 /** The probe settings alone: the traffic action also probes the candidate at its own URL. */
 export function readProbeSpec(env: NodeJS.ProcessEnv): ProbeSpec {
-  const expectedText = readOptional('health-status', env) ?? '2xx'
+  const expectedText = readDefaulted('health-status', env)
   const expected = parseStatusSet('health-status', expectedText)
   const field = readOptional('health-json-field', env)
   const jsonValueText = readOptional('health-json-value', env)
@@ -58,8 +58,8 @@ export function readProbeSpec(env: NodeJS.ProcessEnv): ProbeSpec {
 
 export function readHealthInputs(env: NodeJS.ProcessEnv): HealthInputs | undefined {
   const url = readOptional('health-url', env)
-  const samples = parseInteger('health-samples', readOptional('health-samples', env) ?? '5', 1, 1000)
-  const intervalMs = parseDuration('health-interval', readOptional('health-interval', env) ?? '1s')
+  const samples = parseInteger('health-samples', readDefaulted('health-samples', env), 1, 1000)
+  const intervalMs = parseDuration('health-interval', readDefaulted('health-interval', env))
   const spec = readProbeSpec(env)
   if (url === undefined) return undefined
   return { ...spec, url: parseHttpUrl('health-url', url), samples, intervalMs }

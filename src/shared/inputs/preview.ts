@@ -7,7 +7,7 @@ import { badValue, InputError } from './input-error.js'
 import { parseInteger } from './integer.js'
 import { parseCreateSpec } from './create-spec.js'
 import { isName, parseName, serviceNameRule } from './name.js'
-import { readOptional, readRequired } from './read.js'
+import { readDefaulted, readOptional, readRequired } from './read.js'
 
 export const PREVIEW_INPUT_NAMES = [
   ...COMMON_INPUT_NAMES,
@@ -54,7 +54,7 @@ export function carriesNumber(service: string, pr: number): boolean {
 export function readPreviewInputs(env: NodeJS.ProcessEnv = process.env): PreviewInputs {
   const common = readCommonInputs(env)
   const command = parseChoice('command', readRequired('command', env), ['up', 'down', 'sweep'] as const)
-  const template = readOptional('service-template', env) ?? 'preview-pr-{pr}'
+  const template = readDefaulted('service-template', env)
   const rule = serviceNameRule(common.platform)
   if (!template.includes('{pr}')) throw badValue('service-template', template, 'a name with {pr} in it, such as shop-pr-{pr}')
   if (!isName(previewName(template, 1), rule)) throw badValue('service-template', template, `a name with {pr} in it: ${rule.allowed}`)
@@ -73,9 +73,9 @@ export function readPreviewInputs(env: NodeJS.ProcessEnv = process.env): Preview
     template,
     ...(pr !== undefined && { pr }),
     ...(image !== undefined && { image }),
-    nodeGroup: parseName('node-group', readOptional('node-group', env) ?? 'cp'),
+    nodeGroup: parseName('node-group', readDefaulted('node-group', env)),
     create: specText === undefined ? {} : parseCreateSpec(common.platform, specText),
-    ttlMs: parseTtl(readOptional('ttl', env) ?? '7d'),
+    ttlMs: parseTtl(readDefaulted('ttl', env)),
     github,
   }
 }

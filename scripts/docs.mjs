@@ -1,0 +1,138 @@
+// npm run docs: writes what the action-*/action.yml files say into the files that repeat it, so
+// those never drift: each action README's input and output tables (between marker comments; the
+// rest of the README is written by hand) and src/shared/inputs/defaults.ts (the inputs' defaults,
+// for runs without the runner). `node scripts/docs.mjs --check` writes nothing and exits 1 when a
+// file differs from what it would write.
+import { existsSync } from 'node:fs'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as prettier from 'prettier'
+import { parse } from 'yaml'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const DEFAULTS_MODULE = join(ROOT, 'src/shared/inputs/defaults.ts')
+
+/** Each action folder's parsed action.yml, by folder name (action-deploy, …). */
+async function readActions() {
+  const folders = (await readdir(ROOT)).filter((name) => name.startsWith('action-') && existsSync(join(ROOT, name, 'action.yml'))).sort()
+  const actions = new Map()
+  for (const folder of folders) actions.set(folder, parse(await readFile(join(ROOT, folder, 'action.yml'), 'utf8')))
+  return actions
+}
+
+/** Text for one table cell: one line, `|` escaped; `<` outside code spans escaped, or GitHub drops `<platform>` as a tag. */
+function cell(text) {
+  return String(text)
+    .replace(/\s*\n\s*/g, ' ')
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith('`') ? part : part.replace(/</g, '&lt;')))
+    .join('')
+    .replace(/\|/g, '\\|')
+}
+
+function inputsTable(meta) {
+  const rows = Object.entries(meta.inputs ?? {}).map(([name, input]) => {
+    const fallback = input.default === undefined || input.default === '' ? '' : `\`${input.default}\``
+    return `| \`${name}\` | ${input.required ? 'yes' : 'no'} | ${fallback} | ${cell(input.description)} |`
+  })
+  return ['| Input | Required | Default | Description |', '|---|---|---|---|', ...rows].join('\n')
+}
+
+function outputsTable(meta) {
+  const rows = Object.entries(meta.outputs ?? {}).map(([name, output]) => `| \`${name}\` | ${cell(output.description)} |`)
+  return ['| Output | Description |', '|---|---|', ...rows].join('\n')
+}
+
+/** Puts `table` between `<!-- name: … -->` and `<!-- /name -->`, which the README must have. */
+function replaceTable(readme, file, name, table) {
+  const start = `<!-- ${name}: npm run docs writes this table from action.yml -->`
+  const end = `<!-- /${name} -->`
+  const from = readme.indexOf(start)
+  const to = readme.indexOf(end)
+  if (from === -1 || to < from) throw new Error(`${file}: no "${start}" ... "${end}" markers for the ${name} table`)
+  return `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`
+}
+
+/**
+ * One default per input name: the shared parsers (health, timeout, node-group) serve several
+ * actions, so two actions that left an input out would have to mean the same by it. Required
+ * inputs have no default to fall back on; expressions (`${{ github.token }}`) are the runner's.
+ */
+function inputDefaults(actions) {
+  const defaults = new Map()
+  for (const [folder, meta] of actions) {
+    for (const [name, input] of Object.entries(meta.inputs ?? {})) {
+      if (input.required) continue
+      const value = String(input.default ?? '')
+      const seen = defaults.get(name)
+      if (seen !== undefined && seen.value !== value) {
+        throw new Error(
+          `input "${name}" has the default "${seen.value}" in ${seen.folder} but "${value}" in ${folder}; give it one default`,
+        )
+      }
+      defaults.set(name, { value, folder })
+    }
+  }
+  return [...defaults]
+    .filter(([, { value }]) => value !== '' && !value.includes('${{'))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, { value }]) => [name, value])
+}
+
+async function defaultsModule(actions) {
+  const entries = inputDefaults(actions).map(([name, value]) => `  ${JSON.stringify(name)}: ${JSON.stringify(value)},`)
+  const text = [
+    '// Written by `npm run docs` (scripts/docs.mjs) from the action-*/action.yml files: change a default there.',
+    '',
+    '/**',
+    " * The defaults action.yml gives the actions' inputs. The runner passes them as INPUT_* when a workflow",
+    ' * leaves an input out; a run without the runner (unit tests, the demo) gets the same from here.',
+    ' */',
+    'export const INPUT_DEFAULTS = {',
+    ...entries,
+    '} as const',
+    '',
+    'export type DefaultedInput = keyof typeof INPUT_DEFAULTS',
+    '',
+  ].join('\n')
+  return prettier.format(text, { ...(await prettier.resolveConfig(DEFAULTS_MODULE)), filepath: DEFAULTS_MODULE })
+}
+
+/** Every file this script writes, with the text it would write. */
+export async function generated() {
+  const actions = await readActions()
+  const files = new Map()
+  for (const [folder, meta] of actions) {
+    const file = join(ROOT, folder, 'README.md')
+    let readme = await readFile(file, 'utf8')
+    readme = replaceTable(readme, relative(ROOT, file), 'inputs', inputsTable(meta))
+    readme = replaceTable(readme, relative(ROOT, file), 'outputs', outputsTable(meta))
+    files.set(file, readme)
+  }
+  files.set(DEFAULTS_MODULE, await defaultsModule(actions))
+  return files
+}
+
+/** Writes the files that differ; with `check`, writes nothing and returns the ones that differ. */
+export async function writeDocs({ check = false } = {}) {
+  const stale = []
+  for (const [file, text] of await generated()) {
+    const now = existsSync(file) ? await readFile(file, 'utf8') : ''
+    if (now === text) continue
+    stale.push(relative(ROOT, file))
+    if (!check) await writeFile(file, text)
+  }
+  return stale
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const check = process.argv.includes('--check')
+  const stale = await writeDocs({ check })
+  if (check && stale.length > 0) {
+    console.error(`not as npm run docs writes them (run it): ${stale.join(', ')}`)
+    process.exitCode = 1
+  } else {
+    console.log(stale.length > 0 ? `wrote ${stale.join(', ')}` : 'up to date')
+  }
+}
