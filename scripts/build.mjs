@@ -5,12 +5,12 @@ import ncc from '@vercel/ncc'
 import { minify } from 'terser'
 
 const entries = {
-  deploy: 'action-deploy/main.ts',
-  scale: 'action-scale/main.ts',
-  traffic: 'action-traffic/main.ts',
-  'traffic-post': 'action-traffic/post.ts',
-  rollback: 'action-rollback/main.ts',
-  preview: 'action-preview/main.ts',
+  deploy: 'action-deploy/index.ts',
+  scale: 'action-scale/index.ts',
+  traffic: 'action-traffic/index.ts',
+  'traffic-post': 'action-traffic/post-index.ts',
+  rollback: 'action-rollback/index.ts',
+  preview: 'action-preview/index.ts',
   emulator: 'emulator/main.ts',
   demo: 'demo/main.ts',
 }
