@@ -1,4 +1,7 @@
 import { readDeployInputs } from '../src/shared/inputs/actions.js'
-import { run } from '../src/shared/report/run.js'
+import { runAction } from '../src/shared/report/run.js'
 
-await run(readDeployInputs, () => import('../src/shared/entries/deploy.js'))
+/** action-deploy: reads and checks its inputs, then loads and runs the deploy. A failed run sets exit code 1. */
+export function run(): Promise<void> {
+  return runAction(readDeployInputs, () => import('../src/shared/entries/deploy.js'))
+}

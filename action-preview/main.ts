@@ -1,4 +1,7 @@
 import { readPreviewInputs } from '../src/shared/inputs/preview.js'
-import { run } from '../src/shared/report/run.js'
+import { runAction } from '../src/shared/report/run.js'
 
-await run(readPreviewInputs, () => import('../src/shared/entries/preview.js'))
+/** action-preview: reads and checks its inputs, then loads and runs the preview command. A failed run sets exit code 1. */
+export function run(): Promise<void> {
+  return runAction(readPreviewInputs, () => import('../src/shared/entries/preview.js'))
+}

@@ -1,4 +1,7 @@
 import { readRollbackInputs } from '../src/shared/inputs/actions.js'
-import { run } from '../src/shared/report/run.js'
+import { runAction } from '../src/shared/report/run.js'
 
-await run(readRollbackInputs, () => import('../src/shared/entries/rollback.js'))
+/** action-rollback: reads and checks its inputs, then loads and runs the rollback. A failed run sets exit code 1. */
+export function run(): Promise<void> {
+  return runAction(readRollbackInputs, () => import('../src/shared/entries/rollback.js'))
+}

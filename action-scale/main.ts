@@ -1,4 +1,7 @@
 import { readScaleInputs } from '../src/shared/inputs/actions.js'
-import { run } from '../src/shared/report/run.js'
+import { runAction } from '../src/shared/report/run.js'
 
-await run(readScaleInputs, () => import('../src/shared/entries/scale.js'))
+/** action-scale: reads and checks its inputs, then loads and runs the scale. A failed run sets exit code 1. */
+export function run(): Promise<void> {
+  return runAction(readScaleInputs, () => import('../src/shared/entries/scale.js'))
+}

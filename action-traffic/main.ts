@@ -1,4 +1,7 @@
 import { readTrafficInputs } from '../src/shared/inputs/actions.js'
-import { run } from '../src/shared/report/run.js'
+import { runAction } from '../src/shared/report/run.js'
 
-await run(readTrafficInputs, () => import('../src/shared/entries/traffic.js'))
+/** action-traffic: reads and checks its inputs, then loads and runs the traffic change. A failed run sets exit code 1. */
+export function run(): Promise<void> {
+  return runAction(readTrafficInputs, () => import('../src/shared/entries/traffic.js'))
+}

@@ -1,18 +1,19 @@
 import { readTrafficInputs } from '../src/shared/inputs/actions.js'
-import { run } from '../src/shared/report/run.js'
+import { runAction } from '../src/shared/report/run.js'
 
 /**
  * The post step (post-if: always()): when the main step was killed with a release in flight (a
  * cancelled job the step could not clean up after), all traffic goes back to stable. Otherwise it
  * does nothing.
  */
-if (process.env.STATE_release === 'in-flight') {
-  await run(
+export async function run(): Promise<void> {
+  // the main step saves the release's end; still in flight means it never got there
+  if (process.env.STATE_release !== 'in-flight') return
+  await runAction(
     () => ({
       ...readTrafficInputs(),
       command: 'abort' as const,
       abortScaleDownDelayMs: undefined,
-      // the main step saves the release's end; still in flight means it never got there
       abortReason:
         'the main step was killed with the release in flight (a cancelled job, or one out of time, ended it before it put traffic back): the post step put all traffic back on stable',
     }),

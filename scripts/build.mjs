@@ -10,12 +10,12 @@ const written = await writeDocs()
 if (written.length > 0) console.log(`npm run docs: wrote ${written.join(', ')}`)
 
 const entries = {
-  deploy: 'action-deploy/main.ts',
-  scale: 'action-scale/main.ts',
-  traffic: 'action-traffic/main.ts',
-  'traffic-post': 'action-traffic/post.ts',
-  rollback: 'action-rollback/main.ts',
-  preview: 'action-preview/main.ts',
+  deploy: 'action-deploy/index.ts',
+  scale: 'action-scale/index.ts',
+  traffic: 'action-traffic/index.ts',
+  'traffic-post': 'action-traffic/post-index.ts',
+  rollback: 'action-rollback/index.ts',
+  preview: 'action-preview/index.ts',
   emulator: 'emulator/main.ts',
   demo: 'demo/main.ts',
 }

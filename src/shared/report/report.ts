@@ -11,5 +11,10 @@ export async function report(result: ActionResult, timing: Timing, redactor: Red
   for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, redactor.redact(value))
   await writeSummary(result, timing, redactor).catch((error: Error) => log.warning(`could not write the job summary: ${error.message}`))
   log.info(`${result.title} (${(timing.totalMs / 1000).toFixed(1)} s)`)
-  if (result.failure !== undefined) core.setFailed(redactor.redact(result.failure))
+  if (result.failure !== undefined) {
+    core.setFailed(redactor.redact(result.failure))
+    // core.setFailed sets it too, but a stand-in for @actions/core (@github/local-action's) only
+    // records the failure: the exit code is what the tools that run the action judge it by
+    process.exitCode = 1
+  }
 }

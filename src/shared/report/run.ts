@@ -9,8 +9,11 @@ export type Flow<I> = (ctx: ReleaseContext, inputs: I) => Promise<ActionResult>
  * An action's whole run. Inputs are read and validated first, with nothing loaded but this
  * module: a bad input fails at once, before the network stack is loaded or any call is made.
  * Only then is the rest of the action (`load`: HTTP, platform, release logic) loaded.
+ *
+ * A bad input is reported as core.setFailed would report it (the `::error::` annotation, exit
+ * code 1), without loading @actions/core and the HTTP stack it brings along.
  */
-export async function run<I extends CommonInputs>(
+export async function runAction<I extends CommonInputs>(
   read: () => I,
   load: () => Promise<{ start: (inputs: I) => Promise<void> }>,
 ): Promise<void> {
