@@ -2,29 +2,21 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { type Images, serveApp } from '../apps.js'
 import { readBody, sendJson } from '../http-util.js'
+import { ERRORS, type ErrorName } from '../../vendor/netease-openapi.js'
 import type { App, Container, Microservice, NeteaseState } from './state.js'
+import { type Matched, matchCall, type Refusal, requestProblem } from './validate.js'
 
-const SPECS = [1, 10, 20, 30, 40, 50]
 /** apps may have at most this many replicas before the replication quota answers */
 const REPLICATION_QUOTA = 10
 
-type Err = readonly [number, number, string]
-const ERR = {
-  invalid: (message: string): Err => [400, 4000001, `Invalid parameters: ${message}`],
-  missing: (message: string): Err => [400, 4000002, `Missing parameters: ${message}`],
-  unauthorized: [401, 4010001, 'Unauthorized user'] as Err,
-  freq: [403, 4030001, 'Api freq out of limit'] as Err,
-  replicationQuota: [403, 4030005, 'Replication quota'] as Err,
-  noApp: [404, 4040003, 'No such app'] as Err,
-  noApi: [404, 4040006, 'No such api'] as Err,
-  method: [405, 4050001, 'Method not allowed'] as Err,
-  duplicateApp: [409, 4090003, 'Duplicate app name'] as Err,
-}
+/** A refusal: one of the documented errors (vendor/netease-openapi.ts), with what was wrong when it helps. */
+type Err = ErrorName | Refusal
 
 /**
  * NetEase Cloud's OpenAPI under `/netease` (platforms.md section 4): the token endpoint, the apps
  * API of the source document with its watch and deploy hooks, the microservices API, 7-digit
- * error codes and the rate limit. Apps answer at `/netease/apps/{id}/`, microservices at
+ * error codes and the rate limit. Every request is held to its call's documented fields
+ * (emulator/netease/validate.ts). Apps answer at `/netease/apps/{id}/`, microservices at
  * `/netease/microservices/{id}/`, and each app domain at `/netease/domains/{domain}/`.
  */
 export class NeteaseEmulator {
@@ -42,53 +34,64 @@ export class NeteaseEmulator {
     const served = url.pathname.match(/^\/(apps|microservices|domains)\/([^/]+)\/?$/)
     if (served) return this.serve(served[1] as string, decodeURIComponent(served[2] as string), res)
     const text = await readBody(req)
-    let body: Record<string, unknown>
-    try {
-      body = text ? JSON.parse(text) : {}
-    } catch {
-      return fail(res, ERR.invalid('the body is not JSON'))
+    const p = url.pathname.startsWith('/api/v1/') ? url.pathname.slice('/api/v1'.length) : undefined
+    const matched = p === undefined ? ({ error: 'noApi', detail: url.pathname } as const) : matchCall(req.method ?? 'GET', p)
+    const open = 'call' in matched && matched.call.token === false
+    if (!open) {
+      const token = String(req.headers.authorization ?? '').replace(/^Token\s+/i, '')
+      if (!this.state.tokens.has(token)) return fail(res, 'unauthorized')
+      if (!this.state.admit()) return fail(res, 'freq')
     }
-    const p = url.pathname.replace(/^\/api\/v1/, '')
-    if (p === '/token' && req.method === 'POST') return this.token(res, body)
-    const hook = p.match(/^\/hooks\/app\/([0-9a-f]{32})$/)
-    if (hook && req.method === 'POST') return this.callHook(res, hook[1] as string)
-    const token = String(req.headers.authorization ?? '').replace(/^Token\s+/i, '')
-    if (!this.state.tokens.has(token)) return fail(res, ERR.unauthorized)
-    if (!this.state.admit()) return fail(res, ERR.freq)
-    const route = `${req.method} ${p.replace(/\/\d+/g, '/{id}')}`
-    const ids = [...p.matchAll(/\/(\d+)/g)].map((m) => Number(m[1]))
-    switch (route) {
-      case 'GET /apps/images':
+    if (!('call' in matched)) return fail(res, matched)
+    // a deploy hook is called by whatever the user wires it to: its body is not read
+    if (text && matched.name !== 'appHook' && !/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+      return fail(res, { error: 'mediaType', detail: `a body must be application/json, not ${req.headers['content-type'] ?? 'untyped'}` })
+    let body: unknown
+    try {
+      body = text && matched.name !== 'appHook' ? JSON.parse(text) : undefined
+    } catch {
+      return fail(res, { error: 'invalid', detail: 'the body is not JSON' })
+    }
+    const problem = requestProblem(matched, url.searchParams, body)
+    if (problem) return fail(res, problem)
+    return this.dispatch(matched, url, (body ?? {}) as Record<string, unknown>, res)
+  }
+
+  private dispatch(matched: Matched, url: URL, body: Record<string, unknown>, res: ServerResponse): void {
+    const { params } = matched
+    const id = Number(params.id)
+    switch (matched.name) {
+      case 'token':
+        return this.token(res, body)
+      case 'appHook':
+        return this.callHook(res, params.hook as string)
+      case 'appImages':
         return sendJson(res, 200, this.state.images)
-      case 'GET /apps':
+      case 'listApps':
         return this.listApps(res, url)
-      case 'POST /apps':
+      case 'createApp':
         return this.createApp(res, body)
-      case 'GET /apps/{id}':
-      case 'PUT /apps/{id}':
-      case 'DELETE /apps/{id}':
-      case 'PUT /apps/{id}/replications/{id}/actions/resize':
-      case 'GET /watch/apps/{id}':
-        return this.app(res, req.method ?? 'GET', route, ids, body)
-      case 'GET /namespaces':
+      case 'getApp':
+      case 'updateApp':
+      case 'deleteApp':
+      case 'resizeApp':
+      case 'watchApp':
+        return this.app(res, matched.name, id, Number(params.replicas), body)
+      case 'listNamespaces':
         return sendJson(res, 200, { namespaces: this.state.namespaces })
-      case 'GET /namespaces/{id}/microservices':
-        return this.listMicroservices(res, ids[0] as number, url)
-      case 'GET /microservices/{id}':
-      case 'PUT /microservices/{id}/actions/update-image':
-      case 'POST /microservices/{id}/actions/update-image':
-      case 'PUT /microservices/{id}/actions/elastic-scale':
-      case 'PUT /microservices/{id}/actions/restart':
-      case 'DELETE /microservices/{id}':
-        return this.microservice(res, route, ids[0] as number, url, body)
-      default:
-        return fail(res, /^(GET|PUT|POST|DELETE) \/(apps|microservices)/.test(route) ? ERR.method : ERR.noApi)
+      case 'listMicroservices':
+        return this.listMicroservices(res, id, url)
+      case 'getMicroservice':
+      case 'updateImage':
+      case 'elasticScale':
+      case 'restartMicroservice':
+      case 'deleteMicroservice':
+        return this.microservice(res, matched.name, id, url, body)
     }
   }
 
   private token(res: ServerResponse, body: Record<string, unknown>): void {
-    if (typeof body.app_key !== 'string' || typeof body.app_secret !== 'string') return fail(res, ERR.missing('app_key, app_secret'))
-    if (this.state.keys.get(body.app_key) !== body.app_secret) return fail(res, ERR.unauthorized)
+    if (this.state.keys.get(body.app_key as string) !== body.app_secret) return fail(res, 'unauthorized')
     // the vendor's help page documents 201 Created for a new token (platforms.md 7)
     sendJson(res, 201, { token: this.state.issueToken(), expires_in: '86399' })
   }
@@ -96,33 +99,27 @@ export class NeteaseEmulator {
   /** The deploy hook: no token; the app rebuilds from its version and rolls out (assumed: POST, any body). */
   private callHook(res: ServerResponse, hook: string): void {
     const app = [...this.state.apps.values()].find((a) => a.hook === hook)
-    if (!app) return fail(res, ERR.noApp)
+    if (!app) return fail(res, 'noApp')
     this.state.callHook(app)
-    sendJson(res, 200, {})
+    sendEmpty(res)
   }
 
   private listApps(res: ServerResponse, url: URL): void {
-    const limit = Number(url.searchParams.get('limit') ?? 20)
-    const offset = Number(url.searchParams.get('offset') ?? 0)
-    if (!Number.isInteger(limit) || limit < 1 || limit > 30) return fail(res, ERR.invalid('limit must be from 1 to 30'))
-    if (!Number.isInteger(offset) || offset < 0) return fail(res, ERR.invalid('offset must be 0 or more'))
+    const { limit, offset } = page(url)
     const all = [...this.state.apps.values()]
     sendJson(res, 200, { total: all.length, apps: all.slice(offset, offset + limit).map((a) => this.view(a)) })
   }
 
   private createApp(res: ServerResponse, body: Record<string, unknown>): void {
-    const missing = ['name', 'image_type', 'image_id', 'spec_id'].filter((key) => body[key] === undefined)
-    if (missing.length > 0) return fail(res, ERR.missing(missing.join(', ')))
-    const images =
-      body.image_type === 2 ? this.state.images.custom_images : body.image_type === 1 ? this.state.images.public_images : undefined
-    if (!images) return fail(res, ERR.invalid('image_type must be 1 (official) or 2 (custom)'))
+    const images = body.image_type === 2 ? this.state.images.custom_images : this.state.images.public_images
     if (!images.some((i) => i.id === body.image_id))
-      return fail(res, ERR.invalid(`image_id ${String(body.image_id)} is not an image of that type`))
-    if (!SPECS.includes(body.spec_id as number)) return fail(res, ERR.invalid(`spec_id must be one of ${SPECS.join(', ')}`))
+      return fail(res, {
+        error: 'invalid',
+        detail: `image_id ${String(body.image_id)} is not an image of image_type ${String(body.image_type)}`,
+      })
     const replicas = body.replicas ?? 1
-    if (!Number.isInteger(replicas) || (replicas as number) < 1) return fail(res, ERR.invalid('replicas must be 1 or more'))
-    if ((replicas as number) > REPLICATION_QUOTA) return fail(res, ERR.replicationQuota)
-    if ([...this.state.apps.values()].some((a) => a.name === body.name)) return fail(res, ERR.duplicateApp)
+    if ((replicas as number) > REPLICATION_QUOTA) return fail(res, 'replicationQuota')
+    if ([...this.state.apps.values()].some((a) => a.name === body.name)) return fail(res, 'duplicateApp')
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
     const app: App = {
       id: this.state.id(),
@@ -149,22 +146,23 @@ export class NeteaseEmulator {
     sendJson(res, 200, { id: app.id, url: this.hookUrl(app) })
   }
 
-  private app(res: ServerResponse, method: string, route: string, ids: number[], body: Record<string, unknown>): void {
-    const app = this.state.apps.get(ids[0] as number)
-    if (!app) return fail(res, ERR.noApp)
-    if (route === 'GET /apps/{id}') return sendJson(res, 200, this.view(app))
-    if (route === 'GET /watch/apps/{id}') return this.watch(res, app)
-    if (method === 'DELETE') {
+  private app(res: ServerResponse, call: AppCall, id: number, replicas: number, body: Record<string, unknown>): void {
+    const app = this.state.apps.get(id)
+    if (!app) return fail(res, 'noApp')
+    if (call === 'getApp') return sendJson(res, 200, this.view(app))
+    if (call === 'watchApp') return this.watch(res, app)
+    if (call === 'deleteApp') {
       this.state.apps.delete(app.id)
       this.state.containersChanged(app)
-      return sendJson(res, 200, {})
+      return sendEmpty(res)
     }
-    if (route.endsWith('/resize')) {
-      const replicas = ids[1] as number
-      if (replicas > REPLICATION_QUOTA) return fail(res, ERR.replicationQuota)
+    if (call === 'resizeApp') {
+      if (replicas > REPLICATION_QUOTA) return fail(res, 'replicationQuota')
+      // 4090002 "Duplicate replication size" (N-err): assumed to answer a resize to the size the app has
+      if (replicas === app.replicas) return fail(res, { error: 'duplicateReplicas', detail: `the app has ${replicas} replicas` })
       app.replicas = replicas
       this.state.resizeApp(app)
-      return sendJson(res, 200, {})
+      return sendEmpty(res)
     }
     // PUT: the documented fields; version_control is merged, so a new version keeps the repository
     for (const key of ['desc', 'custom_docker_file'] as const) if (typeof body[key] === 'string') app[key] = body[key] as string
@@ -173,7 +171,7 @@ export class NeteaseEmulator {
     if (body.docker_file_type !== undefined) app.docker_file_type = Number(body.docker_file_type)
     if (body.version_control !== undefined) app.version_control = { ...app.version_control, ...(body.version_control as object) }
     this.state.touch(app)
-    sendJson(res, 200, {})
+    sendEmpty(res)
   }
 
   /** Holds until a container of the app changes (not its status, not a PUT), or the watch times out; then the containers (the example's body is malformed: a list under `containers` is assumed). */
@@ -221,9 +219,7 @@ export class NeteaseEmulator {
   }
 
   private listMicroservices(res: ServerResponse, namespace: number, url: URL): void {
-    const limit = Number(url.searchParams.get('limit') ?? 20)
-    const offset = Number(url.searchParams.get('offset') ?? 0)
-    if (!Number.isInteger(limit) || limit < 1 || limit > 30) return fail(res, ERR.invalid('limit must be from 1 to 30'))
+    const { limit, offset } = page(url)
     const all = [...this.state.microservices.values()].filter((s) => s.namespace_id === namespace)
     sendJson(res, 200, {
       total: all.length,
@@ -240,45 +236,39 @@ export class NeteaseEmulator {
     })
   }
 
-  private microservice(res: ServerResponse, route: string, id: number, url: URL, body: Record<string, unknown>): void {
+  private microservice(res: ServerResponse, call: MicroserviceCall, id: number, url: URL, body: Record<string, unknown>): void {
     const service = this.state.microservices.get(id)
-    if (!service) return fail(res, [404, 4040002, 'No such container'])
+    if (!service) return fail(res, 'noContainer')
     const busy = !/_succ$|_fail$/.test(service.status)
-    switch (route) {
-      case 'GET /microservices/{id}':
+    switch (call) {
+      case 'getMicroservice':
         return sendJson(res, 200, this.microserviceView(service))
-      case 'DELETE /microservices/{id}':
+      case 'deleteMicroservice':
         this.state.microservices.delete(id)
-        return sendJson(res, 200, {})
-      case 'PUT /microservices/{id}/actions/elastic-scale': {
-        const replicas = Number(url.searchParams.get('new_replicas'))
-        if (service.stateful) return fail(res, ERR.invalid('elastic-scale is for stateless services'))
-        if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) return fail(res, ERR.invalid('new_replicas must be from 1 to 5'))
-        if (busy) return fail(res, [403, 4030010, 'Container status abnormal'])
-        service.replicas = replicas
+        return sendEmpty(res)
+      case 'elasticScale':
+        if (service.stateful) return fail(res, { error: 'invalid', detail: 'elastic-scale is for stateless services' })
+        if (busy) return fail(res, 'containerAbnormal')
+        service.replicas = Number(url.searchParams.get('new_replicas'))
         this.state.changeMicroservice(service, 'scaling', 'scale_succ', 'scale_fail')
-        return sendJson(res, 200, {})
-      }
-      case 'PUT /microservices/{id}/actions/restart':
-        if (!['restart', 'hard_reboot'].includes(url.searchParams.get('option') ?? ''))
-          return fail(res, ERR.invalid('option must be restart or hard_reboot'))
+        return sendEmpty(res)
+      case 'restartMicroservice':
         this.state.changeMicroservice(service, 'restarting', 'restart_succ', 'restart_fail', true)
-        return sendJson(res, 200, {})
-      default: {
-        // update-image, by PUT (the document's example) or POST (its request line)
-        const images = body.container_images as { container_id?: unknown; image_path?: unknown }[] | undefined
-        const image = images?.[0]
-        if (service.stateful) return fail(res, ERR.invalid('update-image is for stateless services'))
-        if (!image || image.container_id !== service.container_id || typeof image.image_path !== 'string') {
-          return fail(res, ERR.invalid('container_images needs the container_id and an image_path'))
-        }
+        return sendEmpty(res)
+      case 'updateImage': {
+        // by PUT (the document's example) or POST (its request line); one container per service here
+        const images = body.container_images as { container_id: number; image_path: string }[]
+        if (service.stateful) return fail(res, { error: 'invalid', detail: 'update-image is for stateless services' })
+        const image = images.find((i) => i.container_id === service.container_id)
+        if (!image || images.length > 1)
+          return fail(res, { error: 'invalid', detail: `container_images must name the service's container ${service.container_id}` })
         const repository = (path: string) => path.slice(0, path.lastIndexOf(':'))
         if (repository(image.image_path) !== repository(service.image_path))
-          return fail(res, ERR.invalid('the image must stay in the same repository'))
-        if (busy) return fail(res, [403, 4030010, 'Container status abnormal'])
+          return fail(res, { error: 'invalid', detail: 'the image must stay in the same repository' })
+        if (busy) return fail(res, 'containerAbnormal')
         service.image_path = image.image_path
         this.state.changeMicroservice(service, 'updating', 'update_succ', 'update_fail')
-        return sendJson(res, 200, {})
+        return sendEmpty(res)
       }
     }
   }
@@ -334,6 +324,23 @@ function containerView(c: Container): { private_ip: string; container_id: string
   return { private_ip: c.private_ip, container_id: c.container_id }
 }
 
-function fail(res: ServerResponse, [status, code, message]: Err): void {
-  sendJson(res, status, { code, message })
+type AppCall = 'getApp' | 'updateApp' | 'deleteApp' | 'resizeApp' | 'watchApp'
+type MicroserviceCall = 'getMicroservice' | 'updateImage' | 'elasticScale' | 'restartMicroservice' | 'deleteMicroservice'
+
+/** limit and offset as validated, with the documented defaults (20 and 0) */
+function page(url: URL): { limit: number; offset: number } {
+  return { limit: Number(url.searchParams.get('limit') ?? 20), offset: Number(url.searchParams.get('offset') ?? 0) }
+}
+
+/** PUT and DELETE answer 200 with no body (OpenAPI介绍); so does the hook here (its answer is not documented). */
+function sendEmpty(res: ServerResponse): void {
+  res.writeHead(200, { 'content-length': 0 })
+  res.end()
+}
+
+/** `{code, message}`: the document's message, and after it what was wrong, where that helps. */
+function fail(res: ServerResponse, err: Err): void {
+  const { error, detail } = typeof err === 'string' ? { error: err, detail: undefined } : err
+  const { status, code, message } = ERRORS[error]
+  sendJson(res, status, { code, message: detail ? `${message} ${detail}` : message })
 }

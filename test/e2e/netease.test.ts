@@ -195,7 +195,7 @@ describe('NetEase apps (built from source)', () => {
     )
     expect(quota.code).toBe(1)
     expect(errorLines(quota)).toEqual([
-      'netease: create of "big" failed: Replication quota (4030005): a quota of the account is used up; free some or raise it, retrying will not help',
+      'netease: create of "big" failed: Replication quota insufficient (4030005): a quota of the account is used up; free some or raise it, retrying will not help',
     ])
     const unknown = await suite.steps.run(
       'deploy',

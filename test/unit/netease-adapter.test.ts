@@ -134,6 +134,18 @@ describe('NetEase apps', () => {
     expect((await platform.scale({ service: '10702' }, { replicas: 4 })).target).toEqual({ replicas: 4 })
     expect(sent.at(-1)?.method).toBe('PUT')
   })
+
+  it('sends no resize to the size the app has, which the API refuses as 4090002 "Duplicate replication size."', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', '/api/v1/apps/10702', 200, shop())
+    expect((await platform.scale({ service: '10702' }, { replicas: 2 })).target).toEqual({ replicas: 2 })
+    expect(sent.filter((r) => r.path.endsWith('/resize'))).toEqual([])
+    // a resize that landed while its answer was on the way (another run's) is what was asked
+    on('GET', '/api/v1/apps/10702', 200, shop())
+    on('PUT', '/api/v1/apps/10702/replications/3/actions/resize', 409, { code: 4090002, message: 'Duplicate replication size.' })
+    on('GET', '/api/v1/apps/10702', 200, shop({ replicas: 3 }))
+    expect((await platform.scale({ service: '10702' }, { replicas: 3 })).target).toEqual({ replicas: 3 })
+  })
 })
 
 describe('NetEase microservices', () => {

@@ -22,6 +22,10 @@ const RATE_LIMITED = '4030001'
 /** 4030002-4030008 and 4030013: a quota of the account; 4030009-4030012: a user, container, app or image status abnormal (platforms.md 4.1) */
 const QUOTA = /^40300(0[2-8]|13)$/
 const ABNORMAL = /^40300(09|1[0-2])$/
+/** 4090001, 4090003-4090005: a duplicate container, app, secret key or repository name (platforms.md 4.1) */
+const DUPLICATE_NAME = /^40900(0[1345])$/
+/** 4090002 "Duplicate replication size": a resize to the size the app has */
+export const SAME_SIZE = '4090002'
 
 /** The rate limit answers 403 with 4030001: retried with backoff like a 429. */
 function throttled(response: HttpResponse): boolean {
@@ -146,8 +150,9 @@ export class NeteaseApi {
 
   private error(response: HttpResponse, body: ErrorBody | undefined, options: CallOptions): PlatformError {
     const code = body?.code === undefined ? undefined : String(body.code)
+    // the documented messages end in a full stop ("Unauthorized user."): the code follows them
     const said = body?.message
-      ? `${body.message} (${code ?? `HTTP ${response.status}`})`
+      ? `${body.message.replace(/\.$/, '')} (${code ?? `HTTP ${response.status}`})`
       : `HTTP ${response.status}: ${showBody(response, (text) => this.http.redact(text))}`
     const text = this.http.redact(said)
     const fail = (hint: string, kind: PlatformError['kind']) =>
@@ -162,7 +167,8 @@ export class NeteaseApi {
     if (code !== undefined && QUOTA.test(code))
       return fail(': a quota of the account is used up; free some or raise it, retrying will not help', 'refused')
     if (code !== undefined && ABNORMAL.test(code)) return fail(': it is not in a state to take this now (busy or stopped)', 'refused')
-    if (code?.startsWith('40900')) return fail(': the name is taken; pick another or use the existing one', 'refused')
+    if (code !== undefined && DUPLICATE_NAME.test(code)) return fail(': the name is taken; pick another or use the existing one', 'refused')
+    if (code === SAME_SIZE) return fail(': the app already has that many replicas', 'refused')
     if (response.status === 404) return fail('', 'not-found')
     return fail('', response.status >= 500 ? 'unavailable' : 'refused')
   }

@@ -15,7 +15,7 @@ import { SOURCE_PREFIX } from '../source-version.js'
 import { recordFromText, textWithRecord } from '../record-text.js'
 import { ReplicaSplitter, reachableShares, requireRoundRobin, type SideGoal, shareOf } from '../replica-split.js'
 import { isNoAnswer, type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
-import type { NeteaseApi } from './api.js'
+import { type NeteaseApi, SAME_SIZE } from './api.js'
 import { segment } from '../path-segment.js'
 
 /** An app ("cluster") as the source document's get answer shows it. */
@@ -114,15 +114,23 @@ export class NeteaseApps {
 
   /** A side with no share runs 0 replicas: apps cannot be stopped (assumed: resize takes 0). */
   private async resizeTo(goal: SideGoal): Promise<void> {
-    const app = await this.get(goal.ref, 'shift traffic')
-    if (app.replicas !== goal.instances) await this.resize(goal.ref, app, goal.instances, 'shift traffic')
+    await this.resize(goal.ref, await this.get(goal.ref, 'shift traffic'), goal.instances, 'shift traffic')
   }
 
-  /** A resize asks for a number of replicas: sent again, it asks the same; it landed when the app has that number. */
+  /**
+   * A resize asks for a number of replicas: sent again, it asks the same; it landed when the app has
+   * that number. The API refuses a resize to the size the app has (4090002, platforms.md 4.1): that
+   * size is what was asked, so it is not sent, and the refusal of one sent again is taken as landed.
+   */
   private async resize(ref: ServiceRef, app: App, replicas: number, operation: string): Promise<void> {
+    if (app.replicas === replicas) return
     await this.settled(operation, ref, {
       send: async () => {
-        await this.api.call('PUT', `/apps/${segment(app.id)}/replications/${segment(replicas)}/actions/resize`, callOptions(operation, ref))
+        await this.api
+          .call('PUT', `/apps/${segment(app.id)}/replications/${segment(replicas)}/actions/resize`, callOptions(operation, ref))
+          .catch((error: unknown) => {
+            if (!(error instanceof PlatformError && error.platformMessage.includes(`(${SAME_SIZE})`))) throw error
+          })
         return true
       },
       landed: async () => ((await this.get(ref, operation)).replicas === replicas ? true : null),
