@@ -2,25 +2,34 @@ import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { type Images, serveApp } from '../apps.js'
 import { delay, readParams, sendJson } from '../http-util.js'
-import { readCreateEnv } from './create-env.js'
+import { ENV_STATUS, METHODS, type MethodFacts } from '../../vendor/jelastic-api-methods.js'
+import { readCreateEnv, readTopology } from './create-env.js'
 import { TdRouter } from './router.js'
+import { paramProblem } from './validate.js'
 import { CREATING, DOWN, type Env, type JelasticState, RUNNING, type TdSettings, UPDATING } from './state.js'
 
 type Answer = Record<string, unknown> & { result: number }
 type Handler = (params: Record<string, string>) => Promise<Answer> | Answer
+/** A method the emulator serves; `offered`: only where the installation has it (timing) */
+interface Method {
+  handler: Handler
+  offered?: 'marketplace' | 'envProperties'
+}
 
 /** Result codes the emulator answers with; platforms.md 1.6, and its gap 1 for the session code. */
 const OK = 0
 const NOT_FOUND = 5 // "resource not found" (py-jelastic)
 const INVALID_SESSION = 702 // assumed: no public source names the code (platforms.md gap 1)
 const NODE_FAILED = 4099
+/** the generic error; also, assumed, a parameter the vendor's description refuses (no source names a code) */
 const GENERIC = 99
+const METHOD_NOT_FOUND = 1702
 const ROUTING_METHODS = ['round-robin', 'sticky-sessions', 'failover']
 
 /** The Jelastic API under `/jelastic` (platforms.md section 1), the legacy appstore host, and the apps. */
 export class JelasticEmulator {
   private readonly router: TdRouter
-  private readonly methods: Record<string, Handler>
+  private readonly methods: Record<string, Method>
 
   constructor(
     private readonly state: JelasticState,
@@ -28,30 +37,41 @@ export class JelasticEmulator {
     private readonly baseUrl: () => string,
   ) {
     this.router = new TdRouter(state, images)
+    /** a method on the environment `envName` (result 5 when there is none) */
+    const onEnv = (body: (env: Env, p: Record<string, string>) => Promise<Answer> | Answer): Handler => {
+      return (p) => this.withEnv(p, (found) => body(found, p))
+    }
     this.methods = {
-      'users/authentication/rest/signin': (p) => this.signin(p),
-      'users/authentication/rest/signout': (p) =>
-        this.authed(p, () => {
+      'users/authentication/rest/signin': { handler: (p) => this.signin(p) },
+      'users/authentication/rest/signout': {
+        handler: (p) => {
           this.state.sessions.delete(p.session ?? '')
           return { result: OK }
-        }),
-      'environment/control/rest/getenvinfo': (p) => this.authed(p, () => this.withEnv(p, (env) => this.envInfo(env))),
-      'environment/control/rest/getenvs': (p) =>
-        this.authed(p, () => ({ result: OK, infos: [...this.state.envs.values()].map((env) => this.envInfo(env)) })),
-      'environment/control/rest/createenvironment': (p) => this.authed(p, () => this.createEnvironment(p)),
-      'environment/control/rest/redeploycontainersbygroup': (p) => this.authed(p, () => this.withEnv(p, (env) => this.redeploy(env, p))),
-      'environment/control/rest/changetopology': (p) => this.authed(p, () => this.withEnv(p, (env) => this.changeTopology(env, p))),
-      'environment/control/rest/startenv': (p) => this.authed(p, () => this.withEnv(p, (env) => this.setStatus(env, RUNNING))),
-      'environment/control/rest/stopenv': (p) => this.authed(p, () => this.withEnv(p, (env) => this.setStatus(env, DOWN))),
-      'environment/control/rest/restartnodes': (p) => this.authed(p, () => this.withEnv(p, (env) => this.restart(env, p))),
-      'environment/control/rest/deleteenv': (p) => this.authed(p, () => this.withEnv(p, (env) => this.deleteEnv(env, p))),
-      'environment/control/rest/applyenvproperty': (p) => this.properties(p, () => this.withEnv(p, (env) => this.applyProperties(env, p))),
-      'environment/control/rest/getenvproperty': (p) =>
-        this.properties(p, () => this.withEnv(p, (env) => ({ result: OK, properties: { ...env.properties } }))),
-      'marketplace/jps/rest/install': (p) => this.marketplace(p, () => this.install(p)),
-      'marketplace/jps/rest/executeappaction': (p) => this.marketplace(p, () => this.executeAction(p)),
-      'marketplace/installation/rest/executeaction': (p) => this.authed(p, () => this.executeAction(p)),
-      'marketplace/installation/rest/getsettings': (p) => this.authed(p, () => this.getSettings(p)),
+        },
+      },
+      'environment/control/rest/getenvinfo': { handler: onEnv((found) => this.envInfo(found)) },
+      'environment/control/rest/getenvs': {
+        handler: () => ({ result: OK, infos: [...this.state.envs.values()].map((found) => this.envInfo(found)) }),
+      },
+      'environment/control/rest/createenvironment': { handler: (p) => this.createEnvironment(p) },
+      'environment/control/rest/redeploycontainersbygroup': { handler: onEnv((found, p) => this.redeploy(found, p)) },
+      'environment/control/rest/changetopology': { handler: onEnv((found, p) => this.changeTopology(found, p)) },
+      'environment/control/rest/startenv': { handler: onEnv((found) => this.setStatus(found, RUNNING)) },
+      'environment/control/rest/stopenv': { handler: onEnv((found) => this.setStatus(found, DOWN)) },
+      'environment/control/rest/restartnodes': { handler: onEnv((found, p) => this.restart(found, p)) },
+      'environment/control/rest/deleteenv': { handler: onEnv((found, p) => this.deleteEnv(found, p)) },
+      'environment/control/rest/applyenvproperty': {
+        offered: 'envProperties',
+        handler: onEnv((found, p) => this.applyProperties(found, p)),
+      },
+      'environment/control/rest/getenvproperty': {
+        offered: 'envProperties',
+        handler: onEnv((found) => ({ result: OK, properties: { ...found.properties } })),
+      },
+      'marketplace/jps/rest/install': { offered: 'marketplace', handler: (p) => this.install(p) },
+      'marketplace/jps/rest/executeappaction': { offered: 'marketplace', handler: (p) => this.executeAction(p) },
+      'marketplace/installation/rest/executeaction': { handler: (p) => this.executeAction(p) },
+      'marketplace/installation/rest/getsettings': { handler: (p) => this.getSettings(p) },
     }
   }
 
@@ -67,11 +87,28 @@ export class JelasticEmulator {
       const answer = await this.authed(params, () => (appstore[1] === 'InstallApp' ? this.install(params) : this.executeAction(params)))
       return sendJson(res, 200, answer)
     }
-    const method = path.match(/^\/1\.0\/(.+)$/)?.[1]?.toLowerCase()
-    const handler = method === undefined ? undefined : this.methods[method]
-    if (!handler) return sendJson(res, 404, { error: `no such method: ${path}` })
-    const params = await readParams(req, url)
-    sendJson(res, 200, await handler(params))
+    // the path as the vendor's description spells it, lower case (both vendor-side clients lower-case it)
+    const name = path.match(/^\/1\.0\/(.+)$/)?.[1]
+    const method = name === undefined || !Object.hasOwn(this.methods, name) ? undefined : this.methods[name]
+    const facts = name === undefined || !Object.hasOwn(METHODS, name) ? undefined : METHODS[name]
+    if (!method || !facts) {
+      return sendJson(res, 404, { result: METHOD_NOT_FOUND, source: 'hx-core', error: `method not found: ${path}` })
+    }
+    sendJson(res, 200, await this.call(method, facts, await readParams(req, url)))
+  }
+
+  /**
+   * A method call: unknown on installations without it (result 1702), then its session, then its
+   * parameters by the vendor's description (validate.ts), then the method itself.
+   */
+  private async call(method: Method, facts: MethodFacts, params: Record<string, string>): Promise<Answer> {
+    if (method.offered !== undefined && !this.state.timing[method.offered]) {
+      return { result: METHOD_NOT_FOUND, source: 'hx-core', error: 'method not found' }
+    }
+    if (facts.session && !this.state.isValid(params.session)) return invalidSession(params.session)
+    const problem = paramProblem(facts, params)
+    if (problem) return { result: GENERIC, source: 'JEL', error: problem }
+    return method.handler(params)
   }
 
   private signin(p: Record<string, string>): Answer {
@@ -86,34 +123,22 @@ export class JelasticEmulator {
       uid: user.uid,
       email: p.login,
       name: user.name,
-      status: 1,
-      authType: 'password',
-      accessType: 'full',
+      // the enums of the spec's AuthenticationResponse
+      status: 'ENABLED',
+      authType: 'BASIC',
+      accessType: 'FULL_ACCESS',
       requiredAuthCheck: false,
     }
   }
 
+  /** The legacy appstore host's scripts, which the vendor's description does not cover, check only the session. */
   private authed(p: Record<string, string>, body: () => Promise<Answer> | Answer): Promise<Answer> | Answer {
-    if (!this.state.isValid(p.session)) {
-      return { result: INVALID_SESSION, source: 'hx-core', error: `session [${p.session ?? ''}] is invalid` }
-    }
-    return body()
-  }
-
-  private marketplace(p: Record<string, string>, body: () => Promise<Answer> | Answer): Promise<Answer> | Answer | { result: number } {
-    if (!this.state.timing.marketplace) return { result: 1702, source: 'hx-core', error: 'method not found' }
-    return this.authed(p, body)
-  }
-
-  /** Environment properties, on installations that have them (timing.envProperties). */
-  private properties(p: Record<string, string>, body: () => Promise<Answer> | Answer): Promise<Answer> | Answer | { result: number } {
-    if (!this.state.timing.envProperties) return { result: 1702, source: 'hx-core', error: 'method not found' }
-    return this.authed(p, body)
+    return this.state.isValid(p.session) ? body() : invalidSession(p.session)
   }
 
   private withEnv(p: Record<string, string>, body: (env: Env) => Promise<Answer> | Answer): Promise<Answer> | Answer {
-    const env = this.state.envs.get(p.envName ?? p.envname ?? '')
-    if (!env) return { result: NOT_FOUND, source: 'JEL', error: `env [${p.envName ?? p.envname ?? ''}] not found` }
+    const env = this.state.envs.get(p.envName ?? '')
+    if (!env) return { result: NOT_FOUND, source: 'JEL', error: `env [${p.envName ?? ''}] not found` }
     return body(env)
   }
 
@@ -146,7 +171,7 @@ export class JelasticEmulator {
         addons: env.addons.map((addon) => ({ appTemplateId: addon.appTemplateId, uniqueName: addon.uniqueName })),
       })),
       nodesData: [],
-      right: { isOwner: true },
+      right: 'OWNER', // as in jelastic-client's sample_data/get_env_info.json
       uid: 1001,
     }
   }
@@ -157,8 +182,7 @@ export class JelasticEmulator {
    */
   private async redeploy(env: Env, p: Record<string, string>): Promise<Answer> {
     if (env.status !== RUNNING) return notAllowed(env)
-    const nodes = env.nodes.filter((node) => node.nodeGroup === (p.nodeGroup ?? ''))
-    if (!p.tag) return { result: GENERIC, source: 'JEL', error: 'tag is required' }
+    const nodes = env.nodes.filter((node) => node.nodeGroup === p.nodeGroup)
     if (nodes.length === 0) return { result: 11022, source: 'JEL', error: "can't find node by the given parameters" }
     env.status = UPDATING
     const responses: Record<string, unknown>[] = []
@@ -189,24 +213,21 @@ export class JelasticEmulator {
     return { result: OK, responses }
   }
 
+  /** The node groups named in `nodes` get their count (a new node runs the group's image); the others stay. */
   private async changeTopology(env: Env, p: Record<string, string>): Promise<Answer> {
     if (env.status !== RUNNING) return notAllowed(env)
-    let wanted: { nodeGroup?: string; count?: number; nodeType?: string; docker?: { image?: string } }[]
-    try {
-      wanted = JSON.parse(p.nodes ?? '')
-      if (!Array.isArray(wanted) || !p.env) throw new Error('bad')
-    } catch {
-      return { result: GENERIC, source: 'JEL', error: 'parameters "env" and "nodes" (a JSON array) are required' }
-    }
+    const wanted = readTopology(p)
+    if ('error' in wanted) return { result: GENERIC, source: 'JEL', error: wanted.error }
     env.status = UPDATING
     for (const group of wanted) {
-      const name = group.nodeGroup ?? 'cp'
+      // the docs: a node without a nodeGroup is in the Extra layer (as createenvironment puts it)
+      const name = group.nodeGroup ?? 'extra'
       const nodes = env.nodes.filter((node) => node.nodeGroup === name)
-      const count = Math.max(0, Number(group.count ?? nodes.length))
+      const count = Math.max(0, group.count ?? nodes.length)
       const template = nodes[0]
       for (let i = nodes.length; i < count; i++) {
         await delay(this.state.timing.topologyMsPerNode)
-        const image = group.docker?.image ?? `${template?.dockerName}:${template?.dockerTag}`
+        const image = group.image ?? `${template?.dockerName}:${template?.dockerTag}`
         const colon = image.lastIndexOf(':')
         env.nodes.push(
           this.state.newNode(name, template?.nodeType ?? group.nodeType ?? 'docker', image.slice(0, colon), image.slice(colon + 1)),
@@ -247,18 +268,9 @@ export class JelasticEmulator {
     return { result: OK, response: this.envInfo(env) }
   }
 
-  /** `properties` is a JSON object; its keys are added or set (the spec: "add or set if exist"). */
+  /** `properties`, a JSON object (validate.ts): its keys are added or set (the spec: "add or set if exist"). */
   private applyProperties(env: Env, p: Record<string, string>): Answer {
-    let properties: unknown
-    try {
-      properties = JSON.parse(p.properties ?? '')
-    } catch {
-      properties = undefined
-    }
-    if (!properties || typeof properties !== 'object' || Array.isArray(properties)) {
-      return { result: GENERIC, source: 'JEL', error: 'properties must be a JSON object' }
-    }
-    Object.assign(env.properties, properties)
+    Object.assign(env.properties, JSON.parse(p.properties as string))
     return { result: OK }
   }
 
@@ -279,9 +291,11 @@ export class JelasticEmulator {
     return { result: OK, responses: nodes.map((node) => ({ nodeId: node.id, result: OK, out: '', errOut: '', exitStatus: 0 })) }
   }
 
+  /** Confirmed by the password or the environment's name where the installation asks for it (timing.deleteConfirmation). */
   private deleteEnv(env: Env, p: Record<string, string>): Answer {
     const users = [...this.state.users.values()]
-    if (p.password !== env.envName && !users.some((user) => user.password === p.password)) {
+    const confirmed = p.password === env.envName || users.some((user) => user.password === p.password)
+    if (this.state.timing.deleteConfirmation && !confirmed) {
       return { result: GENERIC, source: 'JEL', error: 'wrong password or environment name: deletion not confirmed' }
     }
     this.state.envs.delete(env.envName)
@@ -340,7 +354,8 @@ export class JelasticEmulator {
   private checkSettings(text: string | undefined, base?: TdSettings): { settings: TdSettings } | { error: string } {
     let given: Partial<TdSettings>
     try {
-      given = JSON.parse(text ?? '')
+      // absent or null: the settings as they are (validate.ts has seen the parameters' JSON parse)
+      given = (JSON.parse(text || 'null') as Partial<TdSettings> | null) ?? {}
     } catch {
       return { error: 'settings must be JSON' }
     }
@@ -391,7 +406,11 @@ export class JelasticEmulator {
   }
 }
 
-const STATUS_NAMES: Record<number, string> = { 1: 'RUNNING', 2: 'DOWN', 6: 'CREATING', 12: 'UPDATING' }
+function invalidSession(session: string | undefined): Answer {
+  return { result: INVALID_SESSION, source: 'hx-core', error: `session [${session ?? ''}] is invalid` }
+}
+
+const STATUS_NAMES = Object.fromEntries(Object.entries(ENV_STATUS).map(([name, code]) => [code, name]))
 
 /** A change while the environment is not running is refused (platforms.md 1.6, result 2212). */
 function notAllowed(env: Env): Answer {

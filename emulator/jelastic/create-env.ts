@@ -1,38 +1,18 @@
-/**
- * The `createenvironment` parameters as the vendor's API description declares them (J-spec,
- * `spec/api_8.0.2.yaml`: `env` and `nodes` required, every object `additionalProperties: false`),
- * with the mandatory fields of Jelastic's "CreateEnv Params" page (docs.jelastic.com/create-env-api):
- * `shortdomain` (the environment's name), each node's `nodeType`, `fixedCloudlets` and
- * `flexibleCloudlets`, and `docker.image` for a docker node.
- */
-type Kind = 'string' | 'boolean' | 'integer' | 'object' | 'array'
+import { DOCKER_FIELDS, ENV_FIELDS, type FieldKind, NODE_FIELDS, REGISTRY_FIELDS } from '../../vendor/jelastic-api-methods.js'
 
-const ENV_FIELDS: Record<string, Kind> = {
-  engine: 'string',
-  displayName: 'string',
-  ishaenabled: 'boolean',
-  shortdomain: 'string',
-  region: 'string',
-  sslstate: 'boolean',
+/**
+ * The `env` and `nodes` JSON params of `createenvironment` and `changetopology`, checked against the
+ * fields the vendor's API description declares (vendor/jelastic-api-methods.ts; every object closed)
+ * once validate.ts has seen them parse. A `null` field is an absent one (softozor/jelastic-client
+ * sends its unset fields as `null`, and creates environments so on the real platform).
+ */
+export interface NodeSpec {
+  /** `docker.nodeGroup`, where the description places a node's group */
+  nodeGroup: string | undefined
+  nodeType: string | undefined
+  count: number | undefined
+  image: string | undefined
 }
-const NODE_FIELDS: Record<string, Kind> = {
-  displayName: 'string',
-  count: 'integer',
-  fixedCloudlets: 'integer',
-  flexibleCloudlets: 'integer',
-  nodeType: 'string',
-  docker: 'object',
-  extip: 'boolean',
-}
-const DOCKER_FIELDS: Record<string, Kind> = {
-  image: 'string',
-  registry: 'object',
-  links: 'array',
-  cmd: 'string',
-  env: 'object',
-  nodeGroup: 'string',
-}
-const REGISTRY_FIELDS: Record<string, Kind> = { password: 'string', user: 'string', url: 'string' }
 
 export interface NewNode {
   nodeGroup: string
@@ -46,63 +26,90 @@ export interface NewEnv {
   nodes: NewNode[]
 }
 
-/** Reads `env` and `nodes`; an error names the first parameter that breaks the description. */
+/**
+ * `createenvironment`: besides the description, `env.shortdomain` (the environment's name), each
+ * node's `nodeType` and `flexibleCloudlets`, and a docker node's `docker.image` are required
+ * (Jelastic's "CreateEnv Params" page; jelastic-client's tests create with no `fixedCloudlets`).
+ */
 export function readCreateEnv(p: Record<string, string>): NewEnv | { error: string } {
-  if (p.env === undefined || p.nodes === undefined) return { error: 'parameters "env" and "nodes" are required' }
-  const env = parse(p.env)
-  const nodes = parse(p.nodes)
-  if (kindOf(env) !== 'object') return { error: 'parameter "env" must be a JSON object' }
-  if (kindOf(nodes) !== 'array' || (nodes as unknown[]).length === 0) return { error: 'parameter "nodes" must be a non-empty JSON array' }
-  const envError = check('env', env as Record<string, unknown>, ENV_FIELDS, ['shortdomain'])
-  if (envError) return { error: envError }
+  const error = envProblem(p.env as string, ['shortdomain'])
+  if (error) return { error }
+  const nodes = readNodes(p.nodes as string, ['nodeType', 'flexibleCloudlets'])
+  if ('error' in nodes) return nodes
   const out: NewNode[] = []
-  for (const [i, node] of (nodes as unknown[]).entries()) {
-    if (kindOf(node) !== 'object') return { error: `nodes[${i}] must be an object` }
-    const entry = node as Record<string, unknown>
-    const error = check(`nodes[${i}]`, entry, NODE_FIELDS, ['nodeType', 'fixedCloudlets', 'flexibleCloudlets'])
+  for (const [i, node] of nodes.entries()) {
+    if (node.nodeType === 'docker' && node.image === undefined) return { error: `nodes[${i}].docker.image is required` }
+    const image = node.image ?? `jelastic/${node.nodeType}:latest`
+    out.push({
+      // the docs: a docker image without a nodeGroup is put in the Extra layer
+      nodeGroup: node.nodeGroup ?? 'extra',
+      nodeType: node.nodeType as string,
+      count: node.count ?? 1,
+      image: withTag(image),
+    })
+  }
+  return { envName: String((JSON.parse(p.env as string) as { shortdomain: string }).shortdomain), nodes: out }
+}
+
+/** `changetopology`: the description's fields, none of them required. */
+export function readTopology(p: Record<string, string>): NodeSpec[] | { error: string } {
+  const error = envProblem(p.env as string, [])
+  return error ? { error } : readNodes(p.nodes as string, [])
+}
+
+function envProblem(text: string, required: string[]): string | undefined {
+  return check('env', JSON.parse(text) as Record<string, unknown>, ENV_FIELDS, required)
+}
+
+/** `nodes`: the description declares one node object; the clients send an array of them. */
+function readNodes(text: string, required: string[]): NodeSpec[] | { error: string } {
+  const parsed = JSON.parse(text) as unknown
+  const nodes = (Array.isArray(parsed) ? parsed : [parsed]) as Record<string, unknown>[]
+  const out: NodeSpec[] = []
+  for (const [i, node] of nodes.entries()) {
+    const error = check(`nodes[${i}]`, node, NODE_FIELDS, required)
     if (error) return { error }
-    const docker = (entry.docker ?? {}) as Record<string, unknown>
+    const docker = (node.docker ?? {}) as Record<string, unknown>
     const dockerError =
-      check(`nodes[${i}].docker`, docker, DOCKER_FIELDS, entry.nodeType === 'docker' ? ['image'] : []) ??
-      (docker.registry === undefined
+      check(`nodes[${i}].docker`, docker, DOCKER_FIELDS, []) ??
+      (docker.registry === undefined || docker.registry === null
         ? undefined
         : check(`nodes[${i}].docker.registry`, docker.registry as Record<string, unknown>, REGISTRY_FIELDS, []))
     if (dockerError) return { error: dockerError }
-    const image = String(docker.image ?? `jelastic/${entry.nodeType}:latest`)
     out.push({
-      // the docs: a docker image without a nodeGroup is put in the Extra layer
-      nodeGroup: String(docker.nodeGroup ?? 'extra'),
-      nodeType: String(entry.nodeType),
-      count: Number(entry.count ?? 1),
-      image: /:[\w][\w.-]*$/.test(image.replace(/^[^/]*\//, '')) ? image : `${image}:latest`,
+      nodeGroup: given(docker.nodeGroup) as string | undefined,
+      nodeType: given(node.nodeType) as string | undefined,
+      count: given(node.count) as number | undefined,
+      image: given(docker.image) as string | undefined,
     })
   }
-  return { envName: String((env as Record<string, unknown>).shortdomain), nodes: out }
+  return out
 }
 
-function check(where: string, value: Record<string, unknown>, fields: Record<string, Kind>, required: string[]): string | undefined {
+function check(where: string, value: Record<string, unknown>, fields: Record<string, FieldKind>, required: string[]): string | undefined {
   for (const [key, field] of Object.entries(value)) {
     const kind = Object.hasOwn(fields, key) ? fields[key] : undefined
     if (kind === undefined) return `${where} has the unknown field "${key}"`
-    if (kindOf(field) !== kind)
+    if (field !== null && kindOf(field) !== kind)
       return `${where}.${key} must be ${kind === 'integer' || kind === 'array' || kind === 'object' ? 'an' : 'a'} ${kind}`
   }
-  const missing = required.find((key) => value[key] === undefined)
+  const missing = required.find((key) => given(value[key]) === undefined)
   return missing === undefined ? undefined : `${where}.${missing} is required`
 }
 
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
+function given(value: unknown): unknown {
+  return value === null ? undefined : value
 }
 
-function kindOf(value: unknown): Kind | 'other' {
+/** An image without a tag is `:latest`. */
+function withTag(image: string): string {
+  return /:[\w][\w.-]*$/.test(image.replace(/^[^/]*\//, '')) ? image : `${image}:latest`
+}
+
+function kindOf(value: unknown): FieldKind | 'other' {
   if (Array.isArray(value)) return 'array'
   if (Number.isInteger(value)) return 'integer'
   if (value !== null && typeof value === 'object') return 'object'
-  if (typeof value === 'string' || typeof value === 'boolean') return typeof value as Kind
+  if (typeof value === 'string' || typeof value === 'boolean') return typeof value as FieldKind
   return 'other'
 }

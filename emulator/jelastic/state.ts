@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto'
 
-/** Environment status codes of platforms.md 1.5. */
-export const RUNNING = 1
-export const DOWN = 2
-export const UPDATING = 12
-export const CREATING = 6
+import { ENV_STATUS } from '../../vendor/jelastic-api-methods.js'
+
+/** Environment status codes of platforms.md 1.5 (the vendor's ENV_STATUS_TYPE_*). */
+export const { RUNNING, DOWN, UPDATING, CREATING } = ENV_STATUS
 
 export interface Node {
   id: number
@@ -51,6 +50,18 @@ export interface JelasticTiming {
   marketplace: boolean
   /** false: `getenvproperty` and `applyenvproperty` are unknown (result 1702), as on installations without them */
   envProperties: boolean
+  /** false: `deleteenv` needs no `password` (the quota `environment.delete.confirm.type`, by installation;
+   * jelastic-client deletes with `envName` alone on a public platform) */
+  deleteConfirmation: boolean
+}
+
+const DEFAULT_TIMING: JelasticTiming = {
+  redeployMsPerNode: 150,
+  topologyMsPerNode: 100,
+  installMs: 150,
+  marketplace: true,
+  envProperties: true,
+  deleteConfirmation: true,
 }
 
 /** The emulated Jelastic: users, sessions, environments with their nodes and add-ons. */
@@ -59,7 +70,7 @@ export class JelasticState {
   readonly tokens = new Set<string>()
   readonly sessions = new Set<string>()
   readonly envs = new Map<string, Env>()
-  timing: JelasticTiming = { redeployMsPerNode: 150, topologyMsPerNode: 100, installMs: 150, marketplace: true, envProperties: true }
+  timing: JelasticTiming = { ...DEFAULT_TIMING }
   private nextNodeId = 100
 
   constructor(readonly platformDomain: string) {
@@ -77,7 +88,7 @@ export class JelasticState {
     this.tokens.clear()
     this.users.clear()
     this.seedUsers()
-    this.timing = { redeployMsPerNode: 150, topologyMsPerNode: 100, installMs: 150, marketplace: true, envProperties: true }
+    this.timing = { ...DEFAULT_TIMING }
   }
 
   newSession(): string {
@@ -105,7 +116,7 @@ export class JelasticState {
 
   createEnv(envName: string, image: string, count: number, nodeGroup = 'cp', nodeType = 'docker'): Env {
     const colon = image.lastIndexOf(':')
-    const env: Env = { envName, status: RUNNING, createdOn: new Date().toISOString(), nodes: [], addons: [], properties: {} }
+    const env: Env = { envName, status: RUNNING, createdOn: createdOn(), nodes: [], addons: [], properties: {} }
     for (let i = 0; i < count; i++) env.nodes.push(this.newNode(nodeGroup, nodeType, image.slice(0, colon), image.slice(colon + 1)))
     this.envs.set(envName, env)
     return env
@@ -114,4 +125,9 @@ export class JelasticState {
   newNode(nodeGroup: string, nodeType: string, dockerName: string, dockerTag: string): Node {
     return { id: this.nextNodeId++, nodeGroup, nodeType, status: RUNNING, dockerName, dockerTag }
   }
+}
+
+/** "2021-08-19 14:51:37", as jelastic-client's sample_data/get_env_info.json shows `env.createdOn` */
+function createdOn(): string {
+  return new Date().toISOString().replace('T', ' ').slice(0, 19)
 }

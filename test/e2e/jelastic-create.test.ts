@@ -137,13 +137,13 @@ describe('the emulator serves createenvironment strictly', () => {
   const node = { nodeType: 'docker', fixedCloudlets: 1, flexibleCloudlets: 4, docker: { image: 'shop:v1', nodeGroup: 'cp' } }
 
   it.each([
-    [{ env: '{"shortdomain":"a-env"}' }, 'parameters "env" and "nodes" are required'],
+    [{ env: '{"shortdomain":"a-env"}' }, 'parameter [nodes] is required'],
     [{ env: '{}', nodes: JSON.stringify([node]) }, 'env.shortdomain is required'],
     [{ env: '{"shortdomain":"a-env","name":"x"}', nodes: JSON.stringify([node]) }, 'env has the unknown field "name"'],
     [{ env: '{"shortdomain":"a-env"}', nodes: JSON.stringify([{ ...node, count: '2' }]) }, 'nodes[0].count must be an integer'],
     [
-      { env: '{"shortdomain":"a-env"}', nodes: JSON.stringify([{ ...node, fixedCloudlets: undefined }]) },
-      'nodes[0].fixedCloudlets is required',
+      { env: '{"shortdomain":"a-env"}', nodes: JSON.stringify([{ ...node, flexibleCloudlets: undefined }]) },
+      'nodes[0].flexibleCloudlets is required',
     ],
     [
       { env: '{"shortdomain":"a-env"}', nodes: JSON.stringify([{ ...node, docker: { nodeGroup: 'cp' } }]) },

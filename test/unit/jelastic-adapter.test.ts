@@ -255,7 +255,7 @@ describe('Jelastic adapter', () => {
     on('changetopology', envInfo('shop', 'v1', 3))
     await platform.scale({ service: 'shop', nodeGroup: 'cp' }, { replicas: 3 })
     expect(JSON.parse(bodies[1]?.nodes ?? '')).toEqual([
-      { nodeGroup: 'cp', count: 3, nodeType: 'docker', docker: { image: 'registry.example.com/shop:v1' } },
+      { count: 3, nodeType: 'docker', docker: { image: 'registry.example.com/shop:v1', nodeGroup: 'cp' } },
     ])
   })
 

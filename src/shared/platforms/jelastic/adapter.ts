@@ -155,11 +155,11 @@ class JelasticPlatform implements Platform {
         'not-found',
       )
     }
+    // a node's group goes in `docker.nodeGroup`: the node itself has no such field (J-spec, as for createenvironment)
     const nodes = [...groups.entries()].map(([nodeGroup, { count, image }]) => ({
-      nodeGroup,
       count: nodeGroup === group(ref) ? spec.replicas : count,
       nodeType: 'docker',
-      docker: { image },
+      docker: { image, nodeGroup },
     }))
     const operation: Operation = {
       id: `changetopology/${ref.service}/${group(ref)}/${spec.replicas}/${Date.now()}`,
