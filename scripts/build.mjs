@@ -16,6 +16,8 @@ const entries = {
   'traffic-post': 'action-traffic/post-index.ts',
   rollback: 'action-rollback/index.ts',
   preview: 'action-preview/index.ts',
+  'emulator-action': 'action-emulator/index.ts',
+  'emulator-action-post': 'action-emulator/post-index.ts',
   emulator: 'emulator/main.ts',
   demo: 'demo/main.ts',
 }

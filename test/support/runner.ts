@@ -10,7 +10,7 @@ export type ActionRun = StepRun
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-type ActionName = 'deploy' | 'scale' | 'traffic' | 'traffic-post' | 'rollback' | 'preview'
+type ActionName = 'deploy' | 'scale' | 'traffic' | 'traffic-post' | 'rollback' | 'preview' | 'emulator-action' | 'emulator-action-post'
 
 interface Declared {
   outputs: Set<string>
@@ -20,9 +20,9 @@ interface Declared {
 
 const declared = new Map<string, Declared>()
 
-/** The outputs and input defaults an action's action.yml declares (the post step is action-traffic's). */
+/** The outputs and input defaults an action's action.yml declares (a post step's are its action's). */
 function declaredBy(action: ActionName): Declared {
-  const folder = `action-${action === 'traffic-post' ? 'traffic' : action}`
+  const folder = `action-${action.replace(/-post$/, '').replace(/^emulator-action$/, 'emulator')}`
   let meta = declared.get(folder)
   if (meta === undefined) {
     const yml = parse(readFileSync(join(ROOT, folder, 'action.yml'), 'utf8')) as {

@@ -21,6 +21,8 @@ export const INPUT_DEFAULTS = {
   'in-flight': 'wait',
   'keep-candidate-on-abort': 'false',
   'node-group': 'cp',
+  port: '0',
+  'ready-timeout': '30s',
   'rollback-on-failure': 'true',
   'scale-cooldown': '30s',
   'scale-down-cpu': '10',
