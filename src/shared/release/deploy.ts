@@ -13,22 +13,25 @@ import { type WaitResult, waitFor } from './waiter.js'
 export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise<ActionResult> {
   const ledger = ctx.deployments
   const entry = { platform: ctx.platform.name, service: inputs.service, image: inputs.image }
-  const deployment =
-    ledger && (await ctx.phase('GitHub deployment', () => ledger.start(entry, `Deploy ${inputs.image} to ${inputs.service}`)))
+  // the platform's first request goes out first; the GitHub deployment (and Octokit's loading) runs alongside
+  const released = deployService(ctx, inputs)
+  const recorded = ledger ? ledger.start(entry, `Deploy ${inputs.image} to ${inputs.service}`) : Promise.resolve(null)
   let result: ActionResult
   try {
-    result = await deployService(ctx, inputs)
+    result = await released
   } catch (error) {
-    if (ledger) await ctx.phase('GitHub deployment status', () => ledger.finish(deployment ?? null, false, (error as Error).message))
+    const deployment = await recorded
+    if (ledger) await ctx.phase('GitHub deployment status', () => ledger.finish(deployment, false, (error as Error).message))
     throw error
   }
+  const deployment = await recorded
   if (ledger) {
     const ok = result.failure === undefined
     await ctx.phase('GitHub deployment status', () =>
-      ledger.finish(deployment ?? null, ok, result.failure ?? result.title, result.outputs.url || undefined),
+      ledger.finish(deployment, ok, result.failure ?? result.title, result.outputs.url || undefined),
     )
   }
-  return withDeployment(result, ledger, deployment ?? null)
+  return withDeployment(result, ledger, deployment)
 }
 
 /** The summary's link to the environment's deployments, and the `deployment-id` output. */
