@@ -1,7 +1,10 @@
+import { readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ALAUDA_TOKEN, JELASTIC_TOKEN } from '../support/emulator.js'
 import { FakeGitHub } from '../support/github-server.js'
-import { errorLines } from '../support/runner.js'
+import { errorLines, ROOT } from '../support/runner.js'
 import { emulatorSuite } from '../support/steps.js'
 
 const suite = emulatorSuite()
@@ -107,6 +110,26 @@ describe('the release ledger', () => {
     expect(back.outputs.image).toBe(V2)
     const state = (await suite.emulator.control('GET', '/state')) as { alauda: { services: { image_tag: string }[] } }
     expect(state.alauda.services[0]?.image_tag).toBe('v2')
+  })
+
+  it('loads Octokit only in a run with a github-token', async () => {
+    const loaded = async (token: string): Promise<string> => {
+      const log = join(tmpdir(), `load-log-${process.pid}-${Date.now()}`)
+      const run = await suite.steps.run('deploy', jelastic({ image: V2, 'github-token': token }), {
+        env: { ...github.env(), LOAD_LOG: log, NODE_OPTIONS: `--import=${join(ROOT, 'test/support/load-log.mjs')}` },
+      })
+      expect(run.code, run.stdout).toBe(0)
+      const chunks = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((url) => url.includes('/dist/deploy/'))
+        .map((url) => readFileSync(new URL(url), 'utf8'))
+      rmSync(log, { force: true })
+      return chunks.join('\n')
+    }
+    // octokit-core.js is in Octokit's user agent
+    expect(await loaded('')).not.toContain('octokit-core.js')
+    expect(await loaded(github.token)).toContain('octokit-core.js')
+    expect(github.deployments).toHaveLength(1)
   })
 
   it('never shows the GitHub token', () => {

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { afterEach, expect } from 'vitest'
+import { checkRequest, exampleAnswer, type Matched } from './github-openapi.js'
 
 export interface FakeDeployment {
   id: number
@@ -12,17 +14,30 @@ export interface FakeDeployment {
   statuses: { id: number; state: string; environment_url?: string; log_url?: string; description?: string }[]
 }
 
-/**
- * A local stand-in for the GitHub REST endpoints the actions use (deployments and their statuses),
- * answering with the shapes of GitHub's published OpenAPI types; `auto_inactive` as GitHub does it.
- */
 export interface FakeComment {
   id: number
   issue: number
   body: string
 }
 
+/** Every fake started in this test file: after each test, none may have seen or sent what GitHub's description lacks. */
+const started = new Set<FakeGitHub>()
+afterEach(() => {
+  for (const fake of started) {
+    const seen = fake.violations.splice(0)
+    expect(seen, "requests or answers GitHub's OpenAPI description does not have").toEqual([])
+  }
+})
+
+/**
+ * A local stand-in for the GitHub REST endpoints the actions use (deployments and their statuses,
+ * issue comments, pulls). Every request is checked against GitHub's published OpenAPI description
+ * (github-openapi.ts) and so is every answer, which starts from the description's own example;
+ * `auto_inactive` as GitHub does it.
+ */
 export class FakeGitHub {
+  /** what GitHub's description does not have: requests, parameters, bodies, answers */
+  readonly violations: string[] = []
   readonly deployments: FakeDeployment[] = []
   readonly comments: FakeComment[] = []
   /** pull request states by number (open unless set) */
@@ -38,11 +53,12 @@ export class FakeGitHub {
   ) {}
 
   static async start(token = 'ghs_fake_job_token_0123456789'): Promise<FakeGitHub> {
-    const started: { fake?: FakeGitHub } = {}
-    const server = createServer((req, res) => void started.fake?.handle(req, res))
+    const made: { fake?: FakeGitHub } = {}
+    const server = createServer((req, res) => void made.fake?.handle(req, res))
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    started.fake = new FakeGitHub(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token)
-    return started.fake
+    made.fake = new FakeGitHub(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token)
+    started.add(made.fake)
+    return made.fake
   }
 
   /** The variables the runner sets for a step. */
@@ -54,6 +70,14 @@ export class FakeGitHub {
       GITHUB_SERVER_URL: 'https://github.example.com',
       GITHUB_RUN_ID: '77',
     }
+  }
+
+  /** Answers, and checks the answer against the operation's response schemas. */
+  private send(res: ServerResponse, matched: Matched | undefined, status: number, body: unknown): void {
+    if (matched) this.violations.push(...matched.checkAnswer(status, body))
+    const text = JSON.stringify(body)
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+    res.end(text)
   }
 
   latest(deployment: FakeDeployment): string | undefined {
@@ -68,39 +92,51 @@ export class FakeGitHub {
   }
 
   close(): Promise<void> {
+    started.delete(this)
     return new Promise((resolve) => this.server.close(() => resolve()))
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
+    const text = Buffer.concat(chunks).toString()
+    const method = req.method ?? 'GET'
+    const parsed = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>)
+    const { matched, problems } = checkRequest(method, new URL(req.url ?? '/', this.url), parsed)
+    this.violations.push(...problems)
+    if (!matched) return this.send(res, undefined, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' })
+    const answer = (status: number, body: unknown) => this.send(res, matched, status, body)
     if (this.failure) {
       const headers = Object.entries(req.headers).map(([name, value]) => `${name}: ${String(value)}`)
-      const echoed = `${req.method} ${req.url}\n${headers.join('\n')}\n\n${Buffer.concat(chunks).toString()}`
-      return send(res, this.failure.status, { message: this.failure.echo ? `Server Error; the request was: ${echoed}` : 'Server Error' })
+      const echoed = `${req.method} ${req.url}\n${headers.join('\n')}\n\n${text}`
+      return answer(this.failure.status, { message: this.failure.echo ? `Server Error; the request was: ${echoed}` : 'Server Error' })
     }
-    const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>) : {}
-    if (req.headers.authorization !== `Bearer ${this.token}`)
-      return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })
+    const body = parsed ?? {}
+    if (req.headers.authorization !== `Bearer ${this.token}` && req.headers.authorization !== `token ${this.token}`)
+      return answer(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })
     const url = new URL(req.url ?? '/', this.url)
     const issue = url.pathname.match(/^\/repos\/([^/]+\/[^/]+)\/issues\/(?:(\d+)\/comments|comments\/(\d+))$/)
-    if (issue) return this.comment(res, req.method ?? 'GET', issue[1] as string, issue[2], issue[3], body)
+    if (issue) return this.comment(answer, method, issue[1] as string, issue[2], issue[3], body)
     const pull = url.pathname.match(/^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)$/)
     if (pull && req.method === 'GET') {
       const number = Number(pull[1])
-      return send(res, 200, {
+      const state = this.pulls.get(number) ?? 'open'
+      return answer(200, {
+        ...exampleAnswer('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', 200),
+        // GitHub's example requests a team without the `type` its own schema requires: no review requests here
+        requested_teams: [],
         number,
-        state: this.pulls.get(number) ?? 'open',
-        merged: false,
+        state,
+        merged: state === 'merged',
         html_url: `https://github.example.com/acme/shop/pull/${number}`,
       })
     }
     const m = url.pathname.match(/^\/repos\/([^/]+\/[^/]+)\/deployments(?:\/(\d+)\/statuses)?$/)
-    if (!m) return send(res, 404, { message: 'Not Found' })
+    if (!m) return answer(404, { message: 'Not Found' })
     const repo = m[1] as string
     const id = m[2] === undefined ? undefined : Number(m[2])
     if (id === undefined && req.method === 'POST') {
-      if (typeof body.ref !== 'string' || body.ref === '') return send(res, 422, { message: 'Invalid request.\n\n"ref" wasn\'t supplied.' })
+      if (typeof body.ref !== 'string' || body.ref === '') return answer(422, { message: 'Invalid request.\n\n"ref" wasn\'t supplied.' })
       const deployment: FakeDeployment = {
         id: this.next++,
         sha: body.ref,
@@ -112,29 +148,28 @@ export class FakeGitHub {
         statuses: [],
       }
       this.deployments.push(deployment)
-      return send(res, 201, this.view(repo, deployment))
+      return answer(201, this.view(repo, deployment))
     }
     if (id === undefined && req.method === 'GET') {
       const environment = url.searchParams.get('environment')
       const list = this.deployments.filter((d) => environment === null || d.environment === environment).reverse()
-      return send(
-        res,
+      return answer(
         200,
         list.map((d) => this.view(repo, d)),
       )
     }
     const deployment = this.deployments.find((d) => d.id === id)
-    if (!deployment) return send(res, 404, { message: 'Not Found' })
+    if (!deployment) return answer(404, { message: 'Not Found' })
     if (req.method === 'GET')
-      return send(
-        res,
+      return answer(
         200,
         [...deployment.statuses]
           .reverse()
-          .map((s) => ({ ...s, url: `${this.url}/repos/${repo}/deployments/${deployment.id}/statuses/${s.id}` })),
+          .slice(0, Number(url.searchParams.get('per_page') ?? 30))
+          .map((s) => this.statusView(repo, deployment, s)),
       )
     const states = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success']
-    if (!states.includes(String(body.state))) return send(res, 422, { message: 'Validation Failed' })
+    if (!states.includes(String(body.state))) return answer(422, { message: 'Validation Failed' })
     const status = {
       id: this.next++,
       state: String(body.state),
@@ -151,12 +186,12 @@ export class FakeGitHub {
         }
       }
     }
-    return send(res, 201, status)
+    return answer(201, this.statusView(repo, deployment, status))
   }
 
   /** Issue comments: list, create (POST on the issue), update (PATCH on the comment). */
   private comment(
-    res: ServerResponse,
+    answer: (status: number, body: unknown) => void,
     method: string,
     repo: string,
     issue: string | undefined,
@@ -164,23 +199,45 @@ export class FakeGitHub {
     body: Record<string, unknown>,
   ): void {
     const view = (c: FakeComment) => ({
+      ...exampleAnswer('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', 201),
       id: c.id,
       node_id: `IC_${c.id}`,
       body: c.body,
+      url: `${this.url}/repos/${repo}/issues/comments/${c.id}`,
       html_url: `https://github.example.com/${repo}/pull/${c.issue}#issuecomment-${c.id}`,
-      user: { login: 'github-actions[bot]', type: 'Bot' },
+      issue_url: `${this.url}/repos/${repo}/issues/${c.issue}`,
+      user: BOT,
     })
-    if (issue !== undefined && method === 'GET') return send(res, 200, this.comments.filter((c) => c.issue === Number(issue)).map(view))
-    if (typeof body.body !== 'string') return send(res, 422, { message: 'Validation Failed' })
+    if (issue !== undefined && method === 'GET') return answer(200, this.comments.filter((c) => c.issue === Number(issue)).map(view))
+    if (typeof body.body !== 'string') return answer(422, { message: 'Validation Failed' })
     if (issue !== undefined && method === 'POST') {
       const created = { id: this.next++, issue: Number(issue), body: body.body }
       this.comments.push(created)
-      return send(res, 201, view(created))
+      return answer(201, view(created))
     }
     const existing = this.comments.find((c) => c.id === Number(id))
-    if (!existing || method !== 'PATCH') return send(res, 404, { message: 'Not Found' })
+    if (!existing || method !== 'PATCH') return answer(404, { message: 'Not Found' })
     existing.body = body.body
-    return send(res, 200, view(existing))
+    return answer(200, view(existing))
+  }
+
+  private statusView(repo: string, d: FakeDeployment, s: FakeDeployment['statuses'][number]): Record<string, unknown> {
+    return {
+      ...withoutUrls(exampleAnswer('POST', '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 201)),
+      url: `${this.url}/repos/${repo}/deployments/${d.id}/statuses/${s.id}`,
+      id: s.id,
+      node_id: `DES_${s.id}`,
+      state: s.state,
+      creator: BOT,
+      description: s.description ?? '',
+      environment: d.environment,
+      // required, and a URI by the description (GitHub sends "" when unset; the description has no such answer)
+      target_url: s.log_url ?? `${this.url}/repos/${repo}/deployments/${d.id}`,
+      ...(s.environment_url !== undefined && { environment_url: s.environment_url }),
+      ...(s.log_url !== undefined && { log_url: s.log_url }),
+      deployment_url: `${this.url}/repos/${repo}/deployments/${d.id}`,
+      repository_url: `${this.url}/repos/${repo}`,
+    }
   }
 
   private view(repo: string, d: FakeDeployment): Record<string, unknown> {
@@ -195,7 +252,7 @@ export class FakeGitHub {
       original_environment: d.environment,
       environment: d.environment,
       description: d.description,
-      creator: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
+      creator: BOT,
       created_at: d.created_at,
       updated_at: d.created_at,
       statuses_url: `${this.url}/repos/${repo}/deployments/${d.id}/statuses`,
@@ -206,8 +263,16 @@ export class FakeGitHub {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
-  res.end(text)
+/** An example status without the example's optional URLs: a status has them only when they were sent. */
+function withoutUrls(example: Record<string, unknown>): Record<string, unknown> {
+  delete example.environment_url
+  delete example.log_url
+  return example
+}
+
+const BOT = {
+  ...(exampleAnswer('GET', '/repos/{owner}/{repo}/deployments/{deployment_id}', 200).creator as Record<string, unknown>),
+  login: 'github-actions[bot]',
+  id: 41898282,
+  type: 'Bot',
 }

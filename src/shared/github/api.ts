@@ -1,7 +1,4 @@
-import { showBody } from '../http/answer.js'
-import { type HttpClient, type Method, parseJson } from '../http/client.js'
-import { endpoint } from '../http/endpoint.js'
-import { NetworkError } from '../http/errors.js'
+import type { HttpClient } from '../http/client.js'
 import type { GitHubInputs } from '../inputs/github.js'
 
 export interface Deployment {
@@ -24,84 +21,110 @@ export interface IssueComment {
   html_url?: string
 }
 
+export interface NewDeployment {
+  ref: string
+  environment: string
+  description: string
+  payload: Record<string, unknown>
+  auto_merge: boolean
+  required_contexts: string[]
+  production_environment: boolean
+  transient_environment: boolean
+}
+
+export interface NewStatus {
+  state: 'in_progress' | 'success' | 'failure' | 'inactive'
+  description: string
+  environment_url?: string
+  log_url?: string
+  auto_inactive?: boolean
+}
+
 /** Any GitHub call that failed: an answer that refused it, or no usable answer. Never a platform's failure. */
 export class GitHubError extends Error {
   override name = 'GitHubError'
 }
 
+/** The few REST calls the actions make, on the repository of the run. Lists are paged through as they are read. */
+export interface GitHubApi {
+  createDeployment(deployment: NewDeployment): Promise<Deployment>
+  createStatus(id: number, status: NewStatus): Promise<DeploymentStatus>
+  /** Newest first; every environment's when `environment` is undefined. Stop reading to stop paging. */
+  deployments(environment: string | undefined): AsyncIterable<Deployment>
+  latestStatus(id: number): Promise<DeploymentStatus | undefined>
+  /** The issue's (or PR's) first comment that `wanted` accepts. */
+  findComment(issue: number, wanted: (comment: IssueComment) => boolean): Promise<IssueComment | undefined>
+  createComment(issue: number, body: string): Promise<IssueComment>
+  updateComment(id: number, body: string): Promise<IssueComment>
+  getPull(number: number): Promise<{ number: number; state: string }>
+}
+
+export interface GitHubConnection {
+  github: GitHubInputs & { token: string }
+  http: HttpClient
+  /** the action's one deadline (epoch ms): no retry waits past it */
+  deadline: () => number
+  log: (message: string) => void
+}
+
 /**
- * The few REST endpoints the actions use (deployments and their statuses), on the same HTTP
- * client as the platforms: timeouts, retries, secrets removed. `GITHUB_API_URL` makes it work on
- * GitHub Enterprise Server.
+ * The GitHub API on Octokit, which is in a chunk of its own: loaded only when there is a token, and
+ * only when `preload` or the first call asks for it, so that a run starts its platform work first.
  */
-export class GitHubApi {
-  constructor(
-    private readonly github: GitHubInputs & { token: string },
-    private readonly http: HttpClient,
-  ) {
+export class LazyGitHubApi implements GitHubApi {
+  private loading: Promise<GitHubApi> | undefined
+
+  constructor(private readonly connection: GitHubConnection) {
     // an error of GitHub's may echo the Authorization header
-    http.redactor.add(github.token, 'input "github-token"')
+    connection.http.redactor.add(connection.github.token, 'input "github-token"')
   }
 
-  createDeployment(body: Record<string, unknown>): Promise<Deployment> {
-    return this.call('POST', `/repos/${this.github.repository}/deployments`, body)
+  /** Starts loading Octokit, without waiting for it. */
+  preload(): void {
+    void this.load().catch(() => {
+      // the first call says why
+    })
   }
 
-  createStatus(id: number, body: Record<string, unknown>): Promise<DeploymentStatus> {
-    return this.call('POST', `/repos/${this.github.repository}/deployments/${id}/statuses`, body)
+  createDeployment(deployment: NewDeployment): Promise<Deployment> {
+    return this.load().then((api) => api.createDeployment(deployment))
   }
 
-  /** Newest first; every environment's when `environment` is undefined. */
-  listDeployments(environment: string | undefined, perPage = 30): Promise<Deployment[]> {
-    const filter = environment === undefined ? '' : `environment=${encodeURIComponent(environment)}&`
-    return this.call('GET', `/repos/${this.github.repository}/deployments?${filter}per_page=${perPage}`)
+  createStatus(id: number, status: NewStatus): Promise<DeploymentStatus> {
+    return this.load().then((api) => api.createStatus(id, status))
   }
 
-  listComments(issue: number): Promise<IssueComment[]> {
-    return this.call('GET', `/repos/${this.github.repository}/issues/${issue}/comments?per_page=100`)
+  async *deployments(environment: string | undefined): AsyncIterable<Deployment> {
+    yield* (await this.load()).deployments(environment)
+  }
+
+  latestStatus(id: number): Promise<DeploymentStatus | undefined> {
+    return this.load().then((api) => api.latestStatus(id))
+  }
+
+  findComment(issue: number, wanted: (comment: IssueComment) => boolean): Promise<IssueComment | undefined> {
+    return this.load().then((api) => api.findComment(issue, wanted))
   }
 
   createComment(issue: number, body: string): Promise<IssueComment> {
-    return this.call('POST', `/repos/${this.github.repository}/issues/${issue}/comments`, { body })
+    return this.load().then((api) => api.createComment(issue, body))
   }
 
   updateComment(id: number, body: string): Promise<IssueComment> {
-    return this.call('PATCH', `/repos/${this.github.repository}/issues/comments/${id}`, { body })
+    return this.load().then((api) => api.updateComment(id, body))
   }
 
   getPull(number: number): Promise<{ number: number; state: string }> {
-    return this.call('GET', `/repos/${this.github.repository}/pulls/${number}`)
+    return this.load().then((api) => api.getPull(number))
   }
 
-  listStatuses(id: number): Promise<DeploymentStatus[]> {
-    return this.call('GET', `/repos/${this.github.repository}/deployments/${id}/statuses?per_page=10`)
-  }
-
-  private async call<T>(method: Method, path: string, body?: unknown): Promise<T> {
-    const url = endpoint(this.github.apiUrl, path)
-    const pathname = path.split('?')[0]
-    const response = await this.http
-      .send({
-        method,
-        url,
-        headers: {
-          authorization: `Bearer ${this.github.token}`,
-          accept: 'application/vnd.github+json',
-          'x-github-api-version': '2022-11-28',
-          'user-agent': 'paas-release-actions',
-        },
-        ...(body !== undefined && { json: body }),
-        expectJson: true,
-        about: { platform: 'GitHub', operation: `${method} ${pathname}`, target: this.github.repository },
-      })
-      .catch((error: unknown) => {
-        // no answer from GitHub is GitHub's failure, said so, never "could not reach the platform"
-        throw error instanceof NetworkError ? new GitHubError(error.message) : error
-      })
-    const parsed = parseJson(response.text) as { message?: string } | undefined
-    if (response.status >= 200 && response.status < 300) return parsed as T
-    throw new GitHubError(
-      `GitHub answered HTTP ${response.status} to ${method} ${pathname}: ${parsed?.message === undefined ? showBody(response, (text) => this.http.redact(text)) : this.http.redact(parsed.message)}`,
+  private load(): Promise<GitHubApi> {
+    this.loading ??= import('./octokit.js').then(
+      ({ OctokitApi }) => new OctokitApi(this.connection),
+      (error: unknown) => {
+        throw new GitHubError(`the GitHub client could not be loaded: ${(error as Error).message}`)
+      },
     )
+    return this.loading
   }
 }

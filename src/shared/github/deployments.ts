@@ -1,10 +1,10 @@
+import type { HttpClient } from '../http/client.js'
 import type { GitHubInputs } from '../inputs/github.js'
 import type { Logger } from '../release/context.js'
-import { type Deployment, GitHubApi } from './api.js'
-import type { HttpClient } from '../http/client.js'
+import { type Deployment, LazyGitHubApi, type NewStatus } from './api.js'
 
 /** What a deployment's payload records: the release ledger. */
-export interface LedgerEntry {
+export interface LedgerEntry extends Record<string, unknown> {
   platform: string
   service: string
   image: string
@@ -19,16 +19,21 @@ export interface LedgerEntry {
  * a GitHub call that fails is a warning, never the release's failure.
  */
 export class Deployments {
-  readonly api: GitHubApi | undefined
+  readonly api: LazyGitHubApi | undefined
   /** why the last deployment was not recorded, when GitHub failed it */
   private failed: string | undefined
 
   constructor(
     readonly github: GitHubInputs,
+    /** GitHub's own: one attempt per call, Octokit's plugins retry */
     http: HttpClient,
     private readonly log: Logger,
+    deadline: () => number,
   ) {
-    this.api = github.token === undefined ? undefined : new GitHubApi({ ...github, token: github.token }, http)
+    this.api =
+      github.token === undefined
+        ? undefined
+        : new LazyGitHubApi({ github: { ...github, token: github.token }, http, deadline, log: log.info })
   }
 
   /** A deployment of the commit to the environment, `in_progress`; null when skipped. */
@@ -85,11 +90,10 @@ export class Deployments {
    */
   async previousImage(platform: string, service: string, current: string): Promise<string | undefined> {
     if (!this.api) return undefined
-    const deployments = await this.api.listDeployments(this.github.environment)
-    for (const deployment of deployments) {
+    for await (const deployment of this.api.deployments(this.github.environment)) {
       const entry = payloadOf(deployment)
       if (entry?.platform !== platform || entry.service !== service || entry.image === current) continue
-      const [latest] = await this.api.listStatuses(deployment.id)
+      const latest = await this.api.latestStatus(deployment.id)
       if (latest && (latest.state === 'success' || latest.state === 'inactive')) return entry.image
     }
     return undefined
@@ -99,8 +103,8 @@ export class Deployments {
   async deactivate(environment: string, description: string): Promise<void> {
     if (!this.api) return
     try {
-      for (const deployment of await this.api.listDeployments(environment)) {
-        const [latest] = await this.api.listStatuses(deployment.id)
+      for await (const deployment of this.api.deployments(environment)) {
+        const latest = await this.api.latestStatus(deployment.id)
         if (latest?.state === 'success')
           await this.api.createStatus(deployment.id, { state: 'inactive', description: description.slice(0, 140) })
       }
@@ -117,13 +121,13 @@ export class Deployments {
     if (!this.api) return []
     const seen = new Set<string>()
     const previews: { pr: number; service: string; platform: string; createdAt: number }[] = []
-    for (const deployment of await this.api.listDeployments(undefined, 100)) {
+    for await (const deployment of this.api.deployments(undefined)) {
       const environment = deployment.environment ?? ''
       const pr = environment.match(/^pr-(\d+)$/)?.[1]
       if (pr === undefined || seen.has(environment)) continue
       seen.add(environment)
       const entry = payloadOf(deployment)
-      const [latest] = await this.api.listStatuses(deployment.id)
+      const latest = await this.api.latestStatus(deployment.id)
       if (latest?.state !== 'success' || !entry?.service || !entry.platform) continue
       previews.push({
         pr: Number(pr),
@@ -135,7 +139,7 @@ export class Deployments {
     return previews
   }
 
-  private async status(deployment: Deployment, state: string, description: string, environmentUrl?: string): Promise<void> {
+  private async status(deployment: Deployment, state: NewStatus['state'], description: string, environmentUrl?: string): Promise<void> {
     await this.api?.createStatus(deployment.id, {
       state,
       description: description.slice(0, 140),

@@ -15,6 +15,8 @@ export interface HttpRequest {
   /** sent as application/x-www-form-urlencoded */
   form?: Record<string, string | number | boolean | undefined>
   json?: unknown
+  /** sent as it is, the content type in `headers` (a body another client encoded) */
+  body?: string
   /** may be repeated after an ambiguous failure; by default GET and DELETE (a DELETE that landed answers "gone") */
   idempotent?: boolean
   /** per attempt (never past the action's deadline); the client's default otherwise */
@@ -70,7 +72,13 @@ export interface HttpClientOptions {
 
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'])
 // a proxy that refused the tunnel (502/503 to CONNECT) never passed the request on
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_PROXY_TUNNEL'])
+export const NEVER_SENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_PROXY_TUNNEL',
+])
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED', 'TimeoutError', 'ABORT_ERR'])
 /** the answer came, but could not be used: cut short or not JSON (retried like a 5xx where the request may be repeated) */
 const UNREADABLE_CODES = new Set(['UNREADABLE', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'])
@@ -245,7 +253,7 @@ function encodeBody(req: HttpRequest): { body?: string; contentType?: string } {
     return { body: form.toString(), contentType: 'application/x-www-form-urlencoded' }
   }
   if (req.json !== undefined) return { body: JSON.stringify(req.json), contentType: 'application/json' }
-  return {}
+  return req.body === undefined ? {} : { body: req.body }
 }
 
 function errorCode(error: unknown): string {

@@ -13,22 +13,28 @@ import { type WaitResult, waitFor } from './waiter.js'
 export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise<ActionResult> {
   const ledger = ctx.deployments
   const entry = { platform: ctx.platform.name, service: inputs.service, image: inputs.image }
-  const deployment =
-    ledger && (await ctx.phase('GitHub deployment', () => ledger.start(entry, `Deploy ${inputs.image} to ${inputs.service}`)))
+  // Octokit's loading and the GitHub deployment start once the platform has answered the first
+  // request (started with it, the chunk's loading came first), and run alongside the rest of the deploy
+  let recorded: Promise<Deployment | null> = Promise.resolve(null)
+  const released = deployService(ctx, inputs, () => {
+    if (ledger) recorded = ledger.start(entry, `Deploy ${inputs.image} to ${inputs.service}`)
+  })
   let result: ActionResult
   try {
-    result = await deployService(ctx, inputs)
+    result = await released
   } catch (error) {
-    if (ledger) await ctx.phase('GitHub deployment status', () => ledger.finish(deployment ?? null, false, (error as Error).message))
+    const deployment = await recorded
+    if (ledger) await ctx.phase('GitHub deployment status', () => ledger.finish(deployment, false, (error as Error).message))
     throw error
   }
+  const deployment = await recorded
   if (ledger) {
     const ok = result.failure === undefined
     await ctx.phase('GitHub deployment status', () =>
-      ledger.finish(deployment ?? null, ok, result.failure ?? result.title, result.outputs.url || undefined),
+      ledger.finish(deployment, ok, result.failure ?? result.title, result.outputs.url || undefined),
     )
   }
-  return withDeployment(result, ledger, deployment ?? null)
+  return withDeployment(result, ledger, deployment)
 }
 
 /** The summary's link to the environment's deployments, and the `deployment-id` output. */
@@ -47,8 +53,9 @@ export function withDeployment(result: ActionResult, ledger: Deployments | undef
 /**
  * describe → deploy → wait → health check; on failure, roll back to the previous image (when
  * `rollback-on-failure`) and fail with a message naming platform, service, operation and last state.
+ * `described` is called once the platform has answered the describe.
  */
-async function deployService(ctx: ReleaseContext, inputs: DeployInputs): Promise<ActionResult> {
+async function deployService(ctx: ReleaseContext, inputs: DeployInputs, described: () => void): Promise<ActionResult> {
   const ref = serviceRef(inputs)
   const name = ctx.platform.name
   const found = await ctx.phase('describe', async () => {
@@ -57,6 +64,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs): Promise
       ctx.log.info(`${name}: "${ref.service}" already runs ${inputs.image}; nothing to deploy`)
     return state
   })
+  described()
   if (found === null && inputs.create) return create(ctx, inputs)
   const before = requireFound(ctx, found, 'deploy', ref.service)
   const previous = before.image

@@ -161,7 +161,7 @@ async function stickyComment(ctx: ReleaseContext, pr: number, text: string): Pro
   }
   const body = `${MARKER}\n${text}`
   try {
-    const existing = (await api.listComments(pr)).find((comment) => comment.body?.includes(MARKER))
+    const existing = await api.findComment(pr, (comment) => comment.body?.includes(MARKER) ?? false)
     const comment = existing ? await api.updateComment(existing.id, body) : await api.createComment(pr, body)
     return { id: comment.id, ...(comment.html_url && { url: comment.html_url }) }
   } catch (error) {

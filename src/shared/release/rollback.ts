@@ -86,7 +86,10 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
 /** `to: previous` where the platform keeps no history: the image before, from the GitHub deployments. */
 async function rollbackFromLedger(ctx: ReleaseContext, inputs: RollbackInputs): Promise<ActionResult> {
   const ref = serviceRef(inputs)
-  const current = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(ref)), 'rollback', ref.service)
+  const described = ctx.phase('describe', () => ctx.platform.describe(ref))
+  // Octokit loads while the platform answers
+  ctx.deployments?.api?.preload()
+  const current = requireFound(ctx, await described, 'rollback', ref.service)
   const previous = await ctx.phase('read the ledger', async () => {
     try {
       const found = await ctx.deployments?.previousImage(ctx.platform.name, inputs.service, current.image)

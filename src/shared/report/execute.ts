@@ -37,6 +37,13 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
     const attemptMs = Math.min(30_000, Math.max(1_000, Math.round(inputs.timeoutMs / 4)))
     const http = new HttpClient({ ...transport, deadline: () => deadline.epochMs, timeoutMs: attemptMs, log: log.info })
     const probe = new HttpClient({ ...transport, backoff: { attempts: 1, baseMs: 0, capMs: 0 } })
+    // one attempt per GitHub call: Octokit's retry and throttling plugins decide what is sent again
+    const githubHttp = new HttpClient({
+      ...transport,
+      deadline: () => deadline.epochMs,
+      timeoutMs: attemptMs,
+      backoff: { attempts: 1, baseMs: 0, capMs: 0 },
+    })
     const platform = await createPlatform(inputs.platform, {
       apiUrl: inputs.apiUrl,
       credentials: inputs.credentials,
@@ -56,7 +63,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       startCleanup: () => cancellation.startCleanup(),
       // the state file is read back by the post step and kept with the run: no secret goes in
       saveState: (name, value) => saveStateNow(name, redactor.redact(value)),
-      ...('github' in inputs && { deployments: new Deployments(inputs.github as GitHubInputs, http, log) }),
+      ...('github' in inputs && { deployments: new Deployments(inputs.github as GitHubInputs, githubHttp, log, () => deadline.epochMs) }),
     }
     result = await flow(ctx, inputs)
   } catch (error) {
