@@ -198,7 +198,7 @@ describe.each(PLATFORMS)('$name: a whole run, its failures and its echoed errors
     github.failure = { status: 500, echo: true }
     const run = await suite.steps.run('deploy', platform.inputs({ ...platform.deploy, ...timeout }), { env: github.env() })
     expect(run.code, run.stdout).toBe(0)
-    expect(warnings(run).join('\n')).toMatch(/GitHub answered HTTP 500.*authorization: Bearer \*\*\*/s)
+    expect(warnings(run).join('\n')).toMatch(/GitHub answered HTTP 500.*authorization: token \*\*\*/s)
     expect(run.summary).toMatch(/not recorded \(GitHub failed: GitHub answered HTTP 500/)
   })
 })
@@ -219,7 +219,7 @@ describe('secrets that only some platforms have', () => {
     github.failure = { status: 500, echo: true }
     const back = await suite.steps.run('rollback', token, { env: github.env() })
     expect(back.code).toBe(1)
-    expect(errorLines(back).join('\n')).toMatch(/the release ledger .* could not be read .*authorization: Bearer \*\*\*/s)
+    expect(errorLines(back).join('\n')).toMatch(/the release ledger .* could not be read .*authorization: token \*\*\*/s)
   })
 
   it('netease: deploy hooks, from the first list read to a hook call whose error echoes its URL', async () => {
