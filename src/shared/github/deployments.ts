@@ -38,10 +38,8 @@ export class Deployments {
 
   /** A deployment of the commit to the environment, `in_progress`; null when skipped. */
   async start(entry: LedgerEntry, description: string): Promise<Deployment | null> {
-    if (!this.api) {
-      this.log.info('GitHub deployment skipped: no "github-token" (or not in a workflow run)')
-      return null
-    }
+    // without a token, finish() says so, inside its phase's group
+    if (!this.api) return null
     try {
       const deployment = await this.api.createDeployment({
         ref: this.github.sha,
@@ -64,6 +62,7 @@ export class Deployments {
 
   /** `success` (older deployments of the environment become inactive) or `failure`. */
   async finish(deployment: Deployment | null, ok: boolean, description: string, environmentUrl?: string): Promise<void> {
+    if (!this.api) this.log.info('GitHub deployment skipped: no "github-token" (or not in a workflow run)')
     if (!deployment) return
     try {
       await this.status(deployment, ok ? 'success' : 'failure', description, environmentUrl)
