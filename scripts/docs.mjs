@@ -1,6 +1,6 @@
 // npm run docs: writes what the action-*/action.yml files say into the files that repeat it, so
-// those never drift: each action README's input and output tables (between marker comments; the
-// rest of the README is written by hand) and src/shared/inputs/defaults.ts (the inputs' defaults,
+// those never drift: each action README's input and output tables and the root README's table of
+// the inputs every action shares (between marker comments; the rest is written by hand), and src/shared/inputs/defaults.ts (the inputs' defaults,
 // for runs without the runner). `node scripts/docs.mjs --check` writes nothing and exits 1 when a
 // file differs from what it would write.
 import { existsSync } from 'node:fs'
@@ -42,6 +42,22 @@ function inputsTable(meta) {
 function outputsTable(meta) {
   const rows = Object.entries(meta.outputs ?? {}).map(([name, output]) => `| \`${name}\` | ${cell(output.description)} |`)
   return ['| Output | Description |', '|---|---|', ...rows].join('\n')
+}
+
+/**
+ * The inputs every release action takes (all but action-emulator's), in action-deploy's order, with
+ * the one default they share (inputDefaults refuses two): the root README's shared table.
+ */
+function sharedInputsTable(actions) {
+  const releaseActions = [...actions].filter(([folder]) => folder !== 'action-emulator').map(([, meta]) => meta)
+  const [first, ...rest] = releaseActions
+  const rows = Object.entries(first.inputs ?? {})
+    .filter(([name]) => rest.every((meta) => name in (meta.inputs ?? {})))
+    .map(([name, input]) => {
+      const fallback = input.default === undefined || input.default === '' ? '' : `\`${input.default}\``
+      return `| \`${name}\` | ${fallback} | ${cell(input.description)} |`
+    })
+  return ['| Input | Default | Description |', '|---|---|---|', ...rows].join('\n')
 }
 
 /** Puts `table` between `<!-- name: … -->` and `<!-- /name -->`, which the README must have. */
@@ -110,6 +126,8 @@ export async function generated() {
     readme = replaceTable(readme, relative(ROOT, file), 'outputs', outputsTable(meta))
     files.set(file, readme)
   }
+  const rootReadme = join(ROOT, 'README.md')
+  files.set(rootReadme, replaceTable(await readFile(rootReadme, 'utf8'), 'README.md', 'shared-inputs', sharedInputsTable(actions)))
   files.set(DEFAULTS_MODULE, await defaultsModule(actions))
   return files
 }
