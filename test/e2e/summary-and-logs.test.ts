@@ -162,6 +162,11 @@ describe('the summary of action-traffic', () => {
     expect(cell(run, 'Gate, step 2')).toMatch(/^100%: passed after/)
     expect(cell(run, 'Traffic before')).toBe('no router yet')
     expect(cell(run, 'Traffic after')).toBe('blue 0% / green 100% (round-robin)')
+    // the log: each shift says before → after, each hold its gate's verdict, all inside groups
+    expect(run.stdout).toContain('shop: no router yet → now blue 90% / green 10% (round-robin)')
+    expect(run.stdout).toMatch(/^::group::hold at 10%25, gate\ngate, step 1: 10%: passed after [\d.]+ s: /m)
+    expect(run.stdout).toMatch(/^gate, step 2: 100%: passed after/m)
+    expectGrouped(run, /Traffic on shop: green 100%/)
   })
 
   it('a gate that fails says failed, and the reason comes first', async () => {
@@ -176,5 +181,36 @@ describe('the summary of action-traffic', () => {
       run.summary.indexOf('<table>'),
     )
     expect(run.summary.indexOf('<strong>Failed:</strong>')).toBeGreaterThan(0)
+    // the log says why, inside the abort's group, and the run's last line is the failure
+    expect(run.stdout).toMatch(/^gate, step 1: 10%: failed after/m)
+    expect(outsideGroups(run)).toEqual([expect.stringMatching(/^Release on shop aborted: health gate failed at 10%/)])
+    expect(run.stdout).toMatch(/^::group::abort\nrelease: aborted: health gate failed at 10%/m)
+  })
+})
+
+describe('the log of action-preview', () => {
+  it('up, up again and down: every line inside its phase, each change in one line', async () => {
+    const preview = (extra: Record<string, string>) =>
+      jelastic({
+        'service-template': 'shop-pr-{pr}',
+        pr: '7',
+        'create-spec': JSON.stringify({ nodes: [{ nodeType: 'docker', count: 1 }] }),
+        ...extra,
+      })
+    await suite.emulator.jelasticEnv('shop-pr-7', V1, 1)
+    const up = await runAction('preview', preview({ command: 'up', image: V2 }))
+    expect(up.code, up.stdout).toBe(0)
+    expect(up.stdout).toContain(`shop-pr-7: image ${V1} → ${V2} (`)
+    expect(up.stdout).toMatch(/^::group::PR comment\nPR comment skipped: no "github-token"\n::endgroup::$/m)
+    expectGrouped(up, /Deployed registry\.example\.com\/shop:v2 to shop-pr-7/)
+    const down = await runAction('preview', preview({ command: 'down' }))
+    expect(down.code, down.stdout).toBe(0)
+    expect(down.stdout).toMatch(
+      new RegExp(`^::group::remove shop-pr-7\\nshop-pr-7: ${V2.replace(/[.:/]/g, '\\$&')} → removed\\n::endgroup::$`, 'm'),
+    )
+    expectGrouped(down, /Removed the preview of #7/)
+    const again = await runAction('preview', preview({ command: 'down' }))
+    expect(again.stdout).toContain('shop-pr-7: not found; nothing to remove')
+    expectGrouped(again, /The preview of #7 was already gone/)
   })
 })

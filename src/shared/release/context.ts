@@ -30,6 +30,8 @@ export interface ReleaseContext {
    * health check, a wait that timed out); without it, a phase that returns passed.
    */
   phase<T>(name: string, run: () => Promise<T>, judge?: (value: T) => PhaseVerdict): Promise<T>
+  /** the lines said outside a phase from now on go into a log group of this name (a hold, a wait) */
+  section(name: string): void
 }
 
 /** How a phase ended, for the summary: ok or not, and in a few words why. */

@@ -50,13 +50,16 @@ async function up(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, servic
 }
 
 async function down(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, service: string): Promise<ActionResult> {
-  const removed = await removeService(ctx, {
-    service,
-    ...(inputs.project && { project: inputs.project }),
-    ...(inputs.application && { application: inputs.application }),
-    nodeGroup: inputs.nodeGroup,
-  })
-  await ctx.deployments?.deactivate(`pr-${pr}`, 'the preview was removed')
+  const removed = await ctx.phase(`remove ${service}`, () =>
+    removeService(ctx, {
+      service,
+      ...(inputs.project && { project: inputs.project }),
+      ...(inputs.application && { application: inputs.application }),
+      nodeGroup: inputs.nodeGroup,
+    }),
+  )
+  const ledger = ctx.deployments
+  if (ledger?.api) await ctx.phase('GitHub deployment status', () => ledger.deactivate(`pr-${pr}`, 'the preview was removed'))
   const comment = await stickyComment(
     ctx,
     pr,
@@ -88,6 +91,8 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
   const api = ledger?.api
   if (!ledger || !api) throw new PlatformError(ctx.platform.name, 'sweep', 'previews', 'sweep needs a github-token')
   const previews = await ctx.phase('read the previews', () => ledger.activePreviews())
+  // the previews left alone, and why, are said in a group of their own
+  ctx.section('previews kept')
   const removed: { pr: number; service: string; reason: string }[] = []
   const kept: string[] = []
   for (const found of previews.filter((p) => p.platform === ctx.platform.name)) {
@@ -120,7 +125,9 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
         nodeGroup: inputs.nodeGroup,
       }),
     )
-    await ledger.deactivate(`pr-${found.pr}`, `removed by the sweep: ${reason}`)
+    await ctx.phase(`GitHub deployment status of #${found.pr}`, () =>
+      ledger.deactivate(`pr-${found.pr}`, `removed by the sweep: ${reason}`),
+    )
     await stickyComment(ctx, found.pr, `**Preview of #${found.pr}** was removed by the sweep: ${reason}.`)
     removed.push({ pr: found.pr, service: found.service, reason })
   }
@@ -138,7 +145,11 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
 
 /** Removes the service and waits until it is gone; false when there was none. */
 async function removeService(ctx: ReleaseContext, ref: ServiceRef): Promise<boolean> {
-  if ((await ctx.platform.describe(ref)) === null) return false
+  const state = await ctx.platform.describe(ref)
+  if (state === null) {
+    ctx.log.info(`${ref.service}: not found; nothing to remove`)
+    return false
+  }
   const operation = await ctx.platform.remove(ref)
   const result = await waitOn(ctx, operation)
   if (result.status !== 'succeeded') {
@@ -149,16 +160,33 @@ async function removeService(ctx: ReleaseContext, ref: ServiceRef): Promise<bool
       `operation ${operation.id} ${result.status}; last state: ${result.detail}`,
     )
   }
+  ctx.log.info(`${ref.service}: ${state.image} → removed`)
   return true
 }
 
-/** Posts the PR's preview comment, or updates the one there is: never a second one. */
+/** The PR's preview comment, in its own phase: written, skipped without a token, or not written (a warning). */
 async function stickyComment(ctx: ReleaseContext, pr: number, text: string): Promise<{ id: number; url?: string } | undefined> {
   const api: GitHubApi | undefined = ctx.deployments?.api
-  if (!api) {
-    ctx.log.info('PR comment skipped: no "github-token"')
-    return undefined
-  }
+  let skipped = false
+  return ctx.phase(
+    'PR comment',
+    () => {
+      if (api) return writeComment(ctx, api, pr, text)
+      ctx.log.info('PR comment skipped: no "github-token"')
+      skipped = true
+      return Promise.resolve(undefined)
+    },
+    (comment) => ({ ok: true, outcome: skipped ? 'skipped' : comment ? 'ok' : 'not written' }),
+  )
+}
+
+/** Posts the PR's preview comment, or updates the one there is: never a second one. */
+async function writeComment(
+  ctx: ReleaseContext,
+  api: GitHubApi,
+  pr: number,
+  text: string,
+): Promise<{ id: number; url?: string } | undefined> {
   const body = `${MARKER}\n${text}`
   try {
     const existing = await api.findComment(pr, (comment) => comment.body?.includes(MARKER) ?? false)

@@ -39,13 +39,15 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
     return status(ctx, router, split, await readRecord(ctx, router))
   }
   // an abort by hand never waits for the release it aborts; any other command claims the router first
-  const claim: Claim = await ctx.phase('read traffic', async () =>
-    inputs.command === 'abort'
-      ? { split: await traffic.readTraffic(router) }
-      : claimRouter(ctx, router, inputs, () => traffic.readTraffic(router)),
-  )
+  const claim: Claim = await ctx.phase('read traffic', async () => {
+    const read =
+      inputs.command === 'abort'
+        ? { split: await traffic.readTraffic(router) }
+        : await claimRouter(ctx, router, inputs, () => traffic.readTraffic(router))
+    ctx.log.info(`${router.router}: ${formatSplit(read.split)}`)
+    return read
+  })
   const before = claim.split
-  ctx.log.info(`${router.router}: ${formatSplit(before)}`)
   const steps = inputs.command === 'abort' ? inputs.steps : await reachableSteps(ctx, router, inputs.steps)
   const raising = inputs.command !== 'abort' && steps.some((step) => step.weight > (before?.green ?? 0))
   const candidate = await ctx.phase('describe', () => requireReceiver(ctx, sideRef(ctx, router, raising ? 'green' : 'blue')))
@@ -68,6 +70,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   const stepLog: string[] = []
   let lastGate: string | undefined
   let record = resumeRecord(startRecord(Date.now(), before?.green ?? 0), claim.resumed, plan.steps)
+  ctx.section('release')
   if (claim.resumed) ctx.log.info(`release ${inputs.releaseId}: re-run, going on from its record (started ${claim.resumed.startedAt})`)
   const images = await sideImages(ctx, router)
   const keeper = new RecordKeeper(ctx, router, inputs.releaseId, new Date(record.startedAt).toISOString(), images)
@@ -87,18 +90,21 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
         plan,
         Date.now(),
       )
-      if (decision.record.phase !== record.phase && decision.record.phase !== 'progressing')
-        ctx.log.info(`release: ${decision.record.phase}: ${decision.record.reason}`)
-      else if (decision.record.reason !== record.reason && decision.record.reason) ctx.log.info(`release: ${decision.record.reason}`)
       // a step left for the next one with the router still at its weight passed its gate; else the router was moved
       if (record.stepReachedAt !== undefined && decision.record.step !== record.step && gate) {
         const passed = decision.record.step === record.step + 1 && observed === plan.steps[record.step]?.weight
         const verdict = passed ? 'passed' : `not judged (the router was moved to ${observed}%)`
         stepLog.push(gateLine(plan.steps[record.step]?.weight ?? record.weight, verdict, Date.now() - record.stepReachedAt, gate))
+        ctx.log.info(`gate, step ${record.step + 1}: ${stepLog.at(-1)}`)
       }
       // the last step's gate is judged as the release stops walking steps, before an abort's write resets it
-      if (decision.record.phase !== 'progressing' && record.phase === 'progressing' && gate && record.stepReachedAt !== undefined)
+      if (decision.record.phase !== 'progressing' && record.phase === 'progressing' && gate && record.stepReachedAt !== undefined) {
         lastGate = gateLine(record.weight, lastVerdict(decision.record, gate, plan), Date.now() - record.stepReachedAt, gate)
+        ctx.log.info(`gate, step ${record.step + 1}: ${lastGate}`)
+      }
+      if (decision.record.phase !== record.phase && decision.record.phase !== 'progressing')
+        ctx.log.info(`release: ${decision.record.phase}: ${decision.record.reason}`)
+      else if (decision.record.reason !== record.reason && decision.record.reason) ctx.log.info(`release: ${decision.record.reason}`)
       // an abort gets the same time again: a passed deadline is often why it aborts
       if (decision.record.phase === 'aborting' && record.phase === 'progressing') ctx.deadline.restart()
       record = decision.record
@@ -110,8 +116,10 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
             writeSplit(ctx, router, { blue: 100 - write.weight, green: write.weight, routingMethod: method }, split),
           )
           gate?.reset()
+          ctx.section(record.phase === 'aborting' ? 'abort' : `hold at ${write.weight}%${gate ? ', gate' : ''}`)
         } else {
           await ctx.phase(`scale down ${router.green}`, () => scaleDown(ctx, router))
+          ctx.section('abort')
         }
       }
       // the record keeps the weight the router has now, after this round's writes (and the claim fresh)
@@ -141,8 +149,10 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
       : undefined
     const message = (error as Error).message
     const why = deadline === undefined ? message : (error as NetworkError).code === 'DEADLINE' ? deadline : `${deadline} (${message})`
-    if (gate && record.phase === 'progressing' && record.stepReachedAt !== undefined)
+    if (gate && record.phase === 'progressing' && record.stepReachedAt !== undefined) {
       lastGate = gateLine(record.weight, `not judged (${why})`, Date.now() - record.stepReachedAt, gate)
+      ctx.log.info(`gate, step ${record.step + 1}: ${lastGate}`)
+    }
     split = await putBackOnStable(ctx, router, method, why)
     record = { ...record, phase: 'aborted', weight: 0, verdict: 'failed', reason: why }
     await keeper.save(record)
@@ -244,6 +254,7 @@ async function requireReceiver(ctx: ReleaseContext, ref: ServiceRef) {
  * once more; the error says both.
  */
 async function putBackOnStable(ctx: ReleaseContext, router: RouterRef, method: TrafficSplit['routingMethod'], why: string) {
+  ctx.section('abort')
   ctx.log.warning(`release: ${why}; putting all traffic back on ${router.blue}`)
   ctx.deadline.restart()
   try {

@@ -11,7 +11,8 @@ import { createPlatform } from '../platforms/registry.js'
 import { Cancellation, CancelledError } from '../release/cancellation.js'
 import type { ActionResult, Logger, PhaseRecord, PhaseVerdict, ReleaseContext } from '../release/context.js'
 import { Deadline } from '../release/deadline.js'
-import { debugNow, endGroup, saveStateNow, startGroup, warningNow } from './commands.js'
+import { debugNow, saveStateNow, warningNow } from './commands.js'
+import { LogGroups } from './log-groups.js'
 import type { Flow } from './run.js'
 import { secrets } from './secrets.js'
 
@@ -21,9 +22,16 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
   const startedAt = Date.now()
   // the inputs' secrets are in it already: they were added as they were read
   const redactor = secrets
+  const groups = new LogGroups()
   const log: Logger = {
-    info: (message) => process.stdout.write(`${redactor.redact(message)}\n`),
-    warning: (message) => warningNow(redactor.redact(message)),
+    info: (message) => {
+      groups.beforeLine()
+      process.stdout.write(`${redactor.redact(message)}\n`)
+    },
+    warning: (message) => {
+      groups.beforeLine()
+      warningNow(redactor.redact(message))
+    },
     debug: (message) => debugNow(redactor.redact(message)),
   }
   const cancellation = Cancellation.fromProcess()
@@ -59,7 +67,8 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       deadline,
       signal,
       log,
-      phase: (name, body, judge) => phase(phases, name, body, judge, signal),
+      phase: (name, body, judge) => phase(groups, phases, name, body, judge, signal),
+      section: (name) => groups.enterSection(name),
       startCleanup: () => cancellation.startCleanup(),
       // the state file is read back by the post step and kept with the run: no secret goes in
       saveState: (name, value) => saveStateNow(name, redactor.redact(value)),
@@ -75,12 +84,14 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       failure: describe(error, signal, log),
     }
   }
+  groups.close()
   // @actions/core writes outputs and the summary; it is loaded only now, after the work is done
   const { report } = await import('./report.js')
   await report(result, { phases, totalMs: Date.now() - startedAt }, redactor, log)
 }
 
 async function phase<T>(
+  groups: LogGroups,
   phases: PhaseRecord[],
   name: string,
   body: () => Promise<T>,
@@ -88,7 +99,7 @@ async function phase<T>(
   signal: AbortSignal,
 ): Promise<T> {
   const started = Date.now()
-  startGroup(name)
+  groups.startPhase(name)
   try {
     const value = await body()
     phases.push({ name, ms: Date.now() - started, ...(judge?.(value) ?? { ok: true, outcome: 'ok' }) })
@@ -97,7 +108,7 @@ async function phase<T>(
     phases.push({ name, ms: Date.now() - started, ok: false, outcome: signal.aborted ? 'cancelled' : 'failed' })
     throw error
   } finally {
-    endGroup()
+    groups.endPhase()
   }
 }
 
