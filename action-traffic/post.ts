@@ -1,5 +1,5 @@
 import { readTrafficInputs } from '../src/shared/inputs/actions.js'
-import { runAction } from '../src/shared/report/run.js'
+import { runAction } from '../src/shared/run/run.js'
 
 /**
  * The post step (post-if: always()): when the main step was killed with a release in flight (a

@@ -1,7 +1,7 @@
 import type { CommonInputs } from '../inputs/common.js'
 import { InputError } from '../inputs/input-error.js'
 import type { ActionResult, ReleaseContext } from '../release/context.js'
-import { errorNow } from './commands.js'
+import { errorNow } from '../report/commands.js'
 
 export type Flow<I> = (ctx: ReleaseContext, inputs: I) => Promise<ActionResult>
 
