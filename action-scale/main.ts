@@ -3,5 +3,5 @@ import { runAction } from '../src/shared/run/run.js'
 
 /** action-scale: reads and checks its inputs, then loads and runs the scale. A failed run sets exit code 1. */
 export function run(): Promise<void> {
-  return runAction(readScaleInputs, () => import('../src/shared/entries/scale.js'))
+  return runAction(readScaleInputs, () => import('../src/shared/run/scale.js'))
 }

@@ -17,6 +17,6 @@ export async function run(): Promise<void> {
       abortReason:
         'the main step was killed with the release in flight (a cancelled job, or one out of time, ended it before it put traffic back): the post step put all traffic back on stable',
     }),
-    () => import('../src/shared/entries/traffic.js'),
+    () => import('../src/shared/run/traffic.js'),
   )
 }
