@@ -1,5 +1,5 @@
 import { MIN_SECRET_LENGTH, SecretTooShortError } from '../http/redactor.js'
-import { secrets } from '../report/secrets.js'
+import { secrets } from '../http/secrets.js'
 import { InputError } from './input-error.js'
 import type { PlatformName } from './platform-name.js'
 import { readOptional } from './read.js'

@@ -13,7 +13,7 @@ import type { ActionResult, Logger, PhaseRecord, PhaseVerdict, ReleaseContext } 
 import { Deadline } from '../release/deadline.js'
 import { debugNow, endGroup, saveStateNow, startGroup, warningNow } from '../report/commands.js'
 import type { Flow } from './run.js'
-import { secrets } from '../report/secrets.js'
+import { secrets } from '../http/secrets.js'
 
 /** Builds the context (secrets, HTTP, platform, deadline, cancellation), runs the flow, reports. */
 export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>): Promise<void> {
