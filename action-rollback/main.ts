@@ -1,4 +1,4 @@
-import { readRollbackInputs } from '../src/shared/inputs/actions.js'
+import { readRollbackInputs } from '../src/shared/inputs/rollback.js'
 import { runAction } from '../src/shared/run/run.js'
 
 /** action-rollback: reads and checks its inputs, then loads and runs the rollback. A failed run sets exit code 1. */

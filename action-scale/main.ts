@@ -1,4 +1,4 @@
-import { readScaleInputs } from '../src/shared/inputs/actions.js'
+import { readScaleInputs } from '../src/shared/inputs/scale.js'
 import { runAction } from '../src/shared/run/run.js'
 
 /** action-scale: reads and checks its inputs, then loads and runs the scale. A failed run sets exit code 1. */

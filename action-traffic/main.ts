@@ -1,4 +1,4 @@
-import { readTrafficInputs } from '../src/shared/inputs/actions.js'
+import { readTrafficInputs } from '../src/shared/inputs/traffic.js'
 import { runAction } from '../src/shared/run/run.js'
 
 /** action-traffic: reads and checks its inputs, then loads and runs the traffic change. A failed run sets exit code 1. */

@@ -1,4 +1,4 @@
-import { readTrafficInputs } from '../src/shared/inputs/actions.js'
+import { readTrafficInputs } from '../src/shared/inputs/traffic.js'
 import { runAction } from '../src/shared/run/run.js'
 
 /**

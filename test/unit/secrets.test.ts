@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { readDeployInputs, readScaleInputs } from '../../src/shared/inputs/actions.js'
+import { readDeployInputs } from '../../src/shared/inputs/deploy.js'
+import { readScaleInputs } from '../../src/shared/inputs/scale.js'
 import { InputError } from '../../src/shared/inputs/input-error.js'
 import { secrets } from '../../src/shared/http/secrets.js'
 import { mockPlatform } from '../support/mock-platform.js'

@@ -1,4 +1,4 @@
-import type { DeployInputs } from '../inputs/actions.js'
+import type { DeployInputs } from '../inputs/deploy.js'
 import { deploy } from '../release/deploy.js'
 import { execute } from './execute.js'
 

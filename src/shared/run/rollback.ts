@@ -1,4 +1,4 @@
-import type { RollbackInputs } from '../inputs/actions.js'
+import type { RollbackInputs } from '../inputs/rollback.js'
 import { rollback } from '../release/rollback.js'
 import { execute } from './execute.js'
 

@@ -1,4 +1,4 @@
-import type { ScaleInputs } from '../inputs/actions.js'
+import type { ScaleInputs } from '../inputs/scale.js'
 import { scale } from '../release/scale.js'
 import { execute } from './execute.js'
 

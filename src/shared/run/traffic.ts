@@ -1,4 +1,4 @@
-import type { TrafficInputs } from '../inputs/actions.js'
+import type { TrafficInputs } from '../inputs/traffic.js'
 import { traffic } from '../release/traffic.js'
 import { execute } from './execute.js'
 
