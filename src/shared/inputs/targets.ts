@@ -1,7 +1,7 @@
+import type { PlatformName } from '../platforms/terms.js'
 import { type CommonInputs, readCommonInputs } from './common.js'
 import { InputError, shown } from './input-error.js'
 import { parseName, serviceNameRule } from './name.js'
-import type { PlatformName } from './platform-name.js'
 import { readDefaulted, readOptional, readRequired } from './read.js'
 
 /**
