@@ -1,7 +1,7 @@
-import { readTrafficInputs } from '../src/shared/inputs/actions.js'
-import { runAction } from '../src/shared/report/run.js'
+import { readTrafficInputs } from '../src/shared/inputs/traffic.js'
+import { runAction } from '../src/shared/run/run.js'
 
 /** action-traffic: reads and checks its inputs, then loads and runs the traffic change. A failed run sets exit code 1. */
 export function run(): Promise<void> {
-  return runAction(readTrafficInputs, () => import('../src/shared/entries/traffic.js'))
+  return runAction(readTrafficInputs, () => import('../src/shared/run/traffic.js'))
 }

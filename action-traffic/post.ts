@@ -1,5 +1,5 @@
-import { readTrafficInputs } from '../src/shared/inputs/actions.js'
-import { runAction } from '../src/shared/report/run.js'
+import { readTrafficInputs } from '../src/shared/inputs/traffic.js'
+import { runAction } from '../src/shared/run/run.js'
 
 /**
  * The post step (post-if: always()): when the main step was killed with a release in flight (a
@@ -17,6 +17,6 @@ export async function run(): Promise<void> {
       abortReason:
         'the main step was killed with the release in flight (a cancelled job, or one out of time, ended it before it put traffic back): the post step put all traffic back on stable',
     }),
-    () => import('../src/shared/entries/traffic.js'),
+    () => import('../src/shared/run/traffic.js'),
   )
 }

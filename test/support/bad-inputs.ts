@@ -1,6 +1,9 @@
 import fc from 'fast-check'
-import { DEPLOY_INPUT_NAMES, ROLLBACK_INPUT_NAMES, SCALE_INPUT_NAMES, TRAFFIC_INPUT_NAMES } from '../../src/shared/inputs/actions.js'
-import { PLATFORM_NAMES, type PlatformName } from '../../src/shared/inputs/platform-name.js'
+import { DEPLOY_INPUT_NAMES } from '../../src/shared/inputs/deploy.js'
+import { ROLLBACK_INPUT_NAMES } from '../../src/shared/inputs/rollback.js'
+import { SCALE_INPUT_NAMES } from '../../src/shared/inputs/scale.js'
+import { TRAFFIC_INPUT_NAMES } from '../../src/shared/inputs/traffic.js'
+import { PLATFORM_NAMES, type PlatformName } from '../../src/shared/platforms/terms.js'
 import { PREVIEW_INPUT_NAMES } from '../../src/shared/inputs/preview.js'
 
 /**

@@ -1,8 +1,7 @@
 import { MockAgent } from 'undici'
 import { HttpClient } from '../../src/shared/http/client.js'
 import { Redactor } from '../../src/shared/http/redactor.js'
-import type { Credentials } from '../../src/shared/inputs/credentials.js'
-import type { PlatformName } from '../../src/shared/inputs/platform-name.js'
+import type { Credentials, PlatformName } from '../../src/shared/platforms/terms.js'
 import { FACTORIES } from './platform-factories.js'
 
 export interface SentRequest {

@@ -1,4 +1,4 @@
-import type { PlatformName } from '../../src/shared/inputs/platform-name.js'
+import type { PlatformName } from '../../src/shared/platforms/terms.js'
 import { createAlauda } from '../../src/shared/platforms/alauda/adapter.js'
 import { createJelastic } from '../../src/shared/platforms/jelastic/adapter.js'
 import { createNetease } from '../../src/shared/platforms/netease/adapter.js'

@@ -3,16 +3,10 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import {
-  DEPLOY_INPUT_NAMES,
-  ROLLBACK_INPUT_NAMES,
-  readDeployInputs,
-  readRollbackInputs,
-  readScaleInputs,
-  readTrafficInputs,
-  SCALE_INPUT_NAMES,
-  TRAFFIC_INPUT_NAMES,
-} from '../../src/shared/inputs/actions.js'
+import { DEPLOY_INPUT_NAMES, readDeployInputs } from '../../src/shared/inputs/deploy.js'
+import { ROLLBACK_INPUT_NAMES, readRollbackInputs } from '../../src/shared/inputs/rollback.js'
+import { readScaleInputs, SCALE_INPUT_NAMES } from '../../src/shared/inputs/scale.js'
+import { readTrafficInputs, TRAFFIC_INPUT_NAMES } from '../../src/shared/inputs/traffic.js'
 import { PREVIEW_INPUT_NAMES, readPreviewInputs } from '../../src/shared/inputs/preview.js'
 import { ROOT } from '../support/runner.js'
 

@@ -5,7 +5,7 @@ import { Redactor } from '../../src/shared/http/redactor.js'
 import { createAlauda } from '../../src/shared/platforms/alauda/adapter.js'
 import { instancesFor, reachableShares } from '../../src/shared/platforms/replica-split.js'
 import { phaseOf, splitImage } from '../../src/shared/platforms/alauda/service.js'
-import type { Credentials } from '../../src/shared/inputs/credentials.js'
+import type { Credentials } from '../../src/shared/platforms/terms.js'
 import { mockPlatform } from '../support/mock-platform.js'
 import { nearestReachable } from '../../src/shared/release/split.js'
 

@@ -3,8 +3,7 @@ import { MockAgent } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { HttpClient } from '../../src/shared/http/client.js'
 import { Redactor } from '../../src/shared/http/redactor.js'
-import type { Credentials } from '../../src/shared/inputs/credentials.js'
-import type { PlatformName } from '../../src/shared/inputs/platform-name.js'
+import type { Credentials, PlatformName } from '../../src/shared/platforms/terms.js'
 import { FACTORIES } from '../support/platform-factories.js'
 
 const PLATFORMS: [PlatformName, Credentials, { service: string; project?: string; application?: string }][] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Credentials } from '../../src/shared/inputs/credentials.js'
+import type { Credentials } from '../../src/shared/platforms/terms.js'
 import { mockPlatform } from '../support/mock-platform.js'
 
 const ORIGIN = 'https://open.c.163.com'

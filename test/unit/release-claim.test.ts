@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { TrafficInputs } from '../../src/shared/inputs/actions.js'
+import type { TrafficInputs } from '../../src/shared/inputs/traffic.js'
 import type { Platform, RouterRef, StoredRecord, TrafficSplit } from '../../src/shared/platforms/platform.js'
 import type { ReleaseContext } from '../../src/shared/release/context.js'
 import { Deadline } from '../../src/shared/release/deadline.js'

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { readDeployInputs, readScaleInputs } from '../../src/shared/inputs/actions.js'
+import { readDeployInputs } from '../../src/shared/inputs/deploy.js'
+import { readScaleInputs } from '../../src/shared/inputs/scale.js'
 import { InputError } from '../../src/shared/inputs/input-error.js'
-import { secrets } from '../../src/shared/report/secrets.js'
+import { secrets } from '../../src/shared/http/secrets.js'
 import { mockPlatform } from '../support/mock-platform.js'
 
 function env(inputs: Record<string, string>): NodeJS.ProcessEnv {

@@ -1,6 +1,5 @@
 import type { HttpClient } from '../http/client.js'
 import type { GitHubInputs } from '../inputs/github.js'
-import type { Logger } from '../release/context.js'
 import { type Deployment, LazyGitHubApi, type NewStatus } from './api.js'
 
 /** What a deployment's payload records: the release ledger. */
@@ -10,6 +9,12 @@ export interface LedgerEntry extends Record<string, unknown> {
   image: string
   previous_image?: string
   rollback?: boolean
+}
+
+/** Where the deployments' lines go: the run's log (release/context.ts's Logger fits it; github/ does not import release/). */
+export interface DeploymentsLog {
+  info(message: string): void
+  warning(message: string): void
 }
 
 /**
@@ -27,7 +32,7 @@ export class Deployments {
     readonly github: GitHubInputs,
     /** GitHub's own: one attempt per call, Octokit's plugins retry */
     http: HttpClient,
-    private readonly log: Logger,
+    private readonly log: DeploymentsLog,
     deadline: () => number,
   ) {
     this.api =

@@ -4,7 +4,7 @@ import symbols from 'undici/lib/core/symbols.js'
 import Agent from 'undici/lib/dispatcher/agent.js'
 import DispatcherBase from 'undici/lib/dispatcher/dispatcher-base.js'
 import Pool from 'undici/lib/dispatcher/pool.js'
-import { secrets } from '../report/secrets.js'
+import { secrets } from './secrets.js'
 
 /**
  * The dispatcher for the environment: a plain keep-alive agent, or, when HTTPS_PROXY or HTTP_PROXY

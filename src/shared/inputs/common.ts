@@ -1,9 +1,10 @@
 import { rancherEndpoint } from '../platforms/rancher/endpoint.js'
-import { type Credentials, readCredentials } from './credentials.js'
+import type { Credentials, PlatformName } from '../platforms/terms.js'
+import { readCredentials } from './credentials.js'
 import { InputError, shown } from './input-error.js'
 import { parseDuration } from './duration.js'
 import { parseId } from './id.js'
-import { type PlatformName, parsePlatformName } from './platform-name.js'
+import { parsePlatformName } from './platform-name.js'
 import { readDefaulted, readOptional, readRequired } from './read.js'
 import { parseHttpUrl } from './url.js'
 

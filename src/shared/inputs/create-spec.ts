@@ -1,7 +1,7 @@
+import type { PlatformName } from '../platforms/terms.js'
 import { InputError, shown } from './input-error.js'
 import { checkJelasticSpec } from './jelastic-create-spec.js'
 import { type JsonType, jsonType, parseJsonObject } from './json.js'
-import type { PlatformName } from './platform-name.js'
 
 /** What a platform takes to create a service (platforms.md), beside what the action sets itself. */
 interface CreateFields {

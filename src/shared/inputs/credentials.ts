@@ -1,16 +1,8 @@
 import { MIN_SECRET_LENGTH, SecretTooShortError } from '../http/redactor.js'
-import { secrets } from '../report/secrets.js'
+import { secrets } from '../http/secrets.js'
+import type { Credentials, PlatformName } from '../platforms/terms.js'
 import { InputError } from './input-error.js'
-import type { PlatformName } from './platform-name.js'
 import { readOptional } from './read.js'
-
-export interface Credentials {
-  token?: string
-  username?: string
-  password?: string
-  accessKey?: string
-  secretKey?: string
-}
 
 /** Which credential inputs each platform accepts: any one of the listed sets is enough. */
 export const CREDENTIAL_SETS: Record<PlatformName, readonly (readonly (keyof Credentials)[])[]> = {

@@ -1,8 +1,8 @@
 import type { GrayRelease, SurgeMode } from '../platforms/platform.js'
+import type { PlatformName } from '../platforms/terms.js'
 import { parseChoice } from './choice.js'
 import { InputError } from './input-error.js'
 import { parsePercentage } from './percentage.js'
-import type { PlatformName } from './platform-name.js'
 import { readChanged, readDefaulted, readOptional } from './read.js'
 
 /** How a ServiceStage gray release brings its instances in (the SDK's DeployStrategyGrayRelease). */

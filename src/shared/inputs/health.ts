@@ -33,6 +33,9 @@ export interface HealthInputs extends ProbeSpec {
   intervalMs: number
 }
 
+/** action-traffic's health gate: the same inputs as action-deploy's health check. */
+export type GateInputs = HealthInputs
+
 /** The probe settings alone: the traffic action also probes the candidate at its own URL. */
 export function readProbeSpec(env: NodeJS.ProcessEnv): ProbeSpec {
   const expectedText = readDefaulted('health-status', env)

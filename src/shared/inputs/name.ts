@@ -1,5 +1,5 @@
+import type { PlatformName } from '../platforms/terms.js'
 import { badValue } from './input-error.js'
-import type { PlatformName } from './platform-name.js'
 
 /** How a kind of name is built: how many parts between '/' it may have, and how long it may be. */
 export interface NameRule {

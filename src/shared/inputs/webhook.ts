@@ -1,4 +1,4 @@
-import { secrets } from '../report/secrets.js'
+import { secrets } from '../http/secrets.js'
 import { readSecret } from './credentials.js'
 import { parseBoolean } from './boolean.js'
 import { InputError } from './input-error.js'

@@ -1,7 +1,5 @@
 import type { HttpClient } from '../http/client.js'
-import type { Credentials } from '../inputs/credentials.js'
-import type { PlatformName } from '../inputs/platform-name.js'
-import type { RoutingMethod } from '../inputs/routing-method.js'
+import type { Credentials, PlatformName, RoutingMethod } from './terms.js'
 
 /** How a platform names one service: the same inputs on every platform, scoped by its own inputs. */
 export interface ServiceRef {

@@ -1,4 +1,4 @@
-import type { PlatformName } from '../inputs/platform-name.js'
+import type { PlatformName } from './terms.js'
 import type { Platform, PlatformConfig } from './platform.js'
 
 type Factory = (config: PlatformConfig) => Platform

@@ -1,4 +1,4 @@
-import type { PlatformName } from '../inputs/platform-name.js'
+import type { PlatformName } from './terms.js'
 import type { Operation, OperationState, RouterRef, ServiceRef, TrafficSplit } from './platform.js'
 import { PlatformError } from './platform.js'
 

@@ -1,6 +1,6 @@
 import type { Deployment } from '../github/api.js'
 import type { Deployments } from '../github/deployments.js'
-import type { DeployInputs } from '../inputs/actions.js'
+import type { DeployInputs } from '../inputs/deploy.js'
 import type { HealthInputs } from '../inputs/health.js'
 import { PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'

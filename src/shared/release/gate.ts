@@ -1,4 +1,4 @@
-import type { GateInputs } from '../inputs/actions.js'
+import type { GateInputs } from '../inputs/health.js'
 import type { ReleaseContext } from './context.js'
 import { probe, type Sample } from './health.js'
 import { emptyGate, type GateCounts } from './progressive.js'

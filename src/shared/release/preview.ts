@@ -1,5 +1,5 @@
 import type { GitHubApi } from '../github/api.js'
-import type { DeployInputs } from '../inputs/actions.js'
+import type { DeployInputs } from '../inputs/deploy.js'
 import { carriesNumber, type PreviewInputs, previewName } from '../inputs/preview.js'
 import { PlatformError, type ServiceRef } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'

@@ -1,4 +1,4 @@
-import type { TrafficInputs } from '../inputs/actions.js'
+import type { TrafficInputs } from '../inputs/traffic.js'
 import { CLAIM_TTL_MS, inFlight, PlatformError, type RouterRef, type StoredRecord, type TrafficSplit } from '../platforms/platform.js'
 import { sameRelease } from '../platforms/record-label.js'
 import type { ReleaseContext } from './context.js'

@@ -1,5 +1,5 @@
 import { GitHubError } from '../github/api.js'
-import type { RollbackInputs } from '../inputs/actions.js'
+import type { RollbackInputs } from '../inputs/rollback.js'
 import { PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { readRecord } from './record.js'

@@ -1,4 +1,4 @@
-import type { LifecycleVerb, ScaleInputs } from '../inputs/actions.js'
+import type { LifecycleVerb, ScaleInputs } from '../inputs/scale.js'
 import type { WebhookRequest } from '../inputs/webhook.js'
 import { type Operation, PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'

@@ -1,4 +1,4 @@
-import type { ServiceInputs } from '../inputs/actions.js'
+import type { ServiceInputs } from '../inputs/targets.js'
 import type { ServiceRef } from '../platforms/platform.js'
 
 export function serviceRef(inputs: ServiceInputs): ServiceRef {

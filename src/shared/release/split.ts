@@ -1,5 +1,5 @@
-import type { RoutingMethod } from '../inputs/routing-method.js'
 import { type Platform, PlatformError, type RouterRef, type TrafficSplit } from '../platforms/platform.js'
+import type { RoutingMethod } from '../platforms/terms.js'
 import type { ReleaseContext } from './context.js'
 import { waitOn } from './rollout.js'
 

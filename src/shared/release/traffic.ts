@@ -1,5 +1,5 @@
 import { NetworkError } from '../http/errors.js'
-import type { TrafficInputs } from '../inputs/actions.js'
+import type { TrafficInputs } from '../inputs/traffic.js'
 import { PlatformError, type RouterRef, type ServiceRef, type StoredRecord, type TrafficSplit } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { HealthGate } from './gate.js'

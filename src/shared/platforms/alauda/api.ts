@@ -1,7 +1,7 @@
 import { showBody } from '../../http/answer.js'
 import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
 import { endpoint } from '../../http/endpoint.js'
-import type { Credentials } from '../../inputs/credentials.js'
+import type { Credentials } from '../terms.js'
 import { issuedToken, TokenSession } from '../../http/token-session.js'
 import { type CallOptions, PlatformError } from '../platform.js'
 

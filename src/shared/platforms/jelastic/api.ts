@@ -1,6 +1,6 @@
 import { describeAnswer, showBody } from '../../http/answer.js'
 import { type HttpClient, type HttpResponse, parseJson } from '../../http/client.js'
-import type { Credentials } from '../../inputs/credentials.js'
+import type { Credentials } from '../terms.js'
 import { issuedToken } from '../../http/token-session.js'
 import { PlatformError } from '../platform.js'
 import { canSignIn, isSessionError } from './session.js'

@@ -1,4 +1,4 @@
-import type { Credentials } from '../../inputs/credentials.js'
+import type { Credentials } from '../terms.js'
 
 /**
  * Jelastic answers an unknown or expired session with a non-zero result whose code no public

@@ -1,4 +1,4 @@
-import type { RoutingMethod } from '../../inputs/routing-method.js'
+import type { RoutingMethod } from '../terms.js'
 import type { TrafficSplit } from '../platform.js'
 import { type CallOptions, type JelasticApi, JelasticError, type JelasticResponse, METHOD_NOT_FOUND } from './api.js'
 import type { EnvInfo } from './env-info.js'

@@ -11,10 +11,10 @@ import { createPlatform } from '../platforms/registry.js'
 import { Cancellation, CancelledError } from '../release/cancellation.js'
 import type { ActionResult, Logger, PhaseRecord, PhaseVerdict, ReleaseContext } from '../release/context.js'
 import { Deadline } from '../release/deadline.js'
-import { debugNow, saveStateNow, warningNow } from './commands.js'
-import { LogGroups } from './log-groups.js'
+import { debugNow, saveStateNow, warningNow } from '../report/commands.js'
+import { LogGroups } from '../report/log-groups.js'
 import type { Flow } from './run.js'
-import { secrets } from './secrets.js'
+import { secrets } from '../http/secrets.js'
 
 /** Builds the context (secrets, HTTP, platform, deadline, cancellation), runs the flow, reports. */
 export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>): Promise<void> {
@@ -86,7 +86,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
   }
   groups.close()
   // @actions/core writes outputs and the summary; it is loaded only now, after the work is done
-  const { report } = await import('./report.js')
+  const { report } = await import('../report/report.js')
   await report(result, { phases, totalMs: Date.now() - startedAt }, redactor, log)
 }
 
