@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { findInPages, type Page } from '../../src/shared/platforms/paged-scan.js'
+import { LIST_CONCURRENCY, LIST_PAGE } from '../../src/shared/platforms/netease/api.js'
+import { DEFAULT_CONCURRENCY, findInPages, type Page } from '../../src/shared/platforms/paged-scan.js'
 
 /**
  * A list of `count` names (`svc-0` …) served a page at a time, answered in rounds: every read
@@ -56,15 +57,24 @@ function list(count: number, pageSize: number, options: { total?: boolean; fail?
 }
 
 describe('findInPages: a paged scan with bounded parallelism', () => {
-  it('finds a name among 10,000 at 30 a page (the last page) in ≤ 30 round trips, 16 at a time', async () => {
-    const l = list(10_000, 30)
-    const { value, rounds } = await l.run(findInPages({ pageSize: 30, concurrency: 16, read: l.read, matches: (n) => n === 'svc-9999' }))
+  it('finds a name among 10,000 on the last page in ≤ 30 round trips as NetEase reads them (30 a page, 16 at a time)', async () => {
+    const l = list(10_000, LIST_PAGE)
+    const scan = findInPages({ pageSize: LIST_PAGE, concurrency: LIST_CONCURRENCY, read: l.read, matches: (n) => n === 'svc-9999' })
+    const { value, rounds } = await l.run(scan)
     expect(value).toBe('svc-9999')
     // 334 pages: the first alone, then ⌈333 / 16⌉ rounds
-    expect(rounds).toBe(1 + Math.ceil(333 / 16))
+    expect(rounds).toBe(1 + Math.ceil(333 / LIST_CONCURRENCY))
     expect(rounds).toBeLessThanOrEqual(30)
-    expect(l.maxInFlight()).toBe(16)
+    expect(l.maxInFlight()).toBe(LIST_CONCURRENCY)
     expect([...l.offsets].sort((a, b) => a - b)).toEqual(Array.from({ length: 334 }, (_, i) => i * 30))
+  })
+
+  it('and as ServiceStage reads an application’s list (100 a page, 8 at a time): 14 round trips', async () => {
+    const l = list(10_000, 100)
+    const { value, rounds } = await l.run(findInPages({ pageSize: 100, read: l.read, matches: (n) => n === 'svc-9999' }))
+    expect(value).toBe('svc-9999')
+    expect(rounds).toBe(1 + Math.ceil(99 / DEFAULT_CONCURRENCY))
+    expect(l.maxInFlight()).toBe(DEFAULT_CONCURRENCY)
   })
 
   it('reads every page once, in order, when nothing matches; never more at once than allowed', async () => {
