@@ -13,6 +13,8 @@ import type { JelasticState } from './jelastic/state.js'
 import type { ServiceStageEmulator } from './servicestage/api.js'
 import type { ServiceStageState } from './servicestage/state.js'
 import type { RequestLogEntry } from './server.js'
+import { seedBatch } from './netease/seed.js'
+import { seedComponents } from './servicestage/seed.js'
 
 export interface ControlTargets {
   faults: Faults
@@ -151,6 +153,8 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       )
       return sendJson(res, 200, targets.servicestageApi.view(component))
     }
+    case 'POST /servicestage/components/batch':
+      return seedComponents(res, body, targets.servicestage)
     case 'POST /servicestage/timing':
       targets.servicestage.taskMs = Number(body.taskMs ?? targets.servicestage.taskMs)
       return sendJson(res, 200, { taskMs: targets.servicestage.taskMs })
@@ -229,6 +233,10 @@ export async function handleControl(path: string, req: IncomingMessage, res: Ser
       targets.netease.microservices.set(service.id, service)
       return sendJson(res, 200, targets.neteaseApi.microserviceView(service))
     }
+    case 'POST /netease/apps/batch':
+      return seedBatch(res, 'apps', body, targets.netease)
+    case 'POST /netease/microservices/batch':
+      return seedBatch(res, 'microservices', body, targets.netease)
     case 'POST /netease/timing':
       if (body.containerMs !== undefined) targets.netease.containerMs = Number(body.containerMs)
       if (body.watchMs !== undefined) targets.netease.watchMs = Number(body.watchMs)

@@ -102,9 +102,13 @@ describe('action-deploy on ServiceStage', () => {
   })
 
   it('falls back to the paged list where the project-wide list is not served', async () => {
-    for (let i = 0; i < 55; i++) {
-      await suite.emulator.control('POST', '/servicestage/components', { project: 'p1', application: 'a1', name: `other-${i}`, image: V1 })
-    }
+    await suite.emulator.control('POST', '/servicestage/components/batch', {
+      project: 'p1',
+      application: 'a1',
+      image: V1,
+      prefix: 'other-',
+      count: 105,
+    })
     await suite.emulator.control('POST', '/servicestage/components', { project: 'p1', application: 'a1', name: 'late', image: V1 })
     await suite.emulator.control('POST', '/faults', {
       platform: 'servicestage',
@@ -115,6 +119,7 @@ describe('action-deploy on ServiceStage', () => {
     await suite.emulator.control('DELETE', '/requests')
     const run = await suite.steps.run('deploy', inputs({ service: 'late', image: V2 }))
     expect(run.code, run.stdout).toBe(0)
+    // 106 components, 100 a page
     const pages = (await suite.emulator.requests()).filter((r) => r.method === 'GET' && /applications\/a1\/components$/.test(r.path))
     expect(pages.length).toBe(2)
   })

@@ -57,6 +57,25 @@ describe('NetEase apps', () => {
     expect(sent.every((r) => r.auth === 'Token netease-token-abc')).toBe(true)
   })
 
+  it('finds an app among 10,000 by the total of the first page and the other pages, each read once; stops at the match', async () => {
+    for (const [target, expected] of [
+      [9999, 334],
+      [4000, 134 + 15],
+    ] as const) {
+      const { platform, on, sent } = setup()
+      for (let offset = 0; offset < 10_000; offset += 30) {
+        const apps = Array.from({ length: Math.min(30, 10_000 - offset) }, (_, i) => shop({ id: offset + i + 1, name: `a${offset + i}` }))
+        on('GET', `/api/v1/apps?limit=30&offset=${offset}`, 200, { total: 10_000, apps })
+      }
+      expect((await platform.describe({ service: `a${target}` }))?.image).toBe('source@v1')
+      const pages = sent.filter((r) => r.path.startsWith('/api/v1/apps?')).map((r) => r.path)
+      expect(new Set(pages).size).toBe(pages.length)
+      // the last page: every page; page 133: up to the 15 started with it, 16 at a time
+      expect(pages.length).toBeLessThanOrEqual(expected)
+      expect(pages.length).toBeGreaterThanOrEqual(Math.floor(target / 30) + 1)
+    }
+  })
+
   it('deploys a source version: the whole version_control back with the new version (password left out), then the hook', async () => {
     const { platform, on, sent } = setup()
     on('GET', '/api/v1/apps/10702', 200, shop())

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { Operation } from '../../src/shared/platforms/platform.js'
 import { rulesFor } from '../../src/shared/platforms/rancher/load-balancer.js'
 import { mockPlatform } from '../support/mock-platform.js'
 
@@ -84,11 +85,19 @@ describe('Rancher adapter', () => {
     on('GET', `${P}/services/1s10`, 200, web({ ...v2, state: 'upgrading', transitioning: 'yes' }))
     expect((await platform.observe(op)).status).toBe('running')
     on('GET', `${P}/services/1s10`, 200, web({ ...v2, state: 'upgraded' }))
+    // the upgrade's own end; the finish follows it, sent from that read
+    expect(await platform.observe(op)).toMatchObject({ status: 'succeeded', detail: expect.stringContaining('to be finished') })
     on('POST', `${P}/services/1s10?action=finishupgrade`, 202, web({ ...v2, state: 'finishing-upgrade', transitioning: 'yes' }))
-    expect(await platform.observe(op)).toMatchObject({ status: 'running', detail: expect.stringContaining('finishing the upgrade') })
-    expect(sent.at(-1)?.path).toBe(`${P}/services/1s10?action=finishupgrade`)
+    const reads = sent.length
+    const finish = await platform.followUp?.(op)
+    expect(sent.slice(reads).map((r) => r.path)).toEqual([`${P}/services/1s10?action=finishupgrade`])
+    expect(finish).toMatchObject({ kind: 'deploy', target: { image: 'registry.example.com/web:v2' } })
+    on('GET', `${P}/services/1s10`, 200, web({ ...v2, state: 'finishing-upgrade', transitioning: 'yes' }))
+    expect((await platform.observe(finish as Operation)).status).toBe('running')
     on('GET', `${P}/services/1s10`, 200, web({ ...v2, state: 'active' }))
-    expect((await platform.observe(op)).status).toBe('succeeded')
+    expect((await platform.observe(finish as Operation)).status).toBe('succeeded')
+    // nothing follows the finish
+    expect(await platform.followUp?.(finish as Operation)).toBeNull()
     on(
       'GET',
       `${P}/services/1s10`,
@@ -96,6 +105,20 @@ describe('Rancher adapter', () => {
       web({ ...v2, state: 'upgrading', transitioning: 'error', transitioningMessage: 'Failed to start container' }),
     )
     expect(await platform.observe(op)).toMatchObject({ status: 'failed', detail: expect.stringContaining('Failed to start container') })
+  })
+
+  it('keeps the upgrade open with finish-upgrade false: upgraded is the end, and nothing follows it', async () => {
+    const { platform, on, sent, resolve } = setup()
+    resolve()
+    on('POST', `${P}/services/1s10?action=upgrade`, 202, web({ state: 'upgrading', transitioning: 'yes' }))
+    const op = await platform.deploy(ref, {
+      image: 'registry.example.com/web:v2',
+      upgrade: { batchSize: 1, intervalMs: 2000, startFirst: false, finish: false },
+    })
+    on('GET', `${P}/services/1s10`, 200, web({ launchConfig: { imageUuid: 'docker:registry.example.com/web:v2' }, state: 'upgraded' }))
+    expect(await platform.observe(op)).toMatchObject({ status: 'succeeded', detail: expect.stringContaining('kept open') })
+    expect(await platform.followUp?.(op)).toBeNull()
+    expect(sent.filter((r) => r.path.endsWith('?action=finishupgrade'))).toEqual([])
   })
 
   it('refuses an action the state does not offer, naming what it offers', async () => {

@@ -158,18 +158,39 @@ describe('Rancher: an upgrade whose answer was lost', () => {
     expect(posts('upgrade')).toBe(2)
   })
 
-  it('finishes the upgrade once: a finishupgrade whose answer was lost is found finishing', async () => {
-    const { platform, on, posts } = rancher()
-    on('GET', `${P}/services/1s10`, 200, web('active'))
-    on('POST', `${P}/services/1s10?action=upgrade`, 202, web('upgrading', V2, upgradeV2))
-    const op = await platform.deploy(byId, { image: V2 })
+  /** An upgrade to V2 observed `upgraded`: the finish is what follows it. */
+  async function upgraded() {
+    const mock = rancher()
+    mock.on('GET', `${P}/services/1s10`, 200, web('active'))
+    mock.on('POST', `${P}/services/1s10?action=upgrade`, 202, web('upgrading', V2, upgradeV2))
+    const op = await mock.platform.deploy(byId, { image: V2 })
+    mock.on('GET', `${P}/services/1s10`, 200, web('upgraded', V2, upgradeV2))
+    expect((await mock.platform.observe(op)).status).toBe('succeeded')
+    return { ...mock, op }
+  }
+
+  it('finishes the upgrade once: a finishupgrade whose answer was lost is found finishing, or active, on the new launch config', async () => {
+    for (const found of ['finishing-upgrade', 'active']) {
+      const { platform, on, posts, op } = await upgraded()
+      on('POST', `${P}/services/1s10?action=finishupgrade`, 503, { type: 'error', status: 503, message: 'Service Unavailable' })
+      on('GET', `${P}/services/1s10`, 200, web(found, V2, upgradeV2))
+      const finish = (await platform.followUp?.(op)) as Operation
+      expect(finish).toMatchObject({ kind: 'deploy', target: { image: V2 } })
+      on('GET', `${P}/services/1s10`, 200, web('active', V2, upgradeV2))
+      expect((await platform.observe(finish)).status).toBe('succeeded')
+      expect(posts('finishupgrade')).toBe(1)
+    }
+  })
+
+  it('a finishupgrade whose answer was lost is sent again when the service is still upgraded', async () => {
+    const { platform, on, posts, op } = await upgraded()
+    on('POST', `${P}/services/1s10?action=finishupgrade`, 202, RESET)
     on('GET', `${P}/services/1s10`, 200, web('upgraded', V2, upgradeV2))
-    on('POST', `${P}/services/1s10?action=finishupgrade`, 503, { type: 'error', status: 503, message: 'Service Unavailable' })
-    on('GET', `${P}/services/1s10`, 200, web('finishing-upgrade', V2, upgradeV2))
-    expect(await platform.observe(op)).toMatchObject({ status: 'running', detail: expect.stringContaining('finishing the upgrade') })
+    on('POST', `${P}/services/1s10?action=finishupgrade`, 202, web('finishing-upgrade', V2, upgradeV2))
+    const finish = (await platform.followUp?.(op)) as Operation
     on('GET', `${P}/services/1s10`, 200, web('active', V2, upgradeV2))
-    expect((await platform.observe(op)).status).toBe('succeeded')
-    expect(posts('finishupgrade')).toBe(1)
+    expect((await platform.observe(finish)).status).toBe('succeeded')
+    expect(posts('finishupgrade')).toBe(2)
   })
 })
 

@@ -75,10 +75,44 @@ describe('ServiceStage adapter', () => {
     expect((sent[1]?.body as { version: string }).version > '2024.0101.00000').toBe(true)
   })
 
+  it('reads the filtered list on when more components of that name than a page holds match (other applications)', async () => {
+    const { platform, on, sent } = setup()
+    const others = Array.from({ length: 100 }, (_, i) => ({
+      ...component('swr.example.com/x/shop:v1'),
+      id: `other-${i}`,
+      application_id: `a-${i + 2}`,
+    }))
+    on('GET', BY_NAME, 200, { count: 101, components: others })
+    on('GET', BY_NAME.replace('offset=0', 'offset=100'), 200, {
+      count: 101,
+      components: [{ ...component('swr.example.com/team/shop:v1'), application_id: 'a1' }],
+    })
+    expect((await platform.describe(ref))?.image).toBe('swr.example.com/team/shop:v1')
+    expect(sent.map((r) => r.path)).toEqual([BY_NAME, BY_NAME.replace('offset=0', 'offset=100')])
+  })
+
+  it('where the filtered list is not served, reads the application’s 10,000 components 100 a page, each page once', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', BY_NAME, 404, { error_code: 'SVCSTG.00100400', error_msg: 'no such API' })
+    for (let offset = 0; offset < 10_000; offset += 100) {
+      const components = Array.from({ length: 100 }, (_, i) => ({
+        ...component('swr.example.com/team/x:v1'),
+        id: `c-${offset + i}`,
+        name: `c-${offset + i}`,
+      }))
+      if (offset === 9900) components[99] = component('swr.example.com/team/shop:v1')
+      on('GET', `${APP}?limit=100&offset=${offset}`, 200, { count: 10_000, components })
+    }
+    expect((await platform.describe(ref))?.image).toBe('swr.example.com/team/shop:v1')
+    const pages = sent.filter((r) => r.path.startsWith(`${APP}?`)).map((r) => r.path)
+    expect(new Set(pages).size).toBe(100)
+    expect(pages).toHaveLength(100)
+  })
+
   it('settles a deploy whose answer was lost by the version the component has: the PUT is never sent twice', async () => {
     const { platform, on, sent, pool } = setup()
     on('GET', BY_NAME, 404, { error_code: 'SVCSTG.00100400', error_msg: 'no such API' })
-    on('GET', `${APP}?limit=50&offset=0`, 200, { count: 1, components: [component('swr.example.com/team/shop:v1')] })
+    on('GET', `${APP}?limit=100&offset=0`, 200, { count: 1, components: [component('swr.example.com/team/shop:v1')] })
     on('PUT', `${APP}/${ID}`, 502, { error: 'bad gateway' })
     // the PUT landed: the component has the version it sent, and names the job it started
     pool.intercept({ path: `${APP}/${ID}`, method: 'GET' }).reply(200, () => {
@@ -101,7 +135,7 @@ describe('ServiceStage adapter', () => {
       status: { component_status: 'RUNNING', replica: 2, last_job_id: 'JOB-old' },
     }
     on('GET', BY_NAME, 200, { count: 1, components: [before] })
-    on('GET', `${APP}?limit=50&offset=0`, 200, { count: 1, components: [before] })
+    on('GET', `${APP}?limit=100&offset=0`, 200, { count: 1, components: [before] })
     on('POST', `${APP}/${ID}/action`, 503, { error: 'service unavailable' })
     on('GET', `${APP}/${ID}`, 200, before)
     on('POST', `${APP}/${ID}/action`, 200, { job_id: 'JOB-scale' })

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { NetworkError } from '../../src/shared/http/errors.js'
 import type { OperationState } from '../../src/shared/platforms/platform.js'
 import { Deadline } from '../../src/shared/release/deadline.js'
-import { waitFor } from '../../src/shared/release/waiter.js'
+import { waitFor, waitForOperation } from '../../src/shared/release/waiter.js'
+import { mockPlatform } from '../support/mock-platform.js'
 
 /** A fake clock: sleeping moves time forward at once. */
 function clock(start = 0) {
@@ -119,5 +120,77 @@ describe('Deadline', () => {
     expect(deadline.remainingMs()).toBe(0)
     deadline.restart()
     expect(deadline.remainingMs()).toBe(5000)
+  })
+})
+
+describe('waitForOperation: an operation and the one that follows it (Rancher’s finishupgrade)', () => {
+  const ORIGIN = 'http://rancher.example.com:8080'
+  const P = '/v2-beta/projects/1a5'
+  const SERVICE = `${P}/services/1s10`
+  const V1 = 'registry.example.com/web:v1'
+  const V2 = 'registry.example.com/web:v2'
+  const OFFERED: Record<string, string[]> = { active: ['upgrade'], upgrading: ['rollback'], upgraded: ['finishupgrade', 'rollback'] }
+  const web = (state: string, image = V2) => ({
+    id: '1s10',
+    name: 'web',
+    state,
+    transitioning: ['upgrading', 'finishing-upgrade'].includes(state) ? 'yes' : 'no',
+    scale: 2,
+    currentScale: 2,
+    launchConfig: { imageUuid: `docker:${image}` },
+    actions: Object.fromEntries((OFFERED[state] ?? []).map((name) => [name, `${ORIGIN}${SERVICE}?action=${name}`])),
+  })
+
+  /** An upgrade that takes `upgrading` reads to reach `upgraded`, then `finishing` reads to be active again. */
+  async function upgrade(finish: boolean, upgrading: number, finishing: number) {
+    const { platform, on, sent } = mockPlatform('rancher', ORIGIN, { accessKey: 'ak', secretKey: 'sk-secret' })
+    on('GET', SERVICE, 200, web('active', V1))
+    on('POST', `${SERVICE}?action=upgrade`, 202, web('upgrading'))
+    const op = await platform.deploy(
+      { service: '1s10', project: '1a5' },
+      { image: V2, upgrade: { batchSize: 1, intervalMs: 2000, startFirst: false, finish } },
+    )
+    on('GET', SERVICE, 200, web('upgrading'), upgrading)
+    on('GET', SERVICE, 200, web('upgraded'))
+    on('POST', `${SERVICE}?action=finishupgrade`, 202, web('finishing-upgrade'))
+    on('GET', SERVICE, 200, web('finishing-upgrade'), finishing)
+    on('GET', SERVICE, 200, web('active'))
+    sent.length = 0
+    const c = clock()
+    const result = await waitForOperation(platform, op, { deadline: 600_000, now: c.now, sleep: c.sleep, random: () => 0.5 })
+    return { result, sleeps: c.sleeps, calls: sent.map((r) => `${r.method} ${r.path.replace(SERVICE, '')}`) }
+  }
+
+  it('sends the finish right after the read that shows upgraded, and waits for it with a fresh waiter', async () => {
+    const { result, sleeps, calls } = await upgrade(true, 6, 3)
+    expect(result).toMatchObject({ status: 'succeeded', detail: expect.stringContaining('active') })
+    const finish = calls.indexOf('POST ?action=finishupgrade')
+    // the read that showed `upgraded` is the last one before the finish: no status request between
+    expect(calls.slice(finish - 1, finish + 1)).toEqual(['GET ', 'POST ?action=finishupgrade'])
+    expect(calls.filter((call) => call.startsWith('POST'))).toHaveLength(1)
+    // the upgrade's wait backed off to 1 s; the finish's starts again at 250 ms
+    expect(sleeps).toEqual([250, 500, 1000, 1000, 1000, 1000, 250, 500, 1000])
+    expect(result.polls).toBe(7 + 4)
+  })
+
+  it('with finish-upgrade false: upgraded is the end, no finish is sent', async () => {
+    const { result, calls } = await upgrade(false, 2, 1)
+    expect(result).toMatchObject({ status: 'succeeded', detail: expect.stringContaining('kept open') })
+    expect(calls).toEqual(['GET ', 'GET ', 'GET '])
+  })
+
+  it('an operation with nothing to follow it ends as its own wait does', async () => {
+    const c = clock()
+    const platform = { name: 'jelastic' as const, observe: states({ status: 'succeeded', detail: 'RUNNING' }) }
+    const result = await waitForOperation(
+      platform,
+      { id: 'x', kind: 'deploy', ref: { service: 's' }, target: {} },
+      {
+        deadline: 10_000,
+        now: c.now,
+        sleep: c.sleep,
+      },
+    )
+    expect(result).toEqual({ status: 'succeeded', detail: 'RUNNING', polls: 1 })
   })
 })

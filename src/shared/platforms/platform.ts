@@ -195,6 +195,13 @@ export interface Platform {
   logs?(ref: ServiceRef, from: number, to: number): Promise<LogLine[]>
   /** one read of how far an operation got; the shared waiter loops */
   observe(op: Operation): Promise<OperationState>
+  /**
+   * Once `op` succeeded: the operation that must follow to end it, already sent, or null when none
+   * must (Rancher's finishupgrade once an upgrade reached `upgraded`). It is sent from the state
+   * the last observe read, with no read between, and waited for by a waiter of its own, which
+   * polls fast again: its end is noticed as fast as the first operation's.
+   */
+  followUp?(op: Operation): Promise<Operation | null>
   /** null when the router does not exist yet */
   readTraffic?(router: RouterRef): Promise<TrafficSplit | null>
   /** creates the router when it does not exist */

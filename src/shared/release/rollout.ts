@@ -3,7 +3,7 @@ import { type DeploySpec, type Operation, PlatformError, type ServiceRef } from 
 import { CancelledError } from './cancellation.js'
 import type { PhaseVerdict, ReleaseContext } from './context.js'
 import { isNoAnswer } from '../platforms/settle.js'
-import { type WaitResult, waitFor } from './waiter.js'
+import { type WaitResult, waitForOperation } from './waiter.js'
 
 /** Starts a deploy of `image` and, when asked, waits for the platform to finish it. */
 export async function rollOut(
@@ -73,9 +73,9 @@ export function judgeWait(result: WaitResult): PhaseVerdict {
   return { ok: result.status === 'succeeded', outcome: result.status === 'succeeded' ? 'ok' : result.status }
 }
 
-/** Waits for an operation; `cleanup`: after a cancel, putting things right must not stop at once. */
+/** Waits for an operation (and the one the platform needs to follow it); `cleanup`: after a cancel, putting things right must not stop at once. */
 export function waitOn(ctx: ReleaseContext, operation: Operation, cleanup = false): Promise<WaitResult> {
-  return waitFor(() => ctx.platform.observe(operation), {
+  return waitForOperation(ctx.platform, operation, {
     deadline: ctx.deadline.epochMs,
     ...(!cleanup && { signal: ctx.signal }),
     log: (message) => ctx.log.info(message),

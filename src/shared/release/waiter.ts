@@ -1,5 +1,5 @@
 import { NetworkError } from '../http/errors.js'
-import type { OperationState } from '../platforms/platform.js'
+import type { Operation, OperationState, Platform } from '../platforms/platform.js'
 import { isNoAnswer } from '../platforms/settle.js'
 import { CancelledError } from './cancellation.js'
 import { sleep as realSleep } from './sleep.js'
@@ -67,4 +67,35 @@ export async function waitFor(observe: () => Promise<OperationState>, options: W
     }
     interval = Math.min(maxInterval, interval * 2)
   }
+}
+
+/**
+ * Waits for an operation, then for the one the platform needs to follow it (Rancher's
+ * finishupgrade): sent as soon as the first succeeded, from the state its last read showed, and
+ * waited for by a waiter of its own, which polls fast again instead of at the interval the first
+ * wait had backed off to. One deadline for both.
+ */
+export async function waitForOperation(
+  platform: Pick<Platform, 'name' | 'observe' | 'followUp'>,
+  operation: Operation,
+  options: WaitOptions,
+): Promise<WaitResult> {
+  const now = options.now ?? Date.now
+  const first = await waitFor(() => platform.observe(operation), options)
+  if (first.status !== 'succeeded' || !platform.followUp) return first
+  let next: Operation | null
+  try {
+    next = await platform.followUp(operation)
+  } catch (error) {
+    if (options.signal?.aborted) return { ...first, status: 'cancelled' }
+    if (!isNoAnswer(error)) throw error
+    // its answer lost, and the state unreadable until the deadline (the adapter settles what it can)
+    const status = options.deadline - now() <= 0 ? 'timed out' : 'failed'
+    return { status, detail: `${first.detail}; then: ${(error as Error).message}`, polls: first.polls }
+  }
+  if (next === null) return first
+  const then = next
+  options.log?.(`${platform.name}: operation ${operation.id} succeeded; ${then.id} sent at once`)
+  const second = await waitFor(() => platform.observe(then), options)
+  return { ...second, polls: first.polls + second.polls }
 }

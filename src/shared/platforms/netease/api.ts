@@ -12,6 +12,15 @@ export interface CallOptions extends PlatformCallOptions {
   signal?: AbortSignal
 }
 
+/** A list's page: `limit` is 1–30 for apps (the source document), and taken the same for microservices. */
+export const LIST_PAGE = 30
+/**
+ * List pages read at once after the first (which gives the total): at 10,000 services, 334 pages
+ * are 1 + ⌈333 / 16⌉ = 22 round trips; 8 at a time would be 43. The platform's rate limit
+ * (4030001) is retried with backoff.
+ */
+export const LIST_CONCURRENCY = 16
+
 /** `{code, message}`: the 7-digit code is the HTTP status, a service code and a detail (platforms.md 4.1). */
 interface ErrorBody {
   code?: number | string

@@ -15,7 +15,8 @@ import { SOURCE_PREFIX } from '../source-version.js'
 import { recordFromText, textWithRecord } from '../record-text.js'
 import { ReplicaSplitter, reachableShares, requireRoundRobin, type SideGoal, shareOf } from '../replica-split.js'
 import { isNoAnswer, type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
-import { type NeteaseApi, SAME_SIZE } from './api.js'
+import { LIST_CONCURRENCY, LIST_PAGE, type NeteaseApi, SAME_SIZE } from './api.js'
+import { findInPages } from '../paged-scan.js'
 import { segment } from '../path-segment.js'
 
 /** An app ("cluster") as the source document's get answer shows it. */
@@ -54,7 +55,6 @@ interface Image {
   tag: string
 }
 
-const PAGE = 30
 /** How long one observe may hold watches; the platform does not document its own timeout (platforms.md 4.2). */
 const WATCH_MS = 20_000
 /** How often the app is read while a watch is held: a failed build is seen within this, not at the watch's end. */
@@ -422,7 +422,7 @@ export class NeteaseApps {
     return app
   }
 
-  /** By id, or by name through the list (`limit` at most 30), stopping at the first match. */
+  /** By id, or by name through the list: the first page gives the total, the others are read 16 at a time, up to the match. */
   async find(ref: ServiceRef, operation: string): Promise<App | null> {
     const known = this.ids.get(ref.service) ?? (/^\d+$/.test(ref.service) ? Number(ref.service) : undefined)
     if (known !== undefined) {
@@ -433,19 +433,20 @@ export class NeteaseApps {
         throw error
       }
     }
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.api.call<{ total?: number; apps?: App[] }>(
-        'GET',
-        `/apps?limit=${PAGE}&offset=${offset}`,
-        callOptions(operation, ref, true),
-      )
-      const found = page.apps?.find((app) => app.name === ref.service)
-      if (found) {
-        this.ids.set(ref.service, found.id)
-        return found
-      }
-      if (!page.apps?.length || offset + PAGE >= (page.total ?? 0)) return null
-    }
+    const found = await findInPages<App>({
+      pageSize: LIST_PAGE,
+      concurrency: LIST_CONCURRENCY,
+      read: async (offset, signal) => {
+        const page = await this.api.call<{ total?: number; apps?: App[] }>('GET', `/apps?limit=${LIST_PAGE}&offset=${offset}`, {
+          ...callOptions(operation, ref, true),
+          signal,
+        })
+        return { items: page.apps ?? [], ...(page.total !== undefined && { total: page.total }) }
+      },
+      matches: (app) => app.name === ref.service,
+    })
+    if (found) this.ids.set(ref.service, found.id)
+    return found
   }
 }
 

@@ -1,7 +1,8 @@
 import type { DeploySpec, Operation, OperationState, ServiceRef, ServiceState } from '../platform.js'
 import { callOptions, PlatformError } from '../platform.js'
 import { type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
-import type { NeteaseApi } from './api.js'
+import { LIST_CONCURRENCY, LIST_PAGE, type NeteaseApi } from './api.js'
+import { findInPages } from '../paged-scan.js'
 import { segment } from '../path-segment.js'
 
 /** A microservice as `GET /api/v1/microservices/{id}` shows it (platforms.md 4.3). */
@@ -19,7 +20,6 @@ interface Change {
   seen: boolean
 }
 
-const PAGE = 30
 /** elastic-scale takes 1 to 5 replicas (platforms.md 4.3) */
 const MAX_REPLICAS = 5
 
@@ -189,15 +189,22 @@ export class NeteaseMicroservices {
     let id = this.ids.get(ref.service) ?? (/^\d+$/.test(ref.service) ? Number(ref.service) : undefined)
     if (id === undefined) {
       const namespace = await this.namespace(ref, operation)
-      for (let offset = 0; id === undefined; offset += PAGE) {
-        const page = await this.api.call<{ total?: number; microservice_infos?: { id: number; service_name: string }[] }>(
-          'GET',
-          `/namespaces/${segment(namespace)}/microservices?offset=${offset}&limit=${PAGE}`,
-          callOptions(operation, ref, true),
-        )
-        id = page.microservice_infos?.find((s) => s.service_name === ref.service)?.id
-        if (id === undefined && (!page.microservice_infos?.length || offset + PAGE >= (page.total ?? 0))) return null
-      }
+      // the first page gives the total; the others are read 16 at a time, up to the match
+      const found = await findInPages<{ id: number; service_name: string }>({
+        pageSize: LIST_PAGE,
+        concurrency: LIST_CONCURRENCY,
+        read: async (offset, signal) => {
+          const page = await this.api.call<{ total?: number; microservice_infos?: { id: number; service_name: string }[] }>(
+            'GET',
+            `/namespaces/${segment(namespace)}/microservices?offset=${offset}&limit=${LIST_PAGE}`,
+            { ...callOptions(operation, ref, true), signal },
+          )
+          return { items: page.microservice_infos ?? [], ...(page.total !== undefined && { total: page.total }) }
+        },
+        matches: (service) => service.service_name === ref.service,
+      })
+      if (found === null) return null
+      id = found.id
       this.ids.set(ref.service, id)
     }
     try {

@@ -74,9 +74,12 @@ interface Undo {
 /** What an operation waits for, beyond the state its kind implies. */
 interface Pending {
   serviceId?: string
-  /** the upgrade is finished once it reaches `upgraded` */
+  /** the upgrade is finished once it reaches `upgraded` (followUp) */
   finish?: boolean
+  /** the operation is the finishupgrade: `upgraded` is not its end */
   finishing?: boolean
+  /** the service as the last observe read it: the finish is sent from it, with no read between */
+  last?: RancherService
   /** a stack created from compose: its service is looked up by name */
   stackId?: string
   undo?: Undo
@@ -423,22 +426,38 @@ class RancherPlatform implements Platform {
     return state
   }
 
-  /** An upgrade: done at `upgraded` when kept open, else once `finishupgrade` brought it back to `active`. */
-  private async upgradeState(op: Operation, service: RancherService, pending: Pending): Promise<OperationState> {
+  /**
+   * An upgrade: done at `upgraded` (kept open, or to be finished by followUp), or at `active` on
+   * the new image. The finishupgrade that followUp sent: done once the service is back to `active`.
+   */
+  private upgradeState(op: Operation, service: RancherService, pending: Pending): OperationState {
+    pending.last = service
     const state = settled(service, ['upgraded', 'active'])
     if (state.status !== 'succeeded') return state
     if (imageOf(service) !== op.target.image) return { status: 'running', detail: `${state.detail}; not yet on ${op.target.image}` }
-    if (service.state === 'upgraded' && pending.finish === false) {
+    if (service.state !== 'upgraded') return state
+    if (pending.finishing) return { status: 'running', detail: `${state.detail}; finishing the upgrade` }
+    if (pending.finish === false) {
       return { status: 'succeeded', detail: `${state.detail}; upgraded and kept open: finish it, or roll it back with action-rollback` }
     }
-    if (service.state === 'upgraded' && pending.finish) {
-      if (!pending.finishing) {
-        await this.act(op.ref, service, 'finishupgrade', 'finish upgrade')
-        pending.finishing = true
-      }
-      return { status: 'running', detail: `${state.detail}; finishing the upgrade` }
-    }
-    return state
+    return { status: 'succeeded', detail: `${state.detail}; upgraded, to be finished` }
+  }
+
+  /**
+   * An upgrade that reached `upgraded` is finished at once, from the service as observe read it
+   * (no read between): `finishupgrade`, then an operation of its own that ends back at `active`.
+   * Its answer lost, the service's state settles it (never sent blindly again): still `upgraded`,
+   * it is sent again; `finishing-upgrade` or `active` on the new launch config, it landed.
+   */
+  async followUp(op: Operation): Promise<Operation | null> {
+    const pending = this.pending.get(op.id)
+    const service = pending?.last
+    if (op.kind !== 'deploy' || !pending?.finish || pending.finishing || pending.undo || service?.state !== 'upgraded') return null
+    const image = op.target.image
+    await this.act(op.ref, service, 'finishupgrade', 'finish upgrade', { landed: (now, moved) => moved && imageOf(now) === image })
+    const id = `finishupgrade:${service.id}:${Date.now()}`
+    this.pending.set(id, { serviceId: service.id, finishing: true })
+    return { id, kind: 'deploy', ref: op.ref, target: op.target }
   }
 
   /**

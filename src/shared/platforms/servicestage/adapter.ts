@@ -16,6 +16,7 @@ import type {
 import { callOptions, PlatformError } from '../platform.js'
 import { type Label, labelsWithRecord, recordFromLabels, recordLabelKey } from '../record-label.js'
 import { type SettleOptions, settleWrite } from '../settle.js'
+import { findInPages } from '../paged-scan.js'
 import { ServiceStageApi } from './api.js'
 import { type GrayRecord, grayAction, grayStrategy, grayWeight } from './gray.js'
 import { jobState } from './job.js'
@@ -70,7 +71,8 @@ const PHASES: Record<string, ServicePhase> = {
   PARTIALLY_FAILED: 'failed',
 }
 
-const PAGE = 50
+/** list pages: `limit` is 0–100 (the SDK's ShowComponents and ShowComponentsInApplication) */
+const PAGE = 100
 
 export function createServiceStage(config: PlatformConfig): Platform {
   const { token, accessKey, secretKey } = config.credentials
@@ -354,31 +356,40 @@ class ServiceStagePlatform implements Platform {
     return { base: `${appPath(ref)}/${segment(component.id)}`, component }
   }
 
-  /** A component by id, or by name through the list (paged by limit/offset, stopping at the first match). */
   /**
-   * One request instead of a paged scan: the project's components filtered by name (the SDK's
-   * ShowComponents, `component_name`), the one of this application taken. Undefined when that
-   * cannot tell (the API not served, or items without `application_id`): the paged list decides.
+   * One request, where the name is unique, instead of a paged scan: the project's components
+   * filtered by name (ShowComponents' `component_name`, servicestage_06_0078), the one of this
+   * application taken; should more match than a page holds, the other pages follow in parallel.
+   * Undefined when that cannot tell (the API not served, or items without `application_id`): the
+   * application's list decides.
    */
   private async componentByName(ref: ServiceRef, operation: string): Promise<Component | null | undefined> {
-    let page: { components?: (Component & { application_id?: string })[] }
+    const cannotTell = new Error('no application_id')
+    let found: Component | null
     try {
-      page = await this.api.call(
-        'GET',
-        `/v3/${segment(ref.project ?? '')}/cas/components?component_name=${encodeURIComponent(ref.service)}&limit=100&offset=0`,
-        callOptions(operation, ref, true),
-      )
+      found = await findInPages<Component & { application_id?: string }>({
+        pageSize: PAGE,
+        read: async (offset, signal) => {
+          const page = await this.api.call<{ count?: number; components?: (Component & { application_id?: string })[] }>(
+            'GET',
+            `/v3/${segment(ref.project ?? '')}/cas/components?component_name=${encodeURIComponent(ref.service)}&limit=${PAGE}&offset=${offset}`,
+            { ...callOptions(operation, ref, true), signal },
+          )
+          const components = page.components ?? []
+          if (components.some((component) => typeof component.application_id !== 'string')) throw cannotTell
+          return { items: components, ...(page.count !== undefined && { total: page.count }) }
+        },
+        matches: (component) => component.name === ref.service && component.application_id === ref.application,
+      })
     } catch (error) {
-      if (error instanceof PlatformError && error.kind === 'not-found') return undefined
+      if (error === cannotTell || (error instanceof PlatformError && error.kind === 'not-found')) return undefined
       throw error
     }
-    const components = page.components ?? []
-    if (components.some((component) => typeof component.application_id !== 'string')) return undefined
-    const found = components.find((component) => component.name === ref.service && component.application_id === ref.application)
     if (found) this.ids.set(ref.service, found.id)
-    return found ?? null
+    return found
   }
 
+  /** A component by id, or by name: filtered by the API, else the application's list (the first page gives the count, the others 8 at a time, up to the match). */
   private async component(ref: ServiceRef, operation: string): Promise<Component | null> {
     const known = this.ids.get(ref.service) ?? (isId(ref.service) ? ref.service : undefined)
     if (known !== undefined) {
@@ -391,19 +402,20 @@ class ServiceStagePlatform implements Platform {
     }
     const named = await this.componentByName(ref, operation)
     if (named !== undefined) return named
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.api.call<{ count?: number; components?: Component[] }>(
-        'GET',
-        `${appPath(ref)}?limit=${PAGE}&offset=${offset}`,
-        callOptions(operation, ref, true),
-      )
-      const found = page.components?.find((component) => component.name === ref.service)
-      if (found) {
-        this.ids.set(ref.service, found.id)
-        return found
-      }
-      if (!page.components?.length || offset + PAGE >= (page.count ?? 0)) return null
-    }
+    const found = await findInPages<Component>({
+      pageSize: PAGE,
+      read: async (offset, signal) => {
+        const page = await this.api.call<{ count?: number; components?: Component[] }>(
+          'GET',
+          `${appPath(ref)}?limit=${PAGE}&offset=${offset}`,
+          { ...callOptions(operation, ref, true), signal },
+        )
+        return { items: page.components ?? [], ...(page.count !== undefined && { total: page.count }) }
+      },
+      matches: (component) => component.name === ref.service,
+    })
+    if (found) this.ids.set(ref.service, found.id)
+    return found
   }
 }
 

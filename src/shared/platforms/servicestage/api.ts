@@ -1,8 +1,13 @@
 import { showBody } from '../../http/answer.js'
 import { type HttpClient, type HttpResponse, type Method, parseJson, type SignableRequest } from '../../http/client.js'
 import { endpoint } from '../../http/endpoint.js'
-import { type CallOptions, PlatformError } from '../platform.js'
+import { type CallOptions as PlatformCallOptions, PlatformError } from '../platform.js'
 import { type AccessKey, signRequest } from './signer.js'
+
+export interface CallOptions extends PlatformCallOptions {
+  /** ends the request once its answer is no longer needed (a list page after the match) */
+  signal?: AbortSignal
+}
 
 /** `{error_code, error_msg}` (platforms.md 2.1) */
 interface ErrorBody {
@@ -49,6 +54,7 @@ export class ServiceStageApi {
       ...('secretKey' in auth && { sign: (request: SignableRequest) => signRequest(auth, request) }),
       ...(body !== undefined && { json: body }),
       ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
+      ...(options.signal && { signal: options.signal }),
       throttled,
       expectJson: true,
       about: { platform: 'servicestage', operation: options.operation, target: options.target },
