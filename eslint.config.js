@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint'
 
 /** Node's globals for the plain JavaScript files (build script, benchmark); TypeScript checks its own. */
 const nodeGlobals = Object.fromEntries(
-  ['process', 'console', 'URL', 'Buffer', 'performance', 'setTimeout', 'clearTimeout'].map((name) => [name, 'readonly']),
+  ['process', 'console', 'URL', 'Buffer', 'performance', 'setTimeout', 'clearTimeout', 'fetch'].map((name) => [name, 'readonly']),
 )
 
 export default tseslint.config(
