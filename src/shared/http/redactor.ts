@@ -22,6 +22,8 @@ const SECRET_QUERY_PARAMS = ['key', 'token', 'access_token', 'session', 'secret'
  */
 export class Redactor {
   private readonly secrets = new Set<string>()
+  /** the secrets longest first, sorted once per change rather than on every redaction */
+  private longestFirst: string[] | undefined
 
   constructor(private readonly onSecret: (secret: string) => void = () => {}) {}
 
@@ -32,6 +34,7 @@ export class Redactor {
     for (const form of formsOf(secret)) {
       if (this.secrets.has(form)) continue
       this.secrets.add(form)
+      this.longestFirst = undefined
       this.onSecret(form)
     }
   }
@@ -67,7 +70,8 @@ export class Redactor {
   redact(text: string): string {
     let result = text
     // longest first, so a secret that contains another is removed whole
-    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
+    this.longestFirst ??= [...this.secrets].sort((a, b) => b.length - a.length)
+    for (const secret of this.longestFirst) {
       result = result.split(secret).join('***')
     }
     return result
