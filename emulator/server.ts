@@ -1,18 +1,23 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { AlaudaEmulator } from './alauda/api.js'
+import { alaudaControl } from './alauda/control.js'
 import { AlaudaState } from './alauda/state.js'
 import { Images } from './apps.js'
 import { NeteaseEmulator } from './netease/api.js'
+import { neteaseControl } from './netease/control.js'
 import { RancherEmulator } from './rancher/api.js'
+import { rancherControl } from './rancher/control.js'
 import { RancherState } from './rancher/state.js'
 import { NeteaseState } from './netease/state.js'
-import { handleControl } from './control.js'
+import { controlApi, type ControlTargets } from './control.js'
 import { Faults } from './faults.js'
 import { sendJson } from './http-util.js'
 import { JelasticEmulator } from './jelastic/api.js'
+import { jelasticControl } from './jelastic/control.js'
 import { JelasticState } from './jelastic/state.js'
 import { ServiceStageEmulator } from './servicestage/api.js'
+import { servicestageControl } from './servicestage/control.js'
 import { ServiceStageState } from './servicestage/state.js'
 
 export const PLATFORMS = ['jelastic', 'servicestage', 'alauda', 'netease', 'rancher'] as const
@@ -38,44 +43,51 @@ export interface Emulator {
   close(): Promise<void>
 }
 
-/** Starts the emulator on 127.0.0.1 (port 0 picks a free one). */
-export async function startEmulator(port = 0): Promise<Emulator> {
+/**
+ * The platforms' states and APIs for an emulator at `origin()`, with the control API's targets
+ * (each platform's control module among them).
+ */
+export function createParts(origin: () => string) {
   const images = new Images()
   const requests: RequestLogEntry[] = []
-  let origin = ''
   const jelastic = new JelasticState('jelastic.emulator.test')
   const faults = new Faults(() => jelastic.sessions.clear(), PLATFORMS)
   const servicestage = new ServiceStageState()
-  const servicestageApi = new ServiceStageEmulator(servicestage, images, () => `${origin}/servicestage`)
-  const jelasticApi = new JelasticEmulator(jelastic, images, () => `${origin}/jelastic`)
+  const servicestageApi = new ServiceStageEmulator(servicestage, images, () => `${origin()}/servicestage`)
+  const jelasticApi = new JelasticEmulator(jelastic, images, () => `${origin()}/jelastic`)
   const rancher = new RancherState(images)
-  const rancherApi = new RancherEmulator(rancher, images, () => `${origin}/rancher`)
+  const rancherApi = new RancherEmulator(rancher, images, () => `${origin()}/rancher`)
   const netease = new NeteaseState(images)
-  const neteaseApi = new NeteaseEmulator(netease, images, () => `${origin}/netease`)
+  const neteaseApi = new NeteaseEmulator(netease, images, () => `${origin()}/netease`)
   const alauda = new AlaudaState(images)
-  const alaudaApi = new AlaudaEmulator(alauda, images, () => `${origin.replace(/^http:\/\//, '')}/alauda`)
+  const alaudaApi = new AlaudaEmulator(alauda, images, () => `${origin().replace(/^http:\/\//, '')}/alauda`)
+  const targets: ControlTargets = {
+    faults,
+    images,
+    requests,
+    platforms: {
+      jelastic: jelasticControl(jelastic, jelasticApi),
+      servicestage: servicestageControl(servicestage, servicestageApi),
+      alauda: alaudaControl(alauda, alaudaApi),
+      netease: neteaseControl(netease, neteaseApi),
+      rancher: rancherControl(rancher, rancherApi),
+    },
+  }
+  return { faults, requests, jelasticApi, servicestageApi, alaudaApi, neteaseApi, rancherApi, targets }
+}
+
+/** Starts the emulator on 127.0.0.1 (port 0 picks a free one). */
+export async function startEmulator(port = 0): Promise<Emulator> {
+  let origin = ''
+  const { faults, requests, jelasticApi, servicestageApi, alaudaApi, neteaseApi, rancherApi, targets } = createParts(() => origin)
+  const handleControl = controlApi(targets)
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin)
     const [, platform = '', ...rest] = url.pathname.split('/')
     const path = `/${rest.join('/')}`
     const handle = async () => {
-      if (platform === '_emulator')
-        return handleControl(path, req, res, {
-          faults,
-          images,
-          jelastic,
-          jelasticApi,
-          servicestage,
-          servicestageApi,
-          alauda,
-          alaudaApi,
-          netease,
-          neteaseApi,
-          rancher,
-          rancherApi,
-          requests,
-        })
+      if (platform === '_emulator') return handleControl(path, req, res)
       const method = req.method ?? 'GET'
       const rule = faults.take(platform, path + url.search, method)
       // what apps answer is not a platform request

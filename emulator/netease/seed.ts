@@ -1,5 +1,4 @@
-import type { ServerResponse } from 'node:http'
-import { sendJson } from '../http-util.js'
+import { answer, type ControlAnswer, type ControlBody, refuse } from '../control-route.js'
 import type { App, Microservice, NeteaseState } from './state.js'
 
 /** The most one batch creates. */
@@ -56,7 +55,7 @@ export function seedMicroservice(state: NeteaseState, name: string, image: strin
  * `POST /_emulator/netease/microservices/batch` `{prefix, count, image, replicas?: 1}`: `count`
  * of them named `<prefix>0` … in one call (a list of 10,000 to find a name in, without 10,000 calls).
  */
-export function seedBatch(res: ServerResponse, kind: 'apps' | 'microservices', body: Record<string, unknown>, state: NeteaseState): void {
+export function seedBatch(kind: 'apps' | 'microservices', body: ControlBody, state: NeteaseState): ControlAnswer {
   const { prefix, count, version, image, replicas } = body
   const what = kind === 'apps' ? '"version"' : '"image" (repository:tag)'
   const runs = kind === 'apps' ? version : image
@@ -69,11 +68,11 @@ export function seedBatch(res: ServerResponse, kind: 'apps' | 'microservices', b
     (count as number) < 1 ||
     (count as number) > MAX_BATCH
   ) {
-    return sendJson(res, 400, { error: `give "prefix", ${what} and "count" (1 to ${MAX_BATCH})` })
+    return refuse(`give "prefix", ${what} and "count" (1 to ${MAX_BATCH})`)
   }
   for (let i = 0; i < (count as number); i++) {
     if (kind === 'apps') seedApp(state, `${prefix}${i}`, runs, Number(replicas ?? 1))
     else seedMicroservice(state, `${prefix}${i}`, runs, Number(replicas ?? 1))
   }
-  sendJson(res, 200, { created: count })
+  return answer({ created: count })
 }

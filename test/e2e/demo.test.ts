@@ -16,6 +16,9 @@ it('npm run demo runs a blue/green release, a rolled-back failure, a promoted ca
   expect(demo.stdout).toMatch(/✔ broken v3 to blue\s+fails, rolled back to v1/)
   expect(demo.stdout).toMatch(/✔ canary v4, promoted\s+blue 10 → 50 → 100%\s+10 → 50 → 100%, promoted/)
   expect(demo.stdout).toMatch(/✔ canary v5, aborted at its gate\s+green 10 → 50 → 0%, exit 1\s+10 → 50 → 0%, aborted, exit 1/)
+  // the gate probes the candidate at its own URL with the health path below the router's, not one URL appended to another
+  expect(demo.stdout).toMatch(/gate: http:\/\/127\.0\.0\.1:\d+\/jelastic\/env\/shop-green\/health answered badly/)
+  expect(demo.stdout).not.toMatch(/\/env\/shop-(blue|green)\/jelastic\//)
   expect(demo.stdout).not.toContain('✘')
   expect(demo.stdout).toContain('The release went as it should.')
   // the demo signs in with a password: it must never reach the log

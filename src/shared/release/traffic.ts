@@ -50,7 +50,8 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   const before = claim.split
   const steps = inputs.command === 'abort' ? inputs.steps : await reachableSteps(ctx, router, inputs.steps)
   const raising = inputs.command !== 'abort' && steps.some((step) => step.weight > (before?.green ?? 0))
-  const candidate = await ctx.phase('describe', () => requireReceiver(ctx, sideRef(ctx, router, raising ? 'green' : 'blue')))
+  const candidateRef = sideRef(ctx, router, raising ? 'green' : 'blue')
+  const candidate = await ctx.phase('describe', () => requireReceiver(ctx, candidateRef))
   const oneService = sideRef(ctx, router, 'green').service === sideRef(ctx, router, 'blue').service
   const plan: Plan = {
     steps,
@@ -65,7 +66,8 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
       !ctx.platform.capabilities.stopsIdleSide && { scaleDownAfterMs: inputs.abortScaleDownDelayMs }),
     ...(inputs.command === 'abort' && { abortRequested: inputs.abortReason ?? 'aborted by hand' }),
   }
-  const gate = inputs.gate ? new HealthGate(ctx, inputs.gate, raising ? candidate.url : undefined) : undefined
+  const probed = raising && candidate.url ? { url: candidate.url, service: candidateRef.service, router: router.router } : undefined
+  const gate = inputs.gate ? new HealthGate(ctx, inputs.gate, probed) : undefined
   const method = inputs.routingMethod ?? before?.routingMethod ?? 'round-robin'
   const stepLog: string[] = []
   let lastGate: string | undefined
