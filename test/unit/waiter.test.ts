@@ -32,21 +32,48 @@ function states(...list: (OperationState | Error)[]) {
 const running = (detail = 'UPDATING'): OperationState => ({ status: 'running', detail })
 
 describe('waitFor', () => {
-  it('polls until the operation ends, starting fast and backing off to the cap', async () => {
+  it('reads once a second, never sooner: the jitter only lengthens the pause, by at most 2%', async () => {
+    for (const random of [0, 0.5, 0.999]) {
+      const c = clock()
+      const result = await waitFor(
+        states(running(), running(), running(), running(), running(), { status: 'succeeded', detail: 'RUNNING' }),
+        { deadline: 60_000, now: c.now, sleep: c.sleep, random: () => random },
+      )
+      expect(result).toEqual({ status: 'succeeded', detail: 'RUNNING', polls: 6 })
+      expect(c.sleeps).toHaveLength(5)
+      for (const ms of c.sleeps) expect(ms >= 1000 && ms <= 1020, String(ms)).toBe(true)
+    }
+  })
+
+  it('an operation just sent is first read a quarter second in, then once a second: a 5 s operation takes six reads', async () => {
+    for (const [seconds, reads] of [
+      [0.1, 1],
+      [1, 2],
+      [5, 6],
+      [30, 31],
+    ] as const) {
+      const c = clock()
+      // the platform's operation ends `seconds` after the wait starts (its write answered at 0)
+      const observe = async () => (c.now() >= seconds * 1000 ? { status: 'succeeded' as const, detail: 'done' } : running())
+      const result = await waitFor(observe, { deadline: 600_000, now: c.now, sleep: c.sleep, random: () => 0, firstReadAfterMs: 250 })
+      expect(result.polls, String(seconds)).toBe(reads)
+      expect(c.now() - seconds * 1000).toBeLessThanOrEqual(1000)
+    }
+  })
+
+  it('noticed within a second of its end, with never more than two reads within a second', async () => {
     const c = clock()
-    const result = await waitFor(
-      states(running(), running(), running(), running(), running(), { status: 'succeeded', detail: 'RUNNING' }),
-      {
-        deadline: 60_000,
-        now: c.now,
-        sleep: c.sleep,
-        random: () => 0.5,
-        initialIntervalMs: 250,
-        maxIntervalMs: 1000,
-      },
-    )
-    expect(result).toEqual({ status: 'succeeded', detail: 'RUNNING', polls: 6 })
-    expect(c.sleeps).toEqual([250, 500, 1000, 1000, 1000])
+    const reads: number[] = []
+    const endsAt = 4321
+    const observe = async () => {
+      reads.push(c.now())
+      return c.now() >= endsAt ? { status: 'succeeded' as const, detail: 'done' } : running()
+    }
+    await waitFor(observe, { deadline: 600_000, now: c.now, sleep: c.sleep, random: () => 0.999, firstReadAfterMs: 250 })
+    expect((reads.at(-1) as number) - endsAt).toBeLessThanOrEqual(1020)
+    // in any second at most two reads: the first two, a quarter second apart; then one a second
+    for (let i = 2; i < reads.length; i++) expect((reads[i] as number) - (reads[i - 2] as number)).toBeGreaterThan(1000)
+    for (let i = 2; i < reads.length; i++) expect((reads[i] as number) - (reads[i - 1] as number)).toBeGreaterThanOrEqual(1000)
   })
 
   it('ends at the deadline with the last state it saw', async () => {
@@ -73,8 +100,8 @@ describe('waitFor', () => {
 
   it('never sleeps past the deadline', async () => {
     const c = clock()
-    await waitFor(states(running()), { deadline: 1100, now: c.now, sleep: c.sleep, random: () => 1, initialIntervalMs: 1000 })
-    expect(c.sleeps).toEqual([1100])
+    await waitFor(states(running()), { deadline: 1010, now: c.now, sleep: c.sleep, random: () => 1 })
+    expect(c.sleeps).toEqual([1010])
   })
 
   it('keeps waiting through a poll that could not reach the platform', async () => {
@@ -168,8 +195,8 @@ describe('waitForOperation: an operation and the one that follows it (Rancher’
     // the read that showed `upgraded` is the last one before the finish: no status request between
     expect(calls.slice(finish - 1, finish + 1)).toEqual(['GET ', 'POST ?action=finishupgrade'])
     expect(calls.filter((call) => call.startsWith('POST'))).toHaveLength(1)
-    // the upgrade's wait backed off to 1 s; the finish's starts again at 250 ms
-    expect(sleeps).toEqual([250, 500, 1000, 1000, 1000, 1000, 250, 500, 1000])
+    // one read a second, the finish's wait from the moment it was sent
+    expect(sleeps).toEqual(Array(9).fill(1010))
     expect(result.polls).toBe(7 + 4)
   })
 

@@ -8,9 +8,14 @@ export interface WaitOptions {
   /** epoch ms: the one deadline from the `timeout` input */
   deadline: number
   signal?: AbortSignal
-  /** first poll interval; it doubles (with jitter) up to maxIntervalMs (1 s by default) */
-  initialIntervalMs?: number
-  maxIntervalMs?: number
+  /** the time between reads: 1 s, and never less (jitter only lengthens it, by up to 2%) */
+  intervalMs?: number
+  /**
+   * how long the first read waits (0: at once). An operation just sent is first read a quarter of
+   * a second in: a quick one (a router's configuration) is seen at once, a long one costs one read
+   * more than one a second. A wait on a state that may already hold, or a platform watch, reads at once.
+   */
+  firstReadAfterMs?: number
   now?: () => number
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   random?: () => number
@@ -26,19 +31,29 @@ export interface WaitResult {
 
 /**
  * The one waiter: polls `observe` until the operation ends, the deadline passes or the job is
- * cancelled. Polling starts fast and backs off with jitter; a poll that fails for a passing
- * reason (network, 5xx) is logged and the wait goes on; the result names the last state seen.
+ * cancelled, one read a second after the first. The end is noticed within a second (and 2%), never
+ * with more than two reads in a second; the old backoff (250 ms doubling) read three times in the
+ * first second, and its jitter of ±20% let a read come 1.2 s after the last. A poll that fails for a passing reason (network, 5xx) is logged and the wait goes on; the
+ * result names the last state seen.
  */
 export async function waitFor(observe: () => Promise<OperationState>, options: WaitOptions): Promise<WaitResult> {
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? realSleep
   const random = options.random ?? Math.random
-  // at most a second between reads: the end of an operation is noticed within a second (one cheap
-  // GET a second; a cap of 5 s left a 5 s job noticed 2.4 s late on average)
-  const maxInterval = options.maxIntervalMs ?? 1000
-  let interval = options.initialIntervalMs ?? 250
+  const interval = options.intervalMs ?? 1000
+  const pause = () => Math.round(interval * (1 + random() * 0.02))
   let detail = 'no state observed yet'
   let polls = 0
+  if (options.firstReadAfterMs) {
+    const left = options.deadline - now()
+    if (left <= 0) return { status: 'timed out', detail, polls }
+    try {
+      await sleep(Math.min(left, options.firstReadAfterMs), options.signal)
+    } catch (error) {
+      if (error instanceof CancelledError || options.signal?.aborted) return { status: 'cancelled', detail, polls }
+      throw error
+    }
+  }
   for (;;) {
     if (options.signal?.aborted) return { status: 'cancelled', detail, polls }
     try {
@@ -58,22 +73,19 @@ export async function waitFor(observe: () => Promise<OperationState>, options: W
     }
     const left = options.deadline - now()
     if (left <= 0) return { status: 'timed out', detail, polls }
-    const wait = Math.min(left, Math.round(interval * (0.8 + random() * 0.4)))
     try {
-      await sleep(wait, options.signal)
+      await sleep(Math.min(left, pause()), options.signal)
     } catch (error) {
       if (error instanceof CancelledError || options.signal?.aborted) return { status: 'cancelled', detail, polls }
       throw error
     }
-    interval = Math.min(maxInterval, interval * 2)
   }
 }
 
 /**
  * Waits for an operation, then for the one the platform needs to follow it (Rancher's
  * finishupgrade): sent as soon as the first succeeded, from the state its last read showed, and
- * waited for by a waiter of its own, which polls fast again instead of at the interval the first
- * wait had backed off to. One deadline for both.
+ * waited for by a waiter of its own, from the moment it was sent. One deadline for both.
  */
 export async function waitForOperation(
   platform: Pick<Platform, 'name' | 'observe' | 'followUp'>,
