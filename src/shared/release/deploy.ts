@@ -120,6 +120,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
     title: failure ? `Deploy of ${inputs.image} to ${ref.service} failed` : `Deployed ${inputs.image} to ${ref.service}`,
     outputs: {
       image: after?.image ?? running,
+      'service-id': after?.id ?? before.id,
       'previous-image': previous,
       'operation-id': operationId,
       url,
@@ -213,6 +214,7 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
     title: failure ? `Creating ${ref.service} with ${inputs.image} failed` : `Created ${ref.service} with ${inputs.image}`,
     outputs: {
       image: after?.image ?? inputs.image,
+      'service-id': after?.id ?? '',
       'previous-image': '',
       'operation-id': operation.id,
       url: after?.url ?? '',

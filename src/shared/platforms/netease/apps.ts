@@ -505,6 +505,7 @@ export function toState(app: App): ServiceState {
   const version = app.version_control?.version
   const phase = PHASES[app.status ?? ''] ?? 'unknown'
   return {
+    id: String(app.id),
     image: version ? `${SOURCE_PREFIX}${version}` : `image#${app.image_id ?? '?'}`,
     replicas,
     ready,

@@ -271,5 +271,12 @@ export function toState(service: Microservice): ServiceState {
     : status.endsWith('_fail')
       ? 'failed'
       : 'deploying'
-  return { image: container?.image_path ?? '', replicas, ready, phase, status: `${status}, ${ready}/${replicas} container(s)` }
+  return {
+    id: String(service.service_info.id),
+    image: container?.image_path ?? '',
+    replicas,
+    ready,
+    phase,
+    status: `${status}, ${ready}/${replicas} container(s)`,
+  }
 }

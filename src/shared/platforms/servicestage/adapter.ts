@@ -466,6 +466,7 @@ function toState(component: Component): ServiceState {
   const replicas = component.status?.replica ?? component.replica ?? 0
   const url = component.external_accesses?.find((access) => access.address)?.address
   return {
+    id: component.id,
     image: component.source?.url ?? '',
     replicas,
     ready: component.status?.available_replica ?? 0,
