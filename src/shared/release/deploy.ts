@@ -3,6 +3,7 @@ import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/deploy.js'
 import type { HealthInputs } from '../inputs/health.js'
 import { PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
+import { serviceIdOf } from '../platforms/service-id.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { checkHealth } from './health.js'
 import { describeResult, requireFound, rollBackNatively, rollOut } from './rollout.js'
@@ -194,6 +195,10 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
   const name = ctx.platform.name
   if (!ctx.platform.capabilities.create) {
     throw new PlatformError(name, 'create', ref.service, `${name} cannot create a service in this version: create it first, then deploy`)
+  }
+  // an id names a service the platform made: none has it, and a new one would be named by it
+  if (serviceIdOf(name, ref.service) !== undefined) {
+    throw new PlatformError(name, 'create', ref.service, 'no service has this id: give a name to create one', 'not-found')
   }
   const { operation, result } = await rollOut(ctx, ref, inputs.image, 'create', inputs.wait, {
     ...(inputs.create && { create: inputs.create }),
