@@ -42,6 +42,7 @@ describe('Alauda adapter', () => {
     const { platform, on, sent } = setup()
     on('GET', SHOP, 200, service({ current_status: 'Running' }))
     expect(await platform.describe(ref)).toEqual({
+      id: 'shop',
       image: 'index.alauda.cn/team/shop:v1',
       replicas: 2,
       ready: 2,

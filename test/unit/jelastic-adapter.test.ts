@@ -72,6 +72,7 @@ describe('Jelastic adapter', () => {
     const { platform, on, bodies } = setup()
     on('getenvinfo', envInfo('shop', 'v1'))
     expect(await platform.describe({ service: 'shop' })).toEqual({
+      id: 'shop',
       image: 'registry.example.com/shop:v1',
       replicas: 2,
       ready: 2,

@@ -203,9 +203,12 @@ describe('the layout (README, "Layout")', () => {
         !file.startsWith('src/shared/inputs/') &&
         !['src/shared/run/run.ts', COMMANDS, 'src/shared/http/secrets.ts', 'src/shared/http/redactor.ts'].includes(file) &&
         // the words and forms the inputs share with the adapters, which import nothing
-        !['src/shared/platforms/terms.ts', 'src/shared/platforms/source-version.ts', 'src/shared/platforms/rancher/endpoint.ts'].includes(
-          file,
-        ),
+        ![
+          'src/shared/platforms/terms.ts',
+          'src/shared/platforms/source-version.ts',
+          'src/shared/platforms/service-id.ts',
+          'src/shared/platforms/rancher/endpoint.ts',
+        ].includes(file),
     )
     expect(heavy).toEqual([])
     const later = importsOf(entry).filter(({ dynamic }) => dynamic)

@@ -46,6 +46,7 @@ describe('Rancher adapter', () => {
     const { platform, sent, resolve, redactor } = setup()
     resolve()
     expect(await platform.describe(ref)).toEqual({
+      id: '1s10',
       image: 'registry.example.com/web:v1',
       replicas: 2,
       ready: 2,

@@ -1,3 +1,4 @@
+import { SERVICE_ID_FORMS } from '../platforms/service-id.js'
 import type { PlatformName } from '../platforms/terms.js'
 import { badValue } from './input-error.js'
 
@@ -32,9 +33,15 @@ export const ENVIRONMENT_NAME: NameRule = {
   allowed: "up to 255 letters, digits, '.', '_', '-' or '/', each part between '/' starting with a letter or digit",
 }
 
-/** How services and routers are named on each platform: only Rancher's have a '/' in them. */
+/**
+ * How services and routers are named on each platform: only Rancher's have a '/' in them. Where
+ * the platform has ids of its own (platforms/service-id.ts), the input takes one as well: every id
+ * form is within the name grammar, and a value of the id's form is read as the id.
+ */
 export function serviceNameRule(platform: PlatformName): NameRule {
-  return platform === 'rancher' ? STACK_NAME : NAME
+  const rule = platform === 'rancher' ? STACK_NAME : NAME
+  const id = SERVICE_ID_FORMS[platform]
+  return id ? { ...rule, allowed: `${rule.allowed}; or ${id.shown}, the service-id output of an earlier step` } : rule
 }
 
 export function isName(value: string, rule: NameRule = NAME): boolean {

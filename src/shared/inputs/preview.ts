@@ -6,6 +6,7 @@ import { readGitHubEvent } from './github-event.js'
 import { badValue, InputError } from './input-error.js'
 import { parseInteger } from './integer.js'
 import { parseCreateSpec } from './create-spec.js'
+import { SERVICE_ID_FORMS, serviceIdOf } from '../platforms/service-id.js'
 import { isName, parseName, serviceNameRule } from './name.js'
 import { readDefaulted, readOptional, readRequired } from './read.js'
 
@@ -58,6 +59,14 @@ export function readPreviewInputs(env: NodeJS.ProcessEnv = process.env): Preview
   const rule = serviceNameRule(common.platform)
   if (!template.includes('{pr}')) throw badValue('service-template', template, 'a name with {pr} in it, such as shop-pr-{pr}')
   if (!isName(previewName(template, 1), rule)) throw badValue('service-template', template, `a name with {pr} in it: ${rule.allowed}`)
+  // a preview is created by its name: one shaped like the platform's ids would be read as an id
+  if (serviceIdOf(common.platform, previewName(template, 1)) !== undefined) {
+    throw badValue(
+      'service-template',
+      template,
+      `a name with {pr} in it that is not shaped like ${SERVICE_ID_FORMS[common.platform]?.shown}`,
+    )
+  }
   const pr = readPullRequest(env, command)
   // up runs an image, or on NetEase apps a source version; down and sweep check one when given
   const image = readArtifact(common.platform, env, command === 'up')

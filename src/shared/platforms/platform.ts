@@ -13,6 +13,12 @@ export interface ServiceRef {
 export type ServicePhase = 'running' | 'deploying' | 'stopped' | 'failed' | 'unknown'
 
 export interface ServiceState {
+  /**
+   * How the platform itself names the service, as the service input takes it back with no lookup:
+   * ServiceStage's component_id (a UUID), NetEase's numeric id, Rancher's `1s…` id; Jelastic's
+   * envName and Alauda's service_name, which their APIs address a service by.
+   */
+  id: string
   image: string
   replicas: number
   /** set when the platform scales the service itself */

@@ -3,6 +3,7 @@ import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/deploy.js'
 import type { HealthInputs } from '../inputs/health.js'
 import { PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
+import { serviceIdOf } from '../platforms/service-id.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { checkHealth } from './health.js'
 import { describeResult, requireFound, rollBackNatively, rollOut } from './rollout.js'
@@ -120,6 +121,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
     title: failure ? `Deploy of ${inputs.image} to ${ref.service} failed` : `Deployed ${inputs.image} to ${ref.service}`,
     outputs: {
       image: after?.image ?? running,
+      'service-id': after?.id ?? before.id,
       'previous-image': previous,
       'operation-id': operationId,
       url,
@@ -194,6 +196,10 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
   if (!ctx.platform.capabilities.create) {
     throw new PlatformError(name, 'create', ref.service, `${name} cannot create a service in this version: create it first, then deploy`)
   }
+  // an id names a service the platform made: none has it, and a new one would be named by it
+  if (serviceIdOf(name, ref.service) !== undefined) {
+    throw new PlatformError(name, 'create', ref.service, 'no service has this id: give a name to create one', 'not-found')
+  }
   const { operation, result } = await rollOut(ctx, ref, inputs.image, 'create', inputs.wait, {
     ...(inputs.create && { create: inputs.create }),
   })
@@ -213,6 +219,7 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
     title: failure ? `Creating ${ref.service} with ${inputs.image} failed` : `Created ${ref.service} with ${inputs.image}`,
     outputs: {
       image: after?.image ?? inputs.image,
+      'service-id': after?.id ?? '',
       'previous-image': '',
       'operation-id': operation.id,
       url: after?.url ?? '',

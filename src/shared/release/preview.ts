@@ -133,7 +133,7 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
   }
   return {
     title: `Sweep: ${removed.length} preview(s) removed, ${kept.length} kept`,
-    outputs: { removed: JSON.stringify(removed), service: '', url: '', 'comment-id': '' },
+    outputs: { removed: JSON.stringify(removed), service: '', 'service-id': '', url: '', 'comment-id': '' },
     rows: [
       ['Platform', ctx.platform.name],
       ...removed.map((r): [string, string] => [`Removed ${r.service}`, r.reason]),

@@ -70,7 +70,7 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   })
   return {
     title: `Rolled back ${router.router} to ${back}`,
-    outputs: { image: state.image, weights: weightsJson(change.after) },
+    outputs: { image: state.image, 'service-id': state.id, weights: weightsJson(change.after) },
     rows: [
       ['Platform', ctx.platform.name],
       ['Router', router.router],
@@ -160,7 +160,7 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
   if (inputs.to !== undefined && before.image === inputs.to && before.phase === 'running') {
     return {
       title: `${ref.service} already runs ${inputs.to}`,
-      outputs: { image: inputs.to, weights: '' },
+      outputs: { image: inputs.to, 'service-id': before.id, weights: '' },
       rows: [['Service', ref.service]],
       notes: ['Nothing to do: the service already ran this image.'],
     }
@@ -172,7 +172,7 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
     title: failed
       ? `Rollback of ${ref.service} failed`
       : `Rolled back ${ref.service} to ${after?.image ?? inputs.to ?? 'the version before'}`,
-    outputs: { image: after?.image ?? before.image, weights: '' },
+    outputs: { image: after?.image ?? before.image, 'service-id': after?.id ?? before.id, weights: '' },
     rows: [
       ['Platform', ctx.platform.name],
       ['Service', ref.service],
@@ -201,7 +201,7 @@ async function rollbackToImage(ctx: ReleaseContext, inputs: RollbackInputs, imag
   if (before.image === image && before.phase === 'running') {
     return {
       title: `${ref.service} already runs ${image}`,
-      outputs: { image, weights: '' },
+      outputs: { image, 'service-id': before.id, weights: '' },
       rows,
       notes: ['Nothing to do: the service already ran this image.'],
     }
@@ -211,7 +211,7 @@ async function rollbackToImage(ctx: ReleaseContext, inputs: RollbackInputs, imag
   const failed = result !== undefined && result.status !== 'succeeded'
   return {
     title: failed ? `Rollback of ${ref.service} failed` : `Rolled back ${ref.service} to ${image}`,
-    outputs: { image: failed ? before.image : image, weights: '' },
+    outputs: { image: failed ? before.image : image, 'service-id': before.id, weights: '' },
     rows,
     notes: [],
     ...(failed && {

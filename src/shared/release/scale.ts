@@ -31,7 +31,7 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
   if (found === null && inputs.lifecycle === 'remove') {
     return {
       title: `${ref.service} is gone`,
-      outputs: { replicas: '0', 'operation-id': '', autoscaling: 'off' },
+      outputs: { replicas: '0', 'operation-id': '', autoscaling: 'off', 'service-id': '' },
       rows: [['Service', ref.service]],
       notes: ['Nothing to remove: the service did not exist.'],
     }
@@ -74,6 +74,7 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
     title: failure ? `Scaling ${ref.service} failed` : `Scaled ${ref.service} to ${replicasText(after)}`,
     outputs: {
       replicas: String(after.replicas),
+      'service-id': after.id || before.id,
       'operation-id': operationId,
       autoscaling: after.autoscaling ? `${after.autoscaling.min}-${after.autoscaling.max}` : 'off',
     },
@@ -115,6 +116,7 @@ async function lifecycle(ctx: ReleaseContext, verb: LifecycleVerb, ref: ServiceR
     title: failure ? `${doing} ${ref.service} failed` : `${done} ${ref.service}`,
     outputs: {
       replicas: String(after.replicas),
+      'service-id': after.id || before.id,
       'operation-id': operationId,
       autoscaling: after.autoscaling ? `${after.autoscaling.min}-${after.autoscaling.max}` : 'off',
     },
@@ -139,7 +141,7 @@ async function webhook(ctx: ReleaseContext, inputs: ScaleInputs, request: Webhoo
   const hooks = ctx.platform.webhooks
   if (!hooks) throw new PlatformError(name, 'webhook', inputs.service || 'receiver', `${name} has no webhook service`)
   const project = inputs.project ?? ''
-  const base = { replicas: '', 'operation-id': '', autoscaling: '', 'webhook-id': '', webhooks: '' }
+  const base = { replicas: '', 'service-id': '', 'operation-id': '', autoscaling: '', 'webhook-id': '', webhooks: '' }
   if (request.kind === 'list') {
     const receivers = await ctx.phase('list webhooks', () => hooks.list(project))
     return {
@@ -197,7 +199,7 @@ async function webhook(ctx: ReleaseContext, inputs: ScaleInputs, request: Webhoo
       : `the webhook was accepted but ${ref.service} did not reach a new scale (${result.status}; last state: ${result.detail})`
   return {
     title: failure ? `Scaling ${ref.service} by webhook failed` : `Scaled ${ref.service} by webhook to ${after.replicas}`,
-    outputs: { ...base, replicas: String(after.replicas), autoscaling: 'off' },
+    outputs: { ...base, replicas: String(after.replicas), 'service-id': after.id, autoscaling: 'off' },
     rows: [
       ['Platform', name],
       ['Service', ref.service],

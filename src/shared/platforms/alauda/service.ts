@@ -93,6 +93,8 @@ export function toState(service: AlaudaService): ServiceState {
   const url = urlOf(service)
   const mode = auto ? `, autoscaled ${auto.min}-${auto.max}` : ''
   return {
+    // the API addresses a service by namespace and service_name only (its uuid is in no path)
+    id: service.service_name,
     image: imageOf(service),
     replicas: target,
     ready: isStopped(service) ? 0 : current,

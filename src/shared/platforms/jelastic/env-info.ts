@@ -78,6 +78,8 @@ export function toServiceState(info: EnvInfo, nodeGroup: string): ServiceState {
   const image = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? ''
   const url = envUrl(info)
   return {
+    // an environment is addressed by its envName: the name is the id
+    id: info.env?.envName ?? '',
     image,
     replicas: nodes.length,
     ready: phaseOf(info) === 'running' ? nodes.filter((node) => node.status === undefined || node.status === 1).length : 0,

@@ -17,6 +17,7 @@ import { ReplicaSplitter, reachableShares, requireRoundRobin, type SideGoal, sha
 import { isNoAnswer, type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
 import { LIST_CONCURRENCY, LIST_PAGE, type NeteaseApi, SAME_SIZE } from './api.js'
 import { findInPages } from '../paged-scan.js'
+import { serviceIdOf } from '../service-id.js'
 import { segment } from '../path-segment.js'
 
 /** An app ("cluster") as the source document's get answer shows it. */
@@ -424,7 +425,8 @@ export class NeteaseApps {
 
   /** By id, or by name through the list: the first page gives the total, the others are read 16 at a time, up to the match. */
   async find(ref: ServiceRef, operation: string): Promise<App | null> {
-    const known = this.ids.get(ref.service) ?? (/^\d+$/.test(ref.service) ? Number(ref.service) : undefined)
+    const id = serviceIdOf('netease', ref.service)
+    const known = this.ids.get(ref.service) ?? (id === undefined ? undefined : Number(id))
     if (known !== undefined) {
       try {
         return await this.api.call<App>('GET', `/apps/${segment(known)}`, callOptions(operation, ref, true))
@@ -505,6 +507,7 @@ export function toState(app: App): ServiceState {
   const version = app.version_control?.version
   const phase = PHASES[app.status ?? ''] ?? 'unknown'
   return {
+    id: String(app.id),
     image: version ? `${SOURCE_PREFIX}${version}` : `image#${app.image_id ?? '?'}`,
     replicas,
     ready,

@@ -3,6 +3,7 @@ import { callOptions, PlatformError } from '../platform.js'
 import { type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
 import { LIST_CONCURRENCY, LIST_PAGE, type NeteaseApi } from './api.js'
 import { findInPages } from '../paged-scan.js'
+import { serviceIdOf } from '../service-id.js'
 import { segment } from '../path-segment.js'
 
 /** A microservice as `GET /api/v1/microservices/{id}` shows it (platforms.md 4.3). */
@@ -186,7 +187,8 @@ export class NeteaseMicroservices {
   }
 
   private async find(ref: ServiceRef, operation: string): Promise<Microservice | null> {
-    let id = this.ids.get(ref.service) ?? (/^\d+$/.test(ref.service) ? Number(ref.service) : undefined)
+    const given = serviceIdOf('netease', ref.service)
+    let id = this.ids.get(ref.service) ?? (given === undefined ? undefined : Number(given))
     if (id === undefined) {
       const namespace = await this.namespace(ref, operation)
       // the first page gives the total; the others are read 16 at a time, up to the match
@@ -271,5 +273,12 @@ export function toState(service: Microservice): ServiceState {
     : status.endsWith('_fail')
       ? 'failed'
       : 'deploying'
-  return { image: container?.image_path ?? '', replicas, ready, phase, status: `${status}, ${ready}/${replicas} container(s)` }
+  return {
+    id: String(service.service_info.id),
+    image: container?.image_path ?? '',
+    replicas,
+    ready,
+    phase,
+    status: `${status}, ${ready}/${replicas} container(s)`,
+  }
 }

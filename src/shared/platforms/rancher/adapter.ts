@@ -17,6 +17,7 @@ import type {
 import { callOptions, PlatformError } from '../platform.js'
 import { recordFromText, textWithRecord } from '../record-text.js'
 import { isNoAnswer, type SettleOptions, settleWrite } from '../settle.js'
+import { serviceIdOf } from '../service-id.js'
 import { RancherApi, type Resource } from './api.js'
 import { type LbPort, LbSplit, type LoadBalancer, type PortRule } from './load-balancer.js'
 import { rancherWebhooks } from './webhooks.js'
@@ -614,7 +615,7 @@ class RancherPlatform implements Platform {
 
   /** A service id (`1s10`), or `stack/service` through the `name` filters, or a name unique in the project. */
   private async find(ref: ServiceRef, operation: string): Promise<RancherService | null> {
-    const known = this.ids.get(ref.service) ?? (/^\d+s\d+$/.test(ref.service) ? ref.service : undefined)
+    const known = this.ids.get(ref.service) ?? serviceIdOf('rancher', ref.service)
     if (known !== undefined) return this.byId(ref, known, operation)
     const [first, second] = ref.service.split('/')
     const name = second ?? first ?? ''

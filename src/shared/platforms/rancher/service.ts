@@ -46,6 +46,7 @@ export function toState(service: RancherService): ServiceState {
   const current = service.currentScale ?? 0
   const health = service.healthState ? `, ${service.healthState}` : ''
   return {
+    id: service.id,
     image: imageOf(service),
     replicas: scale,
     ready: phaseOf(service) === 'running' ? current : 0,

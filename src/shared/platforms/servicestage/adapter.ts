@@ -17,6 +17,7 @@ import { callOptions, PlatformError } from '../platform.js'
 import { type Label, labelsWithRecord, recordFromLabels, recordLabelKey } from '../record-label.js'
 import { type SettleOptions, settleWrite } from '../settle.js'
 import { findInPages } from '../paged-scan.js'
+import { serviceIdOf } from '../service-id.js'
 import { ServiceStageApi } from './api.js'
 import { type GrayRecord, grayAction, grayStrategy, grayWeight } from './gray.js'
 import { jobState } from './job.js'
@@ -391,7 +392,7 @@ class ServiceStagePlatform implements Platform {
 
   /** A component by id, or by name: filtered by the API, else the application's list (the first page gives the count, the others 8 at a time, up to the match). */
   private async component(ref: ServiceRef, operation: string): Promise<Component | null> {
-    const known = this.ids.get(ref.service) ?? (isId(ref.service) ? ref.service : undefined)
+    const known = this.ids.get(ref.service) ?? serviceIdOf('servicestage', ref.service)
     if (known !== undefined) {
       try {
         return await this.api.call<Component>('GET', `${appPath(ref)}/${segment(known)}`, callOptions(operation, ref, true))
@@ -457,15 +458,12 @@ function appPath(ref: ServiceRef): string {
   return `${applicationPath(ref)}/components`
 }
 
-function isId(service: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(service)
-}
-
 function toState(component: Component): ServiceState {
   const status = component.status?.component_status ?? 'UNKNOWN'
   const replicas = component.status?.replica ?? component.replica ?? 0
   const url = component.external_accesses?.find((access) => access.address)?.address
   return {
+    id: component.id,
     image: component.source?.url ?? '',
     replicas,
     ready: component.status?.available_replica ?? 0,
