@@ -181,8 +181,6 @@ export interface Capabilities {
    * for it to end: a deploy of the previous image, or the native rollback, is taken while busy
    */
   undoWhileBusy?: boolean
-  /** observe holds a watch that returns when the operation's state changes (NetEase's long-poll) */
-  watch?: boolean
 }
 
 export interface Platform {

@@ -77,8 +77,6 @@ export function judgeWait(result: WaitResult): PhaseVerdict {
 export function waitOn(ctx: ReleaseContext, operation: Operation, cleanup = false): Promise<WaitResult> {
   return waitForOperation(ctx.platform, operation, {
     deadline: ctx.deadline.epochMs,
-    // a platform watch returns at the change: it is held at once
-    firstReadAfterMs: ctx.platform.capabilities.watch ? 0 : 250,
     ...(!cleanup && { signal: ctx.signal }),
     log: (message) => ctx.log.info(message),
   })

@@ -8,14 +8,9 @@ export interface WaitOptions {
   /** epoch ms: the one deadline from the `timeout` input */
   deadline: number
   signal?: AbortSignal
-  /** the time between reads: 1 s, and never less (jitter only lengthens it, by up to 2%) */
-  intervalMs?: number
-  /**
-   * how long the first read waits (0: at once). An operation just sent is first read a quarter of
-   * a second in: a quick one (a router's configuration) is seen at once, a long one costs one read
-   * more than one a second. A wait on a state that may already hold, or a platform watch, reads at once.
-   */
-  firstReadAfterMs?: number
+  /** first pause between reads; it doubles up to maxIntervalMs (1 s by default) */
+  initialIntervalMs?: number
+  maxIntervalMs?: number
   now?: () => number
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   random?: () => number
@@ -31,29 +26,19 @@ export interface WaitResult {
 
 /**
  * The one waiter: polls `observe` until the operation ends, the deadline passes or the job is
- * cancelled, one read a second after the first. The end is noticed within a second (and 2%), never
- * with more than two reads in a second; the old backoff (250 ms doubling) read three times in the
- * first second, and its jitter of ±20% let a read come 1.2 s after the last. A poll that fails for a passing reason (network, 5xx) is logged and the wait goes on; the
- * result names the last state seen.
+ * cancelled. Reads start fast (250 ms, 500 ms) and settle at one a second; the jitter only
+ * lengthens a pause, by up to 2%, so that the end is noticed within 1.02 s (a jitter of ±20%
+ * let a read come 1.2 s after the last). A poll that fails for a passing reason (network, 5xx) is
+ * logged and the wait goes on; the result names the last state seen.
  */
 export async function waitFor(observe: () => Promise<OperationState>, options: WaitOptions): Promise<WaitResult> {
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? realSleep
   const random = options.random ?? Math.random
-  const interval = options.intervalMs ?? 1000
-  const pause = () => Math.round(interval * (1 + random() * 0.02))
+  const maxInterval = options.maxIntervalMs ?? 1000
+  let interval = options.initialIntervalMs ?? 250
   let detail = 'no state observed yet'
   let polls = 0
-  if (options.firstReadAfterMs) {
-    const left = options.deadline - now()
-    if (left <= 0) return { status: 'timed out', detail, polls }
-    try {
-      await sleep(Math.min(left, options.firstReadAfterMs), options.signal)
-    } catch (error) {
-      if (error instanceof CancelledError || options.signal?.aborted) return { status: 'cancelled', detail, polls }
-      throw error
-    }
-  }
   for (;;) {
     if (options.signal?.aborted) return { status: 'cancelled', detail, polls }
     try {
@@ -74,11 +59,12 @@ export async function waitFor(observe: () => Promise<OperationState>, options: W
     const left = options.deadline - now()
     if (left <= 0) return { status: 'timed out', detail, polls }
     try {
-      await sleep(Math.min(left, pause()), options.signal)
+      await sleep(Math.min(left, Math.round(interval * (1 + random() * 0.02))), options.signal)
     } catch (error) {
       if (error instanceof CancelledError || options.signal?.aborted) return { status: 'cancelled', detail, polls }
       throw error
     }
+    interval = Math.min(maxInterval, interval * 2)
   }
 }
 

@@ -29,8 +29,6 @@ const CAPABILITIES: Capabilities = {
   traffic: 'replicas',
   stopsIdleSide: true,
   autoscaling: false,
-  // an app's wait holds a watch on its containers (apps.ts); a microservice's reads once a second
-  watch: true,
   // undoWhileBusy is left unset: platforms.md documents no way to stop or replace a running build
   // or image update (no rollback, no cancel), so an undo waits for the platform to be idle
 }
