@@ -149,7 +149,7 @@ export function parse(argv: string[], env: NodeJS.ProcessEnv): Parsed | { help: 
 }
 
 function flagProblem(error: Error & { code?: string }): string {
-  const named = /'(-[^']*)'/.exec(error.message)?.[1]
+  const named = /'([^']*)'/.exec(error.message)?.[1]
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown flag "${named ?? error.message}" (see --help)`
   if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
     return `unexpected argument "${named ?? ''}": every input is a --flag VALUE`.replace(' ""', '')

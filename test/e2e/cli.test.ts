@@ -1,0 +1,301 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { ALAUDA_TOKEN, EmulatorProcess, JELASTIC_TOKEN, measureSplit } from '../support/emulator.js'
+import { nodeForBundles } from '../support/node24.js'
+import { ROOT } from '../support/runner.js'
+
+/** paas-release (dist/cli/index.js) run as a user runs it: outside GitHub, flags and PAAS_* variables. */
+interface CliRun {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  /** the name=value lines before the summary */
+  outputs: Record<string, string>
+}
+
+const V1 = 'registry.example.com/shop:v1'
+const V2 = 'registry.example.com/shop:v2'
+
+let emulator: EmulatorProcess
+beforeAll(async () => {
+  emulator = await EmulatorProcess.start()
+})
+afterAll(() => emulator.stop())
+beforeEach(async () => {
+  await emulator.control('POST', '/reset')
+})
+
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { interruptWhen?: (stderr: string) => boolean } = {},
+): Promise<CliRun> {
+  const child = spawn(nodeForBundles(), [join(ROOT, 'dist/cli/index.js'), ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+  })
+  let stdout = ''
+  let stderr = ''
+  let interrupted = false
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk
+  })
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk
+    if (!interrupted && options.interruptWhen?.(stderr)) {
+      interrupted = true
+      // a moment later: the line is said just before the hold's timer starts
+      setTimeout(() => child.kill('SIGINT'), 300)
+    }
+  })
+  return new Promise((resolve) =>
+    child.on('close', (code, signal) => {
+      const outputs: Record<string, string> = {}
+      for (const line of stdout.split('\n\n')[0]?.split('\n') ?? []) {
+        const at = line.indexOf('=')
+        if (at > 0) outputs[line.slice(0, at)] = line.slice(at + 1)
+      }
+      resolve({ code, signal, stdout, stderr, outputs })
+    }),
+  )
+}
+
+const jelastic = () => ['--platform', 'jelastic', '--api-url', emulator.url('jelastic')]
+const JELASTIC_ENV = { PAAS_TOKEN: JELASTIC_TOKEN }
+
+async function greenShare(count = 200): Promise<number> {
+  const counts = await measureSplit(`${emulator.url('jelastic')}/env/shop/`, count)
+  return ((counts.green ?? 0) * 100) / count
+}
+
+describe('paas-release: usage', () => {
+  it('--help lists the commands; a command’s --help its inputs from action.yml, secrets by their variable', async () => {
+    const top = await cli(['--help'])
+    expect(top.code).toBe(0)
+    for (const command of ['deploy', 'scale', 'traffic', 'rollback', 'preview']) expect(top.stdout).toContain(`  ${command} `)
+    const help = await cli(['traffic', '--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('--api-url VALUE, or env PAAS_API_URL  [required]')
+    expect(help.stdout).toContain('env PAAS_TOKEN only (a secret: never a flag)')
+    expect(help.stdout).toContain('env PAAS_SECRET_KEY only')
+    expect(help.stdout).toMatch(/--health-samples VALUE, or env PAAS_HEALTH_SAMPLES {2}\[default: \d+\]/)
+  })
+
+  it.each([
+    [[], /no command given/],
+    [['launch'], /unknown command "launch"/],
+    [['traffic', '--bogus', 'x'], /^paas-release: traffic: unknown flag "--bogus"/],
+    [['traffic', 'extra'], /unexpected argument "extra"/],
+    [['deploy', '--token', 'jelastic-demo-token-0123456789'], /"--token" is a secret .*environment variable PAAS_TOKEN/],
+    [['scale', '--secret-key', 'x'], /PAAS_SECRET_KEY/],
+    [['traffic', '--platform', 'jelastic'], /--api-url is required and was not given/],
+    [['traffic', '--platform', 'heroku', '--api-url', 'http://127.0.0.1:1'], /--platform/],
+  ])('exits 2 on bad usage, with one line: %j', async (args, message) => {
+    const run = await cli(args)
+    expect(run.code).toBe(2)
+    expect(run.stderr.trim().split('\n')).toHaveLength(1)
+    expect(run.stderr).toMatch(message)
+    expect(run.stdout).toBe('')
+  })
+
+  it('exits 2 on a bad input value before any call to the platform', async () => {
+    await emulator.control('DELETE', '/requests')
+    const run = await cli(
+      ['traffic', ...jelastic(), '--router', 'shop', '--blue', 'blue', '--green', 'green', '--percentage', '150'],
+      JELASTIC_ENV,
+    )
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(/^paas-release: traffic: .*--percentage/)
+    expect(await emulator.requests()).toEqual([])
+  })
+})
+
+describe('paas-release deploy on every platform', () => {
+  it('jelastic: token from PAAS_TOKEN, outputs as name=value, the summary after them, no workflow command', async () => {
+    await emulator.jelasticEnv('shop', V1, 2)
+    const run = await cli(['deploy', ...jelastic(), '--service', 'shop', '--image', V2], JELASTIC_ENV)
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.outputs).toMatchObject({ image: V2, 'previous-image': V1 })
+    expect(run.stdout).toMatch(/\n\n[\s\S]*<h3>/)
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/^::/m)
+    expect(run.stderr).toMatch(/^── /m)
+    expect(`${run.stdout}${run.stderr}`).not.toContain(JELASTIC_TOKEN)
+  })
+
+  it('servicestage: every input from PAAS_* variables, --json', async () => {
+    await emulator.control('POST', '/servicestage/timing', { taskMs: 60 })
+    const image = 'swr.cn-north-4.myhuaweicloud.com/team/shop:v2'
+    await emulator.control('POST', '/servicestage/components', {
+      project: 'p1',
+      application: 'a1',
+      name: 'shop',
+      image: 'swr.cn-north-4.myhuaweicloud.com/team/shop:v1',
+      replica: 2,
+    })
+    const run = await cli(['deploy', '--json'], {
+      PAAS_PLATFORM: 'servicestage',
+      PAAS_API_URL: emulator.url('servicestage'),
+      PAAS_TOKEN: 'servicestage-demo-token-0123456789',
+      PAAS_PROJECT: 'p1',
+      PAAS_APPLICATION: 'a1',
+      PAAS_SERVICE: 'shop',
+      PAAS_IMAGE: image,
+    })
+    expect(run.code, run.stderr).toBe(0)
+    expect(JSON.parse(run.stdout)).toMatchObject({ image })
+  })
+
+  it('alauda: a flag wins over its PAAS_* variable', async () => {
+    await emulator.control('POST', '/alauda/timing', { instanceMs: 40 })
+    await emulator.control('POST', '/alauda/services', {
+      namespace: 'team',
+      name: 'shop',
+      image: 'index.alauda.cn/team/shop:v1',
+      instances: 2,
+    })
+    const image = 'index.alauda.cn/team/shop:v2'
+    const run = await cli(
+      ['deploy', '--platform', 'alauda', '--api-url', emulator.url('alauda'), '--project', 'team', '--service', 'shop', '--image', image],
+      {
+        PAAS_TOKEN: ALAUDA_TOKEN,
+        PAAS_SERVICE: 'other',
+      },
+    )
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.outputs).toMatchObject({ image, 'previous-image': 'index.alauda.cn/team/shop:v1' })
+  })
+
+  it('netease: a source version', async () => {
+    await emulator.control('POST', '/netease/timing', { containerMs: 50 })
+    await emulator.control('POST', '/netease/apps', { name: 'shop', version: 'a1b2c3', replicas: 2 })
+    const run = await cli(
+      ['deploy', '--platform', 'netease', '--api-url', emulator.url('netease'), '--service', 'shop', '--source-version', 'd4e5f6'],
+      {
+        PAAS_TOKEN: 'netease-demo-token-0123456789',
+      },
+    )
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.outputs).toMatchObject({ image: 'source@d4e5f6', 'previous-image': 'source@a1b2c3' })
+  })
+
+  it('rancher: the access key as a flag, the secret key from PAAS_SECRET_KEY; a GitHub-only input is said to be skipped', async () => {
+    await emulator.control('POST', '/rancher/timing', { batchMs: 40 })
+    await emulator.control('POST', '/rancher/services', { stack: 'shop', name: 'web', image: 'registry.example.com/team/web:v1', scale: 2 })
+    const image = 'registry.example.com/team/web:v2'
+    const run = await cli(
+      [
+        'deploy',
+        '--platform',
+        'rancher',
+        '--api-url',
+        emulator.url('rancher'),
+        '--access-key',
+        'rancher-demo-access',
+        '--project',
+        '1a5',
+        '--service',
+        'shop/web',
+        '--image',
+        image,
+      ],
+      { PAAS_SECRET_KEY: 'rancher-demo-secret-0123', PAAS_GITHUB_TOKEN: 'ghs_0123456789abcdef0123' },
+    )
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.outputs).toMatchObject({ image })
+    expect(run.stderr).toMatch(/^warning: PAAS_GITHUB_TOKEN: GitHub deployments and pull request comments are GitHub-only/m)
+    expect(`${run.stdout}${run.stderr}`).not.toContain('rancher-demo-secret-0123')
+  })
+})
+
+describe('paas-release scale, traffic, rollback on Jelastic', () => {
+  beforeEach(async () => {
+    await emulator.jelasticEnv('blue', V1, 2)
+    await emulator.jelasticEnv('green', V2, 2)
+  })
+  const sides = ['--router', 'shop', '--blue', 'blue', '--green', 'green']
+
+  it('scale sets the replicas; --summary FILE takes the summary off stdout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-summary-'))
+    try {
+      const file = join(dir, 'summary.md')
+      const run = await cli(['scale', ...jelastic(), '--service', 'green', '--replicas', '3', '--summary', file], JELASTIC_ENV)
+      expect(run.code, run.stderr).toBe(0)
+      expect(run.outputs).toMatchObject({ replicas: '3' })
+      expect(run.stdout).not.toContain('<h3>')
+      expect(readFileSync(file, 'utf8')).toContain('<h3>')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('traffic shifts the router; rollback sends it all back to the side it came from', async () => {
+    const run = await cli(['traffic', ...jelastic(), ...sides, '--percentage', '50', '--json'], JELASTIC_ENV)
+    expect(run.code, run.stderr).toBe(0)
+    expect(JSON.parse(JSON.parse(run.stdout).weights)).toEqual({ blue: 50, green: 50 })
+    const back = await cli(['rollback', ...jelastic(), ...sides, '--service', 'green'], JELASTIC_ENV)
+    expect(back.code, back.stderr).toBe(0)
+    expect(await greenShare()).toBe(0)
+  })
+
+  it('a failing canary exits 1 with the reason on stderr, and traffic is back on stable', async () => {
+    await cli(['traffic', ...jelastic(), ...sides, '--percentage', '0'], JELASTIC_ENV)
+    await emulator.markImage(V2, { unhealthy: true })
+    const health = ['--health-url', `${emulator.url('jelastic')}/env/shop/`, '--health-samples', '2', '--health-interval', '100ms']
+    const run = await cli(
+      ['traffic', ...jelastic(), ...sides, ...health, '--steps', '10:300ms,50:300ms,100', '--abort-scale-down-delay', '1s'],
+      JELASTIC_ENV,
+    )
+    expect(run.code).toBe(1)
+    expect(run.outputs).toMatchObject({ phase: 'aborted', verdict: 'failed', weight: '0' })
+    expect(run.stderr).toMatch(/^error: /m)
+    await emulator.markImage(V2, { unhealthy: false })
+    expect(await greenShare()).toBe(0)
+  })
+
+  it('SIGINT during a hold puts traffic back on stable before it exits', async () => {
+    await cli(['traffic', ...jelastic(), ...sides, '--percentage', '0'], JELASTIC_ENV)
+    const run = await cli(['traffic', ...jelastic(), ...sides, '--steps', '20:60s,100'], JELASTIC_ENV, {
+      // the hold starts once the router is at 20%; the group's header shows only with its first line
+      interruptWhen: (stderr) => /→ now blue 80% \/ green 20%/.test(stderr),
+    })
+    expect(run.code, run.stderr).not.toBe(0)
+    expect(run.stderr).toMatch(/^── hold at 20%\nrelease: aborting: the job was cancelled$/m)
+    expect(run.outputs).toMatchObject({ phase: 'aborted', weight: '0' })
+    expect(await greenShare()).toBe(0)
+  })
+})
+
+describe('paas-release preview', () => {
+  it('up creates the PR service, down removes it; the PR comment is GitHub-only', async () => {
+    await emulator.control('POST', '/alauda/timing', { instanceMs: 30 })
+    const common = [
+      '--platform',
+      'alauda',
+      '--api-url',
+      emulator.url('alauda'),
+      '--project',
+      'team',
+      '--service-template',
+      'shop-pr-{pr}',
+      '--pr',
+      '7',
+    ]
+    const spec = JSON.stringify({ instance_size: 'XS', target_num_instances: 1 })
+    const up = await cli(['preview', ...common, '--command', 'up', '--image', 'registry.example.com/shop:pr-sha1', '--create-spec', spec], {
+      PAAS_TOKEN: ALAUDA_TOKEN,
+    })
+    expect(up.code, up.stderr).toBe(0)
+    expect(up.outputs).toMatchObject({ service: 'shop-pr-7' })
+    const services = async () =>
+      ((await emulator.control('GET', '/state')) as { alauda: { services: { service_name: string }[] } }).alauda.services.map(
+        (s) => s.service_name,
+      )
+    expect(await services()).toEqual(['shop-pr-7'])
+    const down = await cli(['preview', ...common, '--command', 'down'], { PAAS_TOKEN: ALAUDA_TOKEN })
+    expect(down.code, down.stderr).toBe(0)
+    expect(await services()).toEqual([])
+  })
+})
