@@ -210,6 +210,112 @@ describe('paas-release deploy on every platform', () => {
   })
 })
 
+/** Each platform seeded with a service at v1, the flags and variables that reach it, and its v2. */
+const PLATFORMS: {
+  platform: string
+  seed: () => Promise<void>
+  args: () => string[]
+  env: Record<string, string>
+  service: string
+  v1: string
+  v2: string[]
+  to: string[]
+}[] = [
+  {
+    platform: 'jelastic',
+    seed: () => emulator.jelasticEnv('shop', V1, 2),
+    args: () => jelastic(),
+    env: JELASTIC_ENV,
+    service: 'shop',
+    v1: V1,
+    v2: ['--image', V2],
+    to: ['--to', V1],
+  },
+  {
+    platform: 'servicestage',
+    seed: async () => {
+      await emulator.control('POST', '/servicestage/timing', { taskMs: 60 })
+      await emulator.control('POST', '/servicestage/components', {
+        project: 'p1',
+        application: 'a1',
+        name: 'shop',
+        image: 'swr.example.com/team/shop:v1',
+        replica: 2,
+      })
+    },
+    args: () => ['--platform', 'servicestage', '--api-url', emulator.url('servicestage'), '--project', 'p1', '--application', 'a1'],
+    env: { PAAS_TOKEN: 'servicestage-demo-token-0123456789' },
+    service: 'shop',
+    v1: 'swr.example.com/team/shop:v1',
+    v2: ['--image', 'swr.example.com/team/shop:v2'],
+    to: ['--to', 'swr.example.com/team/shop:v1'],
+  },
+  {
+    platform: 'alauda',
+    seed: async () => {
+      await emulator.control('POST', '/alauda/timing', { instanceMs: 40 })
+      await emulator.control('POST', '/alauda/services', {
+        namespace: 'team',
+        name: 'shop',
+        image: 'index.alauda.cn/team/shop:v1',
+        instances: 2,
+      })
+    },
+    args: () => ['--platform', 'alauda', '--api-url', emulator.url('alauda'), '--project', 'team'],
+    env: { PAAS_TOKEN: ALAUDA_TOKEN },
+    service: 'shop',
+    v1: 'index.alauda.cn/team/shop:v1',
+    v2: ['--image', 'index.alauda.cn/team/shop:v2'],
+    to: ['--to', 'index.alauda.cn/team/shop:v1'],
+  },
+  {
+    platform: 'netease',
+    seed: async () => {
+      await emulator.control('POST', '/netease/timing', { containerMs: 50 })
+      await emulator.control('POST', '/netease/apps', { name: 'shop', version: 'a1b2c3', replicas: 2 })
+    },
+    args: () => ['--platform', 'netease', '--api-url', emulator.url('netease')],
+    env: { PAAS_TOKEN: 'netease-demo-token-0123456789' },
+    service: 'shop',
+    v1: 'source@a1b2c3',
+    v2: ['--source-version', 'd4e5f6'],
+    to: ['--to', 'source@a1b2c3'],
+  },
+  {
+    platform: 'rancher',
+    seed: async () => {
+      await emulator.control('POST', '/rancher/timing', { batchMs: 40 })
+      await emulator.control('POST', '/rancher/services', {
+        stack: 'shop',
+        name: 'web',
+        image: 'registry.example.com/team/web:v1',
+        scale: 2,
+      })
+    },
+    args: () => ['--platform', 'rancher', '--api-url', emulator.url('rancher'), '--access-key', 'rancher-demo-access', '--project', '1a5'],
+    env: { PAAS_SECRET_KEY: 'rancher-demo-secret-0123' },
+    service: 'shop/web',
+    v1: 'registry.example.com/team/web:v1',
+    v2: ['--image', 'registry.example.com/team/web:v2', '--finish-upgrade', 'true'],
+    to: [],
+  },
+]
+
+describe.each(PLATFORMS)('paas-release on $platform', ({ seed, args, env, service, v1, v2, to }) => {
+  it('deploy, scale and rollback: each exits 0 with its outputs', async () => {
+    await seed()
+    const deployed = await cli(['deploy', ...args(), '--service', service, ...v2], env)
+    expect(deployed.code, deployed.stderr).toBe(0)
+    expect(deployed.outputs['previous-image']).toBe(v1)
+    const scaled = await cli(['scale', ...args(), '--service', service, '--replicas', '3', '--json'], env)
+    expect(scaled.code, scaled.stderr).toBe(0)
+    expect(JSON.parse(scaled.stdout)).toMatchObject({ replicas: '3' })
+    const back = await cli(['rollback', ...args(), '--service', service, ...to], env)
+    expect(back.code, back.stderr).toBe(0)
+    expect(back.outputs.image).toBe(v1)
+  })
+})
+
 describe('paas-release scale, traffic, rollback on Jelastic', () => {
   beforeEach(async () => {
     await emulator.jelasticEnv('blue', V1, 2)
