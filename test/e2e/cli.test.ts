@@ -374,6 +374,70 @@ describe('paas-release scale, traffic, rollback on Jelastic', () => {
   })
 })
 
+describe('paas-release traffic and rollback behind other platforms’ routers', () => {
+  it('alauda: all traffic to green on one domain, then rolled back', async () => {
+    const domain = 'shop.example.cn'
+    await emulator.control('POST', '/alauda/timing', { instanceMs: 40 })
+    await emulator.control('POST', '/alauda/services', {
+      namespace: 'team',
+      name: 'shop-blue',
+      image: 'index.alauda.cn/team/shop:v1',
+      instances: 4,
+      domain,
+    })
+    await emulator.control('POST', '/alauda/services', {
+      namespace: 'team',
+      name: 'shop-green',
+      image: 'index.alauda.cn/team/shop:v2',
+      instances: 4,
+      domain,
+      stopped: true,
+    })
+    const args = [
+      '--platform',
+      'alauda',
+      '--api-url',
+      emulator.url('alauda'),
+      '--project',
+      'team',
+      '--router',
+      domain,
+      '--blue',
+      'shop-blue',
+      '--green',
+      'shop-green',
+    ]
+    const shift = await cli(['traffic', ...args, '--percentage', '100'], { PAAS_TOKEN: ALAUDA_TOKEN })
+    expect(shift.code, shift.stderr).toBe(0)
+    expect(JSON.parse(shift.outputs.weights ?? '')).toEqual({ blue: 0, green: 100 })
+    const back = await cli(['rollback', ...args, '--service', 'shop-green'], { PAAS_TOKEN: ALAUDA_TOKEN })
+    expect(back.code, back.stderr).toBe(0)
+    expect(await measureSplit(`${emulator.url('alauda')}/domains/${domain}/`, 100)).toEqual({ 'shop-blue': 100 })
+  })
+
+  it('rancher: a load balancer’s port rule flipped to green, then rolled back', async () => {
+    await emulator.control('POST', '/rancher/services', { stack: 'shop', name: 'web', image: 'registry.example.com/team/web:v1', scale: 2 })
+    await emulator.control('POST', '/rancher/services', {
+      stack: 'shop',
+      name: 'web-green',
+      image: 'registry.example.com/team/web:v2',
+      scale: 2,
+    })
+    const lb = (await emulator.control('POST', '/rancher/load-balancers', { stack: 'shop', name: 'lb', port: 80, target: 'web' })) as {
+      id: string
+    }
+    const args = ['--platform', 'rancher', '--api-url', emulator.url('rancher'), '--access-key', 'rancher-demo-access', '--project', '1a5']
+    const router = ['--router', 'shop/lb', '--blue', 'shop/web', '--green', 'shop/web-green']
+    const env = { PAAS_SECRET_KEY: 'rancher-demo-secret-0123' }
+    const flip = await cli(['traffic', ...args, ...router, '--percentage', '100'], env)
+    expect(flip.code, flip.stderr).toBe(0)
+    expect(await measureSplit(`${emulator.url('rancher')}/lb/${lb.id}/80/`, 100)).toEqual({ 'web-green': 100 })
+    const back = await cli(['rollback', ...args, ...router, '--service', 'shop/web'], env)
+    expect(back.code, back.stderr).toBe(0)
+    expect(await measureSplit(`${emulator.url('rancher')}/lb/${lb.id}/80/`, 100)).toEqual({ web: 100 })
+  })
+})
+
 describe('paas-release preview', () => {
   it('up creates the PR service, down removes it; the PR comment is GitHub-only', async () => {
     await emulator.control('POST', '/alauda/timing', { instanceMs: 30 })
