@@ -160,7 +160,8 @@ function flagProblem(error: Error & { code?: string }): string {
 /** The readers' words are the action's ("Input "api-url" …"); the CLI names the flag or variable. */
 function inCliWords(message: string, command: CommandName): string {
   const inputs = COMMANDS[command].inputs
-  return message.replace(/\b[Ii]nput "([a-z-]+)"|"([a-z-]+)"/g, (match, a: string | undefined, b: string | undefined) => {
+  // a quoted input name, not a value that happens to be one (`has the value "service"`)
+  return message.replace(/\b[Ii]nput "([a-z-]+)"|(?<!value )"([a-z-]+)"/g, (match, a: string | undefined, b: string | undefined) => {
     const name = a ?? b ?? ''
     const input = inputs[name]
     if (input === undefined) return match
