@@ -32,7 +32,7 @@ beforeEach(async () => {
 function cli(
   args: string[],
   env: Record<string, string> = {},
-  options: { interruptWhen?: (stderr: string) => boolean } = {},
+  options: { interruptWhen?: (stderr: string) => boolean; signal?: NodeJS.Signals } = {},
 ): Promise<CliRun> {
   const child = spawn(nodeForBundles(), [join(ROOT, 'dist/cli/index.js'), ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
@@ -48,7 +48,7 @@ function cli(
     if (!interrupted && options.interruptWhen?.(stderr)) {
       interrupted = true
       // a moment later: the line is said just before the hold's timer starts
-      setTimeout(() => child.kill('SIGINT'), 300)
+      setTimeout(() => child.kill(options.signal ?? 'SIGINT'), 300)
     }
   })
   return new Promise((resolve) =>
@@ -361,13 +361,15 @@ describe('paas-release scale, traffic, rollback on Jelastic', () => {
     expect(await greenShare()).toBe(0)
   })
 
-  it('SIGINT during a hold puts traffic back on stable before it exits', async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s during a hold puts traffic back on stable before it exits', async (signal) => {
     await cli(['traffic', ...jelastic(), ...sides, '--percentage', '0'], JELASTIC_ENV)
     const run = await cli(['traffic', ...jelastic(), ...sides, '--steps', '20:60s,100'], JELASTIC_ENV, {
       // the hold starts once the router is at 20%; the group's header shows only with its first line
+      signal,
       interruptWhen: (stderr) => /→ now blue 80% \/ green 20%/.test(stderr),
     })
-    expect(run.code, run.stderr).not.toBe(0)
+    // the CLI's own exit: the step failed (1), not a death by the signal
+    expect([run.code, run.signal], run.stderr).toEqual([1, null])
     expect(run.stderr).toMatch(/^── hold at 20%\nrelease: aborting: the job was cancelled$/m)
     expect(run.outputs).toMatchObject({ phase: 'aborted', weight: '0' })
     expect(await greenShare()).toBe(0)
@@ -456,9 +458,11 @@ describe('paas-release preview', () => {
     const spec = JSON.stringify({ instance_size: 'XS', target_num_instances: 1 })
     const up = await cli(['preview', ...common, '--command', 'up', '--image', 'registry.example.com/shop:pr-sha1', '--create-spec', spec], {
       PAAS_TOKEN: ALAUDA_TOKEN,
+      PAAS_GITHUB_TOKEN: 'ghs_0123456789abcdef0123',
     })
     expect(up.code, up.stderr).toBe(0)
     expect(up.outputs).toMatchObject({ service: 'shop-pr-7' })
+    expect(up.stderr).toMatch(/^warning: PAAS_GITHUB_TOKEN: GitHub deployments and pull request comments are GitHub-only/m)
     const services = async () =>
       ((await emulator.control('GET', '/state')) as { alauda: { services: { service_name: string }[] } }).alauda.services.map(
         (s) => s.service_name,
