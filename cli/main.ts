@@ -216,7 +216,14 @@ export async function main(argv: string[]): Promise<number> {
     const outputFile = join(dir, 'output')
     const summaryFile = parsed.summary ?? join(dir, 'summary.md')
     writeFileSync(outputFile, '')
-    writeFileSync(summaryFile, '')
+    try {
+      writeFileSync(summaryFile, '')
+    } catch (error) {
+      process.stderr.write(
+        `paas-release: --summary ${summaryFile}: cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})\n`,
+      )
+      return 2
+    }
     process.env.GITHUB_OUTPUT = outputFile
     process.env.GITHUB_STEP_SUMMARY = summaryFile
     delete process.env.GITHUB_STATE

@@ -92,6 +92,7 @@ describe('paas-release: usage', () => {
     [['deploy', '--token', 'jelastic-demo-token-0123456789'], /"--token" is a secret .*environment variable PAAS_TOKEN/],
     [['scale', '--secret-key', 'x'], /PAAS_SECRET_KEY/],
     [['traffic', '--platform', 'jelastic'], /--api-url is required and was not given/],
+    [['scale', '--summary', '/nonexistent/dir/summary.md'], /--summary \/nonexistent\/dir\/summary.md: cannot write it/],
     [['traffic', '--platform', 'heroku', '--api-url', 'http://127.0.0.1:1'], /--platform/],
   ])('exits 2 on bad usage, with one line: %j', async (args, message) => {
     const run = await cli(args)
