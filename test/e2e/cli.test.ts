@@ -377,7 +377,7 @@ describe('paas-release scale, traffic, rollback on Jelastic', () => {
   })
 })
 
-describe('paas-release traffic and rollback behind other platforms’ routers', () => {
+describe('paas-release traffic behind the other platforms’ routers', () => {
   it('alauda: all traffic to green on one domain, then rolled back', async () => {
     const domain = 'shop.example.cn'
     await emulator.control('POST', '/alauda/timing', { instanceMs: 40 })
@@ -416,6 +416,47 @@ describe('paas-release traffic and rollback behind other platforms’ routers', 
     const back = await cli(['rollback', ...args, '--service', 'shop-green'], { PAAS_TOKEN: ALAUDA_TOKEN })
     expect(back.code, back.stderr).toBe(0)
     expect(await measureSplit(`${emulator.url('alauda')}/domains/${domain}/`, 100)).toEqual({ 'shop-blue': 100 })
+  })
+
+  it('servicestage: a gray release started by deploy, shifted and promoted by traffic', async () => {
+    await emulator.control('POST', '/servicestage/timing', { taskMs: 60 })
+    await emulator.control('POST', '/servicestage/components', {
+      project: 'p1',
+      application: 'a1',
+      name: 'shop',
+      image: 'swr.example.com/team/shop:v1',
+      replica: 2,
+    })
+    const args = ['--platform', 'servicestage', '--api-url', emulator.url('servicestage'), '--project', 'p1', '--application', 'a1']
+    const env = { PAAS_TOKEN: 'servicestage-demo-token-0123456789' }
+    const deploy = await cli(
+      ['deploy', ...args, '--service', 'shop', '--image', 'swr.example.com/team/shop:v2', '--gray-weight', '10'],
+      env,
+    )
+    expect(deploy.code, deploy.stderr).toBe(0)
+    const shift = await cli(['traffic', ...args, '--router', 'shop', '--percentage', '50'], env)
+    expect(shift.code, shift.stderr).toBe(0)
+    expect(JSON.parse(shift.outputs.weights ?? '')).toEqual({ blue: 50, green: 50 })
+    const promote = await cli(['traffic', ...args, '--router', 'shop', '--command', 'promote'], env)
+    expect(promote.code, promote.stderr).toBe(0)
+    expect(promote.outputs.phase).toBe('promoted')
+  })
+
+  it('netease: containers moved to the green app step by step on one domain, then promoted', async () => {
+    const domain = 'shop.example.cn'
+    await emulator.control('POST', '/netease/timing', { containerMs: 50 })
+    await emulator.control('POST', '/netease/apps', { name: 'shop-blue', version: 'v1', replicas: 4, domain })
+    await emulator.control('POST', '/netease/apps', { name: 'shop-green', version: 'v1', replicas: 0, domain })
+    const args = ['--platform', 'netease', '--api-url', emulator.url('netease')]
+    const router = ['--router', domain, '--blue', 'shop-blue', '--green', 'shop-green']
+    const env = { PAAS_TOKEN: 'netease-demo-token-0123456789' }
+    expect((await cli(['deploy', ...args, '--service', 'shop-green', '--source-version', 'v2'], env)).code).toBe(0)
+    const canary = await cli(['traffic', ...args, ...router, '--steps', '20,50'], env)
+    expect(canary.code, canary.stderr).toBe(0)
+    expect(canary.outputs).toMatchObject({ phase: 'paused', weight: '50' })
+    const promote = await cli(['traffic', ...args, ...router, '--command', 'promote'], env)
+    expect(promote.code, promote.stderr).toBe(0)
+    expect(await measureSplit(`${emulator.url('netease')}/domains/${domain}/`, 100)).toEqual({ 'shop-green': 100 })
   })
 
   it('rancher: a load balancer’s port rule flipped to green, then rolled back', async () => {
