@@ -483,7 +483,41 @@ describe('paas-release traffic behind the other platforms’ routers', () => {
 })
 
 describe('paas-release preview', () => {
-  it('up creates the PR service, down removes it; the PR comment is GitHub-only', async () => {
+  it('jelastic: up deploys the PR image to its environment, down deletes it', async () => {
+    await emulator.jelasticEnv('shop-pr-5', 'registry.example.com/shop:base', 1)
+    const common = ['preview', ...jelastic(), '--service-template', 'shop-pr-{pr}', '--pr', '5']
+    const up = await cli([...common, '--command', 'up', '--image', V1], JELASTIC_ENV)
+    expect(up.code, up.stderr).toBe(0)
+    expect(up.outputs).toMatchObject({ service: 'shop-pr-5', image: V1 })
+    expect((await cli([...common, '--command', 'down'], JELASTIC_ENV)).code).toBe(0)
+    const state = (await emulator.control('GET', '/state')) as { jelastic: { environments: { env: { envName: string } }[] } }
+    expect(state.jelastic.environments.map((e) => e.env.envName)).not.toContain('shop-pr-5')
+  })
+
+  it('netease: up creates the app from a source version, down deletes it', async () => {
+    await emulator.control('POST', '/netease/timing', { containerMs: 20 })
+    const common = [
+      'preview',
+      '--platform',
+      'netease',
+      '--api-url',
+      emulator.url('netease'),
+      '--service-template',
+      'shop-pr-{pr}',
+      '--pr',
+      '9',
+    ]
+    const env = { PAAS_TOKEN: 'netease-demo-token-0123456789' }
+    const spec = JSON.stringify({ image: 'tomcat:8', version_control: { type: 'git', path: 'https://git.example.com/team/shop.git' } })
+    const up = await cli([...common, '--command', 'up', '--source-version', 'pr-sha1', '--create-spec', spec], env)
+    expect(up.code, up.stderr).toBe(0)
+    expect(up.outputs).toMatchObject({ service: 'shop-pr-9' })
+    expect((await cli([...common, '--command', 'down'], env)).code).toBe(0)
+    const apps = ((await emulator.control('GET', '/state')) as { netease: { apps: { name: string }[] } }).netease.apps
+    expect(apps.map((app) => app.name)).not.toContain('shop-pr-9')
+  })
+
+  it('alauda: up creates the PR service, down removes it; the PR comment is GitHub-only', async () => {
     await emulator.control('POST', '/alauda/timing', { instanceMs: 30 })
     const common = [
       '--platform',
