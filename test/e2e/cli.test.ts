@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import { ALAUDA_TOKEN, EmulatorProcess, JELASTIC_TOKEN, measureSplit } from '../support/emulator.js'
 import { nodeForBundles } from '../support/node24.js'
 import { ROOT } from '../support/runner.js'
@@ -83,6 +84,22 @@ describe('paas-release: usage', () => {
     expect(help.stdout).toContain('env PAAS_SECRET_KEY only')
     expect(help.stdout).toMatch(/--health-samples VALUE, or env PAAS_HEALTH_SAMPLES {2}\[default: \d+\]/)
   })
+
+  it.each(['deploy', 'scale', 'traffic', 'rollback', 'preview'])(
+    '%s --help names every input of its action.yml, and every output',
+    async (command) => {
+      const meta = parse(readFileSync(join(ROOT, `action-${command}`, 'action.yml'), 'utf8')) as {
+        inputs: Record<string, unknown>
+        outputs: Record<string, unknown>
+      }
+      const help = (await cli([command, '--help'])).stdout
+      for (const name of Object.keys(meta.inputs)) {
+        const variable = `PAAS_${name.replace(/-/g, '_').toUpperCase()}`
+        expect(help).toMatch(new RegExp(`^  (--${name} VALUE, or env ${variable}|env ${variable} only)`, 'm'))
+      }
+      expect(help).toContain(`outputs: ${Object.keys(meta.outputs).join(', ')}`)
+    },
+  )
 
   it.each([
     [[], /no command given/],
