@@ -1,4 +1,4 @@
-// Bundles each action, the emulator and the demo with ncc into dist/<name>/ (committed).
+// Bundles each action, the CLI, the emulator and the demo with ncc into dist/<name>/ (committed).
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import ncc from '@vercel/ncc'
@@ -20,6 +20,7 @@ const entries = {
   'emulator-action-post': 'action-emulator/post-index.ts',
   emulator: 'emulator/main.ts',
   demo: 'demo/main.ts',
+  cli: 'cli/index.ts',
 }
 
 const only = process.argv.slice(2)
@@ -36,7 +37,9 @@ for (const [name, entry] of Object.entries(entries)) {
   const out = join('dist', name)
   await rm(out, { recursive: true, force: true })
   await mkdir(out, { recursive: true })
-  await writeFile(join(out, 'index.js'), code)
+  // the CLI runs as a bin: `paas-release …` or `node dist/cli/index.js …`
+  const shebang = name === 'cli' && !code.startsWith('#!') ? '#!/usr/bin/env node\n' : ''
+  await writeFile(join(out, 'index.js'), shebang + code, name === 'cli' ? { mode: 0o755 } : {})
   for (const [file, asset] of Object.entries(assets)) {
     await mkdir(dirname(join(out, file)), { recursive: true })
     // ncc minifies the entry only; the chunks of its dynamic imports are minified here

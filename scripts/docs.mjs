@@ -12,6 +12,12 @@ import { parse } from 'yaml'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const DEFAULTS_MODULE = join(ROOT, 'src/shared/inputs/defaults.ts')
+const CLI_USAGE_MODULE = join(ROOT, 'cli/usage.ts')
+
+/** The inputs that are secrets (readSecret reads them): the CLI takes them from the environment only, never from a flag. */
+const SECRET_INPUTS = ['token', 'password', 'secret-key', 'github-token', 'webhook-url']
+/** The inputs that only mean something inside GitHub Actions (deployments, PR comments). */
+const GITHUB_ONLY_INPUTS = ['github-token', 'environment']
 
 /** Each action folder's parsed action.yml, by folder name (action-deploy, …). */
 async function readActions() {
@@ -115,6 +121,64 @@ async function defaultsModule(actions) {
   return prettier.format(text, { ...(await prettier.resolveConfig(DEFAULTS_MODULE)), filepath: DEFAULTS_MODULE })
 }
 
+/**
+ * cli/usage.ts: each release action's description, inputs (description, default, required, secret)
+ * and outputs, for paas-release's flags, its checks and its --help.
+ */
+async function cliUsageModule(actions) {
+  const commands = {}
+  for (const [folder, meta] of actions) {
+    if (folder === 'action-emulator') continue
+    const inputs = {}
+    for (const [name, input] of Object.entries(meta.inputs ?? {})) {
+      const fallback = String(input.default ?? '')
+      inputs[name] = {
+        description: String(input.description ?? '')
+          .replace(/\s*\n\s*/g, ' ')
+          .trim(),
+        default: fallback.includes('${{') ? '' : fallback,
+        required: Boolean(input.required),
+        secret: SECRET_INPUTS.includes(name),
+        githubOnly: GITHUB_ONLY_INPUTS.includes(name),
+      }
+    }
+    commands[folder.replace('action-', '')] = {
+      description: String(meta.description ?? ''),
+      inputs,
+      outputs: Object.keys(meta.outputs ?? {}),
+    }
+  }
+  const text = [
+    '// Written by `npm run docs` (scripts/docs.mjs) from the action-*/action.yml files: change them there.',
+    '',
+    'export interface InputSpec {',
+    '  description: string',
+    "  /** action.yml's default (none where it is an expression of the runner's, such as `${{ github.token }}`) */",
+    '  default: string',
+    '  required: boolean',
+    '  /** read from the environment only (PAAS_<INPUT>), never from a flag */',
+    '  secret: boolean',
+    '  /** GitHub deployments and pull request comments: only inside GitHub Actions */',
+    '  githubOnly: boolean',
+    '}',
+    '',
+    'export interface CommandSpec {',
+    '  description: string',
+    '  inputs: Record<string, InputSpec>',
+    '  outputs: readonly string[]',
+    '}',
+    '',
+    `export type CommandName = ${Object.keys(commands)
+      .map((name) => `'${name}'`)
+      .join(' | ')}`,
+    '',
+    "/** Each subcommand of paas-release: its action's description, inputs and outputs, as action.yml declares them. */",
+    `export const COMMANDS: Record<CommandName, CommandSpec> = ${JSON.stringify(commands, null, 2)}`,
+    '',
+  ].join('\n')
+  return prettier.format(text, { ...(await prettier.resolveConfig(CLI_USAGE_MODULE)), filepath: CLI_USAGE_MODULE })
+}
+
 /** Every file this script writes, with the text it would write. */
 export async function generated() {
   const actions = await readActions()
@@ -129,6 +193,7 @@ export async function generated() {
   const rootReadme = join(ROOT, 'README.md')
   files.set(rootReadme, replaceTable(await readFile(rootReadme, 'utf8'), 'README.md', 'shared-inputs', sharedInputsTable(actions)))
   files.set(DEFAULTS_MODULE, await defaultsModule(actions))
+  files.set(CLI_USAGE_MODULE, await cliUsageModule(actions))
   return files
 }
 

@@ -215,6 +215,27 @@ describe('the layout (README, "Layout")', () => {
     expect(later.map(({ to }) => to)).toEqual([`src/shared/run/${dirname(entry).replace('action-', '')}.ts`])
   })
 
+  it('cli/ (paas-release) loads only the inputs’ readers and report/commands.ts before its inputs are read: each action’s run/<action>.ts is behind import()', () => {
+    const loaded = staticClosure('cli/index.ts')
+    const heavy = loaded.filter(
+      (file) =>
+        !file.startsWith('node:') &&
+        !file.startsWith('cli/') &&
+        !file.startsWith('src/shared/inputs/') &&
+        ![COMMANDS, 'src/shared/http/secrets.ts', 'src/shared/http/redactor.ts'].includes(file) &&
+        !['src/shared/platforms/terms.ts', 'src/shared/platforms/source-version.ts', 'src/shared/platforms/rancher/endpoint.ts'].includes(
+          file,
+        ),
+    )
+    expect(heavy).toEqual([])
+    const later = importsOf('cli/main.ts').filter(({ dynamic }) => dynamic)
+    expect(later.map(({ to }) => to).sort()).toEqual(
+      ENTRIES.slice(0, 5)
+        .map((entry) => `src/shared/run/${dirname(entry).replace('action-', '')}.ts`)
+        .sort(),
+    )
+  })
+
   it('the emulator imports nothing from src/shared, not even types; the demo neither', () => {
     const imports = [...filesUnder('emulator'), ...filesUnder('demo')].flatMap(importsOf)
     expect(imports.filter(({ to }) => to.startsWith('src/'))).toEqual([])

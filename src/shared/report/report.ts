@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { Redactor } from '../http/redactor.js'
 import type { ActionResult, Logger } from '../release/context.js'
+import { errorNow, workflowCommandsOn } from './commands.js'
 import { type Timing, writeSummary } from './summary.js'
 
 /**
@@ -12,7 +13,9 @@ export async function report(result: ActionResult, timing: Timing, redactor: Red
   await writeSummary(result, timing, redactor).catch((error: Error) => log.warning(`could not write the job summary: ${error.message}`))
   log.info(`${result.title} (${(timing.totalMs / 1000).toFixed(1)} s)`)
   if (result.failure !== undefined) {
-    core.setFailed(redactor.redact(result.failure))
+    // the CLI (no workflow commands) says it as a plain `error:` line on stderr
+    if (workflowCommandsOn()) core.setFailed(redactor.redact(result.failure))
+    else errorNow(redactor.redact(result.failure))
     // core.setFailed sets it too, but a stand-in for @actions/core (@github/local-action's) only
     // records the failure: the exit code is what the tools that run the action judge it by
     process.exitCode = 1

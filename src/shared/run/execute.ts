@@ -11,7 +11,7 @@ import { createPlatform } from '../platforms/registry.js'
 import { Cancellation, CancelledError } from '../release/cancellation.js'
 import type { ActionResult, Logger, PhaseRecord, PhaseVerdict, ReleaseContext } from '../release/context.js'
 import { Deadline } from '../release/deadline.js'
-import { debugNow, saveStateNow, warningNow } from '../report/commands.js'
+import { debugNow, logLine, saveStateNow, warningNow } from '../report/commands.js'
 import { LogGroups } from '../report/log-groups.js'
 import type { Flow } from './run.js'
 import { secrets } from '../http/secrets.js'
@@ -26,7 +26,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
   const log: Logger = {
     info: (message) => {
       groups.beforeLine()
-      process.stdout.write(`${redactor.redact(message)}\n`)
+      logLine(redactor.redact(message))
     },
     warning: (message) => {
       groups.beforeLine()

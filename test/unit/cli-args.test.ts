@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { envName, parse, readOutputs, UsageError } from '../../cli/main.js'
+import { COMMANDS } from '../../cli/usage.js'
+
+describe('paas-release: flags and PAAS_* variables into the runner’s INPUT_* variables', () => {
+  it('names a variable after its input', () => {
+    expect(envName('api-url')).toBe('PAAS_API_URL')
+    expect(envName('secret-key')).toBe('PAAS_SECRET_KEY')
+  })
+
+  it('gives every input of the action: a flag, else its PAAS_* variable, else action.yml’s default', () => {
+    const parsed = parse(['traffic', '--router', 'shop', '--percentage', '10'], { PAAS_ROUTER: 'other', PAAS_BLUE: 'b', PAAS_TOKEN: 't' })
+    if ('help' in parsed) throw new Error('help')
+    expect(Object.keys(parsed.env).sort()).toEqual(
+      Object.keys(COMMANDS.traffic.inputs)
+        .map((name) => `INPUT_${name.toUpperCase()}`)
+        .sort(),
+    )
+    expect(parsed.env).toMatchObject({
+      INPUT_ROUTER: 'shop',
+      INPUT_PERCENTAGE: '10',
+      INPUT_BLUE: 'b',
+      INPUT_TOKEN: 't',
+      'INPUT_HEALTH-SAMPLES': COMMANDS.traffic.inputs['health-samples']?.default,
+    })
+  })
+
+  it('takes no default from an expression of the runner’s (github-token)', () => {
+    const parsed = parse(['deploy'], {})
+    if ('help' in parsed) throw new Error('help')
+    expect(parsed.env['INPUT_GITHUB-TOKEN']).toBe('')
+  })
+
+  it.each(['token', 'password', 'secret-key', 'github-token'])('refuses the secret --%s as a flag', (name) => {
+    const command = name === 'github-token' ? 'deploy' : 'traffic'
+    expect(() => parse([command, `--${name}`, 'x'], {})).toThrow(UsageError)
+    expect(() => parse([command, `--${name}`, 'x'], {})).toThrow(envName(name))
+  })
+
+  it('says which GitHub-only inputs were given', () => {
+    const parsed = parse(['deploy', '--environment', 'staging'], { PAAS_GITHUB_TOKEN: 'ghs_x' })
+    if ('help' in parsed) throw new Error('help')
+    expect(parsed.githubOnly.sort()).toEqual(['environment', 'github-token'])
+  })
+
+  it('reads the outputs file as core.setOutput writes it', () => {
+    expect(readOutputs('image<<ghadelimiter_1\nv2\nghadelimiter_1\nnotes<<d\na\nb\nd\n')).toEqual({ image: 'v2', notes: 'a\nb' })
+  })
+})
