@@ -193,6 +193,14 @@ describe('the layout (README, "Layout")', () => {
     expect(importsOf(COMMANDS).filter(({ to }) => !to.startsWith('node:'))).toEqual([])
   })
 
+  /** the words and forms the inputs share with the adapters, which import nothing: in every entry chunk */
+  const INPUT_PLATFORM_FILES = [
+    'src/shared/platforms/terms.ts',
+    'src/shared/platforms/source-version.ts',
+    'src/shared/platforms/service-id.ts',
+    'src/shared/platforms/rancher/endpoint.ts',
+  ]
+
   it.each(ENTRIES)('%s loads only the inputs and run/run.ts before its inputs are read: the rest is behind import()', (entry) => {
     const loaded = staticClosure(entry)
     // Node's own modules only: no package (undici, @actions/core) before the inputs are read
@@ -202,13 +210,7 @@ describe('the layout (README, "Layout")', () => {
         !file.startsWith(dirname(entry) + '/') &&
         !file.startsWith('src/shared/inputs/') &&
         !['src/shared/run/run.ts', COMMANDS, 'src/shared/http/secrets.ts', 'src/shared/http/redactor.ts'].includes(file) &&
-        // the words and forms the inputs share with the adapters, which import nothing
-        ![
-          'src/shared/platforms/terms.ts',
-          'src/shared/platforms/source-version.ts',
-          'src/shared/platforms/service-id.ts',
-          'src/shared/platforms/rancher/endpoint.ts',
-        ].includes(file),
+        !INPUT_PLATFORM_FILES.includes(file),
     )
     expect(heavy).toEqual([])
     const later = importsOf(entry).filter(({ dynamic }) => dynamic)
@@ -223,9 +225,7 @@ describe('the layout (README, "Layout")', () => {
         !file.startsWith('cli/') &&
         !file.startsWith('src/shared/inputs/') &&
         ![COMMANDS, 'src/shared/http/secrets.ts', 'src/shared/http/redactor.ts'].includes(file) &&
-        !['src/shared/platforms/terms.ts', 'src/shared/platforms/source-version.ts', 'src/shared/platforms/rancher/endpoint.ts'].includes(
-          file,
-        ),
+        !INPUT_PLATFORM_FILES.includes(file),
     )
     expect(heavy).toEqual([])
     const later = importsOf('cli/main.ts').filter(({ dynamic }) => dynamic)
