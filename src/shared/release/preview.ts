@@ -167,16 +167,14 @@ async function removeService(ctx: ReleaseContext, ref: ServiceRef): Promise<bool
 /** The PR's preview comment, in its own phase: written, skipped without a token, or not written (a warning). */
 async function stickyComment(ctx: ReleaseContext, pr: number, text: string): Promise<{ id: number; url?: string } | undefined> {
   const api: GitHubApi | undefined = ctx.deployments?.api
-  let skipped = false
   return ctx.phase(
     'PR comment',
     () => {
       if (api) return writeComment(ctx, api, pr, text)
       ctx.log.info('PR comment skipped: no "github-token"')
-      skipped = true
       return Promise.resolve(undefined)
     },
-    (comment) => ({ ok: true, outcome: skipped ? 'skipped' : comment ? 'ok' : 'not written' }),
+    (comment) => ({ ok: true, outcome: !api ? 'skipped' : comment ? 'ok' : 'not written' }),
   )
 }
 
