@@ -85,7 +85,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
     }
   }
   groups.close()
-  // @actions/core writes outputs and the summary; it is loaded only now, after the work is done
+  // the outputs and the summary are written only once the work is done
   const { report } = await import('../report/report.js')
   await report(result, { phases, totalMs: Date.now() - startedAt }, redactor, log)
 }
