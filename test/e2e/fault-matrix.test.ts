@@ -330,14 +330,24 @@ function rerunCells(): void {
         // the 50% step is not written again
         const writes = (await emulator.requestLog()).filter((entry) => matches(entry, name, platform.router.writes(seeded)))
         expect(writes.length, JSON.stringify(writes)).toBeLessThanOrEqual(name === 'jelastic' ? 1 : 2)
-        // the hold runs from when 50% was reached: the re-run promotes at about holdStarted + 6 s
+        // the hold runs from when 50% was reached: the re-run promotes at about holdStarted + 6 s.
+        // The promote's own shift is left out: how long it takes is the platform's (NetEase moves
+        // containers one side after the other), not the hold's
+        const promotedAt = ended - phaseMs(rerun.summary, 'shift to 100%')
         expect(ended - holdStarted, rerun.stdout).toBeGreaterThanOrEqual(6000 - 500)
-        expect(ended - holdStarted, rerun.stdout).toBeLessThan(6000 + 2500)
+        expect(promotedAt - holdStarted, rerun.stdout).toBeLessThan(6000 + 2500)
         // a hold begun again would need its whole 6 s after the re-run started, which is after the kill
-        expect(ended - killedAt, rerun.stdout).toBeLessThan(6000)
+        expect(promotedAt - killedAt, rerun.stdout).toBeLessThan(6000)
       }),
     )
   }
+}
+
+/** How long a phase took, from the job summary's phase table (its duration, to 0.1 s). */
+function phaseMs(summary: string, phase: string): number {
+  const row = summary.match(new RegExp(`<tr><td>${phase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}</td><td>([0-9.]+) s</td>`))
+  if (!row) throw new Error(`no phase "${phase}" in the summary:\n${summary}`)
+  return Number(row[1]) * 1000
 }
 
 // One concurrent suite, so that every lane stays busy to the end; the longest cells first.

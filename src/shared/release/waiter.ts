@@ -8,7 +8,7 @@ export interface WaitOptions {
   /** epoch ms: the one deadline from the `timeout` input */
   deadline: number
   signal?: AbortSignal
-  /** first pause between reads; it doubles up to maxIntervalMs (1 s by default) */
+  /** first pause between reads (500 ms by default); it doubles up to maxIntervalMs (1 s by default) */
   initialIntervalMs?: number
   maxIntervalMs?: number
   now?: () => number
@@ -26,9 +26,10 @@ export interface WaitResult {
 
 /**
  * The one waiter: polls `observe` until the operation ends, the deadline passes or the job is
- * cancelled. Reads start fast (250 ms, 500 ms) and settle at one a second; the jitter only
- * lengthens a pause, by up to 2%, so that the end is noticed within 1.02 s (a jitter of ±20%
- * let a read come 1.2 s after the last). A poll that fails for a passing reason (network, 5xx) is
+ * cancelled. Reads come at 0 and 0.5 s, then once a second: never more than two in any second
+ * (issue 16), and a short step (a split's next side, a re-run that finds the work done) is still
+ * seen within half a second. The jitter only lengthens a pause, by up to 2%, so that the end is
+ * noticed within 1.02 s (a jitter of ±20% let a read come 1.2 s after the last). A poll that fails for a passing reason (network, 5xx) is
  * logged and the wait goes on; the result names the last state seen.
  */
 export async function waitFor(observe: () => Promise<OperationState>, options: WaitOptions): Promise<WaitResult> {
@@ -36,7 +37,7 @@ export async function waitFor(observe: () => Promise<OperationState>, options: W
   const sleep = options.sleep ?? realSleep
   const random = options.random ?? Math.random
   const maxInterval = options.maxIntervalMs ?? 1000
-  let interval = options.initialIntervalMs ?? 250
+  let interval = options.initialIntervalMs ?? 500
   let detail = 'no state observed yet'
   let polls = 0
   for (;;) {
