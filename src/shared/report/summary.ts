@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { Redactor } from '../http/redactor.js'
 import type { ActionResult, PhaseRecord } from '../release/context.js'
+import type { DryRunPlan, PlannedWrite } from '../release/plan.js'
 
 /** How long the run took: each phase, and the whole run from its start (holds and gates included). */
 export interface Timing {
@@ -45,6 +46,7 @@ export async function writeSummary(result: ActionResult, timing: Timing, redacto
     ...[...result.rows, ...deploymentsRow(result)].map(([label, value]) => [clean(label), linked(value)]),
     ...runRows().map(([label, html]) => [label, html]),
   ])
+  if (result.plan) addPlan(summary, result.plan, clean, linked)
   if (timing.phases.length > 0) {
     summary.addTable([
       [
@@ -59,6 +61,37 @@ export async function writeSummary(result: ActionResult, timing: Timing, redacto
   if (result.notes.length > 0) summary.addList(result.notes.map(linked))
   if (result.log?.length) summary.addDetails('Log lines of the service', `<pre>${result.log.map(clean).join('\n')}</pre>`)
   await summary.write()
+}
+
+/** A dry run's plan: its writes in order, then what a failure would write, each with before → after. */
+function addPlan(summary: typeof core.summary, plan: DryRunPlan, clean: (text: string) => string, linked: (text: string) => string): void {
+  const table = (writes: PlannedWrite[]) => [
+    [
+      { data: '#', header: true },
+      { data: 'Write', header: true },
+      { data: 'Target', header: true },
+      { data: 'Before', header: true },
+      { data: 'After', header: true },
+      { data: 'Then', header: true },
+    ],
+    // @actions/core writes an empty cell as an open <td>: an empty value is shown as a dash
+    ...writes.map((w, i) => [
+      String(i + 1),
+      clean(w.operation),
+      clean(w.target),
+      linked(w.before || '—'),
+      linked(w.after || '—'),
+      linked(w.detail || '—'),
+    ]),
+  ]
+  summary.addHeading('Plan (dry run): nothing was written', 4)
+  if (plan.writes.length === 0) summary.addRaw('<p>Nothing to do: a real run would make no write.</p>', true)
+  else summary.addTable(table(plan.writes))
+  if (plan.onFailure.length > 0) {
+    summary.addRaw('<p><strong>On failure</strong>, the run would then write:</p>', true)
+    summary.addTable(table(plan.onFailure))
+  }
+  if (plan.notes.length > 0) summary.addList(plan.notes.map(linked))
 }
 
 /** The failure's reason; the service's log lines that follow it in the message have their own block. */
