@@ -76,6 +76,7 @@ async function dryRun(
   inputs: Record<string, string>,
 ): Promise<{ run: ActionRun; plan: Plan }> {
   const stateBefore = await platformState(platform)
+  const githubBefore = JSON.stringify([github.deployments, github.comments])
   const from = (await suite.emulator.requests()).length
   const run = await suite.steps.run(action, { ...inputs, 'dry-run': 'true', 'github-token': github.token }, { env: github.env() })
   expect(run.code, run.stdout).toBe(0)
@@ -83,8 +84,8 @@ async function dryRun(
   expect(requests.length, `${action} on ${platform} read nothing`).toBeGreaterThan(0)
   expect(requests.filter(mutating), `${action} on ${platform}: mutating requests`).toEqual([])
   expect(await platformState(platform)).toEqual(stateBefore)
-  expect(github.deployments.filter((d) => d.environment.includes(platform))).toEqual([])
-  expect(github.comments).toEqual([])
+  // GitHub is read (the ledger, the previews, the PR comment), never written
+  expect(JSON.stringify([github.deployments, github.comments])).toBe(githubBefore)
   const plan = JSON.parse(run.outputs.plan ?? '') as Plan
   expect(plan).toMatchObject({ action, platform })
   // the plan in the job summary, and in the log inside its own group
@@ -239,6 +240,11 @@ describe.concurrent('dry-run on every platform and every action: a plan, no chan
     const down = await dryRun('alauda', 'preview', { ...common, 'service-template': 'dr-pr-{pr}', pr: '7', command: 'down' })
     expect(down.plan.writes[0]).toMatchObject({ operation: 'remove', target: 'dr-pr-7' })
 
+    // a missing service with create: true plans its create
+    const spec = JSON.stringify({ instance_size: 'XS', target_num_instances: 1 })
+    const create = await dryRun('alauda', 'deploy', { ...common, service: 'dr-new', image: V2, create: 'true', 'create-spec': spec })
+    expect(create.plan.writes[0]).toMatchObject({ operation: 'create', target: 'dr-new', before: 'no such service', after: V2 })
+
     const real = await realRun('alauda', 'traffic', { ...common, ...router, steps: '50,100' })
     expect(JSON.parse(real.outputs.weights ?? '')).toEqual({ blue: 0, green: 100 })
   })
@@ -332,6 +338,34 @@ describe('dry-run: what a real run would refuse, it refuses', () => {
     expect(missing.code).toBe(1)
     expect(missing.stdout).toContain('service not found')
     expect(missing.outputs.plan).toBe('')
+  })
+})
+
+describe('dry-run of a preview sweep', () => {
+  it('reads the previews and their pull requests, plans the removals, and removes nothing', async () => {
+    const common = { platform: 'alauda', 'api-url': suite.emulator.url('alauda'), token: ALAUDA_TOKEN, project: 'team' }
+    const preview = { ...common, 'service-template': 'sw-pr-{pr}', 'github-token': github.token }
+    await suite.emulator.control('POST', '/alauda/timing', { instanceMs: 30 })
+    const spec = JSON.stringify({ instance_size: 'XS', target_num_instances: 1 })
+    for (const pr of ['31', '32']) {
+      const up = await suite.steps.run(
+        'preview',
+        { ...preview, pr, command: 'up', image: 'index.alauda.cn/team/shop:v1', 'create-spec': spec },
+        { env: github.env() },
+      )
+      expect(up.code, up.stdout).toBe(0)
+    }
+    github.pulls.set(31, 'closed')
+    const sweep = await dryRun('alauda', 'preview', { ...preview, command: 'sweep', pr: '' })
+    expect(sweep.plan.writes.map((w) => `${w.operation} ${w.target}`)).toEqual([
+      'remove sw-pr-31',
+      'GitHub deployment status pr-31',
+      'update PR comment #31',
+    ])
+    expect(sweep.plan.notes).toEqual(['Kept: sw-pr-32 (#32).'])
+    const real = await suite.steps.run('preview', { ...preview, command: 'sweep', pr: '' }, { env: github.env() })
+    expect(real.code, real.stdout).toBe(0)
+    expect(JSON.parse(real.outputs.removed ?? '')).toEqual([{ pr: 31, service: 'sw-pr-31', reason: '#31 is closed' }])
   })
 })
 

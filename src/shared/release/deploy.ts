@@ -246,7 +246,16 @@ function checkCreate(ctx: ReleaseContext, ref: ServiceRef): void {
 
 /** What follows a deploy's write in a real run: its wait and its health check. */
 function afterDeploy(inputs: DeployInputs): string {
-  const then = [inputs.wait ? 'waits for the platform to finish it' : 'does not wait (wait: false)']
+  const upgrade = inputs.upgrade
+  const then = [
+    ...(upgrade
+      ? [
+          `an in-service upgrade, ${upgrade.batchSize} container(s) at a time, ${upgrade.intervalMs / 1000}s apart${upgrade.startFirst ? ', new ones started first' : ''}`,
+        ]
+      : []),
+    inputs.wait ? 'waits for the platform to finish it' : 'does not wait (wait: false)',
+    ...(upgrade && inputs.wait ? [upgrade.finish ? 'finishes the upgrade' : 'leaves the upgrade open (finish-upgrade: false)'] : []),
+  ]
   if (inputs.health) then.push(`probes ${inputs.health.url.href} ${inputs.health.samples} time(s)`)
   return then.join(', then ')
 }
