@@ -53,7 +53,7 @@ interface Plan {
   action: string
   platform: string
   writes: { operation: string; target: string; before: string; after: string; detail?: string }[]
-  onFailure: { operation: string; target: string; before: string; after: string }[]
+  onFailure: { operation: string; target: string; before: string; after: string; detail?: string }[]
   notes: string[]
 }
 
