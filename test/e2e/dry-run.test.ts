@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ALAUDA_TOKEN, JELASTIC_TOKEN } from '../support/emulator.js'
+import { ALAUDA_TOKEN, EmulatorProcess, JELASTIC_TOKEN } from '../support/emulator.js'
 import { FakeGitHub } from '../support/github-server.js'
 import { nodeForBundles } from '../support/node24.js'
 import { type ActionRun, ROOT } from '../support/runner.js'
@@ -57,8 +57,25 @@ interface Plan {
   notes: string[]
 }
 
-async function platformState(platform: string): Promise<unknown> {
-  const state = (await suite.emulator.control('GET', '/state')) as Record<string, Record<string, unknown>>
+/** An emulator and a fake GitHub: the file's own, or a test's own where its real runs write to GitHub. */
+interface World {
+  emulator: EmulatorProcess
+  github: FakeGitHub
+}
+const shared = (): World => ({ emulator: suite.emulator, github })
+
+/** A test whose real runs write to GitHub gets an emulator and a GitHub of its own, so that it runs beside the others. */
+async function ownWorld(test: (world: World) => Promise<void>): Promise<void> {
+  const world = { emulator: await EmulatorProcess.start(), github: await FakeGitHub.start() }
+  try {
+    await test(world)
+  } finally {
+    await Promise.all([world.emulator.stop(), world.github.close()])
+  }
+}
+
+async function platformState(platform: string, world = shared()): Promise<unknown> {
+  const state = (await world.emulator.control('GET', '/state')) as Record<string, Record<string, unknown>>
   // the sessions and tokens a sign-in hands out are no change to a service
   const rest = { ...state[platform] }
   delete rest.sessions
@@ -74,18 +91,23 @@ async function dryRun(
   platform: string,
   action: 'deploy' | 'scale' | 'traffic' | 'rollback' | 'preview',
   inputs: Record<string, string>,
+  world = shared(),
 ): Promise<{ run: ActionRun; plan: Plan }> {
-  const stateBefore = await platformState(platform)
-  const githubBefore = JSON.stringify([github.deployments, github.comments])
-  const from = (await suite.emulator.requests()).length
-  const run = await suite.steps.run(action, { ...inputs, 'dry-run': 'true', 'github-token': github.token }, { env: github.env() })
+  const stateBefore = await platformState(platform, world)
+  const githubBefore = JSON.stringify([world.github.deployments, world.github.comments])
+  const from = (await world.emulator.requests()).length
+  const run = await suite.steps.run(
+    action,
+    { ...inputs, 'dry-run': 'true', 'github-token': world.github.token },
+    { env: world.github.env() },
+  )
   expect(run.code, run.stdout).toBe(0)
-  const requests = (await suite.emulator.requests()).slice(from).filter((request) => request.platform === platform)
+  const requests = (await world.emulator.requests()).slice(from).filter((request) => request.platform === platform)
   expect(requests.length, `${action} on ${platform} read nothing`).toBeGreaterThan(0)
   expect(requests.filter(mutating), `${action} on ${platform}: mutating requests`).toEqual([])
-  expect(await platformState(platform)).toEqual(stateBefore)
+  expect(await platformState(platform, world)).toEqual(stateBefore)
   // GitHub is read (the ledger, the previews, the PR comment), never written
-  expect(JSON.stringify([github.deployments, github.comments])).toBe(githubBefore)
+  expect(JSON.stringify([world.github.deployments, world.github.comments])).toBe(githubBefore)
   const plan = JSON.parse(run.outputs.plan ?? '') as Plan
   expect(plan).toMatchObject({ action, platform })
   // the plan in the job summary, and in the log inside its own group
@@ -322,6 +344,51 @@ describe.concurrent('dry-run on every platform and every action: a plan, no chan
     const real = await realRun('rancher', 'traffic', { ...common, ...router, percentage: '100' })
     expect(JSON.parse(real.outputs.weights ?? '')).toEqual({ blue: 0, green: 100 })
   })
+
+  it('jelastic: a rollback to: previous finds the image before in the GitHub deployments, and plans its deploy', () =>
+    ownWorld(async (world) => {
+      const common = { ...jelastic, 'api-url': world.emulator.url('jelastic'), environment: 'ledger', 'github-token': world.github.token }
+      const [V1, V2] = ['registry.example.com/shop:v1', 'registry.example.com/shop:v2']
+      await world.emulator.jelasticEnv('lg-shop', 'registry.example.com/shop:v0', 1)
+      for (const image of [V1, V2]) {
+        const run = await suite.steps.run('deploy', { ...common, service: 'lg-shop', image }, { env: world.github.env() })
+        expect(run.code, run.stdout).toBe(0)
+      }
+      const back = await dryRun('jelastic', 'rollback', { ...common, service: 'lg-shop' }, world)
+      expect(back.plan.writes.map((w) => [w.operation, w.after])).toEqual([
+        ['rollback', V1],
+        ['GitHub deployment', 'rollback of lg-shop'],
+      ])
+      expect(back.plan.notes).toContain(`${V1} is the image before ${V2} in the GitHub deployments of ledger.`)
+      expect(back.run.outputs).toMatchObject({ image: V2, 'deployment-id': '' })
+    }))
+
+  it('alauda: a preview sweep reads the previews and their pull requests, plans the removals, and removes nothing', () =>
+    ownWorld(async (world) => {
+      const common = { platform: 'alauda', 'api-url': world.emulator.url('alauda'), token: ALAUDA_TOKEN, project: 'team' }
+      const preview = { ...common, 'service-template': 'sw-pr-{pr}', 'github-token': world.github.token }
+      await world.emulator.control('POST', '/alauda/timing', { instanceMs: 30 })
+      const spec = JSON.stringify({ instance_size: 'XS', target_num_instances: 1 })
+      for (const pr of ['31', '32']) {
+        const up = await suite.steps.run(
+          'preview',
+          { ...preview, pr, command: 'up', image: 'index.alauda.cn/team/shop:v1', 'create-spec': spec },
+          { env: world.github.env() },
+        )
+        expect(up.code, up.stdout).toBe(0)
+      }
+      world.github.pulls.set(31, 'closed')
+      const sweep = await dryRun('alauda', 'preview', { ...preview, command: 'sweep', pr: '' }, world)
+      expect(sweep.plan.writes.map((w) => `${w.operation} ${w.target}`)).toEqual([
+        'remove sw-pr-31',
+        'GitHub deployment status pr-31',
+        'update PR comment #31',
+      ])
+      expect(sweep.plan.notes).toEqual(['Kept: sw-pr-32 (#32).'])
+      const real = await suite.steps.run('preview', { ...preview, command: 'sweep', pr: '' }, { env: world.github.env() })
+      expect(real.code, real.stdout).toBe(0)
+      expect(JSON.parse(real.outputs.removed ?? '')).toEqual([{ pr: 31, service: 'sw-pr-31', reason: '#31 is closed' }])
+    }))
 })
 
 describe('dry-run: what a real run would refuse, it refuses', () => {
@@ -338,34 +405,6 @@ describe('dry-run: what a real run would refuse, it refuses', () => {
     expect(missing.code).toBe(1)
     expect(missing.stdout).toContain('service not found')
     expect(missing.outputs.plan).toBe('')
-  })
-})
-
-describe('dry-run of a preview sweep', () => {
-  it('reads the previews and their pull requests, plans the removals, and removes nothing', async () => {
-    const common = { platform: 'alauda', 'api-url': suite.emulator.url('alauda'), token: ALAUDA_TOKEN, project: 'team' }
-    const preview = { ...common, 'service-template': 'sw-pr-{pr}', 'github-token': github.token }
-    await suite.emulator.control('POST', '/alauda/timing', { instanceMs: 30 })
-    const spec = JSON.stringify({ instance_size: 'XS', target_num_instances: 1 })
-    for (const pr of ['31', '32']) {
-      const up = await suite.steps.run(
-        'preview',
-        { ...preview, pr, command: 'up', image: 'index.alauda.cn/team/shop:v1', 'create-spec': spec },
-        { env: github.env() },
-      )
-      expect(up.code, up.stdout).toBe(0)
-    }
-    github.pulls.set(31, 'closed')
-    const sweep = await dryRun('alauda', 'preview', { ...preview, command: 'sweep', pr: '' })
-    expect(sweep.plan.writes.map((w) => `${w.operation} ${w.target}`)).toEqual([
-      'remove sw-pr-31',
-      'GitHub deployment status pr-31',
-      'update PR comment #31',
-    ])
-    expect(sweep.plan.notes).toEqual(['Kept: sw-pr-32 (#32).'])
-    const real = await suite.steps.run('preview', { ...preview, command: 'sweep', pr: '' }, { env: github.env() })
-    expect(real.code, real.stdout).toBe(0)
-    expect(JSON.parse(real.outputs.removed ?? '')).toEqual([{ pr: 31, service: 'sw-pr-31', reason: '#31 is closed' }])
   })
 })
 
