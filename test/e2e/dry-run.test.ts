@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ALAUDA_TOKEN, EmulatorProcess, JELASTIC_TOKEN } from '../support/emulator.js'
+import { ALAUDA_TOKEN, ALAUDA_USER, EmulatorProcess, JELASTIC_TOKEN, JELASTIC_USER } from '../support/emulator.js'
 import { FakeGitHub } from '../support/github-server.js'
 import { nodeForBundles } from '../support/node24.js'
 import { type ActionRun, ROOT } from '../support/runner.js'
@@ -38,7 +38,7 @@ interface Request {
 const JELASTIC_READS = new Set(['getenvinfo', 'getenvs', 'getenvproperty', 'getsettings'])
 const SIGN_INS: Record<string, RegExp> = {
   jelastic: /\/users\/authentication\/rest\/signin$/,
-  alauda: /\/generate-api-token$/,
+  alauda: /\/generate-api-token\/?$/,
   netease: /^\/api\/v1\/token$/,
 }
 
@@ -145,6 +145,10 @@ describe.concurrent('dry-run on every platform and every action: a plan, no chan
     expect(deploy.plan.writes[1]).toMatchObject({ operation: 'GitHub deployment', target: 'jelastic' })
     expect(deploy.plan.onFailure).toEqual([expect.objectContaining({ operation: 'rollback', before: V2, after: V1 })])
     expect(deploy.run.outputs).toMatchObject({ image: V1, 'operation-id': '', 'rolled-back': 'false', 'deployment-id': '' })
+
+    // signed in with a password: the signin is the one POST besides the reads, and changes no environment
+    const signedIn = await dryRun('jelastic', 'deploy', { ...common, token: '', ...JELASTIC_USER, service: 'dr-green', image: V2 })
+    expect(signedIn.plan.writes[0]).toEqual(deploy.plan.writes[0])
 
     const scale = await dryRun('jelastic', 'scale', { ...common, service: 'dr-green', replicas: '3' })
     expect(scale.plan.writes).toEqual([expect.objectContaining({ operation: 'scale', after: '3 replica(s)' })])
@@ -255,6 +259,9 @@ describe.concurrent('dry-run on every platform and every action: a plan, no chan
     expect(auto.plan.writes[0]).toMatchObject({ operation: 'autoscaling' })
     expect(auto.plan.writes[0]?.after).toContain('autoscaled 1-3')
     const traffic = await dryRun('alauda', 'traffic', { ...common, ...router, steps: '50,100' })
+    // a token issued for a user and password (generate-api-token) is no change either
+    const signedIn = await dryRun('alauda', 'traffic', { ...common, token: '', ...ALAUDA_USER, ...router, steps: '50,100' })
+    expect(signedIn.plan.writes.map((w) => w.after)).toEqual(traffic.plan.writes.map((w) => w.after))
     expect(traffic.plan.writes.map((w) => w.operation)).toEqual(['claim the router', 'shift to 50%', 'shift to 100%', 'release record'])
     const rollback = await dryRun('alauda', 'rollback', { ...common, service: 'dr-blue', to: V1 })
     expect(rollback.plan.writes).toEqual([])

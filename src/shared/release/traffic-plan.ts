@@ -21,6 +21,16 @@ export type ProjectedWrite =
 const MAX_ROUNDS = 1000
 
 export function projectRelease(record: ReleaseRecord, weight: number | null, plan: Plan, now: number): ProjectedWrite[] {
+  return projectEnd(record, weight, plan, now).writes
+}
+
+/** The projection's writes and the record it ends with (promoted, paused or aborted). */
+export function projectEnd(
+  record: ReleaseRecord,
+  weight: number | null,
+  plan: Plan,
+  now: number,
+): { writes: ProjectedWrite[]; record: ReleaseRecord } {
   const gate: GateCounts = { samples: plan.minSamples, failures: 0, errors: 0, consecutiveErrors: 0 }
   const writes: ProjectedWrite[] = []
   let observed = weight
@@ -43,7 +53,7 @@ export function projectRelease(record: ReleaseRecord, weight: number | null, pla
       clock = Math.max(clock, current.stepReachedAt + (plan.steps[current.step]?.holdMs ?? 0))
     else if (current.phase === 'aborted' && current.abortedAt !== undefined) clock = current.abortedAt + (plan.scaleDownAfterMs ?? 0)
   }
-  return writes
+  return { writes, record: current }
 }
 
 function duration(ms: number): string {
@@ -126,20 +136,20 @@ export async function planTraffic(ctx: ReleaseContext, inputs: TrafficInputs, fa
       detail: 'the release record, read back a second later',
     })
   }
-  const writes = projectRelease(record, before?.green ?? null, plan, Date.now())
+  const { writes, record: end } = projectEnd(record, before?.green ?? null, plan, Date.now())
   result.writes.push(...writeLines(writes, facts, gated))
   const weights = writes.filter((write) => write.kind === 'set-weight')
-  const end = weights.at(-1)?.to ?? before?.green ?? 0
-  const aborts = weights.some((write) => write.record.phase === 'aborting')
+  const aborts = end.phase === 'aborting' || end.phase === 'aborted'
   if (ctx.platform.writeRecord) {
     result.writes.push({
       operation: 'release record',
       target: router.router,
       before: recordText(claim.record),
-      after: `release ${inputs.releaseId}: ${aborts || inputs.command === 'abort' ? 'aborted' : end === 100 ? 'promoted' : weights.length > 0 || claim.resumed ? 'paused or promoted' : 'as the router is'}, green at ${end}%`,
+      after: `release ${inputs.releaseId}: ${end.phase}, green at ${end.weight}%`,
       detail: 'kept up to date at each step',
     })
   }
+  if (end.reason) result.notes.push(`The release would end ${end.phase}: ${end.reason}.`)
   if (weights.length === 0)
     result.notes.push(`${router.router} already is where this run would put it (${formatSplit(before)}): no weight would be written.`)
   // what an abort would write, from the highest share the release would give the candidate
