@@ -98,7 +98,7 @@ function writeLines(writes: ProjectedWrite[], facts: TrafficPlanFacts, gated: st
     const last = write.record.step === plan.steps.length - 1
     const detail = aborting
       ? 'read back until the router shows 0% on the candidate'
-      : `${write.from === null ? 'installs the router; ' : ''}step ${write.record.step + 1} of ${plan.steps.length}, held ${duration(step?.holdMs ?? 0)}${gated}${last ? (write.to === 100 ? ', then promoted' : ', then paused') : ''}`
+      : `${write.from === null ? 'installs the router; ' : ''}step ${write.record.step + 1} of ${plan.steps.length}, ${step?.holdMs ? `held ${duration(step.holdMs)}` : 'no hold'}${gated}${last ? (write.to === 100 ? ', then promoted' : ', then paused') : ''}`
     return {
       operation: aborting ? `abort: all traffic to ${router.blue}` : `shift to ${write.to}%`,
       target: router.router,
