@@ -92,6 +92,8 @@ async function dryRun(
   action: 'deploy' | 'scale' | 'traffic' | 'rollback' | 'preview',
   inputs: Record<string, string>,
   world = shared(),
+  /** false where the real run, too, reads nothing before its write (a webhook receiver's create) */
+  reads = true,
 ): Promise<{ run: ActionRun; plan: Plan }> {
   const stateBefore = await platformState(platform, world)
   const githubBefore = JSON.stringify([world.github.deployments, world.github.comments])
@@ -103,7 +105,7 @@ async function dryRun(
   )
   expect(run.code, run.stdout).toBe(0)
   const requests = (await world.emulator.requests()).slice(from).filter((request) => request.platform === platform)
-  expect(requests.length, `${action} on ${platform} read nothing`).toBeGreaterThan(0)
+  if (reads) expect(requests.length, `${action} on ${platform} read nothing`).toBeGreaterThan(0)
   expect(requests.filter(mutating), `${action} on ${platform}: mutating requests`).toEqual([])
   expect(await platformState(platform, world)).toEqual(stateBefore)
   // GitHub is read (the ledger, the previews, the PR comment), never written
@@ -347,6 +349,32 @@ describe.concurrent('dry-run on every platform and every action: a plan, no chan
     expect(rollback.plan.writes[0]).toMatchObject({ target: 'dr/lb', detail: `dr/web-green serves ${V2}; read back` })
     const down = await dryRun('rancher', 'preview', { ...common, 'service-template': 'dr/web-pr-{pr}', pr: '7', command: 'down' })
     expect(down.plan.writes[0]).toMatchObject({ operation: 'remove', target: 'dr/web-pr-7' })
+
+    // the webhook service: a receiver's create planned, a list read, a trigger planned and not called
+    const web = (
+      (await suite.emulator.control('GET', '/state')) as { rancher: { services: { id: string; name: string }[] } }
+    ).rancher.services.find((service) => service.name === 'web')
+    const receiver = JSON.stringify({
+      name: 'dr-up',
+      driver: 'scaleService',
+      scaleServiceConfig: { serviceId: web?.id, action: 'up', amount: 1, min: 1, max: 3 },
+    })
+    const create = await dryRun('rancher', 'scale', { ...common, 'webhook-create': receiver }, shared(), false)
+    expect(create.plan.writes).toEqual([expect.objectContaining({ operation: 'create webhook', after: 'receiver dr-up (scaleService)' })])
+    expect((await suite.steps.run('scale', { ...common, 'webhook-create': receiver })).code).toBe(0)
+    const list = await dryRun('rancher', 'scale', { ...common, 'webhook-list': 'true' })
+    expect(list.plan.writes).toEqual([])
+    expect(JSON.parse(list.run.outputs.webhooks ?? '')).toEqual([expect.objectContaining({ name: 'dr-up' })])
+    const key = (
+      (await suite.emulator.control('GET', '/state')) as { rancher: { receivers: { name: string; key: string }[] } }
+    ).rancher.receivers.find((r) => r.name === 'dr-up')?.key
+    suite.steps.secrets.add(key ?? '')
+    const url = `${suite.emulator.url('rancher')}/v1-webhooks/endpoint?key=${key}&projectId=1a5`
+    const trigger = await dryRun('rancher', 'scale', { ...common, service: 'dr/web', 'webhook-url': url })
+    expect(trigger.plan.writes).toEqual([
+      expect.objectContaining({ operation: 'trigger webhook', target: 'dr/web', before: '2 replica(s)' }),
+    ])
+    expect(trigger.run.outputs.plan).not.toContain(key)
 
     const real = await realRun('rancher', 'traffic', { ...common, ...router, percentage: '100' })
     expect(JSON.parse(real.outputs.weights ?? '')).toEqual({ blue: 0, green: 100 })
