@@ -70,14 +70,8 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   if (ctx.dryRun) {
     const plan = newPlan('rollback', ctx.platform.name)
     const green = back === router.green ? 100 : 0
-    if ((state.phase !== 'running' || state.replicas === 0) && ctx.platform.capabilities.traffic !== 'replicas') {
-      if (!ctx.platform.capabilities.lifecycle)
-        throw new PlatformError(
-          ctx.platform.name,
-          'rollback',
-          back,
-          `the previous side is not running (${state.status}); give "to" an image to redeploy`,
-        )
+    if (needsStart(ctx, state)) {
+      requireLifecycle(ctx, back, state.status)
       plan.writes.push({ operation: `start ${back}`, target: back, before: state.status, after: 'running', detail: 'waits until it runs' })
     }
     const after = { blue: 100 - green, green, routingMethod: current.routingMethod }
@@ -105,8 +99,7 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
       ['Would serve', `${back} (${state.image})`],
     ])
   }
-  // a replica split starts the side itself; elsewhere a stopped side (an aborted or finished release) is started first
-  if ((state.phase !== 'running' || state.replicas === 0) && ctx.platform.capabilities.traffic !== 'replicas') {
+  if (needsStart(ctx, state)) {
     state = await ctx.phase(`start ${back}`, () => startSide(ctx, backRef, state.status))
   }
   const change = await applySplit(ctx, router, back === router.green ? 100 : 0, current.routingMethod)
@@ -179,9 +172,13 @@ function reasonRow(inputs: RollbackInputs): [string, string][] {
   return inputs.reason ? [['Reason', inputs.reason]] : []
 }
 
-/** Starts a stopped side and waits until it runs, within the deadline. */
-async function startSide(ctx: ReleaseContext, ref: ServiceRef, status: string): Promise<ServiceState> {
-  const service = ref.service
+/** A replica split starts the side itself; elsewhere a stopped side (an aborted or finished release) is started first. */
+function needsStart(ctx: ReleaseContext, state: ServiceState): boolean {
+  return (state.phase !== 'running' || state.replicas === 0) && ctx.platform.capabilities.traffic !== 'replicas'
+}
+
+/** A side that must be started needs a platform that can start it. */
+function requireLifecycle(ctx: ReleaseContext, service: string, status: string): void {
   if (!ctx.platform.capabilities.lifecycle) {
     throw new PlatformError(
       ctx.platform.name,
@@ -190,6 +187,12 @@ async function startSide(ctx: ReleaseContext, ref: ServiceRef, status: string): 
       `the previous side is not running (${status}); give "to" an image to redeploy`,
     )
   }
+}
+
+/** Starts a stopped side and waits until it runs, within the deadline. */
+async function startSide(ctx: ReleaseContext, ref: ServiceRef, status: string): Promise<ServiceState> {
+  const service = ref.service
+  requireLifecycle(ctx, service, status)
   const operation = await ctx.platform.lifecycle(ref, 'start')
   const result = await waitOn(ctx, operation)
   const state = await ctx.platform.describe(ref)
