@@ -62,26 +62,20 @@ async function up(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, servic
 async function down(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, service: string): Promise<ActionResult> {
   if (ctx.dryRun) {
     const plan = newPlan('preview', ctx.platform.name)
-    const state = await ctx.phase('describe', () => ctx.platform.describe(previewRef(inputs, service)))
-    planRemove(plan, service, state === null ? null : state.image, `#${pr} is closed`)
+    const exists = await ctx.phase(`remove ${service}`, () =>
+      removeService(ctx, previewRef(inputs, service), { plan, reason: `#${pr} is closed` }),
+    )
     if (ctx.deployments?.api)
       plan.writes.push({ operation: 'GitHub deployment status', target: `pr-${pr}`, before: 'active', after: 'inactive' })
     await planComment(ctx, plan, pr, 'the preview was removed')
     const rows: [string, string][] = [
       ['Platform', ctx.platform.name],
       ['Service', service],
-      ['Now', state === null ? 'does not exist' : `${state.image} (${state.status})`],
+      ['Removed', exists ? 'would be' : 'nothing to remove'],
     ]
     return withPreview(await planned(ctx, plan, {}, rows), service, '', undefined)
   }
-  const removed = await ctx.phase(`remove ${service}`, () =>
-    removeService(ctx, {
-      service,
-      ...(inputs.project && { project: inputs.project }),
-      ...(inputs.application && { application: inputs.application }),
-      nodeGroup: inputs.nodeGroup,
-    }),
-  )
+  const removed = await ctx.phase(`remove ${service}`, () => removeService(ctx, previewRef(inputs, service)))
   const ledger = ctx.deployments
   if (ledger?.api) await ctx.phase('GitHub deployment status', () => ledger.deactivate(`pr-${pr}`, 'the preview was removed'))
   const comment = await stickyComment(
@@ -144,21 +138,13 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
     }
     const reason = state !== 'open' ? `#${found.pr} is ${state}` : `older than ${Math.round(inputs.ttlMs / 3_600_000)}h`
     if (plan) {
-      const now = await ctx.phase(`describe ${found.service}`, () => ctx.platform.describe(previewRef(inputs, found.service)))
-      planRemove(plan, found.service, now === null ? null : now.image, reason)
+      await ctx.phase(`remove ${found.service}`, () => removeService(ctx, previewRef(inputs, found.service), { plan, reason }))
       plan.writes.push({ operation: 'GitHub deployment status', target: `pr-${found.pr}`, before: 'active', after: 'inactive' })
       await planComment(ctx, plan, found.pr, `removed by the sweep: ${reason}`)
       removed.push({ pr: found.pr, service: found.service, reason })
       continue
     }
-    await ctx.phase(`remove ${found.service}`, () =>
-      removeService(ctx, {
-        service: found.service,
-        ...(inputs.project && { project: inputs.project }),
-        ...(inputs.application && { application: inputs.application }),
-        nodeGroup: inputs.nodeGroup,
-      }),
-    )
+    await ctx.phase(`remove ${found.service}`, () => removeService(ctx, previewRef(inputs, found.service)))
     await ctx.phase(`GitHub deployment status of #${found.pr}`, () =>
       ledger.deactivate(`pr-${found.pr}`, `removed by the sweep: ${reason}`),
     )
@@ -194,13 +180,6 @@ function previewRef(inputs: PreviewInputs, service: string): ServiceRef {
   }
 }
 
-/** A dry run's removal of a preview's service: what removeService would do with what describe found. */
-function planRemove(plan: DryRunPlan, service: string, image: string | null, reason: string): void {
-  if (image === null) plan.notes.push(`${service} does not exist: nothing to remove.`)
-  else
-    plan.writes.push({ operation: 'remove', target: service, before: image, after: 'removed', detail: `${reason}; waits until it is gone` })
-}
-
 /** The PR comment a real run would write: it looks for the sticky one (a read), and plans an update of it or a new one. */
 async function planComment(ctx: ReleaseContext, plan: DryRunPlan, pr: number, what: string): Promise<void> {
   const api = ctx.deployments?.api
@@ -224,12 +203,21 @@ async function planComment(ctx: ReleaseContext, plan: DryRunPlan, pr: number, wh
   })
 }
 
-/** Removes the service and waits until it is gone; false when there was none. */
-async function removeService(ctx: ReleaseContext, ref: ServiceRef): Promise<boolean> {
+/**
+ * Removes the service and waits until it is gone; false when there was none. In a dry run
+ * (`dry`), the removal goes into the plan instead.
+ */
+async function removeService(ctx: ReleaseContext, ref: ServiceRef, dry?: { plan: DryRunPlan; reason: string }): Promise<boolean> {
   const state = await ctx.platform.describe(ref)
   if (state === null) {
     ctx.log.info(`${ref.service}: not found; nothing to remove`)
+    dry?.plan.notes.push(`${ref.service} does not exist: nothing to remove.`)
     return false
+  }
+  if (dry) {
+    const detail = `${dry.reason}; waits until it is gone`
+    dry.plan.writes.push({ operation: 'remove', target: ref.service, before: `${state.image} (${state.status})`, after: 'removed', detail })
+    return true
   }
   const operation = await ctx.platform.remove(ref)
   const result = await waitOn(ctx, operation)
