@@ -1,6 +1,6 @@
-import * as core from '@actions/core'
 import { readEmulatorInputs } from '../src/shared/inputs/emulator.js'
 import { InputError } from '../src/shared/inputs/input-error.js'
+import { errorNow, logLine, saveStateNow, setOutputNow } from '../src/shared/report/commands.js'
 import { seedEmulator, startEmulator } from './emulator-process.js'
 
 /**
@@ -22,21 +22,19 @@ export async function run(): Promise<void> {
   } catch (error) {
     return fail((error as Error).message)
   }
-  core.saveState('pid', String(emulator.pid))
+  saveStateNow('pid', String(emulator.pid))
   try {
     for (const { route, body } of inputs.seed) await seedEmulator(emulator.origin, route, body)
   } catch (error) {
     process.kill(emulator.pid)
     return fail((error as Error).message)
   }
-  core.info(
-    `emulator listening on ${emulator.origin} (pid ${emulator.pid}, log ${emulator.log}); seeded with ${inputs.seed.length} call(s)`,
-  )
-  for (const [platform, url] of Object.entries(emulator.urls)) core.setOutput(`${platform}-api-url`, url)
-  core.setOutput('control-url', `${emulator.origin}/_emulator`)
+  logLine(`emulator listening on ${emulator.origin} (pid ${emulator.pid}, log ${emulator.log}); seeded with ${inputs.seed.length} call(s)`)
+  for (const [platform, url] of Object.entries(emulator.urls)) setOutputNow(`${platform}-api-url`, url)
+  setOutputNow('control-url', `${emulator.origin}/_emulator`)
 }
 
 function fail(message: string): void {
-  core.setFailed(message)
+  errorNow(message)
   process.exitCode = 1
 }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import { logLine } from '../src/shared/report/commands.js'
 
 /** The post step: stops the emulator the main step started (the runner would end it with the job anyway). */
 export async function run(): Promise<void> {
@@ -6,7 +6,7 @@ export async function run(): Promise<void> {
   if (!Number.isInteger(pid) || pid <= 0) return
   try {
     process.kill(pid)
-    core.info(`emulator (pid ${pid}) stopped`)
+    logLine(`emulator (pid ${pid}) stopped`)
   } catch {
     // already gone
   }

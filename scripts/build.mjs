@@ -23,6 +23,22 @@ const entries = {
   cli: 'cli/index.ts',
 }
 
+/**
+ * undici's Client requires its HTTP/2 connector (client-h2.js, which loads node:http2) when it is
+ * loaded, though it is only called for a connection that negotiated h2, which the actions never
+ * allow (`allowH2` is never set). node:http2 is 10–15 ms of a cold start on two cores: the
+ * connector is required on its first call instead. The build fails if undici's code changes shape.
+ */
+const EAGER_H2 = /const connectH2 = (__\w+_require__)\((\d+)\)/g
+const UNDICI_CLIENT = 'allowH2 must be a valid boolean value'
+
+function lazyHttp2(name, file, source) {
+  const matches = source.match(EAGER_H2)?.length ?? 0
+  if (matches === 0 && !source.includes(UNDICI_CLIENT)) return source
+  if (matches !== 1) throw new Error(`dist/${name}/${file}: undici's client-h2 require was found ${matches} times, not once`)
+  return source.replace(EAGER_H2, 'const connectH2 = (...args) => $1($2)(...args)')
+}
+
 const only = process.argv.slice(2)
 for (const [name, entry] of Object.entries(entries)) {
   if (only.length > 0 && !only.includes(name)) continue
@@ -34,6 +50,7 @@ for (const [name, entry] of Object.entries(entries)) {
     // types are checked once by `npm run lint` (tsc); type-checking each bundle again held ~1 GB and minutes
     transpileOnly: true,
   })
+  if (code.includes(UNDICI_CLIENT)) throw new Error(`dist/${name}: undici is in the entry, where its HTTP/2 connector cannot be made lazy`)
   const out = join('dist', name)
   await rm(out, { recursive: true, force: true })
   await mkdir(out, { recursive: true })
@@ -43,7 +60,9 @@ for (const [name, entry] of Object.entries(entries)) {
   for (const [file, asset] of Object.entries(assets)) {
     await mkdir(dirname(join(out, file)), { recursive: true })
     // ncc minifies the entry only; the chunks of its dynamic imports are minified here
-    const source = file.endsWith('.js') ? (await minify(asset.source.toString(), { module: true })).code : asset.source
+    const source = file.endsWith('.js')
+      ? (await minify(lazyHttp2(name, file, asset.source.toString()), { module: true })).code
+      : asset.source
     await writeFile(join(out, file), source)
   }
   console.log(`dist/${name}: ${(Buffer.byteLength(code) / 1024).toFixed(0)} KB + ${Object.keys(assets).length} file(s)`)

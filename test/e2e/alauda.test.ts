@@ -320,6 +320,20 @@ describe('a replica-ratio split on one domain', () => {
     expect(await service('shop-blue')).toMatchObject({ target_state: 'STARTED', current_num_instances: 4 })
   })
 
+  it('rolls a canary paused at 25% back to the side that served before it, which its record names', async () => {
+    const canary = await suite.steps.run('traffic', inputs({ ...router, steps: '25' }))
+    expect(canary.outputs).toMatchObject({ phase: 'paused', weight: '25' })
+    const back = await suite.steps.run('rollback', inputs({ service: 'shop-green', ...router }))
+    expect(back.code, back.stdout).toBe(0)
+    expect(back.stdout).toContain('the last release (')
+    expect(JSON.parse(back.outputs.weights ?? '')).toEqual({ blue: 100, green: 0 })
+    expect(await shares(200)).toEqual({ 'shop-blue': 100 })
+    expect(await service('shop-blue')).toMatchObject({ target_state: 'STARTED', current_num_instances: 4 })
+    // the release ended with the rollback: its record service is gone
+    const state = (await suite.emulator.control('GET', '/state')) as { alauda: { services: ServiceView[] } }
+    expect(state.alauda.services.filter((s) => s.service_name.startsWith('paas-release-'))).toEqual([])
+  })
+
   it('aborts at a failed gate: green stopped again, blue back to every instance', async () => {
     await suite.emulator.control('POST', '/images', { image: V2, unhealthy: true })
     const url = `http://${(await service('shop-green')).default_domain_name}/`

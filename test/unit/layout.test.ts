@@ -203,7 +203,7 @@ describe('the layout (README, "Layout")', () => {
 
   it.each(ENTRIES)('%s loads only the inputs and run/run.ts before its inputs are read: the rest is behind import()', (entry) => {
     const loaded = staticClosure(entry)
-    // Node's own modules only: no package (undici, @actions/core) before the inputs are read
+    // Node's own modules only: no package (undici, Octokit) before the inputs are read
     const heavy = loaded.filter(
       (file) =>
         !file.startsWith('node:') &&

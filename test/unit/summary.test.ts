@@ -8,7 +8,7 @@ import { writeSummary } from '../../src/shared/report/summary.js'
 
 const SECRET = 'hook-key-0123456789abcdef'
 
-// @actions/core reads GITHUB_STEP_SUMMARY once: one file for the whole file, emptied before each test
+// one summary file for the whole file, emptied before each test
 const dir = mkdtempSync(join(tmpdir(), 'summary-'))
 const file = join(dir, 'summary')
 

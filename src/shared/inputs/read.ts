@@ -3,7 +3,7 @@ import { type DefaultedInput, INPUT_DEFAULTS } from './defaults.js'
 
 /**
  * Reads an input the way the runner passes it (INPUT_<NAME>, spaces as underscores, upper case),
- * without loading @actions/core: bad input must fail before the network stack is loaded.
+ * as @actions/core's getInput does, with nothing else loaded: bad input must fail before the network stack is loaded.
  */
 export function readRaw(name: string, env: NodeJS.ProcessEnv = process.env): string {
   return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()

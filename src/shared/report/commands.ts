@@ -2,11 +2,23 @@ import { randomUUID } from 'node:crypto'
 import { appendFileSync } from 'node:fs'
 
 /**
- * Workflow commands written straight to stdout, so that nothing on the way to the first request
- * has to load @actions/core (which loads its own HTTP stack). Same escaping as @actions/core.
+ * Workflow commands, outputs and state written straight to stdout and the runner's files, as
+ * @actions/core writes them (the same escaping and delimiters), without loading it: core brings
+ * its own HTTP stack (150 KB) that an action run never needs.
  */
 function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
+}
+
+/** A `name<<delimiter` entry of GITHUB_OUTPUT or GITHUB_STATE, its delimiter random as core's is. */
+function keyValue(name: string, value: string): string {
+  const delimiter = `ghadelimiter_${randomUUID()}`
+  if (name.includes(delimiter) || value.includes(delimiter)) throw new Error(`${name}: the value holds its own delimiter`)
+  return `${name}<<${delimiter}\n${value}\n${delimiter}\n`
 }
 
 /**
@@ -19,10 +31,6 @@ let workflowCommands = true
 
 export function useWorkflowCommands(on: boolean): void {
   workflowCommands = on
-}
-
-export function workflowCommandsOn(): boolean {
-  return workflowCommands
 }
 
 function command(name: string, message: string): void {
@@ -69,8 +77,17 @@ export function debugNow(message: string): void {
 export function saveStateNow(name: string, value: string): void {
   const file = process.env.GITHUB_STATE
   if (!file || !workflowCommands) return
-  const delimiter = `ghadelimiter_${randomUUID()}`
-  appendFileSync(file, `${name}<<${delimiter}\n${value}\n${delimiter}\n`)
+  appendFileSync(file, keyValue(name, value))
+}
+
+/**
+ * Sets a step output, as core.setOutput does: into GITHUB_OUTPUT, or, where a runner gives no
+ * such file (@github/local-action, an old runner), as the `set-output` command.
+ */
+export function setOutputNow(name: string, value: string): void {
+  const file = process.env.GITHUB_OUTPUT
+  if (file) appendFileSync(file, keyValue(name, value))
+  else process.stdout.write(`\n::set-output name=${escapeProperty(name)}::${escapeData(value)}\n`)
 }
 
 export function startGroup(name: string): void {

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import { appendFile } from 'node:fs/promises'
 import type { Redactor } from '../http/redactor.js'
 import type { ActionResult, PhaseRecord } from '../release/context.js'
 import type { DryRunPlan, PlannedWrite } from '../release/plan.js'
@@ -22,7 +22,8 @@ function link(href: string, text: string): string {
 
 /** The job summary: the reason first on a failure, what changed, who and what ran, how long each phase took. */
 export async function writeSummary(result: ActionResult, timing: Timing, redactor: Redactor): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const file = process.env.GITHUB_STEP_SUMMARY
+  if (!file) return
   // redacted before anything else, so that a link never carries a secret either
   const clean = (text: string) => escapeHtml(redactor.redact(text))
   // inside the HTML tables markdown is not rendered: a URL is a link only as <a href>
@@ -36,62 +37,64 @@ export async function writeSummary(result: ActionResult, timing: Timing, redacto
     }
     return html + escapeHtml(redacted.slice(last))
   }
-  const summary = core.summary.addHeading(clean(result.title), 3)
-  if (result.failure !== undefined) summary.addRaw(`<p><strong>Failed:</strong> ${failureText(result, linked)}</p>`, true)
-  summary.addTable([
-    [
-      { data: 'What', header: true },
-      { data: 'Value', header: true },
-    ],
-    ...[...result.rows, ...deploymentsRow(result)].map(([label, value]) => [clean(label), linked(value)]),
-    ...runRows().map(([label, html]) => [label, html]),
-  ])
-  if (result.plan) addPlan(summary, result.plan, clean, linked)
+  const html: string[] = [element('h3', clean(result.title))]
+  if (result.failure !== undefined) html.push(`<p><strong>Failed:</strong> ${failureText(result, linked)}</p>`)
+  html.push(
+    table(
+      ['What', 'Value'],
+      [...[...result.rows, ...deploymentsRow(result)].map(([label, value]) => [clean(label), linked(value)]), ...runRows()],
+    ),
+  )
+  if (result.plan) html.push(...planHtml(result.plan, clean, linked))
   if (timing.phases.length > 0) {
-    summary.addTable([
-      [
-        { data: 'Phase', header: true },
-        { data: 'Duration', header: true },
-        { data: 'Outcome', header: true },
-      ],
-      ...timing.phases.map((p) => [clean(p.name), seconds(p.ms), linked(p.outcome)]),
-      ['total', seconds(timing.totalMs), result.failure === undefined ? 'ok' : 'failed'],
-    ])
+    html.push(
+      table(
+        ['Phase', 'Duration', 'Outcome'],
+        [
+          ...timing.phases.map((p) => [clean(p.name), seconds(p.ms), linked(p.outcome)]),
+          ['total', seconds(timing.totalMs), result.failure === undefined ? 'ok' : 'failed'],
+        ],
+      ),
+    )
   }
-  if (result.notes.length > 0) summary.addList(result.notes.map(linked))
-  if (result.log?.length) summary.addDetails('Log lines of the service', `<pre>${result.log.map(clean).join('\n')}</pre>`)
-  await summary.write()
+  if (result.notes.length > 0) html.push(element('ul', result.notes.map((note) => element('li', linked(note))).join('')))
+  if (result.log?.length) {
+    html.push(element('details', element('summary', 'Log lines of the service') + `<pre>${result.log.map(clean).join('\n')}</pre>`))
+  }
+  // appended, as core.summary.write() does: a step's summary follows the steps' before it
+  await appendFile(file, html.map((block) => `${block}\n`).join(''))
+}
+
+/** The HTML core.summary writes, without loading @actions/core: the contents are escaped already. */
+function element(tag: string, content: string): string {
+  return `<${tag}>${content}</${tag}>`
+}
+
+function table(header: string[], rows: string[][]): string {
+  const cells = (tag: string, row: string[]) => element('tr', row.map((cell) => element(tag, cell)).join(''))
+  return element('table', cells('th', header) + rows.map((row) => cells('td', row)).join(''))
 }
 
 /** A dry run's plan: its writes in order, then what a failure would write, each with before → after. */
-function addPlan(summary: typeof core.summary, plan: DryRunPlan, clean: (text: string) => string, linked: (text: string) => string): void {
-  const table = (writes: PlannedWrite[]) => [
-    [
-      { data: '#', header: true },
-      { data: 'Write', header: true },
-      { data: 'Target', header: true },
-      { data: 'Before', header: true },
-      { data: 'After', header: true },
-      { data: 'Then', header: true },
-    ],
-    // @actions/core writes an empty cell as an open <td>: an empty value is shown as a dash
-    ...writes.map((w, i) => [
-      String(i + 1),
-      clean(w.operation),
-      clean(w.target),
-      linked(w.before || '—'),
-      linked(w.after || '—'),
-      linked(w.detail || '—'),
-    ]),
-  ]
-  summary.addHeading('Plan (dry run): nothing was written', 4)
-  if (plan.writes.length === 0) summary.addRaw('<p>Nothing to do: a real run would make no write.</p>', true)
-  else summary.addTable(table(plan.writes))
-  if (plan.onFailure.length > 0) {
-    summary.addRaw('<p><strong>On failure</strong>, the run would then write:</p>', true)
-    summary.addTable(table(plan.onFailure))
-  }
-  if (plan.notes.length > 0) summary.addList(plan.notes.map(linked))
+function planHtml(plan: DryRunPlan, clean: (text: string) => string, linked: (text: string) => string): string[] {
+  const writes = (list: PlannedWrite[]) =>
+    table(
+      ['#', 'Write', 'Target', 'Before', 'After', 'Then'],
+      // an empty value is shown as a dash, so that no cell of the table is blank
+      list.map((w, i) => [
+        String(i + 1),
+        clean(w.operation),
+        clean(w.target),
+        linked(w.before || '—'),
+        linked(w.after || '—'),
+        linked(w.detail || '—'),
+      ]),
+    )
+  const html = [element('h4', 'Plan (dry run): nothing was written')]
+  html.push(plan.writes.length === 0 ? '<p>Nothing to do: a real run would make no write.</p>' : writes(plan.writes))
+  if (plan.onFailure.length > 0) html.push('<p><strong>On failure</strong>, the run would then write:</p>', writes(plan.onFailure))
+  if (plan.notes.length > 0) html.push(element('ul', plan.notes.map((note) => element('li', linked(note))).join('')))
+  return html
 }
 
 /** The failure's reason; the service's log lines that follow it in the message have their own block. */

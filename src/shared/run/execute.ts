@@ -88,7 +88,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
   groups.close()
   // every run sets `plan`: the dry run's, or empty (a real run, or a dry run that failed before its plan)
   result = { ...result, outputs: { ...result.outputs, plan: result.plan ? JSON.stringify(result.plan) : '' } }
-  // @actions/core writes outputs and the summary; it is loaded only now, after the work is done
+  // the outputs and the summary are written only once the work is done
   const { report } = await import('../report/report.js')
   await report(result, { phases, totalMs: Date.now() - startedAt }, redactor, log)
 }

@@ -13,7 +13,7 @@ export type Flow<I> = (ctx: ReleaseContext, inputs: I) => Promise<ActionResult>
  * is the only module of run/ in the entry chunk; the others are behind that dynamic import.
  *
  * A bad input is reported as core.setFailed would report it (the `::error::` annotation, exit
- * code 1), without loading @actions/core and the HTTP stack it brings along.
+ * code 1).
  */
 export async function runAction<I extends CommonInputs>(
   read: () => I,

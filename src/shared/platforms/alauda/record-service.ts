@@ -19,10 +19,15 @@ const REFRESH_MS = CLAIM_TTL_MS / 3
  * (it never runs an instance), from the stable side's image, with the claim in an environment
  * variable. Service names are unique in a namespace (source document: service_name 必须唯一),
  * so creating it is the claim itself: of two releases creating it in the same moment, one is
- * refused. It lives while a release is in flight and is deleted as the release ends. What the
+ * refused. It lives while a release is in flight or paused, and is deleted as the release ends. What the
  * record would keep besides the claim is the router's own state: the weight is the two services'
  * instances, and the time the step was reached is when they last settled (`updated_at`).
  */
+/** the phases whose record is kept: a release under way, or paused at a step below 100% */
+function kept(phase: string): boolean {
+  return inFlight(phase) || phase === 'paused'
+}
+
 export class AlaudaRecords {
   constructor(
     private readonly api: AlaudaApi,
@@ -45,25 +50,27 @@ export class AlaudaRecords {
   }
 
   /**
-   * Creates the record service for a claim, refreshes it while the router is not split, deletes
-   * it as the release ends (or is aborted, whoever claimed). A fresh claim of another release is
-   * left alone: the claim's read-back tells which one stands.
+   * Creates the record service for a claim, refreshes it while the router is not split, keeps it
+   * while the release is paused (a rollback then knows which side served before), deletes it as
+   * the release ends (or is aborted, whoever claimed). Another release's fresh claim is left
+   * alone: the claim's read-back tells which one stands.
    */
   async write(router: RouterRef, record: StoredRecord): Promise<void> {
     const operation = 'write the release record'
     const current = await this.claim(router, operation)
-    if (!inFlight(record.phase)) {
-      if (current !== null && (sameRelease(current.release, record.release) || record.phase === 'aborted'))
-        await this.remove(router, current)
+    const ours = current !== null && sameRelease(current.release, record.release)
+    if (!kept(record.phase)) {
+      // a paused release's record goes too: whoever ends the release ends it
+      if (current !== null && (ours || record.phase === 'aborted' || !inFlight(current.phase))) await this.remove(router, current)
       return
     }
-    if (current !== null && sameRelease(current.release, record.release)) {
+    if (current !== null && !ours && inFlight(current.phase) && Date.now() - Date.parse(current.updatedAt) < CLAIM_TTL_MS) return
+    if (ours && current.phase === record.phase) {
       const split = record.weight > 0 && record.weight < 100
       if (split || Date.now() - Date.parse(current.updatedAt) < REFRESH_MS) return
       await this.remove(router, current)
       return this.create(router, { ...current, updatedAt: record.updatedAt })
     }
-    if (current !== null && Date.now() - Date.parse(current.updatedAt) < CLAIM_TTL_MS) return
     if (current !== null) await this.remove(router, current)
     return this.create(router, record)
   }

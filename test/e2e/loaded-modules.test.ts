@@ -1,0 +1,54 @@
+import { readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import { JELASTIC_TOKEN } from '../support/emulator.js'
+import { FakeGitHub } from '../support/github-server.js'
+import { ROOT } from '../support/runner.js'
+import { emulatorSuite } from '../support/steps.js'
+
+/**
+ * What a run loads on its way, seen by a module load hook: the build makes undici's HTTP/2
+ * connector load on its first call (scripts/build.mjs), which an HTTP/1.1 connection never makes,
+ * so node:http2 (10–15 ms of a cold start) is never loaded, with or without a github-token.
+ */
+
+const suite = emulatorSuite()
+let github: FakeGitHub
+const V1 = 'registry.example.com/shop:v1'
+const V2 = 'registry.example.com/shop:v2'
+
+beforeAll(async () => {
+  github = await FakeGitHub.start()
+  suite.steps.secrets.add(github.token)
+})
+afterAll(() => github.close())
+
+beforeEach(async () => {
+  await suite.emulator.control('POST', '/reset')
+  await suite.emulator.jelasticEnv('shop', V1, 1)
+})
+
+async function loadedBy(token: string): Promise<string[]> {
+  const log = join(tmpdir(), `load-log-${process.pid}-${Date.now()}`)
+  const inputs = { platform: 'jelastic', 'api-url': suite.emulator.url('jelastic'), token: JELASTIC_TOKEN, service: 'shop', image: V2 }
+  const run = await suite.steps.run(
+    'deploy',
+    { ...inputs, 'github-token': token },
+    { env: { ...github.env(), LOAD_LOG: log, NODE_OPTIONS: `--import=${join(ROOT, 'test/support/load-log.mjs')}` } },
+  )
+  expect(run.code, run.stdout).toBe(0)
+  const loaded = readFileSync(log, 'utf8').split('\n')
+  rmSync(log, { force: true })
+  return loaded
+}
+
+it.each([
+  ['without a github-token', ''],
+  ['with a github-token', 'token'],
+])('a deploy %s talks HTTP/1.1 through undici and never loads node:http2', async (_, token) => {
+  const loaded = await loadedBy(token && github.token)
+  expect(loaded).toContain('node:net') // undici's connector is there: the check looks at the right run
+  expect(loaded).not.toContain('node:http2')
+  if (token) expect(github.deployments).toHaveLength(1)
+})
