@@ -119,6 +119,27 @@ async function dryRun(
   return { run, plan }
 }
 
+/** A dry run the platform's own checks refuse, as they refuse the real run before its first write: exit 1, nothing written. */
+async function refusedDryRun(
+  platform: string,
+  action: 'deploy' | 'traffic',
+  inputs: Record<string, string>,
+  message: string,
+): Promise<void> {
+  const stateBefore = await platformState(platform)
+  const from = (await suite.emulator.requests()).length
+  const run = await suite.steps.run(action, { ...inputs, 'dry-run': 'true' })
+  expect(run.code, run.stdout).toBe(1)
+  expect(run.stdout).toContain(message)
+  expect(run.outputs.plan).toBe('')
+  const requests = (await suite.emulator.requests()).slice(from).filter((request) => request.platform === platform)
+  expect(requests.filter(mutating)).toEqual([])
+  expect(await platformState(platform)).toEqual(stateBefore)
+  const real = await suite.steps.run(action, inputs)
+  expect(real.code).toBe(1)
+  expect(real.stdout).toContain(message)
+}
+
 /** A real run of the same inputs: it must write (so that the test's notion of a mutating request sees writes at all). */
 async function realRun(platform: string, action: 'deploy' | 'traffic', inputs: Record<string, string>): Promise<ActionRun> {
   const from = (await suite.emulator.requests()).length
@@ -151,6 +172,14 @@ describe.concurrent('dry-run on every platform and every action: a plan, no chan
     // signed in with a password: the signin is the one POST besides the reads, and changes no environment
     const signedIn = await dryRun('jelastic', 'deploy', { ...common, token: '', ...JELASTIC_USER, service: 'dr-green', image: V2 })
     expect(signedIn.plan.writes[0]).toEqual(deploy.plan.writes[0])
+
+    // Jelastic redeploys a tag of the same image: another repository is refused by the dry run as by the real one
+    await refusedDryRun(
+      'jelastic',
+      'deploy',
+      { ...common, service: 'dr-blue', image: 'registry.example.com/other:v2' },
+      'cannot be deployed there',
+    )
 
     const scale = await dryRun('jelastic', 'scale', { ...common, service: 'dr-green', replicas: '3' })
     expect(scale.plan.writes).toEqual([expect.objectContaining({ operation: 'scale', after: '3 replica(s)' })])
@@ -212,6 +241,9 @@ describe.concurrent('dry-run on every platform and every action: a plan, no chan
     expect(rollback.plan.writes[0]).toMatchObject({ operation: 'rollback', target: 'dr-shop' })
     const up = await dryRun('servicestage', 'preview', { ...common, 'service-template': 'dr-pr-{pr}', pr: '7', command: 'up', image: V2 })
     expect(up.plan.writes[0]).toMatchObject({ operation: 'deploy', after: V2 })
+
+    // no gray release on the component: its traffic cannot move, in a dry run as in a real one
+    await refusedDryRun('servicestage', 'traffic', { ...common, router: 'dr-pr-7', percentage: '50' }, 'no gray release is in progress')
 
     // a gray release started for real, then its shift planned and carried out
     const gray = await suite.steps.run('deploy', { ...common, service: 'dr-gray', image: V2, 'gray-weight': '10' })
@@ -315,6 +347,13 @@ describe.concurrent('dry-run on every platform and every action: a plan, no chan
     expect(up.plan.writes[0]).toMatchObject({ operation: 'deploy', after: 'source@v3' })
 
     // (an app with no container: its deploy is judged by status alone, which under load has been seen to time out)
+    // a microservice's update-image keeps the repository
+    await suite.emulator.control('POST', '/netease/microservices', { name: 'dr-api', image: 'hub.c.163.com/team/api:v1', replicas: 1 })
+    const micro = { ...common, project: 'team', service: 'dr-api' }
+    const image = await dryRun('netease', 'deploy', { ...micro, image: 'hub.c.163.com/team/api:v2' })
+    expect(image.plan.writes[0]).toMatchObject({ operation: 'deploy', after: 'hub.c.163.com/team/api:v2' })
+    await refusedDryRun('netease', 'deploy', { ...micro, image: 'hub.c.163.com/team/other:v2' }, 'update-image keeps the repository')
+
     const real = await realRun('netease', 'deploy', { ...common, service: 'dr-pr-7', 'source-version': 'v2' })
     expect(real.outputs.image).toBe('source@v2')
   })

@@ -2,12 +2,12 @@ import type { Deployment } from '../github/api.js'
 import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/deploy.js'
 import type { HealthInputs } from '../inputs/health.js'
-import { PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
+import { type DeploySpec, PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import { serviceIdOf } from '../platforms/service-id.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { checkHealth } from './health.js'
 import { type DryRunPlan, newPlan, planned } from './plan.js'
-import { describeResult, requireFound, rollBackNatively, rollOut } from './rollout.js'
+import { asOperation, describeResult, requireFound, rollBackNatively, rollOut } from './rollout.js'
 import { serviceRef } from './service-ref.js'
 import { type WaitResult, waitFor } from './waiter.js'
 
@@ -244,6 +244,15 @@ function checkCreate(ctx: ReleaseContext, ref: ServiceRef): void {
   }
 }
 
+/** The platform's own refusals of a deploy (platform.checkDeploy), in the phase the real run would meet them in. */
+export async function checkDeploy(ctx: ReleaseContext, ref: ServiceRef, spec: DeploySpec, phase = 'deploy'): Promise<void> {
+  const check = ctx.platform.checkDeploy
+  if (check)
+    await ctx.phase(`${phase} (checks only)`, () =>
+      check.call(ctx.platform, ref, spec).catch((error: unknown) => Promise.reject(asOperation(error, phase))),
+    )
+}
+
 /** What follows a deploy's write in a real run: its wait and its health check. */
 function afterDeploy(inputs: DeployInputs): string {
   const upgrade = inputs.upgrade
@@ -277,6 +286,13 @@ async function planDeploy(
 ): Promise<ActionResult> {
   const name = ctx.platform.name
   const plan = newPlan('deploy', name)
+  // what the platform would refuse as the deploy starts, before its first write
+  if (deploying)
+    await checkDeploy(ctx, ref, {
+      image: inputs.image,
+      ...(inputs.gray && { gray: inputs.gray }),
+      ...(inputs.upgrade && { upgrade: inputs.upgrade }),
+    })
   if (!deploying) {
     plan.notes.push(`${ref.service} already runs ${inputs.image}: no deploy would be started.`)
   } else {
@@ -330,6 +346,7 @@ async function planDeploy(
 async function planCreate(ctx: ReleaseContext, inputs: DeployInputs, ref: ServiceRef): Promise<ActionResult> {
   const name = ctx.platform.name
   const plan = newPlan('deploy', name)
+  await checkDeploy(ctx, ref, { image: inputs.image, create: inputs.create ?? {} })
   const fields = Object.keys(inputs.create ?? {})
   plan.writes.push({
     operation: 'create',

@@ -8,7 +8,7 @@ import { describeResult, requireFound, rollBackNatively, rollOut, waitOn } from 
 import { serviceRef } from './service-ref.js'
 import { applySplit, formatSplit, requireRouter, weightsJson } from './split.js'
 import { routerRef, sideRef } from './traffic.js'
-import { withDeployment } from './deploy.js'
+import { checkDeploy, withDeployment } from './deploy.js'
 
 /**
  * `to: <image>` deploys that image and waits. `to: previous` with a router sends all traffic back
@@ -76,6 +76,7 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
     }
     const after = { blue: 100 - green, green, routingMethod: current.routingMethod }
     if (current.green !== green) {
+      ctx.platform.checkTraffic?.(router, after, current)
       plan.writes.push({
         operation: `shift to ${green}%`,
         target: router.router,
@@ -275,7 +276,8 @@ async function rollbackToImage(ctx: ReleaseContext, inputs: RollbackInputs, imag
   if (ctx.dryRun) {
     const plan = newPlan('rollback', ctx.platform.name)
     if (already) plan.notes.push(`${ref.service} already runs ${image}: nothing to do.`)
-    else
+    else await checkDeploy(ctx, ref, { image }, 'rollback')
+    if (!already)
       plan.writes.push({
         operation: 'rollback',
         target: ref.service,

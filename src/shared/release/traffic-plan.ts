@@ -137,6 +137,13 @@ export async function planTraffic(ctx: ReleaseContext, inputs: TrafficInputs, fa
     })
   }
   const { writes, record: end } = projectEnd(record, before?.green ?? null, plan, Date.now())
+  // what the router would refuse of each write, from the split it would have then (writeTraffic's own checks)
+  const check = ctx.platform.checkTraffic
+  for (const write of writes) {
+    if (write.kind !== 'set-weight' || !check) continue
+    const split = (green: number): TrafficSplit => ({ blue: 100 - green, green, routingMethod: facts.method })
+    check.call(ctx.platform, router, split(write.to), write.from === null ? null : split(write.from))
+  }
   result.writes.push(...writeLines(writes, facts, gated))
   const weights = writes.filter((write) => write.kind === 'set-weight')
   const aborts = end.phase === 'aborting' || end.phase === 'aborted'
