@@ -12,7 +12,8 @@ import { emulatorSuite } from '../support/steps.js'
  * dry run exits 0 with a `plan` output that names its writes, before → after; the emulator's
  * request log shows no mutating request to the platform in its time and the platform's state is
  * as it was; GitHub gets no deployment and no comment. Then a real run of the same inputs does
- * what the plan said (deploy and traffic).
+ * what the plan said (deploy and traffic). What the real run refuses before its first write (a
+ * bad input, a missing service, the adapters' own checks) the dry run refuses too.
  *
  * What counts as mutating: every request but GET and HEAD, except Jelastic's API, whose methods
  * are all POSTs: there the reads are getenvinfo, getenvs, getenvproperty and getsettings, and
