@@ -89,7 +89,8 @@ export function usage(command?: CommandName): string {
     '',
     `outputs: ${spec.outputs.join(', ')}`,
     '',
-    'A flag wins over its PAAS_* variable, which wins over the default. Logs go to stderr, grouped by phase;',
+    'A flag wins over its PAAS_* variable, which wins over the default. A true/false input may be given bare:',
+    '--dry-run is --dry-run true (read, decide and print the plan; nothing is changed). Logs go to stderr, grouped by phase;',
     'PAAS_DEBUG=1 shows debug lines. SIGINT or SIGTERM cancels as the action does (traffic goes back to stable).',
     'Exit code: 0 done, 1 the step failed, 2 bad usage (nothing was started).',
     '',
@@ -107,6 +108,21 @@ export interface Parsed {
   githubOnly: string[]
 }
 
+/** The words a true/false input takes (inputs/boolean.ts). */
+const BOOLEAN_WORDS = ['true', 'false', 'yes', 'no', 'on', 'off', '1', '0']
+
+/**
+ * A true/false input (its action.yml default is `true` or `false`) given as a bare switch,
+ * `--dry-run` with no value after it, means `--dry-run true`; `--dry-run false` still says false.
+ */
+function bareSwitches(args: string[], inputs: [string, { default: string }][]): string[] {
+  const switches = new Set(inputs.filter(([, input]) => input.default === 'true' || input.default === 'false').map(([name]) => `--${name}`))
+  return args.map((arg, i) => {
+    const next = args[i + 1]
+    return switches.has(arg) && (next === undefined || !BOOLEAN_WORDS.includes(next.toLowerCase())) ? `${arg}=true` : arg
+  })
+}
+
 /** Reads argv and the environment into the runner's INPUT_* variables; `help` when --help was asked. */
 export function parse(argv: string[], env: NodeJS.ProcessEnv): Parsed | { help: string } {
   const [first, ...rest] = argv
@@ -120,7 +136,7 @@ export function parse(argv: string[], env: NodeJS.ProcessEnv): Parsed | { help: 
   for (const [name] of inputs) options[name] = { type: 'string' }
   let values: Record<string, string | boolean | undefined>
   try {
-    ;({ values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false }))
+    ;({ values } = parseArgs({ args: bareSwitches(rest, inputs), options, strict: true, allowPositionals: false }))
   } catch (error) {
     throw new UsageError(`${command}: ${flagProblem(error as Error & { code?: string })}`)
   }

@@ -98,6 +98,14 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         secret: false,
         githubOnly: false,
       },
+      'dry-run': {
+        description:
+          'Read everything a real run would read (the service, the router and its release record, the GitHub deployments), check it, and stop before the first change: the `plan` output and the job summary list each write the run would make, in order, with before → after, and what a failure would undo. No change reaches the platform or GitHub.',
+        default: 'false',
+        required: false,
+        secret: false,
+        githubOnly: false,
+      },
       service: {
         description:
           'The service that runs the image: a Jelastic environment, ServiceStage component, Alauda service, NetEase app or Rancher service. By name, or by the `service-id` an earlier step output (a ServiceStage component UUID, NetEase digits, a Rancher `1s…` id), read directly with no lookup; a value of the id form is taken as the id.',
@@ -276,7 +284,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         githubOnly: true,
       },
     },
-    outputs: ['image', 'service-id', 'previous-image', 'operation-id', 'url', 'rolled-back', 'deployment-id'],
+    outputs: ['image', 'service-id', 'previous-image', 'operation-id', 'url', 'rolled-back', 'deployment-id', 'plan'],
   },
   preview: {
     description: 'A pull request own environment: up on open and push, down on close, sweep on a schedule.',
@@ -351,6 +359,14 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         description:
           'The one deadline for everything the action waits for, such as 90s, 10m or 1h. A rollback after a failure gets the same time again.',
         default: '10m',
+        required: false,
+        secret: false,
+        githubOnly: false,
+      },
+      'dry-run': {
+        description:
+          'Read everything a real run would read (the service, the router and its release record, the GitHub deployments), check it, and stop before the first change: the `plan` output and the job summary list each write the run would make, in order, with before → after, and what a failure would undo. No change reaches the platform or GitHub.',
+        default: 'false',
         required: false,
         secret: false,
         githubOnly: false,
@@ -434,6 +450,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       'previous-image',
       'operation-id',
       'rolled-back',
+      'plan',
     ],
   },
   rollback: {
@@ -513,6 +530,14 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         secret: false,
         githubOnly: false,
       },
+      'dry-run': {
+        description:
+          'Read everything a real run would read (the service, the router and its release record, the GitHub deployments), check it, and stop before the first change: the `plan` output and the job summary list each write the run would make, in order, with before → after, and what a failure would undo. No change reaches the platform or GitHub.',
+        default: 'false',
+        required: false,
+        secret: false,
+        githubOnly: false,
+      },
       service: {
         description:
           'The service that runs the image: a Jelastic environment, ServiceStage component, Alauda service, NetEase app or Rancher service. By name, or by the `service-id` an earlier step output (a ServiceStage component UUID, NetEase digits, a Rancher `1s…` id), read directly with no lookup; a value of the id form is taken as the id.',
@@ -587,7 +612,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         githubOnly: true,
       },
     },
-    outputs: ['image', 'service-id', 'weights', 'deployment-id'],
+    outputs: ['image', 'service-id', 'weights', 'deployment-id', 'plan'],
   },
   scale: {
     description: 'Set the number of replicas of a PaaS service and wait until they run.',
@@ -662,6 +687,14 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         description:
           'The one deadline for everything the action waits for, such as 90s, 10m or 1h. A rollback after a failure gets the same time again.',
         default: '10m',
+        required: false,
+        secret: false,
+        githubOnly: false,
+      },
+      'dry-run': {
+        description:
+          'Read everything a real run would read (the service, the router and its release record, the GitHub deployments), check it, and stop before the first change: the `plan` output and the job summary list each write the run would make, in order, with before → after, and what a failure would undo. No change reaches the platform or GitHub.',
+        default: 'false',
         required: false,
         secret: false,
         githubOnly: false,
@@ -771,7 +804,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         githubOnly: false,
       },
     },
-    outputs: ['replicas', 'service-id', 'operation-id', 'autoscaling', 'webhook-id', 'webhooks'],
+    outputs: ['replicas', 'service-id', 'operation-id', 'autoscaling', 'webhook-id', 'webhooks', 'plan'],
   },
   traffic: {
     description: 'Shift a percentage of traffic between blue and green behind a router, and read back what the router really does.',
@@ -846,6 +879,14 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         description:
           'The one deadline for everything the action waits for, such as 90s, 10m or 1h. A rollback after a failure gets the same time again.',
         default: '10m',
+        required: false,
+        secret: false,
+        githubOnly: false,
+      },
+      'dry-run': {
+        description:
+          'Read everything a real run would read (the service, the router and its release record, the GitHub deployments), check it, and stop before the first change: the `plan` output and the job summary list each write the run would make, in order, with before → after, and what a failure would undo. No change reaches the platform or GitHub.',
+        default: 'false',
         required: false,
         secret: false,
         githubOnly: false,
@@ -998,6 +1039,6 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         githubOnly: false,
       },
     },
-    outputs: ['weights', 'phase', 'weight', 'verdict', 'reason', 'stable', 'candidate'],
+    outputs: ['weights', 'phase', 'weight', 'verdict', 'reason', 'stable', 'candidate', 'plan'],
   },
 }

@@ -259,6 +259,7 @@ function inputCase(action: ActionName, platform: PlatformName, input: string): I
     case 'keep-candidate-on-abort':
     case 'start-first':
     case 'finish-upgrade':
+    case 'dry-run':
       return { bad: booleans }
     case 'webhook-list':
       return { bad: booleans, with: constant(WEBHOOK) }

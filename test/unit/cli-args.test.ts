@@ -25,6 +25,24 @@ describe('paas-release: flags and PAAS_* variables into the runner’s INPUT_* v
     })
   })
 
+  it('takes a bare true/false flag (--dry-run) as true, and a value after it as its value', () => {
+    const env = (args: string[]) => {
+      const parsed = parse(args, {})
+      if ('help' in parsed) throw new Error('help')
+      return parsed.env
+    }
+    expect(env(['deploy'])['INPUT_DRY-RUN']).toBe('false')
+    expect(env(['deploy', '--dry-run'])['INPUT_DRY-RUN']).toBe('true')
+    expect(env(['deploy', '--dry-run', '--service', 'shop'])).toMatchObject({ 'INPUT_DRY-RUN': 'true', INPUT_SERVICE: 'shop' })
+    expect(env(['deploy', '--dry-run', 'false'])['INPUT_DRY-RUN']).toBe('false')
+    expect(env(['deploy', '--dry-run', 'No'])['INPUT_DRY-RUN']).toBe('No')
+    expect(env(['deploy', '--create', '--wait'])).toMatchObject({ INPUT_CREATE: 'true', INPUT_WAIT: 'true' })
+    // a word that is not true/false is not its value: an argument of its own, refused
+    expect(() => parse(['deploy', '--dry-run', 'maybe'], {})).toThrow(/unexpected argument "maybe"/)
+    // an input that is not true/false still needs its value
+    expect(() => parse(['deploy', '--service'], {})).toThrow(UsageError)
+  })
+
   it('takes no default from an expression of the runner’s (github-token)', () => {
     const parsed = parse(['deploy'], {})
     if ('help' in parsed) throw new Error('help')

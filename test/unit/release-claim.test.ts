@@ -5,7 +5,7 @@ import type { ReleaseContext } from '../../src/shared/release/context.js'
 import { Deadline } from '../../src/shared/release/deadline.js'
 import { startRecord } from '../../src/shared/release/progressive.js'
 import { CLAIM_TTL_MS } from '../../src/shared/platforms/platform.js'
-import { claimRouter, resumeRecord } from '../../src/shared/release/record.js'
+import { claimRouter, inspectClaim, resumeRecord } from '../../src/shared/release/record.js'
 
 const router: RouterRef = { router: 'td', blue: 'blue', green: 'green' }
 
@@ -124,5 +124,47 @@ describe('the release claim', () => {
     expect(result.split?.green).toBe(100)
     expect(shared.get()?.release).toBe('repo#2')
     expect(ctx.lines.some((line) => line.includes('waiting for it to end'))).toBe(true)
+  })
+})
+
+describe("a dry run's view of the claim (inspectClaim): claimRouter's reads and decisions, no write", () => {
+  const split: TrafficSplit = { blue: 70, green: 30, routingMethod: 'round-robin' }
+
+  it('would claim a router nobody holds, and writes nothing', async () => {
+    const { platform, writes } = store()
+    const view = await inspectClaim(context(platform), router, inputs('org/shop#1'), async () => steady)
+    expect(view).toMatchObject({ split: steady, record: null, claims: true })
+    expect(view.waitsFor).toBeUndefined()
+    expect(writes).toEqual([])
+  })
+
+  it('fails as the real run would when another release is in flight and in-flight is fail', async () => {
+    const { platform, writes } = store(record('org/shop#9'))
+    await expect(inspectClaim(context(platform), router, inputs('org/shop#1', 'fail'), async () => split)).rejects.toThrow(
+      /release org\/shop#9 is in flight on "td".*does not interleave/,
+    )
+    expect(writes).toEqual([])
+  })
+
+  it('names the release a real run would wait for (in-flight: wait), without waiting', async () => {
+    const { platform, writes } = store(record('org/shop#9'))
+    const started = Date.now()
+    const view = await inspectClaim(context(platform), router, inputs('org/shop#1', 'wait'), async () => split)
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(view.waitsFor?.release).toBe('org/shop#9')
+    expect(writes).toEqual([])
+  })
+
+  it('finds its own record on a re-run: no claim to write, the record to go on from', async () => {
+    const { platform, writes } = store(record('org/shop#1'))
+    const view = await inspectClaim(context(platform), router, inputs('org/shop#1'), async () => split)
+    expect(view).toMatchObject({ claims: false, resumed: { release: 'org/shop#1' } })
+    expect(writes).toEqual([])
+  })
+
+  it('would write no claim where there is no router yet (the first write creates it), nor where no record is kept', async () => {
+    expect((await inspectClaim(context(store().platform), router, inputs('org/shop#1'), async () => null)).claims).toBe(false)
+    const keepsNone = { name: 'jelastic' } as unknown as Platform
+    expect((await inspectClaim(context(keepsNone), router, inputs('org/shop#1'), async () => steady)).claims).toBe(false)
   })
 })

@@ -1,5 +1,6 @@
 import { rancherEndpoint } from '../platforms/rancher/endpoint.js'
 import type { Credentials, PlatformName } from '../platforms/terms.js'
+import { readFlag } from './boolean.js'
 import { readCredentials } from './credentials.js'
 import { InputError, shown } from './input-error.js'
 import { parseDuration } from './duration.js'
@@ -20,6 +21,7 @@ export const COMMON_INPUT_NAMES = [
   'project',
   'application',
   'timeout',
+  'dry-run',
 ] as const
 
 export interface CommonInputs {
@@ -29,6 +31,8 @@ export interface CommonInputs {
   project?: string
   application?: string
   timeoutMs: number
+  /** read and decide as a real run does, then stop before the first change and report the plan */
+  dryRun: boolean
 }
 
 /** The scoping inputs a platform cannot work without (the README's platform table). */
@@ -46,13 +50,14 @@ export function readCommonInputs(env: NodeJS.ProcessEnv = process.env): CommonIn
   const project = platform === 'rancher' ? rancherProject(apiUrl, given) : given
   const application = optional('application', env)
   const timeoutMs = parseDuration('timeout', readDefaulted('timeout', env))
+  const dryRun = readFlag('dry-run', env)
   for (const name of SCOPE_REQUIRED[platform] ?? []) {
     if ((name === 'project' ? project : application) === undefined) {
       const or = platform === 'rancher' && name === 'project' ? ' (or an "api-url" ending in /v2-beta/projects/<id>)' : ''
       throw new InputError(`Input "${name}" is required on platform "${platform}"${or} and was not given.`)
     }
   }
-  return { platform, apiUrl, credentials, timeoutMs, ...(project && { project }), ...(application && { application }) }
+  return { platform, apiUrl, credentials, timeoutMs, dryRun, ...(project && { project }), ...(application && { application }) }
 }
 
 /** Rancher's project: the input, or the one an environment's endpoint names (`…/v2-beta/projects/1a5`); both given, they must agree. */

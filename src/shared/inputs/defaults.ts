@@ -11,6 +11,7 @@ export const INPUT_DEFAULTS = {
   command: 'release',
   'consecutive-error-limit': '3',
   create: 'false',
+  'dry-run': 'false',
   environment: 'production',
   'failure-limit': '0',
   'finish-upgrade': 'true',

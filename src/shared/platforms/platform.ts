@@ -190,6 +190,12 @@ export interface Platform {
   describe(ref: ServiceRef): Promise<ServiceState | null>
   /** deploys an image; creates the service first when it is missing and spec.create allows it */
   deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation>
+  /**
+   * The refusals `deploy` makes of its own before it writes, for a dry run: it reads what deploy
+   * reads and throws what deploy would throw, and writes nothing. Absent: deploy refuses nothing
+   * the flow does not see.
+   */
+  checkDeploy?(ref: ServiceRef, spec: DeploySpec): Promise<void>
   scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation>
   /** hands scaling to the platform (spec), or takes it back (null), at `replicas` when given */
   autoscale?(ref: ServiceRef, spec: AutoscalingSpec | null, replicas?: number): Promise<Operation>
@@ -212,6 +218,8 @@ export interface Platform {
   readTraffic?(router: RouterRef): Promise<TrafficSplit | null>
   /** creates the router when it does not exist */
   writeTraffic?(router: RouterRef, split: TrafficSplit): Promise<Operation>
+  /** writeTraffic's own refusal of `split` from the router's split now (`current`), for a dry run: throws as the write would */
+  checkTraffic?(router: RouterRef, split: TrafficSplit, current: TrafficSplit | null): void
   /** the green shares (0-100) the router can reach, where it cannot reach every percentage (a replica ratio) */
   reachableWeights?(router: RouterRef): Promise<number[]>
   /** the service behind a side of the router (by default the side's own name; ServiceStage: the component) */

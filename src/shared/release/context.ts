@@ -2,6 +2,7 @@ import type { Deployments } from '../github/deployments.js'
 import type { HttpClient } from '../http/client.js'
 import type { Platform } from '../platforms/platform.js'
 import type { Deadline } from './deadline.js'
+import type { DryRunPlan } from './plan.js'
 
 export interface Logger {
   info(message: string): void
@@ -22,6 +23,8 @@ export interface ReleaseContext {
   /** remembers a value for the action's post step (GITHUB_STATE) */
   saveState(name: string, value: string): void
   log: Logger
+  /** `dry-run: true`: the flows read and decide, then return their plan instead of writing */
+  dryRun: boolean
   /** GitHub deployments and the release ledger (deploy and rollback) */
   deployments?: Deployments
   /**
@@ -54,4 +57,6 @@ export interface ActionResult {
   failure?: string
   /** log lines of the service to show with the failure */
   log?: string[]
+  /** a dry run's plan: the `plan` output and its table in the summary */
+  plan?: DryRunPlan
 }

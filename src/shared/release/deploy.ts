@@ -2,17 +2,20 @@ import type { Deployment } from '../github/api.js'
 import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/deploy.js'
 import type { HealthInputs } from '../inputs/health.js'
-import { PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
+import { type DeploySpec, PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import { serviceIdOf } from '../platforms/service-id.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { checkHealth } from './health.js'
-import { describeResult, requireFound, rollBackNatively, rollOut } from './rollout.js'
+import { type DryRunPlan, newPlan, planned } from './plan.js'
+import { asOperation, describeResult, requireFound, rollBackNatively, rollOut } from './rollout.js'
 import { serviceRef } from './service-ref.js'
 import { type WaitResult, waitFor } from './waiter.js'
 
 /** A deploy, recorded as a GitHub deployment of the commit to the environment (the release ledger). */
 export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise<ActionResult> {
   const ledger = ctx.deployments
+  // a dry run records no deployment: its plan says the one a real run would record
+  if (ctx.dryRun) return deployService(ctx, inputs, () => undefined)
   const entry = { platform: ctx.platform.name, service: inputs.service, image: inputs.image }
   // Octokit's loading and the GitHub deployment start once the platform has answered the first
   // request (started with it, the chunk's loading came first), and run alongside the rest of the deploy
@@ -66,9 +69,14 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
     return state
   })
   described()
-  if (found === null && inputs.create) return create(ctx, inputs)
+  if (found === null && inputs.create) {
+    checkCreate(ctx, ref)
+    return ctx.dryRun ? planCreate(ctx, inputs, ref) : create(ctx, inputs)
+  }
   const before = requireFound(ctx, found, 'deploy', ref.service)
   const previous = before.image
+  const deploying = !(before.image === inputs.image && before.phase === 'running')
+  if (ctx.dryRun) return planDeploy(ctx, inputs, ref, before, deploying)
   const rows: [string, string][] = [
     ['Platform', name],
     ['Service', ref.service],
@@ -80,7 +88,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   let failure: string | undefined
   const startedAt = Date.now()
 
-  if (before.image === inputs.image && before.phase === 'running') {
+  if (!deploying) {
     notes.push(`The service already ran ${inputs.image}: no deploy was started.`)
   } else {
     const { operation, result } = await rollOut(ctx, ref, inputs.image, 'deploy', inputs.wait, {
@@ -193,13 +201,6 @@ async function untilIdle(ctx: ReleaseContext, ref: ServiceRef): Promise<void> {
 async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<ActionResult> {
   const ref = serviceRef(inputs)
   const name = ctx.platform.name
-  if (!ctx.platform.capabilities.create) {
-    throw new PlatformError(name, 'create', ref.service, `${name} cannot create a service in this version: create it first, then deploy`)
-  }
-  // an id names a service the platform made: none has it, and a new one would be named by it
-  if (serviceIdOf(name, ref.service) !== undefined) {
-    throw new PlatformError(name, 'create', ref.service, 'no service has this id: give a name to create one', 'not-found')
-  }
   const { operation, result } = await rollOut(ctx, ref, inputs.image, 'create', inputs.wait, {
     ...(inputs.create && { create: inputs.create }),
   })
@@ -229,6 +230,143 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
     notes: failure ? ['A service that was just created has nothing to roll back to: it is left as the platform has it.'] : [],
     ...(failure !== undefined && { failure: `${name}: create of "${ref.service}" with ${inputs.image} failed: ${failure}` }),
   }
+}
+
+/** Whether the platform can create the missing service: said before any write, in a dry run too. */
+function checkCreate(ctx: ReleaseContext, ref: ServiceRef): void {
+  const name = ctx.platform.name
+  if (!ctx.platform.capabilities.create) {
+    throw new PlatformError(name, 'create', ref.service, `${name} cannot create a service in this version: create it first, then deploy`)
+  }
+  // an id names a service the platform made: none has it, and a new one would be named by it
+  if (serviceIdOf(name, ref.service) !== undefined) {
+    throw new PlatformError(name, 'create', ref.service, 'no service has this id: give a name to create one', 'not-found')
+  }
+}
+
+/** The platform's own refusals of a deploy (platform.checkDeploy), in the phase the real run would meet them in. */
+export async function checkDeploy(ctx: ReleaseContext, ref: ServiceRef, spec: DeploySpec, phase = 'deploy'): Promise<void> {
+  const check = ctx.platform.checkDeploy
+  if (check)
+    await ctx.phase(`${phase} (checks only)`, () =>
+      check.call(ctx.platform, ref, spec).catch((error: unknown) => Promise.reject(asOperation(error, phase))),
+    )
+}
+
+/** What follows a deploy's write in a real run: its wait and its health check. */
+function afterDeploy(inputs: DeployInputs): string {
+  const upgrade = inputs.upgrade
+  const then = [
+    ...(upgrade
+      ? [
+          `an in-service upgrade, ${upgrade.batchSize} container(s) at a time, ${upgrade.intervalMs / 1000}s apart${upgrade.startFirst ? ', new ones started first' : ''}`,
+        ]
+      : []),
+    inputs.wait ? 'waits for the platform to finish it' : 'does not wait (wait: false)',
+    ...(upgrade && inputs.wait ? [upgrade.finish ? 'finishes the upgrade' : 'leaves the upgrade open (finish-upgrade: false)'] : []),
+  ]
+  if (inputs.health) then.push(`probes ${inputs.health.url.href} ${inputs.health.samples} time(s)`)
+  return then.join(', then ')
+}
+
+/** The GitHub deployment a real run records (a write to GitHub, not to the platform). */
+function ledgerWrite(ctx: ReleaseContext, plan: DryRunPlan, description: string): void {
+  const ledger = ctx.deployments
+  if (ledger?.api) plan.writes.push({ operation: 'GitHub deployment', target: ledger.github.environment, before: '', after: description })
+  else if (ledger) plan.notes.push(`No GitHub deployment would be recorded (${ledger.notRecorded()}).`)
+}
+
+/** A dry run's deploy: the image before → after, and what a failure would deploy again. */
+async function planDeploy(
+  ctx: ReleaseContext,
+  inputs: DeployInputs,
+  ref: ServiceRef,
+  before: ServiceState,
+  deploying: boolean,
+): Promise<ActionResult> {
+  const name = ctx.platform.name
+  const plan = newPlan('deploy', name)
+  // what the platform would refuse as the deploy starts, before its first write
+  if (deploying)
+    await checkDeploy(ctx, ref, {
+      image: inputs.image,
+      ...(inputs.gray && { gray: inputs.gray }),
+      ...(inputs.upgrade && { upgrade: inputs.upgrade }),
+    })
+  if (!deploying) {
+    plan.notes.push(`${ref.service} already runs ${inputs.image}: no deploy would be started.`)
+  } else {
+    const gray = inputs.gray ? `, a gray release with ${inputs.gray.weight}% of the traffic (${inputs.gray.surgeMode})` : ''
+    plan.writes.push({
+      operation: `deploy${gray}`,
+      target: ref.service,
+      before: `${before.image} (${before.status})`,
+      after: inputs.image,
+      detail: afterDeploy(inputs),
+    })
+    if (inputs.rollbackOnFailure && before.image !== inputs.image) {
+      plan.onFailure.push({
+        operation: 'rollback',
+        target: ref.service,
+        before: inputs.image,
+        after: before.image,
+        detail: ctx.platform.rollback ? `${name}'s own rollback to the version before` : 'a deploy of the previous image, waited for',
+      })
+    } else {
+      plan.notes.push(
+        inputs.rollbackOnFailure
+          ? 'A failed deploy would have nothing to roll back to.'
+          : 'A failed deploy would not be rolled back (rollback-on-failure is false).',
+      )
+    }
+  }
+  ledgerWrite(ctx, plan, `${inputs.image} on ${ref.service}`)
+  return planned(
+    ctx,
+    plan,
+    {
+      image: before.image,
+      'service-id': before.id,
+      'previous-image': before.image,
+      'operation-id': '',
+      url: before.url ?? '',
+      'rolled-back': 'false',
+      'deployment-id': '',
+    },
+    [
+      ['Platform', name],
+      ['Service', ref.service],
+      ['Runs now', `${before.image} (${before.status})`],
+      ['New image', inputs.image],
+    ],
+  )
+}
+
+/** A dry run's create: the service is missing and `create` allows it. */
+async function planCreate(ctx: ReleaseContext, inputs: DeployInputs, ref: ServiceRef): Promise<ActionResult> {
+  const name = ctx.platform.name
+  const plan = newPlan('deploy', name)
+  await checkDeploy(ctx, ref, { image: inputs.image, create: inputs.create ?? {} })
+  const fields = Object.keys(inputs.create ?? {})
+  plan.writes.push({
+    operation: 'create',
+    target: ref.service,
+    before: 'no such service',
+    after: inputs.image,
+    detail: `${fields.length > 0 ? `with ${fields.join(', ')} from create-spec; ` : ''}${afterDeploy(inputs)}`,
+  })
+  plan.notes.push('A service that was just created has nothing to roll back to: a failed create would be left as the platform has it.')
+  ledgerWrite(ctx, plan, `${inputs.image} on ${ref.service}`)
+  return planned(
+    ctx,
+    plan,
+    { image: '', 'service-id': '', 'previous-image': '', 'operation-id': '', url: '', 'rolled-back': 'false', 'deployment-id': '' },
+    [
+      ['Platform', name],
+      ['Service', `${ref.service} (does not exist)`],
+      ['New image', inputs.image],
+    ],
+  )
 }
 
 /**

@@ -4,6 +4,7 @@ import { carriesNumber, type PreviewInputs, previewName } from '../inputs/previe
 import { PlatformError, type ServiceRef } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { deploy } from './deploy.js'
+import { type DryRunPlan, newPlan, planned } from './plan.js'
 import { waitOn } from './rollout.js'
 
 /** The hidden line that makes the preview comment one sticky comment per pull request. */
@@ -32,6 +33,15 @@ async function up(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, servic
     ...(ctx.platform.capabilities.create && { create: inputs.create }),
   }
   const result = await deploy(ctx, deployInputs)
+  if (result.plan) {
+    result.plan.action = 'preview'
+    if (ctx.deployments?.api) {
+      const deployment = result.plan.writes.find((write) => write.operation === 'GitHub deployment')
+      if (deployment) deployment.target = `pr-${pr}`
+    }
+    await planComment(ctx, result.plan, pr, 'the preview, its URL and status')
+    return withPreview(result, service, result.outputs.url ?? '', undefined)
+  }
   const url = result.outputs.url ?? ''
   const lines = [
     `**Preview of #${pr}** ${result.failure ? 'failed' : 'is up'}`,
@@ -50,14 +60,22 @@ async function up(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, servic
 }
 
 async function down(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, service: string): Promise<ActionResult> {
-  const removed = await ctx.phase(`remove ${service}`, () =>
-    removeService(ctx, {
-      service,
-      ...(inputs.project && { project: inputs.project }),
-      ...(inputs.application && { application: inputs.application }),
-      nodeGroup: inputs.nodeGroup,
-    }),
-  )
+  if (ctx.dryRun) {
+    const plan = newPlan('preview', ctx.platform.name)
+    const exists = await ctx.phase(`remove ${service}`, () =>
+      removeService(ctx, previewRef(inputs, service), { plan, reason: `#${pr} is closed` }),
+    )
+    if (ctx.deployments?.api)
+      plan.writes.push({ operation: 'GitHub deployment status', target: `pr-${pr}`, before: 'active', after: 'inactive' })
+    await planComment(ctx, plan, pr, 'the preview was removed')
+    const rows: [string, string][] = [
+      ['Platform', ctx.platform.name],
+      ['Service', service],
+      ['Removed', exists ? 'would be' : 'nothing to remove'],
+    ]
+    return withPreview(await planned(ctx, plan, {}, rows), service, '', undefined)
+  }
+  const removed = await ctx.phase(`remove ${service}`, () => removeService(ctx, previewRef(inputs, service)))
   const ledger = ctx.deployments
   if (ledger?.api) await ctx.phase('GitHub deployment status', () => ledger.deactivate(`pr-${pr}`, 'the preview was removed'))
   const comment = await stickyComment(
@@ -95,6 +113,8 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
   ctx.section('previews kept')
   const removed: { pr: number; service: string; reason: string }[] = []
   const kept: string[] = []
+  // a dry run lists and reads the pull requests as a real sweep does, and plans its removals
+  const plan = ctx.dryRun ? newPlan('preview', ctx.platform.name) : undefined
   for (const found of previews.filter((p) => p.platform === ctx.platform.name)) {
     if (!carriesNumber(found.service, found.pr)) {
       ctx.log.warning(`${found.service} is recorded for #${found.pr} but its name does not carry the number: left alone`)
@@ -117,19 +137,27 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
       continue
     }
     const reason = state !== 'open' ? `#${found.pr} is ${state}` : `older than ${Math.round(inputs.ttlMs / 3_600_000)}h`
-    await ctx.phase(`remove ${found.service}`, () =>
-      removeService(ctx, {
-        service: found.service,
-        ...(inputs.project && { project: inputs.project }),
-        ...(inputs.application && { application: inputs.application }),
-        nodeGroup: inputs.nodeGroup,
-      }),
-    )
+    if (plan) {
+      await ctx.phase(`remove ${found.service}`, () => removeService(ctx, previewRef(inputs, found.service), { plan, reason }))
+      plan.writes.push({ operation: 'GitHub deployment status', target: `pr-${found.pr}`, before: 'active', after: 'inactive' })
+      await planComment(ctx, plan, found.pr, `removed by the sweep: ${reason}`)
+      removed.push({ pr: found.pr, service: found.service, reason })
+      continue
+    }
+    await ctx.phase(`remove ${found.service}`, () => removeService(ctx, previewRef(inputs, found.service)))
     await ctx.phase(`GitHub deployment status of #${found.pr}`, () =>
       ledger.deactivate(`pr-${found.pr}`, `removed by the sweep: ${reason}`),
     )
     await stickyComment(ctx, found.pr, `**Preview of #${found.pr}** was removed by the sweep: ${reason}.`)
     removed.push({ pr: found.pr, service: found.service, reason })
+  }
+  if (plan) {
+    if (kept.length > 0) plan.notes.push(`Kept: ${kept.join(', ')}.`)
+    return planned(ctx, plan, { removed: '[]', service: '', 'service-id': '', url: '', 'comment-id': '' }, [
+      ['Platform', ctx.platform.name],
+      ['Would remove', removed.map((r) => `${r.service} (${r.reason})`).join(', ') || 'none'],
+      ['Kept', kept.join(', ') || 'none'],
+    ])
   }
   return {
     title: `Sweep: ${removed.length} preview(s) removed, ${kept.length} kept`,
@@ -143,12 +171,53 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
   }
 }
 
-/** Removes the service and waits until it is gone; false when there was none. */
-async function removeService(ctx: ReleaseContext, ref: ServiceRef): Promise<boolean> {
+function previewRef(inputs: PreviewInputs, service: string): ServiceRef {
+  return {
+    service,
+    ...(inputs.project && { project: inputs.project }),
+    ...(inputs.application && { application: inputs.application }),
+    nodeGroup: inputs.nodeGroup,
+  }
+}
+
+/** The PR comment a real run would write: it looks for the sticky one (a read), and plans an update of it or a new one. */
+async function planComment(ctx: ReleaseContext, plan: DryRunPlan, pr: number, what: string): Promise<void> {
+  const api = ctx.deployments?.api
+  if (!api) {
+    plan.notes.push('No PR comment would be written: no "github-token".')
+    return
+  }
+  const existing = await ctx.phase('PR comment', () =>
+    api
+      .findComment(pr, (comment) => comment.body?.includes(MARKER) ?? false)
+      .catch((error: Error) => {
+        ctx.log.warning(`the PR comment could not be looked up: ${error.message}`)
+        return null
+      }),
+  )
+  plan.writes.push({
+    operation: existing ? 'update PR comment' : 'PR comment',
+    target: `#${pr}`,
+    before: existing ? `comment ${existing.id}` : 'none',
+    after: what,
+  })
+}
+
+/**
+ * Removes the service and waits until it is gone; false when there was none. In a dry run
+ * (`dry`), the removal goes into the plan instead.
+ */
+async function removeService(ctx: ReleaseContext, ref: ServiceRef, dry?: { plan: DryRunPlan; reason: string }): Promise<boolean> {
   const state = await ctx.platform.describe(ref)
   if (state === null) {
     ctx.log.info(`${ref.service}: not found; nothing to remove`)
+    dry?.plan.notes.push(`${ref.service} does not exist: nothing to remove.`)
     return false
+  }
+  if (dry) {
+    const detail = `${dry.reason}; waits until it is gone`
+    dry.plan.writes.push({ operation: 'remove', target: ref.service, before: `${state.image} (${state.status})`, after: 'removed', detail })
+    return true
   }
   const operation = await ctx.platform.remove(ref)
   const result = await waitOn(ctx, operation)

@@ -83,6 +83,36 @@ export async function claimRouter(
   }
 }
 
+/** What a dry run learns about the claim: the claim a real run would find, and the write it would make. */
+export interface ClaimView extends Claim {
+  /** another release's claim stands: a real run would wait for it to end (`in-flight: wait`) */
+  waitsFor?: StoredRecord
+  /** the record there is now, and whether a real run would write its claim into it */
+  record: StoredRecord | null
+  claims: boolean
+}
+
+/**
+ * claimRouter's reads and decisions without its write (a dry run): another release in flight
+ * fails it as `in-flight: fail` would, and is named when a real run would wait for it.
+ */
+export async function inspectClaim(
+  ctx: ReleaseContext,
+  router: RouterRef,
+  inputs: TrafficInputs,
+  read: () => Promise<TrafficSplit | null>,
+): Promise<ClaimView> {
+  const split = await read()
+  const record = await readRecord(ctx, router)
+  const held = live(record, split, Date.now())
+  if (held && !sameRelease(record.release, inputs.releaseId)) {
+    if (inputs.inFlight === 'fail') await otherRelease(ctx, router, inputs, record)
+    return { split, record, waitsFor: record, claims: ctx.platform.writeRecord !== undefined }
+  }
+  if (held) return { split, record, resumed: record, claims: false }
+  return { split, record, claims: ctx.platform.writeRecord !== undefined && split !== null }
+}
+
 /** Another release holds the router: fail at once, or wait a while (never past the deadline). */
 async function otherRelease(ctx: ReleaseContext, router: RouterRef, inputs: TrafficInputs, record: StoredRecord): Promise<void> {
   const what = `release ${record.release} is in flight on "${router.router}" (${record.phase}, ${record.candidate} at ${record.weight}%, since ${record.startedAt})`

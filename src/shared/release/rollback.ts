@@ -2,12 +2,13 @@ import { GitHubError } from '../github/api.js'
 import type { RollbackInputs } from '../inputs/rollback.js'
 import { PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
+import { newPlan, planned } from './plan.js'
 import { readRecord } from './record.js'
 import { describeResult, requireFound, rollBackNatively, rollOut, waitOn } from './rollout.js'
 import { serviceRef } from './service-ref.js'
 import { applySplit, formatSplit, requireRouter, weightsJson } from './split.js'
 import { routerRef, sideRef } from './traffic.js'
-import { withDeployment } from './deploy.js'
+import { checkDeploy, withDeployment } from './deploy.js'
 
 /**
  * `to: <image>` deploys that image and waits. `to: previous` with a router sends all traffic back
@@ -17,6 +18,17 @@ export async function rollback(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   const result = await rollbackService(ctx, inputs)
   const ledger = ctx.deployments
   const image = result.outputs.image
+  if (result.plan) {
+    // a dry run records no deployment: its plan names the one a real run would
+    if (ledger?.api && result.plan.writes.length > 0)
+      result.plan.writes.push({
+        operation: 'GitHub deployment',
+        target: ledger.github.environment,
+        before: '',
+        after: `rollback of ${inputs.service}`,
+      })
+    return { ...result, outputs: { ...result.outputs, 'deployment-id': '' } }
+  }
   if (!ledger || !image) return withDeployment(result, ledger, null)
   // the rollback is a deployment too: the ledger then knows what runs now
   const entry = { platform: ctx.platform.name, service: inputs.service, image, rollback: true }
@@ -55,8 +67,40 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   const back = recorded ?? (current.green > current.blue ? router.blue : router.green)
   const backRef = sideRef(ctx, router, back === router.green ? 'green' : 'blue')
   let state = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(backRef)), 'rollback', back)
-  // a replica split starts the side itself; elsewhere a stopped side (an aborted or finished release) is started first
-  if ((state.phase !== 'running' || state.replicas === 0) && ctx.platform.capabilities.traffic !== 'replicas') {
+  if (ctx.dryRun) {
+    const plan = newPlan('rollback', ctx.platform.name)
+    const green = back === router.green ? 100 : 0
+    if (needsStart(ctx, state)) {
+      requireLifecycle(ctx, back, state.status)
+      plan.writes.push({ operation: `start ${back}`, target: back, before: state.status, after: 'running', detail: 'waits until it runs' })
+    }
+    const after = { blue: 100 - green, green, routingMethod: current.routingMethod }
+    if (current.green !== green) {
+      ctx.platform.checkTraffic?.(router, after, current)
+      plan.writes.push({
+        operation: `shift to ${green}%`,
+        target: router.router,
+        before: formatSplit(current),
+        after: formatSplit(after),
+        detail: `${back} serves ${state.image}; read back`,
+      })
+    } else plan.notes.push(`${router.router} already sends all traffic to ${back}: no weight would be written.`)
+    if (record !== null && recorded !== undefined && record.phase !== 'rolled-back')
+      plan.writes.push({
+        operation: 'release record',
+        target: router.router,
+        before: `release ${record.release}: ${record.phase}`,
+        after: `release ${record.release}: rolled-back`,
+      })
+    return planned(ctx, plan, { image: state.image, 'service-id': state.id, weights: weightsJson(current) }, [
+      ['Platform', ctx.platform.name],
+      ['Router', router.router],
+      ...reasonRow(inputs),
+      ['Traffic now', formatSplit(current)],
+      ['Would serve', `${back} (${state.image})`],
+    ])
+  }
+  if (needsStart(ctx, state)) {
     state = await ctx.phase(`start ${back}`, () => startSide(ctx, backRef, state.status))
   }
   const change = await applySplit(ctx, router, back === router.green ? 100 : 0, current.routingMethod)
@@ -121,6 +165,7 @@ async function rollbackFromLedger(ctx: ReleaseContext, inputs: RollbackInputs): 
     )
   }
   const result = await rollbackToImage(ctx, inputs, previous)
+  result.plan?.notes.push(`${previous} is the image before ${current.image} in the GitHub deployments of ${inputs.github.environment}.`)
   return { ...result, rows: [...result.rows, ['Found in', `the GitHub deployments of ${inputs.github.environment}`]] }
 }
 
@@ -128,9 +173,13 @@ function reasonRow(inputs: RollbackInputs): [string, string][] {
   return inputs.reason ? [['Reason', inputs.reason]] : []
 }
 
-/** Starts a stopped side and waits until it runs, within the deadline. */
-async function startSide(ctx: ReleaseContext, ref: ServiceRef, status: string): Promise<ServiceState> {
-  const service = ref.service
+/** A replica split starts the side itself; elsewhere a stopped side (an aborted or finished release) is started first. */
+function needsStart(ctx: ReleaseContext, state: ServiceState): boolean {
+  return (state.phase !== 'running' || state.replicas === 0) && ctx.platform.capabilities.traffic !== 'replicas'
+}
+
+/** A side that must be started needs a platform that can start it. */
+function requireLifecycle(ctx: ReleaseContext, service: string, status: string): void {
   if (!ctx.platform.capabilities.lifecycle) {
     throw new PlatformError(
       ctx.platform.name,
@@ -139,6 +188,12 @@ async function startSide(ctx: ReleaseContext, ref: ServiceRef, status: string): 
       `the previous side is not running (${status}); give "to" an image to redeploy`,
     )
   }
+}
+
+/** Starts a stopped side and waits until it runs, within the deadline. */
+async function startSide(ctx: ReleaseContext, ref: ServiceRef, status: string): Promise<ServiceState> {
+  const service = ref.service
+  requireLifecycle(ctx, service, status)
   const operation = await ctx.platform.lifecycle(ref, 'start')
   const result = await waitOn(ctx, operation)
   const state = await ctx.platform.describe(ref)
@@ -158,12 +213,31 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
   const ref = serviceRef(inputs)
   const before = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(ref)), 'rollback', ref.service)
   if (inputs.to !== undefined && before.image === inputs.to && before.phase === 'running') {
+    const outputs = { image: inputs.to, 'service-id': before.id, weights: '' }
+    const plan = { ...newPlan('rollback', ctx.platform.name), notes: [`${ref.service} already runs ${inputs.to}: nothing to do.`] }
+    if (ctx.dryRun) return planned(ctx, plan, outputs, [['Service', ref.service]])
     return {
       title: `${ref.service} already runs ${inputs.to}`,
-      outputs: { image: inputs.to, 'service-id': before.id, weights: '' },
+      outputs,
       rows: [['Service', ref.service]],
       notes: ['Nothing to do: the service already ran this image.'],
     }
+  }
+  if (ctx.dryRun) {
+    const plan = newPlan('rollback', ctx.platform.name)
+    plan.writes.push({
+      operation: 'rollback',
+      target: ref.service,
+      before: `${before.image} (${before.status})`,
+      after: inputs.to ?? `the version before, as ${ctx.platform.name} records it`,
+      detail: `${ctx.platform.name}'s own rollback, waited for`,
+    })
+    return planned(ctx, plan, { image: before.image, 'service-id': before.id, weights: '' }, [
+      ['Platform', ctx.platform.name],
+      ['Service', ref.service],
+      ...reasonRow(inputs),
+      ['Runs now', before.image],
+    ])
   }
   const { operation, result } = await rollBackNatively(ctx, ref, inputs.to)
   const after = await readBack(ctx, ref, before)
@@ -198,7 +272,22 @@ async function rollbackToImage(ctx: ReleaseContext, inputs: RollbackInputs, imag
     ['Image before', before.image],
     ['Rolled back to', image],
   ]
-  if (before.image === image && before.phase === 'running') {
+  const already = before.image === image && before.phase === 'running'
+  if (ctx.dryRun) {
+    const plan = newPlan('rollback', ctx.platform.name)
+    if (already) plan.notes.push(`${ref.service} already runs ${image}: nothing to do.`)
+    else await checkDeploy(ctx, ref, { image }, 'rollback')
+    if (!already)
+      plan.writes.push({
+        operation: 'rollback',
+        target: ref.service,
+        before: `${before.image} (${before.status})`,
+        after: image,
+        detail: `a deploy of ${image}${inputs.wait ? ', waited for' : ''}`,
+      })
+    return planned(ctx, plan, { image: before.image, 'service-id': before.id, weights: '' }, rows)
+  }
+  if (already) {
     return {
       title: `${ref.service} already runs ${image}`,
       outputs: { image, 'service-id': before.id, weights: '' },

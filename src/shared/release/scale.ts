@@ -2,6 +2,7 @@ import type { LifecycleVerb, ScaleInputs } from '../inputs/scale.js'
 import type { WebhookRequest } from '../inputs/webhook.js'
 import { type Operation, PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
+import { newPlan, planned } from './plan.js'
 import { judgeWait, requireFound, waitOn } from './rollout.js'
 import { waitFor } from './waiter.js'
 import { serviceRef } from './service-ref.js'
@@ -29,9 +30,14 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
     return state
   })
   if (found === null && inputs.lifecycle === 'remove') {
+    const outputs = { replicas: '0', 'operation-id': '', autoscaling: 'off', 'service-id': '' }
+    if (ctx.dryRun)
+      return planned(ctx, { ...newPlan('scale', name), notes: ['The service does not exist: nothing to remove.'] }, outputs, [
+        ['Service', ref.service],
+      ])
     return {
       title: `${ref.service} is gone`,
-      outputs: { replicas: '0', 'operation-id': '', autoscaling: 'off', 'service-id': '' },
+      outputs,
       rows: [['Service', ref.service]],
       notes: ['Nothing to remove: the service did not exist.'],
     }
@@ -44,20 +50,36 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
     ['Replicas before', replicasText(before)],
   ]
   let start: (() => Promise<Operation>) | undefined
+  // what `start` would change, for a dry run's plan
+  let planAfter = ''
   const wanted = inputs.autoscaling
   if (typeof wanted === 'object' && autoscale) {
-    rows.push([
-      'Autoscaling',
-      `${wanted.min}-${wanted.max} replicas; up above ${wanted.scaleUpCpu}% CPU, down below ${wanted.scaleDownCpu}%, ${wanted.step} at a time, ${wanted.waitMs / 1000}s apart`,
-    ])
+    const range = `${wanted.min}-${wanted.max} replicas; up above ${wanted.scaleUpCpu}% CPU, down below ${wanted.scaleDownCpu}%, ${wanted.step} at a time, ${wanted.waitMs / 1000}s apart`
+    rows.push(['Autoscaling', range])
     start = () => autoscale.call(ctx.platform, ref, wanted)
+    planAfter = `autoscaled ${range}`
   } else if (wanted === 'off' && autoscale) {
     if (before.autoscaling || (inputs.replicas !== undefined && !settled(before, inputs.replicas))) {
       start = () => autoscale.call(ctx.platform, ref, null, inputs.replicas)
+      planAfter = `autoscaling off, ${inputs.replicas ?? before.replicas} replica(s)`
     }
   } else if (inputs.replicas !== undefined && !settled(before, inputs.replicas)) {
     const replicas = inputs.replicas
     start = () => ctx.platform.scale(ref, { replicas })
+    planAfter = `${replicas} replica(s)`
+  }
+  if (ctx.dryRun) {
+    const plan = newPlan('scale', name)
+    if (start) {
+      plan.writes.push({
+        operation: wanted === undefined ? 'scale' : 'autoscaling',
+        target: ref.service,
+        before: `${replicasText(before)}, ${before.status}`,
+        after: planAfter,
+        detail: 'waits until the service runs it',
+      })
+    } else plan.notes.push(`${ref.service} already runs ${replicasText(before)}: nothing to scale.`)
+    return planned(ctx, plan, outputsOf(before), rows)
   }
   let failure: string | undefined
   let operationId = ''
@@ -91,6 +113,19 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
 async function lifecycle(ctx: ReleaseContext, verb: LifecycleVerb, ref: ServiceRef, before: ServiceState): Promise<ActionResult> {
   const name = ctx.platform.name
   const already = (verb === 'start' && before.phase === 'running') || (verb === 'stop' && before.phase === 'stopped')
+  if (ctx.dryRun) {
+    const plan = newPlan('scale', name)
+    if (already) plan.notes.push(`${ref.service} is already ${before.phase}: nothing to ${verb}.`)
+    else {
+      const to = { start: 'running', stop: 'stopped', restart: 'restarted, running', remove: 'removed' }[verb]
+      plan.writes.push({ operation: verb, target: ref.service, before: before.status, after: to, detail: `waits for the ${verb} to end` })
+    }
+    return planned(ctx, plan, outputsOf(before), [
+      ['Platform', name],
+      ['Service', ref.service],
+      ['Now', before.status],
+    ])
+  }
   let failure: string | undefined
   let operationId = ''
   if (!already) {
@@ -142,8 +177,24 @@ async function webhook(ctx: ReleaseContext, inputs: ScaleInputs, request: Webhoo
   if (!hooks) throw new PlatformError(name, 'webhook', inputs.service || 'receiver', `${name} has no webhook service`)
   const project = inputs.project ?? ''
   const base = { replicas: '', 'service-id': '', 'operation-id': '', autoscaling: '', 'webhook-id': '', webhooks: '' }
+  if (ctx.dryRun && request.kind === 'create') {
+    const plan = newPlan('scale', name)
+    const receiver = request.receiver as { name?: unknown; driver?: unknown }
+    plan.writes.push({
+      operation: 'create webhook',
+      target: `project ${project}`,
+      before: '',
+      after: `receiver ${String(receiver.name ?? '?')} (${String(receiver.driver ?? '?')})`,
+    })
+    return planned(ctx, plan, base, [['Platform', name]])
+  }
   if (request.kind === 'list') {
     const receivers = await ctx.phase('list webhooks', () => hooks.list(project))
+    const rows = receivers.map((r): [string, string] => [r.name, `${r.driver}, ${r.state ?? '?'} (${r.id})`])
+    if (ctx.dryRun) {
+      const plan = { ...newPlan('scale', name), notes: ['A list only reads: nothing to write.'] }
+      return planned(ctx, plan, { ...base, webhooks: JSON.stringify(receivers) }, rows)
+    }
     return {
       title: `${receivers.length} webhook receiver(s) in project ${project}`,
       outputs: { ...base, webhooks: JSON.stringify(receivers) },
@@ -165,6 +216,17 @@ async function webhook(ctx: ReleaseContext, inputs: ScaleInputs, request: Webhoo
   }
   const ref = inputs.service ? serviceRef(inputs) : undefined
   const before = ref ? requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(ref)), 'scale', ref.service) : undefined
+  if (ctx.dryRun) {
+    const plan = newPlan('scale', name)
+    plan.writes.push({
+      operation: 'trigger webhook',
+      target: ref?.service ?? 'the receiver',
+      before: before ? replicasText(before) : '',
+      after: "the receiver's scale (its trigger URL is a secret: not shown)",
+      detail: before ? 'waits until the service runs a new scale' : 'nothing waited for: no "service" given',
+    })
+    return planned(ctx, plan, before ? { ...base, ...outputsOf(before) } : base, [['Platform', name]])
+  }
   await ctx.phase('trigger webhook', async () => {
     await hooks.trigger(request.url)
     ctx.log.info(`${name}: the webhook receiver accepted the trigger`)
@@ -208,6 +270,16 @@ async function webhook(ctx: ReleaseContext, inputs: ScaleInputs, request: Webhoo
     ],
     notes: [],
     ...(failure && { failure: `${name}: scale of "${ref.service}" by webhook failed: ${failure}` }),
+  }
+}
+
+/** The outputs as the service is now: a dry run changes nothing. */
+function outputsOf(state: ServiceState): Record<string, string> {
+  return {
+    replicas: String(state.replicas),
+    'service-id': state.id,
+    'operation-id': '',
+    autoscaling: state.autoscaling ? `${state.autoscaling.min}-${state.autoscaling.max}` : 'off',
   }
 }
 

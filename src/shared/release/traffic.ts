@@ -4,8 +4,10 @@ import { PlatformError, type RouterRef, type ServiceRef, type StoredRecord, type
 import type { ActionResult, ReleaseContext } from './context.js'
 import { HealthGate } from './gate.js'
 import { decide, emptyGate, type Plan, type ReleaseRecord, startRecord } from './progressive.js'
-import { type Claim, claimRouter, RecordKeeper, readRecord, resumeRecord } from './record.js'
+import { newPlan, planned } from './plan.js'
+import { type Claim, type ClaimView, claimRouter, inspectClaim, RecordKeeper, readRecord, resumeRecord } from './record.js'
 import { sleep } from './sleep.js'
+import { planTraffic } from './traffic-plan.js'
 import { formatSplit, reachableSteps, requireRouter, weightsJson, writeSplit } from './split.js'
 
 export function routerRef(inputs: Omit<RouterRef, 'project' | 'application'> & { project?: string; application?: string }): RouterRef {
@@ -36,14 +38,24 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   const traffic = requireRouter(ctx)
   if (inputs.command === 'status') {
     const split = await ctx.phase('read traffic', () => traffic.readTraffic(router))
-    return status(ctx, router, split, await readRecord(ctx, router))
+    const shown = status(ctx, router, split, await readRecord(ctx, router))
+    if (!ctx.dryRun) return shown
+    return planned(
+      ctx,
+      { ...newPlan('traffic', ctx.platform.name), notes: ['status only reads: nothing to write.'] },
+      shown.outputs,
+      shown.rows,
+    )
   }
   // an abort by hand never waits for the release it aborts; any other command claims the router first
-  const claim: Claim = await ctx.phase('read traffic', async () => {
+  // a dry run reads the claim a real run would find, and writes none
+  const claim: ClaimView | Claim = await ctx.phase('read traffic', async () => {
     const read =
       inputs.command === 'abort'
-        ? { split: await traffic.readTraffic(router) }
-        : await claimRouter(ctx, router, inputs, () => traffic.readTraffic(router))
+        ? { split: await traffic.readTraffic(router), record: ctx.dryRun ? await readRecord(ctx, router) : null, claims: false }
+        : ctx.dryRun
+          ? await inspectClaim(ctx, router, inputs, () => traffic.readTraffic(router))
+          : await claimRouter(ctx, router, inputs, () => traffic.readTraffic(router))
     ctx.log.info(`${router.router}: ${formatSplit(read.split)}`)
     return read
   })
@@ -72,6 +84,19 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   const stepLog: string[] = []
   let lastGate: string | undefined
   let record = resumeRecord(startRecord(Date.now(), before?.green ?? 0), claim.resumed, plan.steps)
+  if (ctx.dryRun) {
+    return planTraffic(ctx, inputs, {
+      router,
+      claim: claim as ClaimView,
+      plan,
+      record,
+      method,
+      candidateReady: await isReady(ctx, sideRef(ctx, router, 'green')),
+      candidate,
+      scaleDownBy: ctx.platform.capabilities.lifecycle ? 'stop' : 'scale to 0',
+      steps,
+    })
+  }
   ctx.section('release')
   if (claim.resumed) ctx.log.info(`release ${inputs.releaseId}: re-run, going on from its record (started ${claim.resumed.startedAt})`)
   const images = await sideImages(ctx, router)

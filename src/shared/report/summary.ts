@@ -1,6 +1,7 @@
 import { appendFile } from 'node:fs/promises'
 import type { Redactor } from '../http/redactor.js'
 import type { ActionResult, PhaseRecord } from '../release/context.js'
+import type { DryRunPlan, PlannedWrite } from '../release/plan.js'
 
 /** How long the run took: each phase, and the whole run from its start (holds and gates included). */
 export interface Timing {
@@ -44,6 +45,7 @@ export async function writeSummary(result: ActionResult, timing: Timing, redacto
       [...[...result.rows, ...deploymentsRow(result)].map(([label, value]) => [clean(label), linked(value)]), ...runRows()],
     ),
   )
+  if (result.plan) html.push(...planHtml(result.plan, clean, linked))
   if (timing.phases.length > 0) {
     html.push(
       table(
@@ -71,6 +73,28 @@ function element(tag: string, content: string): string {
 function table(header: string[], rows: string[][]): string {
   const cells = (tag: string, row: string[]) => element('tr', row.map((cell) => element(tag, cell)).join(''))
   return element('table', cells('th', header) + rows.map((row) => cells('td', row)).join(''))
+}
+
+/** A dry run's plan: its writes in order, then what a failure would write, each with before → after. */
+function planHtml(plan: DryRunPlan, clean: (text: string) => string, linked: (text: string) => string): string[] {
+  const writes = (list: PlannedWrite[]) =>
+    table(
+      ['#', 'Write', 'Target', 'Before', 'After', 'Then'],
+      // an empty value is shown as a dash, so that no cell of the table is blank
+      list.map((w, i) => [
+        String(i + 1),
+        clean(w.operation),
+        clean(w.target),
+        linked(w.before || '—'),
+        linked(w.after || '—'),
+        linked(w.detail || '—'),
+      ]),
+    )
+  const html = [element('h4', 'Plan (dry run): nothing was written')]
+  html.push(plan.writes.length === 0 ? '<p>Nothing to do: a real run would make no write.</p>' : writes(plan.writes))
+  if (plan.onFailure.length > 0) html.push('<p><strong>On failure</strong>, the run would then write:</p>', writes(plan.onFailure))
+  if (plan.notes.length > 0) html.push(element('ul', plan.notes.map((note) => element('li', linked(note))).join('')))
+  return html
 }
 
 /** The failure's reason; the service's log lines that follow it in the message have their own block. */

@@ -67,6 +67,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       deadline,
       signal,
       log,
+      dryRun: inputs.dryRun,
       phase: (name, body, judge) => phase(groups, phases, name, body, judge, signal),
       section: (name) => groups.enterSection(name),
       startCleanup: () => cancellation.startCleanup(),
@@ -85,6 +86,8 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
     }
   }
   groups.close()
+  // every run sets `plan`: the dry run's, or empty (a real run, or a dry run that failed before its plan)
+  result = { ...result, outputs: { ...result.outputs, plan: result.plan ? JSON.stringify(result.plan) : '' } }
   // the outputs and the summary are written only once the work is done
   const { report } = await import('../report/report.js')
   await report(result, { phases, totalMs: Date.now() - startedAt }, redactor, log)

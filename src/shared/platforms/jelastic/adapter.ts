@@ -73,23 +73,19 @@ class JelasticPlatform implements Platform {
     return info === null ? null : toServiceState(info, group(ref))
   }
 
+  async checkDeploy(ref: ServiceRef, spec: DeploySpec): Promise<void> {
+    const info = await this.envInfo(ref.service, 'deploy')
+    if (info !== null) sameRepository(info, ref, spec.image)
+  }
+
   async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
     const info = await this.envInfo(ref.service, 'deploy')
     if (info === null) {
       if (spec.create) return this.create(ref, spec.image, spec.create)
       throw notFound(ref, 'deploy')
     }
-    const nodes = groupNodes(info, group(ref))
-    const { repository, tag } = splitImage(spec.image)
-    const running = nodes[0]?.customitem?.dockerName
-    if (running !== undefined && running !== repository) {
-      throw new PlatformError(
-        'jelastic',
-        'deploy',
-        ref.service,
-        `node group "${group(ref)}" runs the image ${running}; Jelastic redeploys a new tag of the same image, so ${spec.image} cannot be deployed there`,
-      )
-    }
+    sameRepository(info, ref, spec.image)
+    const { tag } = splitImage(spec.image)
     const operation: Operation = {
       id: `redeploy/${ref.service}/${group(ref)}/${tag}/${Date.now()}`,
       kind: 'deploy',
@@ -479,6 +475,19 @@ function notFound(ref: ServiceRef, operation: string): PlatformError {
 
 function group(ref: ServiceRef): string {
   return ref.nodeGroup ?? 'cp'
+}
+
+/** Jelastic redeploys a new tag of the image the node group runs: another repository is refused. */
+function sameRepository(info: EnvInfo, ref: ServiceRef, image: string): void {
+  const running = groupNodes(info, group(ref))[0]?.customitem?.dockerName
+  if (running !== undefined && running !== splitImage(image).repository) {
+    throw new PlatformError(
+      'jelastic',
+      'deploy',
+      ref.service,
+      `node group "${group(ref)}" runs the image ${running}; Jelastic redeploys a new tag of the same image, so ${image} cannot be deployed there`,
+    )
+  }
 }
 
 function splitImage(image: string): { repository: string; tag: string } {

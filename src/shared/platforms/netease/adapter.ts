@@ -63,6 +63,11 @@ class NeteasePlatform implements Platform {
     return this.kind(ref).deploy(ref, spec)
   }
 
+  /** a microservice's update-image refuses another repository, and a create; an app's deploy refuses nothing of its own */
+  async checkDeploy(ref: ServiceRef, spec: DeploySpec): Promise<void> {
+    if (ref.project !== undefined) await this.microservices.checkDeploy(ref, spec)
+  }
+
   scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation> {
     return this.kind(ref).scale(ref, spec.replicas)
   }

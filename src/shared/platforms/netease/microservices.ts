@@ -46,27 +46,16 @@ export class NeteaseMicroservices {
     return service === null ? null : toState(service)
   }
 
+  /** deploy's refusals, for a dry run: the same read, no write. */
+  async checkDeploy(ref: ServiceRef, spec: DeploySpec): Promise<void> {
+    refuseCreate(ref, spec)
+    updatedContainer(ref, spec, await this.get(ref, 'deploy'))
+  }
+
   async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
-    if (spec.create)
-      throw new PlatformError(
-        'netease',
-        'create',
-        ref.service,
-        'microservices are created in the console or with their own API; create deploys NetEase apps only',
-      )
+    refuseCreate(ref, spec)
     const service = await this.get(ref, 'deploy')
-    const container = service.service_container_infos?.[0]
-    const repository = (image: string) => image.slice(0, image.lastIndexOf(':'))
-    if (container?.container_id === undefined)
-      throw new PlatformError('netease', 'deploy', ref.service, 'the microservice shows no container to update')
-    if (container.image_path && repository(container.image_path) !== repository(spec.image)) {
-      throw new PlatformError(
-        'netease',
-        'deploy',
-        ref.service,
-        `update-image keeps the repository: ${repository(container.image_path)} runs now, ${repository(spec.image)} was given`,
-      )
-    }
+    const container = updatedContainer(ref, spec, service)
     const path = `/microservices/${segment(service.service_info.id)}/actions/update-image`
     const body = { container_images: [{ container_id: container.container_id, image_path: spec.image }], min_ready_seconds: 10 }
     const id = `update-image:${service.service_info.id}:${spec.image}`
@@ -239,6 +228,33 @@ export class NeteaseMicroservices {
     this.namespaceId = found.id
     return found.id
   }
+}
+
+function refuseCreate(ref: ServiceRef, spec: DeploySpec): void {
+  if (spec.create)
+    throw new PlatformError(
+      'netease',
+      'create',
+      ref.service,
+      'microservices are created in the console or with their own API; create deploys NetEase apps only',
+    )
+}
+
+/** The container update-image changes: there must be one, and the image keeps its repository. */
+function updatedContainer(ref: ServiceRef, spec: DeploySpec, service: Microservice): { container_id: number | string } {
+  const container = service.service_container_infos?.[0]
+  const repository = (image: string) => image.slice(0, image.lastIndexOf(':'))
+  if (container?.container_id === undefined)
+    throw new PlatformError('netease', 'deploy', ref.service, 'the microservice shows no container to update')
+  if (container.image_path && repository(container.image_path) !== repository(spec.image)) {
+    throw new PlatformError(
+      'netease',
+      'deploy',
+      ref.service,
+      `update-image keeps the repository: ${repository(container.image_path)} runs now, ${repository(spec.image)} was given`,
+    )
+  }
+  return { container_id: container.container_id }
 }
 
 function dockerIds(service: Microservice): string[] {

@@ -217,15 +217,19 @@ class ServiceStagePlatform implements Platform {
 
   async writeTraffic(router: RouterRef, split: TrafficSplit): Promise<Operation> {
     const ref = routerService(router)
-    const current = await this.readTraffic(router)
+    this.checkTraffic(router, split, await this.readTraffic(router))
+    return this.action(ref, 'shift traffic', grayAction(split.green), {})
+  }
+
+  /** Only a gray release in progress can be moved: none at 0%, and one promoted at 100%. */
+  checkTraffic(router: RouterRef, _split: TrafficSplit, current: TrafficSplit | null): void {
     if (current?.green === 0 || current?.green === 100) {
       const why =
         current.green === 0
           ? 'no gray release is in progress: start one with action-deploy and gray-weight'
           : 'the gray release was promoted: deploy again to start a new one'
-      throw new PlatformError('servicestage', 'shift traffic', ref.service, why)
+      throw new PlatformError('servicestage', 'shift traffic', routerService(router).service, why)
     }
-    return this.action(ref, 'shift traffic', grayAction(split.green), {})
   }
 
   /**

@@ -1,1 +1,0 @@
-export const id=418;export const ids=[418];export const modules={7418:(t,o,r)=>{r.r(o),r.d(o,{start:()=>e});var n=r(9399),s=r(2929);function e(t){return(0,s.g)(t,n.iN)}}};
