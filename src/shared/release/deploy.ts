@@ -2,6 +2,7 @@ import type { Deployment } from '../github/api.js'
 import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/deploy.js'
 import type { HealthInputs } from '../inputs/health.js'
+import { describeDiff, envDiff, hasChanges } from '../platforms/env-vars.js'
 import { PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import { serviceIdOf } from '../platforms/service-id.js'
 import type { ActionResult, ReleaseContext } from './context.js'
@@ -60,9 +61,10 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   const ref = serviceRef(inputs)
   const name = ctx.platform.name
   const found = await ctx.phase('describe', async () => {
-    const state = await ctx.platform.describe(ref)
-    if (state?.image === inputs.image && state.phase === 'running')
-      ctx.log.info(`${name}: "${ref.service}" already runs ${inputs.image}; nothing to deploy`)
+    const state = await ctx.platform.describe(ref, inputs.env ? { env: true } : undefined)
+    const same = state !== null && (inputs.env === undefined || !hasChanges(envDiff(state.env ?? {}, inputs.env)))
+    if (same && state?.image === inputs.image && state.phase === 'running')
+      ctx.log.info(`${name}: "${ref.service}" already runs ${inputs.image}${inputs.env ? ' with these variables' : ''}; nothing to deploy`)
     return state
   })
   described()
@@ -80,12 +82,19 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   let failure: string | undefined
   const startedAt = Date.now()
 
-  if (before.image === inputs.image && before.phase === 'running') {
-    notes.push(`The service already ran ${inputs.image}: no deploy was started.`)
+  // the variables' change counts as a change: names only in the summary, never values
+  const diff = inputs.env && envDiff(before.env ?? {}, inputs.env)
+  if (inputs.env && diff) rows.push(['Variables', `${describeDiff(diff, Object.keys(inputs.env.vars).length)} (${inputs.env.update})`])
+  const varsChange = diff !== undefined && hasChanges(diff)
+
+  if (before.image === inputs.image && before.phase === 'running' && !varsChange) {
+    notes.push(`The service already ran ${inputs.image}${inputs.env ? ' with these variables' : ''}: no deploy was started.`)
   } else {
     const { operation, result } = await rollOut(ctx, ref, inputs.image, 'deploy', inputs.wait, {
       ...(inputs.gray && { gray: inputs.gray }),
       ...(inputs.upgrade && { upgrade: inputs.upgrade }),
+      ...(varsChange && inputs.env && { env: inputs.env }),
+      ...(inputs.provenance && { provenance: inputs.provenance }),
     })
     operationId = operation.id
     if (result && result.status !== 'succeeded') failure = describeResult(operation, result)
@@ -202,6 +211,8 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
   }
   const { operation, result } = await rollOut(ctx, ref, inputs.image, 'create', inputs.wait, {
     ...(inputs.create && { create: inputs.create }),
+    ...(inputs.env && { env: inputs.env }),
+    ...(inputs.provenance && { provenance: inputs.provenance }),
   })
   let failure = result && result.status !== 'succeeded' ? describeResult(operation, result) : undefined
   const rows: [string, string][] = [

@@ -21,7 +21,7 @@ import { serviceIdOf } from '../service-id.js'
 import { RancherApi, type Resource } from './api.js'
 import { type LbPort, LbSplit, type LoadBalancer, type PortRule } from './load-balancer.js'
 import { rancherWebhooks } from './webhooks.js'
-import { configImage, imageOf, type LaunchConfig, type RancherService, settled, toState } from './service.js'
+import { configImage, imageOf, type LaunchConfig, nextLaunchConfig, type RancherService, settled, toState } from './service.js'
 import { segment } from '../path-segment.js'
 
 const CAPABILITIES: Capabilities = {
@@ -274,7 +274,7 @@ class RancherPlatform implements Platform {
     return this.upgrade(
       ref,
       service,
-      { ...service.launchConfig, imageUuid: `docker:${spec.image}` },
+      nextLaunchConfig(service.launchConfig, spec.image, spec.env, spec.provenance),
       spec.upgrade ?? DEFAULT_UPGRADE,
       'deploy',
     )
@@ -314,6 +314,13 @@ class RancherPlatform implements Platform {
     const [stack, name] = ref.service.split('/')
     if (!stack || !name) throw new PlatformError('rancher', 'create', ref.service, 'give "service" as stack/service to create its stack')
     const fields = spec.create ?? {}
+    if (spec.env)
+      throw new PlatformError(
+        'rancher',
+        'create',
+        ref.service,
+        "env-vars are not set on a stack being created: give the service's environment in the compose file (create-spec's dockerCompose), or deploy with them once it exists",
+      )
     if (typeof fields.dockerCompose !== 'string') {
       throw new PlatformError(
         'rancher',
