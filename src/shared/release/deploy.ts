@@ -219,6 +219,8 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
     ['Platform', name],
     ['Service', `${ref.service} (created)`],
     ['New image', inputs.image],
+    // names only, never values
+    ...(inputs.env ? [['Variables', `set ${Object.keys(inputs.env.vars).sort().join(', ') || 'none'}`] as [string, string]] : []),
   ]
   if (inputs.health) {
     if (failure === undefined) failure = await healthCheck(ctx, inputs.health, rows)

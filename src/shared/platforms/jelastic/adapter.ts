@@ -134,7 +134,7 @@ class JelasticPlatform implements Platform {
           'jelastic',
           'create',
           ref.service,
-          'env-vars are not set on an environment being created (its containers would need a restart to take them): deploy with them once it exists',
+          'env-vars are not set on an environment being created (its containers would need a restart to take them): give them in create-spec, as docker.env of the nodes, or deploy with them once it exists',
         )
       const created = await this.create(ref, spec.image, spec.create)
       if (spec.provenance) await this.writeProvenance(ref, spec.provenance)
