@@ -307,3 +307,31 @@ describe.each(CASES)('env-vars and provenance on $platform', (c) => {
     expect((await c.provenance()).commit).toBe(COMMIT)
   })
 })
+
+describe('env-vars on action-preview', () => {
+  it('up deploys the PR image with the variables and the provenance (Jelastic, an environment that exists)', async () => {
+    await suite.emulator.jelasticEnv('shop-pr-7', 'registry.example.com/shop:v1', 1)
+    const up = await suite.steps.run(
+      'preview',
+      {
+        platform: 'jelastic',
+        'api-url': suite.emulator.url('jelastic'),
+        token: JELASTIC_TOKEN,
+        command: 'up',
+        pr: '7',
+        'service-template': 'shop-pr-{pr}',
+        image: 'registry.example.com/shop:pr-7',
+        'env-vars': 'FEATURE_X=on',
+      },
+      { env: RUN },
+    )
+    expect(up.code, up.stdout).toBe(0)
+    const env = (
+      await state<{
+        environments: { env: { envName: string }; vars: Record<string, Record<string, string>>; properties: Record<string, string> }[]
+      }>('jelastic')
+    ).environments.find((e) => e.env.envName === 'shop-pr-7')
+    expect(Object.values(env?.vars ?? {})[0]).toMatchObject({ FEATURE_X: 'on' })
+    expect(env?.properties).toMatchObject({ paasReleaseCommit: COMMIT, paasReleaseRunUrl: RUN_URL })
+  })
+})
