@@ -6,7 +6,7 @@ import { ENV_STATUS, METHODS, type MethodFacts } from '../../vendor/jelastic-api
 import { readCreateEnv, readTopology } from './create-env.js'
 import { TdRouter } from './router.js'
 import { paramProblem } from './validate.js'
-import { CREATING, DOWN, type Env, type JelasticState, type Node, RUNNING, type TdSettings, UPDATING } from './state.js'
+import { CREATING, DOWN, type Env, IMAGE_VARS, type JelasticState, type Node, RUNNING, type TdSettings, UPDATING } from './state.js'
 
 type Answer = Record<string, unknown> & { result: number }
 type Handler = (params: Record<string, string>) => Promise<Answer> | Answer
@@ -270,7 +270,10 @@ export class JelasticEmulator {
       const colon = group.image.lastIndexOf(':')
       for (let i = 0; i < group.count; i++) {
         await delay(this.state.timing.topologyMsPerNode)
-        const node = this.state.newNode(group.nodeGroup, group.nodeType, group.image.slice(0, colon), group.image.slice(colon + 1))
+        const node = this.state.newNode(group.nodeGroup, group.nodeType, group.image.slice(0, colon), group.image.slice(colon + 1), {
+          ...IMAGE_VARS,
+          ...group.vars,
+        })
         node.status = DOWN
         env.nodes.push(node)
         // a stuck image's container restarts for ever: the environment stays CREATING, the call

@@ -335,3 +335,53 @@ describe('env-vars on action-preview', () => {
     expect(env?.properties).toMatchObject({ paasReleaseCommit: COMMIT, paasReleaseRunUrl: RUN_URL })
   })
 })
+
+describe('env-vars on a create', () => {
+  it('jelastic: the variables go in createenvironment as the node’s docker.env, the provenance as properties', async () => {
+    await suite.emulator.control('POST', '/jelastic/timing', { topologyMsPerNode: 20 })
+    const run = await suite.steps.run(
+      'deploy',
+      {
+        platform: 'jelastic',
+        'api-url': suite.emulator.url('jelastic'),
+        token: JELASTIC_TOKEN,
+        service: 'fresh',
+        image: 'registry.example.com/shop:v1',
+        create: 'true',
+        'env-vars': 'A=1',
+      },
+      { env: RUN },
+    )
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.summary).toContain('set A')
+    const created = (await suite.emulator.requestLog()).find((r) => /createenvironment/.test(r.path))
+    expect(created).toBeDefined()
+    const env = (
+      await state<{
+        environments: { env: { envName: string }; vars: Record<string, Record<string, string>>; properties: Record<string, string> }[]
+      }>('jelastic')
+    ).environments.find((e) => e.env.envName === 'fresh')
+    expect(Object.values(env?.vars ?? {})[0]).toMatchObject({ A: '1', PATH: expect.any(String) })
+    expect(env?.properties).toMatchObject({ paasReleaseCommit: COMMIT })
+    // no addcontainerenvvars: the create carried them
+    expect((await suite.emulator.requestLog()).filter((r) => /addcontainerenvvars/.test(r.path))).toEqual([])
+  })
+
+  it('rancher: env-vars on a create are refused, naming the compose file', async () => {
+    const run = await suite.steps.run('deploy', {
+      platform: 'rancher',
+      'api-url': suite.emulator.url('rancher'),
+      'access-key': 'rancher-demo-access',
+      'secret-key': 'rancher-demo-secret-0123',
+      project: '1a5',
+      service: 'fresh/web',
+      image: 'registry.example.com/team/web:v1',
+      create: 'true',
+      'create-spec': JSON.stringify({ dockerCompose: 'version: "2"\nservices:\n  web:\n    image: ${IMAGE}\n' }),
+      'env-vars': 'A=1',
+    })
+    expect(run.code).toBe(1)
+    expect(errorLines(run).join('\n')).toMatch(/compose file/)
+    expect(((await state<{ stacks: { name: string }[] }>('rancher')).stacks ?? []).map((s) => s.name)).not.toContain('fresh')
+  })
+})

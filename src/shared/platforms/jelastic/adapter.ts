@@ -129,14 +129,8 @@ class JelasticPlatform implements Platform {
     const info = await this.envInfo(ref.service, 'deploy')
     if (info === null) {
       if (!spec.create) throw notFound(ref, 'deploy')
-      if (spec.env)
-        throw new PlatformError(
-          'jelastic',
-          'create',
-          ref.service,
-          'env-vars are not set on an environment being created (its containers would need a restart to take them): give them in create-spec, as docker.env of the nodes, or deploy with them once it exists',
-        )
-      const created = await this.create(ref, spec.image, spec.create)
+      // the variables go in the create call, as the node's docker.env (merge and replace alike: there are none before)
+      const created = await this.create(ref, spec.image, spec.create, spec.env?.vars)
       if (spec.provenance) await this.writeProvenance(ref, spec.provenance)
       return created
     }
@@ -188,8 +182,13 @@ class JelasticPlatform implements Platform {
    * exists (observe then waits for it to run the image); a create is never sent over one that may
    * have landed.
    */
-  private async create(ref: ServiceRef, image: string, spec: Record<string, unknown>): Promise<Operation> {
-    const params = createEnvParams(ref.service, group(ref), image, spec)
+  private async create(
+    ref: ServiceRef,
+    image: string,
+    spec: Record<string, unknown>,
+    vars: Readonly<Record<string, string>> | undefined,
+  ): Promise<Operation> {
+    const params = createEnvParams(ref.service, group(ref), image, spec, vars)
     const operation: Operation = { id: `createenvironment/${ref.service}/${Date.now()}`, kind: 'deploy', ref, target: { image } }
     return this.settled('create', ref.service, {
       send: async () => {
