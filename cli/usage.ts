@@ -190,6 +190,30 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         secret: false,
         githubOnly: false,
       },
+      'env-vars': {
+        description:
+          "Environment variables to merge into the service's (or, with `env-vars-update: replace`, to replace them with): `KEY=VALUE` lines or a JSON object of strings. Keys are a letter or `_`, then letters, digits and `_`; `PAAS_RELEASE_*` is the provenance's. Checked before any call; the summary names the keys added, changed or removed, never a value. A change of the variables is a change: a re-run with the same image and variables writes nothing. Jelastic: the node group's variables; ServiceStage: the component's `envs`; Alauda: `instance_envvars`; NetEase apps: `env_var` (not microservices); Rancher: `launchConfig.environment`.",
+        default: '',
+        required: false,
+        secret: false,
+        githubOnly: false,
+      },
+      'env-vars-update': {
+        description:
+          "merge (add or set the given variables, keep the others) or replace (keep only the given ones, and the platform's own such as Alauda's `__DEFAULT_DOMAIN_NAME__`). Not replace on Jelastic, whose API lists the image's own variables with the rest.",
+        default: 'merge',
+        required: false,
+        secret: false,
+        githubOnly: false,
+      },
+      provenance: {
+        description:
+          "Record where the deploy came from (commit, repository, workflow run URL, actor) with the deploy's write: Rancher service labels `io.paas-release.*`, ServiceStage component labels `paas-release-*` (with the repository and run URL as `PAAS_RELEASE_*` envs, too long for a label), Jelastic environment properties `paasRelease*`, and `PAAS_RELEASE_*` variables on Alauda and NetEase. It rides along with a real write only: a re-run that changes nothing writes no provenance. `false` turns it off.",
+        default: 'true',
+        required: false,
+        secret: false,
+        githubOnly: false,
+      },
       'batch-size': {
         description: 'Rancher: containers replaced at a time in the in-service upgrade.',
         default: '1',
@@ -427,6 +451,30 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       ttl: {
         description: '`sweep`: previews older than this are removed even while their PR is open, in hours or days such as `72h` or `7d`.',
         default: '7d',
+        required: false,
+        secret: false,
+        githubOnly: false,
+      },
+      'env-vars': {
+        description:
+          "Environment variables to merge into the service's (or, with `env-vars-update: replace`, to replace them with): `KEY=VALUE` lines or a JSON object of strings. Keys are a letter or `_`, then letters, digits and `_`; `PAAS_RELEASE_*` is the provenance's. Checked before any call; the summary names the keys added, changed or removed, never a value. A change of the variables is a change: a re-run with the same image and variables writes nothing. Jelastic: the node group's variables; ServiceStage: the component's `envs`; Alauda: `instance_envvars`; NetEase apps: `env_var` (not microservices); Rancher: `launchConfig.environment`.",
+        default: '',
+        required: false,
+        secret: false,
+        githubOnly: false,
+      },
+      'env-vars-update': {
+        description:
+          "merge (add or set the given variables, keep the others) or replace (keep only the given ones, and the platform's own such as Alauda's `__DEFAULT_DOMAIN_NAME__`). Not replace on Jelastic, whose API lists the image's own variables with the rest.",
+        default: 'merge',
+        required: false,
+        secret: false,
+        githubOnly: false,
+      },
+      provenance: {
+        description:
+          "Record where the deploy came from (commit, repository, workflow run URL, actor) with the deploy's write: Rancher service labels `io.paas-release.*`, ServiceStage component labels `paas-release-*` (with the repository and run URL as `PAAS_RELEASE_*` envs, too long for a label), Jelastic environment properties `paasRelease*`, and `PAAS_RELEASE_*` variables on Alauda and NetEase. It rides along with a real write only: a re-run that changes nothing writes no provenance. `false` turns it off.",
+        default: 'true',
         required: false,
         secret: false,
         githubOnly: false,

@@ -12,9 +12,10 @@
  * A parameter's type: the spec's `string`, `boolean`, `integer` (int32), or a JSON text. `json`
  * is a JSON object (the spec's `object` params and the string params its descriptions call "JSON
  * object"); `json-nodes` is `nodes`, which the spec declares as one node object and the clients
- * send as a JSON array of them (softozor/jelastic-client `control_client.create_environment`).
+ * send as a JSON array of them (softozor/jelastic-client `control_client.create_environment`);
+ * `json-names` a JSON array of variable names (removecontainerenvvars' `vars`, as clients send it).
  */
-export type ParamType = 'string' | 'boolean' | 'int32' | 'json' | 'json-nodes'
+export type ParamType = 'string' | 'boolean' | 'int32' | 'json' | 'json-nodes' | 'json-names'
 
 export interface MethodFacts {
   required: Record<string, ParamType>
@@ -73,6 +74,19 @@ export const METHODS: Record<string, MethodFacts> = {
   [`${ENV}deleteenv`]: { required: { envName: 'string' }, optional: { password: 'string' }, session: true },
   // properties: the spec types it string; py-jelastic's ApplyEnvProperty: "JSON object with environment properties"
   [`${ENV}applyenvproperty`]: { required: { envName: 'string', properties: 'json' }, optional: {}, session: true },
+  // a container's variables (spec 8.0.2: add and remove take nodeGroup or nodeId, nodeId first when
+  // both; vars a JSON object to add or set, a JSON array of names to remove; PaaS 5.3 release notes)
+  [`${ENV}addcontainerenvvars`]: {
+    required: { envName: 'string', vars: 'json' },
+    optional: { nodeGroup: 'string', nodeId: 'int32' },
+    session: true,
+  },
+  [`${ENV}removecontainerenvvars`]: {
+    required: { envName: 'string', vars: 'json-names' },
+    optional: { nodeGroup: 'string', nodeId: 'int32' },
+    session: true,
+  },
+  [`${ENV}getcontainerenvvarsbygroup`]: { required: { envName: 'string', nodeGroup: 'string' }, optional: {}, session: true },
   // propertyKeys: "a comma-separated list of property keys" (py-jelastic GetEnvProperty)
   [`${ENV}getenvproperty`]: { required: { envName: 'string' }, optional: { propertyKeys: 'string' }, session: true },
   'marketplace/jps/rest/install': {

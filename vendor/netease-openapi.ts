@@ -17,7 +17,7 @@
  */
 
 /** A value as the documents type it: query and path values arrive as text and are read as these. */
-export type FieldType = 'string' | 'int' | 'boolean' | 'json' | 'string[]' | { object: Fields } | { list: Fields }
+export type FieldType = 'string' | 'int' | 'boolean' | 'json' | 'variables' | 'string[]' | { object: Fields } | { list: Fields }
 
 export interface Field {
   type: FieldType
@@ -66,7 +66,8 @@ const VERSION_CONTROL: Field = {
 /** the fields both the create and the update of an app take [apps] */
 const APP_FIELDS: Fields = {
   desc: { type: 'string' },
-  env_var: { type: 'json' },
+  // a JSON object of the app's environment variables, name to value (the document's `env_var{}`)
+  env_var: { type: 'variables' },
   version_control: VERSION_CONTROL,
   docker_file_type: { type: 'int', values: [1, 2] },
   custom_docker_file: { type: 'string' },

@@ -149,9 +149,6 @@ export class AlaudaEmulator {
       ...this.checkUpdate(body),
       ...checkPorts(body.instance_ports),
       ...checkVolumes(body.volumes),
-      ...(body.instance_envvars !== undefined && !isStringMap(body.instance_envvars)
-        ? { instance_envvars: ['Must be an object of strings.'] }
-        : {}),
     }
     if (typeof name === 'string' && this.state.services.has(this.state.key(ns, name))) {
       errors.service_name = ['service with this name already exists.']
@@ -182,9 +179,11 @@ export class AlaudaEmulator {
   private update(res: ServerResponse, service: Service, body: Record<string, unknown>): void {
     const errors = this.checkUpdate(body, service)
     if (Object.keys(errors).length > 0) return sendJson(res, 400, errors)
-    const before = JSON.stringify([imageOf(service), service.target_num_instances, service.scaling_mode])
+    // new variables, like a new image, replace the instances
+    const shape = () => JSON.stringify([imageOf(service), service.target_num_instances, service.scaling_mode, service.instance_envvars])
+    const before = shape()
     this.applyUpdate(service, body)
-    if (JSON.stringify([imageOf(service), service.target_num_instances, service.scaling_mode]) !== before) this.state.converge(service)
+    if (shape() !== before) this.state.converge(service)
     sendJson(res, 200, this.view(service))
   }
 
@@ -198,6 +197,9 @@ export class AlaudaEmulator {
       if (body[field] !== undefined && (typeof body[field] !== 'string' || body[field] === '')) errors[field] = ['Not a valid string.']
     }
     Object.assign(errors, choice(body, 'scaling_mode', ['MANUAL', 'AUTO'], false))
+    // the create's field, taken by the update too: the whole set of variables (I: no source shows an update with it)
+    if (body.instance_envvars !== undefined && !isStringMap(body.instance_envvars))
+      errors.instance_envvars = ['Must be an object of strings, keys a letter or _ then letters, digits and _.']
     const auto =
       body.scaling_mode === 'AUTO' ||
       (body.scaling_mode === undefined && service?.scaling_mode === 'AUTO' && body.autoscaling_config !== undefined)
@@ -221,6 +223,7 @@ export class AlaudaEmulator {
   }
 
   private applyUpdate(service: Service, body: Record<string, unknown>): void {
+    if (isStringMap(body.instance_envvars)) service.instance_envvars = { ...body.instance_envvars }
     if (typeof body.image_name === 'string') service.image_name = body.image_name
     if (typeof body.image_tag === 'string') service.image_tag = body.image_tag
     if (typeof body.target_num_instances === 'number') service.target_num_instances = body.target_num_instances
@@ -273,7 +276,11 @@ export class AlaudaEmulator {
       staged_num_instances: s.is_deploying ? Math.max(0, s.target_num_instances - running) : 0,
       started_num_instances: running,
       instances: s.instances.map(({ instance_name, started_at, uuid }) => ({ instance_name, started_at, uuid })),
-      instance_envvars: JSON.stringify(s.instance_envvars),
+      // with the platform's own __DEFAULT_DOMAIN_NAME__, which Alauda's CLI reads there (platforms.md 7)
+      instance_envvars: JSON.stringify({
+        ...s.instance_envvars,
+        __DEFAULT_DOMAIN_NAME__: `${this.host()}/apps/${s.namespace}/${s.service_name}`,
+      }),
       instance_ports: s.instance_ports,
       volumes: s.volumes,
       linked_to_apps: JSON.stringify(s.linked_to_apps),
@@ -353,8 +360,14 @@ function checkVolumes(volumes: unknown): FieldErrors {
   return ok ? {} : { volumes: ['Each volume needs app_volume_dir (a path) and size_gb (a number).'] }
 }
 
+/** Variables: names a letter or _ then letters, digits and _ (I: as a shell takes them), string values. */
 function isStringMap(value: unknown): value is Record<string, string> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string')
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.entries(value).every(([k, v]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && typeof v === 'string')
+  )
 }
 
 /**

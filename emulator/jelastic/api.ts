@@ -6,7 +6,7 @@ import { ENV_STATUS, METHODS, type MethodFacts } from '../../vendor/jelastic-api
 import { readCreateEnv, readTopology } from './create-env.js'
 import { TdRouter } from './router.js'
 import { paramProblem } from './validate.js'
-import { CREATING, DOWN, type Env, type JelasticState, RUNNING, type TdSettings, UPDATING } from './state.js'
+import { CREATING, DOWN, type Env, IMAGE_VARS, type JelasticState, type Node, RUNNING, type TdSettings, UPDATING } from './state.js'
 
 type Answer = Record<string, unknown> & { result: number }
 type Handler = (params: Record<string, string>) => Promise<Answer> | Answer
@@ -63,6 +63,14 @@ export class JelasticEmulator {
       'environment/control/rest/applyenvproperty': {
         offered: 'envProperties',
         handler: onEnv((found, p) => this.applyProperties(found, p)),
+      },
+      'environment/control/rest/addcontainerenvvars': { handler: onEnv((found, p) => this.addVars(found, p)) },
+      'environment/control/rest/removecontainerenvvars': { handler: onEnv((found, p) => this.removeVars(found, p)) },
+      'environment/control/rest/getcontainerenvvarsbygroup': {
+        handler: onEnv((found, p) => {
+          const node = found.nodes.find((n) => n.nodeGroup === p.nodeGroup)
+          return node ? { result: OK, object: { ...node.vars } } : noGroup(found, p.nodeGroup)
+        }),
       },
       'environment/control/rest/getenvproperty': {
         offered: 'envProperties',
@@ -229,8 +237,15 @@ export class JelasticEmulator {
         await delay(this.state.timing.topologyMsPerNode)
         const image = group.image ?? `${template?.dockerName}:${template?.dockerTag}`
         const colon = image.lastIndexOf(':')
+        // a node added to a layer gets the layer's variables (I: the layer is configured as one)
         env.nodes.push(
-          this.state.newNode(name, template?.nodeType ?? group.nodeType ?? 'docker', image.slice(0, colon), image.slice(colon + 1)),
+          this.state.newNode(
+            name,
+            template?.nodeType ?? group.nodeType ?? 'docker',
+            image.slice(0, colon),
+            image.slice(colon + 1),
+            template?.vars,
+          ),
         )
       }
       for (const node of nodes.slice(count)) env.nodes.splice(env.nodes.indexOf(node), 1)
@@ -255,7 +270,10 @@ export class JelasticEmulator {
       const colon = group.image.lastIndexOf(':')
       for (let i = 0; i < group.count; i++) {
         await delay(this.state.timing.topologyMsPerNode)
-        const node = this.state.newNode(group.nodeGroup, group.nodeType, group.image.slice(0, colon), group.image.slice(colon + 1))
+        const node = this.state.newNode(group.nodeGroup, group.nodeType, group.image.slice(0, colon), group.image.slice(colon + 1), {
+          ...IMAGE_VARS,
+          ...group.vars,
+        })
         node.status = DOWN
         env.nodes.push(node)
         // a stuck image's container restarts for ever: the environment stays CREATING, the call
@@ -269,6 +287,43 @@ export class JelasticEmulator {
   }
 
   /** `properties`, a JSON object (validate.ts): its keys are added or set (the spec: "add or set if exist"). */
+  /** The nodes a variables call is for: `nodeId` first, else the `nodeGroup`, else every node (spec 8.0.2, PaaS 5.3 notes). */
+  private varNodes(env: Env, p: Record<string, string>): Node[] | Answer {
+    if (p.nodeId !== undefined) {
+      const node = env.nodes.find((n) => n.id === Number(p.nodeId))
+      return node ? [node] : { result: GENERIC, source: 'JEL', error: `node [${p.nodeId}] not found in env [${env.envName}]` }
+    }
+    if (p.nodeGroup !== undefined) {
+      const nodes = env.nodes.filter((n) => n.nodeGroup === p.nodeGroup)
+      return nodes.length > 0 ? nodes : noGroup(env, p.nodeGroup)
+    }
+    return env.nodes
+  }
+
+  /** Adds or sets variables (an existing one is overwritten, PaaS 5.3 notes): names as a shell takes them, string values. */
+  private addVars(env: Env, p: Record<string, string>): Answer {
+    if (env.status !== RUNNING) return notAllowed(env)
+    const vars = JSON.parse(p.vars as string) as Record<string, unknown>
+    for (const [key, value] of Object.entries(vars)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return { result: GENERIC, source: 'JEL', error: `invalid variable name [${key}]` }
+      if (typeof value !== 'string') return { result: GENERIC, source: 'JEL', error: `the value of variable [${key}] is not a string` }
+    }
+    const nodes = this.varNodes(env, p)
+    if (!Array.isArray(nodes)) return nodes
+    for (const node of nodes) Object.assign(node.vars, vars)
+    return { result: OK }
+  }
+
+  private removeVars(env: Env, p: Record<string, string>): Answer {
+    if (env.status !== RUNNING) return notAllowed(env)
+    const names = JSON.parse(p.vars as string) as string[]
+    const nodes = this.varNodes(env, p)
+    if (!Array.isArray(nodes)) return nodes
+    const gone = new Set(names)
+    for (const node of nodes) node.vars = Object.fromEntries(Object.entries(node.vars).filter(([name]) => !gone.has(name)))
+    return { result: OK }
+  }
+
   private applyProperties(env: Env, p: Record<string, string>): Answer {
     Object.assign(env.properties, JSON.parse(p.properties as string))
     return { result: OK }
@@ -419,4 +474,9 @@ function notAllowed(env: Env): Answer {
     source: 'JEL',
     error: `Not allowed to execute this service for current Environment status [ENV_STATUS_TYPE_${STATUS_NAMES[env.status] ?? env.status}]. Required statuses [ENV_STATUS_TYPE_RUNNING]`,
   }
+}
+
+/** A node group the environment does not have (I: the wording is the emulator's). */
+function noGroup(env: Env, nodeGroup: string | undefined): Answer {
+  return { result: GENERIC, source: 'JEL', error: `node group [${nodeGroup ?? ''}] not found in env [${env.envName}]` }
 }

@@ -40,7 +40,12 @@ export function jelasticControl(state: JelasticState, api: JelasticEmulator): Pl
       },
     },
     state: () => ({
-      environments: [...state.envs.values()].map((env) => api.envInfo(env)),
+      environments: [...state.envs.values()].map((env) => ({
+        ...api.envInfo(env),
+        // what getenvproperty and getcontainerenvvars show, for tests to see what the platform holds
+        properties: { ...env.properties },
+        vars: Object.fromEntries(env.nodes.map((node) => [node.id, { ...node.vars }])),
+      })),
       sessions: [...state.sessions],
     }),
     reset: () => state.reset(),

@@ -12,6 +12,8 @@ export interface NodeSpec {
   nodeType: string | undefined
   count: number | undefined
   image: string | undefined
+  /** `docker.env`: the container's variables, a map of strings (the description's) */
+  vars: Record<string, string>
 }
 
 export interface NewNode {
@@ -19,6 +21,7 @@ export interface NewNode {
   nodeType: string
   count: number
   image: string
+  vars: Record<string, string>
 }
 
 export interface NewEnv {
@@ -46,6 +49,7 @@ export function readCreateEnv(p: Record<string, string>): NewEnv | { error: stri
       nodeType: node.nodeType as string,
       count: node.count ?? 1,
       image: withTag(image),
+      vars: node.vars,
     })
   }
   return { envName: String((JSON.parse(p.env as string) as { shortdomain: string }).shortdomain), nodes: out }
@@ -76,11 +80,18 @@ function readNodes(text: string, required: string[]): NodeSpec[] | { error: stri
         ? undefined
         : check(`nodes[${i}].docker.registry`, docker.registry as Record<string, unknown>, REGISTRY_FIELDS, []))
     if (dockerError) return { error: dockerError }
+    const env = given(docker.env) as Record<string, unknown> | undefined
+    const bad = Object.entries(env ?? {}).find(([key, value]) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || typeof value !== 'string')
+    if (bad)
+      return {
+        error: `nodes[${i}].docker.env: variable [${bad[0]}] needs a name (a letter or _, then letters, digits, _) and a string value`,
+      }
     out.push({
       nodeGroup: given(docker.nodeGroup) as string | undefined,
       nodeType: given(node.nodeType) as string | undefined,
       count: given(node.count) as number | undefined,
       image: given(docker.image) as string | undefined,
+      vars: (env ?? {}) as Record<string, string>,
     })
   }
   return out

@@ -12,6 +12,14 @@ export interface Node {
   status: number
   dockerName: string
   dockerTag: string
+  /** the container's variables: the image's own (PATH, HOME) and those added by addcontainerenvvars */
+  vars: Record<string, string>
+}
+
+/** The variables every container starts with, as an image's ENV gives them (getcontainerenvvars lists them too). */
+export const IMAGE_VARS: Readonly<Record<string, string>> = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  HOME: '/root',
 }
 
 export interface TdSettings {
@@ -122,8 +130,8 @@ export class JelasticState {
     return env
   }
 
-  newNode(nodeGroup: string, nodeType: string, dockerName: string, dockerTag: string): Node {
-    return { id: this.nextNodeId++, nodeGroup, nodeType, status: RUNNING, dockerName, dockerTag }
+  newNode(nodeGroup: string, nodeType: string, dockerName: string, dockerTag: string, vars: Record<string, string> = IMAGE_VARS): Node {
+    return { id: this.nextNodeId++, nodeGroup, nodeType, status: RUNNING, dockerName, dockerTag, vars: { ...vars } }
   }
 }
 

@@ -50,6 +50,12 @@ function valueProblem(value: string, type: ParamType): string | undefined {
       if (type === 'json-nodes' && Array.isArray(parsed) && parsed.length > 0 && parsed.every(isObject)) return undefined
       return type === 'json' ? 'must be a JSON object' : 'must be a JSON object or a non-empty JSON array of objects'
     }
+    case 'json-names': {
+      const parsed = parseJson(value)
+      return Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')
+        ? undefined
+        : `must be a JSON array of names (got ${show(value)})`
+    }
   }
 }
 

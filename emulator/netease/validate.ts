@@ -100,7 +100,10 @@ function valueProblem(value: unknown, field: Field, at: string): Refusal | undef
           ? typeof value === 'boolean'
           : type === 'json'
             ? isObject(value)
-            : Array.isArray(value) && value.every((item) => typeof item === 'string')
+            : type === 'variables'
+              ? // names as a shell takes them, values strings (I: the document shows no other)
+                isObject(value) && Object.entries(value).every(([k, v]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && typeof v === 'string')
+              : Array.isArray(value) && value.every((item) => typeof item === 'string')
   if (!ok) return invalid(`${at} must be ${NAMES[type]} (got ${JSON.stringify(value)?.slice(0, 40)})`)
   if (field.values && !field.values.includes(value as string | number)) return invalid(`${at} must be one of ${field.values.join(', ')}`)
   if (field.min !== undefined && (value as number) < field.min) return invalid(`${at} must be at least ${field.min}`)
@@ -113,6 +116,7 @@ const NAMES = {
   int: 'a whole number',
   boolean: 'true or false',
   json: 'a JSON object',
+  variables: 'a JSON object of variables (names a letter or _ then letters, digits and _; string values)',
   'string[]': 'a list of strings',
 }
 

@@ -122,7 +122,7 @@ export class ServiceStageEmulator {
       !Number.isInteger(body.replica) && 'replica',
     ].filter(Boolean)
     if (missing.length > 0) return fail(res, ERR.param(`missing or invalid: ${missing.join(', ')}`))
-    const invalid = modelProblem(body, 'ComponentCreate')
+    const invalid = modelProblem(body, 'ComponentCreate') ?? envsProblem(body.envs) ?? labelsProblem(body.labels)
     if (invalid) return fail(res, ERR.param(invalid))
     if ([...this.state.components.values()].some((c) => c.application === application && c.name === body.name)) {
       return fail(res, ERR.param(`component name ${String(body.name)} is already used`))
@@ -211,7 +211,7 @@ export class ServiceStageEmulator {
    * (assumed behaviour: platforms.md gap 5; see src/shared/platforms/servicestage/gray.ts).
    */
   private upgrade(res: ServerResponse, c: Component, body: Record<string, unknown>): void {
-    const invalid = modelProblem(body, 'ComponentModify')
+    const invalid = modelProblem(body, 'ComponentModify') ?? envsProblem(body.envs) ?? labelsProblem(body.labels)
     if (invalid) return fail(res, ERR.param(invalid))
     if (body.name !== c.name) return fail(res, ERR.param(`name ${JSON.stringify(body.name)} is not the component's (${c.name})`))
     const source = body.source as { url?: unknown } | undefined
@@ -543,10 +543,33 @@ function applicationProblem(body: Record<string, unknown>): string | undefined {
     return 'name: 2-64 letters, digits, - or _, starting with a letter and ending with a letter or digit'
   if (body.description !== undefined && !(typeof body.description === 'string' && body.description.length <= 128))
     return 'description: up to 128 characters'
-  if (body.labels === undefined) return undefined
-  if (!Array.isArray(body.labels) || body.labels.length > 20) return 'labels: an array of at most 20 labels'
+  return labelsProblem(body.labels)
+}
+
+/**
+ * A component's `envs` (ComponentEnvironment: `name` required, a `value` or a `value_from`):
+ * names as Kubernetes takes them, each once (I: the component runs on CCE).
+ */
+function envsProblem(envs: unknown): string | undefined {
+  if (envs === undefined) return undefined
+  if (!Array.isArray(envs)) return 'envs: an array of {name, value}'
+  const names = new Set<string>()
+  for (const env of envs as { name?: unknown; value?: unknown; value_from?: unknown }[]) {
+    if (typeof env.name !== 'string' || !/^[-._A-Za-z][-._A-Za-z0-9]*$/.test(env.name))
+      return `envs: name ${JSON.stringify(env.name)}: letters, digits, -, _ or ., not starting with a digit`
+    if (env.value !== undefined && typeof env.value !== 'string') return `envs: the value of ${env.name} must be a string`
+    if (names.has(env.name)) return `envs: ${env.name} is given twice`
+    names.add(env.name)
+  }
+  return undefined
+}
+
+/** Labels of an application, or of a component (I: the same rules as the application's). */
+function labelsProblem(labels: unknown): string | undefined {
+  if (labels === undefined) return undefined
+  if (!Array.isArray(labels) || labels.length > 20) return 'labels: an array of at most 20 labels'
   const keys = new Set<string>()
-  for (const label of body.labels as { key?: unknown; value?: unknown }[]) {
+  for (const label of labels as { key?: unknown; value?: unknown }[]) {
     if (typeof label !== 'object' || label === null || Object.keys(label).some((key) => key !== 'key' && key !== 'value'))
       return 'labels: each label is {key, value}'
     if (typeof label.key !== 'string' || !LABEL_KEY.test(label.key))

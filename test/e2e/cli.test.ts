@@ -334,6 +334,75 @@ describe.each(PLATFORMS)('paas-release on $platform', ({ seed, args, env, servic
   })
 })
 
+describe('paas-release deploy and preview with env-vars and provenance', () => {
+  const RANCHER = ['--platform', 'rancher', '--api-url', '', '--access-key', 'rancher-demo-access', '--project', '1a5']
+  const rancher = () => RANCHER.map((arg) => (arg === '' ? emulator.url('rancher') : arg))
+  const GITLAB = {
+    PAAS_SECRET_KEY: 'rancher-demo-secret-0123',
+    CI_COMMIT_SHA: 'c'.repeat(40),
+    CI_PROJECT_PATH: 'group/shop',
+    CI_JOB_URL: 'https://gitlab.example.com/group/shop/-/jobs/7',
+    GITLAB_USER_LOGIN: 'dev',
+  }
+  const service = async () =>
+    (
+      (await emulator.control('GET', '/state')) as { rancher: { services: { name: string; launchConfig: Record<string, unknown> }[] } }
+    ).rancher.services.find((s) => s.name === 'shop')?.launchConfig as {
+      environment?: Record<string, string>
+      labels?: Record<string, string>
+    }
+
+  it('rancher: --env-vars merged into launchConfig.environment, GitLab CI provenance as labels; a re-run writes nothing', async () => {
+    await emulator.control('POST', '/rancher/timing', { batchMs: 40 })
+    await emulator.control('POST', '/rancher/services', { stack: 'web', name: 'shop', image: 'registry.example.com/team/web:v1', scale: 2 })
+    const args = ['deploy', ...rancher(), '--service', 'web/shop', '--image', 'registry.example.com/team/web:v2', '--env-vars', 'A=1\nB=2']
+    const run = await cli(args, GITLAB)
+    expect(run.code, run.stderr).toBe(0)
+    const config = await service()
+    expect(config.environment).toEqual({ A: '1', B: '2' })
+    expect(config.labels).toMatchObject({
+      'io.paas-release.commit': 'c'.repeat(40),
+      'io.paas-release.repository': 'group/shop',
+      'io.paas-release.run-url': 'https://gitlab.example.com/group/shop/-/jobs/7',
+      'io.paas-release.actor': 'dev',
+    })
+    await emulator.control('DELETE', '/requests')
+    const again = await cli(args, { ...GITLAB, PAAS_ENV_VARS_UPDATE: 'merge' })
+    expect(again.code, again.stderr).toBe(0)
+    expect((await emulator.requestLog()).filter((r) => r.method !== 'GET')).toEqual([])
+  })
+
+  it('a bad key is bad usage: exit 2 before any call', async () => {
+    await emulator.control('DELETE', '/requests')
+    const run = await cli(['deploy', ...rancher(), '--service', 'web/shop', '--image', 'shop:v2', '--env-vars', '9LIVES=1'], GITLAB)
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('--env-vars has the value "9LIVES="')
+    expect(await emulator.requestLog()).toEqual([])
+  })
+
+  it('alauda: preview up creates the service with the variables and the provenance as PAAS_RELEASE_* variables', async () => {
+    await emulator.control('POST', '/alauda/timing', { instanceMs: 30 })
+    const up = await cli(
+      [
+        'preview',
+        ...['--platform', 'alauda', '--api-url', emulator.url('alauda'), '--project', 'team', '--pr', '8', '--command', 'up'],
+        ...['--service-template', 'shop-pr-{pr}', '--image', 'registry.example.com/shop:pr-8', '--env-vars', '{"FEATURE_X": "on"}'],
+      ],
+      { PAAS_TOKEN: ALAUDA_TOKEN, GITHUB_SHA: 'd'.repeat(40), GITHUB_REPOSITORY: 'org/shop', GITHUB_RUN_ID: '9' },
+    )
+    expect(up.code, up.stderr).toBe(0)
+    const created = (
+      (await emulator.control('GET', '/state')) as { alauda: { services: { service_name: string; instance_envvars: string }[] } }
+    ).alauda.services.find((s) => s.service_name === 'shop-pr-8')
+    expect(JSON.parse(created?.instance_envvars ?? '{}')).toMatchObject({
+      FEATURE_X: 'on',
+      PAAS_RELEASE_COMMIT: 'd'.repeat(40),
+      PAAS_RELEASE_REPOSITORY: 'org/shop',
+      PAAS_RELEASE_RUN_URL: 'https://github.com/org/shop/actions/runs/9',
+    })
+  })
+})
+
 describe('paas-release scale, traffic, rollback on Jelastic', () => {
   beforeEach(async () => {
     await emulator.jelasticEnv('blue', V1, 2)

@@ -36,7 +36,7 @@ interface Request {
   path: string
 }
 
-const JELASTIC_READS = new Set(['getenvinfo', 'getenvs', 'getenvproperty', 'getsettings'])
+const JELASTIC_READS = new Set(['getenvinfo', 'getenvs', 'getenvproperty', 'getsettings', 'getcontainerenvvarsbygroup'])
 const SIGN_INS: Record<string, RegExp> = {
   jelastic: /\/users\/authentication\/rest\/signin$/,
   alauda: /\/generate-api-token\/?$/,
@@ -169,6 +169,12 @@ describe.concurrent('dry-run on every platform and every action: a plan, no chan
     expect(deploy.plan.writes[1]).toMatchObject({ operation: 'GitHub deployment', target: 'jelastic' })
     expect(deploy.plan.onFailure).toEqual([expect.objectContaining({ operation: 'rollback', before: V2, after: V1 })])
     expect(deploy.run.outputs).toMatchObject({ image: V1, 'operation-id': '', 'rolled-back': 'false', 'deployment-id': '' })
+
+    // new variables with the image it runs already: a deploy is planned, naming the keys, never a value
+    const vars = await dryRun('jelastic', 'deploy', { ...common, service: 'dr-blue', image: V1, 'env-vars': 'DR_MODE=dry-secret-value' })
+    expect(vars.plan.writes[0]).toMatchObject({ operation: 'deploy', target: 'dr-blue' })
+    expect(vars.plan.writes[0]?.after).toContain('DR_MODE')
+    expect(vars.run.everything).not.toContain('dry-secret-value')
 
     // signed in with a password: the signin is the one POST besides the reads, and changes no environment
     const signedIn = await dryRun('jelastic', 'deploy', { ...common, token: '', ...JELASTIC_USER, service: 'dr-green', image: V2 })
@@ -378,6 +384,13 @@ describe.concurrent('dry-run on every platform and every action: a plan, no chan
 
     const deploy = await dryRun('rancher', 'deploy', { ...common, service: 'dr/web', image: V2 })
     expect(deploy.plan.writes[0]).toMatchObject({ operation: 'deploy', after: V2 })
+    // a stack created with env-vars is refused before its first write, in the dry run as in the real one
+    await refusedDryRun(
+      'rancher',
+      'deploy',
+      { ...common, service: 'dr-new/web', image: V2, create: 'true', 'create-spec': '{"dockerCompose":"x"}', 'env-vars': 'A=1' },
+      'env-vars are not set on a stack being created',
+    )
     const restart = await dryRun('rancher', 'scale', { ...common, service: 'dr/web', lifecycle: 'restart' })
     expect(restart.plan.writes[0]).toMatchObject({ operation: 'restart', target: 'dr/web' })
     const traffic = await dryRun('rancher', 'traffic', { ...common, ...router, percentage: '100' })

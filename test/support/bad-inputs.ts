@@ -152,6 +152,25 @@ const steps = fc.oneof(
 )
 
 const booleans = fc.oneof(fc.constantFrom('maybe', 'sure', 'y', 'n', '2', 'TRUE!', 't'), ...always('t'))
+/** Not KEY=VALUE lines nor a JSON object of strings, or keys no platform takes. */
+const envVars = fc.oneof(
+  fc.constantFrom(
+    'LOG_LEVEL',
+    '1X=y',
+    'A-B=c',
+    'A B=c',
+    '=value',
+    'PAAS_RELEASE_COMMIT=abc',
+    'A=1\nA=2',
+    '{"A": 1}',
+    '{"A": null}',
+    '{"1A": "x"}',
+    '{bad',
+    'ÄRGER=1',
+  ),
+  fc.tuple(word, fc.constantFrom('-', '.', '/', ':', ' '), word).map(([a, c, b]) => `${a}${c}${b}=v`),
+  ...always('A=1\n'),
+)
 const choices = fc.oneof(
   word.map((w) => `x-${w}`),
   ...always('c'),
@@ -309,6 +328,12 @@ function inputCase(action: ActionName, platform: PlatformName, input: string): I
       return { bad: ttls }
     case 'service-template':
       return { bad: templates(slash) }
+    case 'env-vars':
+      return { bad: envVars }
+    case 'env-vars-update':
+      return { bad: choices, with: constant({ 'env-vars': 'A=1' }) }
+    case 'provenance':
+      return { bad: booleans }
     default:
       throw new Error(`no bad values for input "${input}" of action-${action}: add them here`)
   }

@@ -97,6 +97,9 @@ const VALID: Record<string, string> = {
   'consecutive-error-limit': '3',
   'abort-scale-down-delay': '30s',
   'keep-candidate-on-abort': 'false',
+  'env-vars': 'LOG_LEVEL=debug',
+  'env-vars-update': 'merge',
+  provenance: 'true',
 }
 
 /** A variant per platform rule a default meets: Rancher's upgrade inputs, Alauda's autoscaling, ServiceStage's gray release. */

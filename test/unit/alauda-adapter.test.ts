@@ -42,6 +42,8 @@ describe('Alauda adapter', () => {
     const { platform, on, sent } = setup()
     on('GET', SHOP, 200, service({ current_status: 'Running' }))
     expect(await platform.describe(ref)).toEqual({
+      // the service's variables, as its GET shows them (none here)
+      env: {},
       id: 'shop',
       image: 'index.alauda.cn/team/shop:v1',
       replicas: 2,

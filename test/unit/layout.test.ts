@@ -198,6 +198,7 @@ describe('the layout (README, "Layout")', () => {
     'src/shared/platforms/terms.ts',
     'src/shared/platforms/source-version.ts',
     'src/shared/platforms/service-id.ts',
+    'src/shared/platforms/env-vars.ts',
     'src/shared/platforms/rancher/endpoint.ts',
   ]
 

@@ -47,6 +47,8 @@ describe('NetEase apps', () => {
     })
     on('GET', '/api/v1/apps?limit=30&offset=30', 200, { total: 31, apps: [shop()] })
     expect(await platform.describe(app)).toEqual({
+      // the service's variables, as its GET shows them (none here)
+      env: {},
       id: '10702',
       image: 'source@v1',
       replicas: 2,

@@ -46,6 +46,8 @@ describe('Rancher adapter', () => {
     const { platform, sent, resolve, redactor } = setup()
     resolve()
     expect(await platform.describe(ref)).toEqual({
+      // the service's variables, as its GET shows them (none here)
+      env: {},
       id: '1s10',
       image: 'registry.example.com/web:v1',
       replicas: 2,

@@ -6,6 +6,7 @@ import { parseCreateSpec } from './create-spec.js'
 import { GITHUB_INPUT_NAMES, type GitHubInputs, readGitHub } from './github.js'
 import { readGrayRelease } from './gray.js'
 import { HEALTH_INPUT_NAMES, type HealthInputs, readHealthInputs } from './health.js'
+import { ENV_INPUT_NAMES, type EnvInputs, readEnvInputs } from './env-vars.js'
 import { InputError } from './input-error.js'
 import { readOptional } from './read.js'
 import { readServiceInputs, type ServiceInputs } from './targets.js'
@@ -29,12 +30,13 @@ export const DEPLOY_INPUT_NAMES = [
   'gray-weight',
   'gray-surge-mode',
   'gray-deployment-mode',
+  ...ENV_INPUT_NAMES,
   ...UPGRADE_INPUT_NAMES,
   ...HEALTH_INPUT_NAMES,
   ...GITHUB_INPUT_NAMES,
 ] as const
 
-export interface DeployInputs extends ServiceInputs {
+export interface DeployInputs extends ServiceInputs, EnvInputs {
   image: string
   wait: boolean
   rollbackOnFailure: boolean
@@ -62,6 +64,7 @@ export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployIn
     throw new InputError('Input "create-spec" is set while "create" is false; allowed: create: true with it, or no create-spec.')
   const gray = readGrayRelease(service.platform, env)
   const upgrade = readUpgradeStrategy(service.platform, env)
+  const vars = readEnvInputs(service.platform, env)
   if (health && !wait) {
     throw new InputError('Input "wait" is false while "health-url" is set; allowed: wait: true with a health check, or no health-url.')
   }
@@ -74,6 +77,7 @@ export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployIn
     ...(create && { create: spec }),
     ...(gray && { gray }),
     ...(upgrade && { upgrade }),
+    ...vars,
     github: readGitHub(env),
   }
 }

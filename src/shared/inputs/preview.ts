@@ -2,6 +2,7 @@ import { readArtifact } from './artifact.js'
 import { parseChoice } from './choice.js'
 import { COMMON_INPUT_NAMES, type CommonInputs, readCommonInputs } from './common.js'
 import { type GitHubInputs, readGitHub } from './github.js'
+import { ENV_INPUT_NAMES, type EnvInputs, readEnvInputs } from './env-vars.js'
 import { readGitHubEvent } from './github-event.js'
 import { badValue, InputError } from './input-error.js'
 import { parseInteger } from './integer.js'
@@ -20,12 +21,13 @@ export const PREVIEW_INPUT_NAMES = [
   'node-group',
   'create-spec',
   'ttl',
+  ...ENV_INPUT_NAMES,
   'github-token',
 ] as const
 
 export type PreviewCommand = 'up' | 'down' | 'sweep'
 
-export interface PreviewInputs extends CommonInputs {
+export interface PreviewInputs extends CommonInputs, EnvInputs {
   command: PreviewCommand
   /** the service's name with `{pr}` for the pull request's number */
   template: string
@@ -71,6 +73,7 @@ export function readPreviewInputs(env: NodeJS.ProcessEnv = process.env): Preview
   // up runs an image, or on NetEase apps a source version; down and sweep check one when given
   const image = readArtifact(common.platform, env, command === 'up')
   const specText = readOptional('create-spec', env)
+  const vars = readEnvInputs(common.platform, env)
   // a preview's deployments go to its own environment; a sweep reads every pr-* one
   const github = readGitHub(env, pr === undefined ? 'pr-*' : `pr-${pr}`)
   if (command === 'sweep' && github.token === undefined) {
@@ -85,6 +88,7 @@ export function readPreviewInputs(env: NodeJS.ProcessEnv = process.env): Preview
     nodeGroup: parseName('node-group', readDefaulted('node-group', env)),
     create: specText === undefined ? {} : parseCreateSpec(common.platform, specText),
     ttlMs: parseTtl(readDefaulted('ttl', env)),
+    ...vars,
     github,
   }
 }

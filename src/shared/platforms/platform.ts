@@ -1,4 +1,5 @@
 import type { HttpClient } from '../http/client.js'
+import type { EnvChange, Provenance } from './env-vars.js'
 import type { Credentials, PlatformName, RoutingMethod } from './terms.js'
 
 /** How a platform names one service: the same inputs on every platform, scoped by its own inputs. */
@@ -29,6 +30,16 @@ export interface ServiceState {
   /** the platform's own word for the state, for messages */
   status: string
   url?: string
+  /**
+   * The service's environment variables as the platform keeps them; read only when asked for
+   * (`describe(ref, { env: true })`) where it costs a call of its own (Jelastic).
+   */
+  env?: Record<string, string>
+}
+
+export interface DescribeOptions {
+  /** read the service's environment variables too */
+  env?: boolean
 }
 
 export type SurgeMode = 'mirror' | 'extra' | 'nosurge'
@@ -49,6 +60,10 @@ export interface DeploySpec {
   gray?: GrayRelease
   /** how to upgrade in place (Rancher) */
   upgrade?: UpgradeStrategy
+  /** the variables to merge into the service's, or to replace them with (written with the image) */
+  env?: EnvChange
+  /** where the deploy came from, kept as labels, properties or PAAS_RELEASE_* variables with the write */
+  provenance?: Provenance
 }
 
 /** An in-service upgrade: containers replaced `batchSize` at a time, `intervalMs` apart. */
@@ -187,7 +202,7 @@ export interface Platform {
   readonly name: PlatformName
   readonly capabilities: Capabilities
   /** null when the service does not exist */
-  describe(ref: ServiceRef): Promise<ServiceState | null>
+  describe(ref: ServiceRef, options?: DescribeOptions): Promise<ServiceState | null>
   /** deploys an image; creates the service first when it is missing and spec.create allows it */
   deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation>
   /**

@@ -2,6 +2,7 @@ import type { Deployment } from '../github/api.js'
 import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/deploy.js'
 import type { HealthInputs } from '../inputs/health.js'
+import { describeDiff, envDiff, hasChanges } from '../platforms/env-vars.js'
 import { type DeploySpec, PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import { serviceIdOf } from '../platforms/service-id.js'
 import type { ActionResult, ReleaseContext } from './context.js'
@@ -63,9 +64,10 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   const ref = serviceRef(inputs)
   const name = ctx.platform.name
   const found = await ctx.phase('describe', async () => {
-    const state = await ctx.platform.describe(ref)
-    if (state?.image === inputs.image && state.phase === 'running')
-      ctx.log.info(`${name}: "${ref.service}" already runs ${inputs.image}; nothing to deploy`)
+    const state = await ctx.platform.describe(ref, inputs.env ? { env: true } : undefined)
+    const same = state !== null && (inputs.env === undefined || !hasChanges(envDiff(state.env ?? {}, inputs.env)))
+    if (same && state?.image === inputs.image && state.phase === 'running')
+      ctx.log.info(`${name}: "${ref.service}" already runs ${inputs.image}${inputs.env ? ' with these variables' : ''}; nothing to deploy`)
     return state
   })
   described()
@@ -75,8 +77,12 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   }
   const before = requireFound(ctx, found, 'deploy', ref.service)
   const previous = before.image
-  const deploying = !(before.image === inputs.image && before.phase === 'running')
-  if (ctx.dryRun) return planDeploy(ctx, inputs, ref, before, deploying)
+  // the variables' change counts as a change: names only in the summary and the plan, never values
+  const diff = inputs.env && envDiff(before.env ?? {}, inputs.env)
+  const varsChange = diff !== undefined && hasChanges(diff)
+  const variables = inputs.env && diff ? `${describeDiff(diff, Object.keys(inputs.env.vars).length)} (${inputs.env.update})` : undefined
+  const deploying = !(before.image === inputs.image && before.phase === 'running') || varsChange
+  if (ctx.dryRun) return planDeploy(ctx, inputs, ref, before, { deploying, varsChange, ...(variables && { variables }) })
   const rows: [string, string][] = [
     ['Platform', name],
     ['Service', ref.service],
@@ -88,12 +94,16 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   let failure: string | undefined
   const startedAt = Date.now()
 
+  if (variables) rows.push(['Variables', variables])
+
   if (!deploying) {
-    notes.push(`The service already ran ${inputs.image}: no deploy was started.`)
+    notes.push(`The service already ran ${inputs.image}${inputs.env ? ' with these variables' : ''}: no deploy was started.`)
   } else {
     const { operation, result } = await rollOut(ctx, ref, inputs.image, 'deploy', inputs.wait, {
       ...(inputs.gray && { gray: inputs.gray }),
       ...(inputs.upgrade && { upgrade: inputs.upgrade }),
+      ...(varsChange && inputs.env && { env: inputs.env }),
+      ...(inputs.provenance && { provenance: inputs.provenance }),
     })
     operationId = operation.id
     if (result && result.status !== 'succeeded') failure = describeResult(operation, result)
@@ -203,12 +213,16 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
   const name = ctx.platform.name
   const { operation, result } = await rollOut(ctx, ref, inputs.image, 'create', inputs.wait, {
     ...(inputs.create && { create: inputs.create }),
+    ...(inputs.env && { env: inputs.env }),
+    ...(inputs.provenance && { provenance: inputs.provenance }),
   })
   let failure = result && result.status !== 'succeeded' ? describeResult(operation, result) : undefined
   const rows: [string, string][] = [
     ['Platform', name],
     ['Service', `${ref.service} (created)`],
     ['New image', inputs.image],
+    // names only, never values
+    ...(inputs.env ? [['Variables', `set ${Object.keys(inputs.env.vars).sort().join(', ') || 'none'}`] as [string, string]] : []),
   ]
   if (inputs.health) {
     if (failure === undefined) failure = await healthCheck(ctx, inputs.health, rows)
@@ -282,26 +296,29 @@ async function planDeploy(
   inputs: DeployInputs,
   ref: ServiceRef,
   before: ServiceState,
-  deploying: boolean,
+  change: { deploying: boolean; varsChange: boolean; variables?: string },
 ): Promise<ActionResult> {
   const name = ctx.platform.name
   const plan = newPlan('deploy', name)
+  const { deploying, varsChange, variables } = change
   // what the platform would refuse as the deploy starts, before its first write
   if (deploying)
     await checkDeploy(ctx, ref, {
       image: inputs.image,
       ...(inputs.gray && { gray: inputs.gray }),
       ...(inputs.upgrade && { upgrade: inputs.upgrade }),
+      ...(varsChange && inputs.env && { env: inputs.env }),
+      ...(inputs.provenance && { provenance: inputs.provenance }),
     })
   if (!deploying) {
-    plan.notes.push(`${ref.service} already runs ${inputs.image}: no deploy would be started.`)
+    plan.notes.push(`${ref.service} already runs ${inputs.image}${inputs.env ? ' with these variables' : ''}: no deploy would be started.`)
   } else {
     const gray = inputs.gray ? `, a gray release with ${inputs.gray.weight}% of the traffic (${inputs.gray.surgeMode})` : ''
     plan.writes.push({
       operation: `deploy${gray}`,
       target: ref.service,
       before: `${before.image} (${before.status})`,
-      after: inputs.image,
+      after: variables ? `${inputs.image}, variables ${variables}` : inputs.image,
       detail: afterDeploy(inputs),
     })
     if (inputs.rollbackOnFailure && before.image !== inputs.image) {
@@ -346,13 +363,19 @@ async function planDeploy(
 async function planCreate(ctx: ReleaseContext, inputs: DeployInputs, ref: ServiceRef): Promise<ActionResult> {
   const name = ctx.platform.name
   const plan = newPlan('deploy', name)
-  await checkDeploy(ctx, ref, { image: inputs.image, create: inputs.create ?? {} })
+  await checkDeploy(ctx, ref, {
+    image: inputs.image,
+    create: inputs.create ?? {},
+    ...(inputs.env && { env: inputs.env }),
+    ...(inputs.provenance && { provenance: inputs.provenance }),
+  })
   const fields = Object.keys(inputs.create ?? {})
+  const variables = inputs.env ? `, variables ${Object.keys(inputs.env.vars).join(', ')}` : ''
   plan.writes.push({
     operation: 'create',
     target: ref.service,
     before: 'no such service',
-    after: inputs.image,
+    after: `${inputs.image}${variables}`,
     detail: `${fields.length > 0 ? `with ${fields.join(', ')} from create-spec; ` : ''}${afterDeploy(inputs)}`,
   })
   plan.notes.push('A service that was just created has nothing to roll back to: a failed create would be left as the platform has it.')

@@ -14,6 +14,7 @@ import type {
   StoredRecord,
   TrafficSplit,
 } from '../platform.js'
+import { nextEnvWithProvenance, sameEnv } from '../env-vars.js'
 import { callOptions, PlatformError } from '../platform.js'
 import { type SettleOptions, settleWrite } from '../settle.js'
 import { AlaudaApi } from './api.js'
@@ -24,6 +25,7 @@ import {
   type AlaudaService,
   autoscalingConfigOf,
   autoscalingOf,
+  envvarsOf,
   imageOf,
   isStopped,
   phaseOf,
@@ -94,17 +96,21 @@ class AlaudaPlatform implements Platform {
     if (spec.create && (await this.find(ref, 'deploy')) === null) return this.create(ref, spec)
     const service = await this.get(ref, 'deploy')
     // the source document names the service `service_name`, Alauda's CLI `app_name`: both are sent
+    const vars = spec.env || spec.provenance ? nextEnvWithProvenance(envvarsOf(service), spec.env, spec.provenance) : undefined
     const body = {
       ...identity(ref),
       image_tag: image.image_tag,
       ...(image.image_name !== service.image_name && { image_name: image.image_name }),
+      // the whole set: the PUT's instance_envvars replaces the service's (I)
+      ...(vars && { instance_envvars: vars }),
     }
     // taken while the service is deploying too: this is how a stuck deploy is undone (undoWhileBusy)
     await this.write(
       ref,
       'deploy',
       () => this.api.call('PUT', servicePath(ref), callOptions('deploy', ref), body),
-      (now) => now?.image_name === image.image_name && now.image_tag === image.image_tag,
+      (now) =>
+        now?.image_name === image.image_name && now.image_tag === image.image_tag && (vars === undefined || sameEnv(envvarsOf(now), vars)),
     )
     return { id: `deploy:${ref.service}:${image.image_tag}`, kind: 'deploy', ref, target: { image: spec.image } }
   }
@@ -121,6 +127,13 @@ class AlaudaPlatform implements Platform {
       scaling_mode: 'MANUAL',
       target_state: 'STARTED',
       ...spec.create,
+      ...((spec.env || spec.provenance) && {
+        instance_envvars: nextEnvWithProvenance(
+          envvarsOf({ instance_envvars: spec.create?.instance_envvars } as AlaudaService),
+          spec.env,
+          spec.provenance,
+        ),
+      }),
       ...identity(ref),
       namespace: namespace(ref),
       ...splitImage(spec.image),

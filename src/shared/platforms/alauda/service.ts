@@ -102,5 +102,14 @@ export function toState(service: AlaudaService): ServiceState {
     status: `${statusOf(service)}, ${current}/${target} instance(s)${mode}`,
     ...(auto && { autoscaling: auto }),
     ...(url && { url }),
+    env: envvarsOf(service),
   }
+}
+
+/** `instance_envvars`, given as an object or as JSON text; only string values. */
+export function envvarsOf(service: AlaudaService): Record<string, string> {
+  const raw = service.instance_envvars
+  const parsed = typeof raw === 'string' ? safeParse(raw) : raw
+  if (parsed === undefined || parsed === null || typeof parsed !== 'object') return {}
+  return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
 }

@@ -1,6 +1,8 @@
+import type { Provenance } from '../env-vars.js'
 import type {
   Capabilities,
   DeploySpec,
+  DescribeOptions,
   Operation,
   OperationState,
   Platform,
@@ -68,9 +70,59 @@ class JelasticPlatform implements Platform {
     this.settle = config
   }
 
-  async describe(ref: ServiceRef): Promise<ServiceState | null> {
+  async describe(ref: ServiceRef, options?: DescribeOptions): Promise<ServiceState | null> {
     const info = await this.envInfo(ref.service, 'describe')
-    return info === null ? null : toServiceState(info, group(ref))
+    if (info === null) return null
+    const state = toServiceState(info, group(ref))
+    return options?.env ? { ...state, env: await this.readVars(ref) } : state
+  }
+
+  /** The node group's variables (getcontainerenvvarsbygroup: `object`, the image's own among them). */
+  private async readVars(ref: ServiceRef): Promise<Record<string, string>> {
+    const body = await this.api.call(
+      `${ENV}getcontainerenvvarsbygroup`,
+      { envName: ref.service, nodeGroup: group(ref) },
+      { operation: 'describe', target: ref.service, idempotent: true },
+    )
+    const vars = body.object
+    if (vars === null || typeof vars !== 'object' || Array.isArray(vars)) return {}
+    return Object.fromEntries(Object.entries(vars).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
+  }
+
+  /**
+   * The variables, added or set on the node group's containers (addcontainerenvvars: an existing
+   * one is overwritten), before the redeploy that brings them in. Setting the same values twice
+   * changes nothing: a call whose answer was lost may be sent again.
+   */
+  private async writeVars(ref: ServiceRef, vars: Readonly<Record<string, string>>): Promise<void> {
+    await this.api.call(
+      `${ENV}addcontainerenvvars`,
+      { envName: ref.service, nodeGroup: group(ref), vars: JSON.stringify(vars) },
+      { operation: 'deploy', target: ref.service, idempotent: true },
+    )
+  }
+
+  /** Provenance as environment properties (applyenvproperty); an installation without them is said once, not failed. */
+  private async writeProvenance(ref: ServiceRef, provenance: Provenance): Promise<void> {
+    if (this.noProperties) return
+    const properties = Object.fromEntries(
+      Object.entries(PROVENANCE_PROPERTIES)
+        .map(([field, key]) => [key, provenance[field as keyof Provenance]])
+        .filter(([, value]) => value),
+    )
+    try {
+      await this.api.call(
+        `${ENV}applyenvproperty`,
+        { envName: ref.service, properties: JSON.stringify(properties) },
+        { operation: 'deploy', target: ref.service, idempotent: true },
+      )
+    } catch (error) {
+      if (!(error instanceof JelasticError && error.result === METHOD_NOT_FOUND)) throw error
+      this.noProperties = true
+      this.log(
+        `jelastic: this installation has no environment properties (applyenvproperty: result ${METHOD_NOT_FOUND}): no provenance is kept on "${ref.service}"`,
+      )
+    }
   }
 
   async checkDeploy(ref: ServiceRef, spec: DeploySpec): Promise<void> {
@@ -81,8 +133,11 @@ class JelasticPlatform implements Platform {
   async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
     const info = await this.envInfo(ref.service, 'deploy')
     if (info === null) {
-      if (spec.create) return this.create(ref, spec.image, spec.create)
-      throw notFound(ref, 'deploy')
+      if (!spec.create) throw notFound(ref, 'deploy')
+      // the variables go in the create call, as the node's docker.env (merge and replace alike: there are none before)
+      const created = await this.create(ref, spec.image, spec.create, spec.env?.vars)
+      if (spec.provenance) await this.writeProvenance(ref, spec.provenance)
+      return created
     }
     sameRepository(info, ref, spec.image)
     const { tag } = splitImage(spec.image)
@@ -94,6 +149,9 @@ class JelasticPlatform implements Platform {
     }
     const onTag = (from: EnvInfo) => groupNodes(from, group(ref)).filter((node) => nodeImage(node) === spec.image).length
     const before = onTag(info)
+    // the variables and the provenance first: the redeploy restarts the containers with them
+    if (spec.env) await this.writeVars(ref, spec.env.vars)
+    if (spec.provenance) await this.writeProvenance(ref, spec.provenance)
     return this.settled('deploy', ref.service, {
       send: async () => {
         const body = await this.api.call(
@@ -120,8 +178,13 @@ class JelasticPlatform implements Platform {
    * exists (observe then waits for it to run the image); a create is never sent over one that may
    * have landed.
    */
-  private async create(ref: ServiceRef, image: string, spec: Record<string, unknown>): Promise<Operation> {
-    const params = createEnvParams(ref.service, group(ref), image, spec)
+  private async create(
+    ref: ServiceRef,
+    image: string,
+    spec: Record<string, unknown>,
+    vars: Readonly<Record<string, string>> | undefined,
+  ): Promise<Operation> {
+    const params = createEnvParams(ref.service, group(ref), image, spec, vars)
     const operation: Operation = { id: `createenvironment/${ref.service}/${Date.now()}`, kind: 'deploy', ref, target: { image } }
     return this.settled('create', ref.service, {
       send: async () => {
@@ -451,6 +514,14 @@ class JelasticPlatform implements Platform {
 }
 
 const RECORD_PROPERTY = 'paasRelease'
+
+/** The environment properties a deploy's provenance is kept in. */
+export const PROVENANCE_PROPERTIES: Record<keyof Provenance, string> = {
+  commit: 'paasReleaseCommit',
+  repository: 'paasReleaseRepository',
+  runUrl: 'paasReleaseRunUrl',
+  actor: 'paasReleaseActor',
+}
 
 /** A property's value wherever the answer puts it (`properties`, `property`, `object`, or the top level). */
 function findProperty(body: JelasticResponse, name: string): unknown {

@@ -17,6 +17,7 @@ export function createEnvParams(
   nodeGroup: string,
   image: string,
   spec: Record<string, unknown>,
+  vars?: Readonly<Record<string, string>>,
 ): { env: string; nodes: string; envGroups?: string } {
   const given = (spec.nodes as Record<string, unknown>[] | undefined) ?? [{ ...DEFAULT_NODE, docker: { nodeGroup } }]
   const ours = given.filter((node) => (node.docker as { nodeGroup?: unknown } | undefined)?.nodeGroup === nodeGroup)
@@ -28,7 +29,12 @@ export function createEnvParams(
       `create-spec's "nodes" must have one node with docker.nodeGroup "${nodeGroup}" (the node-group input) to run ${image}; it has ${ours.length}`,
     )
   }
-  const nodes = given.map((node) => (node === ours[0] ? { ...node, docker: { ...(node.docker as Record<string, unknown>), image } } : node))
+  // env-vars go on the node group's node as its docker.env, over create-spec's own
+  const docker = (node: Record<string, unknown>) => {
+    const own = node.docker as Record<string, unknown>
+    return { ...own, image, ...(vars && { env: { ...(own.env as Record<string, string> | undefined), ...vars } }) }
+  }
+  const nodes = given.map((node) => (node === ours[0] ? { ...node, docker: docker(node) } : node))
   return {
     env: JSON.stringify({ ...(spec.env as Record<string, unknown> | undefined), shortdomain: envName }),
     nodes: JSON.stringify(nodes),

@@ -10,6 +10,7 @@ import type {
   StoredRecord,
   TrafficSplit,
 } from '../platform.js'
+import { nextEnvWithProvenance, sameEnv } from '../env-vars.js'
 import { callOptions, PlatformError } from '../platform.js'
 import { SOURCE_PREFIX } from '../source-version.js'
 import { recordFromText, textWithRecord } from '../record-text.js'
@@ -34,6 +35,8 @@ export interface App {
   updated_at?: string
   web_hook_url?: string
   desc?: string
+  /** the app's environment variables, name to value */
+  env_var?: Record<string, unknown> | null
 }
 
 /**
@@ -164,7 +167,8 @@ export class NeteaseApps {
     const app = await this.get(ref, 'deploy')
     const hook = app.web_hook_url
     if (!hook) throw new PlatformError('netease', 'deploy', ref.service, 'the app has no web_hook_url to start its deploy')
-    const updated = await this.setVersion(ref, app, version)
+    const vars = spec.env || spec.provenance ? nextEnvWithProvenance(envOf(app), spec.env, spec.provenance) : undefined
+    const updated = await this.setVersion(ref, app, version, vars)
     const id = `deploy:${app.id}:${version}:${Date.now()}`
     const build: Build = { before: new Set(containerIds(updated)), status: updated.status, updatedAt: updated.updated_at, seen: false }
     try {
@@ -180,14 +184,16 @@ export class NeteaseApps {
    * PUTs the new version. It landed when the app shows the version (then it is not sent again):
    * the app as it is then is what the build will change.
    */
-  private setVersion(ref: ServiceRef, app: App, version: string): Promise<App> {
+  private setVersion(ref: ServiceRef, app: App, version: string, vars?: Record<string, string>): Promise<App> {
     const withVersion = async () => {
       const now = await this.get(ref, 'deploy')
-      return now.version_control?.version === version ? now : null
+      return now.version_control?.version === version && (vars === undefined || sameEnv(envOf(now), vars)) ? now : null
     }
     return this.settled('deploy', ref, {
       send: async () => {
-        await this.api.call('PUT', `/apps/${segment(app.id)}`, callOptions('deploy', ref), versionBody(app, version))
+        // the variables go with the version: the build the hook starts runs with both (env_var: the whole set)
+        const body = { ...versionBody(app, version), ...(vars && { env_var: vars }) }
+        await this.api.call('PUT', `/apps/${segment(app.id)}`, callOptions('deploy', ref), body)
         const now = await withVersion()
         if (now === null)
           throw new PlatformError('netease', 'deploy', ref.service, `the app did not take version_control.version ${version}`)
@@ -247,7 +253,17 @@ export class NeteaseApps {
     const { image, ...fields } = (spec.create ?? {}) as { image?: unknown } & Record<string, unknown>
     const chosen = typeof image === 'string' ? await this.image(ref, image) : {}
     const control = (fields.version_control ?? {}) as Record<string, unknown>
-    const body = { spec_id: 1, replicas: 1, ...fields, ...chosen, name: ref.service, version_control: { ...control, version } }
+    const given = (fields.env_var ?? {}) as Record<string, string>
+    const vars = spec.env || spec.provenance ? nextEnvWithProvenance(given, spec.env, spec.provenance) : undefined
+    const body = {
+      spec_id: 1,
+      replicas: 1,
+      ...fields,
+      ...chosen,
+      ...(vars && { env_var: vars }),
+      name: ref.service,
+      version_control: { ...control, version },
+    }
     const created = await this.settled('create', ref, {
       send: async () => (await this.api.call<{ id: number; url?: string }>('POST', '/apps', callOptions('create', ref, false), body)).id,
       landed: async () => (await this.find(ref, 'create'))?.id ?? null,
@@ -514,7 +530,15 @@ export function toState(app: App): ServiceState {
     phase: phase === 'running' && ready !== replicas ? 'deploying' : phase,
     status: `${app.status ?? '?'}, ${ready}/${replicas} container(s)`,
     ...(app.domain && { url: `http://${app.domain}/` }),
+    env: envOf(app),
   }
+}
+
+/** The app's variables with string values. */
+function envOf(app: App): Record<string, string> {
+  const vars = app.env_var
+  if (vars === null || vars === undefined || typeof vars !== 'object') return {}
+  return Object.fromEntries(Object.entries(vars).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
 }
 
 /** The app that keeps a router's release record. */

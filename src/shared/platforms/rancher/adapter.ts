@@ -21,7 +21,7 @@ import { serviceIdOf } from '../service-id.js'
 import { RancherApi, type Resource } from './api.js'
 import { type LbPort, LbSplit, type LoadBalancer, type PortRule } from './load-balancer.js'
 import { rancherWebhooks } from './webhooks.js'
-import { configImage, imageOf, type LaunchConfig, type RancherService, settled, toState } from './service.js'
+import { configImage, imageOf, type LaunchConfig, nextLaunchConfig, type RancherService, settled, toState } from './service.js'
 import { segment } from '../path-segment.js'
 
 const CAPABILITIES: Capabilities = {
@@ -268,13 +268,18 @@ class RancherPlatform implements Platform {
     return service === null || service.state === 'removed' || service.state === 'purged' ? null : toState(service)
   }
 
+  /** A create's refusals, said before any write (a dry run's too): the service is missing when spec.create is given. */
+  async checkDeploy(ref: ServiceRef, spec: DeploySpec): Promise<void> {
+    if (spec.create) createFields(ref, spec)
+  }
+
   async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
     if (spec.create && (await this.find(ref, 'deploy')) === null) return this.create(ref, spec)
     const service = await this.get(ref, 'deploy')
     return this.upgrade(
       ref,
       service,
-      { ...service.launchConfig, imageUuid: `docker:${spec.image}` },
+      nextLaunchConfig(service.launchConfig, spec.image, spec.env, spec.provenance),
       spec.upgrade ?? DEFAULT_UPGRADE,
       'deploy',
     )
@@ -311,17 +316,7 @@ class RancherPlatform implements Platform {
    * compose file as the stack variable IMAGE (`image: ${IMAGE}`).
    */
   private async create(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
-    const [stack, name] = ref.service.split('/')
-    if (!stack || !name) throw new PlatformError('rancher', 'create', ref.service, 'give "service" as stack/service to create its stack')
-    const fields = spec.create ?? {}
-    if (typeof fields.dockerCompose !== 'string') {
-      throw new PlatformError(
-        'rancher',
-        'create',
-        ref.service,
-        'create-spec needs "dockerCompose" (the compose file as text) with the service in it',
-      )
-    }
+    const { stack, fields } = createFields(ref, spec)
     const environment = { ...((fields.environment as Record<string, string> | undefined) ?? {}), IMAGE: spec.image }
     const body = { startOnCreate: true, ...fields, name: stack, environment }
     const started = (stackId: string): Operation => {
@@ -661,4 +656,27 @@ function projectPath(ref: ServiceRef): string {
 /** The load balancer of a router, as a service of its project. */
 function routerService(router: RouterRef): ServiceRef {
   return { service: router.router, ...(router.project && { project: router.project }) }
+}
+
+/** The stack a create makes, from `service` (stack/service) and create-spec; what Rancher could not take is refused here. */
+function createFields(ref: ServiceRef, spec: DeploySpec): { stack: string; fields: Record<string, unknown> } {
+  const [stack, name] = ref.service.split('/')
+  if (!stack || !name) throw new PlatformError('rancher', 'create', ref.service, 'give "service" as stack/service to create its stack')
+  const fields = spec.create ?? {}
+  if (spec.env)
+    throw new PlatformError(
+      'rancher',
+      'create',
+      ref.service,
+      "env-vars are not set on a stack being created: give the service's environment in the compose file (create-spec's dockerCompose), or deploy with them once it exists",
+    )
+  if (typeof fields.dockerCompose !== 'string') {
+    throw new PlatformError(
+      'rancher',
+      'create',
+      ref.service,
+      'create-spec needs "dockerCompose" (the compose file as text) with the service in it',
+    )
+  }
+  return { stack, fields }
 }

@@ -1,8 +1,53 @@
+import { type EnvChange, nextEnv, type Provenance } from '../env-vars.js'
 import type { OperationState, ServicePhase, ServiceState } from '../platform.js'
 import type { Resource } from './api.js'
 
 export interface LaunchConfig extends Record<string, unknown> {
   imageUuid?: string
+  environment?: Record<string, unknown> | null
+  labels?: Record<string, unknown> | null
+}
+
+/** The labels a deploy's provenance is kept in, on the service's launch config (its containers carry them). */
+export const PROVENANCE_LABELS: Record<keyof Provenance, string> = {
+  commit: 'io.paas-release.commit',
+  repository: 'io.paas-release.repository',
+  runUrl: 'io.paas-release.run-url',
+  actor: 'io.paas-release.actor',
+}
+
+function strings(map: Record<string, unknown> | null | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(map ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
+}
+
+/** The launch config's variables (`environment`), string values only. */
+export function environmentOf(config: LaunchConfig | undefined): Record<string, string> {
+  return strings(config?.environment)
+}
+
+/**
+ * The launch config an upgrade sends: the image, the variables with the change applied, and the
+ * provenance labels in place of the last deploy's (the other labels, Rancher's own, kept).
+ */
+export function nextLaunchConfig(
+  config: LaunchConfig | undefined,
+  image: string,
+  change: EnvChange | undefined,
+  provenance: Provenance | undefined,
+): LaunchConfig {
+  const next: LaunchConfig = { ...config, imageUuid: `docker:${image}` }
+  if (change) next.environment = nextEnv(environmentOf(config), change)
+  if (provenance) {
+    const ours = new Set(Object.values(PROVENANCE_LABELS))
+    const kept = Object.fromEntries(Object.entries(config?.labels ?? {}).filter(([key]) => !ours.has(key)))
+    const added = Object.fromEntries(
+      (Object.keys(PROVENANCE_LABELS) as (keyof Provenance)[])
+        .filter((field) => provenance[field])
+        .map((field) => [PROVENANCE_LABELS[field], provenance[field] as string]),
+    )
+    next.labels = { ...kept, ...added }
+  }
+  return next
 }
 
 /** The fields of a service the adapter reads (platforms.md 5.2). */
@@ -52,6 +97,7 @@ export function toState(service: RancherService): ServiceState {
     ready: phaseOf(service) === 'running' ? current : 0,
     phase: phaseOf(service),
     status: `${service.state ?? '?'}${service.transitioning === 'yes' ? ' (transitioning)' : ''}, ${current}/${scale} container(s)${health}`,
+    env: environmentOf(service.launchConfig),
   }
 }
 

@@ -20,6 +20,7 @@ import { findInPages } from '../paged-scan.js'
 import { serviceIdOf } from '../service-id.js'
 import { ServiceStageApi } from './api.js'
 import { type GrayRecord, grayAction, grayStrategy, grayWeight } from './gray.js'
+import { envMap, envsAndLabels } from './env.js'
 import { jobState } from './job.js'
 import { MODIFY_FIELDS } from '../../../../vendor/servicestage-v3-models.js'
 import { segment } from '../path-segment.js'
@@ -142,6 +143,7 @@ class ServiceStagePlatform implements Platform {
   private async create(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
     const body = {
       ...spec.create,
+      ...envsAndLabels(spec.create ?? {}, spec.env, spec.provenance),
       name: ref.service,
       source: { kind: 'image', storage: 'swr', url: spec.image },
       version: nextVersion(undefined),
@@ -437,6 +439,7 @@ function modifyBody(component: Component, spec: DeploySpec, version: string): Re
   const previousMode = component.deploy_strategy?.gray_release?.deployment_mode
   return {
     ...kept,
+    ...envsAndLabels(component, spec.env, spec.provenance),
     source: { kind: 'image', storage: 'swr', url: spec.image },
     version,
     ...(spec.gray !== undefined
@@ -474,6 +477,7 @@ function toState(component: Component): ServiceState {
     phase: PHASES[status] ?? 'unknown',
     status: `${status}, ${component.status?.available_replica ?? 0}/${replicas} replica(s) available, version ${component.version ?? '?'}`,
     ...(url && { url }),
+    env: envMap(component.envs),
   }
 }
 

@@ -1,0 +1,117 @@
+import { ENV_KEY, type EnvChange, type EnvUpdate, PROVENANCE_PREFIX, type Provenance } from '../platforms/env-vars.js'
+import type { PlatformName } from '../platforms/terms.js'
+import { parseBoolean } from './boolean.js'
+import { parseChoice } from './choice.js'
+import { badValue, InputError, shown } from './input-error.js'
+import { readDefaulted, readOptional } from './read.js'
+
+/** The inputs of a deploy's variables and provenance (action-deploy and action-preview). */
+export const ENV_INPUT_NAMES = ['env-vars', 'env-vars-update', 'provenance'] as const
+
+/** Enough for any service's variables; a longer value is a mistake (a file pasted in). */
+export const ENV_VALUE_MAX = 32_768
+export const ENV_VARS_MAX = 100
+
+const ALLOWED = 'KEY=VALUE lines or a JSON object of strings, keys a letter or _ then letters, digits and _'
+
+/**
+ * `env-vars`: `KEY=VALUE` lines (blank lines and `#` comments skipped; the value is everything
+ * after the first `=`, kept as written) or a JSON object whose values are strings. A key may be
+ * given once; `PAAS_RELEASE_*` is provenance's own.
+ */
+export function parseEnvVars(name: string, text: string): Record<string, string> {
+  const trimmed = text.trim()
+  const vars: Record<string, string> = {}
+  const put = (key: string, value: unknown, line: string) => {
+    if (!ENV_KEY.test(key)) throw badValue(name, line, ALLOWED)
+    if (key.startsWith(PROVENANCE_PREFIX))
+      throw new InputError(
+        `Input "${name}" sets ${shown(key)}; allowed: any key but ${PROVENANCE_PREFIX}*, which the deploy's provenance writes (turn it off with provenance: false, it still may not be set here).`,
+      )
+    if (typeof value !== 'string') throw badValue(name, line, `${ALLOWED}; the value of ${key} is not a string`)
+    if (value.length > ENV_VALUE_MAX) throw badValue(name, `${key}=…`, `values of up to ${ENV_VALUE_MAX} characters`)
+    if (Object.hasOwn(vars, key)) throw badValue(name, line, `${ALLOWED}, each key once (${key} is given twice)`)
+    vars[key] = value
+  }
+  if (trimmed.startsWith('{')) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(trimmed)
+    } catch {
+      throw badValue(name, trimmed, ALLOWED)
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badValue(name, trimmed, ALLOWED)
+    // JSON.parse keeps the last of a key given twice: a second one is not seen here
+    for (const [key, value] of Object.entries(parsed)) put(key, value, key)
+  } else {
+    for (const raw of text.split(/\r?\n/)) {
+      const line = raw.trim()
+      if (line === '' || line.startsWith('#')) continue
+      const at = raw.indexOf('=')
+      if (at < 0) throw badValue(name, line, ALLOWED)
+      // the key is trimmed; the value is kept as written, but for the line's end
+      put(raw.slice(0, at).trim(), raw.slice(at + 1).replace(/\r$/, ''), line.slice(0, line.indexOf('=') + 1))
+    }
+  }
+  if (Object.keys(vars).length > ENV_VARS_MAX) throw badValue(name, trimmed, `at most ${ENV_VARS_MAX} variables`)
+  return vars
+}
+
+export function parseEnvUpdate(name: string, value: string): EnvUpdate {
+  return parseChoice(name, value, ['merge', 'replace'] as const)
+}
+
+export interface EnvInputs {
+  /** undefined: `env-vars` not given, the variables are left as they are */
+  env?: EnvChange
+  /** undefined: `provenance: false`, or nothing known of where the run came from */
+  provenance?: Provenance
+}
+
+/**
+ * `env-vars`, `env-vars-update` and `provenance`. `replace` with no `env-vars` is refused: it
+ * would remove every variable, which no one means by leaving the input out.
+ */
+export function readEnvInputs(platform: PlatformName, env: NodeJS.ProcessEnv): EnvInputs {
+  const text = readOptional('env-vars', env)
+  // a microservice's variables are changed by update-stateless, whose body no source shows
+  if (text !== undefined && platform === 'netease' && readOptional('project', env) !== undefined)
+    throw new InputError(
+      'Input "env-vars" is set for a NetEase microservice ("project" names its namespace); allowed: env-vars on NetEase apps (no project). The microservices\' update-stateless, which changes their envs, is not documented well enough to call.',
+    )
+  const update = parseEnvUpdate('env-vars-update', readDefaulted('env-vars-update', env))
+  if (text === undefined && update === 'replace')
+    throw new InputError(
+      'Input "env-vars-update" is replace while "env-vars" is empty; allowed: env-vars with the variables to keep, or merge.',
+    )
+  if (update === 'replace' && platform === 'jelastic')
+    throw new InputError(
+      'Input "env-vars-update" is replace on jelastic; allowed: merge. Jelastic lists a container\'s variables together with the image\'s own (PATH, HOME …) and cannot tell them apart, so a replace would remove those too.',
+    )
+  const on = parseBoolean('provenance', readDefaulted('provenance', env))
+  const provenance = on ? readProvenance(env) : undefined
+  return {
+    ...(text !== undefined && { env: { vars: parseEnvVars('env-vars', text), update } }),
+    ...(provenance && { provenance }),
+  }
+}
+
+/**
+ * Where the run came from, as the runner tells it (GITHUB_SHA, GITHUB_REPOSITORY, the run's page
+ * from GITHUB_SERVER_URL, GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT, GITHUB_ACTOR); outside GitHub,
+ * GitLab CI's own (CI_COMMIT_SHA, CI_PROJECT_PATH, CI_JOB_URL, GITLAB_USER_LOGIN). Undefined when
+ * none is known.
+ */
+export function readProvenance(env: NodeJS.ProcessEnv): Provenance | undefined {
+  const github = env.GITHUB_SHA || env.GITHUB_REPOSITORY || env.GITHUB_RUN_ID
+  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/$/, '')
+  const run =
+    env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
+      ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : ''}`
+      : undefined
+  const found: Provenance = github
+    ? { commit: env.GITHUB_SHA, repository: env.GITHUB_REPOSITORY, runUrl: run, actor: env.GITHUB_ACTOR }
+    : { commit: env.CI_COMMIT_SHA, repository: env.CI_PROJECT_PATH, runUrl: env.CI_JOB_URL, actor: env.GITLAB_USER_LOGIN }
+  const known = Object.fromEntries(Object.entries(found).filter(([, value]) => typeof value === 'string' && value !== '')) as Provenance
+  return Object.keys(known).length > 0 ? known : undefined
+}

@@ -1,0 +1,116 @@
+/**
+ * A deploy's environment variables and its provenance, as the release and the adapters share
+ * them (the inputs read them, the adapters write them): pure, no I/O.
+ */
+
+/** `merge`: the given variables are added or set, the others kept; `replace`: the service keeps only the given ones. */
+export type EnvUpdate = 'merge' | 'replace'
+
+export interface EnvChange {
+  vars: Readonly<Record<string, string>>
+  update: EnvUpdate
+}
+
+/** Where a deploy came from: each field only when known. */
+export interface Provenance {
+  commit?: string
+  repository?: string
+  runUrl?: string
+  actor?: string
+}
+
+/** The prefix of the variables provenance is written as; env-vars may not use it. */
+export const PROVENANCE_PREFIX = 'PAAS_RELEASE_'
+
+/** A valid variable name on every platform: a letter or `_`, then letters, digits and `_`. */
+export const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/**
+ * Keys no deploy compares, writes or removes of its own accord: the provenance variables, and
+ * the ones the platform sets itself (`__DEFAULT_DOMAIN_NAME__` on Alauda).
+ */
+export function isManagedElsewhere(key: string): boolean {
+  return key.startsWith(PROVENANCE_PREFIX) || /^__\w+__$/.test(key)
+}
+
+/** Provenance as `PAAS_RELEASE_*` variables, for platforms that keep no labels or properties. */
+export function provenanceVariables(provenance: Provenance | undefined): Record<string, string> {
+  if (!provenance) return {}
+  const entries: [string, string | undefined][] = [
+    ['COMMIT', provenance.commit],
+    ['REPOSITORY', provenance.repository],
+    ['RUN_URL', provenance.runUrl],
+    ['ACTOR', provenance.actor],
+  ]
+  return Object.fromEntries(entries.filter(([, value]) => value).map(([key, value]) => [`${PROVENANCE_PREFIX}${key}`, value as string]))
+}
+
+/** What a change does to the variables the service has: the names only, never the values. */
+export interface EnvDiff {
+  added: string[]
+  changed: string[]
+  removed: string[]
+}
+
+export function envDiff(current: Readonly<Record<string, string>>, change: EnvChange): EnvDiff {
+  const added: string[] = []
+  const changed: string[] = []
+  for (const [key, value] of Object.entries(change.vars)) {
+    if (!Object.hasOwn(current, key)) added.push(key)
+    else if (current[key] !== value) changed.push(key)
+  }
+  const removed =
+    change.update === 'replace' ? Object.keys(current).filter((key) => !Object.hasOwn(change.vars, key) && !isManagedElsewhere(key)) : []
+  return { added: added.sort(), changed: changed.sort(), removed: removed.sort() }
+}
+
+export function hasChanges(diff: EnvDiff): boolean {
+  return diff.added.length + diff.changed.length + diff.removed.length > 0
+}
+
+/** The diff in one line for the summary: names only. */
+export function describeDiff(diff: EnvDiff, total: number): string {
+  if (!hasChanges(diff)) return `unchanged (${total} given)`
+  const parts = [
+    diff.added.length > 0 && `added ${diff.added.join(', ')}`,
+    diff.changed.length > 0 && `changed ${diff.changed.join(', ')}`,
+    diff.removed.length > 0 && `removed ${diff.removed.join(', ')}`,
+  ].filter(Boolean)
+  return parts.join('; ')
+}
+
+/**
+ * The whole set of variables a platform that takes them as one map must be sent: the current
+ * ones with the change applied (replace keeps only the platform's own and, with `extra`, the
+ * provenance), then `extra` on top. No change and no extra: the current set as it is.
+ */
+export function nextEnv(
+  current: Readonly<Record<string, string>>,
+  change: EnvChange | undefined,
+  extra: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  const kept =
+    change?.update === 'replace'
+      ? Object.fromEntries(Object.entries(current).filter(([key]) => isManagedElsewhere(key) && !key.startsWith(PROVENANCE_PREFIX)))
+      : { ...current }
+  return { ...kept, ...(change?.vars ?? {}), ...extra }
+}
+
+/** Whether two variable maps hold the same names and values. */
+export function sameEnv(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key])
+}
+
+/**
+ * `nextEnv` for a platform that keeps provenance as PAAS_RELEASE_* variables: with a provenance,
+ * the old ones go and the new ones come (a field the run no longer knows is not left behind).
+ */
+export function nextEnvWithProvenance(
+  current: Readonly<Record<string, string>>,
+  change: EnvChange | undefined,
+  provenance: Provenance | undefined,
+): Record<string, string> {
+  const base = provenance ? Object.fromEntries(Object.entries(current).filter(([key]) => !key.startsWith(PROVENANCE_PREFIX))) : current
+  return nextEnv(base, change, provenanceVariables(provenance))
+}

@@ -1,0 +1,387 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { ALAUDA_TOKEN, JELASTIC_TOKEN } from '../support/emulator.js'
+import { errorLines } from '../support/runner.js'
+import { emulatorSuite } from '../support/steps.js'
+
+/**
+ * Issue 17 item 3: env-vars and provenance on the five platforms, through the committed bundles.
+ * What the platform holds is read from the emulator's state; what was written from its request log.
+ */
+
+const suite = emulatorSuite()
+
+const COMMIT = 'a'.repeat(40)
+const RUN = {
+  GITHUB_SHA: COMMIT,
+  GITHUB_REPOSITORY: 'org/shop',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_RUN_ID: '42',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_ACTOR: 'octocat',
+}
+const RUN_URL = 'https://github.com/org/shop/actions/runs/42/attempts/1'
+
+type Request = { method: string; path: string }
+
+interface Case {
+  platform: string
+  inputs: () => Record<string, string>
+  seed: () => Promise<void>
+  /** two versions to deploy, as inputs */
+  v2: Record<string, string>
+  v3: Record<string, string>
+  /** the service's variables as the platform holds them */
+  vars: () => Promise<Record<string, string>>
+  /** where the platform keeps the provenance: field → value */
+  provenance: () => Promise<Record<string, string | undefined>>
+  /** a request that changes something on the platform */
+  isWrite: (request: Request) => boolean
+  replace: boolean
+}
+
+async function state<T>(platform: string): Promise<T> {
+  return ((await suite.emulator.control('GET', '/state')) as Record<string, T>)[platform] as T
+}
+
+const notGet = (r: Request) => r.method !== 'GET'
+
+const CASES: Case[] = [
+  {
+    platform: 'jelastic',
+    inputs: () => ({ platform: 'jelastic', 'api-url': suite.emulator.url('jelastic'), token: JELASTIC_TOKEN }),
+    seed: () => suite.emulator.jelasticEnv('shop', 'registry.example.com/shop:v1', 2),
+    v2: { image: 'registry.example.com/shop:v2' },
+    v3: { image: 'registry.example.com/shop:v3' },
+    vars: async () => {
+      const env = (
+        await state<{ environments: { env: { envName: string }; vars: Record<string, Record<string, string>> }[] }>('jelastic')
+      ).environments.find((e) => e.env.envName === 'shop')
+      const nodes = Object.values(env?.vars ?? {})
+      // every node of the group holds the same
+      for (const node of nodes) expect(node).toEqual(nodes[0])
+      return nodes[0] ?? {}
+    },
+    provenance: async () => {
+      const env = (
+        await state<{ environments: { env: { envName: string }; properties: Record<string, string> }[] }>('jelastic')
+      ).environments.find((e) => e.env.envName === 'shop')
+      const p = env?.properties ?? {}
+      return { commit: p.paasReleaseCommit, repository: p.paasReleaseRepository, runUrl: p.paasReleaseRunUrl, actor: p.paasReleaseActor }
+    },
+    isWrite: (r) => !/getenvinfo|getcontainerenvvars|getenvproperty|signin/i.test(r.path),
+    replace: false,
+  },
+  {
+    platform: 'servicestage',
+    inputs: () => ({
+      platform: 'servicestage',
+      'api-url': suite.emulator.url('servicestage'),
+      token: 'servicestage-demo-token-0123456789',
+      project: 'p1',
+      application: 'a1',
+    }),
+    seed: async () => {
+      await suite.emulator.control('POST', '/servicestage/timing', { taskMs: 40 })
+      await suite.emulator.control('POST', '/servicestage/components', {
+        project: 'p1',
+        application: 'a1',
+        name: 'shop',
+        image: 'swr.cn-north-4.myhuaweicloud.com/team/shop:v1',
+        replica: 2,
+      })
+    },
+    v2: { image: 'swr.cn-north-4.myhuaweicloud.com/team/shop:v2' },
+    v3: { image: 'swr.cn-north-4.myhuaweicloud.com/team/shop:v3' },
+    vars: async () => {
+      const c = (await state<{ components: { name: string; envs?: { name: string; value: string }[] }[] }>('servicestage')).components.find(
+        (x) => x.name === 'shop',
+      )
+      return Object.fromEntries((c?.envs ?? []).map((e) => [e.name, e.value]))
+    },
+    provenance: async () => {
+      const c = (
+        await state<{
+          components: { name: string; labels?: { key: string; value: string }[]; envs?: { name: string; value: string }[] }[]
+        }>('servicestage')
+      ).components.find((x) => x.name === 'shop')
+      const label = (key: string) => c?.labels?.find((l) => l.key === key)?.value
+      const env = (name: string) => c?.envs?.find((e) => e.name === name)?.value
+      return {
+        commit: label('paas-release-commit'),
+        actor: label('paas-release-actor'),
+        repository: env('PAAS_RELEASE_REPOSITORY'),
+        runUrl: env('PAAS_RELEASE_RUN_URL'),
+      }
+    },
+    isWrite: notGet,
+    replace: true,
+  },
+  {
+    platform: 'alauda',
+    inputs: () => ({ platform: 'alauda', 'api-url': suite.emulator.url('alauda'), token: ALAUDA_TOKEN, project: 'team' }),
+    seed: async () => {
+      await suite.emulator.control('POST', '/alauda/timing', { instanceMs: 40 })
+      await suite.emulator.control('POST', '/alauda/services', {
+        namespace: 'team',
+        name: 'shop',
+        image: 'index.alauda.cn/team/shop:v1',
+        instances: 2,
+      })
+    },
+    v2: { image: 'index.alauda.cn/team/shop:v2' },
+    v3: { image: 'index.alauda.cn/team/shop:v3' },
+    vars: async () => {
+      const s = (await state<{ services: { service_name: string; instance_envvars: string }[] }>('alauda')).services.find(
+        (x) => x.service_name === 'shop',
+      )
+      return JSON.parse(s?.instance_envvars ?? '{}') as Record<string, string>
+    },
+    provenance: async () => {
+      const s = (await state<{ services: { service_name: string; instance_envvars: string }[] }>('alauda')).services.find(
+        (x) => x.service_name === 'shop',
+      )
+      const vars = JSON.parse(s?.instance_envvars ?? '{}') as Record<string, string>
+      return {
+        commit: vars.PAAS_RELEASE_COMMIT,
+        repository: vars.PAAS_RELEASE_REPOSITORY,
+        runUrl: vars.PAAS_RELEASE_RUN_URL,
+        actor: vars.PAAS_RELEASE_ACTOR,
+      }
+    },
+    isWrite: notGet,
+    replace: true,
+  },
+  {
+    platform: 'netease',
+    inputs: () => ({ platform: 'netease', 'api-url': suite.emulator.url('netease'), token: 'netease-demo-token-0123456789' }),
+    seed: async () => {
+      await suite.emulator.control('POST', '/netease/timing', { containerMs: 40 })
+      await suite.emulator.control('POST', '/netease/apps', { name: 'shop', version: 'a1b2c3', replicas: 2 })
+    },
+    v2: { 'source-version': 'b2' },
+    v3: { 'source-version': 'c3' },
+    vars: async () =>
+      (await state<{ apps: { name: string; env_var: Record<string, string> }[] }>('netease')).apps.find((a) => a.name === 'shop')
+        ?.env_var ?? {},
+    provenance: async () => {
+      const vars = (await state<{ apps: { name: string; env_var: Record<string, string> }[] }>('netease')).apps.find(
+        (a) => a.name === 'shop',
+      )?.env_var
+      return {
+        commit: vars?.PAAS_RELEASE_COMMIT,
+        repository: vars?.PAAS_RELEASE_REPOSITORY,
+        runUrl: vars?.PAAS_RELEASE_RUN_URL,
+        actor: vars?.PAAS_RELEASE_ACTOR,
+      }
+    },
+    isWrite: notGet,
+    replace: true,
+  },
+  {
+    platform: 'rancher',
+    inputs: () => ({
+      platform: 'rancher',
+      'api-url': suite.emulator.url('rancher'),
+      'access-key': 'rancher-demo-access',
+      'secret-key': 'rancher-demo-secret-0123',
+      project: '1a5',
+    }),
+    seed: async () => {
+      await suite.emulator.control('POST', '/rancher/timing', { batchMs: 40 })
+      await suite.emulator.control('POST', '/rancher/services', {
+        stack: 'web',
+        name: 'shop',
+        image: 'registry.example.com/team/web:v1',
+        scale: 2,
+      })
+    },
+    v2: { image: 'registry.example.com/team/web:v2' },
+    v3: { image: 'registry.example.com/team/web:v3' },
+    vars: async () =>
+      ((await state<{ services: { name: string; launchConfig: { environment?: Record<string, string> } }[] }>('rancher')).services.find(
+        (s) => s.name === 'shop',
+      )?.launchConfig.environment ?? {}) as Record<string, string>,
+    provenance: async () => {
+      const labels =
+        (await state<{ services: { name: string; launchConfig: { labels?: Record<string, string> } }[] }>('rancher')).services.find(
+          (s) => s.name === 'shop',
+        )?.launchConfig.labels ?? {}
+      return {
+        commit: labels['io.paas-release.commit'],
+        repository: labels['io.paas-release.repository'],
+        runUrl: labels['io.paas-release.run-url'],
+        actor: labels['io.paas-release.actor'],
+      }
+    },
+    isWrite: notGet,
+    replace: true,
+  },
+]
+
+beforeEach(async () => {
+  await suite.emulator.control('POST', '/reset')
+})
+
+/** The variables the deploy manages: the platform's own (Jelastic's image variables, Alauda's __*__) left out. */
+function ours(vars: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(vars).filter(([key]) => /^(A|B|C|LOG_LEVEL)$/.test(key)))
+}
+
+describe.each(CASES)('env-vars and provenance on $platform', (c) => {
+  it('a deploy merges the variables and records where it came from; a re-run with the same image and variables writes nothing', async () => {
+    await c.seed()
+    const deploy = await suite.steps.run(
+      'deploy',
+      { ...c.inputs(), service: 'shop', ...c.v2, 'env-vars': 'A=1\nB=two words' },
+      { env: RUN },
+    )
+    expect(deploy.code, deploy.stdout).toBe(0)
+    expect(ours(await c.vars())).toEqual({ A: '1', B: 'two words' })
+    expect(await c.provenance()).toEqual({ commit: COMMIT, repository: 'org/shop', runUrl: RUN_URL, actor: 'octocat' })
+    // the summary names the keys, never the values
+    expect(deploy.summary).toContain('added A, B')
+    expect(deploy.summary).not.toContain('two words')
+
+    await suite.emulator.control('DELETE', '/requests')
+    const again = await suite.steps.run(
+      'deploy',
+      { ...c.inputs(), service: 'shop', ...c.v2, 'env-vars': '{"B": "two words", "A": "1"}' },
+      { env: RUN },
+    )
+    expect(again.code, again.stdout).toBe(0)
+    expect(again.summary).toContain('unchanged')
+    expect((await suite.emulator.requestLog()).filter(c.isWrite)).toEqual([])
+
+    // a change of the variables alone is a deploy; merge keeps the others
+    await suite.emulator.control('DELETE', '/requests')
+    const merged = await suite.steps.run('deploy', { ...c.inputs(), service: 'shop', ...c.v2, 'env-vars': 'C=3\nA=1' }, { env: RUN })
+    expect(merged.code, merged.stdout).toBe(0)
+    expect(ours(await c.vars())).toEqual({ A: '1', B: 'two words', C: '3' })
+    expect((await suite.emulator.requestLog()).filter(c.isWrite).length).toBeGreaterThan(0)
+  })
+
+  it.runIf(c.replace)('replace leaves only the given variables (and the provenance)', async () => {
+    await c.seed()
+    const first = await suite.steps.run('deploy', { ...c.inputs(), service: 'shop', ...c.v2, 'env-vars': 'A=1\nB=2' }, { env: RUN })
+    expect(first.code, first.stdout).toBe(0)
+    const replaced = await suite.steps.run(
+      'deploy',
+      { ...c.inputs(), service: 'shop', ...c.v2, 'env-vars': 'C=3', 'env-vars-update': 'replace' },
+      { env: RUN },
+    )
+    expect(replaced.code, replaced.stdout).toBe(0)
+    expect(replaced.summary).toContain('removed A, B')
+    expect(ours(await c.vars())).toEqual({ C: '3' })
+    expect((await c.provenance()).commit).toBe(COMMIT)
+  })
+
+  it('an invalid key is refused with exit 1 before any request', async () => {
+    await c.seed()
+    await suite.emulator.control('DELETE', '/requests')
+    const bad = await suite.steps.run('deploy', { ...c.inputs(), service: 'shop', ...c.v2, 'env-vars': 'GOOD=1\nBAD-KEY=secret-value' })
+    expect(bad.code).toBe(1)
+    expect(errorLines(bad).join('\n')).toMatch(/Input "env-vars" has the value "BAD-KEY="/)
+    expect(bad.everything).not.toContain('secret-value')
+    expect(await suite.emulator.requestLog()).toEqual([])
+  })
+
+  it('provenance: false writes none, and a run with nothing to change writes none either', async () => {
+    await c.seed()
+    const off = await suite.steps.run('deploy', { ...c.inputs(), service: 'shop', ...c.v2, provenance: 'false' }, { env: RUN })
+    expect(off.code, off.stdout).toBe(0)
+    expect(Object.values(await c.provenance()).filter(Boolean)).toEqual([])
+
+    const on = await suite.steps.run('deploy', { ...c.inputs(), service: 'shop', ...c.v3 }, { env: RUN })
+    expect(on.code, on.stdout).toBe(0)
+    expect((await c.provenance()).commit).toBe(COMMIT)
+
+    // another commit that changes nothing: no write, so the provenance stays the last deploy's
+    await suite.emulator.control('DELETE', '/requests')
+    const same = await suite.steps.run(
+      'deploy',
+      { ...c.inputs(), service: 'shop', ...c.v3 },
+      { env: { ...RUN, GITHUB_SHA: 'b'.repeat(40) } },
+    )
+    expect(same.code, same.stdout).toBe(0)
+    expect((await suite.emulator.requestLog()).filter(c.isWrite)).toEqual([])
+    expect((await c.provenance()).commit).toBe(COMMIT)
+  })
+})
+
+describe('env-vars on action-preview', () => {
+  it('up deploys the PR image with the variables and the provenance (Jelastic, an environment that exists)', async () => {
+    await suite.emulator.jelasticEnv('shop-pr-7', 'registry.example.com/shop:v1', 1)
+    const up = await suite.steps.run(
+      'preview',
+      {
+        platform: 'jelastic',
+        'api-url': suite.emulator.url('jelastic'),
+        token: JELASTIC_TOKEN,
+        command: 'up',
+        pr: '7',
+        'service-template': 'shop-pr-{pr}',
+        image: 'registry.example.com/shop:pr-7',
+        'env-vars': 'FEATURE_X=on',
+      },
+      { env: RUN },
+    )
+    expect(up.code, up.stdout).toBe(0)
+    const env = (
+      await state<{
+        environments: { env: { envName: string }; vars: Record<string, Record<string, string>>; properties: Record<string, string> }[]
+      }>('jelastic')
+    ).environments.find((e) => e.env.envName === 'shop-pr-7')
+    expect(Object.values(env?.vars ?? {})[0]).toMatchObject({ FEATURE_X: 'on' })
+    expect(env?.properties).toMatchObject({ paasReleaseCommit: COMMIT, paasReleaseRunUrl: RUN_URL })
+  })
+})
+
+describe('env-vars on a create', () => {
+  it('jelastic: the variables go in createenvironment as the node’s docker.env, the provenance as properties', async () => {
+    await suite.emulator.control('POST', '/jelastic/timing', { topologyMsPerNode: 20 })
+    const run = await suite.steps.run(
+      'deploy',
+      {
+        platform: 'jelastic',
+        'api-url': suite.emulator.url('jelastic'),
+        token: JELASTIC_TOKEN,
+        service: 'fresh',
+        image: 'registry.example.com/shop:v1',
+        create: 'true',
+        'env-vars': 'A=1',
+      },
+      { env: RUN },
+    )
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.summary).toContain('set A')
+    const created = (await suite.emulator.requestLog()).find((r) => /createenvironment/.test(r.path))
+    expect(created).toBeDefined()
+    const env = (
+      await state<{
+        environments: { env: { envName: string }; vars: Record<string, Record<string, string>>; properties: Record<string, string> }[]
+      }>('jelastic')
+    ).environments.find((e) => e.env.envName === 'fresh')
+    expect(Object.values(env?.vars ?? {})[0]).toMatchObject({ A: '1', PATH: expect.any(String) })
+    expect(env?.properties).toMatchObject({ paasReleaseCommit: COMMIT })
+    // no addcontainerenvvars: the create carried them
+    expect((await suite.emulator.requestLog()).filter((r) => /addcontainerenvvars/.test(r.path))).toEqual([])
+  })
+
+  it('rancher: env-vars on a create are refused, naming the compose file', async () => {
+    const run = await suite.steps.run('deploy', {
+      platform: 'rancher',
+      'api-url': suite.emulator.url('rancher'),
+      'access-key': 'rancher-demo-access',
+      'secret-key': 'rancher-demo-secret-0123',
+      project: '1a5',
+      service: 'fresh/web',
+      image: 'registry.example.com/team/web:v1',
+      create: 'true',
+      'create-spec': JSON.stringify({ dockerCompose: 'version: "2"\nservices:\n  web:\n    image: ${IMAGE}\n' }),
+      'env-vars': 'A=1',
+    })
+    expect(run.code).toBe(1)
+    expect(errorLines(run).join('\n')).toMatch(/compose file/)
+    expect(((await state<{ stacks: { name: string }[] }>('rancher')).stacks ?? []).map((s) => s.name)).not.toContain('fresh')
+  })
+})

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest'
+import { parseEnvVars, readEnvInputs, readProvenance } from '../../src/shared/inputs/env-vars.js'
+import { InputError } from '../../src/shared/inputs/input-error.js'
+import { readDeployInputs } from '../../src/shared/inputs/deploy.js'
+import {
+  describeDiff,
+  envDiff,
+  hasChanges,
+  nextEnv,
+  nextEnvWithProvenance,
+  provenanceVariables,
+} from '../../src/shared/platforms/env-vars.js'
+import { envsAndLabels } from '../../src/shared/platforms/servicestage/env.js'
+import { nextLaunchConfig } from '../../src/shared/platforms/rancher/service.js'
+
+function inputs(values: Record<string, string>): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]))
+}
+
+function refusal(read: () => unknown): string {
+  try {
+    read()
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    const message = (error as Error).message
+    expect(message).not.toMatch(/[\n\r]/)
+    return message
+  }
+  throw new Error('not refused')
+}
+
+describe('env-vars', () => {
+  it('takes KEY=VALUE lines: blank lines and # comments skipped, the value kept as written after the first =', () => {
+    expect(parseEnvVars('env-vars', 'A=1\n\n# a comment\n  B = x=y \nC=\r\nD= spaced')).toEqual({ A: '1', B: ' x=y ', C: '', D: ' spaced' })
+  })
+
+  it('takes a JSON object of strings', () => {
+    expect(parseEnvVars('env-vars', '{"LOG_LEVEL": "debug", "_X": ""}')).toEqual({ LOG_LEVEL: 'debug', _X: '' })
+  })
+
+  it.each([
+    ['1X=y', '"1X="'],
+    ['A-B=c', '"A-B="'],
+    ['NOEQUALS', '"NOEQUALS"'],
+    ['{"A": 1}', 'not a string'],
+    ['{"1A": "x"}', '"1A"'],
+    ['{bad', '"{bad"'],
+    ['A=1\nA=2', 'given twice'],
+  ])('refuses %j, naming the input, the value and what is allowed', (text, shown) => {
+    const message = refusal(() => parseEnvVars('env-vars', text))
+    expect(message).toContain('Input "env-vars"')
+    expect(message).toContain(shown)
+    expect(message).toMatch(/allowed: /)
+  })
+
+  it('never shows the value of a bad line, only its key', () => {
+    const message = refusal(() => parseEnvVars('env-vars', 'BAD-KEY=hunter2-secret'))
+    expect(message).not.toContain('hunter2')
+  })
+
+  it('keeps PAAS_RELEASE_* for the provenance', () => {
+    expect(refusal(() => parseEnvVars('env-vars', 'PAAS_RELEASE_COMMIT=x'))).toContain('PAAS_RELEASE_')
+  })
+
+  it('refuses replace without env-vars, replace on Jelastic and env-vars on a NetEase microservice, before any call', () => {
+    expect(refusal(() => readEnvInputs('rancher', inputs({ 'env-vars-update': 'replace' })))).toContain('"env-vars-update"')
+    expect(refusal(() => readEnvInputs('jelastic', inputs({ 'env-vars': 'A=1', 'env-vars-update': 'replace' })))).toContain('jelastic')
+    expect(refusal(() => readEnvInputs('netease', inputs({ 'env-vars': 'A=1', project: 'team' })))).toContain('microservice')
+    expect(readEnvInputs('netease', inputs({ 'env-vars': 'A=1' })).env).toEqual({ vars: { A: '1' }, update: 'merge' })
+  })
+
+  it('is read by the deploy with its update mode', () => {
+    const read = readDeployInputs({
+      ...inputs({ platform: 'rancher', 'api-url': 'https://r.example.com', service: 'web/shop', image: 'shop:v2' }),
+      ...inputs({ 'access-key': 'ak', 'secret-key': 'sk-1', project: '1a5', 'env-vars': 'A=1', 'env-vars-update': 'replace' }),
+    })
+    expect(read.env).toEqual({ vars: { A: '1' }, update: 'replace' })
+    expect(read.provenance).toBeUndefined()
+  })
+})
+
+describe('provenance', () => {
+  it("comes from the runner's GITHUB_* variables, the run's attempt in its URL", () => {
+    expect(
+      readProvenance({
+        GITHUB_SHA: 'abc123',
+        GITHUB_REPOSITORY: 'org/shop',
+        GITHUB_SERVER_URL: 'https://ghe.example.com',
+        GITHUB_RUN_ID: '42',
+        GITHUB_RUN_ATTEMPT: '2',
+        GITHUB_ACTOR: 'octocat',
+      }),
+    ).toEqual({
+      commit: 'abc123',
+      repository: 'org/shop',
+      runUrl: 'https://ghe.example.com/org/shop/actions/runs/42/attempts/2',
+      actor: 'octocat',
+    })
+  })
+
+  it("from GitLab CI's outside GitHub, and is nothing when neither is known", () => {
+    expect(readProvenance({ CI_COMMIT_SHA: 'def', CI_PROJECT_PATH: 'g/p', CI_JOB_URL: 'https://gitlab.example.com/g/p/-/jobs/7' })).toEqual(
+      {
+        commit: 'def',
+        repository: 'g/p',
+        runUrl: 'https://gitlab.example.com/g/p/-/jobs/7',
+      },
+    )
+    expect(readProvenance({})).toBeUndefined()
+  })
+
+  it('is off with provenance: false', () => {
+    expect(readEnvInputs('alauda', { ...inputs({ provenance: 'false' }), GITHUB_SHA: 'abc' }).provenance).toBeUndefined()
+    expect(readEnvInputs('alauda', { GITHUB_SHA: 'abc' }).provenance).toEqual({ commit: 'abc' })
+  })
+})
+
+describe('the change of the variables', () => {
+  const current = { A: '1', B: '2', PAAS_RELEASE_COMMIT: 'old', __DEFAULT_DOMAIN_NAME__: 'x.example.com' }
+
+  it('merge: added and changed, nothing removed; names only', () => {
+    const diff = envDiff(current, { vars: { A: '1', B: '3', C: '4' }, update: 'merge' })
+    expect(diff).toEqual({ added: ['C'], changed: ['B'], removed: [] })
+    expect(describeDiff(diff, 3)).toBe('added C; changed B')
+  })
+
+  it("replace: removes the others, never the provenance's nor the platform's own", () => {
+    const diff = envDiff(current, { vars: { A: '1' }, update: 'replace' })
+    expect(diff).toEqual({ added: [], changed: [], removed: ['B'] })
+    expect(nextEnv(current, { vars: { A: '1' }, update: 'replace' })).toEqual({ A: '1', __DEFAULT_DOMAIN_NAME__: 'x.example.com' })
+  })
+
+  it('the same variables again are no change', () => {
+    const diff = envDiff(current, { vars: { A: '1', B: '2' }, update: 'merge' })
+    expect(hasChanges(diff)).toBe(false)
+    expect(describeDiff(diff, 2)).toBe('unchanged (2 given)')
+    expect(hasChanges(envDiff(current, { vars: { A: '1', B: '2' }, update: 'replace' }))).toBe(false)
+  })
+
+  it('a new provenance replaces the old variables whole', () => {
+    expect(nextEnvWithProvenance(current, undefined, { commit: 'new', actor: 'me' })).toEqual({
+      A: '1',
+      B: '2',
+      __DEFAULT_DOMAIN_NAME__: 'x.example.com',
+      PAAS_RELEASE_COMMIT: 'new',
+      PAAS_RELEASE_ACTOR: 'me',
+    })
+    expect(provenanceVariables(undefined)).toEqual({})
+  })
+})
+
+describe('platform forms', () => {
+  const provenance = {
+    commit: 'a'.repeat(40),
+    repository: 'org/shop',
+    runUrl: 'https://github.com/org/shop/actions/runs/1',
+    actor: 'octocat',
+  }
+
+  it('ServiceStage: labels where the value fits one, the rest as PAAS_RELEASE_* envs; value_from references kept on merge', () => {
+    const component = {
+      envs: [
+        { name: 'A', value: '1' },
+        { name: 'SECRET', value_from: { secretKeyRef: 'x' } },
+      ],
+      labels: [
+        { key: 'team', value: 'web' },
+        { key: 'paas-release-commit', value: 'old' },
+      ],
+    }
+    const { envs, labels } = envsAndLabels(component, { vars: { B: '2' }, update: 'merge' }, provenance)
+    expect(envs).toEqual([
+      { name: 'SECRET', value_from: { secretKeyRef: 'x' } },
+      { name: 'A', value: '1' },
+      { name: 'B', value: '2' },
+      { name: 'PAAS_RELEASE_REPOSITORY', value: 'org/shop' },
+      { name: 'PAAS_RELEASE_RUN_URL', value: provenance.runUrl },
+    ])
+    expect(labels).toEqual([
+      { key: 'team', value: 'web' },
+      { key: 'paas-release-commit', value: provenance.commit },
+      { key: 'paas-release-actor', value: 'octocat' },
+    ])
+    expect(envsAndLabels(component, { vars: { B: '2' }, update: 'replace' }, undefined)).toEqual({ envs: [{ name: 'B', value: '2' }] })
+    expect(envsAndLabels(component, undefined, undefined)).toEqual({})
+  })
+
+  it("Rancher: environment changed, provenance as labels beside Rancher's own", () => {
+    const config = { imageUuid: 'docker:shop:v1', environment: { A: '1' }, labels: { 'io.rancher.stack.name': 'web' } }
+    expect(nextLaunchConfig(config, 'shop:v2', { vars: { B: '2' }, update: 'merge' }, { commit: 'abc' })).toEqual({
+      imageUuid: 'docker:shop:v2',
+      environment: { A: '1', B: '2' },
+      labels: { 'io.rancher.stack.name': 'web', 'io.paas-release.commit': 'abc' },
+    })
+    expect(nextLaunchConfig(config, 'shop:v2', undefined, undefined)).toEqual({ ...config, imageUuid: 'docker:shop:v2' })
+  })
+})
