@@ -8,6 +8,8 @@ import type { Redactor } from './redactor.js'
  */
 export class TokenSession {
   private token: string | undefined
+  /** the exchange under way: calls that need a token meanwhile wait for it, and ask for none of their own */
+  private renewing: Promise<string> | undefined
 
   constructor(
     given: string | undefined,
@@ -20,16 +22,30 @@ export class TokenSession {
 
   /** Sends with the token; a refused answer is sent once more with a fresh token, where one can be had. */
   async send(send: (token: string) => Promise<HttpResponse>, refused: (response: HttpResponse) => boolean): Promise<HttpResponse> {
-    const response = await send(this.token ?? (await this.renew()))
-    return refused(response) && this.exchange ? send(await this.renew()) : response
+    const used = this.token ?? (await this.renew(undefined))
+    const response = await send(used)
+    return refused(response) && this.exchange ? send(await this.renew(used)) : response
   }
 
-  private async renew(): Promise<string> {
-    if (!this.exchange) throw new Error('no token, and no credentials to ask for one')
-    const token = await this.exchange()
-    this.redactor.add(token, 'the token the platform issued')
-    this.token = token
-    return token
+  /**
+   * A token for a call that has none, or whose token was refused: one exchange at a time (the
+   * first calls of a run start side by side), and none when another call already replaced the
+   * refused token.
+   */
+  private async renew(refused: string | undefined): Promise<string> {
+    const exchange = this.exchange
+    if (!exchange) throw new Error('no token, and no credentials to ask for one')
+    if (this.token !== undefined && this.token !== refused) return this.token
+    this.renewing ??= exchange()
+      .then((token) => {
+        this.redactor.add(token, 'the token the platform issued')
+        this.token = token
+        return token
+      })
+      .finally(() => {
+        this.renewing = undefined
+      })
+    return this.renewing
   }
 }
 
