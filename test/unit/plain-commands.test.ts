@@ -9,6 +9,7 @@ import {
   logLine,
   maskNow,
   saveStateNow,
+  setOutputNow,
   startGroup,
   useWorkflowCommands,
   warningNow,
@@ -84,5 +85,24 @@ describe('report/commands.ts without workflow commands (paas-release)', () => {
   it('writes the workflow commands again when switched back', () => {
     useWorkflowCommands(true)
     expect(captured(false, () => startGroup('deploy')).stdout).toBe('::group::deploy\n')
+  })
+
+  it('writes outputs as core does: each under a delimiter of its own that its value does not hold', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'output-'))
+    try {
+      const file = join(dir, 'output')
+      writeFileSync(file, '')
+      vi.stubEnv('GITHUB_OUTPUT', file)
+      setOutputNow('image', 'shop:v2')
+      setOutputNow('plan', '{"writes": []}\nsecond line')
+      const entries = [...readFileSync(file, 'utf8').matchAll(/^(\w+)<<(ghadelimiter_[0-9a-f]{26})\n([\s\S]*?)\n\2\n/gm)]
+      expect(entries.map(([, name, , value]) => [name, value])).toEqual([
+        ['image', 'shop:v2'],
+        ['plan', '{"writes": []}\nsecond line'],
+      ])
+      expect(entries[0]?.[2]).not.toBe(entries[1]?.[2])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

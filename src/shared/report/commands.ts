@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { appendFileSync } from 'node:fs'
 
 /**
@@ -14,11 +13,22 @@ function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
 }
 
-/** A `name<<delimiter` entry of GITHUB_OUTPUT or GITHUB_STATE, its delimiter random as core's is. */
+/**
+ * A `name<<delimiter` entry of GITHUB_OUTPUT or GITHUB_STATE, its delimiter random as core's is.
+ * Math.random, not node:crypto: what keeps a value from ending its entry early is the check that
+ * it does not hold the delimiter, not the delimiter's secrecy; and node:crypto (and the streams it
+ * loads) was a third of the time to an input error.
+ */
 function keyValue(name: string, value: string): string {
-  const delimiter = `ghadelimiter_${randomUUID()}`
+  const delimiter = `ghadelimiter_${randomHex()}${randomHex()}`
   if (name.includes(delimiter) || value.includes(delimiter)) throw new Error(`${name}: the value holds its own delimiter`)
   return `${name}<<${delimiter}\n${value}\n${delimiter}\n`
+}
+
+function randomHex(): string {
+  return Math.floor(Math.random() * 2 ** 52)
+    .toString(16)
+    .padStart(13, '0')
 }
 
 /**
