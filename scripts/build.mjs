@@ -39,6 +39,28 @@ function lazyHttp2(name, file, source) {
   return source.replace(EAGER_H2, 'const connectH2 = (...args) => $1($2)(...args)')
 }
 
+/**
+ * undici carries llhttp twice, as base64 in its chunk: the SIMD build it compiles, and a fallback
+ * for a CPU without WebAssembly SIMD (63 KB each). Every x64 runner has SIMD, so the fallback is
+ * moved into a file of its own (`llhttp-fallback.wasm` beside the chunk), read only when it is
+ * needed: 63 KB less read and parsed by every run. Run on the minified chunk; the build fails if
+ * undici's code changes shape.
+ */
+const FALLBACK_FILE = 'llhttp-fallback.wasm'
+
+function fallbackLlhttpAside(name, file, source) {
+  const uses = [...source.matchAll(/process\.env\.JEST_WORKER_ID\?\w+\((\d+)\):void 0/g)]
+  if (uses.length === 0 && !source.includes(UNDICI_CLIENT)) return { source }
+  if (uses.length !== 1) throw new Error(`dist/${name}/${file}: undici's llhttp fallback was found ${uses.length} times, not once`)
+  const id = uses[0][1]
+  const definition = new RegExp(`([{,])${id}:\\((\\w+),\\w+,\\w+\\)=>\\{const\\{Buffer:\\w+\\}=\\w+\\(\\d+\\);\\2\\.exports=\\w+\\.from\\("([A-Za-z0-9+/=]+)","base64"\\)\\}`)
+  const found = source.match(definition)
+  if (!found) throw new Error(`dist/${name}/${file}: undici's llhttp fallback (module ${id}) is not the base64 module it was`)
+  const [whole, before, module, base64] = found
+  const read = `${before}${id}:(${module})=>{${module}.exports=process.getBuiltinModule("node:fs").readFileSync(new URL("./${FALLBACK_FILE}",import.meta.url))}`
+  return { source: source.replace(whole, read), wasm: Buffer.from(base64, 'base64') }
+}
+
 const only = process.argv.slice(2)
 for (const [name, entry] of Object.entries(entries)) {
   if (only.length > 0 && !only.includes(name)) continue
@@ -60,10 +82,14 @@ for (const [name, entry] of Object.entries(entries)) {
   for (const [file, asset] of Object.entries(assets)) {
     await mkdir(dirname(join(out, file)), { recursive: true })
     // ncc minifies the entry only; the chunks of its dynamic imports are minified here
-    const source = file.endsWith('.js')
-      ? (await minify(lazyHttp2(name, file, asset.source.toString()), { module: true })).code
-      : asset.source
+    if (!file.endsWith('.js')) {
+      await writeFile(join(out, file), asset.source)
+      continue
+    }
+    const minified = (await minify(lazyHttp2(name, file, asset.source.toString()), { module: true })).code
+    const { source, wasm } = fallbackLlhttpAside(name, file, minified)
     await writeFile(join(out, file), source)
+    if (wasm) await writeFile(join(out, FALLBACK_FILE), wasm)
   }
   console.log(`dist/${name}: ${(Buffer.byteLength(code) / 1024).toFixed(0)} KB + ${Object.keys(assets).length} file(s)`)
 }

@@ -1,4 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
@@ -11,6 +12,8 @@ import { emulatorSuite } from '../support/steps.js'
  * What a run loads on its way, seen by a module load hook: the build makes undici's HTTP/2
  * connector load on its first call (scripts/build.mjs), which an HTTP/1.1 connection never makes,
  * so node:http2 (10–15 ms of a cold start) is never loaded, with or without a github-token.
+ * And undici's llhttp fallback (for a CPU without WebAssembly SIMD) is a file beside the chunk,
+ * read only when it is needed.
  */
 
 const suite = emulatorSuite()
@@ -51,4 +54,23 @@ it.each([
   expect(loaded).toContain('node:net') // undici's connector is there: the check looks at the right run
   expect(loaded).not.toContain('node:http2')
   if (token) expect(github.deployments).toHaveLength(1)
+})
+
+const BUNDLES_WITH_UNDICI = ['deploy', 'scale', 'traffic', 'traffic-post', 'rollback', 'preview', 'cli']
+
+it('keeps undici\'s llhttp fallback, byte for byte, beside the chunk of every bundle that has undici', () => {
+  const undicis = createRequire(join(ROOT, 'package.json'))('undici/lib/llhttp/llhttp-wasm.js') as Buffer
+  for (const bundle of BUNDLES_WITH_UNDICI) {
+    const aside = readFileSync(join(ROOT, 'dist', bundle, 'llhttp-fallback.wasm'))
+    expect(aside.equals(undicis), bundle).toBe(true)
+  }
+  expect(WebAssembly.validate(undicis)).toBe(true)
+})
+
+it('a deploy that needs the fallback reads it from beside the chunk', async () => {
+  // undici reads its fallback up front when JEST_WORKER_ID is set, whether or not SIMD works
+  const inputs = { platform: 'jelastic', 'api-url': suite.emulator.url('jelastic'), token: JELASTIC_TOKEN, service: 'shop', image: V2 }
+  const run = await suite.steps.run('deploy', inputs, { env: { JEST_WORKER_ID: '1' } })
+  expect(run.code, run.stdout).toBe(0)
+  expect(run.outputs.image).toBe(V2)
 })
