@@ -53,7 +53,9 @@ function fallbackLlhttpAside(name, file, source) {
   if (uses.length === 0 && !source.includes(UNDICI_CLIENT)) return { source }
   if (uses.length !== 1) throw new Error(`dist/${name}/${file}: undici's llhttp fallback was found ${uses.length} times, not once`)
   const id = uses[0][1]
-  const definition = new RegExp(`([{,])${id}:\\((\\w+),\\w+,\\w+\\)=>\\{const\\{Buffer:\\w+\\}=\\w+\\(\\d+\\);\\2\\.exports=\\w+\\.from\\("([A-Za-z0-9+/=]+)","base64"\\)\\}`)
+  const definition = new RegExp(
+    `([{,])${id}:\\((\\w+),\\w+,\\w+\\)=>\\{const\\{Buffer:\\w+\\}=\\w+\\(\\d+\\);\\2\\.exports=\\w+\\.from\\("([A-Za-z0-9+/=]+)","base64"\\)\\}`,
+  )
   const found = source.match(definition)
   if (!found) throw new Error(`dist/${name}/${file}: undici's llhttp fallback (module ${id}) is not the base64 module it was`)
   const [whole, before, module, base64] = found

@@ -58,7 +58,7 @@ it.each([
 
 const BUNDLES_WITH_UNDICI = ['deploy', 'scale', 'traffic', 'traffic-post', 'rollback', 'preview', 'cli']
 
-it('keeps undici\'s llhttp fallback, byte for byte, beside the chunk of every bundle that has undici', () => {
+it("keeps undici's llhttp fallback, byte for byte, beside the chunk of every bundle that has undici", () => {
   const undicis = createRequire(join(ROOT, 'package.json'))('undici/lib/llhttp/llhttp-wasm.js') as Buffer
   for (const bundle of BUNDLES_WITH_UNDICI) {
     const aside = readFileSync(join(ROOT, 'dist', bundle, 'llhttp-fallback.wasm'))
