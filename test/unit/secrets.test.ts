@@ -123,15 +123,28 @@ describe('secrets a platform hands out', () => {
     expect((error as Error).message).not.toContain('issued-token-9876543210')
   })
 
-  it('knows NetEase deploy hooks and repository passwords from a list read, before any deploy', async () => {
+  it("knows the deploy hook and repository password of the app a list read finds, before any deploy, and masks no other app's", async () => {
     const { platform, on, redactor } = mockPlatform('netease', 'https://open.c.163.com', { token: 'netease-token-1' })
-    const hook = 'https://open.c.163.com/api/v1/hooks/app/0f0e0d0c0b0a09080706050403020100'
-    on('GET', '/api/v1/apps?limit=30&offset=0', 200, {
-      total: 1,
-      apps: [{ id: 1, name: 'other', web_hook_url: hook, version_control: { version: 'v1', password: 'repo-pass-1' } }],
-    })
-    expect(await platform.describe({ service: 'shop' })).toBeNull()
-    expect(redactor.redact(`POST ${hook} (0f0e0d0c0b0a09080706050403020100), password repo-pass-1`)).toBe('POST *** (***), password ***')
+    const hook = (key: string) => `https://open.c.163.com/api/v1/hooks/app/${key}`
+    const others = Array.from({ length: 29 }, (_, i) => ({
+      id: i + 2,
+      name: `other-${i}`,
+      web_hook_url: hook(`${i}`.padStart(32, 'a')),
+      version_control: { version: 'v1', password: `other-pass-${i}` },
+    }))
+    const shop = {
+      id: 1,
+      name: 'shop',
+      web_hook_url: hook('0f0e0d0c0b0a09080706050403020100'),
+      version_control: { version: 'v1', password: 'repo-pass-1' },
+    }
+    on('GET', '/api/v1/apps?limit=30&offset=0', 200, { total: 30, apps: [...others, shop] })
+    expect(await platform.describe({ service: 'shop' })).not.toBeNull()
+    expect(redactor.redact(`POST ${shop.web_hook_url} (0f0e0d0c0b0a09080706050403020100), password repo-pass-1`)).toBe(
+      'POST *** (***), password ***',
+    )
+    // the other apps are dropped unread: masking their hooks too was three masks per app on every page
+    expect(redactor.redact(`${others[0]?.web_hook_url} other-pass-0`)).toBe(`${others[0]?.web_hook_url} other-pass-0`)
   })
 
   it("knows a Rancher receiver's trigger URL and key from a list read", async () => {

@@ -458,12 +458,13 @@ export class NeteaseApps {
         const page = await this.api.call<{ total?: number; apps?: App[] }>('GET', `/apps?limit=${LIST_PAGE}&offset=${offset}`, {
           ...callOptions(operation, ref, true),
           signal,
+          page: true,
         })
         return { items: page.apps ?? [], ...(page.total !== undefined && { total: page.total }) }
       },
       matches: (app) => app.name === ref.service,
     })
-    if (found) this.ids.set(ref.service, found.id)
+    if (found) this.ids.set(ref.service, this.api.keep(found).id)
     return found
   }
 }
