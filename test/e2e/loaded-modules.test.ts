@@ -64,7 +64,7 @@ it("keeps undici's llhttp fallback, byte for byte, beside the chunk of every bun
     const aside = readFileSync(join(ROOT, 'dist', bundle, 'llhttp-fallback.wasm'))
     expect(aside.equals(undicis), bundle).toBe(true)
   }
-  expect(WebAssembly.validate(undicis)).toBe(true)
+  expect(undicis.subarray(0, 4).toString('latin1')).toBe('\0asm') // a WebAssembly module
 })
 
 it('a deploy that needs the fallback reads it from beside the chunk', async () => {
