@@ -10,6 +10,8 @@
 // - with a github-token (the runner's default): a deploy with a token against one without, as a
 //   pair; GitHub is a local HTTPS server that never answers, so Octokit's chunk is loaded and its
 //   first call sent, and the platform's first request must not wait for either;
+// - the CLI (`node dist/cli/index.js deploy`), to a usage error and to the first request, shown
+//   for reference beside the actions (issue 16's targets are the actions');
 // - floors: node:https alone, and undici's Agent + request as src/shared/http imports them (and
 //   undici's whole index), each making one HTTPS request, measured the same way (run from
 //   node_modules, not bundled).
@@ -108,6 +110,22 @@ export async function measure({ certificate, runs }) {
           stepEnv('deploy', { ...PLATFORMS[name].inputs, ...PLATFORMS[name].deploy, 'api-url': `${apiUrl}/${name}` }),
         ),
     })),
+    // the CLI runs the same code from its own bundle: flags for the inputs, the secret from
+    // PAAS_TOKEN; shown for reference (the targets are the actions'), its anchors the action's rows
+    {
+      figure: 'cold start → input error: paas-release deploy (the CLI)',
+      anchor: 'the deploy action above',
+      run: () => toExit([bundle('cli'), 'deploy']),
+    },
+    {
+      figure: 'cold start → 1st HTTPS request: paas-release deploy (the CLI), jelastic',
+      anchor: 'the deploy action above',
+      run: () => {
+        const { token: secret, ...inputs } = actionInputs('deploy', apiUrl)
+        const flags = Object.entries(inputs).flatMap(([name, value]) => [`--${name}`, value])
+        return toRequest([bundle('cli'), 'deploy', ...flags], { PAAS_TOKEN: secret })
+      },
+    },
     {
       figure: 'cold start → 1st HTTPS request: deploy with a github-token ÷ without',
       target: TOKEN_TOLERANCE,
