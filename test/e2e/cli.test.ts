@@ -603,6 +603,53 @@ describe('paas-release preview', () => {
     expect(apps.map((app) => app.name)).not.toContain('shop-pr-9')
   })
 
+  it('servicestage: up deploys the PR image to its component, down deletes the component', async () => {
+    const { seed, args, env } = PLATFORMS.find((p) => p.platform === 'servicestage') ?? expect.fail('no servicestage case')
+    await seed()
+    await emulator.control('POST', '/servicestage/components', {
+      project: 'p1',
+      application: 'a1',
+      name: 'shop-pr-4',
+      image: 'swr.example.com/team/shop:v1',
+      replica: 1,
+    })
+    const common = ['preview', ...args(), '--service-template', 'shop-pr-{pr}', '--pr', '4']
+    const up = await cli([...common, '--command', 'up', '--image', 'swr.example.com/team/shop:pr-sha1'], env)
+    expect(up.code, up.stderr).toBe(0)
+    expect(up.outputs).toMatchObject({ service: 'shop-pr-4', image: 'swr.example.com/team/shop:pr-sha1' })
+    const components = async () =>
+      ((await emulator.control('GET', '/state')) as { servicestage: { components: { name: string }[] } }).servicestage.components.map(
+        (c) => c.name,
+      )
+    expect(await components()).toContain('shop-pr-4')
+    const down = await cli([...common, '--command', 'down'], env)
+    expect(down.code, down.stderr).toBe(0)
+    expect(await components()).not.toContain('shop-pr-4')
+  })
+
+  it('rancher: up upgrades the PR service to its image, down removes the service', async () => {
+    const { seed, args, env } = PLATFORMS.find((p) => p.platform === 'rancher') ?? expect.fail('no rancher case')
+    await seed()
+    await emulator.control('POST', '/rancher/services', {
+      stack: 'shop',
+      name: 'web-pr-4',
+      image: 'registry.example.com/team/web:v1',
+      scale: 1,
+    })
+    const common = ['preview', ...args(), '--service-template', 'shop/web-pr-{pr}', '--pr', '4']
+    const up = await cli([...common, '--command', 'up', '--image', 'registry.example.com/team/web:pr-sha1'], env)
+    expect(up.code, up.stderr).toBe(0)
+    expect(up.outputs).toMatchObject({ service: 'shop/web-pr-4', image: 'registry.example.com/team/web:pr-sha1' })
+    const live = async () =>
+      ((await emulator.control('GET', '/state')) as { rancher: { services: { name: string; state: string }[] } }).rancher.services
+        .filter((service) => service.name === 'web-pr-4' && !['removed', 'purged'].includes(service.state))
+        .map((service) => service.state)
+    expect(await live()).toEqual(['active'])
+    const down = await cli([...common, '--command', 'down'], env)
+    expect(down.code, down.stderr).toBe(0)
+    expect(await live()).toEqual([])
+  })
+
   it('alauda: up creates the PR service, down removes it; the PR comment is GitHub-only', async () => {
     await emulator.control('POST', '/alauda/timing', { instanceMs: 30 })
     const common = [
