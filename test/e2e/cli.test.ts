@@ -137,7 +137,8 @@ describe('paas-release deploy on every platform', () => {
     const run = await cli(['deploy', ...jelastic(), '--service', 'shop', '--image', V2], JELASTIC_ENV)
     expect(run.code, run.stderr).toBe(0)
     expect(run.outputs).toMatchObject({ image: V2, 'previous-image': V1 })
-    expect(run.stdout).toMatch(/\n\n[\s\S]*<h3>/)
+    expect(run.stdout).toMatch(/\n\n### [^\n]+\n\n\| What \| Value \|\n\| --- \| --- \|\n/)
+    expect(run.stdout).not.toMatch(/<\/?(h3|table|tr|td|p|strong)>/)
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/^::/m)
     expect(run.stderr).toMatch(/^── /m)
     expect(`${run.stdout}${run.stderr}`).not.toContain(JELASTIC_TOKEN)
@@ -417,8 +418,8 @@ describe('paas-release scale, traffic, rollback on Jelastic', () => {
       const run = await cli(['scale', ...jelastic(), '--service', 'green', '--replicas', '3', '--summary', file], JELASTIC_ENV)
       expect(run.code, run.stderr).toBe(0)
       expect(run.outputs).toMatchObject({ replicas: '3' })
-      expect(run.stdout).not.toContain('<h3>')
-      expect(readFileSync(file, 'utf8')).toContain('<h3>')
+      expect(run.stdout).not.toContain('### ')
+      expect(readFileSync(file, 'utf8')).toMatch(/^### /)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { Redactor } from '../../src/shared/http/redactor.js'
 import type { ActionResult } from '../../src/shared/release/context.js'
-import { writeSummary } from '../../src/shared/report/summary.js'
+import { useMarkdownSummary, writeSummary } from '../../src/shared/report/summary.js'
 
 const SECRET = 'hook-key-0123456789abcdef'
 
@@ -68,5 +68,64 @@ describe('the job summary', () => {
     })
     expect(html.indexOf('<strong>Failed:</strong> deploy failed: health check failed</p>')).toBeLessThan(html.indexOf('<table>'))
     expect(html).toContain('<details><summary>Log lines of the service</summary><pre>boom</pre></details>')
+  })
+})
+
+describe('the summary in Markdown (the CLI)', () => {
+  beforeAll(() => useMarkdownSummary(true))
+  afterAll(() => useMarkdownSummary(false))
+
+  it('is headings, GitHub-flavoured tables and lists, with no HTML tag of its own', async () => {
+    const markdown = await render({
+      title: 'Deploy failed',
+      failure: 'deploy failed: health check failed',
+      rows: [
+        ['Service', 'shop'],
+        ['Hook', `https://hooks.example.com/${SECRET}/go`],
+      ],
+      notes: ['kept the previous version'],
+    })
+    expect(markdown).toBe(
+      [
+        '### Deploy failed',
+        '',
+        '**Failed:** deploy failed: health check failed',
+        '',
+        '| What | Value |',
+        '| --- | --- |',
+        '| Service | shop |',
+        '| Hook | https://hooks.example.com/***/go |',
+        '',
+        '| Phase | Duration | Outcome |',
+        '| --- | --- | --- |',
+        '| deploy | 1.2 s | ok |',
+        '| total | 4.6 s | failed |',
+        '',
+        '- kept the previous version',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it("keeps a cell in its column whatever the platform said, and a log's backticks inside its block", async () => {
+    const markdown = await render({
+      failure: 'boom',
+      rows: [['Said', 'a | b\nc']],
+      log: ['```', 'done'],
+    })
+    expect(markdown).toContain('| Said | a \\| b<br>c |')
+    expect(markdown).toContain('Log lines of the service:\n\n````\n```\ndone\n````')
+  })
+
+  it('links the run and the commit as Markdown links', async () => {
+    const env = { GITHUB_SHA: '0123456789abcdef0123', GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '42' }
+    Object.assign(process.env, env)
+    try {
+      const markdown = await render({})
+      expect(markdown).toContain('| Commit | [0123456789ab](https://github.com/acme/shop/commit/0123456789abcdef0123) |')
+      expect(markdown).toContain('| Run | https://github.com/acme/shop/actions/runs/42 |')
+    } finally {
+      for (const name of Object.keys(env)) Reflect.deleteProperty(process.env, name)
+    }
   })
 })

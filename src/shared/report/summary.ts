@@ -9,15 +9,29 @@ export interface Timing {
   totalMs: number
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+/** A piece of text, redacted already; shown as a link to `href` where it has one. */
+interface Text {
+  text: string
+  href?: string
 }
 
-/** An http(s) URL in a text, without the punctuation that may follow it in a sentence. */
-const URL_IN_TEXT = /https?:\/\/[^\s<>"']+?(?=[.,;:!?)\]]*(?:\s|$))/g
+/** The summary as blocks, rendered as HTML for the runner's job summary or Markdown for the CLI. */
+type Block =
+  | { kind: 'heading'; level: 3 | 4; text: string }
+  | { kind: 'paragraph'; lead?: string; lines: string[] }
+  | { kind: 'table'; header: string[]; rows: (string | Text)[][] }
+  | { kind: 'list'; items: string[] }
+  | { kind: 'log'; title: string; lines: string[] }
 
-function link(href: string, text: string): string {
-  return `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`
+/**
+ * The format of the summary file: HTML, as core.summary writes it into GITHUB_STEP_SUMMARY (the
+ * runner renders it); or Markdown, for the paas-release CLI, whose summary is read in a terminal
+ * or a CI log where HTML tags would be noise.
+ */
+let format: 'html' | 'markdown' = 'html'
+
+export function useMarkdownSummary(on: boolean): void {
+  format = on ? 'markdown' : 'html'
 }
 
 /** The job summary: the reason first on a failure, what changed, who and what ran, how long each phase took. */
@@ -25,82 +39,60 @@ export async function writeSummary(result: ActionResult, timing: Timing, redacto
   const file = process.env.GITHUB_STEP_SUMMARY
   if (!file) return
   // redacted before anything else, so that a link never carries a secret either
-  const clean = (text: string) => escapeHtml(redactor.redact(text))
-  // inside the HTML tables markdown is not rendered: a URL is a link only as <a href>
-  const linked = (text: string) => {
-    const redacted = redactor.redact(text)
-    let html = ''
-    let last = 0
-    for (const match of redacted.matchAll(URL_IN_TEXT)) {
-      html += escapeHtml(redacted.slice(last, match.index)) + link(match[0], match[0])
-      last = match.index + match[0].length
-    }
-    return html + escapeHtml(redacted.slice(last))
-  }
-  const html: string[] = [element('h3', clean(result.title))]
-  if (result.failure !== undefined) html.push(`<p><strong>Failed:</strong> ${failureText(result, linked)}</p>`)
-  html.push(
-    table(
-      ['What', 'Value'],
-      [...[...result.rows, ...deploymentsRow(result)].map(([label, value]) => [clean(label), linked(value)]), ...runRows()],
-    ),
-  )
-  if (result.plan) html.push(...planHtml(result.plan, clean, linked))
+  const clean = (text: string) => redactor.redact(text)
+  const blocks: Block[] = [{ kind: 'heading', level: 3, text: clean(result.title) }]
+  if (result.failure !== undefined) blocks.push({ kind: 'paragraph', lead: 'Failed:', lines: failureLines(result).map(clean) })
+  blocks.push({
+    kind: 'table',
+    header: ['What', 'Value'],
+    rows: [...[...result.rows, ...deploymentsRow(result)].map(([label, value]) => [clean(label), clean(value)]), ...runRows()],
+  })
+  if (result.plan) blocks.push(...planBlocks(result.plan, clean))
   if (timing.phases.length > 0) {
-    html.push(
-      table(
-        ['Phase', 'Duration', 'Outcome'],
-        [
-          ...timing.phases.map((p) => [clean(p.name), seconds(p.ms), linked(p.outcome)]),
-          ['total', seconds(timing.totalMs), result.failure === undefined ? 'ok' : 'failed'],
-        ],
-      ),
-    )
+    blocks.push({
+      kind: 'table',
+      header: ['Phase', 'Duration', 'Outcome'],
+      rows: [
+        ...timing.phases.map((p) => [clean(p.name), seconds(p.ms), clean(p.outcome)]),
+        ['total', seconds(timing.totalMs), result.failure === undefined ? 'ok' : 'failed'],
+      ],
+    })
   }
-  if (result.notes.length > 0) html.push(element('ul', result.notes.map((note) => element('li', linked(note))).join('')))
-  if (result.log?.length) {
-    html.push(element('details', element('summary', 'Log lines of the service') + `<pre>${result.log.map(clean).join('\n')}</pre>`))
-  }
+  if (result.notes.length > 0) blocks.push({ kind: 'list', items: result.notes.map(clean) })
+  if (result.log?.length) blocks.push({ kind: 'log', title: 'Log lines of the service', lines: result.log.map(clean) })
+  const render = format === 'html' ? htmlBlock : markdownBlock
   // appended, as core.summary.write() does: a step's summary follows the steps' before it
-  await appendFile(file, html.map((block) => `${block}\n`).join(''))
-}
-
-/** The HTML core.summary writes, without loading @actions/core: the contents are escaped already. */
-function element(tag: string, content: string): string {
-  return `<${tag}>${content}</${tag}>`
-}
-
-function table(header: string[], rows: string[][]): string {
-  const cells = (tag: string, row: string[]) => element('tr', row.map((cell) => element(tag, cell)).join(''))
-  return element('table', cells('th', header) + rows.map((row) => cells('td', row)).join(''))
+  await appendFile(file, blocks.map((block) => `${render(block)}\n`).join(format === 'html' ? '' : '\n'))
 }
 
 /** A dry run's plan: its writes in order, then what a failure would write, each with before → after. */
-function planHtml(plan: DryRunPlan, clean: (text: string) => string, linked: (text: string) => string): string[] {
-  const writes = (list: PlannedWrite[]) =>
-    table(
-      ['#', 'Write', 'Target', 'Before', 'After', 'Then'],
-      // an empty value is shown as a dash, so that no cell of the table is blank
-      list.map((w, i) => [
-        String(i + 1),
-        clean(w.operation),
-        clean(w.target),
-        linked(w.before || '—'),
-        linked(w.after || '—'),
-        linked(w.detail || '—'),
-      ]),
-    )
-  const html = [element('h4', 'Plan (dry run): nothing was written')]
-  html.push(plan.writes.length === 0 ? '<p>Nothing to do: a real run would make no write.</p>' : writes(plan.writes))
-  if (plan.onFailure.length > 0) html.push('<p><strong>On failure</strong>, the run would then write:</p>', writes(plan.onFailure))
-  if (plan.notes.length > 0) html.push(element('ul', plan.notes.map((note) => element('li', linked(note))).join('')))
-  return html
+function planBlocks(plan: DryRunPlan, clean: (text: string) => string): Block[] {
+  const writes = (list: PlannedWrite[]): Block => ({
+    kind: 'table',
+    header: ['#', 'Write', 'Target', 'Before', 'After', 'Then'],
+    // an empty value is shown as a dash, so that no cell of the table is blank
+    rows: list.map((w, i) => [
+      String(i + 1),
+      clean(w.operation),
+      clean(w.target),
+      ...[w.before, w.after, w.detail].map((v) => clean(v || '—')),
+    ]),
+  })
+  const blocks: Block[] = [{ kind: 'heading', level: 4, text: 'Plan (dry run): nothing was written' }]
+  blocks.push(
+    plan.writes.length === 0 ? { kind: 'paragraph', lines: ['Nothing to do: a real run would make no write.'] } : writes(plan.writes),
+  )
+  if (plan.onFailure.length > 0) {
+    blocks.push({ kind: 'paragraph', lead: 'On failure', lines: [', the run would then write:'] }, writes(plan.onFailure))
+  }
+  if (plan.notes.length > 0) blocks.push({ kind: 'list', items: plan.notes.map(clean) })
+  return blocks
 }
 
 /** The failure's reason; the service's log lines that follow it in the message have their own block. */
-function failureText(result: ActionResult, linked: (text: string) => string): string {
+function failureLines(result: ActionResult): string[] {
   const lines = (result.failure ?? '').split('\n')
-  return (result.log?.length ? lines.slice(0, 1) : lines).map(linked).join('<br>')
+  return result.log?.length ? lines.slice(0, 1) : lines
 }
 
 /**
@@ -113,20 +105,108 @@ function deploymentsRow(result: ActionResult): [string, string][] {
   return [['GitHub deployments', `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/deployments`]]
 }
 
-/** The commit, who started the run and the run itself, as HTML, where the runner says them. */
-function runRows(): [string, string][] {
+/** The commit, who started the run and the run itself, where the runner says them. */
+function runRows(): (string | Text)[][] {
   const { GITHUB_SHA: sha, GITHUB_ACTOR: actor, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com'
-  const rows: [string, string][] = []
-  if (sha) rows.push(['Commit', repository ? link(`${server}/${repository}/commit/${sha}`, sha.slice(0, 12)) : escapeHtml(sha)])
-  if (actor) rows.push(['Actor', escapeHtml(actor)])
+  const rows: (string | Text)[][] = []
+  if (sha) rows.push(['Commit', repository ? { text: sha.slice(0, 12), href: `${server}/${repository}/commit/${sha}` } : sha])
+  if (actor) rows.push(['Actor', actor])
   if (repository && runId) {
     const url = `${server}/${repository}/actions/runs/${runId}`
-    rows.push(['Run', link(url, url)])
+    rows.push(['Run', { text: url, href: url }])
   }
   return rows
 }
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
+}
+
+// ---- HTML, as core.summary writes it (without loading @actions/core)
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
+
+/** An http(s) URL in a text, without the punctuation that may follow it in a sentence. */
+const URL_IN_TEXT = /https?:\/\/[^\s<>"']+?(?=[.,;:!?)\]]*(?:\s|$))/g
+
+function link(href: string, text: string): string {
+  return `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`
+}
+
+/** Inside the HTML tables markdown is not rendered: a URL in a text is a link only as <a href>. */
+function linkedHtml(piece: string | Text): string {
+  if (typeof piece !== 'string') return piece.href === undefined ? escapeHtml(piece.text) : link(piece.href, piece.text)
+  let html = ''
+  let last = 0
+  for (const match of piece.matchAll(URL_IN_TEXT)) {
+    html += escapeHtml(piece.slice(last, match.index)) + link(match[0], match[0])
+    last = match.index + match[0].length
+  }
+  return html + escapeHtml(piece.slice(last))
+}
+
+function element(tag: string, content: string): string {
+  return `<${tag}>${content}</${tag}>`
+}
+
+function htmlBlock(block: Block): string {
+  switch (block.kind) {
+    case 'heading':
+      return element(`h${block.level}`, escapeHtml(block.text))
+    case 'paragraph': {
+      const text = block.lines.map(linkedHtml).join('<br>')
+      return element(
+        'p',
+        block.lead === undefined ? text : `<strong>${escapeHtml(block.lead)}</strong>${text.startsWith(',') ? '' : ' '}${text}`,
+      )
+    }
+    case 'table': {
+      const cells = (tag: string, row: (string | Text)[]) =>
+        element('tr', row.map((cell) => element(tag, tag === 'th' ? escapeHtml(String(cell)) : linkedHtml(cell))).join(''))
+      return element('table', cells('th', block.header) + block.rows.map((row) => cells('td', row)).join(''))
+    }
+    case 'list':
+      return element('ul', block.items.map((item) => element('li', linkedHtml(item))).join(''))
+    case 'log':
+      return element('details', element('summary', escapeHtml(block.title)) + `<pre>${block.lines.map(escapeHtml).join('\n')}</pre>`)
+  }
+}
+
+// ---- Markdown (GitHub-flavoured), for the CLI
+
+/** A table cell: one line, its pipes escaped; a bare URL is a link in GFM as it stands. */
+function cellMarkdown(piece: string | Text): string {
+  const text =
+    typeof piece === 'string'
+      ? piece
+      : piece.href === undefined || piece.href === piece.text
+        ? piece.text
+        : `[${piece.text}](${piece.href})`
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
+}
+
+function markdownBlock(block: Block): string {
+  switch (block.kind) {
+    case 'heading':
+      return `${'#'.repeat(block.level)} ${block.text.replace(/\n/g, ' ')}`
+    case 'paragraph': {
+      const text = block.lines.join('  \n')
+      return block.lead === undefined ? text : `**${block.lead}**${text.startsWith(',') ? '' : ' '}${text}`
+    }
+    case 'table':
+      return [block.header, block.header.map(() => '---'), ...block.rows]
+        .map((row) => `| ${row.map(cellMarkdown).join(' | ')} |`)
+        .join('\n')
+    case 'list':
+      return block.items.map((item) => `- ${item.replace(/\n/g, '\n  ')}`).join('\n')
+    case 'log': {
+      // a fence longer than any run of backticks in the lines, so that none ends it early
+      const longest = Math.max(2, ...block.lines.map((line) => Math.max(0, ...[...line.matchAll(/`+/g)].map((m) => m[0].length))))
+      const fence = '`'.repeat(longest + 1)
+      return `${block.title}:\n\n${fence}\n${block.lines.join('\n')}\n${fence}`
+    }
+  }
 }
