@@ -139,6 +139,7 @@ describe('paas-release deploy on every platform', () => {
     expect(run.outputs).toMatchObject({ image: V2, 'previous-image': V1 })
     expect(run.stdout).toMatch(/\n\n### [^\n]+\n\n\| What \| Value \|\n\| --- \| --- \|\n/)
     expect(run.stdout).not.toMatch(/<\/?(h3|table|tr|td|p|strong)>/)
+    expect(run.stdout).toMatch(/^\| GitHub deployment status \| [\d.]+ s \| skipped: no github-token \|$/m)
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/^::/m)
     expect(run.stderr).toMatch(/^── /m)
     expect(`${run.stdout}${run.stderr}`).not.toContain(JELASTIC_TOKEN)

@@ -67,6 +67,8 @@ describe('GitHub deployments', () => {
     // a link inside the summary's HTML table
     const environment = 'https://github.example.com/acme/shop/deployments/production'
     expect(second.summary).toContain(`<td>#${d2?.id}, <a href="${environment}">${environment}</a></td>`)
+    // the status phase says what became of the deployment
+    expect(second.summary).toMatch(/<tr><td>GitHub deployment status<\/td><td>[\d.]+ s<\/td><td>success<\/td><\/tr>/)
   })
 
   it('marks a failed deploy failure', async () => {
@@ -75,6 +77,7 @@ describe('GitHub deployments', () => {
     expect(run.code).toBe(1)
     expect(github.deployments[0]).toMatchObject({ environment: 'staging' })
     expect(github.deployments[0]?.statuses.map((s) => s.state)).toEqual(['in_progress', 'failure'])
+    expect(run.summary).toMatch(/<tr><td>GitHub deployment status<\/td><td>[\d.]+ s<\/td><td>failure<\/td><\/tr>/)
   })
 
   it('without a token everything else works and the log says what was skipped; a refused token is a warning', async () => {
@@ -82,6 +85,7 @@ describe('GitHub deployments', () => {
     expect(run.code, run.stdout).toBe(0)
     expect(run.stdout).toContain('GitHub deployment skipped: no "github-token"')
     expect(github.deployments).toEqual([])
+    expect(run.summary).toMatch(/<td>GitHub deployment status<\/td><td>[\d.]+ s<\/td><td>skipped: no github-token<\/td>/)
     const refused = await suite.steps.run('deploy', jelastic({ image: V3, 'github-token': 'ghs_wrong_token_xyz' }), { env: github.env() })
     expect(refused.code, refused.stdout).toBe(0)
     expect(refused.stdout).toMatch(/::warning::GitHub deployment not recorded: GitHub answered HTTP 401 .*Bad credentials/)

@@ -66,13 +66,19 @@ export class Deployments {
   }
 
   /** `success` (older deployments of the environment become inactive) or `failure`. */
-  async finish(deployment: Deployment | null, ok: boolean, description: string, environmentUrl?: string): Promise<void> {
-    if (!this.api) this.log.info('GitHub deployment skipped: no "github-token" (or not in a workflow run)')
-    if (!deployment) return
+  /** Sets the deployment's final status; says what became of it, for the phase's outcome (a GitHub failure never fails the step). */
+  async finish(deployment: Deployment | null, ok: boolean, description: string, environmentUrl?: string): Promise<string> {
+    if (!this.api) {
+      this.log.info('GitHub deployment skipped: no "github-token" (or not in a workflow run)')
+      return 'skipped: no github-token'
+    }
+    if (!deployment) return 'skipped: no deployment was recorded'
     try {
       await this.status(deployment, ok ? 'success' : 'failure', description, environmentUrl)
+      return ok ? 'success' : 'failure'
     } catch (error) {
       this.log.warning(`GitHub deployment ${deployment.id} not updated: ${(error as Error).message}`)
+      return 'not updated'
     }
   }
 

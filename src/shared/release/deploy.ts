@@ -29,18 +29,23 @@ export async function deploy(ctx: ReleaseContext, inputs: DeployInputs): Promise
     result = await released
   } catch (error) {
     const deployment = await recorded
-    if (ledger) await ctx.phase('GitHub deployment status', () => ledger.finish(deployment, false, (error as Error).message))
+    if (ledger) await ctx.phase('GitHub deployment status', () => ledger.finish(deployment, false, (error as Error).message), said)
     throw error
   }
   const deployment = await recorded
   if (ledger) {
     const ok = result.failure === undefined
-    await ctx.phase('GitHub deployment status', () =>
-      ledger.finish(deployment, ok, result.failure ?? result.title, result.outputs.url || undefined),
+    await ctx.phase(
+      'GitHub deployment status',
+      () => ledger.finish(deployment, ok, result.failure ?? result.title, result.outputs.url || undefined),
+      said,
     )
   }
   return withDeployment(result, ledger, deployment)
 }
+
+/** The status phase's outcome: what became of the deployment (skipped, success, not updated …); GitHub never fails the step. */
+const said = (outcome: string) => ({ ok: true, outcome })
 
 /** The summary's link to the environment's deployments, and the `deployment-id` output. */
 export function withDeployment(result: ActionResult, ledger: Deployments | undefined, deployment: Deployment | null): ActionResult {
