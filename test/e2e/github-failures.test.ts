@@ -68,7 +68,9 @@ describe.each(FAILURES)('GitHub failing with %s', (what, env) => {
     expect(warnings(run)).toEqual([expect.stringMatching(/^GitHub deployment not recorded: GitHub/)])
     expect(run.summary).toContain('not recorded (GitHub failed: GitHub')
     expect(run.summary).not.toContain('no github-token')
-    expect(run.summary).toMatch(/<tr><td>GitHub deployment status<\/td><td>[\d.]+ s<\/td><td>skipped: no deployment was recorded<\/td><\/tr>/)
+    expect(run.summary).toMatch(
+      /<tr><td>GitHub deployment status<\/td><td>[\d.]+ s<\/td><td>skipped: no deployment was recorded<\/td><\/tr>/,
+    )
   })
 
   it('rolls back `to: previous` with no ledger to read: says the ledger could not be read and what to pass instead', async () => {
