@@ -144,7 +144,8 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         githubOnly: false,
       },
       'rollback-on-failure': {
-        description: 'When the deploy or its health check fails, deploy the previous image again.',
+        description:
+          'When the deploy or its health check fails, deploy the previous image again, with the variables from before when the deploy changed them (ServiceStage and Rancher: their own rollback, which restores the whole version).',
         default: 'true',
         required: false,
         secret: false,

@@ -4,11 +4,14 @@ import { InputError } from '../../src/shared/inputs/input-error.js'
 import { readDeployInputs } from '../../src/shared/inputs/deploy.js'
 import {
   describeDiff,
+  describeRestore,
   envDiff,
+  envWrites,
   hasChanges,
   nextEnv,
   nextEnvWithProvenance,
   provenanceVariables,
+  restoreChange,
 } from '../../src/shared/platforms/env-vars.js'
 import { envsAndLabels } from '../../src/shared/platforms/servicestage/env.js'
 import { nextLaunchConfig } from '../../src/shared/platforms/rancher/service.js'
@@ -146,6 +149,37 @@ describe('the change of the variables', () => {
       PAAS_RELEASE_ACTOR: 'me',
     })
     expect(provenanceVariables(undefined)).toEqual({})
+  })
+})
+
+describe('the variables put back by a rollback', () => {
+  const before = { A: '1', B: '2', PAAS_RELEASE_COMMIT: 'old', __DEFAULT_DOMAIN_NAME__: 'x.example.com' }
+  // what a failed deploy left: C added, B changed, the provenance its own, a variable the platform set since
+  const after = {
+    A: '1',
+    B: 'new',
+    C: '3',
+    PAAS_RELEASE_COMMIT: 'new',
+    PAAS_RELEASE_ACTOR: 'me',
+    __DEFAULT_DOMAIN_NAME__: 'x.example.com',
+    __NODE__: 'n1',
+  }
+
+  it('are exactly the ones from before, the provenance as it was; what the platform set itself since stays', () => {
+    expect(nextEnvWithProvenance(after, restoreChange(before), undefined)).toEqual({ ...before, __NODE__: 'n1' })
+  })
+
+  it('are said by name: the added ones removed, the changed and the removed ones restored', () => {
+    expect(describeRestore({ added: ['C'], changed: ['B'], removed: ['A'] })).toBe('removed C; restored A, B')
+    expect(describeRestore({ added: [], changed: ['B'], removed: [] })).toBe('restored B')
+  })
+
+  it('where variables are set and removed by name: only what differs is written', () => {
+    expect(envWrites(after, nextEnv(after, restoreChange(before)))).toEqual({
+      set: { B: '2', PAAS_RELEASE_COMMIT: 'old' },
+      remove: ['C', 'PAAS_RELEASE_ACTOR'],
+    })
+    expect(envWrites(before, before)).toEqual({ set: {}, remove: [] })
   })
 })
 

@@ -503,6 +503,66 @@ describe('Jelastic writes whose answer is lost', () => {
     expect(calls.slice(2)).toEqual(['applyenvproperty', 'getenvproperty', 'applyenvproperty'])
   })
 
+  const redeployed = { result: 0, responses: [{ nodeId: 1000, result: 0 }] }
+  const imageVars = { PATH: '/usr/bin', HOME: '/root' }
+
+  it('merges variables without reading them first; a set whose answer was lost is settled by reading them, not sent again', async () => {
+    const { platform, on, lose, calls } = setup()
+    on('getenvinfo', envInfo('shop', 'v1'))
+    lose('addcontainerenvvars')
+    on('getcontainerenvvarsbygroup', { result: 0, object: { ...imageVars, A: '1' } })
+    on('redeploycontainersbygroup', redeployed)
+    await platform.deploy({ service: 'shop' }, { image: V2, env: { vars: { A: '1' }, update: 'merge' } })
+    expect(calls).toEqual(['getenvinfo', 'addcontainerenvvars', 'getcontainerenvvarsbygroup', 'redeploycontainersbygroup'])
+  })
+
+  it('puts back the variables from before (a rollback): removes the added ones, sets the changed ones back, then redeploys', async () => {
+    const { platform, on, calls, bodies } = setup()
+    on('getenvinfo', envInfo('shop', 'v2'))
+    on('getcontainerenvvarsbygroup', { result: 0, object: { ...imageVars, A: '1', B: 'new', C: '3' } })
+    on('removecontainerenvvars', { result: 0 })
+    on('addcontainerenvvars', { result: 0 })
+    on('redeploycontainersbygroup', redeployed)
+    const before = { ...imageVars, A: '1', B: 'old', D: '4' }
+    await platform.deploy({ service: 'shop' }, { image: 'registry.example.com/shop:v1', env: { vars: before, update: 'replace' } })
+    expect(calls).toEqual([
+      'getenvinfo',
+      'getcontainerenvvarsbygroup',
+      'removecontainerenvvars',
+      'addcontainerenvvars',
+      'redeploycontainersbygroup',
+    ])
+    expect(JSON.parse(bodies[2]?.vars ?? '')).toEqual(['C'])
+    // only what differs: the image's own and the unchanged are not written again
+    expect(JSON.parse(bodies[3]?.vars ?? '')).toEqual({ B: 'old', D: '4' })
+  })
+
+  it('writes no variable when they already are as before, and sends a removal whose answer was lost again only when it did not land', async () => {
+    const same = setup()
+    same.on('getenvinfo', envInfo('shop', 'v2'))
+    same.on('getcontainerenvvarsbygroup', { result: 0, object: { ...imageVars, A: '1' } })
+    same.on('redeploycontainersbygroup', redeployed)
+    await same.platform.deploy({ service: 'shop' }, { image: V2, env: { vars: { ...imageVars, A: '1' }, update: 'replace' } })
+    expect(same.calls).toEqual(['getenvinfo', 'getcontainerenvvarsbygroup', 'redeploycontainersbygroup'])
+
+    const { platform, on, calls } = setup()
+    on('getenvinfo', envInfo('shop', 'v2'))
+    on('getcontainerenvvarsbygroup', { result: 0, object: { ...imageVars, C: '3' } })
+    on('removecontainerenvvars', '<html>502 Bad Gateway</html>', 502)
+    on('getcontainerenvvarsbygroup', { result: 0, object: { ...imageVars, C: '3' } })
+    on('removecontainerenvvars', { result: 0 })
+    on('redeploycontainersbygroup', redeployed)
+    await platform.deploy({ service: 'shop' }, { image: V2, env: { vars: imageVars, update: 'replace' } })
+    expect(calls).toEqual([
+      'getenvinfo',
+      'getcontainerenvvarsbygroup',
+      'removecontainerenvvars',
+      'getcontainerenvvarsbygroup',
+      'removecontainerenvvars',
+      'redeploycontainersbygroup',
+    ])
+  })
+
   it('signs in again after a sign-in whose answer was lost: a second session does no harm', async () => {
     const { platform, on, lose, calls } = setup({ username: 'me@example.com', password: 'pw-123' })
     lose('/1.0/users/authentication/rest/signin')

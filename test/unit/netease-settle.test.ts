@@ -95,6 +95,21 @@ describe('NetEase app deploys: success needs a new build', () => {
     expect(calls('POST', HOOK)).toHaveLength(1)
   })
 
+  it('a hook refused after the deploy wrote variables puts the variables back with the version', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', APP, 200, shop('v1', { env_var: { A: '1' } }))
+    on('PUT', APP, 200, {})
+    on('GET', APP, 200, shop('v2', { env_var: { A: '1', B: '2' } }))
+    on('POST', HOOK, 404, { code: 4040003, message: 'No such app' })
+    on('PUT', APP, 200, {})
+    await expect(platform.deploy(ref, { image: 'source@v2', env: { vars: { B: '2' }, update: 'merge' } })).rejects.toMatchObject({
+      kind: 'refused',
+      message: expect.stringContaining('version_control.version is back at v1 and env_var as it was'),
+    })
+    const puts = sent.filter((r) => r.method === 'PUT').map((r) => JSON.parse(r.body ?? '') as Record<string, unknown>)
+    expect(puts.map((body) => body.env_var)).toEqual([{ A: '1', B: '2' }, { A: '1' }])
+  })
+
   it('a hook whose answer was lost but which started a build is not sent again: the deploy waits for the build', async () => {
     const { platform, on, calls } = setup()
     versionSet(on)

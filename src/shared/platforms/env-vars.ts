@@ -114,3 +114,35 @@ export function nextEnvWithProvenance(
   const base = provenance ? Object.fromEntries(Object.entries(current).filter(([key]) => !key.startsWith(PROVENANCE_PREFIX))) : current
   return nextEnv(base, change, provenanceVariables(provenance))
 }
+
+/**
+ * The change that puts back the variables a service had (`before`, as a deploy read them), for a
+ * rollback after a failed deploy: the ones added since go, the changed ones and the removed ones
+ * come back with their old values, the provenance's as they were; what the platform set itself
+ * since (Alauda's `__*__`) stays.
+ */
+export function restoreChange(before: Readonly<Record<string, string>>): EnvChange {
+  return { vars: before, update: 'replace' }
+}
+
+/** What putting the variables back after `diff` does, in one line: names only, never values. */
+export function describeRestore(diff: EnvDiff): string {
+  const restored = [...diff.changed, ...diff.removed].sort()
+  const parts = [diff.added.length > 0 && `removed ${diff.added.join(', ')}`, restored.length > 0 && `restored ${restored.join(', ')}`]
+  return parts.filter(Boolean).join('; ')
+}
+
+/**
+ * For a platform that sets and removes variables by name (Jelastic): what takes `current` to
+ * `target`, the variables to set (new or changed) and the names to remove.
+ */
+export function envWrites(
+  current: Readonly<Record<string, string>>,
+  target: Readonly<Record<string, string>>,
+): { set: Record<string, string>; remove: string[] } {
+  const set = Object.fromEntries(Object.entries(target).filter(([key, value]) => !Object.hasOwn(current, key) || current[key] !== value))
+  const remove = Object.keys(current)
+    .filter((key) => !Object.hasOwn(target, key))
+    .sort()
+  return { set, remove }
+}

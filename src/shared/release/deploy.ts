@@ -2,7 +2,7 @@ import type { Deployment } from '../github/api.js'
 import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/deploy.js'
 import type { HealthInputs } from '../inputs/health.js'
-import { describeDiff, envDiff, hasChanges } from '../platforms/env-vars.js'
+import { describeDiff, describeRestore, type EnvChange, type EnvDiff, envDiff, hasChanges, restoreChange } from '../platforms/env-vars.js'
 import { type DeploySpec, PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import { serviceIdOf } from '../platforms/service-id.js'
 import type { ActionResult, ReleaseContext } from './context.js'
@@ -87,7 +87,8 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   const varsChange = diff !== undefined && hasChanges(diff)
   const variables = inputs.env && diff ? `${describeDiff(diff, Object.keys(inputs.env.vars).length)} (${inputs.env.update})` : undefined
   const deploying = !(before.image === inputs.image && before.phase === 'running') || varsChange
-  if (ctx.dryRun) return planDeploy(ctx, inputs, ref, before, { deploying, varsChange, ...(variables && { variables }) })
+  const back = variablesBack(ctx, before, varsChange ? diff : undefined)
+  if (ctx.dryRun) return planDeploy(ctx, inputs, ref, before, { deploying, varsChange, back, ...(variables && { variables }) })
   const rows: [string, string][] = [
     ['Platform', name],
     ['Service', ref.service],
@@ -123,11 +124,13 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   const log = failure === undefined ? [] : await recentLog(ctx, ref, startedAt)
   let running = failure === undefined ? inputs.image : previous
   if (failure !== undefined && !ctx.signal.aborted) {
-    if (inputs.rollbackOnFailure && previous !== inputs.image) {
+    if (inputs.rollbackOnFailure && (previous !== inputs.image || back)) {
       ctx.deadline.restart() // the rollback gets its own deadline: the deploy may have used all of it
-      const outcome = await rollBack(ctx, ref, previous)
-      failure += outcome.ok ? `; rolled back to ${previous}` : `; rollback to ${previous} failed: ${outcome.detail}`
+      const outcome = await rollBack(ctx, ref, previous, back?.change)
+      const withVars = back ? ` with the variables from before (${back.said})` : ''
+      failure += outcome.ok ? `; rolled back to ${previous}${withVars}` : `; rollback to ${previous}${withVars} failed: ${outcome.detail}`
       rows.push(['Rolled back to', outcome.ok ? previous : `${previous} (failed)`])
+      if (outcome.ok && back) rows.push(['Variables put back', back.said])
       running = outcome.ok ? previous : inputs.image
     } else {
       failure += inputs.rollbackOnFailure ? '; nothing to roll back to' : '; not rolled back (rollback-on-failure is false)'
@@ -180,17 +183,36 @@ function logText(ref: ServiceRef, log: string[]): string {
 }
 
 /**
+ * The variables a rollback after a failure puts back with the image: the ones the deploy read
+ * before it wrote, when it changed them (`diff`) and the rollback is a redeploy (a platform's own
+ * rollback restores the whole version, variables and all). Undefined: the rollback writes none.
+ */
+function variablesBack(
+  ctx: ReleaseContext,
+  before: ServiceState,
+  diff: EnvDiff | undefined,
+): { change: EnvChange; said: string } | undefined {
+  if (diff === undefined || before.env === undefined || ctx.platform.rollback) return undefined
+  return { change: restoreChange(before.env), said: describeRestore(diff) }
+}
+
+/**
  * Undoes a failed deploy: at once where the platform takes a rollback while the deploy still runs
  * (a stuck deploy, or one out of time), else once the platform is done with it; then the
- * platform's own rollback, or a deploy of the previous image.
+ * platform's own rollback, or a deploy of the previous image (with `env`, the variables from before).
  */
-async function rollBack(ctx: ReleaseContext, ref: ServiceRef, previous: string): Promise<{ ok: boolean; detail: string }> {
+async function rollBack(
+  ctx: ReleaseContext,
+  ref: ServiceRef,
+  previous: string,
+  env: EnvChange | undefined,
+): Promise<{ ok: boolean; detail: string }> {
   try {
     if (!ctx.platform.capabilities.undoWhileBusy) await ctx.phase('wait until the platform is idle', () => untilIdle(ctx, ref))
     // the platform's own rollback where it has one (it restores the whole previous version), else a redeploy
     const { operation, result } = ctx.platform.rollback
       ? await rollBackNatively(ctx, ref)
-      : await rollOut(ctx, ref, previous, 'rollback', true)
+      : await rollOut(ctx, ref, previous, 'rollback', true, env && { env })
     return result?.status === 'succeeded'
       ? { ok: true, detail: result.detail }
       : { ok: false, detail: describeResult(operation, result as WaitResult) }
@@ -301,11 +323,11 @@ async function planDeploy(
   inputs: DeployInputs,
   ref: ServiceRef,
   before: ServiceState,
-  change: { deploying: boolean; varsChange: boolean; variables?: string },
+  change: { deploying: boolean; varsChange: boolean; back: { said: string } | undefined; variables?: string },
 ): Promise<ActionResult> {
   const name = ctx.platform.name
   const plan = newPlan('deploy', name)
-  const { deploying, varsChange, variables } = change
+  const { deploying, varsChange, back, variables } = change
   // what the platform would refuse as the deploy starts, before its first write
   if (deploying)
     await checkDeploy(ctx, ref, {
@@ -326,13 +348,15 @@ async function planDeploy(
       after: variables ? `${inputs.image}, variables ${variables}` : inputs.image,
       detail: afterDeploy(inputs),
     })
-    if (inputs.rollbackOnFailure && before.image !== inputs.image) {
+    if (inputs.rollbackOnFailure && (before.image !== inputs.image || back)) {
       plan.onFailure.push({
         operation: 'rollback',
         target: ref.service,
         before: inputs.image,
-        after: before.image,
-        detail: ctx.platform.rollback ? `${name}'s own rollback to the version before` : 'a deploy of the previous image, waited for',
+        after: back ? `${before.image}, variables put back as they were (${back.said})` : before.image,
+        detail: ctx.platform.rollback
+          ? `${name}'s own rollback to the version before`
+          : `a deploy of the previous image${back ? ' with the variables from before' : ''}, waited for`,
       })
     } else {
       plan.notes.push(

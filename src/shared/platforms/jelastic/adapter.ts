@@ -1,4 +1,4 @@
-import type { Provenance } from '../env-vars.js'
+import { type EnvChange, envWrites, nextEnv, type Provenance } from '../env-vars.js'
 import type {
   Capabilities,
   DeploySpec,
@@ -78,11 +78,11 @@ class JelasticPlatform implements Platform {
   }
 
   /** The node group's variables (getcontainerenvvarsbygroup: `object`, the image's own among them). */
-  private async readVars(ref: ServiceRef): Promise<Record<string, string>> {
+  private async readVars(ref: ServiceRef, operation = 'describe'): Promise<Record<string, string>> {
     const body = await this.api.call(
       `${ENV}getcontainerenvvarsbygroup`,
       { envName: ref.service, nodeGroup: group(ref) },
-      { operation: 'describe', target: ref.service, idempotent: true },
+      { operation, target: ref.service, idempotent: true },
     )
     const vars = body.object
     if (vars === null || typeof vars !== 'object' || Array.isArray(vars)) return {}
@@ -90,16 +90,42 @@ class JelasticPlatform implements Platform {
   }
 
   /**
-   * The variables, added or set on the node group's containers (addcontainerenvvars: an existing
-   * one is overwritten), before the redeploy that brings them in. Setting the same values twice
-   * changes nothing: a call whose answer was lost may be sent again.
+   * The variables on the node group's containers, before the redeploy that brings them in. Merge
+   * adds or sets the given ones (addcontainerenvvars overwrites an existing one); replace (only a
+   * rollback putting back the variables from before asks it: the inputs refuse it on Jelastic)
+   * also removes the others (removecontainerenvvars), from the variables read now. A write whose
+   * answer is lost is settled by reading the variables back.
    */
-  private async writeVars(ref: ServiceRef, vars: Readonly<Record<string, string>>): Promise<void> {
-    await this.api.call(
-      `${ENV}addcontainerenvvars`,
-      { envName: ref.service, nodeGroup: group(ref), vars: JSON.stringify(vars) },
-      { operation: 'deploy', target: ref.service, idempotent: true },
-    )
+  private async writeVars(ref: ServiceRef, change: EnvChange): Promise<void> {
+    const { set, remove } =
+      change.update === 'merge'
+        ? { set: { ...change.vars }, remove: [] }
+        : await this.readVars(ref, 'deploy').then((current) => envWrites(current, nextEnv(current, change)))
+    const params = { envName: ref.service, nodeGroup: group(ref) }
+    // not repeated by the client: a lost answer is settled by the variables read back
+    const write = { operation: 'deploy', target: ref.service }
+    if (remove.length > 0)
+      await this.settled('remove variables', ref.service, {
+        send: async () => {
+          await this.api.call(`${ENV}removecontainerenvvars`, { ...params, vars: JSON.stringify(remove) }, write)
+          return true
+        },
+        landed: async () => {
+          const now = await this.readVars(ref, 'deploy')
+          return remove.every((key) => !Object.hasOwn(now, key)) ? true : null
+        },
+      })
+    if (Object.keys(set).length > 0)
+      await this.settled('set variables', ref.service, {
+        send: async () => {
+          await this.api.call(`${ENV}addcontainerenvvars`, { ...params, vars: JSON.stringify(set) }, write)
+          return true
+        },
+        landed: async () => {
+          const now = await this.readVars(ref, 'deploy')
+          return Object.entries(set).every(([key, value]) => Object.hasOwn(now, key) && now[key] === value) ? true : null
+        },
+      })
   }
 
   /** Provenance as environment properties (applyenvproperty); an installation without them is said once, not failed. */
@@ -150,7 +176,7 @@ class JelasticPlatform implements Platform {
     const onTag = (from: EnvInfo) => groupNodes(from, group(ref)).filter((node) => nodeImage(node) === spec.image).length
     const before = onTag(info)
     // the variables and the provenance first: the redeploy restarts the containers with them
-    if (spec.env) await this.writeVars(ref, spec.env.vars)
+    if (spec.env) await this.writeVars(ref, spec.env)
     if (spec.provenance) await this.writeProvenance(ref, spec.provenance)
     return this.settled('deploy', ref.service, {
       send: async () => {

@@ -174,7 +174,7 @@ export class NeteaseApps {
     try {
       build.seen = await this.callHook(ref, hook, build)
     } catch (error) {
-      throw await this.noBuild(ref, app, error)
+      throw await this.noBuild(ref, app, error, vars !== undefined)
     }
     this.builds.set(id, build)
     return { id, kind: 'deploy', ref, target: { image: spec.image } }
@@ -222,18 +222,22 @@ export class NeteaseApps {
 
   /**
    * The hook was refused, or went unanswered and started no build: the deploy failed. The version
-   * goes back to what it was, so that the app does not claim a version that no build made.
+   * (and the variables, when the deploy wrote them) go back to what they were, so that the app
+   * does not claim a version, or variables, that no build made.
    */
-  private async noBuild(ref: ServiceRef, app: App, error: unknown): Promise<unknown> {
+  private async noBuild(ref: ServiceRef, app: App, error: unknown, varsWritten: boolean): Promise<unknown> {
     if (!(error instanceof PlatformError) && !isNoAnswer(error)) return error
     const previous = app.version_control?.version
+    const back = (version: string) => ({ ...versionBody(app, version), ...(varsWritten && { env_var: envOf(app) }) })
     const restored =
       previous !== undefined &&
-      (await this.api.call('PUT', `/apps/${segment(app.id)}`, callOptions('deploy', ref), versionBody(app, previous)).then(
+      (await this.api.call('PUT', `/apps/${segment(app.id)}`, callOptions('deploy', ref), back(previous)).then(
         () => true,
         () => false,
       ))
-    const left = restored ? `version_control.version is back at ${previous}` : 'version_control.version keeps the new version'
+    const left = restored
+      ? `version_control.version is back at ${previous}${varsWritten ? ' and env_var as it was' : ''}`
+      : `version_control.version keeps the new version${varsWritten ? ' and env_var the new variables' : ''}`
     return new PlatformError(
       'netease',
       'deploy',
