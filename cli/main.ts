@@ -10,7 +10,6 @@ import { readRollbackInputs } from '../src/shared/inputs/rollback.js'
 import { readScaleInputs } from '../src/shared/inputs/scale.js'
 import { readTrafficInputs } from '../src/shared/inputs/traffic.js'
 import { useWorkflowCommands } from '../src/shared/report/commands.js'
-import { useMarkdownSummary } from '../src/shared/report/summary.js'
 import { type CommandName, COMMANDS, type InputSpec } from './usage.js'
 
 /**
@@ -218,7 +217,6 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { command } = parsed
   useWorkflowCommands(false)
-  useMarkdownSummary(true)
   const outside = process.env.GITHUB_ACTIONS !== 'true'
   // only the inputs given here: none left over from a step this runs inside
   for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) Reflect.deleteProperty(process.env, name)

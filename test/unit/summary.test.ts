@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { Redactor } from '../../src/shared/http/redactor.js'
 import type { ActionResult } from '../../src/shared/release/context.js'
-import { useMarkdownSummary, writeSummary } from '../../src/shared/report/summary.js'
+import { useWorkflowCommands } from '../../src/shared/report/commands.js'
+import { writeSummary } from '../../src/shared/report/summary.js'
 
 const SECRET = 'hook-key-0123456789abcdef'
 
@@ -71,9 +72,9 @@ describe('the job summary', () => {
   })
 })
 
-describe('the summary in Markdown (the CLI)', () => {
-  beforeAll(() => useMarkdownSummary(true))
-  afterAll(() => useMarkdownSummary(false))
+describe('the summary in Markdown (the CLI, which writes no workflow command)', () => {
+  beforeAll(() => useWorkflowCommands(false))
+  afterAll(() => useWorkflowCommands(true))
 
   it('is headings, GitHub-flavoured tables and lists, with no HTML tag of its own', async () => {
     const markdown = await render({

@@ -43,6 +43,11 @@ export function useWorkflowCommands(on: boolean): void {
   workflowCommands = on
 }
 
+/** Whether the run talks to GitHub's runner (an action) or is the CLI. */
+export function underTheRunner(): boolean {
+  return workflowCommands
+}
+
 function command(name: string, message: string): void {
   if (workflowCommands) {
     process.stdout.write(`::${name}::${escapeData(message)}\n`)

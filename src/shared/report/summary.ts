@@ -2,6 +2,7 @@ import { appendFile } from 'node:fs/promises'
 import type { Redactor } from '../http/redactor.js'
 import type { ActionResult, PhaseRecord } from '../release/context.js'
 import type { DryRunPlan, PlannedWrite } from '../release/plan.js'
+import { underTheRunner } from './commands.js'
 
 /** How long the run took: each phase, and the whole run from its start (holds and gates included). */
 export interface Timing {
@@ -22,17 +23,6 @@ type Block =
   | { kind: 'table'; header: string[]; rows: (string | Text)[][] }
   | { kind: 'list'; items: string[] }
   | { kind: 'log'; title: string; lines: string[] }
-
-/**
- * The format of the summary file: HTML, as core.summary writes it into GITHUB_STEP_SUMMARY (the
- * runner renders it); or Markdown, for the paas-release CLI, whose summary is read in a terminal
- * or a CI log where HTML tags would be noise.
- */
-let format: 'html' | 'markdown' = 'html'
-
-export function useMarkdownSummary(on: boolean): void {
-  format = on ? 'markdown' : 'html'
-}
 
 /** The job summary: the reason first on a failure, what changed, who and what ran, how long each phase took. */
 export async function writeSummary(result: ActionResult, timing: Timing, redactor: Redactor): Promise<void> {
@@ -60,9 +50,12 @@ export async function writeSummary(result: ActionResult, timing: Timing, redacto
   }
   if (result.notes.length > 0) blocks.push({ kind: 'list', items: result.notes.map(clean) })
   if (result.log?.length) blocks.push({ kind: 'log', title: 'Log lines of the service', lines: result.log.map(clean) })
-  const render = format === 'html' ? htmlBlock : markdownBlock
+  // HTML, as core.summary writes it, for the runner to render; Markdown for the paas-release CLI,
+  // whose summary is read in a terminal or a CI log where HTML tags would be noise
+  const html = underTheRunner()
+  const render = html ? htmlBlock : markdownBlock
   // appended, as core.summary.write() does: a step's summary follows the steps' before it
-  await appendFile(file, blocks.map((block) => `${render(block)}\n`).join(format === 'html' ? '' : '\n'))
+  await appendFile(file, blocks.map((block) => `${render(block)}\n`).join(html ? '' : '\n'))
 }
 
 /** A dry run's plan: its writes in order, then what a failure would write, each with before → after. */
