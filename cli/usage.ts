@@ -201,7 +201,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       },
       'env-vars-update': {
         description:
-          "merge (add or set the given variables, keep the others) or replace (keep only the given ones, and the platform's own such as Alauda's `__DEFAULT_DOMAIN_NAME__`). Not replace on Jelastic, whose API lists the image's own variables with the rest.",
+          "merge (add or set the given variables, keep the others) or replace (keep only the given ones, and the platform's own such as Alauda's `__DEFAULT_DOMAIN_NAME__`). On Jelastic, whose API lists the image's own variables (PATH, HOME …) with the rest, replace removes only those earlier deploys of this action set (their names are kept in the environment property `paasReleaseVars`); the image's own and those set by hand stay.",
         default: 'merge',
         required: false,
         secret: false,
@@ -466,7 +466,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       },
       'env-vars-update': {
         description:
-          "merge (add or set the given variables, keep the others) or replace (keep only the given ones, and the platform's own such as Alauda's `__DEFAULT_DOMAIN_NAME__`). Not replace on Jelastic, whose API lists the image's own variables with the rest.",
+          "merge (add or set the given variables, keep the others) or replace (keep only the given ones, and the platform's own such as Alauda's `__DEFAULT_DOMAIN_NAME__`). On Jelastic, whose API lists the image's own variables (PATH, HOME …) with the rest, replace removes only those earlier deploys of this action set (their names are kept in the environment property `paasReleaseVars`); the image's own and those set by hand stay.",
         default: 'merge',
         required: false,
         secret: false,

@@ -69,7 +69,7 @@ const CASES: Case[] = [
       return { commit: p.paasReleaseCommit, repository: p.paasReleaseRepository, runUrl: p.paasReleaseRunUrl, actor: p.paasReleaseActor }
     },
     isWrite: (r) => !/getenvinfo|getcontainerenvvars|getenvproperty|signin/i.test(r.path),
-    replace: false,
+    replace: true,
   },
   {
     platform: 'servicestage',
@@ -305,6 +305,58 @@ describe.each(CASES)('env-vars and provenance on $platform', (c) => {
     expect(same.code, same.stdout).toBe(0)
     expect((await suite.emulator.requestLog()).filter(c.isWrite)).toEqual([])
     expect((await c.provenance()).commit).toBe(COMMIT)
+  })
+})
+
+describe("replace on Jelastic, which lists the image's own variables with the others", () => {
+  const jelastic = CASES.find((c) => c.platform === 'jelastic') ?? expect.fail('no jelastic case')
+  const deploy = (vars: string, update: string, more: Record<string, string> = {}) =>
+    suite.steps.run(
+      'deploy',
+      { ...jelastic.inputs(), service: 'shop', ...jelastic.v2, 'env-vars': vars, 'env-vars-update': update, ...more },
+      { env: RUN },
+    )
+  /** a variable set by hand, as from the dashboard: no deploy of the action set it */
+  const byHand = async (vars: Record<string, string>) => {
+    const response = await fetch(`${suite.emulator.url('jelastic')}/1.0/environment/control/rest/addcontainerenvvars`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ session: JELASTIC_TOKEN, envName: 'shop', nodeGroup: 'cp', vars: JSON.stringify(vars) }).toString(),
+    })
+    expect(((await response.json()) as { result: number }).result).toBe(0)
+  }
+
+  it("removes only what earlier deploys set: the image's PATH and HOME and a variable set by hand stay", async () => {
+    await jelastic.seed()
+    await byHand({ SET_BY_HAND: 'yes' })
+    expect((await deploy('A=1\nB=2', 'merge')).code).toBe(0)
+    const planned = await deploy('C=3', 'replace', { 'dry-run': 'true' })
+    expect(planned.code, planned.stdout).toBe(0)
+    expect(planned.summary).toContain('added C; removed A, B (replace)')
+    const replaced = await deploy('C=3', 'replace')
+    expect(replaced.code, replaced.stdout).toBe(0)
+    expect(replaced.summary).toContain('added C; removed A, B (replace)')
+    const vars = await jelastic.vars()
+    expect(ours(vars)).toEqual({ C: '3' })
+    expect(vars).toMatchObject({ SET_BY_HAND: 'yes', HOME: '/root' })
+    expect(vars.PATH).toBeDefined()
+    // the action now answers for C alone: a replace with D removes C and nothing else
+    expect((await deploy('D=4', 'replace')).code).toBe(0)
+    expect(Object.keys(await jelastic.vars()).sort()).toEqual(['D', 'HOME', 'PATH', 'SET_BY_HAND'])
+  })
+
+  it('is refused before any write on an installation without environment properties, in a dry run too', async () => {
+    await jelastic.seed()
+    await suite.emulator.control('POST', '/jelastic/timing', { envProperties: false })
+    for (const more of [{ 'dry-run': 'true' }, {}] as Record<string, string>[]) {
+      await suite.emulator.control('DELETE', '/requests')
+      const refused = await deploy('C=3', 'replace', more)
+      expect(refused.code).toBe(1)
+      expect(errorLines(refused).join('\n')).toMatch(
+        /no environment properties .*env-vars-update: replace cannot tell which to remove: use merge/,
+      )
+      expect((await suite.emulator.requestLog()).filter(jelastic.isWrite)).toEqual([])
+    }
   })
 })
 

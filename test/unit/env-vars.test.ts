@@ -65,9 +65,12 @@ describe('env-vars', () => {
     expect(refusal(() => parseEnvVars('env-vars', 'PAAS_RELEASE_COMMIT=x'))).toContain('PAAS_RELEASE_')
   })
 
-  it('refuses replace without env-vars, replace on Jelastic and env-vars on a NetEase microservice, before any call', () => {
+  it('refuses replace without env-vars and env-vars on a NetEase microservice, before any call', () => {
     expect(refusal(() => readEnvInputs('rancher', inputs({ 'env-vars-update': 'replace' })))).toContain('"env-vars-update"')
-    expect(refusal(() => readEnvInputs('jelastic', inputs({ 'env-vars': 'A=1', 'env-vars-update': 'replace' })))).toContain('jelastic')
+    expect(readEnvInputs('jelastic', inputs({ 'env-vars': 'A=1', 'env-vars-update': 'replace' })).env).toEqual({
+      vars: { A: '1' },
+      update: 'replace',
+    })
     expect(refusal(() => readEnvInputs('netease', inputs({ 'env-vars': 'A=1', project: 'team' })))).toContain('microservice')
     expect(readEnvInputs('netease', inputs({ 'env-vars': 'A=1' })).env).toEqual({ vars: { A: '1' }, update: 'merge' })
   })
@@ -131,6 +134,21 @@ describe('the change of the variables', () => {
     const diff = envDiff(current, { vars: { A: '1' }, update: 'replace' })
     expect(diff).toEqual({ added: [], changed: [], removed: ['B'] })
     expect(nextEnv(current, { vars: { A: '1' }, update: 'replace' })).toEqual({ A: '1', __DEFAULT_DOMAIN_NAME__: 'x.example.com' })
+  })
+
+  it("replace leaves the names it is told to keep (Jelastic: the image's own, those set by hand)", () => {
+    const withImage = { ...current, PATH: '/usr/bin', HOME: '/root' }
+    expect(envDiff(withImage, { vars: { A: '1' }, update: 'replace' }, ['PATH', 'HOME'])).toEqual({
+      added: [],
+      changed: [],
+      removed: ['B'],
+    })
+    expect(nextEnv(withImage, { vars: { A: '1' }, update: 'replace', kept: ['PATH', 'HOME'] })).toEqual({
+      A: '1',
+      PATH: '/usr/bin',
+      HOME: '/root',
+      __DEFAULT_DOMAIN_NAME__: 'x.example.com',
+    })
   })
 
   it('the same variables again are no change', () => {

@@ -506,59 +506,118 @@ describe('Jelastic writes whose answer is lost', () => {
   const redeployed = { result: 0, responses: [{ nodeId: 1000, result: 0 }] }
   const imageVars = { PATH: '/usr/bin', HOME: '/root' }
 
+  /** the environment property that names the variables the action's deploys set */
+  const setByUs = (names: string[]) => ({ result: 0, properties: { paasReleaseVars: JSON.stringify({ cp: names }) } })
+
   it('merges variables without reading them first; a set whose answer was lost is settled by reading them, not sent again', async () => {
-    const { platform, on, lose, calls } = setup()
+    const { platform, on, lose, calls, bodies } = setup()
     on('getenvinfo', envInfo('shop', 'v1'))
+    on('getenvproperty', setByUs([]))
     lose('addcontainerenvvars')
     on('getcontainerenvvarsbygroup', { result: 0, object: { ...imageVars, A: '1' } })
+    on('getenvproperty', setByUs([]))
+    on('applyenvproperty', { result: 0 })
     on('redeploycontainersbygroup', redeployed)
     await platform.deploy({ service: 'shop' }, { image: V2, env: { vars: { A: '1' }, update: 'merge' } })
-    expect(calls).toEqual(['getenvinfo', 'addcontainerenvvars', 'getcontainerenvvarsbygroup', 'redeploycontainersbygroup'])
+    expect(calls).toEqual([
+      'getenvinfo',
+      'getenvproperty',
+      'addcontainerenvvars',
+      'getcontainerenvvarsbygroup',
+      'getenvproperty',
+      'applyenvproperty',
+      'redeploycontainersbygroup',
+    ])
+    // the names the action now answers for, which a later replace may remove
+    expect(JSON.parse(JSON.parse(bodies.at(-2)?.properties ?? '').paasReleaseVars)).toEqual({ cp: ['A'] })
+  })
+
+  it("replaces only the variables earlier deploys set: the image's own and those set by hand stay", async () => {
+    const { platform, on, calls, bodies } = setup()
+    on('getenvinfo', envInfo('shop', 'v1'))
+    on('getenvproperty', setByUs(['A', 'B']))
+    on('getcontainerenvvarsbygroup', { result: 0, object: { ...imageVars, A: '1', B: '2', BY_HAND: 'x' } })
+    on('removecontainerenvvars', { result: 0 })
+    on('addcontainerenvvars', { result: 0 })
+    on('getenvproperty', setByUs(['A', 'B']))
+    on('applyenvproperty', { result: 0 })
+    on('redeploycontainersbygroup', redeployed)
+    await platform.deploy({ service: 'shop' }, { image: V2, env: { vars: { A: '1', C: '3' }, update: 'replace' } })
+    expect(calls).toEqual([
+      'getenvinfo',
+      'getenvproperty',
+      'getcontainerenvvarsbygroup',
+      'removecontainerenvvars',
+      'addcontainerenvvars',
+      'getenvproperty',
+      'applyenvproperty',
+      'redeploycontainersbygroup',
+    ])
+    expect(JSON.parse(bodies[3]?.vars ?? '')).toEqual(['B'])
+    expect(JSON.parse(bodies[4]?.vars ?? '')).toEqual({ C: '3' })
+    expect(JSON.parse(JSON.parse(bodies[6]?.properties ?? '').paasReleaseVars)).toEqual({ cp: ['A', 'C'] })
   })
 
   it('puts back the variables from before (a rollback): removes the added ones, sets the changed ones back, then redeploys', async () => {
     const { platform, on, calls, bodies } = setup()
     on('getenvinfo', envInfo('shop', 'v2'))
+    on('getenvproperty', setByUs(['A', 'B', 'C', 'D']))
     on('getcontainerenvvarsbygroup', { result: 0, object: { ...imageVars, A: '1', B: 'new', C: '3' } })
     on('removecontainerenvvars', { result: 0 })
     on('addcontainerenvvars', { result: 0 })
+    on('getenvproperty', setByUs(['A', 'B', 'C', 'D']))
+    on('applyenvproperty', { result: 0 })
     on('redeploycontainersbygroup', redeployed)
     const before = { ...imageVars, A: '1', B: 'old', D: '4' }
-    await platform.deploy({ service: 'shop' }, { image: 'registry.example.com/shop:v1', env: { vars: before, update: 'replace' } })
+    // a restore keeps what was not the action's before the deploy (the service state's envKept)
+    const restore = { vars: before, update: 'replace' as const, kept: Object.keys(imageVars) }
+    await platform.deploy({ service: 'shop' }, { image: 'registry.example.com/shop:v1', env: restore })
     expect(calls).toEqual([
       'getenvinfo',
+      'getenvproperty',
       'getcontainerenvvarsbygroup',
       'removecontainerenvvars',
       'addcontainerenvvars',
+      'getenvproperty',
+      'applyenvproperty',
       'redeploycontainersbygroup',
     ])
-    expect(JSON.parse(bodies[2]?.vars ?? '')).toEqual(['C'])
+    expect(JSON.parse(bodies[3]?.vars ?? '')).toEqual(['C'])
     // only what differs: the image's own and the unchanged are not written again
-    expect(JSON.parse(bodies[3]?.vars ?? '')).toEqual({ B: 'old', D: '4' })
+    expect(JSON.parse(bodies[4]?.vars ?? '')).toEqual({ B: 'old', D: '4' })
+    expect(JSON.parse(JSON.parse(bodies[6]?.properties ?? '').paasReleaseVars)).toEqual({ cp: ['A', 'B', 'D'] })
   })
 
   it('writes no variable when they already are as before, and sends a removal whose answer was lost again only when it did not land', async () => {
+    const kept = Object.keys(imageVars)
     const same = setup()
     same.on('getenvinfo', envInfo('shop', 'v2'))
+    same.on('getenvproperty', setByUs(['A']))
     same.on('getcontainerenvvarsbygroup', { result: 0, object: { ...imageVars, A: '1' } })
     same.on('redeploycontainersbygroup', redeployed)
-    await same.platform.deploy({ service: 'shop' }, { image: V2, env: { vars: { ...imageVars, A: '1' }, update: 'replace' } })
-    expect(same.calls).toEqual(['getenvinfo', 'getcontainerenvvarsbygroup', 'redeploycontainersbygroup'])
+    await same.platform.deploy({ service: 'shop' }, { image: V2, env: { vars: { ...imageVars, A: '1' }, update: 'replace', kept } })
+    expect(same.calls).toEqual(['getenvinfo', 'getenvproperty', 'getcontainerenvvarsbygroup', 'redeploycontainersbygroup'])
 
     const { platform, on, calls } = setup()
     on('getenvinfo', envInfo('shop', 'v2'))
+    on('getenvproperty', setByUs(['C']))
     on('getcontainerenvvarsbygroup', { result: 0, object: { ...imageVars, C: '3' } })
     on('removecontainerenvvars', '<html>502 Bad Gateway</html>', 502)
     on('getcontainerenvvarsbygroup', { result: 0, object: { ...imageVars, C: '3' } })
     on('removecontainerenvvars', { result: 0 })
+    on('getenvproperty', setByUs(['C']))
+    on('applyenvproperty', { result: 0 })
     on('redeploycontainersbygroup', redeployed)
-    await platform.deploy({ service: 'shop' }, { image: V2, env: { vars: imageVars, update: 'replace' } })
+    await platform.deploy({ service: 'shop' }, { image: V2, env: { vars: imageVars, update: 'replace', kept } })
     expect(calls).toEqual([
       'getenvinfo',
+      'getenvproperty',
       'getcontainerenvvarsbygroup',
       'removecontainerenvvars',
       'getcontainerenvvarsbygroup',
       'removecontainerenvvars',
+      'getenvproperty',
+      'applyenvproperty',
       'redeploycontainersbygroup',
     ])
   })

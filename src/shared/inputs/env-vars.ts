@@ -84,10 +84,6 @@ export function readEnvInputs(platform: PlatformName, env: NodeJS.ProcessEnv): E
     throw new InputError(
       'Input "env-vars-update" is replace while "env-vars" is empty; allowed: env-vars with the variables to keep, or merge.',
     )
-  if (update === 'replace' && platform === 'jelastic')
-    throw new InputError(
-      'Input "env-vars-update" is replace on jelastic; allowed: merge. Jelastic lists a container\'s variables together with the image\'s own (PATH, HOME …) and cannot tell them apart, so a replace would remove those too.',
-    )
   const on = parseBoolean('provenance', readDefaulted('provenance', env))
   const provenance = on ? readProvenance(env) : undefined
   return {

@@ -9,6 +9,11 @@ export type EnvUpdate = 'merge' | 'replace'
 export interface EnvChange {
   vars: Readonly<Record<string, string>>
   update: EnvUpdate
+  /**
+   * With replace: names to leave as they are though not given. A rollback's restore knows them
+   * from before the deploy (the service state's `envKept`); left out, the adapter works them out.
+   */
+  kept?: readonly string[]
 }
 
 /** Where a deploy came from: each field only when known. */
@@ -52,7 +57,8 @@ export interface EnvDiff {
   removed: string[]
 }
 
-export function envDiff(current: Readonly<Record<string, string>>, change: EnvChange): EnvDiff {
+/** `kept`: names a replace leaves alone (`ServiceState.envKept`: Jelastic's image variables and the like). */
+export function envDiff(current: Readonly<Record<string, string>>, change: EnvChange, kept: readonly string[] = []): EnvDiff {
   const added: string[] = []
   const changed: string[] = []
   for (const [key, value] of Object.entries(change.vars)) {
@@ -60,7 +66,9 @@ export function envDiff(current: Readonly<Record<string, string>>, change: EnvCh
     else if (current[key] !== value) changed.push(key)
   }
   const removed =
-    change.update === 'replace' ? Object.keys(current).filter((key) => !Object.hasOwn(change.vars, key) && !isManagedElsewhere(key)) : []
+    change.update === 'replace'
+      ? Object.keys(current).filter((key) => !Object.hasOwn(change.vars, key) && !isManagedElsewhere(key) && !kept.includes(key))
+      : []
   return { added: added.sort(), changed: changed.sort(), removed: removed.sort() }
 }
 
@@ -81,18 +89,16 @@ export function describeDiff(diff: EnvDiff, total: number): string {
 
 /**
  * The whole set of variables a platform that takes them as one map must be sent: the current
- * ones with the change applied (replace keeps only the platform's own and, with `extra`, the
- * provenance), then `extra` on top. No change and no extra: the current set as it is.
+ * ones with the change applied (replace keeps only the platform's own, the change's `kept` and,
+ * with `extra`, the provenance), then `extra` on top. No change and no extra: the current set as it is.
  */
 export function nextEnv(
   current: Readonly<Record<string, string>>,
   change: EnvChange | undefined,
   extra: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
-  const kept =
-    change?.update === 'replace'
-      ? Object.fromEntries(Object.entries(current).filter(([key]) => isManagedElsewhere(key) && !key.startsWith(PROVENANCE_PREFIX)))
-      : { ...current }
+  const keeps = (key: string) => (isManagedElsewhere(key) && !key.startsWith(PROVENANCE_PREFIX)) || (change?.kept ?? []).includes(key)
+  const kept = change?.update === 'replace' ? Object.fromEntries(Object.entries(current).filter(([key]) => keeps(key))) : { ...current }
   return { ...kept, ...(change?.vars ?? {}), ...extra }
 }
 
@@ -121,8 +127,8 @@ export function nextEnvWithProvenance(
  * come back with their old values, the provenance's as they were; what the platform set itself
  * since (Alauda's `__*__`) stays.
  */
-export function restoreChange(before: Readonly<Record<string, string>>): EnvChange {
-  return { vars: before, update: 'replace' }
+export function restoreChange(before: Readonly<Record<string, string>>, kept: readonly string[] = []): EnvChange {
+  return { vars: before, update: 'replace', kept }
 }
 
 /** What putting the variables back after `diff` does, in one line: names only, never values. */

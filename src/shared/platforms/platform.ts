@@ -35,6 +35,11 @@ export interface ServiceState {
    * (`describe(ref, { env: true })`) where it costs a call of its own (Jelastic).
    */
   env?: Record<string, string>
+  /**
+   * Of `env`, the names a replace leaves alone: those the platform lists with the service's own
+   * but no deploy of this action set (Jelastic: the image's PATH, HOME …, and variables set by hand).
+   */
+  envKept?: string[]
 }
 
 export interface DescribeOptions {

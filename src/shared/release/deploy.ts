@@ -70,7 +70,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   const name = ctx.platform.name
   const found = await ctx.phase('describe', async () => {
     const state = await ctx.platform.describe(ref, inputs.env ? { env: true } : undefined)
-    const same = state !== null && (inputs.env === undefined || !hasChanges(envDiff(state.env ?? {}, inputs.env)))
+    const same = state !== null && (inputs.env === undefined || !hasChanges(envDiff(state.env ?? {}, inputs.env, state.envKept)))
     if (same && state?.image === inputs.image && state.phase === 'running')
       ctx.log.info(`${name}: "${ref.service}" already runs ${inputs.image}${inputs.env ? ' with these variables' : ''}; nothing to deploy`)
     return state
@@ -83,7 +83,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   const before = requireFound(ctx, found, 'deploy', ref.service)
   const previous = before.image
   // the variables' change counts as a change: names only in the summary and the plan, never values
-  const diff = inputs.env && envDiff(before.env ?? {}, inputs.env)
+  const diff = inputs.env && envDiff(before.env ?? {}, inputs.env, before.envKept)
   const varsChange = diff !== undefined && hasChanges(diff)
   const variables = inputs.env && diff ? `${describeDiff(diff, Object.keys(inputs.env.vars).length)} (${inputs.env.update})` : undefined
   const deploying = !(before.image === inputs.image && before.phase === 'running') || varsChange
@@ -193,7 +193,7 @@ function variablesBack(
   diff: EnvDiff | undefined,
 ): { change: EnvChange; said: string } | undefined {
   if (diff === undefined || before.env === undefined || ctx.platform.rollback) return undefined
-  return { change: restoreChange(before.env), said: describeRestore(diff) }
+  return { change: restoreChange(before.env, before.envKept), said: describeRestore(diff) }
 }
 
 /**

@@ -74,7 +74,44 @@ class JelasticPlatform implements Platform {
     const info = await this.envInfo(ref.service, 'describe')
     if (info === null) return null
     const state = toServiceState(info, group(ref))
-    return options?.env ? { ...state, env: await this.readVars(ref) } : state
+    if (!options?.env) return state
+    const [env, ours] = await Promise.all([this.readVars(ref), this.readVarsSetByUs(ref)])
+    return { ...state, env, envKept: Object.keys(env).filter((key) => !ours?.includes(key)) }
+  }
+
+  /**
+   * The names of the node group's variables that deploys of this action set, from the environment
+   * property `paasReleaseVars` (`{"<node group>": [names]}`): Jelastic lists the image's own
+   * variables (PATH, HOME …) and those set by hand with them, and cannot tell them apart, so a
+   * replace removes only these. Undefined: the installation has no environment properties.
+   */
+  private async readVarsSetByUs(ref: ServiceRef, operation = 'describe'): Promise<string[] | undefined> {
+    if (this.noProperties) return undefined
+    let body: JelasticResponse
+    try {
+      body = await this.api.call(`${ENV}getenvproperty`, { envName: ref.service }, { operation, target: ref.service, idempotent: true })
+    } catch (error) {
+      if (!(error instanceof JelasticError && error.result === METHOD_NOT_FOUND)) throw error
+      this.noProperties = true
+      return undefined
+    }
+    const names = parseJsonObject(findProperty(body, VARS_PROPERTY))?.[group(ref)]
+    return Array.isArray(names) ? names.filter((name): name is string => typeof name === 'string') : []
+  }
+
+  /** Keeps the names a deploy's variables leave set by this action (an applyenvproperty that can be repeated). */
+  private async recordVarsSetByUs(ref: ServiceRef, names: string[]): Promise<void> {
+    const body = await this.api.call(
+      `${ENV}getenvproperty`,
+      { envName: ref.service },
+      { operation: 'deploy', target: ref.service, idempotent: true },
+    )
+    const all = { ...parseJsonObject(findProperty(body, VARS_PROPERTY)), [group(ref)]: [...names].sort() }
+    await this.api.call(
+      `${ENV}applyenvproperty`,
+      { envName: ref.service, properties: JSON.stringify({ [VARS_PROPERTY]: JSON.stringify(all) }) },
+      { operation: 'deploy', target: ref.service, idempotent: true },
+    )
   }
 
   /** The node group's variables (getcontainerenvvarsbygroup: `object`, the image's own among them). */
@@ -91,16 +128,25 @@ class JelasticPlatform implements Platform {
 
   /**
    * The variables on the node group's containers, before the redeploy that brings them in. Merge
-   * adds or sets the given ones (addcontainerenvvars overwrites an existing one); replace (only a
-   * rollback putting back the variables from before asks it: the inputs refuse it on Jelastic)
-   * also removes the others (removecontainerenvvars), from the variables read now. A write whose
-   * answer is lost is settled by reading the variables back.
+   * adds or sets the given ones (addcontainerenvvars overwrites an existing one); replace also
+   * removes (removecontainerenvvars) those earlier deploys set that are not given, from the
+   * variables read now, and leaves the image's own and those set by hand; a rollback's restore
+   * puts back exactly the variables from before. The names this action set are kept after the
+   * writes (`paasReleaseVars`). A write whose answer is lost is settled by reading the variables back.
    */
   private async writeVars(ref: ServiceRef, change: EnvChange): Promise<void> {
-    const { set, remove } =
-      change.update === 'merge'
-        ? { set: { ...change.vars }, remove: [] }
-        : await this.readVars(ref, 'deploy').then((current) => envWrites(current, nextEnv(current, change)))
+    const ours = await this.readVarsSetByUs(ref, 'deploy')
+    let set: Record<string, string> = { ...change.vars }
+    let remove: string[] = []
+    let oursAfter = [...new Set([...(ours ?? []), ...Object.keys(change.vars)])]
+    if (change.update === 'replace') {
+      const current = await this.readVars(ref, 'deploy')
+      if (change.kept === undefined && ours === undefined) throw replaceWithoutProperties(ref)
+      // a restore brings its own: the names that were not ours before the deploy
+      const kept = change.kept ?? Object.keys(current).filter((key) => !ours?.includes(key))
+      ;({ set, remove } = envWrites(current, nextEnv(current, { ...change, kept })))
+      oursAfter = Object.keys(change.vars).filter((key) => !kept.includes(key))
+    }
     const params = { envName: ref.service, nodeGroup: group(ref) }
     // not repeated by the client: a lost answer is settled by the variables read back
     const write = { operation: 'deploy', target: ref.service }
@@ -126,6 +172,7 @@ class JelasticPlatform implements Platform {
           return Object.entries(set).every(([key, value]) => Object.hasOwn(now, key) && now[key] === value) ? true : null
         },
       })
+    if (ours !== undefined && !sameNames(ours, oursAfter)) await this.recordVarsSetByUs(ref, oursAfter)
   }
 
   /** Provenance as environment properties (applyenvproperty); an installation without them is said once, not failed. */
@@ -153,7 +200,9 @@ class JelasticPlatform implements Platform {
 
   async checkDeploy(ref: ServiceRef, spec: DeploySpec): Promise<void> {
     const info = await this.envInfo(ref.service, 'deploy')
-    if (info !== null) sameRepository(info, ref, spec.image)
+    if (info === null) return
+    sameRepository(info, ref, spec.image)
+    if (spec.env?.update === 'replace' && (await this.readVarsSetByUs(ref, 'deploy')) === undefined) throw replaceWithoutProperties(ref)
   }
 
   async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
@@ -540,6 +589,31 @@ class JelasticPlatform implements Platform {
 }
 
 const RECORD_PROPERTY = 'paasRelease'
+/** The names of the variables deploys of this action set, per node group (JSON text, as every property's value). */
+const VARS_PROPERTY = 'paasReleaseVars'
+
+function parseJsonObject(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== 'string') return undefined
+  try {
+    const parsed: unknown = JSON.parse(value)
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name) => b.includes(name))
+}
+
+function replaceWithoutProperties(ref: ServiceRef): PlatformError {
+  return new PlatformError(
+    'jelastic',
+    'deploy',
+    ref.service,
+    `this installation has no environment properties (result ${METHOD_NOT_FOUND}), where the action keeps the names of the variables its deploys set; Jelastic lists them with the image's own (PATH, HOME …), so env-vars-update: replace cannot tell which to remove: use merge`,
+  )
+}
 
 /** The environment properties a deploy's provenance is kept in. */
 export const PROVENANCE_PROPERTIES: Record<keyof Provenance, string> = {
