@@ -23,6 +23,7 @@ export const SEED_ROUTES = [
   'rancher/load-balancers',
   'rancher/hosts',
   'rancher/schema',
+  'rancher/events',
   'rancher/timing',
   'images',
   'faults',

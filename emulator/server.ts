@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { AlaudaEmulator } from './alauda/api.js'
 import { alaudaControl } from './alauda/control.js'
 import { AlaudaState } from './alauda/state.js'
@@ -121,6 +122,25 @@ export async function startEmulator(port = 0): Promise<Emulator> {
       else res.destroy()
     })
   })
+  // a WebSocket opening handshake: Rancher's event stream is the only one served
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    const url = new URL(req.url ?? '/', origin)
+    const [, platform = '', ...rest] = url.pathname.split('/')
+    const path = `/${rest.join('/')}`
+    // logged as the GET it is: it reads, and changes nothing
+    const rule = faults.take(platform, path + url.search, 'GET')
+    requests.push({
+      method: 'GET',
+      platform,
+      path,
+      ...(url.search !== '' && { query: url.search }),
+      ...(rule && { fault: Faults.describe(rule) }),
+    })
+    socket.on('error', () => socket.destroy())
+    // a fault takes the stream away: the subscription fails, as through a front that cut it
+    if (platform !== 'rancher' || rule) return void socket.destroy()
+    rancherApi.events.upgrade(path + url.search, req, socket)
+  })
   server.keepAliveTimeout = 1000
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   const actual = (server.address() as AddressInfo).port
@@ -133,6 +153,7 @@ export async function startEmulator(port = 0): Promise<Emulator> {
     urls,
     close: () =>
       new Promise((resolve) => {
+        rancherApi.events.closeAll()
         server.closeAllConnections()
         server.close(() => resolve())
       }),

@@ -7,7 +7,8 @@
 // each, so that an operation is a fixed number of timer steps.
 
 // Each platform's `done(entry, body)` tells the answer that showed the action the deploy's
-// operation done (the first operation of `operations`): the wait's end.
+// operation done (the first operation of `operations`): the wait's end; `event(message)`, where
+// the platform has an event stream, the message that showed it.
 
 const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
@@ -86,6 +87,8 @@ export const PLATFORMS = {
       { starts: (e) => e.method === 'POST' && e.query.includes('action=finishupgrade'), ms: ms / 2 },
     ],
     done: (e, body) => rancherService(e) && body?.state === 'upgraded',
+    // the event stream's message with the service upgraded
+    event: (message) => message?.name === 'resource.change' && message.data?.resource?.state === 'upgraded',
     lookup: (e) => e.method === 'GET' && /\/(services|stacks)$/.test(e.path) && e.query.includes('name='),
   },
 }

@@ -5,7 +5,9 @@
 // arrived, plus the duration the bench set through the emulator's timing control
 // (bench/support/platforms.mjs says how each platform's timing adds up). The action noticed the
 // end when the answer that showed it done (platforms.mjs's `done`, read from the answer's body)
-// began: that answer's `answered`.
+// began: that answer's `answered`; or, on an event stream (a WebSocket the front passed through),
+// when the message that showed it done (platforms.mjs's `event`) went on. The subscription is one
+// status request, however long it is held.
 import { PLATFORMS } from './platforms.mjs'
 
 const parse = (text) => {
@@ -23,11 +25,15 @@ export function waitOf(platform, entries, ms) {
   const start = entries.find(operation.starts)
   if (!start) throw new Error(`${platform}: no request started the deploy's operation`)
   const finished = start.arrived + operation.ms
-  const showed = entries
+  const answers = entries
     .filter((e) => e.answered !== undefined && e.answered >= start.arrived && p.done(e, parse(e.body ?? '')))
-    .sort((a, b) => a.answered - b.answered)[0]
-  if (!showed) throw new Error(`${platform}: no answer showed the operation done`)
-  const noticed = showed.answered
+    .map((e) => e.answered)
+  const messages = entries
+    .flatMap((e) => e.messages ?? [])
+    .filter((m) => m.at >= start.arrived && p.event?.(parse(m.text)))
+    .map((m) => m.at)
+  const noticed = Math.min(...answers, ...messages)
+  if (noticed === Infinity) throw new Error(`${platform}: no answer showed the operation done`)
   // a done answer well before the computed end would mean the durations in platforms.mjs are wrong
   if (noticed < finished - 50) throw new Error(`${platform}: done ${(finished - noticed).toFixed(0)} ms before the computed end`)
   const status = entries.filter((e) => e !== start && e.arrived > start.arrived && e.arrived <= noticed)

@@ -9,6 +9,7 @@ import { serviceActions } from './processes.js'
 import { pluralOf, schemaView, type TypeDef, typeDefs } from './schemas.js'
 import { imageOf, type LaunchConfig, type PortRule, type RancherState, type Service, type Stack } from './state.js'
 import { validateBody } from './validate.js'
+import { RancherEvents } from './events.js'
 import { RancherWebhooks } from './webhooks.js'
 
 /** The project an API key works in when a path names none (the demo key is an environment key of 1a5). */
@@ -35,11 +36,13 @@ interface Target {
  * against the schema it serves (schemas.ts), refused in Cattle's error body. The same under a
  * project (`/v2-beta/projects/{id}/…`) and at the API root (the key's project). Each service's
  * containers answer at `/rancher/services/{id}/`, a load balancer's at `/rancher/lb/{id}/{port}/`.
+ * The event stream (a WebSocket upgrade) is `events`.
  */
 export class RancherEmulator {
   private readonly turns = new Map<string, number>()
   private readonly weighted = new WeightedTurns()
   readonly webhooks: RancherWebhooks
+  readonly events: RancherEvents
 
   constructor(
     private readonly state: RancherState,
@@ -54,13 +57,23 @@ export class RancherEmulator {
         state.transition(service, 'updating-active', { count: scale, image: imageOf(service.launchConfig), batch: 1, done: 'active' })
       }
     })
+    this.events = new RancherEvents(state, (service) => this.view(service))
   }
 
   types(): Map<string, TypeDef> {
     return typeDefs(this.state.portRuleWeights)
   }
 
+  /** Serves a request; whatever it changed goes to the event stream's subscribers. */
   async handle(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.route(path, req, res)
+    } finally {
+      this.state.changed()
+    }
+  }
+
+  private async route(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(path, 'http://x')
     const app = url.pathname.match(/^\/services\/([^/]+)\/?$/)
     if (app) return this.serve(app[1] as string, res)

@@ -51,6 +51,16 @@ export function rancherControl(state: RancherState, api: RancherEmulator): Platf
           return answer({ portRuleWeights: state.portRuleWeights })
         },
       },
+      'POST events': {
+        seed: true,
+        // off: the event stream is refused (404), as by a server or a front that does not serve it
+        handle(body) {
+          if (typeof body.enabled !== 'boolean') return refuse('give "enabled": true or false')
+          api.events.enabled = body.enabled
+          if (!body.enabled) api.events.closeAll()
+          return answer({ enabled: api.events.enabled })
+        },
+      },
       'POST timing': {
         seed: true,
         handle(body) {
@@ -69,6 +79,8 @@ export function rancherControl(state: RancherState, api: RancherEmulator): Platf
     reset: () => {
       state.reset()
       webhooks.reset()
+      api.events.closeAll()
+      api.events.enabled = true
     },
   }
 }

@@ -83,8 +83,18 @@ export class RancherState {
   portRuleWeights = true
   private next = 10
   private readonly timers = new Map<string, NodeJS.Timeout>()
+  private readonly listeners: (() => void)[] = []
 
   constructor(private readonly images: Images) {}
+
+  /** `listener` is called whenever a service may have changed: a transition's steps, and the API's writes (`changed`). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener)
+  }
+
+  changed(): void {
+    for (const listener of this.listeners) listener()
+  }
 
   reset(): void {
     for (const timer of this.timers.values()) clearTimeout(timer)
@@ -139,8 +149,10 @@ export class RancherState {
     service.state = state
     service.transitioning = 'yes'
     service.transitioningMessage = null
+    this.changed()
     const fresh = new Set<string>()
     const step = () => {
+      this.changed()
       const stale = service.containers.filter((c) => c.image !== move.image || (move.all && !fresh.has(c.id)))
       const work = stale.length > 0 || service.containers.length !== move.count
       if (work && move.count > 0 && this.images.stuck.has(move.image)) {
@@ -194,11 +206,13 @@ export class RancherState {
     service.state = state
     service.transitioning = 'yes'
     service.transitioningMessage = null
+    this.changed()
     this.timers.set(
       service.id,
       setTimeout(() => {
         service.state = done
         service.transitioning = 'no'
+        this.changed()
       }, this.batchMs),
     )
   }

@@ -1,6 +1,7 @@
 import { MockAgent } from 'undici'
 import { HttpClient } from '../../src/shared/http/client.js'
 import { Redactor } from '../../src/shared/http/redactor.js'
+import type { PlatformConfig } from '../../src/shared/platforms/platform.js'
 import type { Credentials, PlatformName } from '../../src/shared/platforms/terms.js'
 import { FACTORIES } from './platform-factories.js'
 
@@ -14,9 +15,16 @@ export interface SentRequest {
 
 /**
  * An adapter on a MockAgent, as the action builds it (every credential in the redactor), with
- * `on` to answer a request and `sent` listing what the adapter sent.
+ * `on` to answer a request and `sent` listing what the adapter sent; `extra.webSocket`, the
+ * WebSocket an event stream opens with (none: waits read).
  */
-export function mockPlatform(name: PlatformName, origin: string, credentials: Credentials, deadlineMs = 60_000) {
+export function mockPlatform(
+  name: PlatformName,
+  origin: string,
+  credentials: Credentials,
+  deadlineMs = 60_000,
+  extra: Pick<PlatformConfig, 'webSocket'> = {},
+) {
   const agent = new MockAgent()
   agent.disableNetConnect()
   const redactor = new Redactor()
@@ -29,6 +37,7 @@ export function mockPlatform(name: PlatformName, origin: string, credentials: Cr
     log: () => {},
     warn: () => {},
     deadline: () => Date.now() + deadlineMs,
+    ...extra,
   })
   const pool = agent.get(origin)
   const sent: SentRequest[] = []

@@ -42,6 +42,7 @@ const KNOWN = [
   'POST rancher/load-balancers',
   'POST rancher/hosts',
   'POST rancher/schema',
+  'POST rancher/events',
   'POST rancher/timing',
 ]
 
@@ -122,6 +123,7 @@ describe('the control API over HTTP', () => {
       'rancher/services',
       'rancher/load-balancers',
       'rancher/schema',
+      'rancher/events',
       'images',
     ]) {
       const answer = await call('POST', `/${path}`, '{}')

@@ -1,6 +1,7 @@
 import type { HttpClient } from '../http/client.js'
 import type { EnvChange, Provenance } from './env-vars.js'
 import type { Credentials, PlatformName, RoutingMethod } from './terms.js'
+import type { SocketConstructor } from './web-socket.js'
 
 /** How a platform names one service: the same inputs on every platform, scoped by its own inputs. */
 export interface ServiceRef {
@@ -285,6 +286,8 @@ export interface PlatformConfig {
   apiUrl: URL
   credentials: Credentials
   http: HttpClient
+  /** the WebSocket a platform's event stream is opened with (Node's own); none: waits read */
+  webSocket?: SocketConstructor
   log: (message: string) => void
   /** what the user should know (a ::warning:: on the runner) */
   warn: (message: string) => void

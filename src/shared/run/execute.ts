@@ -8,6 +8,7 @@ import type { CommonInputs } from '../inputs/common.js'
 import type { GitHubInputs } from '../inputs/github.js'
 import { PlatformError } from '../platforms/platform.js'
 import { createPlatform } from '../platforms/registry.js'
+import { nodeWebSocket } from '../platforms/web-socket.js'
 import { Cancellation, CancelledError } from '../release/cancellation.js'
 import type { ActionResult, Logger, PhaseRecord, PhaseVerdict, ReleaseContext } from '../release/context.js'
 import { Deadline } from '../release/deadline.js'
@@ -52,10 +53,12 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       timeoutMs: attemptMs,
       backoff: { attempts: 1, baseMs: 0, capMs: 0 },
     })
+    const webSocket = nodeWebSocket()
     const platform = await createPlatform(inputs.platform, {
       apiUrl: inputs.apiUrl,
       credentials: inputs.credentials,
       http,
+      ...(webSocket && { webSocket }),
       log: log.info,
       warn: log.warning,
       deadline: () => deadline.epochMs,

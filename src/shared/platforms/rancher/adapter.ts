@@ -20,6 +20,7 @@ import { isNoAnswer, type SettleOptions, settleWrite } from '../settle.js'
 import { serviceIdOf } from '../service-id.js'
 import { RancherApi, type Resource } from './api.js'
 import { type LbPort, LbSplit, type LoadBalancer, type PortRule } from './load-balancer.js'
+import { ServiceEvents } from './events.js'
 import { rancherWebhooks } from './webhooks.js'
 import { configImage, imageOf, type LaunchConfig, nextLaunchConfig, type RancherService, settled, toState } from './service.js'
 import { segment } from '../path-segment.js'
@@ -65,6 +66,13 @@ const UNFINISHED = new Set(['upgrading', 'upgraded', 'finishing-upgrade', 'cance
 
 const GONE = new Set(['removing', 'removed', 'purged'])
 
+/** The operations whose waits hold the event stream (a removal and a stack's creation are read). */
+const WATCHED = new Set<Operation['kind']>(['deploy', 'scale', 'lifecycle'])
+/** How long one observe holds the event stream. */
+const HOLD_MS = 20_000
+/** How often the service is read while the stream is held, should an event be lost. */
+const SAFETY_MS = 5000
+
 /** The upgrade's own rollback under way: the image it brings back, and what was sent for it. */
 interface Undo {
   image?: string
@@ -93,11 +101,12 @@ interface Instance {
 }
 
 export function createRancher(config: PlatformConfig): Platform {
-  const api = new RancherApi(config.apiUrl, config.credentials, config.http)
+  const api = new RancherApi(config.apiUrl, config.credentials, config.http, config.webSocket)
   return new RancherPlatform(
     api,
     rancherWebhooks(api, (url) => config.http.redactor.addUrl(url, 'a webhook trigger URL'), config),
     config,
+    config.log,
   )
 }
 
@@ -114,11 +123,14 @@ class RancherPlatform implements Platform {
   /** per project: whether its port rules take a weight (read once from the portRule schema) */
   private readonly weights = new Map<string, Promise<boolean>>()
   private readonly lb = new LbSplit(this.lbPort())
+  /** off once the event stream could not be opened: the run's later waits read */
+  private events: 'try' | 'off' = 'try'
 
   constructor(
     private readonly api: RancherApi,
     readonly webhooks: Webhooks,
     private readonly settle: SettleOptions,
+    private readonly log: (message: string) => void,
   ) {}
 
   sideRef(router: RouterRef, side: 'blue' | 'green'): ServiceRef {
@@ -402,7 +414,52 @@ class RancherPlatform implements Platform {
   async observe(op: Operation): Promise<OperationState> {
     if (op.kind === 'traffic') return this.lb.observe(op)
     const pending = this.pending.get(op.id) ?? {}
+    const watched = WATCHED.has(op.kind) && !pending.stackId && !pending.undo ? pending.serviceId : undefined
+    if (watched !== undefined && this.events !== 'off') return this.watch(op, pending, watched)
     const service = pending.stackId ? await this.inStack(op.ref, pending.stackId) : await this.byId(op.ref, pending.serviceId)
+    return this.reached(op, service, pending)
+  }
+
+  /**
+   * Subscribes to the project's events, then reads the service (a change between the read and
+   * the subscription is in one or the other), and holds until a change of it ends the operation,
+   * or HOLD_MS have passed: each change's resource is the state, with no read; a read every
+   * SAFETY_MS still, should an event be lost. A stream that cannot be opened leaves the run's
+   * waits to plain reads (said once); one that ends leaves this wait to the shared poller.
+   */
+  private async watch(op: Operation, pending: Pending, serviceId: string): Promise<OperationState> {
+    const signal = this.settle.signal?.()
+    const events = await this.api.subscribe(projectPath(op.ref), serviceId, { deadline: this.settle.deadline(), signal })
+    if (!(events instanceof ServiceEvents)) {
+      if (!signal?.aborted) {
+        this.events = 'off'
+        this.log(`rancher: no event stream (${events.unusable}): the wait reads the service instead`)
+      }
+      return this.reached(op, await this.byId(op.ref, serviceId), pending)
+    }
+    try {
+      const until = Math.min(this.settle.deadline(), Date.now() + HOLD_MS)
+      let read = await this.byId(op.ref, serviceId)
+      let readAt = Date.now()
+      let service = read
+      let state = await this.reached(op, service, pending)
+      while (state.status === 'running' && service !== null && Date.now() < until) {
+        const next = await events.next(Math.min(until, readAt + SAFETY_MS) - Date.now(), signal)
+        if (next === 'closed') return state
+        if (next === 'quiet') {
+          read = service = await this.byId(op.ref, serviceId)
+          readAt = Date.now()
+        } else service = rebased(next, read)
+        state = await this.reached(op, service, pending)
+      }
+      return state
+    } finally {
+      events.close()
+    }
+  }
+
+  /** Where the operation is, from the service as just seen (null: it is not there). */
+  private async reached(op: Operation, service: RancherService | null, pending: Pending): Promise<OperationState> {
     if (op.kind === 'remove') {
       return service === null || service.state === 'removed' || service.state === 'purged'
         ? { status: 'succeeded', detail: 'service removed' }
@@ -647,6 +704,18 @@ class RancherPlatform implements Platform {
     )
     return data
   }
+}
+
+/**
+ * A service as an event showed it, with the links and action URLs of the API's own answer: the
+ * stream may name the server by another address than the one the action reaches it at (a front,
+ * a proxy's prefix), and actions are called from these URLs (`{self}?action={name}`).
+ */
+function rebased(event: RancherService, read: RancherService | null): RancherService {
+  const self = read?.links?.self
+  if (self === undefined) return event
+  const actions = Object.fromEntries(Object.keys(event.actions ?? {}).map((name) => [name, `${self}?action=${name}`]))
+  return { ...event, links: read?.links ?? {}, actions }
 }
 
 function projectPath(ref: ServiceRef): string {

@@ -4,6 +4,8 @@ import { endpoint } from '../../http/endpoint.js'
 import type { Credentials } from '../terms.js'
 import { type CallOptions, PlatformError } from '../platform.js'
 import { rancherEndpoint } from './endpoint.js'
+import type { SocketConstructor } from '../web-socket.js'
+import { eventTransport, ServiceEvents } from './events.js'
 
 /** A Rancher resource: its links and the actions its state allows now (platforms.md 5.1). */
 export interface Resource {
@@ -52,6 +54,8 @@ export class RancherApi {
     base: URL,
     credentials: Credentials,
     private readonly http: HttpClient,
+    /** the run's WebSocket, for the event stream; none: waits read */
+    private readonly webSocket?: SocketConstructor,
   ) {
     if (credentials.accessKey === undefined || credentials.secretKey === undefined) {
       throw new PlatformError('rancher', 'sign-in', 'api key', 'no API key: give "access-key" and "secret-key"', 'auth')
@@ -127,6 +131,27 @@ export class RancherApi {
       options.target,
       `${said}${hint}`,
       response.status >= 500 ? 'unavailable' : 'refused',
+    )
+  }
+
+  /**
+   * The changes of one service, from its project's event stream (`…/projects/{id}/subscribe`, a
+   * WebSocket with the same key); why not, where it cannot be opened (see eventTransport).
+   */
+  async subscribe(
+    projectPath: string,
+    serviceId: string,
+    limits: { deadline: number; signal?: AbortSignal | undefined },
+  ): Promise<ServiceEvents | { unusable: string }> {
+    const url = this.url(`${projectPath}/subscribe`)
+    const transport = eventTransport(url, process.env, this.webSocket)
+    if ('unusable' in transport) return transport
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
+    url.searchParams.set('eventNames', 'resource.change')
+    return (
+      (await ServiceEvents.open(transport.socket, url, this.authorization, serviceId, limits)) ?? {
+        unusable: 'the subscription did not open',
+      }
     )
   }
 
