@@ -62,11 +62,11 @@ describe('env-vars', () => {
     expect(refusal(() => parseEnvVars('env-vars', 'PAAS_RELEASE_COMMIT=x'))).toContain('PAAS_RELEASE_')
   })
 
-  it('refuses replace without env-vars, replace on Jelastic and env-vars on a NetEase microservice, before any call', () => {
+  it('refuses replace without env-vars and replace on Jelastic, before any call; takes them on NetEase apps and microservices', () => {
     expect(refusal(() => readEnvInputs('rancher', inputs({ 'env-vars-update': 'replace' })))).toContain('"env-vars-update"')
     expect(refusal(() => readEnvInputs('jelastic', inputs({ 'env-vars': 'A=1', 'env-vars-update': 'replace' })))).toContain('jelastic')
-    expect(refusal(() => readEnvInputs('netease', inputs({ 'env-vars': 'A=1', project: 'team' })))).toContain('microservice')
     expect(readEnvInputs('netease', inputs({ 'env-vars': 'A=1' })).env).toEqual({ vars: { A: '1' }, update: 'merge' })
+    expect(readEnvInputs('netease', inputs({ 'env-vars': 'A=1', project: 'team' })).env).toEqual({ vars: { A: '1' }, update: 'merge' })
   })
 
   it('is read by the deploy with its update mode', () => {

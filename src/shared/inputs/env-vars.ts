@@ -74,11 +74,6 @@ export interface EnvInputs {
  */
 export function readEnvInputs(platform: PlatformName, env: NodeJS.ProcessEnv): EnvInputs {
   const text = readOptional('env-vars', env)
-  // a microservice's variables are changed by update-stateless, whose body no source shows
-  if (text !== undefined && platform === 'netease' && readOptional('project', env) !== undefined)
-    throw new InputError(
-      'Input "env-vars" is set for a NetEase microservice ("project" names its namespace); allowed: env-vars on NetEase apps (no project). The microservices\' update-stateless, which changes their envs, is not documented well enough to call.',
-    )
   const update = parseEnvUpdate('env-vars-update', readDefaulted('env-vars-update', env))
   if (text === undefined && update === 'replace')
     throw new InputError(
