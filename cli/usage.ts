@@ -193,7 +193,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       },
       'env-vars': {
         description:
-          "Environment variables to merge into the service's (or, with `env-vars-update: replace`, to replace them with): `KEY=VALUE` lines or a JSON object of strings. Keys are a letter or `_`, then letters, digits and `_`; `PAAS_RELEASE_*` is the provenance's. Checked before any call; the summary names the keys added, changed or removed, never a value. A change of the variables is a change: a re-run with the same image and variables writes nothing. Jelastic: the node group's variables; ServiceStage: the component's `envs`; Alauda: `instance_envvars`; NetEase apps: `env_var` (not microservices); Rancher: `launchConfig.environment`.",
+          "Environment variables to merge into the service's (or, with `env-vars-update: replace`, to replace them with): `KEY=VALUE` lines or a JSON object of strings. Keys are a letter or `_`, then letters, digits and `_`; `PAAS_RELEASE_*` is the provenance's. Checked before any call; the summary names the keys added, changed or removed, never a value. A change of the variables is a change: a re-run with the same image and variables writes nothing. Jelastic: the node group's variables; ServiceStage: the component's `envs`; Alauda: `instance_envvars`; NetEase apps: `env_var`; NetEase microservices: the container's `envs` (`update-stateless`, waited for before the image's `update-image`); Rancher: `launchConfig.environment`.",
         default: '',
         required: false,
         secret: false,
@@ -209,7 +209,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       },
       provenance: {
         description:
-          "Record where the deploy came from (commit, repository, workflow run URL, actor) with the deploy's write: Rancher service labels `io.paas-release.*`, ServiceStage component labels `paas-release-*` (with the repository and run URL as `PAAS_RELEASE_*` envs, too long for a label), Jelastic environment properties `paasRelease*`, and `PAAS_RELEASE_*` variables on Alauda and NetEase. It rides along with a real write only: a re-run that changes nothing writes no provenance. `false` turns it off.",
+          "Record where the deploy came from (commit, repository, workflow run URL, actor) with the deploy's write: Rancher service labels `io.paas-release.*`, ServiceStage component labels `paas-release-*` (with the repository and run URL as `PAAS_RELEASE_*` envs, too long for a label), Jelastic environment properties `paasRelease*`, and `PAAS_RELEASE_*` variables on Alauda and NetEase (on a microservice an `update-stateless` of its own before the image's, so none with `wait: false`, which says so in a warning). It rides along with a real write only: a re-run that changes nothing writes no provenance. `false` turns it off.",
         default: 'true',
         required: false,
         secret: false,
@@ -458,7 +458,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       },
       'env-vars': {
         description:
-          "Environment variables to merge into the service's (or, with `env-vars-update: replace`, to replace them with): `KEY=VALUE` lines or a JSON object of strings. Keys are a letter or `_`, then letters, digits and `_`; `PAAS_RELEASE_*` is the provenance's. Checked before any call; the summary names the keys added, changed or removed, never a value. A change of the variables is a change: a re-run with the same image and variables writes nothing. Jelastic: the node group's variables; ServiceStage: the component's `envs`; Alauda: `instance_envvars`; NetEase apps: `env_var` (not microservices); Rancher: `launchConfig.environment`.",
+          "Environment variables to merge into the service's (or, with `env-vars-update: replace`, to replace them with): `KEY=VALUE` lines or a JSON object of strings. Keys are a letter or `_`, then letters, digits and `_`; `PAAS_RELEASE_*` is the provenance's. Checked before any call; the summary names the keys added, changed or removed, never a value. A change of the variables is a change: a re-run with the same image and variables writes nothing. Jelastic: the node group's variables; ServiceStage: the component's `envs`; Alauda: `instance_envvars`; NetEase apps: `env_var`; NetEase microservices: the container's `envs` (`update-stateless`, waited for before the image's `update-image`); Rancher: `launchConfig.environment`.",
         default: '',
         required: false,
         secret: false,
@@ -474,7 +474,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       },
       provenance: {
         description:
-          "Record where the deploy came from (commit, repository, workflow run URL, actor) with the deploy's write: Rancher service labels `io.paas-release.*`, ServiceStage component labels `paas-release-*` (with the repository and run URL as `PAAS_RELEASE_*` envs, too long for a label), Jelastic environment properties `paasRelease*`, and `PAAS_RELEASE_*` variables on Alauda and NetEase. It rides along with a real write only: a re-run that changes nothing writes no provenance. `false` turns it off.",
+          "Record where the deploy came from (commit, repository, workflow run URL, actor) with the deploy's write: Rancher service labels `io.paas-release.*`, ServiceStage component labels `paas-release-*` (with the repository and run URL as `PAAS_RELEASE_*` envs, too long for a label), Jelastic environment properties `paasRelease*`, and `PAAS_RELEASE_*` variables on Alauda and NetEase (on a microservice an `update-stateless` of its own before the image's, so none with `wait: false`, which says so in a warning). It rides along with a real write only: a re-run that changes nothing writes no provenance. `false` turns it off.",
         default: 'true',
         required: false,
         secret: false,

@@ -8,6 +8,10 @@
  *   POST answers the new id, PUT and DELETE a status such as 200, no token for token and WebHook);
  * - [errors] cloudcomb-help/md `…/API手册/OpenAPI错误响应.md` (platforms.md N-err);
  * - [micro] platforms.md 4.3 (N-doc, the slate "网易蜂巢 OpenAPI");
+ * - [sync] a community script that keeps microservices in step with a config file (public copy,
+ *   repository not recorded): it reads a service's `envs` (`[{key, value}]`) and `log_dirs` from
+ *   查看服务详情, sends `update-stateless` with the body 9.9 shows, and the image's `update-image`
+ *   only once the service is back at a `*_succ` status;
  * - [sdk] the Go SDK the vendor's help names, bingoHuang/cloudcomb-go-sdk `cloudcomb/cc-open-api.go`
  *   and `cc-http-core.go`: `Content-Type: application/json` and `Authorization: Token …` on every
  *   call, any 2xx is success, `free_ip` always given on a microservice's DELETE.
@@ -187,6 +191,31 @@ export const CALLS = {
         required: true,
       },
       min_ready_seconds: { type: 'int', required: true, min: 1, max: 600 },
+    },
+    success: { status: 200, empty: true },
+  },
+  /**
+   * [micro] 9.9 设置无状态服务, "envs and log_dirs" (the same body in [sync]): a container's
+   * `cpu_weight` and `memory_weight` are required, 1–99 summing to 100, 100 for a single container
+   */
+  updateStateless: {
+    method: 'PUT',
+    path: '/microservices/{id}/actions/update-stateless',
+    params: ID,
+    body: {
+      container_infos: {
+        type: {
+          list: {
+            container_id: { type: 'int', required: true },
+            // the document marks key and value optional; an entry without either sets nothing (assumed: refused)
+            envs: { type: { list: { key: { type: 'string', required: true }, value: { type: 'string', required: true } } } },
+            log_dirs: { type: 'string[]' },
+            cpu_weight: { type: 'int', required: true, min: 1, max: 100 },
+            memory_weight: { type: 'int', required: true, min: 1, max: 100 },
+          },
+        },
+        required: true,
+      },
     },
     success: { status: 200, empty: true },
   },

@@ -83,6 +83,7 @@ export class NeteaseEmulator {
         return this.listMicroservices(res, id, url)
       case 'getMicroservice':
       case 'updateImage':
+      case 'updateStateless':
       case 'elasticScale':
       case 'restartMicroservice':
       case 'deleteMicroservice':
@@ -270,6 +271,17 @@ export class NeteaseEmulator {
         this.state.changeMicroservice(service, 'updating', 'update_succ', 'update_fail')
         return sendEmpty(res)
       }
+      case 'updateStateless': {
+        const problem = statelessProblem(service, body.container_infos as StatelessInfo[])
+        if (problem) return fail(res, problem)
+        if (busy) return fail(res, 'containerAbnormal')
+        const [info] = body.container_infos as [StatelessInfo]
+        if (info.envs !== undefined) service.envs = info.envs.map(({ key, value }) => ({ key, value }))
+        if (info.log_dirs !== undefined) service.log_dirs = [...info.log_dirs]
+        // new variables need new containers: every one is replaced (assumed; 9.9 does not say)
+        this.state.changeMicroservice(service, 'updating', 'update_succ', 'update_fail', true)
+        return sendEmpty(res)
+      }
     }
   }
 
@@ -295,7 +307,12 @@ export class NeteaseEmulator {
           repo_name: s.image_path.slice(0, colon),
           image_tag: s.image_path.slice(colon + 1),
           docker_container_ids: s.containers.filter((c) => c.runs === s.image_path).map((c) => c.container_id),
-          envs: [],
+          container_name: s.container_name,
+          command: null,
+          envs: s.envs.map(({ key, value }) => ({ key, value })),
+          log_dirs: [...s.log_dirs],
+          cpu_weight: s.cpu_weight,
+          memory_weight: s.memory_weight,
         },
       ],
     }
@@ -325,7 +342,41 @@ function containerView(c: Container): { private_ip: string; container_id: string
 }
 
 type AppCall = 'getApp' | 'updateApp' | 'deleteApp' | 'resizeApp' | 'watchApp'
-type MicroserviceCall = 'getMicroservice' | 'updateImage' | 'elasticScale' | 'restartMicroservice' | 'deleteMicroservice'
+type MicroserviceCall =
+  'getMicroservice' | 'updateImage' | 'updateStateless' | 'elasticScale' | 'restartMicroservice' | 'deleteMicroservice'
+
+/** One entry of update-stateless's `container_infos`, its types held to the document already (validate.ts). */
+interface StatelessInfo {
+  container_id: number
+  envs?: { key: string; value: string }[]
+  log_dirs?: string[]
+  cpu_weight: number
+  memory_weight: number
+}
+
+/**
+ * What update-stateless refuses beyond the document's types: a stateful service (9.9 is for
+ * stateless ones), a container not the service's (4040002) or one named twice, shares that are
+ * not 100 for the one container (9.9), a variable name no shell takes or one given twice. The
+ * refusals name the variable, never its value.
+ */
+function statelessProblem(service: Microservice, infos: StatelessInfo[]): Refusal | undefined {
+  if (service.stateful) return { error: 'invalid', detail: 'update-stateless is for stateless services' }
+  const stranger = infos.find((info) => info.container_id !== service.container_id)
+  if (stranger) return { error: 'noContainer', detail: `container ${stranger.container_id} is not the service's (${service.container_id})` }
+  if (infos.length > 1) return { error: 'invalid', detail: `container_infos names container ${service.container_id} ${infos.length} times` }
+  const [info] = infos as [StatelessInfo]
+  if (info.cpu_weight !== 100 || info.memory_weight !== 100)
+    return { error: 'invalid', detail: "a single container's cpu_weight and memory_weight must be 100" }
+  const seen = new Set<string>()
+  for (const [i, { key }] of (info.envs ?? []).entries()) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+      return { error: 'invalid', detail: `container_infos[0].envs[${i}].key ${JSON.stringify(key).slice(0, 40)} is not a variable name` }
+    if (seen.has(key)) return { error: 'invalid', detail: `container_infos[0].envs: ${key} is given twice` }
+    seen.add(key)
+  }
+  return undefined
+}
 
 /** limit and offset as validated, with the documented defaults (20 and 0) */
 function page(url: URL): { limit: number; offset: number } {

@@ -19,11 +19,25 @@ export function neteaseControl(state: NeteaseState, api: NeteaseEmulator): Platf
       },
       'POST microservices': {
         seed: true,
+        // `env` (name to value) and `log_dirs`: the container's, as a console would have set them
         handle(body) {
-          const { name, image, replicas, stateful } = body
+          const { name, image, replicas, stateful, env, log_dirs } = body
           if (typeof name !== 'string' || typeof image !== 'string' || !image.includes(':'))
             return refuse('give "name" and "image" (repository:tag)')
-          const service = seedMicroservice(state, name, image, Number(replicas ?? 2), stateful === true)
+          const vars = env ?? {}
+          if (typeof vars !== 'object' || Array.isArray(vars) || !Object.values(vars).every((v) => typeof v === 'string'))
+            return refuse('give "env" as an object of strings')
+          const dirs = log_dirs ?? []
+          if (!Array.isArray(dirs) || !dirs.every((d) => typeof d === 'string')) return refuse('give "log_dirs" as a list of strings')
+          const service = seedMicroservice(
+            state,
+            name,
+            image,
+            Number(replicas ?? 2),
+            stateful === true,
+            vars as Record<string, string>,
+            dirs as string[],
+          )
           return answer(api.microserviceView(service))
         },
       },

@@ -33,7 +33,15 @@ export function seedApp(state: NeteaseState, name: string, version: string, repl
 }
 
 /** A running microservice of namespace 101 (what `POST /_emulator/netease/microservices` makes). */
-export function seedMicroservice(state: NeteaseState, name: string, image: string, replicas: number, stateful = false): Microservice {
+export function seedMicroservice(
+  state: NeteaseState,
+  name: string,
+  image: string,
+  replicas: number,
+  stateful = false,
+  env: Record<string, string> = {},
+  logDirs: string[] = [],
+): Microservice {
   const service: Microservice = {
     id: state.id(),
     namespace_id: 101,
@@ -42,7 +50,12 @@ export function seedMicroservice(state: NeteaseState, name: string, image: strin
     replicas,
     status: 'create_succ',
     container_id: state.id(),
+    container_name: name,
     image_path: image,
+    envs: Object.entries(env).map(([key, value]) => ({ key, value })),
+    log_dirs: logDirs,
+    cpu_weight: 100,
+    memory_weight: 100,
     containers: [],
   }
   for (let i = 0; i < replicas; i++) service.containers.push(state.container(image))

@@ -41,7 +41,14 @@ export interface Microservice {
   /** create_succ, restart_succ (documented); updating/update_succ/update_fail, scaling/scale_succ, restarting (assumed) */
   status: string
   container_id: number
+  container_name: string
   image_path: string
+  /** the container's variables, as 查看服务详情 answers them */
+  envs: { key: string; value: string }[]
+  log_dirs: string[]
+  /** the one container's shares of the spec: 100 each (9.9: a single container's must be 100) */
+  cpu_weight: number
+  memory_weight: number
   containers: Container[]
 }
 

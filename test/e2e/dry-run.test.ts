@@ -357,8 +357,36 @@ describe.concurrent('dry-run on every platform and every action: a plan, no chan
     // a microservice's update-image keeps the repository
     await suite.emulator.control('POST', '/netease/microservices', { name: 'dr-api', image: 'hub.c.163.com/team/api:v1', replicas: 1 })
     const micro = { ...common, project: 'team', service: 'dr-api' }
-    const image = await dryRun('netease', 'deploy', { ...micro, image: 'hub.c.163.com/team/api:v2' })
-    expect(image.plan.writes[0]).toMatchObject({ operation: 'deploy', after: 'hub.c.163.com/team/api:v2' })
+    const image = await dryRun('netease', 'deploy', { ...micro, image: 'hub.c.163.com/team/api:v2', provenance: 'false' })
+    expect(image.plan.writes[0]).toMatchObject({
+      operation: 'deploy: update-image',
+      before: 'hub.c.163.com/team/api:v1',
+      after: 'hub.c.163.com/team/api:v2',
+    })
+    // the variables (the provenance's among them) first, waited for, then the image: names, never a value
+    const vars = await dryRun('netease', 'deploy', { ...micro, image: 'hub.c.163.com/team/api:v2', 'env-vars': 'DR_MODE=dry-secret-value' })
+    expect(vars.plan.writes.slice(0, 2)).toEqual([
+      {
+        operation: 'deploy: update-stateless',
+        target: 'dr-api',
+        before: 'variables none',
+        after: 'variables added DR_MODE, PAAS_RELEASE_COMMIT, PAAS_RELEASE_REPOSITORY, PAAS_RELEASE_RUN_URL',
+        detail: 'waited for: the next is refused while it runs',
+      },
+      expect.objectContaining({
+        operation: 'deploy: update-image',
+        after: 'hub.c.163.com/team/api:v2',
+        detail: 'waits for the platform to finish it',
+      }),
+    ])
+    expect(vars.run.everything).not.toContain('dry-secret-value')
+    // wait: false cannot send the image after the variables: refused by the dry run as by the real one
+    await refusedDryRun(
+      'netease',
+      'deploy',
+      { ...micro, image: 'hub.c.163.com/team/api:v2', 'env-vars': 'A=1', wait: 'false' },
+      'two updates',
+    )
     await refusedDryRun('netease', 'deploy', { ...micro, image: 'hub.c.163.com/team/other:v2' }, 'update-image keeps the repository')
 
     const real = await realRun('netease', 'deploy', { ...common, service: 'dr-pr-7', 'source-version': 'v2' })

@@ -91,6 +91,135 @@ describe('NetEase app env_var', () => {
   })
 })
 
+describe('NetEase microservice update-stateless', () => {
+  const TOKEN = 'Token netease-demo-token-0123456789'
+  const V1 = 'hub.c.163.com/team/api:v1'
+  const V2 = 'hub.c.163.com/team/api:v2'
+  interface View {
+    service_info: { id: number; status: string }
+    service_container_infos: { container_id: number; envs: { key: string; value: string }[]; log_dirs: string[] }[]
+  }
+  const seed = async (fields: Record<string, unknown> = {}) =>
+    (await emulator.control('POST', '/netease/microservices', { name: 'api', image: V1, replicas: 2, ...fields })) as View
+  const read = async (id: number) =>
+    (await call(`${emulator.url('netease')}/api/v1/microservices/${id}`, { headers: { authorization: TOKEN } })).body as unknown as View
+  const put = (id: number, action: string, body: unknown) =>
+    call(`${emulator.url('netease')}/api/v1/microservices/${id}/actions/${action}`, {
+      method: 'PUT',
+      headers: { authorization: TOKEN, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  const info = (container: number, fields: Record<string, unknown> = {}) => ({
+    container_infos: [
+      {
+        container_id: container,
+        envs: [{ key: 'A', value: '1' }],
+        log_dirs: ['/var/log/'],
+        cpu_weight: 100,
+        memory_weight: 100,
+        ...fields,
+      },
+    ],
+  })
+
+  it('sets the envs and log_dirs the GET then answers, replacing every container; another update meanwhile is refused with 4030010', async () => {
+    await emulator.control('POST', '/netease/timing', { containerMs: 60 })
+    const seeded = await seed({ env: { OLD: 'x' }, log_dirs: ['/app/logs/'] })
+    const { id } = seeded.service_info
+    const container = seeded.service_container_infos[0]?.container_id as number
+    expect(seeded.service_container_infos[0]).toMatchObject({
+      envs: [{ key: 'OLD', value: 'x' }],
+      log_dirs: ['/app/logs/'],
+      cpu_weight: 100,
+    })
+    const before = new Set((seeded.service_container_infos[0] as unknown as { docker_container_ids: string[] }).docker_container_ids)
+
+    expect((await put(id, 'update-stateless', info(container))).status).toBe(200)
+    const busy = await read(id)
+    expect(busy.service_info.status).toBe('updating')
+    expect(busy.service_container_infos[0]).toMatchObject({ envs: [{ key: 'A', value: '1' }], log_dirs: ['/var/log/'] })
+    // neither update is taken while one runs
+    const image = await put(id, 'update-image', { container_images: [{ container_id: container, image_path: V2 }], min_ready_seconds: 1 })
+    expect([image.status, image.body.code]).toEqual([403, 4030010])
+    const again = await put(id, 'update-stateless', info(container, { envs: [{ key: 'B', value: '2' }] }))
+    expect([again.status, again.body.code]).toEqual([403, 4030010])
+
+    let done = busy
+    for (let i = 0; i < 100 && done.service_info.status !== 'update_succ'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      done = await read(id)
+    }
+    expect(done.service_info.status).toBe('update_succ')
+    const ids = (done.service_container_infos[0] as unknown as { docker_container_ids: string[] }).docker_container_ids
+    expect(ids).toHaveLength(2)
+    expect(ids.some((d) => before.has(d))).toBe(false)
+    expect(done.service_container_infos[0]?.envs).toEqual([{ key: 'A', value: '1' }])
+  })
+
+  it.each([
+    ['another container', (c: number) => info(c + 1), 404, 4040002, /is not the service's/],
+    [
+      'the container twice',
+      (c: number) => ({ container_infos: [...info(c).container_infos, ...info(c).container_infos] }),
+      400,
+      4000001,
+      /2 times/,
+    ],
+    [
+      'a name no shell takes',
+      (c: number) => info(c, { envs: [{ key: 'A-B', value: 'hidden-value' }] }),
+      400,
+      4000001,
+      /"A-B" is not a variable name/,
+    ],
+    [
+      'a name given twice',
+      (c: number) =>
+        info(c, {
+          envs: [
+            { key: 'A', value: 'x' },
+            { key: 'A', value: 'y' },
+          ],
+        }),
+      400,
+      4000001,
+      /A is given twice/,
+    ],
+    [
+      'a value that is not a string',
+      (c: number) => info(c, { envs: [{ key: 'A', value: 1 }] }),
+      400,
+      4000001,
+      /envs\[0\]\.value must be a string/,
+    ],
+    ['an entry without a value', (c: number) => info(c, { envs: [{ key: 'A' }] }), 400, 4000002, /envs\[0\]\.value is required/],
+    ['envs as an object', (c: number) => info(c, { envs: { A: '1' } }), 400, 4000001, /envs must be a list/],
+    ['a cpu_weight of 50', (c: number) => info(c, { cpu_weight: 50 }), 400, 4000001, /must be 100/],
+    ['no memory_weight', (c: number) => info(c, { memory_weight: undefined }), 400, 4000002, /memory_weight is required/],
+    ['an unknown field', (c: number) => info(c, { image_path: V2 }), 400, 4000001, /unknown field container_infos\[0\]\.image_path/],
+    ['no container_infos', () => ({}), 400, 4000002, /container_infos is required/],
+  ])('refuses %s, in NetEase’s error shape, naming no value, and changes nothing', async (_, body, status, code, message) => {
+    const seeded = await seed({ env: { OLD: 'x' } })
+    const { id } = seeded.service_info
+    const answer = await put(id, 'update-stateless', body(seeded.service_container_infos[0]?.container_id as number))
+    expect([answer.status, answer.body.code]).toEqual([status, code])
+    expect(Object.keys(answer.body).sort()).toEqual(['code', 'message'])
+    expect(String(answer.body.message)).toMatch(message)
+    expect(String(answer.body.message)).not.toContain('hidden-value')
+    expect(await read(id)).toMatchObject({
+      service_info: { status: 'create_succ' },
+      service_container_infos: [{ envs: [{ key: 'OLD', value: 'x' }], log_dirs: [] }],
+    })
+  })
+
+  it('refuses a stateful service: update-stateless is for stateless ones', async () => {
+    const seeded = await seed({ stateful: true, replicas: 1 })
+    const answer = await put(seeded.service_info.id, 'update-stateless', info(seeded.service_container_infos[0]?.container_id as number))
+    expect([answer.status, answer.body.code]).toEqual([400, 4000001])
+    expect(String(answer.body.message)).toMatch(/stateless services/)
+  })
+})
+
 describe('ServiceStage component envs and labels', () => {
   const base = () => `${emulator.url('servicestage')}/v3/p1/cas/applications/a1/components`
   const headers = { 'x-auth-token': 'servicestage-demo-token-0123456789', 'content-type': 'application/json' }

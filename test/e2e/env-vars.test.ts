@@ -45,6 +45,27 @@ async function state<T>(platform: string): Promise<T> {
 
 const notGet = (r: Request) => r.method !== 'GET'
 
+const MICRO = { platform: 'netease', token: 'netease-demo-token-0123456789', project: 'team' }
+const HUB = (tag: string) => `hub.c.163.com/team/shop:${tag}`
+
+interface MicroserviceView {
+  service_info: { service_name: string; status: string }
+  service_container_infos: {
+    image_path: string
+    envs: { key: string; value: string }[]
+    log_dirs: string[]
+    docker_container_ids: string[]
+  }[]
+}
+
+async function microservice(name: string): Promise<MicroserviceView | undefined> {
+  return (await state<{ microservices: MicroserviceView[] }>('netease')).microservices.find((m) => m.service_info.service_name === name)
+}
+
+async function microserviceVars(name: string): Promise<Record<string, string>> {
+  return Object.fromEntries((await microservice(name))?.service_container_infos[0]?.envs.map((e) => [e.key, e.value]) ?? [])
+}
+
 const CASES: Case[] = [
   {
     platform: 'jelastic',
@@ -172,6 +193,33 @@ const CASES: Case[] = [
         repository: vars?.PAAS_RELEASE_REPOSITORY,
         runUrl: vars?.PAAS_RELEASE_RUN_URL,
         actor: vars?.PAAS_RELEASE_ACTOR,
+      }
+    },
+    isWrite: notGet,
+    replace: true,
+  },
+  {
+    platform: 'netease (a microservice)',
+    inputs: () => ({ ...MICRO, 'api-url': suite.emulator.url('netease') }),
+    seed: async () => {
+      await suite.emulator.control('POST', '/netease/timing', { containerMs: 40 })
+      await suite.emulator.control('POST', '/netease/microservices', {
+        name: 'shop',
+        image: HUB('v1'),
+        replicas: 2,
+        log_dirs: ['/app/logs/'],
+      })
+    },
+    v2: { image: HUB('v2') },
+    v3: { image: HUB('v3') },
+    vars: async () => microserviceVars('shop'),
+    provenance: async () => {
+      const vars = await microserviceVars('shop')
+      return {
+        commit: vars.PAAS_RELEASE_COMMIT,
+        repository: vars.PAAS_RELEASE_REPOSITORY,
+        runUrl: vars.PAAS_RELEASE_RUN_URL,
+        actor: vars.PAAS_RELEASE_ACTOR,
       }
     },
     isWrite: notGet,
@@ -357,6 +405,60 @@ describe("replace on Jelastic, which lists the image's own variables with the ot
       )
       expect((await suite.emulator.requestLog()).filter(jelastic.isWrite)).toEqual([])
     }
+  })
+})
+
+describe('env-vars on a NetEase microservice: two updates, one after the other', () => {
+  const seed = (fields: Record<string, unknown> = {}) =>
+    suite.emulator.control('POST', '/netease/microservices', { name: 'api', image: HUB('v1'), replicas: 2, ...fields })
+  const inputs = (extra: Record<string, string>) => ({ ...MICRO, 'api-url': suite.emulator.url('netease'), service: 'api', ...extra })
+  const writes = async () =>
+    (await suite.emulator.requestLog())
+      .filter(notGet)
+      .map((r) => `${r.method} ${r.path.replace(/\/microservices\/\d+/, '/microservices/{id}')}`)
+
+  it('sends the variables first and the image once their update has ended (update-image is refused while it runs)', async () => {
+    await suite.emulator.control('POST', '/netease/timing', { containerMs: 40 })
+    await seed({ env: { KEEP: 'k' }, log_dirs: ['/app/logs/'] })
+    await suite.emulator.control('DELETE', '/requests')
+    const run = await suite.steps.run('deploy', inputs({ image: HUB('v2'), 'env-vars': 'A=plain-value-1' }), { env: RUN })
+    expect(run.code, run.stdout).toBe(0)
+    // one of each, in that order: an update-image sent while the first ran would have been refused (4030010) and failed the run
+    expect(await writes()).toEqual([
+      'PUT /api/v1/microservices/{id}/actions/update-stateless',
+      'PUT /api/v1/microservices/{id}/actions/update-image',
+    ])
+    const after = await microservice('api')
+    expect(after?.service_info.status).toBe('update_succ')
+    expect(after?.service_container_infos[0]).toMatchObject({ image_path: HUB('v2'), log_dirs: ['/app/logs/'] })
+    expect(await microserviceVars('api')).toMatchObject({ KEEP: 'k', A: 'plain-value-1', PAAS_RELEASE_COMMIT: COMMIT })
+    expect(run.outputs).toMatchObject({ image: HUB('v2'), 'previous-image': HUB('v1') })
+    expect(run.summary).toContain('added A')
+    // the names, never the value, in the log, the summary and the outputs
+    expect(run.everything).not.toContain('plain-value-1')
+  })
+
+  it('wait: false with env-vars and a new image is refused before any write; with neither it updates the image alone', async () => {
+    await seed()
+    await suite.emulator.control('DELETE', '/requests')
+    const both = await suite.steps.run('deploy', inputs({ image: HUB('v2'), 'env-vars': 'A=1', wait: 'false' }), { env: RUN })
+    expect(both.code).toBe(1)
+    expect(errorLines(both).join('\n')).toMatch(/netease: deploy of "api" failed: the variables and the image are two updates/)
+    expect(await writes()).toEqual([])
+    // the provenance alone would need the second update: left out, said in a warning
+    const image = await suite.steps.run('deploy', inputs({ image: HUB('v2'), wait: 'false' }), { env: RUN })
+    expect(image.code, image.stdout).toBe(0)
+    expect(image.stdout).toMatch(/::warning::netease: no provenance is kept on "api"/)
+    expect(await writes()).toEqual(['PUT /api/v1/microservices/{id}/actions/update-image'])
+  })
+
+  it('a stateful microservice refuses env-vars before any write: update-stateless is for stateless ones', async () => {
+    await seed({ stateful: true, replicas: 1 })
+    await suite.emulator.control('DELETE', '/requests')
+    const run = await suite.steps.run('deploy', inputs({ image: HUB('v1'), 'env-vars': 'A=1' }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run).join('\n')).toContain('update-stateless, which sets the variables, is for stateless microservices')
+    expect(await writes()).toEqual([])
   })
 })
 

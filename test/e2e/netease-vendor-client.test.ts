@@ -134,7 +134,7 @@ describe("NetEase as the vendor's Go SDK speaks it", () => {
     expect((await send('GET', `/apps/${id}`, token)).json).toEqual({ code: 4040003, message: 'No such app.' })
   })
 
-  it("makes the adapter's microservice calls: namespaces, the list, a read, update-image, elastic-scale, restart, delete", async () => {
+  it("makes the adapter's microservice calls: namespaces, the list, a read, update-stateless, update-image, elastic-scale, restart, delete", async () => {
     const token = await signIn()
     const { namespaces } = (await ok('listNamespaces', '/namespaces', token)) as { namespaces: Record<string, unknown>[] }
     expect(namespaces[0]).toMatchObject({ id: 101, display_name: 'team', namespace: expect.any(String), deletable: expect.any(Boolean) })
@@ -167,14 +167,47 @@ describe("NetEase as the vendor's Go SDK speaks it", () => {
     ])
       expect(service_info, `service_info names ${field}`).toHaveProperty(field)
     const container = service_container_infos[0] as Record<string, unknown>
-    for (const field of ['container_id', 'image_path', 'repo_name', 'image_tag', 'docker_container_ids', 'envs'])
+    for (const field of [
+      'container_id',
+      'container_name',
+      'image_path',
+      'repo_name',
+      'image_tag',
+      'docker_container_ids',
+      'envs',
+      'log_dirs',
+      'cpu_weight',
+      'memory_weight',
+    ])
       expect(container, `a service container names ${field}`).toHaveProperty(field)
+
+    // 9.9 设置无状态服务: the whole container back with its new variables
+    await ok('updateStateless', `/microservices/${id}/actions/update-stateless`, token, {
+      container_infos: [
+        {
+          container_id: container.container_id,
+          envs: [{ key: 'user', value: 'user' }],
+          log_dirs: ['/var/log/'],
+          cpu_weight: 100,
+          memory_weight: 100,
+        },
+      ],
+    })
+    const updated = await until(read, (s) => s.service_info.status === 'update_succ')
+    expect(updated.service_container_infos[0]).toMatchObject({ envs: [{ key: 'user', value: 'user' }], log_dirs: ['/var/log/'] })
 
     await ok('updateImage', `/microservices/${id}/actions/update-image`, token, {
       container_images: [{ container_id: container.container_id, image_path: HUB2 }],
       min_ready_seconds: 10,
     })
-    await until(read, (s) => s.service_info.status === 'update_succ')
+    // update_succ already: the image's update is done when its own containers replaced those of the first
+    const first = new Set(updated.service_container_infos[0]?.docker_container_ids as string[])
+    await until(
+      read,
+      (s) =>
+        s.service_info.status === 'update_succ' &&
+        (s.service_container_infos[0]?.docker_container_ids as string[]).every((d) => !first.has(d)),
+    )
     await ok('elasticScale', `/microservices/${id}/actions/elastic-scale?new_replicas=3`, token)
     await until(
       read,
@@ -194,6 +227,7 @@ describe("NetEase as the vendor's Go SDK speaks it", () => {
       .microservice_infos[0]?.id
     const ms = `/microservices/${String(service)}`
     const image = { container_images: [{ container_id: 1, image_path: HUB2 }] }
+    const weights = { cpu_weight: 100, memory_weight: 100 }
     const create = { name: 'other', image_type: 1, image_id: 10005, spec_id: 1 }
     const refused: [string, string, unknown, string, RegExp][] = [
       ['PUT', app, { Desc: 'x' }, 'invalid', /unknown field Desc/],
@@ -219,6 +253,16 @@ describe("NetEase as the vendor's Go SDK speaks it", () => {
       ['PUT', `${ms}/actions/update-image`, { ...image, min_ready_seconds: 0 }, 'invalid', /min_ready_seconds must be at least 1/],
       ['PUT', `${ms}/actions/update-image`, { ...image, min_ready_seconds: 10 }, 'invalid', /must name the service's container/],
       ['PUT', `${ms}/actions/update-image`, { container_images: [], min_ready_seconds: 10 }, 'missing', /container_images needs/],
+      ['PUT', `${ms}/actions/update-stateless`, { container_infos: [{ container_id: 1 }] }, 'missing', /cpu_weight is required/],
+      ['PUT', `${ms}/actions/update-stateless`, { container_infos: [{ ...weights, container_id: 1 }] }, 'noContainer', /not the service's/],
+      [
+        'PUT',
+        `${ms}/actions/update-stateless`,
+        { container_infos: [{ ...weights, container_id: '1' }] },
+        'invalid',
+        /container_id must be a whole number/,
+      ],
+      ['POST', `${ms}/actions/update-stateless`, { container_infos: [] }, 'method', /^Http method not allowed\./],
       ['PUT', `${ms}/actions/elastic-scale?new_replicas=6`, undefined, 'invalid', /new_replicas must be at most 5/],
       ['PUT', `${ms}/actions/elastic-scale`, undefined, 'missing', /new_replicas is required/],
       ['PUT', `${ms}/actions/restart?option=reboot`, undefined, 'invalid', /option must be one of restart, hard_reboot/],

@@ -30,12 +30,14 @@ export function mockPlatform(
   const redactor = new Redactor()
   for (const secret of [credentials.token, credentials.password, credentials.secretKey]) redactor.add(secret)
   const http = new HttpClient({ redactor, dispatcher: agent, sleep: async () => {}, backoff: { attempts: 3, baseMs: 1, capMs: 1 } })
+  /** what the adapter warned the user of */
+  const warnings: string[] = []
   const platform = FACTORIES[name]({
     apiUrl: new URL(origin),
     credentials,
     http,
     log: () => {},
-    warn: () => {},
+    warn: (message) => warnings.push(message),
     deadline: () => Date.now() + deadlineMs,
     ...extra,
   })
@@ -51,5 +53,5 @@ export function mockPlatform(
         return typeof reply === 'string' ? reply : JSON.stringify(reply)
       })
       .times(times)
-  return { platform, on, sent, redactor }
+  return { platform, on, sent, redactor, warnings }
 }

@@ -65,14 +65,14 @@ describe('env-vars', () => {
     expect(refusal(() => parseEnvVars('env-vars', 'PAAS_RELEASE_COMMIT=x'))).toContain('PAAS_RELEASE_')
   })
 
-  it('refuses replace without env-vars and env-vars on a NetEase microservice, before any call', () => {
-    expect(refusal(() => readEnvInputs('rancher', inputs({ 'env-vars-update': 'replace' })))).toContain('"env-vars-update"')
-    expect(readEnvInputs('jelastic', inputs({ 'env-vars': 'A=1', 'env-vars-update': 'replace' })).env).toEqual({
+  it('refuses replace without env-vars, before any call; takes replace on Jelastic, and env-vars on NetEase apps and microservices', () => {
+    expect(refusal(() => readEnvInputs(inputs({ 'env-vars-update': 'replace' })))).toContain('"env-vars-update"')
+    expect(readEnvInputs(inputs({ 'env-vars': 'A=1', 'env-vars-update': 'replace' })).env).toEqual({
       vars: { A: '1' },
       update: 'replace',
     })
-    expect(refusal(() => readEnvInputs('netease', inputs({ 'env-vars': 'A=1', project: 'team' })))).toContain('microservice')
-    expect(readEnvInputs('netease', inputs({ 'env-vars': 'A=1' })).env).toEqual({ vars: { A: '1' }, update: 'merge' })
+    expect(readEnvInputs(inputs({ 'env-vars': 'A=1' })).env).toEqual({ vars: { A: '1' }, update: 'merge' })
+    expect(readEnvInputs(inputs({ 'env-vars': 'A=1', project: 'team' })).env).toEqual({ vars: { A: '1' }, update: 'merge' })
   })
 
   it('is read by the deploy with its update mode', () => {
@@ -116,8 +116,8 @@ describe('provenance', () => {
   })
 
   it('is off with provenance: false', () => {
-    expect(readEnvInputs('alauda', { ...inputs({ provenance: 'false' }), GITHUB_SHA: 'abc' }).provenance).toBeUndefined()
-    expect(readEnvInputs('alauda', { GITHUB_SHA: 'abc' }).provenance).toEqual({ commit: 'abc' })
+    expect(readEnvInputs({ ...inputs({ provenance: 'false' }), GITHUB_SHA: 'abc' }).provenance).toBeUndefined()
+    expect(readEnvInputs({ GITHUB_SHA: 'abc' }).provenance).toEqual({ commit: 'abc' })
   })
 })
 

@@ -221,6 +221,207 @@ describe('NetEase microservices', () => {
   })
 })
 
+describe('NetEase microservices: variables (update-stateless) and provenance', () => {
+  const ref = { service: '55', project: 'team' }
+  const V1 = 'hub.c.163.com/team/api:v1'
+  const V2 = 'hub.c.163.com/team/api:v2'
+  const PROVENANCE = { commit: 'c0ffee', runUrl: 'https://github.com/org/api/actions/runs/7' }
+
+  /** the GET as 查看服务详情 shows it: the deployed container with its variables and shares, and a sidecar */
+  function service(fields: Record<string, unknown> = {}, container: Record<string, unknown> = {}) {
+    return {
+      service_info: { id: 55, service_name: 'api', replicas: 2, status: 'create_succ', stateful: 0, ...fields },
+      service_container_infos: [
+        {
+          container_id: 901,
+          image_path: V1,
+          docker_container_ids: ['d1', 'd2'],
+          envs: [
+            { key: 'KEEP', value: 'k' },
+            { key: 'A', value: 'old-secret' },
+            { key: 'PAAS_RELEASE_ACTOR', value: 'someone' },
+          ],
+          log_dirs: ['/app/logs/'],
+          cpu_weight: 70,
+          memory_weight: 60,
+          ...container,
+        },
+        {
+          container_id: 902,
+          image_path: 'hub.c.163.com/team/sidecar:v1',
+          envs: [{ key: 'S', value: 's' }],
+          log_dirs: [],
+          cpu_weight: 30,
+          memory_weight: 40,
+        },
+      ],
+    }
+  }
+  const after = (envs: Record<string, string>, fields: Record<string, unknown> = {}, container: Record<string, unknown> = {}) =>
+    service(fields, { envs: Object.entries(envs).map(([key, value]) => ({ key, value })), ...container })
+
+  it('describes the variables the GET shows, and sends them merged first, every container whole, the image once they are done', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', '/api/v1/microservices/55', 200, service(), 2)
+    expect((await platform.describe(ref))?.env).toEqual({ KEEP: 'k', A: 'old-secret', PAAS_RELEASE_ACTOR: 'someone' })
+
+    on('PUT', '/api/v1/microservices/55/actions/update-stateless', 200, {})
+    const op = await platform.deploy(ref, {
+      image: V2,
+      env: { vars: { A: 'new-secret', B: '2' }, update: 'merge' },
+      provenance: PROVENANCE,
+    })
+    const wanted = { KEEP: 'k', A: 'new-secret', B: '2', PAAS_RELEASE_COMMIT: 'c0ffee', PAAS_RELEASE_RUN_URL: PROVENANCE.runUrl }
+    expect(JSON.parse(sent.at(-1)?.body ?? '')).toEqual({
+      container_infos: [
+        {
+          container_id: 901,
+          // the old provenance goes, the new comes; the variables not given stay
+          envs: Object.entries(wanted).map(([key, value]) => ({ key, value })),
+          log_dirs: ['/app/logs/'],
+          cpu_weight: 70,
+          memory_weight: 60,
+        },
+        { container_id: 902, envs: [{ key: 'S', value: 's' }], log_dirs: [], cpu_weight: 30, memory_weight: 40 },
+      ],
+    })
+    expect(op.target).toEqual({ image: V1 })
+
+    // the variables written, but the containers from before: not done
+    on('GET', '/api/v1/microservices/55', 200, after(wanted, { status: 'updating' }))
+    expect(await platform.observe(op)).toEqual({ status: 'running', detail: `updating, 0/2 container(s) with the new variables, ${V1}` })
+    on('GET', '/api/v1/microservices/55', 200, after(wanted, { status: 'update_succ' }, { docker_container_ids: ['d3', 'd4'] }))
+    expect((await platform.observe(op)).status).toBe('succeeded')
+
+    // the image's update, from the state the last observe read: no read between
+    const reads = sent.length
+    on('PUT', '/api/v1/microservices/55/actions/update-image', 200, {})
+    const image = await platform.followUp?.(op)
+    expect(sent.slice(reads).map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /api/v1/microservices/55/actions/update-image'])
+    expect(JSON.parse(sent.at(-1)?.body ?? '')).toEqual({
+      container_images: [{ container_id: 901, image_path: V2 }],
+      min_ready_seconds: 10,
+    })
+    expect(image?.target).toEqual({ image: V2 })
+    // the containers of the variables' update are not the image's
+    on(
+      'GET',
+      '/api/v1/microservices/55',
+      200,
+      after(wanted, { status: 'update_succ' }, { image_path: V2, docker_container_ids: ['d3', 'd4'] }),
+    )
+    expect((await platform.observe(image as NonNullable<typeof image>)).status).toBe('running')
+    on(
+      'GET',
+      '/api/v1/microservices/55',
+      200,
+      after(wanted, { status: 'update_succ' }, { image_path: V2, docker_container_ids: ['d5', 'd6'] }),
+    )
+    expect((await platform.observe(image as NonNullable<typeof image>)).status).toBe('succeeded')
+    expect(await platform.followUp?.(image as NonNullable<typeof image>)).toBeNull()
+    // no value in anything said
+    on('GET', '/api/v1/microservices/55', 200, after(wanted, { status: 'update_succ' }, { docker_container_ids: ['d3', 'd4'] }))
+    expect(JSON.stringify(await platform.observe(op))).not.toContain('secret')
+  })
+
+  it('a change of the variables alone is update-stateless alone; replace keeps only the given ones and the new provenance', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', '/api/v1/microservices/55', 200, service())
+    on('PUT', '/api/v1/microservices/55/actions/update-stateless', 200, {})
+    const op = await platform.deploy(ref, { image: V1, env: { vars: { B: '2' }, update: 'replace' }, provenance: { commit: 'c0ffee' } })
+    expect(JSON.parse(sent.at(-1)?.body ?? '').container_infos[0].envs).toEqual([
+      { key: 'B', value: '2' },
+      { key: 'PAAS_RELEASE_COMMIT', value: 'c0ffee' },
+    ])
+    on(
+      'GET',
+      '/api/v1/microservices/55',
+      200,
+      after({ B: '2', PAAS_RELEASE_COMMIT: 'c0ffee' }, { status: 'update_succ' }, { docker_container_ids: ['d3', 'd4'] }),
+    )
+    expect((await platform.observe(op)).status).toBe('succeeded')
+    expect(await platform.followUp?.(op)).toBeNull()
+    expect(sent.filter((r) => r.path.endsWith('/update-image'))).toEqual([])
+  })
+
+  it('no variables to change and no provenance: update-image alone, as before', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', '/api/v1/microservices/55', 200, service())
+    on('PUT', '/api/v1/microservices/55/actions/update-image', 200, {})
+    await platform.deploy(ref, { image: V2, env: { vars: { A: 'old-secret' }, update: 'merge' } })
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v1/microservices/55',
+      'PUT /api/v1/microservices/55/actions/update-image',
+    ])
+  })
+
+  it('is failed when the update ends with other variables than it set, naming none of their values', async () => {
+    const { platform, on } = setup()
+    on('GET', '/api/v1/microservices/55', 200, service())
+    on('PUT', '/api/v1/microservices/55/actions/update-stateless', 200, {})
+    const op = await platform.deploy(ref, { image: V1, env: { vars: { A: 'new-secret' }, update: 'merge' } })
+    on('GET', '/api/v1/microservices/55', 200, service({ status: 'update_succ' }, { docker_container_ids: ['d3', 'd4'] }))
+    const state = await platform.observe(op)
+    expect(state).toEqual({
+      status: 'failed',
+      detail: `update_succ, 2/2 container(s) with the new variables, ${V1}; the microservice shows other variables than update-stateless set`,
+    })
+  })
+
+  it('wait: false cannot follow the variables with the image: env-vars are refused before any write, the provenance is left out with a warning', async () => {
+    const { platform, on, sent, warnings } = setup()
+    on('GET', '/api/v1/microservices/55', 200, service(), 2)
+    await expect(platform.deploy(ref, { image: V2, env: { vars: { B: '2' }, update: 'merge' }, wait: false })).rejects.toThrow(
+      'netease: deploy of "55" failed: the variables and the image are two updates',
+    )
+    on('PUT', '/api/v1/microservices/55/actions/update-image', 200, {})
+    await platform.deploy(ref, { image: V2, provenance: PROVENANCE, wait: false })
+    expect(sent.filter((r) => r.method !== 'GET').map((r) => r.path)).toEqual(['/api/v1/microservices/55/actions/update-image'])
+    expect(warnings).toEqual([expect.stringContaining('no provenance is kept on "55"')])
+  })
+
+  it('refuses before any write: a stateful service, and a share the GET does not show beside another container', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', '/api/v1/microservices/55', 200, service({ stateful: 1 }))
+    await expect(platform.deploy(ref, { image: V1, env: { vars: { B: '2' }, update: 'merge' } })).rejects.toThrow(
+      'update-stateless, which sets the variables, is for stateless microservices; this one is stateful',
+    )
+    on('GET', '/api/v1/microservices/55', 200, service({}, { cpu_weight: undefined }))
+    await expect(platform.deploy(ref, { image: V1, env: { vars: { B: '2' }, update: 'merge' } })).rejects.toThrow(
+      "the microservice shows no cpu_weight for container 901; update-stateless needs every container's",
+    )
+    expect(sent.filter((r) => r.method !== 'GET')).toEqual([])
+  })
+
+  it("a single container's shares missing from the GET are sent as 100, the document's rule for one container", async () => {
+    const { platform, on, sent } = setup()
+    const one = service({}, { cpu_weight: undefined, memory_weight: undefined, log_dirs: null })
+    one.service_container_infos = one.service_container_infos.slice(0, 1)
+    on('GET', '/api/v1/microservices/55', 200, one)
+    on('PUT', '/api/v1/microservices/55/actions/update-stateless', 200, {})
+    await platform.deploy(ref, { image: V1, env: { vars: { B: '2' }, update: 'merge' } })
+    expect(JSON.parse(sent.at(-1)?.body ?? '').container_infos[0]).toMatchObject({ log_dirs: [], cpu_weight: 100, memory_weight: 100 })
+  })
+
+  it('plans the calls for a dry run with the names of the variables, never a value, and writes nothing', async () => {
+    const { platform, on, sent } = setup()
+    on('GET', '/api/v1/microservices/55', 200, service(), 2)
+    expect(
+      await platform.deployCalls?.(ref, { image: V2, env: { vars: { A: 'new-secret', B: '2' }, update: 'merge' }, provenance: PROVENANCE }),
+    ).toEqual([
+      {
+        call: 'update-stateless',
+        before: 'variables A, KEEP, PAAS_RELEASE_ACTOR',
+        after: 'variables added B, PAAS_RELEASE_COMMIT, PAAS_RELEASE_RUN_URL; changed A',
+      },
+      { call: 'update-image', before: V1, after: V2 },
+    ])
+    expect(await platform.deployCalls?.({ service: 'shop' }, { image: 'source@v2' })).toEqual([])
+    expect(await platform.deployCalls?.(ref, { image: V2 })).toEqual([{ call: 'update-image', before: V1, after: V2 }])
+    expect(sent.every((r) => r.method === 'GET')).toBe(true)
+  })
+})
+
 describe('NetEase auth and errors', () => {
   it('gets a token for the key and secret, and a new one once after a 401', async () => {
     const { platform, on, sent } = setup({ accessKey: 'ak-1', secretKey: 'sk-secret-1' })

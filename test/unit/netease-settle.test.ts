@@ -337,6 +337,42 @@ describe('NetEase microservice writes, settled by the state', () => {
     expect(calls('POST', update)).toHaveLength(2)
   })
 
+  it('an update-stateless whose answer was lost is taken from the variables the GET shows: sent once; one that did not land is sent again', async () => {
+    const stateless = '/api/v1/microservices/55/actions/update-stateless'
+    const withVars = (status: string, ids: string[]) => {
+      const service = api(status, V1, ids)
+      return { ...service, service_container_infos: [{ ...service.service_container_infos[0], envs: [{ key: 'A', value: '1' }] }] }
+    }
+    const { platform, on, calls } = setup()
+    on('GET', SERVICE, 200, api())
+    on('PUT', stateless, 200, LOST)
+    on('GET', SERVICE, 200, withVars('updating', []))
+    const op = await platform.deploy(micro, { image: V1, env: { vars: { A: '1' }, update: 'merge' } })
+    expect(calls('PUT', stateless)).toHaveLength(1)
+    on('GET', SERVICE, 200, withVars('update_succ', ['d3', 'd4']))
+    expect((await platform.observe(op)).status).toBe('succeeded')
+
+    const again = setup()
+    again.on('GET', SERVICE, 200, api())
+    again.on('PUT', stateless, 503, DOWN)
+    again.on('GET', SERVICE, 200, api())
+    again.on('PUT', stateless, 200, {})
+    await again.platform.deploy(micro, { image: V1, env: { vars: { A: '1' }, update: 'merge' } })
+    expect(again.calls('PUT', stateless)).toHaveLength(2)
+  })
+
+  it('an update-stateless refused as busy (4030010) is said, not repeated, and no image update is sent', async () => {
+    const stateless = '/api/v1/microservices/55/actions/update-stateless'
+    const { platform, on, calls } = setup()
+    on('GET', SERVICE, 200, api())
+    on('PUT', stateless, 403, { code: 4030010, message: 'Container status abnormal.' })
+    await expect(platform.deploy(micro, { image: V2, env: { vars: { A: '1' }, update: 'merge' } })).rejects.toThrow(
+      'netease: deploy of "55" failed: Container status abnormal (4030010): it is not in a state to take this now (busy or stopped)',
+    )
+    expect(calls('PUT', stateless)).toHaveLength(1)
+    expect(calls('PUT', update)).toHaveLength(0)
+  })
+
   it('an elastic-scale whose answer was lost is taken from the replicas; a busy refusal is said, not repeated', async () => {
     const { platform, on, calls } = setup()
     on('GET', SERVICE, 200, api())

@@ -64,7 +64,7 @@ export function readDeployInputs(env: NodeJS.ProcessEnv = process.env): DeployIn
     throw new InputError('Input "create-spec" is set while "create" is false; allowed: create: true with it, or no create-spec.')
   const gray = readGrayRelease(service.platform, env)
   const upgrade = readUpgradeStrategy(service.platform, env)
-  const vars = readEnvInputs(service.platform, env)
+  const vars = readEnvInputs(env)
   if (health && !wait) {
     throw new InputError('Input "wait" is false while "health-url" is set; allowed: wait: true with a health check, or no health-url.')
   }

@@ -1,5 +1,4 @@
 import { ENV_KEY, type EnvChange, type EnvUpdate, PROVENANCE_PREFIX, type Provenance } from '../platforms/env-vars.js'
-import type { PlatformName } from '../platforms/terms.js'
 import { parseBoolean } from './boolean.js'
 import { parseChoice } from './choice.js'
 import { badValue, InputError, shown } from './input-error.js'
@@ -72,13 +71,8 @@ export interface EnvInputs {
  * `env-vars`, `env-vars-update` and `provenance`. `replace` with no `env-vars` is refused: it
  * would remove every variable, which no one means by leaving the input out.
  */
-export function readEnvInputs(platform: PlatformName, env: NodeJS.ProcessEnv): EnvInputs {
+export function readEnvInputs(env: NodeJS.ProcessEnv): EnvInputs {
   const text = readOptional('env-vars', env)
-  // a microservice's variables are changed by update-stateless, whose body no source shows
-  if (text !== undefined && platform === 'netease' && readOptional('project', env) !== undefined)
-    throw new InputError(
-      'Input "env-vars" is set for a NetEase microservice ("project" names its namespace); allowed: env-vars on NetEase apps (no project). The microservices\' update-stateless, which changes their envs, is not documented well enough to call.',
-    )
   const update = parseEnvUpdate('env-vars-update', readDefaulted('env-vars-update', env))
   if (text === undefined && update === 'replace')
     throw new InputError(

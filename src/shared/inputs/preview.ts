@@ -73,7 +73,7 @@ export function readPreviewInputs(env: NodeJS.ProcessEnv = process.env): Preview
   // up runs an image, or on NetEase apps a source version; down and sweep check one when given
   const image = readArtifact(common.platform, env, command === 'up')
   const specText = readOptional('create-spec', env)
-  const vars = readEnvInputs(common.platform, env)
+  const vars = readEnvInputs(env)
   // a preview's deployments go to its own environment; a sweep reads every pr-* one
   const github = readGitHub(env, pr === undefined ? 'pr-*' : `pr-${pr}`)
   if (command === 'sweep' && github.token === undefined) {

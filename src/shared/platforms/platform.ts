@@ -70,6 +70,16 @@ export interface DeploySpec {
   env?: EnvChange
   /** where the deploy came from, kept as labels, properties or PAAS_RELEASE_* variables with the write */
   provenance?: Provenance
+  /** false: the flow will not wait for the operation (`wait: false`), so nothing can be sent once it has ended */
+  wait?: boolean
+}
+
+/** One of the calls a deploy makes, for a dry run's plan: what it changes, before → after (names of variables, never values). */
+export interface DeployCall {
+  /** the platform's name for the call */
+  call: string
+  before: string
+  after: string
 }
 
 /** An in-service upgrade: containers replaced `batchSize` at a time, `intervalMs` apart. */
@@ -217,6 +227,12 @@ export interface Platform {
    * the flow does not see.
    */
   checkDeploy?(ref: ServiceRef, spec: DeploySpec): Promise<void>
+  /**
+   * The calls a deploy of `spec` would make, in order, for a dry run's plan, where they are calls
+   * the flow sees apart (NetEase microservices: the variables, waited for, then the image); reads
+   * what deploy reads, writes nothing, and throws what deploy would throw. Absent: the deploy is one write.
+   */
+  deployCalls?(ref: ServiceRef, spec: DeploySpec): Promise<DeployCall[]>
   scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation>
   /** hands scaling to the platform (spec), or takes it back (null), at `replicas` when given */
   autoscale?(ref: ServiceRef, spec: AutoscalingSpec | null, replicas?: number): Promise<Operation>

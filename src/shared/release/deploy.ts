@@ -3,7 +3,7 @@ import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/deploy.js'
 import type { HealthInputs } from '../inputs/health.js'
 import { describeDiff, describeRestore, type EnvChange, type EnvDiff, envDiff, hasChanges, restoreChange } from '../platforms/env-vars.js'
-import { type DeploySpec, PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
+import { type DeployCall, type DeploySpec, PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import { serviceIdOf } from '../platforms/service-id.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { checkHealth } from './health.js'
@@ -285,13 +285,23 @@ function checkCreate(ctx: ReleaseContext, ref: ServiceRef): void {
   }
 }
 
-/** The platform's own refusals of a deploy (platform.checkDeploy), in the phase the real run would meet them in. */
-export async function checkDeploy(ctx: ReleaseContext, ref: ServiceRef, spec: DeploySpec, phase = 'deploy'): Promise<void> {
-  const check = ctx.platform.checkDeploy
-  if (check)
-    await ctx.phase(`${phase} (checks only)`, () =>
-      check.call(ctx.platform, ref, spec).catch((error: unknown) => Promise.reject(asOperation(error, phase))),
-    )
+/**
+ * The platform's own refusals of a deploy (platform.checkDeploy), in the phase the real run would
+ * meet them in; and the deploy's calls where the platform names them apart (platform.deployCalls,
+ * which refuses the same), else none.
+ */
+export async function checkDeploy(ctx: ReleaseContext, ref: ServiceRef, spec: DeploySpec, phase = 'deploy'): Promise<DeployCall[]> {
+  const platform = ctx.platform
+  if (!platform.checkDeploy && !platform.deployCalls) return []
+  return ctx.phase(`${phase} (checks only)`, async () => {
+    try {
+      if (platform.deployCalls) return await platform.deployCalls(ref, spec)
+      await platform.checkDeploy?.(ref, spec)
+      return []
+    } catch (error) {
+      throw asOperation(error, phase)
+    }
+  })
 }
 
 /** What follows a deploy's write in a real run: its wait and its health check. */
@@ -328,17 +338,30 @@ async function planDeploy(
   const name = ctx.platform.name
   const plan = newPlan('deploy', name)
   const { deploying, varsChange, back, variables } = change
-  // what the platform would refuse as the deploy starts, before its first write
-  if (deploying)
-    await checkDeploy(ctx, ref, {
-      image: inputs.image,
-      ...(inputs.gray && { gray: inputs.gray }),
-      ...(inputs.upgrade && { upgrade: inputs.upgrade }),
-      ...(varsChange && inputs.env && { env: inputs.env }),
-      ...(inputs.provenance && { provenance: inputs.provenance }),
-    })
+  // what the platform would refuse as the deploy starts, before its first write, and its calls
+  const calls = deploying
+    ? await checkDeploy(ctx, ref, {
+        image: inputs.image,
+        ...(inputs.gray && { gray: inputs.gray }),
+        ...(inputs.upgrade && { upgrade: inputs.upgrade }),
+        ...(varsChange && inputs.env && { env: inputs.env }),
+        ...(inputs.provenance && { provenance: inputs.provenance }),
+        ...(!inputs.wait && { wait: false }),
+      })
+    : []
   if (!deploying) {
     plan.notes.push(`${ref.service} already runs ${inputs.image}${inputs.env ? ' with these variables' : ''}: no deploy would be started.`)
+  } else if (calls.length > 0) {
+    // each call the platform makes, in order: one waited for before the next
+    plan.writes.push(
+      ...calls.map((call, i) => ({
+        operation: `deploy: ${call.call}`,
+        target: ref.service,
+        before: call.before,
+        after: call.after,
+        detail: i < calls.length - 1 ? 'waited for: the next is refused while it runs' : afterDeploy(inputs),
+      })),
+    )
   } else {
     const gray = inputs.gray ? `, a gray release with ${inputs.gray.weight}% of the traffic (${inputs.gray.surgeMode})` : ''
     plan.writes.push({
@@ -348,6 +371,8 @@ async function planDeploy(
       after: variables ? `${inputs.image}, variables ${variables}` : inputs.image,
       detail: afterDeploy(inputs),
     })
+  }
+  if (deploying) {
     if (inputs.rollbackOnFailure && (before.image !== inputs.image || back)) {
       plan.onFailure.push({
         operation: 'rollback',

@@ -17,7 +17,8 @@ export async function rollOut(
   let operation: Operation
   try {
     operation = await ctx.phase(phase, async () => {
-      const started = await ctx.platform.deploy(ref, { ...spec, image })
+      // not waited for, no call can follow this one: the platform refuses a deploy that needs one
+      const started = await ctx.platform.deploy(ref, { ...spec, image, ...(!wait && { wait: false }) })
       ctx.log.info(`${ctx.platform.name}: ${phase} of "${ref.service}" to ${image} started (operation ${started.id})`)
       return started
     })

@@ -1,5 +1,6 @@
 import type {
   Capabilities,
+  DeployCall,
   DeploySpec,
   Operation,
   OperationState,
@@ -66,6 +67,16 @@ class NeteasePlatform implements Platform {
   /** a microservice's update-image refuses another repository, and a create; an app's deploy refuses nothing of its own */
   async checkDeploy(ref: ServiceRef, spec: DeploySpec): Promise<void> {
     if (ref.project !== undefined) await this.microservices.checkDeploy(ref, spec)
+  }
+
+  /** a microservice's deploy is its variables' update, waited for, then its image's; an app's is one write */
+  async deployCalls(ref: ServiceRef, spec: DeploySpec): Promise<DeployCall[]> {
+    return ref.project === undefined ? [] : this.microservices.deployCalls(ref, spec)
+  }
+
+  /** the image's update once a microservice's variables' update has ended */
+  async followUp(op: Operation): Promise<Operation | null> {
+    return op.ref.project === undefined ? null : this.microservices.followUp(op)
   }
 
   scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation> {

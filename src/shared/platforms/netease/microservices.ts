@@ -1,24 +1,27 @@
-import type { DeploySpec, Operation, OperationState, ServiceRef, ServiceState } from '../platform.js'
+import type { DeployCall, DeploySpec, Operation, OperationState, PlatformConfig, ServiceRef, ServiceState } from '../platform.js'
+import { sameEnv } from '../env-vars.js'
 import { callOptions, PlatformError } from '../platform.js'
 import { type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
 import { LIST_CONCURRENCY, LIST_PAGE, type NeteaseApi } from './api.js'
+import { deployedContainer, dockerIds, envOf, type Microservice } from './microservice-model.js'
+import { describeCalls, statelessBody, updatesFor } from './microservice-update.js'
 import { findInPages } from '../paged-scan.js'
 import { serviceIdOf } from '../service-id.js'
 import { segment } from '../path-segment.js'
 
-/** A microservice as `GET /api/v1/microservices/{id}` shows it (platforms.md 4.3). */
-export interface Microservice {
-  service_info: { id: number; service_name: string; replicas?: number; status?: string; stateful?: number }
-  service_container_infos?: { container_id?: number | string; image_path?: string; docker_container_ids?: string[] }[]
-}
-
-/** A microservice as it was right before an image update or a restart: what the change must move. */
+/** A microservice as it was right before an update or a restart: what the change must move. */
 interface Change {
   /** the docker containers from before: an update replaces every one */
   before: Set<string>
   status: string
   /** the change was seen to start since */
   seen: boolean
+  /** update-stateless: the variables it set, which the service must show at the end */
+  envs?: Record<string, string>
+  /** the image update-image sets once this update has ended (followUp) */
+  then?: string
+  /** the service as the last observe read it: the image's update is sent from it, with no read between */
+  last?: Microservice
 }
 
 /** elastic-scale takes 1 to 5 replicas (platforms.md 4.3) */
@@ -26,9 +29,10 @@ const MAX_REPLICAS = 5
 
 /**
  * The image-based microservices API (platforms.md 4.3), in the namespace `project` names (its
- * name or id). A deploy changes the container's image (`update-image`, same repository only),
- * scaling is `elastic-scale`; statuses end in `_succ` or `_fail` (create_succ and restart_succ
- * are documented; the others are assumed in the same form).
+ * name or id). A deploy changes the container's variables (`update-stateless`: env-vars and the
+ * provenance as PAAS_RELEASE_* variables) and then its image (`update-image`, same repository
+ * only), scaling is `elastic-scale`; statuses end in `_succ` or `_fail` (create_succ and
+ * restart_succ are documented; the others are assumed in the same form).
  */
 export class NeteaseMicroservices {
   private readonly ids = new Map<string, number>()
@@ -38,7 +42,7 @@ export class NeteaseMicroservices {
 
   constructor(
     private readonly api: NeteaseApi,
-    private readonly settle: SettleOptions,
+    private readonly settle: SettleOptions & Pick<PlatformConfig, 'warn'>,
   ) {}
 
   async describe(ref: ServiceRef): Promise<ServiceState | null> {
@@ -49,16 +53,56 @@ export class NeteaseMicroservices {
   /** deploy's refusals, for a dry run: the same read, no write. */
   async checkDeploy(ref: ServiceRef, spec: DeploySpec): Promise<void> {
     refuseCreate(ref, spec)
-    updatedContainer(ref, spec, await this.get(ref, 'deploy'))
+    updatesFor(ref, spec, await this.get(ref, 'deploy'))
   }
 
+  /** the updates deploy would send, for a dry run: the same read and refusals, no write */
+  async deployCalls(ref: ServiceRef, spec: DeploySpec): Promise<DeployCall[]> {
+    refuseCreate(ref, spec)
+    const service = await this.get(ref, 'deploy')
+    return describeCalls(service, updatesFor(ref, spec, service))
+  }
+
+  /** The variables' update when they change (the image's follows it, followUp), else the image's. */
   async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
     refuseCreate(ref, spec)
     const service = await this.get(ref, 'deploy')
-    const container = updatedContainer(ref, spec, service)
+    const update = updatesFor(ref, spec, service)
+    if (update.provenanceLeftOut)
+      this.settle.warn(
+        `netease: no provenance is kept on "${ref.service}": its variables are an update of their own, and the image's cannot follow it in a deploy that does not wait (wait: false)`,
+      )
+    if (update.envs) return this.updateEnvs(ref, service, update.envs, update.image)
+    return this.updateImage(ref, service, update.image ?? spec.image)
+  }
+
+  /**
+   * update-stateless with every container as the GET showed it, the deployed one's variables
+   * replaced by `envs`. A second one while the first runs is refused: it landed when the
+   * container shows the variables. `then`: the image to set once it has ended.
+   */
+  private async updateEnvs(ref: ServiceRef, service: Microservice, envs: Record<string, string>, then?: string): Promise<Operation> {
+    const path = `/microservices/${segment(service.service_info.id)}/actions/update-stateless`
+    const body = statelessBody(ref, service, envs)
+    const change: Change = { ...changeOf(service), envs, ...(then !== undefined && { then }) }
+    await this.settled('deploy', ref, {
+      send: async () => {
+        await this.api.call('PUT', path, callOptions('deploy', ref, false), body)
+        return true
+      },
+      landed: async () => (sameEnv(envOf(deployedContainer(await this.get(ref, 'deploy'))), envs) ? true : null),
+    })
+    const id = `update-stateless:${service.service_info.id}:${Date.now()}`
+    this.changes.set(id, change)
+    // the variables' update keeps the image the service runs
+    return { id, kind: 'deploy', ref, target: { image: toState(service).image } }
+  }
+
+  private async updateImage(ref: ServiceRef, service: Microservice, image: string): Promise<Operation> {
+    const container = deployedContainer(service)
     const path = `/microservices/${segment(service.service_info.id)}/actions/update-image`
-    const body = { container_images: [{ container_id: container.container_id, image_path: spec.image }], min_ready_seconds: 10 }
-    const id = `update-image:${service.service_info.id}:${spec.image}`
+    const body = { container_images: [{ container_id: container?.container_id, image_path: image }], min_ready_seconds: 10 }
+    const id = `update-image:${service.service_info.id}:${image}`
     const change = changeOf(service)
     // a second update while the first one runs may be refused: it landed when the container has the image
     await this.settled('deploy', ref, {
@@ -72,10 +116,22 @@ export class NeteaseMicroservices {
         }
         return true
       },
-      landed: async () => (toState(await this.get(ref, 'deploy')).image === spec.image ? true : null),
+      landed: async () => (toState(await this.get(ref, 'deploy')).image === image ? true : null),
     })
     this.changes.set(id, change)
-    return { id, kind: 'deploy', ref, target: { image: spec.image } }
+    return { id, kind: 'deploy', ref, target: { image } }
+  }
+
+  /**
+   * Once the variables' update has ended: the image's update, sent from the service as the last
+   * observe read it (update-image is refused while another update runs), an operation of its own.
+   */
+  async followUp(op: Operation): Promise<Operation | null> {
+    const change = this.changes.get(op.id)
+    const image = change?.then
+    if (op.kind !== 'deploy' || !change?.last || image === undefined) return null
+    delete change.then
+    return this.updateImage(op.ref, change.last, image)
   }
 
   async scale(ref: ServiceRef, replicas: number): Promise<Operation> {
@@ -141,9 +197,10 @@ export class NeteaseMicroservices {
   }
 
   /**
-   * An image update is done when every container of the service is one it started (never on the
-   * image_path the update itself wrote); a restart when it was seen and the service runs again; a
-   * scale when the service runs that many containers.
+   * An update is done when every container of the service is one it started (never on the
+   * image_path or envs the update itself wrote), and a variables' update when the service shows
+   * them too; a restart when it was seen and the service runs again; a scale when the service
+   * runs that many containers.
    */
   async observe(op: Operation): Promise<OperationState> {
     const service = await this.find(op.ref, 'observe')
@@ -158,13 +215,18 @@ export class NeteaseMicroservices {
       return { status: 'failed', detail: `${state.status}, ${state.image}; no image update was started for this deploy` }
     const update = op.kind === 'deploy' ? change : undefined
     const ready = update ? dockerIds(service).filter((id) => !update.before.has(id)).length : state.ready
-    const detail = `${status}, ${ready}/${state.replicas} container(s)${update ? ' of the new image' : ''}, ${state.image}`
+    const kind = update?.envs ? ' with the new variables' : update ? ' of the new image' : ''
+    const detail = `${status}, ${ready}/${state.replicas} container(s)${kind}, ${state.image}`
+    if (change) change.last = service
     if (change) change.seen ||= changed(change, service)
     if (change && !change.seen) return { status: 'running', detail: `${detail}; waiting for the change to start` }
     if (status.endsWith('_fail')) return { status: 'failed', detail }
     if (op.target.image !== undefined && state.image !== op.target.image) return { status: 'running', detail }
     if (state.phase !== 'running' || ready !== state.replicas) return { status: 'running', detail }
     if (op.target.replicas !== undefined && ready !== op.target.replicas) return { status: 'running', detail }
+    // names only: the values may be secrets
+    if (update?.envs && !sameEnv(state.env ?? {}, update.envs))
+      return { status: 'failed', detail: `${detail}; the microservice shows other variables than update-stateless set` }
     return { status: 'succeeded', detail }
   }
 
@@ -240,27 +302,6 @@ function refuseCreate(ref: ServiceRef, spec: DeploySpec): void {
     )
 }
 
-/** The container update-image changes: there must be one, and the image keeps its repository. */
-function updatedContainer(ref: ServiceRef, spec: DeploySpec, service: Microservice): { container_id: number | string } {
-  const container = service.service_container_infos?.[0]
-  const repository = (image: string) => image.slice(0, image.lastIndexOf(':'))
-  if (container?.container_id === undefined)
-    throw new PlatformError('netease', 'deploy', ref.service, 'the microservice shows no container to update')
-  if (container.image_path && repository(container.image_path) !== repository(spec.image)) {
-    throw new PlatformError(
-      'netease',
-      'deploy',
-      ref.service,
-      `update-image keeps the repository: ${repository(container.image_path)} runs now, ${repository(spec.image)} was given`,
-    )
-  }
-  return { container_id: container.container_id }
-}
-
-function dockerIds(service: Microservice): string[] {
-  return service.service_container_infos?.[0]?.docker_container_ids ?? []
-}
-
 function changeOf(service: Microservice): Change {
   return { before: new Set(dockerIds(service)), status: service.service_info.status ?? '', seen: false }
 }
@@ -278,7 +319,7 @@ function changed(change: Change, service: Microservice): boolean {
 }
 
 export function toState(service: Microservice): ServiceState {
-  const container = service.service_container_infos?.[0]
+  const container = deployedContainer(service)
   const status = service.service_info.status ?? '?'
   const replicas = service.service_info.replicas ?? 0
   const ready = status.endsWith('_succ') ? (container?.docker_container_ids?.length ?? replicas) : 0
@@ -296,5 +337,6 @@ export function toState(service: Microservice): ServiceState {
     ready,
     phase,
     status: `${status}, ${ready}/${replicas} container(s)`,
+    env: envOf(container),
   }
 }
