@@ -55,7 +55,7 @@ function streamOf(script: ((socket: { send: (resource: unknown) => void }) => vo
     }
     close(): void {}
   }
-  return { opened, webSocket: Scripted as unknown as SocketConstructor }
+  return { opened, webSocket: () => Scripted as unknown as SocketConstructor }
 }
 
 describe('a Rancher wait on the event stream', () => {
@@ -103,7 +103,7 @@ describe('a Rancher wait on the event stream', () => {
       close(): void {}
     }
     const { platform, on } = mockPlatform('rancher', ORIGIN, { accessKey: 'ak', secretKey: 'sk-secret' }, 60_000, {
-      webSocket: Refused as unknown as SocketConstructor,
+      webSocket: () => Refused as unknown as SocketConstructor,
     })
     on('GET', `${P}/services/1s10`, 200, web('active', ORIGIN, 'registry.example.com/web:v1'))
     on('PUT', `${P}/services/1s10`, 200, web('active'))

@@ -302,8 +302,8 @@ export interface PlatformConfig {
   apiUrl: URL
   credentials: Credentials
   http: HttpClient
-  /** the WebSocket a platform's event stream is opened with (Node's own); none: waits read */
-  webSocket?: SocketConstructor
+  /** the WebSocket a platform's event stream is opened with (Node's own), asked for when a wait subscribes; none: waits read */
+  webSocket?: () => SocketConstructor | undefined
   log: (message: string) => void
   /** what the user should know (a ::warning:: on the runner) */
   warn: (message: string) => void

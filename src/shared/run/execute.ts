@@ -53,12 +53,12 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       timeoutMs: attemptMs,
       backoff: { attempts: 1, baseMs: 0, capMs: 0 },
     })
-    const webSocket = nodeWebSocket()
     const platform = await createPlatform(inputs.platform, {
       apiUrl: inputs.apiUrl,
       credentials: inputs.credentials,
       http,
-      ...(webSocket && { webSocket }),
+      // a getter: reading Node's global WebSocket loads its own undici (about 24 ms), so only a wait that subscribes does
+      webSocket: nodeWebSocket,
       log: log.info,
       warn: log.warning,
       deadline: () => deadline.epochMs,

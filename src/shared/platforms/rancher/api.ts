@@ -55,7 +55,7 @@ export class RancherApi {
     credentials: Credentials,
     private readonly http: HttpClient,
     /** the run's WebSocket, for the event stream; none: waits read */
-    private readonly webSocket?: SocketConstructor,
+    private readonly webSocket?: () => SocketConstructor | undefined,
   ) {
     if (credentials.accessKey === undefined || credentials.secretKey === undefined) {
       throw new PlatformError('rancher', 'sign-in', 'api key', 'no API key: give "access-key" and "secret-key"', 'auth')
@@ -144,7 +144,7 @@ export class RancherApi {
     limits: { deadline: number; signal?: AbortSignal | undefined },
   ): Promise<ServiceEvents | { unusable: string }> {
     const url = this.url(`${projectPath}/subscribe`)
-    const transport = eventTransport(url, process.env, this.webSocket)
+    const transport = eventTransport(url, process.env, this.webSocket?.())
     if ('unusable' in transport) return transport
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
     url.searchParams.set('eventNames', 'resource.change')
