@@ -86,6 +86,14 @@ class JelasticPlatform implements Platform {
    * replace removes only these. Undefined: the installation has no environment properties.
    */
   private async readVarsSetByUs(ref: ServiceRef, operation = 'describe'): Promise<string[] | undefined> {
+    const byGroup = await this.varsSetByUs(ref, operation)
+    if (byGroup === undefined) return undefined
+    const names = byGroup[group(ref)]
+    return Array.isArray(names) ? names.filter((name): name is string => typeof name === 'string') : []
+  }
+
+  /** `paasReleaseVars` of every node group; undefined where the installation has no environment properties (result 1702). */
+  private async varsSetByUs(ref: ServiceRef, operation: string): Promise<Record<string, unknown> | undefined> {
     if (this.noProperties) return undefined
     let body: JelasticResponse
     try {
@@ -95,18 +103,13 @@ class JelasticPlatform implements Platform {
       this.noProperties = true
       return undefined
     }
-    const names = parseJsonObject(findProperty(body, VARS_PROPERTY))?.[group(ref)]
-    return Array.isArray(names) ? names.filter((name): name is string => typeof name === 'string') : []
+    return parseJsonObject(findProperty(body, VARS_PROPERTY)) ?? {}
   }
 
   /** Keeps the names a deploy's variables leave set by this action (an applyenvproperty that can be repeated). */
   private async recordVarsSetByUs(ref: ServiceRef, names: string[]): Promise<void> {
-    const body = await this.api.call(
-      `${ENV}getenvproperty`,
-      { envName: ref.service },
-      { operation: 'deploy', target: ref.service, idempotent: true },
-    )
-    const all = { ...parseJsonObject(findProperty(body, VARS_PROPERTY)), [group(ref)]: [...names].sort() }
+    // read again: another node group's deploy may have changed its own list since
+    const all = { ...(await this.varsSetByUs(ref, 'deploy')), [group(ref)]: [...names].sort() }
     await this.api.call(
       `${ENV}applyenvproperty`,
       { envName: ref.service, properties: JSON.stringify({ [VARS_PROPERTY]: JSON.stringify(all) }) },
