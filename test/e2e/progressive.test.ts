@@ -177,14 +177,20 @@ describe('secrets', () => {
 
 describe('one release at a time', () => {
   it('a second release fails at once while another is in flight, with in-flight: fail', async () => {
-    const first = suite.steps.run('traffic', release({ steps: '10:200ms,50:3s,100', 'release-id': 'org/shop#1' }))
+    // the first holds at 50% until the second has been refused, then is cancelled: no hold to outlast
+    let refused: () => void = () => undefined
+    const done = new Promise<void>((resolve) => (refused = resolve))
+    const first = suite.steps.run('traffic', release({ steps: '10:200ms,50:5m,100', 'release-id': 'org/shop#1' }), { signalWhen: done })
     await until(async () => (await routerWeight()) === 50)
     const second = await suite.steps.run('traffic', release({ steps: '100', 'release-id': 'org/shop#2', 'in-flight': 'fail' }))
+    refused()
     expect(second.code).toBe(1)
     expect(errorLines(second)[0]).toMatch(
       /release org\/shop#1 is in flight on "shop" \(progressing, shop-green at 50%.*this release \(org\/shop#2\) does not interleave/,
     )
-    expect((await first).code).toBe(0)
+    // the second wrote nothing: the first, cancelled, puts the traffic back on stable
+    expect((await first).code).not.toBe(0)
+    expect(await greenShare()).toBe(0)
   })
 
   it('a second release waits for the one in flight, then goes', async () => {
