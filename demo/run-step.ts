@@ -43,7 +43,14 @@ export async function runStep(
   node: string,
   bundle: string,
   inputs: Record<string, string>,
-  options: { env?: Record<string, string>; signalAfterMs?: number; signalWhen?: Promise<unknown>; signal?: NodeJS.Signals } = {},
+  options: {
+    env?: Record<string, string>
+    signalAfterMs?: number
+    signalWhen?: Promise<unknown>
+    signal?: NodeJS.Signals
+    /** the step's stdout so far, after each chunk: a caller can act on what a running step said */
+    onStdout?: (soFar: string) => void
+  } = {},
 ): Promise<StepRun> {
   const dir = mkdtempSync(join(tmpdir(), 'step-'))
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary'), GITHUB_STATE: join(dir, 'state') }
@@ -62,6 +69,7 @@ export async function runStep(
   let stderr = ''
   child.stdout.on('data', (chunk) => {
     stdout += chunk
+    options.onStdout?.(stdout)
   })
   child.stderr.on('data', (chunk) => {
     stderr += chunk

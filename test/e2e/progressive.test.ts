@@ -194,15 +194,20 @@ describe('one release at a time', () => {
   })
 
   it('a second release waits for the one in flight, then goes', async () => {
-    const first = suite.steps.run('traffic', release({ steps: '10:200ms,50:2s,100', 'release-id': 'org/shop#1' }))
+    // the first holds at 50% until the second says it waits, then is cancelled: no hold to outlast
+    let waiting: () => void = () => undefined
+    const seen = new Promise<void>((resolve) => (waiting = resolve))
+    const first = suite.steps.run('traffic', release({ steps: '10:200ms,50:5m,100', 'release-id': 'org/shop#1' }), { signalWhen: seen })
     await until(async () => (await routerWeight()) === 50)
     const second = await suite.steps.run(
       'traffic',
       release({ blue: 'shop-green', green: 'shop-blue', steps: '100', 'release-id': 'org/shop#2' }),
+      { onStdout: (soFar) => soFar.includes('waiting for it to end') && waiting() },
     )
-    expect((await first).outputs.phase).toBe('promoted')
+    expect((await first).outputs.phase).toBe('aborted')
     expect(second.code, second.stdout).toBe(0)
     expect(second.stdout).toContain('waiting for it to end')
+    // the second's blue is shop-green: it ends with all the traffic on shop-blue
     expect(await greenShare()).toBe(0)
   })
 
