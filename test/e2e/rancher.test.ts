@@ -244,23 +244,28 @@ describe('a release on the load balancer', () => {
     const lb = (await service('lb')) as ServiceView & { stackId: string }
     const stackPath = `stacks/${lb.stackId}`
     await rancherApi('PUT', stackPath, { description: 'the shop, by the web team' })
-    const first = suite.steps.run('traffic', inputs({ ...router, steps: '25:3s,50', 'release-id': 'org/shop#1' }))
-    // the first release holds 25% for 3 s: by then its claim is on the stack
+    // the first release holds 25% until the second has been refused, then is cancelled: no hold to outlast
+    let refused: () => void = () => undefined
+    const cancel = new Promise<void>((resolve) => (refused = resolve))
+    const first = suite.steps.run('traffic', inputs({ ...router, steps: '25:5m,50', 'release-id': 'org/shop#1' }), { signalWhen: cancel })
+    // its claim is on the stack once it holds
     await until(async () => String((await rancherApi('GET', stackPath)).description ?? '').includes('"weight":25'))
     const second = await suite.steps.run(
       'traffic',
       inputs({ ...router, percentage: '100', 'release-id': 'org/shop#2', 'in-flight': 'fail' }),
     )
+    refused()
     expect(second.code).toBe(1)
     expect(errorLines(second)[0]).toMatch(
       /release org\/shop#1 is in flight on "shop\/lb" \(progressing, shop\/web-green at 25%.*does not interleave/,
     )
+    // cancelled, the first puts all the traffic back on stable; the user's description is kept beside its record
     const done = await first
-    expect(done.code, done.stdout).toBe(0)
-    expect(await shares()).toEqual({ web: 50, 'web-green': 50 })
+    expect(done.code, done.stdout).not.toBe(0)
+    expect(await shares()).toEqual({ web: 100 })
     const [own, line] = String((await rancherApi('GET', stackPath)).description).split('\n')
     expect(own).toBe('the shop, by the web team')
-    expect(JSON.parse(String(line).replace(/^paas-release lb: /, ''))).toMatchObject({ release: 'org/shop#1', phase: 'paused', weight: 50 })
+    expect(JSON.parse(String(line).replace(/^paas-release lb: /, ''))).toMatchObject({ release: 'org/shop#1', phase: 'aborted', weight: 0 })
   })
 })
 
