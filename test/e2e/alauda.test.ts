@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ALAUDA_TOKEN, ALAUDA_USER, measureSplit } from '../support/emulator.js'
-import { until } from '../support/fault-cases.js'
+import { until } from '../support/until.js'
 import { errorLines } from '../support/runner.js'
 import { emulatorSuite } from '../support/steps.js'
 

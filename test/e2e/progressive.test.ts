@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { JELASTIC_TOKEN, measureSplit } from '../support/emulator.js'
 import { errorLines, runAction } from '../support/runner.js'
 import { emulatorSuite } from '../support/steps.js'
+import { until } from '../support/until.js'
 
 const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
@@ -40,14 +41,6 @@ async function routerWeight(): Promise<number | undefined> {
   return state.jelastic.environments.some((info) => info.env.envName === 'shop') ? greenShare() : undefined
 }
 
-async function until(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not reached')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-
 beforeEach(async () => {
   await suite.emulator.control('POST', '/reset')
   await suite.emulator.jelasticEnv('shop-blue', V1, 2)
@@ -71,7 +64,7 @@ describe('a canary release with steps behind a health gate', () => {
   })
 
   it('aborts when the candidate turns unhealthy at 50%: all traffic back on stable, then the candidate is stopped', async () => {
-    const running = suite.steps.run('traffic', release({ steps: '10:200ms,50:5s,100', 'abort-scale-down-delay': '1s' }))
+    const running = suite.steps.run('traffic', release({ steps: '10:200ms,50:5m,100', 'abort-scale-down-delay': '1s' }))
     await until(async () => (await routerWeight()) === 50)
     await suite.emulator.control('POST', '/images', { image: V2, unhealthy: true })
     const run = await running
@@ -85,15 +78,23 @@ describe('a canary release with steps behind a health gate', () => {
   })
 
   it('never raises the weight while a replica of the candidate is down, and goes on once it is back', async () => {
-    const running = suite.steps.run('traffic', release({ steps: '10:200ms,50:200ms,100', 'health-url': '' }))
-    await until(async () => (await routerWeight()) === 10)
+    // the router at 10% (a release paused there), then a replica of the candidate goes down: the
+    // release that goes on from 10% waits; only once the test has seen the router still at 10%
+    // does the replica come back
+    await suite.steps.run('traffic', release({ percentage: '10', 'health-url': '' }))
     await suite.emulator.control('POST', '/jelastic/node-status', { envName: 'shop-green', status: 2 })
-    await new Promise((resolve) => setTimeout(resolve, 1500))
-    expect(await routerWeight()).toBe(10)
-    await suite.emulator.control('POST', '/jelastic/node-status', { envName: 'shop-green', status: 1 })
-    const run = await running
+    let whileDown: Promise<number | undefined> | undefined
+    const run = await suite.steps.run('traffic', release({ steps: '10:200ms,50:200ms,100', 'health-url': '' }), {
+      onStdout: (soFar) => {
+        if (whileDown !== undefined || !soFar.includes('release: waiting for every replica of the candidate to run')) return
+        whileDown = routerWeight().then(async (weight) => {
+          await suite.emulator.control('POST', '/jelastic/node-status', { envName: 'shop-green', status: 1 })
+          return weight
+        })
+      },
+    })
+    expect(await whileDown).toBe(10)
     expect(run.code, run.stdout).toBe(0)
-    expect(run.stdout).toContain('release: waiting for every replica of the candidate to run')
     expect(run.outputs.phase).toBe('promoted')
   })
 
@@ -140,8 +141,9 @@ describe('a canary release with steps behind a health gate', () => {
   })
 
   it('puts traffic back on stable when the job is cancelled', async () => {
-    const running = suite.steps.run('traffic', release({ steps: '10:200ms,50:30s,100' }), { signalAfterMs: 3000 })
-    const run = await running
+    // cancelled once the release holds at 50%, whenever that is
+    const atHalf = until(async () => (await routerWeight()) === 50)
+    const run = await suite.steps.run('traffic', release({ steps: '10:200ms,50:5m,100' }), { signalWhen: atHalf })
     expect(run.code).toBe(1)
     expect(run.outputs.reason).toBe('the job was cancelled')
     expect(await greenShare()).toBe(0)
@@ -149,10 +151,11 @@ describe('a canary release with steps behind a health gate', () => {
   })
 
   it('the post step puts traffic back on stable when the main step was killed with a release in flight', async () => {
-    const killed = await runAction('traffic', release({ steps: '10:200ms,50:30s,100' }), { signalAfterMs: 2500, signal: 'SIGKILL' })
+    const atHalf = until(async () => (await routerWeight()) === 50)
+    const killed = await runAction('traffic', release({ steps: '10:200ms,50:5m,100' }), { signalWhen: atHalf, signal: 'SIGKILL' })
     expect(killed.state.release).toBe('in-flight')
     expect(await greenShare()).toBeGreaterThan(0)
-    const post = await runAction('traffic-post', release({ steps: '10:200ms,50:30s,100' }), { env: { STATE_release: 'in-flight' } })
+    const post = await runAction('traffic-post', release({ steps: '10:200ms,50:5m,100' }), { env: { STATE_release: 'in-flight' } })
     expect(post.code, post.stdout).toBe(0)
     expect(await greenShare()).toBe(0)
     // the reason says what happened: the main step was killed with the release in flight, not an abort by hand
@@ -199,21 +202,24 @@ describe('one release at a time', () => {
     const seen = new Promise<void>((resolve) => (waiting = resolve))
     const first = suite.steps.run('traffic', release({ steps: '10:200ms,50:5m,100', 'release-id': 'org/shop#1' }), { signalWhen: seen })
     await until(async () => (await routerWeight()) === 50)
-    const second = await suite.steps.run(
-      'traffic',
-      release({ blue: 'shop-green', green: 'shop-blue', steps: '100', 'release-id': 'org/shop#2' }),
-      { onStdout: (soFar) => soFar.includes('waiting for it to end') && waiting() },
-    )
-    expect((await first).outputs.phase).toBe('aborted')
-    expect(second.code, second.stdout).toBe(0)
+    // the second's deadline bounds the test: a wait that never ends fails on what the second said
+    const second = await suite.steps
+      .run('traffic', release({ blue: 'shop-green', green: 'shop-blue', steps: '100', 'release-id': 'org/shop#2', timeout: '40s' }), {
+        onStdout: (soFar) => soFar.includes('waiting for it to end') && waiting(),
+      })
+      .finally(waiting)
+    const firstRun = await first
     expect(second.stdout).toContain('waiting for it to end')
+    expect(firstRun.outputs.phase, firstRun.stdout).toBe('aborted')
+    expect(second.code, second.stdout).toBe(0)
     // the second's blue is shop-green: it ends with all the traffic on shop-blue
     expect(await greenShare()).toBe(0)
   })
 
   it('a re-run of the same release goes on from where the router is', async () => {
-    const killed = await runAction('traffic', release({ steps: '10:200ms,50:30s,100', 'release-id': 'org/shop#7' }), {
-      signalAfterMs: 2500,
+    const atHalf = until(async () => (await routerWeight()) === 50)
+    const killed = await runAction('traffic', release({ steps: '10:200ms,50:5m,100', 'release-id': 'org/shop#7' }), {
+      signalWhen: atHalf,
       signal: 'SIGKILL',
     })
     expect(killed.code).not.toBe(0)

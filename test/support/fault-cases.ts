@@ -940,12 +940,3 @@ export class TaggingProxy {
     return new Promise((resolve) => this.server.close(() => resolve()))
   }
 }
-
-/** Polls until a check holds, or throws after `ms`. */
-export async function until(check: () => Promise<boolean>, ms = 15_000, everyMs = 50): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not reached')
-    await new Promise((resolve) => setTimeout(resolve, everyMs))
-  }
-}
