@@ -227,6 +227,8 @@ export async function main(argv: string[]): Promise<number> {
       `warning: ${named.join(', ')}: GitHub deployments and pull request comments are GitHub-only; outside GitHub Actions they are skipped\n`,
     )
   }
+  // skipped for real: GITHUB_REPOSITORY and a token in a CI's environment must not make deployments
+  if (outside) for (const [name, input] of Object.entries(COMMANDS[command].inputs)) if (input.githubOnly) process.env[`INPUT_${name.toUpperCase()}`] = ''
   const dir = mkdtempSync(join(tmpdir(), 'paas-release-'))
   try {
     const outputFile = join(dir, 'output')

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { ALAUDA_TOKEN, EmulatorProcess, JELASTIC_TOKEN, measureSplit } from '../support/emulator.js'
+import { FakeGitHub } from '../support/github-server.js'
 import { nodeForBundles } from '../support/node24.js'
 import { ROOT } from '../support/runner.js'
 
@@ -33,11 +34,18 @@ beforeEach(async () => {
 function cli(
   args: string[],
   env: Record<string, string> = {},
-  options: { interruptWhen?: (stderr: string) => boolean; signal?: NodeJS.Signals } = {},
+  options: {
+    interruptWhen?: (stderr: string) => boolean
+    signal?: NodeJS.Signals
+    /** another copy of index.js, run as an executable (its shebang finds Node 24 first on PATH) */
+    executable?: string
+  } = {},
 ): Promise<CliRun> {
-  const child = spawn(nodeForBundles(), [join(ROOT, 'dist/cli/index.js'), ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-  })
+  const path = `${dirname(nodeForBundles())}:${process.env.PATH ?? ''}`
+  const [command, commandArgs] = options.executable
+    ? [options.executable, args]
+    : [nodeForBundles(), [join(ROOT, 'dist/cli/index.js'), ...args]]
+  const child = spawn(command, commandArgs, { env: { PATH: path, HOME: process.env.HOME ?? '/tmp', ...env } })
   let stdout = ''
   let stderr = ''
   let interrupted = false
@@ -131,6 +139,27 @@ describe('paas-release: usage', () => {
   })
 })
 
+describe('paas-release as shipped', () => {
+  it("is the package's bin, and a copy of dist/cli alone (no node_modules beside it) runs as an executable", async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin?: Record<string, string> }
+    expect(pkg.bin).toEqual({ 'paas-release': 'dist/cli/index.js' })
+    const dir = mkdtempSync(join(tmpdir(), 'paas-release-copy-'))
+    try {
+      cpSync(join(ROOT, 'dist/cli'), join(dir, 'cli'), { recursive: true })
+      const script = join(dir, 'cli', 'index.js')
+      expect(readFileSync(script, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
+      expect(statSync(join(ROOT, 'dist/cli/index.js')).mode & 0o111, 'dist/cli/index.js is executable').toBe(0o111)
+      expect((await cli(['--help'], {}, { executable: script })).stdout).toMatch(/^usage: paas-release <command>/)
+      await emulator.jelasticEnv('shop', V1, 2)
+      const run = await cli(['deploy', ...jelastic(), '--service', 'shop', '--image', V2], JELASTIC_ENV, { executable: script })
+      expect(run.code, run.stderr).toBe(0)
+      expect(run.outputs).toMatchObject({ image: V2, 'previous-image': V1 })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('paas-release deploy on every platform', () => {
   it('jelastic: token from PAAS_TOKEN, outputs as name=value, the summary after them, no workflow command', async () => {
     await emulator.jelasticEnv('shop', V1, 2)
@@ -201,7 +230,9 @@ describe('paas-release deploy on every platform', () => {
     expect(run.outputs).toMatchObject({ image: 'source@d4e5f6', 'previous-image': 'source@a1b2c3' })
   })
 
-  it('rancher: the access key as a flag, the secret key from PAAS_SECRET_KEY; a GitHub-only input is said to be skipped', async () => {
+  it('rancher: the access key as a flag, the secret key from PAAS_SECRET_KEY; a GitHub-only input is said to be skipped, and is', async () => {
+    // a CI that mirrors GitHub's variables (a repository, an API URL) still gets no deployment
+    const github = await FakeGitHub.start()
     await emulator.control('POST', '/rancher/timing', { batchMs: 40 })
     await emulator.control('POST', '/rancher/services', { stack: 'shop', name: 'web', image: 'registry.example.com/team/web:v1', scale: 2 })
     const image = 'registry.example.com/team/web:v2'
@@ -221,11 +252,14 @@ describe('paas-release deploy on every platform', () => {
         '--image',
         image,
       ],
-      { PAAS_SECRET_KEY: 'rancher-demo-secret-0123', PAAS_GITHUB_TOKEN: 'ghs_0123456789abcdef0123' },
+      { PAAS_SECRET_KEY: 'rancher-demo-secret-0123', PAAS_GITHUB_TOKEN: github.token, ...github.env() },
     )
+    await github.close()
     expect(run.code, run.stderr).toBe(0)
     expect(run.outputs).toMatchObject({ image })
     expect(run.stderr).toMatch(/^warning: PAAS_GITHUB_TOKEN: GitHub deployments and pull request comments are GitHub-only/m)
+    expect(github.deployments).toEqual([])
+    expect(run.outputs['deployment-id'] ?? '').toBe('')
     expect(`${run.stdout}${run.stderr}`).not.toContain('rancher-demo-secret-0123')
   })
 })
