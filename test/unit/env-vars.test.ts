@@ -115,6 +115,34 @@ describe('provenance', () => {
     expect(readProvenance({})).toBeUndefined()
   })
 
+  it("from Jenkins': the repository's path from GIT_URL, never the URL with its credentials", () => {
+    const jenkins = {
+      JENKINS_URL: 'https://ci.example.com/',
+      BUILD_URL: 'https://ci.example.com/job/shop/12/',
+      GIT_COMMIT: 'ce9a3c1404e8c91be604088670e93434c4253f03',
+      GIT_URL: 'https://deployer:s3cret-token@git.example.com/org/shop.git',
+      CHANGE_AUTHOR: 'dev1',
+    }
+    expect(readProvenance(jenkins)).toEqual({
+      commit: 'ce9a3c1404e8c91be604088670e93434c4253f03',
+      repository: 'org/shop',
+      runUrl: 'https://ci.example.com/job/shop/12/',
+      actor: 'dev1',
+    })
+    expect(readProvenance({ ...jenkins, GIT_URL: 'git@git.example.com:org/shop.git', BUILD_USER_ID: 'ops' })).toMatchObject({
+      repository: 'org/shop',
+      actor: 'ops',
+    })
+    expect(JSON.stringify(readProvenance(jenkins))).not.toContain('s3cret')
+    expect(readProvenance({ ...jenkins, GIT_URL: '/srv/git/shop' })?.repository).toBeUndefined()
+  })
+
+  it("from Gitee Go's: a pull request's source commit, no page of the run", () => {
+    const gitee = { GITEE_PIPELINE_NAME: 'deploy', GITEE_COMMIT: 'aaa111', GITEE_REPO: 'shop', GITEE_PIPELINE_TRIGGER_USER: 'dev2' }
+    expect(readProvenance(gitee)).toEqual({ commit: 'aaa111', repository: 'shop', actor: 'dev2' })
+    expect(readProvenance({ ...gitee, GITEE_PULL_ID: '9', GITEE_SOURCE_COMMIT: 'bbb222' })?.commit).toBe('bbb222')
+  })
+
   it('is off with provenance: false', () => {
     expect(readEnvInputs({ ...inputs({ provenance: 'false' }), GITHUB_SHA: 'abc' }).provenance).toBeUndefined()
     expect(readEnvInputs({ GITHUB_SHA: 'abc' }).provenance).toEqual({ commit: 'abc' })

@@ -87,21 +87,53 @@ export function readEnvInputs(env: NodeJS.ProcessEnv): EnvInputs {
 }
 
 /**
- * Where the run came from, as the runner tells it (GITHUB_SHA, GITHUB_REPOSITORY, the run's page
- * from GITHUB_SERVER_URL, GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT, GITHUB_ACTOR); outside GitHub,
- * GitLab CI's own (CI_COMMIT_SHA, CI_PROJECT_PATH, CI_JOB_URL, GITLAB_USER_LOGIN). Undefined when
+ * Where the run came from, as its CI tells it: GitHub Actions (GITHUB_SHA, GITHUB_REPOSITORY, the
+ * run's page from GITHUB_SERVER_URL, GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT, GITHUB_ACTOR); else
+ * GitLab CI (CI_COMMIT_SHA, CI_PROJECT_PATH, CI_JOB_URL, GITLAB_USER_LOGIN); else Jenkins
+ * (GIT_COMMIT and GIT_URL from its git plugin, BUILD_URL, BUILD_USER_ID from build-user-vars or a
+ * change request's CHANGE_AUTHOR); else Gitee Go (GITEE_COMMIT, or GITEE_SOURCE_COMMIT on a pull
+ * request, GITEE_REPO, GITEE_PIPELINE_TRIGGER_USER; it gives no page of the run). Undefined when
  * none is known.
  */
 export function readProvenance(env: NodeJS.ProcessEnv): Provenance | undefined {
-  const github = env.GITHUB_SHA || env.GITHUB_REPOSITORY || env.GITHUB_RUN_ID
+  const found = fromGitHub(env) ?? fromGitLab(env) ?? fromJenkins(env) ?? fromGiteeGo(env) ?? {}
+  const known = Object.fromEntries(Object.entries(found).filter(([, value]) => typeof value === 'string' && value !== '')) as Provenance
+  return Object.keys(known).length > 0 ? known : undefined
+}
+
+function fromGitHub(env: NodeJS.ProcessEnv): Provenance | undefined {
+  if (!(env.GITHUB_SHA || env.GITHUB_REPOSITORY || env.GITHUB_RUN_ID)) return undefined
   const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/$/, '')
   const run =
     env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
       ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : ''}`
       : undefined
-  const found: Provenance = github
-    ? { commit: env.GITHUB_SHA, repository: env.GITHUB_REPOSITORY, runUrl: run, actor: env.GITHUB_ACTOR }
-    : { commit: env.CI_COMMIT_SHA, repository: env.CI_PROJECT_PATH, runUrl: env.CI_JOB_URL, actor: env.GITLAB_USER_LOGIN }
-  const known = Object.fromEntries(Object.entries(found).filter(([, value]) => typeof value === 'string' && value !== '')) as Provenance
-  return Object.keys(known).length > 0 ? known : undefined
+  return { commit: env.GITHUB_SHA, repository: env.GITHUB_REPOSITORY, runUrl: run, actor: env.GITHUB_ACTOR }
+}
+
+function fromGitLab(env: NodeJS.ProcessEnv): Provenance | undefined {
+  if (!(env.CI_COMMIT_SHA || env.CI_PROJECT_PATH || env.CI_JOB_URL)) return undefined
+  return { commit: env.CI_COMMIT_SHA, repository: env.CI_PROJECT_PATH, runUrl: env.CI_JOB_URL, actor: env.GITLAB_USER_LOGIN }
+}
+
+function fromJenkins(env: NodeJS.ProcessEnv): Provenance | undefined {
+  if (!(env.JENKINS_URL || env.BUILD_URL)) return undefined
+  return { commit: env.GIT_COMMIT, repository: repositoryPath(env.GIT_URL), runUrl: env.BUILD_URL, actor: env.BUILD_USER_ID || env.CHANGE_AUTHOR }
+}
+
+function fromGiteeGo(env: NodeJS.ProcessEnv): Provenance | undefined {
+  if (!env.GITEE_PIPELINE_NAME) return undefined
+  const commit = env.GITEE_PULL_ID ? env.GITEE_SOURCE_COMMIT || env.GITEE_COMMIT : env.GITEE_COMMIT
+  return { commit, repository: env.GITEE_REPO, actor: env.GITEE_PIPELINE_TRIGGER_USER }
+}
+
+/**
+ * `org/repo` from a clone URL (https://host/org/repo.git, git@host:org/repo.git): never the URL
+ * itself, which may hold a user and a token.
+ */
+function repositoryPath(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  const path = /^[a-z][a-z0-9+.-]*:\/\/[^/]*\/(.+)$/i.exec(url)?.[1] ?? /^[^@/:]+@[^:/]+:(.+)$/.exec(url)?.[1]
+  const clean = path?.replace(/\.git\/?$/, '').replace(/\/$/, '')
+  return clean && /^[\w.-]+(\/[\w.-]+)+$/.test(clean) ? clean : undefined
 }

@@ -81,7 +81,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
     result = await flow(ctx, inputs)
   } catch (error) {
     result = {
-      title: 'The action failed',
+      title: 'The step failed',
       outputs: {},
       rows: [['Platform', inputs.platform]],
       notes: [],
