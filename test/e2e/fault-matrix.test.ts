@@ -18,9 +18,9 @@ import {
   strikesAfter,
   TaggingProxy,
   TIMEOUT_MS,
-  until,
 } from '../support/fault-cases.js'
 import { type ActionRun, errorLines, runAction } from '../support/runner.js'
+import { until } from '../support/until.js'
 
 /**
  * The fault matrix (DESIGN.md, "Under faults"): every platform × operation × fault kind, once and
