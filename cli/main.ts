@@ -228,7 +228,9 @@ export async function main(argv: string[]): Promise<number> {
     )
   }
   // skipped for real: GITHUB_REPOSITORY and a token in a CI's environment must not make deployments
-  if (outside) for (const [name, input] of Object.entries(COMMANDS[command].inputs)) if (input.githubOnly) process.env[`INPUT_${name.toUpperCase()}`] = ''
+  if (outside)
+    for (const [name, input] of Object.entries(COMMANDS[command].inputs))
+      if (input.githubOnly) process.env[`INPUT_${name.toUpperCase()}`] = ''
   const dir = mkdtempSync(join(tmpdir(), 'paas-release-'))
   try {
     const outputFile = join(dir, 'output')

@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest'
 import { envName, parse, readOutputs, UsageError } from '../../cli/main.js'
 import { COMMANDS } from '../../cli/usage.js'
+import { SECRET_INPUTS } from '../../src/shared/inputs/credentials.js'
 
 describe('paas-release: flags and PAAS_* variables into the runner’s INPUT_* variables', () => {
+  it('takes as secrets (never flags) exactly the inputs the actions read as secrets', () => {
+    const marked = new Set<string>()
+    const all = new Set<string>()
+    for (const command of Object.values(COMMANDS))
+      for (const [name, input] of Object.entries(command.inputs)) {
+        all.add(name)
+        if (input.secret) marked.add(name)
+      }
+    expect([...marked].sort()).toEqual(SECRET_INPUTS.filter((name) => all.has(name)).sort())
+  })
+
   it('names a variable after its input', () => {
     expect(envName('api-url')).toBe('PAAS_API_URL')
     expect(envName('secret-key')).toBe('PAAS_SECRET_KEY')

@@ -13,23 +13,33 @@ export const CREDENTIAL_SETS: Record<PlatformName, readonly (readonly (keyof Cre
   rancher: [['accessKey', 'secretKey']],
 }
 
-const INPUT_OF: Record<keyof Credentials, string> = {
-  token: 'token',
-  username: 'username',
-  password: 'password',
-  accessKey: 'access-key',
-  secretKey: 'secret-key',
+/**
+ * Every input read as a secret: masked as it is read, and never a flag of the CLI (cli/usage.ts
+ * marks the same ones; test/unit/cli-args.test.ts holds them together).
+ */
+export const SECRET_INPUTS = ['token', 'password', 'secret-key', 'github-token', 'webhook-url'] as const
+export type SecretInput = (typeof SECRET_INPUTS)[number]
+
+/** The credential inputs: the secrets by their secret name; a user name and an access key only name who signs in. */
+const INPUT_OF: Record<keyof Credentials, { secret: SecretInput } | { plain: string }> = {
+  token: { secret: 'token' },
+  username: { plain: 'username' },
+  password: { secret: 'password' },
+  accessKey: { plain: 'access-key' },
+  secretKey: { secret: 'secret-key' },
 }
 
-/** The credentials that are secrets; a user name and an access key only name who signs in. */
-const SECRET: readonly (keyof Credentials)[] = ['token', 'password', 'secretKey']
+function inputName(key: keyof Credentials): string {
+  const input = INPUT_OF[key]
+  return 'secret' in input ? input.secret : input.plain
+}
 
 /**
- * A secret input (`token`, `password`, `secret-key`, `github-token`, `webhook-url`): masked and
- * known to the redactor the moment it is read. One too short to be masked safely is refused.
+ * A secret input: masked and known to the redactor the moment it is read. One too short to be
+ * masked safely is refused.
  */
 export function readSecret(
-  name: string,
+  name: SecretInput,
   env: NodeJS.ProcessEnv = process.env,
   register: (value: string, what: string) => void = (value, what) => secrets.add(value, what),
 ): string | undefined {
@@ -54,7 +64,8 @@ export function readSecret(
 export function readCredentials(platform: PlatformName, env: NodeJS.ProcessEnv = process.env): Credentials {
   const credentials: Credentials = {}
   for (const key of Object.keys(INPUT_OF) as (keyof Credentials)[]) {
-    const value = SECRET.includes(key) ? readSecret(INPUT_OF[key], env) : readOptional(INPUT_OF[key], env)
+    const input = INPUT_OF[key]
+    const value = 'secret' in input ? readSecret(input.secret, env) : readOptional(input.plain, env)
     if (value !== undefined) credentials[key] = value
   }
   // Rancher sends the key pair as HTTP Basic: the header's base64 holds the secret too
@@ -63,7 +74,7 @@ export function readCredentials(platform: PlatformName, env: NodeJS.ProcessEnv =
   }
   const sets = CREDENTIAL_SETS[platform]
   if (!sets.some((set) => set.every((key) => credentials[key] !== undefined))) {
-    const wanted = sets.map((set) => set.map((key) => `"${INPUT_OF[key]}"`).join(' and ')).join(', or ')
+    const wanted = sets.map((set) => set.map((key) => `"${inputName(key)}"`).join(' and ')).join(', or ')
     throw new InputError(`Platform "${platform}" needs credentials: give ${wanted}.`)
   }
   return credentials

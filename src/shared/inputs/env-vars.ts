@@ -118,7 +118,12 @@ function fromGitLab(env: NodeJS.ProcessEnv): Provenance | undefined {
 
 function fromJenkins(env: NodeJS.ProcessEnv): Provenance | undefined {
   if (!(env.JENKINS_URL || env.BUILD_URL)) return undefined
-  return { commit: env.GIT_COMMIT, repository: repositoryPath(env.GIT_URL), runUrl: env.BUILD_URL, actor: env.BUILD_USER_ID || env.CHANGE_AUTHOR }
+  return {
+    commit: env.GIT_COMMIT,
+    repository: repositoryPath(env.GIT_URL),
+    runUrl: env.BUILD_URL,
+    actor: env.BUILD_USER_ID || env.CHANGE_AUTHOR,
+  }
 }
 
 function fromGiteeGo(env: NodeJS.ProcessEnv): Provenance | undefined {
