@@ -136,6 +136,8 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
       if (decision.record.phase === 'aborting' && record.phase === 'progressing') ctx.deadline.restart()
       record = decision.record
       wrote ||= decision.writes.length > 0
+      // a cancel that came during this round's reads: the abort's writes must still reach the platform
+      if (ctx.signal.aborted) ctx.startCleanup()
       for (const write of decision.writes) {
         if (write.kind === 'set-weight') {
           const label = record.phase === 'aborting' ? `abort: all traffic to ${router.blue}` : `shift to ${write.weight}%`
@@ -165,8 +167,10 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
       })
     }
   } catch (error) {
-    // traffic is never left split by an error: once this release moved it, it goes back to stable first
-    if ((!wrote && claim.resumed === undefined) || ctx.signal.aborted) throw error
+    // traffic is never left split by an error, nor by a cancel: once this release moved it, it
+    // goes back to stable first (after a cancel, with requests that no longer listen to it)
+    if (!wrote && claim.resumed === undefined) throw error
+    if (ctx.signal.aborted) ctx.startCleanup()
     // a call cut short by the deadline is the deadline's abort, said as the release says it (with
     // the call that was cut, unless it was never sent)
     const cut = error instanceof NetworkError && (error.code === 'DEADLINE' || ctx.deadline.remainingMs() === 0)
@@ -174,7 +178,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
       ? decide(record, { weight: split?.green ?? null, candidateReady: false, gate: emptyGate(), cancelled: false }, plan, plan.deadline)
           .record.reason
       : undefined
-    const message = (error as Error).message
+    const message = ctx.signal.aborted ? 'the job was cancelled' : (error as Error).message
     const why = deadline === undefined ? message : (error as NetworkError).code === 'DEADLINE' ? deadline : `${deadline} (${message})`
     if (gate && record.phase === 'progressing' && record.stepReachedAt !== undefined) {
       lastGate = gateLine(record.weight, `not judged (${why})`, Date.now() - record.stepReachedAt, gate)
