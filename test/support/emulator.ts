@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { getText, keptAlive } from './http-get.js'
 import { nodeForBundles } from './node24.js'
 import { ROOT } from './runner.js'
 
@@ -71,14 +72,18 @@ export class EmulatorProcess {
   }
 }
 
-/** Sends `count` requests through a URL and counts answers by service; with `cookies`, each request is a new user. */
+/** Sends `count` requests through a URL, one after another on one kept-alive connection, and counts answers by service. */
 export async function measureSplit(url: string, count: number): Promise<Record<string, number>> {
+  const agent = keptAlive()
   const counts: Record<string, number> = {}
-  for (let i = 0; i < count; i++) {
-    const response = await fetch(url)
-    const body = (await response.json()) as { service?: string }
-    const key = body.service ?? `HTTP ${response.status}`
-    counts[key] = (counts[key] ?? 0) + 1
+  try {
+    for (let i = 0; i < count; i++) {
+      const { status, body } = await getText(url, agent)
+      const key = (JSON.parse(body) as { service?: string }).service ?? `HTTP ${status}`
+      counts[key] = (counts[key] ?? 0) + 1
+    }
+  } finally {
+    agent.destroy()
   }
   return counts
 }

@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { ALAUDA_TOKEN, ALAUDA_USER, type EmulatorProcess, JELASTIC_TOKEN, JELASTIC_USER } from './emulator.js'
+import { getText, keptAlive } from './http-get.js'
 
 /**
  * The fault matrix's cases: for each platform, how to seed it, the inputs of each operation, the
@@ -160,24 +161,34 @@ export async function sample(
   const tags: Record<string, number> = {}
   let green = 0
   let healthy = true
+  const agent = keptAlive()
   for (let i = 0; i < count; i++) {
-    let response: Response
+    let response: { status: number; body: string }
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(3000) })
+      response = await getText(url, agent, 3000)
     } catch {
       healthy = false
       continue
     }
-    if (!response.ok) healthy = false
-    const body = (await response.json().catch(() => ({}))) as { service?: string; image?: string }
+    if (response.status < 200 || response.status > 299) healthy = false
+    const body = parsedOrEmpty(response.body)
     if (body.image) {
       const tag = body.image.split(/[:@]/).pop() ?? ''
       tags[tag] = (tags[tag] ?? 0) + 1
     }
     if (isGreen(body)) green++
   }
+  agent.destroy()
   const tag = Object.entries(tags).sort((a, b) => b[1] - a[1])[0]?.[0] ?? ''
   return { tag, green: (green * 100) / count, healthy }
+}
+
+function parsedOrEmpty(text: string): { service?: string; image?: string } {
+  try {
+    return JSON.parse(text) as { service?: string; image?: string }
+  } catch {
+    return {}
+  }
 }
 
 const SAMPLES = 40
