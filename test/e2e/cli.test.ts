@@ -368,6 +368,17 @@ describe.each(PLATFORMS)('paas-release on $platform', ({ seed, args, env, servic
     expect(back.code, back.stderr).toBe(0)
     expect(back.outputs.image).toBe(v1)
   })
+
+  it('deploy --dry-run with --env-vars plans the deploy, naming the key, and changes nothing', async () => {
+    await seed()
+    const before = JSON.stringify(await emulator.control('GET', '/state'))
+    const planned = await cli(['deploy', ...args(), '--service', service, ...v2, '--env-vars', 'PLANNED_KEY=1', '--dry-run', '--json'], env)
+    expect(planned.code, planned.stderr).toBe(0)
+    const plan = JSON.parse((JSON.parse(planned.stdout) as { plan: string }).plan) as { writes: { operation: string }[] }
+    expect(plan.writes[0]).toMatchObject({ operation: 'deploy' })
+    expect(JSON.stringify(plan.writes)).toContain('PLANNED_KEY')
+    expect(JSON.stringify(await emulator.control('GET', '/state'))).toBe(before)
+  })
 })
 
 describe('paas-release deploy and preview with env-vars and provenance', () => {
