@@ -367,13 +367,17 @@ describe('a replica-ratio split on one domain', () => {
       drop: true,
       count: 1,
     })
-    const running = suite.steps.run('traffic', inputs({ ...router, steps: '50:3s,100', 'release-id': 'org/shop#3' }))
+    const running = suite.steps.run('traffic', inputs({ ...router, steps: '50:8s,100', 'release-id': 'org/shop#3' }))
     const records = async () => {
       const state = (await suite.emulator.control('GET', '/state')) as { alauda: { services: ServiceView[] } }
       return state.alauda.services.filter((s) => s.service_name.startsWith('paas-release-'))
     }
-    await until(async () => (await records()).length > 0)
-    const [record] = await records()
+    // the record as first seen (read once: a second read could come after the release ended)
+    let record: ServiceView | undefined
+    await until(async () => {
+      ;[record] = await records()
+      return record !== undefined
+    })
     expect(record).toMatchObject({
       target_state: 'STOPPED',
       current_num_instances: 0,

@@ -35,11 +35,12 @@ import { until } from '../support/until.js'
  * failure "the same again": the deploy's rollback (rollback-on-failure) and the release's abort.
  */
 
-const LANES = 6
+const LANES = 8
 // one concurrent test per lane: most cells wait on a deadline, not on the 2 cores
 vi.setConfig({ maxConcurrency: LANES })
 const T = TIMEOUT_MS
-const START_ALLOWANCE_MS = 1500
+/** past its deadlines, what the action still does before its report (the last writes, the summary) */
+const REPORT_ALLOWANCE_MS = 1500
 const OPERATION_WORD: Record<OperationName, RegExp> = {
   deploy: /deploy/,
   scale: /scal/,
@@ -108,9 +109,8 @@ async function runCell(
     ...(op.action === 'traffic' && { 'abort-scale-down-delay': '100ms' }),
     ...op.inputs(emulator, seeded),
   }
-  const started = Date.now()
   const run = await runAction(op.action, inputs)
-  const took = Date.now() - started
+  const took = actionMs(run)
   await emulator.control('DELETE', '/faults')
   const counted = kind === 'expired' && op.expiryTarget ? op.expiryTarget(seeded) : op.writes(seeded)
   const writes = (await emulator.requestLog()).filter((entry) => matches(entry, platform.name, counted)).length
@@ -166,7 +166,7 @@ function matrixCells(): void {
 
               // for ever: within the deadline (and the rollback's own), and then either a clear failure
               // with the service or router unharmed, or a success the platform's state proves
-              expect.soft(took, `took: ${context}`).toBeLessThanOrEqual(T * ROUNDS[operation] + START_ALLOWANCE_MS)
+              expect.soft(took, `took: ${context}`).toBeLessThanOrEqual(T * ROUNDS[operation] + REPORT_ALLOWANCE_MS)
               if (run.code === 1) {
                 expect.soft(error, context).toContain(`${name}:`)
                 expect.soft(error, context).toMatch(OPERATION_WORD[operation])
@@ -195,7 +195,6 @@ function hangCells(): void {
         await platform.timing(emulator)
         const seeded = await op.seed(emulator, false)
         await emulator.fault({ platform: name, hang: true })
-        const started = Date.now()
         const run = await runAction('deploy', {
           platform: name,
           'api-url': emulator.url(name),
@@ -203,9 +202,8 @@ function hangCells(): void {
           timeout: '5s',
           ...op.inputs(emulator, seeded),
         })
-        const took = Date.now() - started
         const context = `${run.stdout}\n${run.stderr}`
-        expect(took, context).toBeLessThan(6000)
+        expect(actionMs(run), context).toBeLessThan(6000)
         expect(run.code, context).toBe(1)
         const [error = ''] = errorLines(run)
         expect(error, context).toContain(`${name}:`)
@@ -341,6 +339,15 @@ function rerunCells(): void {
       }),
     )
   }
+}
+
+/**
+ * How long the action ran, by its own clock (the summary's total, to 0.1 s): the clock its
+ * deadline runs on, from its start to its report; a loaded machine's start-up before it is the
+ * runner's, not the action's.
+ */
+function actionMs(run: ActionRun): number {
+  return phaseMs(run.summary, 'total')
 }
 
 /** How long a phase took, from the job summary's phase table (its duration, to 0.1 s). */
