@@ -312,7 +312,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     outputs: ['image', 'service-id', 'previous-image', 'operation-id', 'url', 'rolled-back', 'deployment-id', 'plan'],
   },
   preview: {
-    description: 'A pull request own environment: up on open and push, down on close, sweep on a schedule.',
+    description: 'Every pull request gets its own environment: up on open and push, down on close, sweep on a schedule.',
     inputs: {
       platform: {
         description: 'The platform: jelastic, servicestage, alauda, netease or rancher.',
