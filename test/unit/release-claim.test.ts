@@ -57,6 +57,35 @@ function record(release: string, overrides: Partial<StoredRecord> = {}): StoredR
 }
 
 describe('the release claim', () => {
+  it('is withdrawn when the job is cancelled before the claim was read back: no other release waits out its TTL', async () => {
+    const shared = store()
+    const controller = new AbortController()
+    const ctx = { ...context(shared.platform), signal: controller.signal, startCleanup: () => undefined } as ReleaseContext
+    const claiming = claimRouter(ctx, router, inputs('repo#1'), async () => steady)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(shared.get()).toMatchObject({ release: 'repo#1', phase: 'progressing' })
+    controller.abort(new Error('the job was cancelled (SIGINT)'))
+    await expect(claiming).rejects.toThrow('the job was cancelled')
+    expect(shared.get()).toMatchObject({ release: 'repo#1', phase: 'aborted' })
+    // the next release claims at once
+    await expect(claimRouter(context(shared.platform), router, inputs('repo#2'), async () => steady)).resolves.toMatchObject({
+      split: steady,
+    })
+    expect(shared.get()?.release).toBe('repo#2')
+  })
+
+  it('leaves a claim another release has taken since the cancel alone', async () => {
+    const shared = store()
+    const controller = new AbortController()
+    const ctx = { ...context(shared.platform), signal: controller.signal, startCleanup: () => undefined } as ReleaseContext
+    const claiming = claimRouter(ctx, router, inputs('repo#1'), async () => steady)
+    await new Promise((resolve) => setImmediate(resolve))
+    await shared.platform.writeRecord?.(router, record('repo#2', { weight: 0, step: 1 }))
+    controller.abort(new Error('the job was cancelled (SIGINT)'))
+    await expect(claiming).rejects.toThrow('the job was cancelled')
+    expect(shared.get()).toMatchObject({ release: 'repo#2', phase: 'progressing' })
+  })
+
   it('lets one of two releases started in the same moment through; the other is refused before any write of traffic', async () => {
     const shared = store()
     const results = await Promise.allSettled([

@@ -60,7 +60,7 @@ export async function claimRouter(
     // no record without a router: the first write creates it
     if (!writeRecord || split === null) return { split }
     const now = new Date().toISOString()
-    await writeRecord.call(ctx.platform, router, {
+    const claim: StoredRecord = {
       release: inputs.releaseId,
       stable: router.blue,
       candidate: router.green,
@@ -69,9 +69,16 @@ export async function claimRouter(
       weight: split?.green ?? 0,
       startedAt: now,
       updatedAt: now,
-    })
-    await sleep(CLAIM_SETTLE_MS, ctx.signal)
-    const back = await readRecord(ctx, router)
+    }
+    await writeRecord.call(ctx.platform, router, claim)
+    let back: StoredRecord | null
+    try {
+      await sleep(CLAIM_SETTLE_MS, ctx.signal)
+      back = await readRecord(ctx, router)
+    } catch (error) {
+      if (ctx.signal.aborted) await withdrawClaim(ctx, router, claim)
+      throw error
+    }
     if (back !== null && sameRelease(back.release, inputs.releaseId)) {
       ctx.log.info(`${router.router}: claimed for release ${inputs.releaseId}`)
       return { split }
@@ -80,6 +87,25 @@ export async function claimRouter(
     if (back === null) return { split }
     // another release claimed the router in the same moment, and its claim stands
     ctx.log.info(`${router.router}: release ${back.release} claimed the router at the same moment`)
+  }
+}
+
+/**
+ * A cancel between the claim and its read-back: the claim, still ours, says the release ended
+ * before its first write, so that another release need not wait out CLAIM_TTL_MS for it. A claim
+ * another release has taken since is left alone; a withdrawal that fails is said, not thrown (the
+ * cancel is what the step reports).
+ */
+async function withdrawClaim(ctx: ReleaseContext, router: RouterRef, claim: StoredRecord): Promise<void> {
+  ctx.startCleanup()
+  try {
+    const now = await readRecord(ctx, router)
+    if (now === null || !sameRelease(now.release, claim.release) || now.phase !== 'progressing' || now.weight !== claim.weight) return
+    await ctx.platform.writeRecord?.(router, { ...now, phase: 'aborted', updatedAt: new Date().toISOString() })
+  } catch (error) {
+    ctx.log.warning(
+      `${router.router}: the claim of release ${claim.release} could not be withdrawn after the cancel: ${(error as Error).message}`,
+    )
   }
 }
 
