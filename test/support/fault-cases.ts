@@ -162,23 +162,26 @@ export async function sample(
   let green = 0
   let healthy = true
   const agent = keptAlive()
-  for (let i = 0; i < count; i++) {
-    let response: { status: number; body: string }
-    try {
-      response = await getText(url, agent, 3000)
-    } catch {
-      healthy = false
-      continue
+  try {
+    for (let i = 0; i < count; i++) {
+      let response: { status: number; body: string }
+      try {
+        response = await getText(url, agent, 3000)
+      } catch {
+        healthy = false
+        continue
+      }
+      if (response.status < 200 || response.status > 299) healthy = false
+      const body = parsedOrEmpty(response.body)
+      if (body.image) {
+        const tag = body.image.split(/[:@]/).pop() ?? ''
+        tags[tag] = (tags[tag] ?? 0) + 1
+      }
+      if (isGreen(body)) green++
     }
-    if (response.status < 200 || response.status > 299) healthy = false
-    const body = parsedOrEmpty(response.body)
-    if (body.image) {
-      const tag = body.image.split(/[:@]/).pop() ?? ''
-      tags[tag] = (tags[tag] ?? 0) + 1
-    }
-    if (isGreen(body)) green++
+  } finally {
+    agent.destroy()
   }
-  agent.destroy()
   const tag = Object.entries(tags).sort((a, b) => b[1] - a[1])[0]?.[0] ?? ''
   return { tag, green: (green * 100) / count, healthy }
 }

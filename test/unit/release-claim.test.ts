@@ -56,15 +56,21 @@ function record(release: string, overrides: Partial<StoredRecord> = {}): StoredR
   }
 }
 
+/** repo#1's claim written and not yet read back (in its settle), and the runner's cancel for it. */
+async function claimUnderWay(platform: Platform) {
+  const controller = new AbortController()
+  const ctx = { ...context(platform), signal: controller.signal, startCleanup: () => undefined } as ReleaseContext
+  const claiming = claimRouter(ctx, router, inputs('repo#1'), async () => steady)
+  await new Promise((resolve) => setImmediate(resolve))
+  return { claiming, cancel: () => controller.abort(new Error('the job was cancelled (SIGINT)')) }
+}
+
 describe('the release claim', () => {
   it('is withdrawn when the job is cancelled before the claim was read back: no other release waits out its TTL', async () => {
     const shared = store()
-    const controller = new AbortController()
-    const ctx = { ...context(shared.platform), signal: controller.signal, startCleanup: () => undefined } as ReleaseContext
-    const claiming = claimRouter(ctx, router, inputs('repo#1'), async () => steady)
-    await new Promise((resolve) => setImmediate(resolve))
+    const { claiming, cancel } = await claimUnderWay(shared.platform)
     expect(shared.get()).toMatchObject({ release: 'repo#1', phase: 'progressing' })
-    controller.abort(new Error('the job was cancelled (SIGINT)'))
+    cancel()
     await expect(claiming).rejects.toThrow('the job was cancelled')
     expect(shared.get()).toMatchObject({ release: 'repo#1', phase: 'aborted' })
     // the next release claims at once
@@ -76,12 +82,9 @@ describe('the release claim', () => {
 
   it('leaves a claim another release has taken since the cancel alone', async () => {
     const shared = store()
-    const controller = new AbortController()
-    const ctx = { ...context(shared.platform), signal: controller.signal, startCleanup: () => undefined } as ReleaseContext
-    const claiming = claimRouter(ctx, router, inputs('repo#1'), async () => steady)
-    await new Promise((resolve) => setImmediate(resolve))
+    const { claiming, cancel } = await claimUnderWay(shared.platform)
     await shared.platform.writeRecord?.(router, record('repo#2', { weight: 0, step: 1 }))
-    controller.abort(new Error('the job was cancelled (SIGINT)'))
+    cancel()
     await expect(claiming).rejects.toThrow('the job was cancelled')
     expect(shared.get()).toMatchObject({ release: 'repo#2', phase: 'progressing' })
   })

@@ -20,18 +20,17 @@ export const CREDENTIAL_SETS: Record<PlatformName, readonly (readonly (keyof Cre
 export const SECRET_INPUTS = ['token', 'password', 'secret-key', 'github-token', 'webhook-url'] as const
 export type SecretInput = (typeof SECRET_INPUTS)[number]
 
-/** The credential inputs: the secrets by their secret name; a user name and an access key only name who signs in. */
-const INPUT_OF: Record<keyof Credentials, { secret: SecretInput } | { plain: string }> = {
-  token: { secret: 'token' },
-  username: { plain: 'username' },
-  password: { secret: 'password' },
-  accessKey: { plain: 'access-key' },
-  secretKey: { secret: 'secret-key' },
-}
+const INPUT_OF = {
+  token: 'token',
+  username: 'username',
+  password: 'password',
+  accessKey: 'access-key',
+  secretKey: 'secret-key',
+} as const satisfies Record<keyof Credentials, string>
 
-function inputName(key: keyof Credentials): string {
-  const input = INPUT_OF[key]
-  return 'secret' in input ? input.secret : input.plain
+/** A user name and an access key only name who signs in; the other credentials are secrets. */
+function isSecretInput(name: string): name is SecretInput {
+  return (SECRET_INPUTS as readonly string[]).includes(name)
 }
 
 /**
@@ -64,8 +63,8 @@ export function readSecret(
 export function readCredentials(platform: PlatformName, env: NodeJS.ProcessEnv = process.env): Credentials {
   const credentials: Credentials = {}
   for (const key of Object.keys(INPUT_OF) as (keyof Credentials)[]) {
-    const input = INPUT_OF[key]
-    const value = 'secret' in input ? readSecret(input.secret, env) : readOptional(input.plain, env)
+    const name = INPUT_OF[key]
+    const value = isSecretInput(name) ? readSecret(name, env) : readOptional(name, env)
     if (value !== undefined) credentials[key] = value
   }
   // Rancher sends the key pair as HTTP Basic: the header's base64 holds the secret too
@@ -74,7 +73,7 @@ export function readCredentials(platform: PlatformName, env: NodeJS.ProcessEnv =
   }
   const sets = CREDENTIAL_SETS[platform]
   if (!sets.some((set) => set.every((key) => credentials[key] !== undefined))) {
-    const wanted = sets.map((set) => set.map((key) => `"${inputName(key)}"`).join(' and ')).join(', or ')
+    const wanted = sets.map((set) => set.map((key) => `"${INPUT_OF[key]}"`).join(' and ')).join(', or ')
     throw new InputError(`Platform "${platform}" needs credentials: give ${wanted}.`)
   }
   return credentials
