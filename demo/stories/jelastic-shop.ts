@@ -41,18 +41,21 @@ export async function watchSplit(
   onShare: (share: number) => Promise<unknown> | undefined = () => undefined,
 ): Promise<{ run: StepRun; seen: number[] }> {
   const seen: number[] = []
+  const measure = async () => {
+    const counts = { blue: 0, green: 0 }
+    for (let i = 0; i < 100; i++) {
+      const body = (await (await fetch(envUrl(emulator, router.router))).json()) as { service?: string }
+      if (body.service === router.blue) counts.blue++
+      if (body.service === router.green) counts.green++
+    }
+    // gate probes go through the router too and take turns of their own: round to 5 points
+    return Math.round((side === router.blue ? counts.blue : counts.green) / 5) * 5
+  }
   let last = -1
   let done = false
   const sampler = (async () => {
     while (!done) {
-      const counts = { blue: 0, green: 0 }
-      for (let i = 0; i < 100; i++) {
-        const body = (await (await fetch(envUrl(emulator, router.router))).json()) as { service?: string }
-        if (body.service === router.blue) counts.blue++
-        if (body.service === router.green) counts.green++
-      }
-      // gate probes go through the router too and take turns of their own: round to 5 points
-      const share = Math.round((side === router.blue ? counts.blue : counts.green) / 5) * 5
+      const share = await measure()
       if (share === last && seen.at(-1) !== share) {
         seen.push(share)
         await onShare(share)
@@ -63,6 +66,10 @@ export async function watchSplit(
   const result = await run()
   done = true
   await sampler
+  // where the step left the router stays: a last step held briefly (100% at the end of a canary)
+  // is read once the step has ended, not only if two samples caught it while it ran
+  const final = await measure()
+  if (seen.at(-1) !== final) seen.push(final)
   // the share before the first write (0%) is the starting point, not a step
   return { run: result, seen: seen[0] === 0 ? seen.slice(1) : seen }
 }
