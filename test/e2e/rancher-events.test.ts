@@ -34,33 +34,36 @@ function inputs(extra: Record<string, string>): Record<string, string> {
   return { platform: 'rancher', 'api-url': suite.emulator.url('rancher'), ...KEYS, project: '1a5', service: 'shop/web', ...extra }
 }
 
-/** The Rancher requests from the one that started the operation (`from`) on: reads of the service, subscriptions. */
+/**
+ * The Rancher requests from the one that started the operation (`from`) on: reads of the service,
+ * subscriptions; and the subscriptions before it.
+ */
 async function afterStart(from: (entry: { method: string; query?: string }) => boolean) {
   const log = (await suite.emulator.requestLog()).filter((entry) => entry.platform === 'rancher')
   const start = log.findIndex(from)
   expect(start).toBeGreaterThanOrEqual(0)
   const after = log.slice(start + 1)
+  const subscribe = (entry: { path: string }) => entry.path === '/v2-beta/projects/1a5/subscribe'
   return {
     reads: after.filter((entry) => entry.method === 'GET' && entry.path === `/v2-beta/projects/1a5/services/${serviceId}`).length,
-    subscriptions: after.filter((entry) => entry.path === '/v2-beta/projects/1a5/subscribe'),
+    subscriptions: after.filter(subscribe),
+    subscribedBefore: log.slice(0, start).filter(subscribe),
   }
 }
 
 const upgradeSent = (entry: { method: string; query?: string }) => entry.method === 'POST' && entry.query === '?action=upgrade'
 
 describe('Rancher waits on the event stream', () => {
-  it('a deploy sees the upgrade end and its finish from events, with one read of the service per wait, and its process ends', async () => {
+  it('a deploy sees the upgrade end and its finish on one stream opened before the upgrade, with no read while it waits, and its process ends', async () => {
     const run = await suite.steps.run('deploy', inputs({ image: V2, 'batch-size': '1' }))
     expect(run.code, run.stdout).toBe(0)
     expect(run.stdout).not.toMatch(NO_STREAM)
-    const { reads, subscriptions } = await afterStart(upgradeSent)
-    // one read per wait, and the read back after them; polling reads at 0, 0.5 and 1 s for the
-    // 1 s upgrade, twice more for the finish's 0.5 s, then the read back: 6
-    expect(reads).toBeLessThanOrEqual(3)
-    expect(subscriptions.map((entry) => [entry.method, entry.query])).toEqual([
-      ['GET', '?eventNames=resource.change'],
-      ['GET', '?eventNames=resource.change'],
-    ])
+    const { reads, subscriptions, subscribedBefore } = await afterStart(upgradeSent)
+    // only the read back after the waits; polling reads at 0, 0.5 and 1 s for the 1 s upgrade,
+    // twice more for the finish's 0.5 s, then the read back: 6
+    expect(reads).toBe(1)
+    expect(subscribedBefore.map((entry) => [entry.method, entry.query])).toEqual([['GET', '?eventNames=resource.change']])
+    expect(subscriptions).toEqual([])
     const state = (await suite.emulator.control('GET', '/state')) as {
       rancher: { services: { id: string; state: string; launchConfig: { imageUuid: string } }[] }
     }
@@ -68,6 +71,13 @@ describe('Rancher waits on the event stream', () => {
       state: 'active',
       launchConfig: { imageUuid: `docker:${V2}` },
     })
+  })
+
+  it('a deploy that does not wait opens no stream', async () => {
+    const run = await suite.steps.run('deploy', inputs({ image: V2, 'batch-size': '1', wait: 'false' }))
+    expect(run.code, run.stdout).toBe(0)
+    const { subscriptions, subscribedBefore } = await afterStart(upgradeSent)
+    expect([...subscribedBefore, ...subscriptions]).toEqual([])
   })
 
   it('a scale waits on events too', async () => {
@@ -85,8 +95,8 @@ describe('Rancher waits on the event stream', () => {
     const run = await suite.steps.run('deploy', inputs({ image: V2, 'batch-size': '1' }))
     expect(run.code, run.stdout).toBe(0)
     expect([...run.stdout.matchAll(NO_STREAM)].map((match) => match[1])).toEqual(['the subscription did not open'])
-    const { reads, subscriptions } = await afterStart(upgradeSent)
-    expect(subscriptions).toHaveLength(1)
+    const { reads, subscriptions, subscribedBefore } = await afterStart(upgradeSent)
+    expect([...subscribedBefore, ...subscriptions]).toHaveLength(1)
     expect(reads).toBeGreaterThan(3)
   })
 

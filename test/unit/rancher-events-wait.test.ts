@@ -35,6 +35,7 @@ function web(state: string, origin = ORIGIN, image = V2) {
 /** A stream that opens at once and then sends the changes `script` gives for each socket opened. */
 function streamOf(script: ((socket: { send: (resource: unknown) => void }) => void)[]) {
   const opened: string[] = []
+  const counts = { closed: 0 }
   class Scripted implements EventSocket {
     private readonly listeners = new Map<string, ((event: { data: unknown }) => void)[]>()
     constructor(url: string) {
@@ -53,40 +54,63 @@ function streamOf(script: ((socket: { send: (resource: unknown) => void }) => vo
     private emit(type: string, data?: unknown): void {
       for (const listener of this.listeners.get(type) ?? []) listener({ data })
     }
-    close(): void {}
+    close(): void {
+      counts.closed++
+    }
   }
-  return { opened, webSocket: () => Scripted as unknown as SocketConstructor }
+  return {
+    opened,
+    get closed() {
+      return counts.closed
+    },
+    webSocket: () => Scripted as unknown as SocketConstructor,
+  }
 }
 
 describe('a Rancher wait on the event stream', () => {
-  it('takes the state from the events, and sends finishupgrade from the event’s resource to the API’s own address', async () => {
+  it('opens the stream before the upgrade, takes the state from its events, and sends finishupgrade from the event’s resource to the API’s own address', async () => {
+    // one stream for the whole deploy: the upgrade's end, then the finish's
     const stream = streamOf([
-      (socket) => setTimeout(() => socket.send(web('upgraded', INTERNAL)), 5),
-      (socket) => setTimeout(() => socket.send(web('active', INTERNAL)), 5),
+      (socket) => {
+        setTimeout(() => socket.send(web('upgraded', INTERNAL)), 5)
+        setTimeout(() => socket.send(web('active', INTERNAL)), 40)
+      },
     ])
     const { platform, on, sent } = mockPlatform('rancher', ORIGIN, { accessKey: 'ak', secretKey: 'sk-secret' }, 60_000, {
       webSocket: stream.webSocket,
     })
     on('GET', `${P}/services/1s10`, 200, web('active', ORIGIN, 'registry.example.com/web:v1'))
     on('POST', `${P}/services/1s10?action=upgrade`, 202, web('upgrading'))
-    on('GET', `${P}/services/1s10`, 200, web('upgrading'))
     on('POST', `${P}/services/1s10?action=finishupgrade`, 202, web('finishing-upgrade'))
-    on('GET', `${P}/services/1s10`, 200, web('finishing-upgrade'))
     const op = await platform.deploy(ref, { image: V2 })
     const result = await waitForOperation(platform, op, { deadline: Date.now() + 30_000 })
     expect(result.status).toBe('succeeded')
-    expect(stream.opened).toEqual([
-      `ws://rancher.example.com:8080${P}/subscribe?eventNames=resource.change`,
-      `ws://rancher.example.com:8080${P}/subscribe?eventNames=resource.change`,
-    ])
-    // one read per wait: the one after the subscription
+    expect(stream.opened).toEqual([`ws://rancher.example.com:8080${P}/subscribe?eventNames=resource.change`])
+    // no read in either wait: the stream was open before each write, whose answer is the state to start from
     expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET ${P}/services/1s10`,
       `POST ${P}/services/1s10?action=upgrade`,
-      `GET ${P}/services/1s10`,
       `POST ${P}/services/1s10?action=finishupgrade`,
-      `GET ${P}/services/1s10`,
     ])
+    expect(stream.closed).toBe(1)
+  })
+
+  it('a stream opened before an upgrade whose wait never comes is closed with the platform, and with a write that failed', async () => {
+    const stream = streamOf([() => {}, () => {}])
+    const { platform, on } = mockPlatform('rancher', ORIGIN, { accessKey: 'ak', secretKey: 'sk-secret' }, 60_000, {
+      webSocket: stream.webSocket,
+    })
+    on('GET', `${P}/services/1s10`, 200, web('active', ORIGIN, 'registry.example.com/web:v1'), 2)
+    on('POST', `${P}/services/1s10?action=upgrade`, 202, web('upgrading'))
+    // the flow ends before its wait (a failure, a cancel)
+    await platform.deploy(ref, { image: V2 })
+    expect(stream.closed).toBe(0)
+    platform.close?.()
+    expect(stream.closed).toBe(1)
+    on('POST', `${P}/services/1s10?action=upgrade`, 422, { type: 'error', status: 422, code: 'InvalidState', message: 'nope' })
+    await expect(platform.deploy(ref, { image: V2 })).rejects.toThrow(/nope/)
+    expect(stream.opened).toHaveLength(2)
+    expect(stream.closed).toBe(2)
   })
 
   it('a stream that cannot be opened leaves this wait and the later ones to reads', async () => {

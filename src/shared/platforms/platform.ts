@@ -265,6 +265,8 @@ export interface Platform {
   readRecord?(router: RouterRef): Promise<StoredRecord | null>
   writeRecord?(router: RouterRef, record: StoredRecord): Promise<void>
   readonly webhooks?: Webhooks
+  /** ends what the platform holds open past a call (Rancher: an event stream opened before a write whose wait never came); called once the flow is done */
+  close?(): void
 }
 
 /** A receiver of Rancher's webhook service, as it may be shown: its trigger URL is a secret and never is. */

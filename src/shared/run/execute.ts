@@ -6,7 +6,7 @@ import { NetworkError } from '../http/errors.js'
 import { SecretTooShortError } from '../http/redactor.js'
 import type { CommonInputs } from '../inputs/common.js'
 import type { GitHubInputs } from '../inputs/github.js'
-import { PlatformError } from '../platforms/platform.js'
+import { type Platform, PlatformError } from '../platforms/platform.js'
 import { createPlatform } from '../platforms/registry.js'
 import { nodeWebSocket } from '../platforms/web-socket.js'
 import { Cancellation, CancelledError } from '../release/cancellation.js'
@@ -40,6 +40,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
   const deadline = new Deadline(inputs.timeoutMs)
   const phases: PhaseRecord[] = []
   let result: ActionResult
+  let platform: Platform | undefined
   try {
     const transport = { redactor, signal: () => cancellation.requestSignal(), dispatcher: await dispatcherFromEnv() }
     // one hung attempt may take a quarter of the time, so that a lost answer leaves time to settle it
@@ -53,7 +54,7 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       timeoutMs: attemptMs,
       backoff: { attempts: 1, baseMs: 0, capMs: 0 },
     })
-    const platform = await createPlatform(inputs.platform, {
+    platform = await createPlatform(inputs.platform, {
       apiUrl: inputs.apiUrl,
       credentials: inputs.credentials,
       http,
@@ -88,6 +89,8 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       failure: describe(error, signal, log),
     }
   }
+  // a socket left open would keep the step's process alive
+  platform?.close?.()
   groups.close()
   // every run sets `plan`: the dry run's, or empty (a real run, or a dry run that failed before its plan)
   result = { ...result, outputs: { ...result.outputs, plan: result.plan ? JSON.stringify(result.plan) : '' } }

@@ -92,6 +92,8 @@ interface Pending {
   /** a stack created from compose: its service is looked up by name */
   stackId?: string
   undo?: Undo
+  /** the service's event stream, opened before the write, and the service as the write's answer showed it */
+  early?: { events: ServiceEvents; service: RancherService }
 }
 
 /** A container of a service, as far as a restart shows in it. */
@@ -294,6 +296,7 @@ class RancherPlatform implements Platform {
       nextLaunchConfig(service.launchConfig, spec.image, spec.env, spec.provenance),
       spec.upgrade ?? DEFAULT_UPGRADE,
       'deploy',
+      spec.wait !== false,
     )
   }
 
@@ -303,6 +306,8 @@ class RancherPlatform implements Platform {
     launchConfig: LaunchConfig,
     strategy: UpgradeStrategy,
     operation: string,
+    /** the flow waits for it: the event stream is opened before the write */
+    waited = true,
   ): Promise<Operation> {
     const body = {
       inServiceStrategy: {
@@ -316,9 +321,16 @@ class RancherPlatform implements Platform {
     // landed: the service upgrading to this launch config
     const toThis = (now: RancherService, moved: boolean) =>
       moved && now.upgrade?.inServiceStrategy?.launchConfig?.imageUuid === launchConfig.imageUuid
-    await this.act(ref, service, 'upgrade', operation, { body, landed: toThis })
+    const events = waited ? await this.subscribe(ref, service.id) : undefined
+    let answered: RancherService
+    try {
+      answered = await this.act(ref, service, 'upgrade', operation, { body, landed: toThis })
+    } catch (error) {
+      events?.close()
+      throw error
+    }
     const id = `upgrade:${service.id}:${Date.now()}`
-    this.pending.set(id, { serviceId: service.id, finish: strategy.finish })
+    this.pending.set(id, { serviceId: service.id, finish: strategy.finish, ...(events && { early: { events, service: answered } }) })
     return { id, kind: 'deploy', ref, target: { image: (launchConfig.imageUuid ?? '').replace(/^docker:/, '') } }
   }
 
@@ -421,28 +433,28 @@ class RancherPlatform implements Platform {
   }
 
   /**
-   * Subscribes to the project's events, then reads the service (a change between the read and
-   * the subscription is in one or the other), and holds until a change of it ends the operation,
-   * or HOLD_MS have passed: each change's resource is the state, with no read; a read every
-   * SAFETY_MS still, should an event be lost. A stream that cannot be opened leaves the run's
-   * waits to plain reads (said once); one that ends leaves this wait to the shared poller.
+   * Holds the service's event stream until a change of it ends the operation, or HOLD_MS have
+   * passed: each change's resource is the state, with no read; a read every SAFETY_MS still,
+   * should an event be lost. The stream an upgrade opened before its write is taken as it is,
+   * from the service its answer showed: every change since is in it, so the wait sends no
+   * request (issue 16). Otherwise it subscribes, then reads the service (a change between the read
+   * and the subscription is in one or the other). A stream that cannot be opened leaves the run's
+   * waits to plain reads; one that ends leaves this wait to the shared poller.
    */
   private async watch(op: Operation, pending: Pending, serviceId: string): Promise<OperationState> {
     const signal = this.settle.signal?.()
-    const events = await this.api.subscribe(projectPath(op.ref), serviceId, { deadline: this.settle.deadline(), signal })
-    if (!(events instanceof ServiceEvents)) {
-      if (!signal?.aborted) {
-        this.events = 'off'
-        this.log(`rancher: no event stream (${events.unusable}): the wait reads the service instead`)
-      }
-      return this.reached(op, await this.byId(op.ref, serviceId), pending)
-    }
+    const early = pending.early
+    delete pending.early
+    const events = early?.events ?? (await this.subscribe(op.ref, serviceId))
+    if (events === undefined) return this.reached(op, await this.byId(op.ref, serviceId), pending)
+    let service: RancherService | null = null
+    let state: OperationState = { status: 'running', detail: 'no state observed yet' }
     try {
       const until = Math.min(this.settle.deadline(), Date.now() + HOLD_MS)
-      let read = await this.byId(op.ref, serviceId)
+      let read = early?.service ?? (await this.byId(op.ref, serviceId))
       let readAt = Date.now()
-      let service = read
-      let state = await this.reached(op, service, pending)
+      service = read
+      state = await this.reached(op, service, pending)
       while (state.status === 'running' && service !== null && Date.now() < until) {
         const next = await events.next(Math.min(until, readAt + SAFETY_MS) - Date.now(), signal)
         if (next === 'closed') return state
@@ -454,7 +466,33 @@ class RancherPlatform implements Platform {
       }
       return state
     } finally {
-      events.close()
+      // an upgrade that reached `upgraded` is finished at once: the finish's wait takes the stream on
+      if (toFinish(state, pending, service)) pending.early = { events, service }
+      else events.close()
+    }
+  }
+
+  /**
+   * The project's event stream, for the changes of one service; undefined where it cannot be
+   * opened: the run's later waits then read (said once), unless the job was cancelled.
+   */
+  private async subscribe(ref: ServiceRef, serviceId: string): Promise<ServiceEvents | undefined> {
+    if (this.events === 'off') return undefined
+    const signal = this.settle.signal?.()
+    const events = await this.api.subscribe(projectPath(ref), serviceId, { deadline: this.settle.deadline(), signal })
+    if (events instanceof ServiceEvents) return events
+    if (!signal?.aborted) {
+      this.events = 'off'
+      this.log(`rancher: no event stream (${events.unusable}): the wait reads the service instead`)
+    }
+    return undefined
+  }
+
+  /** Closes the event streams opened before a write whose wait never came (`wait: false`, a failed flow). */
+  close(): void {
+    for (const pending of this.pending.values()) {
+      pending.early?.events.close()
+      delete pending.early
     }
   }
 
@@ -507,9 +545,19 @@ class RancherPlatform implements Platform {
     const service = pending?.last
     if (op.kind !== 'deploy' || !pending?.finish || pending.finishing || pending.undo || service?.state !== 'upgraded') return null
     const image = op.target.image
-    await this.act(op.ref, service, 'finishupgrade', 'finish upgrade', { landed: (now, moved) => moved && imageOf(now) === image })
+    const events = pending.early?.events
+    delete pending.early
+    let answered: RancherService
+    try {
+      answered = await this.act(op.ref, service, 'finishupgrade', 'finish upgrade', {
+        landed: (now, moved) => moved && imageOf(now) === image,
+      })
+    } catch (error) {
+      events?.close()
+      throw error
+    }
     const id = `finishupgrade:${service.id}:${Date.now()}`
-    this.pending.set(id, { serviceId: service.id, finishing: true })
+    this.pending.set(id, { serviceId: service.id, finishing: true, ...(events && { early: { events, service: answered } }) })
     return { id, kind: 'deploy', ref: op.ref, target: op.target }
   }
 
@@ -711,6 +759,11 @@ class RancherPlatform implements Platform {
  * stream may name the server by another address than the one the action reaches it at (a front,
  * a proxy's prefix), and actions are called from these URLs (`{self}?action={name}`).
  */
+/** Whether followUp will send the finish of this upgrade (upgraded, to be finished), from the service the wait last saw. */
+function toFinish(state: OperationState, pending: Pending, service: RancherService | null): service is RancherService {
+  return state.status === 'succeeded' && service?.state === 'upgraded' && pending.finish === true && !pending.finishing && !pending.undo
+}
+
 function rebased(event: RancherService, read: RancherService | null): RancherService {
   const self = read?.links?.self
   if (self === undefined) return event
