@@ -6,6 +6,7 @@ import {
   type FaultKind,
   faultRule,
   LanePool,
+  MATRIX_CASES,
   matches,
   OPERATIONS,
   type OperationName,
@@ -119,13 +120,13 @@ async function runCell(
 
 /** The matrix's cells, registered inside the one concurrent suite at the end of the file. */
 function matrixCells(): void {
-  for (const name of PLATFORMS) {
-    const platform = PLATFORM_CASES[name]
+  for (const platform of MATRIX_CASES) {
+    const name = platform.name
     for (const operation of OPERATIONS) {
       const op = platform.operations[operation]
       for (const kind of FAULT_KINDS) {
         for (const once of [true, false]) {
-          const title = `${name} × ${operation} × ${kind} × ${once ? 'once' : 'for ever'}`
+          const title = `${platform.label ?? name} × ${operation} × ${kind} × ${once ? 'once' : 'for ever'}`
           if (op.skip) {
             it.skip(`${title} (${op.skip})`, () => undefined)
             continue

@@ -126,6 +126,8 @@ export interface OperationCase {
 
 export interface PlatformCase {
   name: PlatformName
+  /** the cells' name, where the platform has a second kind of service (NetEase microservices) */
+  label?: string
   /** credentials that cannot be renewed by the action (a token / API key) */
   credentials: Record<string, string>
   /** credentials the action can renew a session or token with, where the platform has them */
@@ -743,6 +745,92 @@ const netease: PlatformCase = {
   },
 }
 
+// --- NetEase microservices (an image, in a namespace) -----------------------------------------
+
+const HUB1 = 'hub.c.163.com/team/api:v1'
+const HUB2 = 'hub.c.163.com/team/api:v2'
+
+interface NeMicroservice {
+  service_info: { id: number; service_name: string; replicas: number }
+}
+
+async function msServed(emulator: EmulatorProcess, seeded: Seeded): Promise<Served> {
+  const s = await state<{ netease: { microservices: NeMicroservice[] } }>(emulator)
+  const found = s.netease.microservices.find((m) => String(m.service_info.id) === seeded.ids.id)
+  const got = await sample(`${emulator.url('netease')}/microservices/${seeded.ids.id}/`, 6, () => false)
+  return { ...got, green: 0, replicas: found?.service_info.replicas ?? 0 }
+}
+
+async function msOne(emulator: EmulatorProcess): Promise<Seeded> {
+  const view = (await emulator.control('POST', '/netease/microservices', { name: 'api', image: HUB1, replicas: 2 })) as NeMicroservice
+  return { ids: { id: String(view.service_info.id) } }
+}
+
+const MS_INPUTS = { service: 'api', project: 'team' }
+const UPDATE_IMAGE: Target = { path: '/actions/update-image', method: ['PUT', 'POST'] }
+const NO_ROUTER = 'NetEase splits traffic between two apps on a domain; microservices have no router'
+
+const neteaseMicroservices: PlatformCase = {
+  ...netease,
+  label: 'netease microservices',
+  operations: {
+    // the variables' update-stateless (the provenance) comes first; the image's update-image is the deploy's own write
+    deploy: {
+      action: 'deploy',
+      names: ['api'],
+      seed: msOne,
+      inputs: () => ({ ...MS_INPUTS, image: HUB2, 'rollback-on-failure': 'true' }),
+      target: () => UPDATE_IMAGE,
+      writes: () => UPDATE_IMAGE,
+      cleanWrites: 1,
+      idempotent: false,
+      done: servedImage('v2'),
+      unharmed: servedImage('v1'),
+      served: msServed,
+    },
+    scale: {
+      action: 'scale',
+      names: ['api'],
+      seed: msOne,
+      inputs: () => ({ ...MS_INPUTS, replicas: '3' }),
+      target: () => ({ path: '/actions/elastic-scale', method: 'PUT' }),
+      writes: () => ({ path: '/actions/elastic-scale', method: 'PUT' }),
+      cleanWrites: 1,
+      idempotent: false,
+      done: (s) => s.replicas === 3 && servedImage('v1')(s),
+      unharmed: servedImage('v1'),
+      served: msServed,
+    },
+    'traffic write': { ...netease.operations['traffic write'], skip: NO_ROUTER },
+    'traffic read': { ...netease.operations['traffic read'], skip: NO_ROUTER },
+    rollback: {
+      action: 'rollback',
+      names: ['api'],
+      async seed(emulator) {
+        const seeded = await msOne(emulator)
+        const { runAction } = await import('./runner.js')
+        const run = await runAction('deploy', {
+          platform: 'netease',
+          'api-url': emulator.url('netease'),
+          token: NE_TOKEN,
+          ...MS_INPUTS,
+          image: HUB2,
+        })
+        if (run.code !== 0) throw new Error(`seeding the NetEase microservice deploy failed: ${run.stdout}`)
+        return seeded
+      },
+      inputs: () => ({ ...MS_INPUTS, to: HUB1 }),
+      target: () => UPDATE_IMAGE,
+      writes: () => UPDATE_IMAGE,
+      cleanWrites: 1,
+      idempotent: false,
+      done: servedImage('v1'),
+      unharmed: (s) => s.healthy && ['v1', 'v2'].includes(s.tag),
+      served: msServed,
+    },
+  },
+}
+
 // --- Rancher ---------------------------------------------------------------------------------
 
 const R1 = 'registry.example.com/team/web:v1'
@@ -873,6 +961,9 @@ const rancher: PlatformCase = {
 }
 
 export const PLATFORM_CASES: Record<PlatformName, PlatformCase> = { jelastic, servicestage, alauda, netease, rancher }
+
+/** The matrix's rows: every platform, and NetEase's microservices beside its apps. */
+export const MATRIX_CASES: PlatformCase[] = [jelastic, servicestage, alauda, netease, neteaseMicroservices, rancher]
 
 // ---------------------------------------------------------------------------------------------
 
