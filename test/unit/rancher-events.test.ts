@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { eventTransport, parseEvent, ServiceEvents } from '../../src/shared/platforms/rancher/events.js'
 import type { EventSocket, SocketConstructor } from '../../src/shared/platforms/web-socket.js'
 
@@ -89,6 +89,25 @@ describe('a subscription to a service’s changes', () => {
     cancel.abort()
     expect(await opening).toBeNull()
     expect(await ServiceEvents.open(Fake, TARGET, 'Basic abc', '1s10', { deadline: Date.now() - 1 })).toBeNull()
+  })
+
+  it('gives up opening after 5 s, or a quarter of the time left (a deploy opens it before its write)', async () => {
+    vi.useFakeTimers()
+    try {
+      for (const [left, after] of [
+        [60_000, 5000],
+        [4000, 1000],
+      ] as const) {
+        let result: ServiceEvents | null | undefined
+        void ServiceEvents.open(Fake, TARGET, 'Basic abc', '1s10', { deadline: Date.now() + left }).then((events) => (result = events))
+        await vi.advanceTimersByTimeAsync(after - 1)
+        expect(result, `${left} ms left`).toBeUndefined()
+        await vi.advanceTimersByTimeAsync(1)
+        expect(result, `${left} ms left`).toBeNull()
+      }
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('hands out the service’s own changes in order, not pings or other resources', async () => {

@@ -2,7 +2,10 @@ import { proxyFor, readProxyEnv } from '../../http/dispatcher.js'
 import type { EventSocket, SocketConstructor } from '../web-socket.js'
 import type { RancherService } from './service.js'
 
-/** How long the subscription may take to open before the wait polls instead. */
+/**
+ * How long the subscription may take to open before the wait polls instead: 5 s, and never more
+ * than a quarter of the time left, since a deploy opens it before its write.
+ */
 const OPEN_MS = 5000
 
 /**
@@ -53,7 +56,7 @@ export class ServiceEvents {
     serviceId: string,
     limits: { deadline: number; signal?: AbortSignal | undefined },
   ): Promise<ServiceEvents | null> {
-    const wait = Math.min(OPEN_MS, limits.deadline - Date.now())
+    const wait = Math.min(OPEN_MS, (limits.deadline - Date.now()) / 4)
     if (wait <= 0 || limits.signal?.aborted) return Promise.resolve(null)
     let socket: EventSocket
     try {
