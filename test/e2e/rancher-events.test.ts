@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ForwardProxy } from '../support/forward-proxy.js'
 import { errorLines } from '../support/runner.js'
 import { emulatorSuite } from '../support/steps.js'
+import { until } from '../support/until.js'
 
 const suite = emulatorSuite()
 const KEYS = { 'access-key': 'rancher-demo-access', 'secret-key': 'rancher-demo-secret-0123' }
@@ -115,14 +116,11 @@ describe('Rancher waits on the event stream', () => {
 
   it('a cancelled wait closes the stream and the process ends', async () => {
     await suite.emulator.markImage(V2, { stuck: true })
-    const subscribed = (async () => {
-      for (;;) {
-        const log = await suite.emulator.requestLog()
-        if (log.some((entry) => entry.path === '/v2-beta/projects/1a5/subscribe')) return
-        await new Promise((resolve) => setTimeout(resolve, 100))
-      }
-    })()
-    const run = await suite.steps.run('deploy', inputs({ image: V2, 'rollback-on-failure': 'false' }), { signalWhen: subscribed })
+    // the stream is open before the upgrade is sent: the cancel comes once the upgrade has reached the platform
+    const upgrading = until(async () =>
+      (await suite.emulator.requestLog()).some((entry) => entry.platform === 'rancher' && upgradeSent(entry)),
+    )
+    const run = await suite.steps.run('deploy', inputs({ image: V2, 'rollback-on-failure': 'false' }), { signalWhen: upgrading })
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toMatch(/^cancelled: /)
   })

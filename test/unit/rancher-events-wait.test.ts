@@ -113,6 +113,81 @@ describe('a Rancher wait on the event stream', () => {
     expect(stream.closed).toBe(2)
   })
 
+  it('does not take a change queued before the upgrade was sent (the stream was open while it was): neither a redeploy’s `active` nor an old error ends the wait', async () => {
+    const stale = [web('active', INTERNAL), { ...web('active', INTERNAL, 'registry.example.com/web:v1'), transitioning: 'error' }]
+    for (const before of stale) {
+      const stream = streamOf([
+        (socket) => {
+          // as the stream opens, before the upgrade is sent
+          socket.send(before)
+          setTimeout(() => socket.send(web('upgraded', INTERNAL)), 20)
+          setTimeout(() => socket.send(web('active', INTERNAL)), 60)
+        },
+      ])
+      const { platform, on, sent } = mockPlatform('rancher', ORIGIN, { accessKey: 'ak', secretKey: 'sk-secret' }, 60_000, {
+        webSocket: stream.webSocket,
+      })
+      // a redeploy of the image it runs (its variables changed)
+      on('GET', `${P}/services/1s10`, 200, web('active'))
+      on('POST', `${P}/services/1s10?action=upgrade`, 202, web('upgrading'))
+      on('POST', `${P}/services/1s10?action=finishupgrade`, 202, web('finishing-upgrade'))
+      const op = await platform.deploy(ref, { image: V2 })
+      const result = await waitForOperation(platform, op, { deadline: Date.now() + 30_000 })
+      expect(result.status, JSON.stringify(before)).toBe('succeeded')
+      // the upgrade was seen to its end, `upgraded`, and finished
+      expect(sent.map((r) => r.path)).toContain(`${P}/services/1s10?action=finishupgrade`)
+    }
+  })
+
+  it('an upgrade answered with no body: the wait reads the service to start from', async () => {
+    const stream = streamOf([
+      (socket) => {
+        setTimeout(() => socket.send(web('upgraded', INTERNAL)), 20)
+        setTimeout(() => socket.send(web('active', INTERNAL)), 60)
+      },
+    ])
+    const { platform, on, sent } = mockPlatform('rancher', ORIGIN, { accessKey: 'ak', secretKey: 'sk-secret' }, 60_000, {
+      webSocket: stream.webSocket,
+    })
+    on('GET', `${P}/services/1s10`, 200, web('active', ORIGIN, 'registry.example.com/web:v1'))
+    on('POST', `${P}/services/1s10?action=upgrade`, 202, '')
+    on('GET', `${P}/services/1s10`, 200, web('upgrading'))
+    on('POST', `${P}/services/1s10?action=finishupgrade`, 202, web('finishing-upgrade'))
+    const op = await platform.deploy(ref, { image: V2 })
+    const result = await waitForOperation(platform, op, { deadline: Date.now() + 30_000 })
+    expect(result.status).toBe('succeeded')
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET ${P}/services/1s10`,
+      `POST ${P}/services/1s10?action=upgrade`,
+      `GET ${P}/services/1s10`,
+      `POST ${P}/services/1s10?action=finishupgrade`,
+    ])
+  })
+
+  it('a stream that did not open only for want of time is tried again by the next wait', async () => {
+    class Silent implements EventSocket {
+      static made = 0
+      constructor() {
+        Silent.made++
+      }
+      addEventListener(): void {}
+      close(): void {}
+    }
+    // 100 ms left: the opening gives up after 25 ms
+    const { platform, on } = mockPlatform('rancher', ORIGIN, { accessKey: 'ak', secretKey: 'sk-secret' }, 100, {
+      webSocket: () => Silent as unknown as SocketConstructor,
+    })
+    for (const replicas of [2, 3]) {
+      on('GET', `${P}/services/1s10`, 200, web('active'))
+      on('PUT', `${P}/services/1s10`, 200, web('active'))
+      on('GET', `${P}/services/1s10`, 200, { ...web('active'), scale: replicas, currentScale: replicas })
+      const op = await platform.scale(ref, { replicas })
+      const result = await waitForOperation(platform, op, { deadline: Date.now() + 30_000, sleep: async () => {} })
+      expect(result.status).toBe('succeeded')
+    }
+    expect(Silent.made).toBe(2)
+  })
+
   it('a stream that cannot be opened leaves this wait and the later ones to reads', async () => {
     class Refused implements EventSocket {
       static made = 0

@@ -42,7 +42,7 @@ async function opened(serviceId = '1s10'): Promise<{ events: ServiceEvents; sock
   const socket = FakeSocket.made[0] as FakeSocket
   socket.emit('open')
   const events = await opening
-  if (events === null) throw new Error('did not open')
+  if (!(events instanceof ServiceEvents)) throw new Error(`did not open: ${events}`)
   return { events, socket }
 }
 
@@ -70,40 +70,40 @@ describe('a subscription to a service’s changes', () => {
     expect(socket.init).toEqual({ headers: { authorization: 'Basic abc' } })
   })
 
-  it('is null when the socket fails or closes before it opened, and closes it', async () => {
+  it('is refused when the socket fails or closes before it opened, and closes it', async () => {
     for (const ending of ['error', 'close']) {
       FakeSocket.made = []
       const opening = ServiceEvents.open(Fake, TARGET, 'Basic abc', '1s10', { deadline: Date.now() + 60_000 })
       FakeSocket.made[0]?.emit(ending)
-      expect(await opening).toBeNull()
+      expect(await opening).toBe('refused')
       expect(FakeSocket.made[0]?.closed).toBe(true)
     }
   })
 
-  it('is null when it does not open by the deadline, or the job is cancelled', async () => {
+  it('says why else it did not open: cut short by the time left, or cancelled', async () => {
     FakeSocket.made = []
-    expect(await ServiceEvents.open(Fake, TARGET, 'Basic abc', '1s10', { deadline: Date.now() + 20 })).toBeNull()
+    expect(await ServiceEvents.open(Fake, TARGET, 'Basic abc', '1s10', { deadline: Date.now() + 20 })).toBe('cut')
     expect(FakeSocket.made[0]?.closed).toBe(true)
     const cancel = new AbortController()
     const opening = ServiceEvents.open(Fake, TARGET, 'Basic abc', '1s10', { deadline: Date.now() + 60_000, signal: cancel.signal })
     cancel.abort()
-    expect(await opening).toBeNull()
-    expect(await ServiceEvents.open(Fake, TARGET, 'Basic abc', '1s10', { deadline: Date.now() - 1 })).toBeNull()
+    expect(await opening).toBe('cancelled')
+    expect(await ServiceEvents.open(Fake, TARGET, 'Basic abc', '1s10', { deadline: Date.now() - 1 })).toBe('cut')
   })
 
   it('gives up opening after 5 s, or a quarter of the time left (a deploy opens it before its write)', async () => {
     vi.useFakeTimers()
     try {
-      for (const [left, after] of [
-        [60_000, 5000],
-        [4000, 1000],
+      for (const [left, after, why] of [
+        [60_000, 5000, 'slow'],
+        [4000, 1000, 'cut'],
       ] as const) {
-        let result: ServiceEvents | null | undefined
+        let result: Awaited<ReturnType<typeof ServiceEvents.open>> | undefined
         void ServiceEvents.open(Fake, TARGET, 'Basic abc', '1s10', { deadline: Date.now() + left }).then((events) => (result = events))
         await vi.advanceTimersByTimeAsync(after - 1)
         expect(result, `${left} ms left`).toBeUndefined()
         await vi.advanceTimersByTimeAsync(1)
-        expect(result, `${left} ms left`).toBeNull()
+        expect(result, `${left} ms left`).toBe(why)
       }
     } finally {
       vi.useRealTimers()

@@ -92,8 +92,20 @@ interface Pending {
   /** a stack created from compose: its service is looked up by name */
   stackId?: string
   undo?: Undo
-  /** the service's event stream, opened before the write, and the service as the write's answer showed it */
-  early?: { events: ServiceEvents; service: RancherService }
+  /** the service's event stream, opened before the write (see Early) */
+  early?: Early
+}
+
+/**
+ * An event stream opened before a write, for the wait that follows it: `service`, the service as
+ * the write's answer showed it, where the answer is one (the wait starts from it, with no read);
+ * `landed`, the states the write moves the service to. An event queued before the write (the stream
+ * was open while it was sent) shows another state and is not taken, until one shows the write.
+ */
+interface Early {
+  events: ServiceEvents
+  service?: RancherService
+  landed: readonly string[]
 }
 
 /** A container of a service, as far as a restart shows in it. */
@@ -330,7 +342,11 @@ class RancherPlatform implements Platform {
       throw error
     }
     const id = `upgrade:${service.id}:${Date.now()}`
-    this.pending.set(id, { serviceId: service.id, finish: strategy.finish, ...(events && { early: { events, service: answered } }) })
+    this.pending.set(id, {
+      serviceId: service.id,
+      finish: strategy.finish,
+      ...(events && { early: early(events, answered, service, 'upgrade') }),
+    })
     return { id, kind: 'deploy', ref, target: { image: (launchConfig.imageUuid ?? '').replace(/^docker:/, '') } }
   }
 
@@ -449,6 +465,8 @@ class RancherPlatform implements Platform {
     if (events === undefined) return this.reached(op, await this.byId(op.ref, serviceId), pending)
     let service: RancherService | null = null
     let state: OperationState = { status: 'running', detail: 'no state observed yet' }
+    // until an event shows the write, those queued may be from before it
+    let landed = early?.landed
     try {
       const until = Math.min(this.settle.deadline(), Date.now() + HOLD_MS)
       let read = early?.service ?? (await this.byId(op.ref, serviceId))
@@ -461,30 +479,39 @@ class RancherPlatform implements Platform {
         if (next === 'quiet') {
           read = service = await this.byId(op.ref, serviceId)
           readAt = Date.now()
-        } else service = rebased(next, read)
+          landed = undefined
+        } else {
+          if (landed !== undefined && !landed.includes(next.state ?? '')) continue
+          landed = undefined
+          service = rebased(next, read)
+        }
         state = await this.reached(op, service, pending)
       }
       return state
     } finally {
       // an upgrade that reached `upgraded` is finished at once: the finish's wait takes the stream on
-      if (toFinish(state, pending, service)) pending.early = { events, service }
+      if (toFinish(state, pending, service)) pending.early = { events, service, landed: [] }
       else events.close()
     }
   }
 
   /**
    * The project's event stream, for the changes of one service; undefined where it cannot be
-   * opened: the run's later waits then read (said once), unless the job was cancelled.
+   * opened: the run's later waits then read (said once), unless only the time left was too short
+   * (a later wait, with a fresh deadline, tries again) or the job was cancelled.
    */
   private async subscribe(ref: ServiceRef, serviceId: string): Promise<ServiceEvents | undefined> {
     if (this.events === 'off') return undefined
     const signal = this.settle.signal?.()
     const events = await this.api.subscribe(projectPath(ref), serviceId, { deadline: this.settle.deadline(), signal })
     if (events instanceof ServiceEvents) return events
-    if (!signal?.aborted) {
-      this.events = 'off'
-      this.log(`rancher: no event stream (${events.unusable}): the wait reads the service instead`)
+    if (signal?.aborted) return undefined
+    if (events.again) {
+      this.log(`rancher: no event stream (${events.unusable}): this wait reads the service`)
+      return undefined
     }
+    this.events = 'off'
+    this.log(`rancher: no event stream (${events.unusable}): the wait reads the service instead`)
     return undefined
   }
 
@@ -557,7 +584,11 @@ class RancherPlatform implements Platform {
       throw error
     }
     const id = `finishupgrade:${service.id}:${Date.now()}`
-    this.pending.set(id, { serviceId: service.id, finishing: true, ...(events && { early: { events, service: answered } }) })
+    this.pending.set(id, {
+      serviceId: service.id,
+      finishing: true,
+      ...(events && { early: early(events, answered, service, 'finishupgrade') }),
+    })
     return { id, kind: 'deploy', ref: op.ref, target: op.target }
   }
 
@@ -754,16 +785,25 @@ class RancherPlatform implements Platform {
   }
 }
 
-/**
- * A service as an event showed it, with the links and action URLs of the API's own answer: the
- * stream may name the server by another address than the one the action reaches it at (a front,
- * a proxy's prefix), and actions are called from these URLs (`{self}?action={name}`).
- */
 /** Whether followUp will send the finish of this upgrade (upgraded, to be finished), from the service the wait last saw. */
 function toFinish(state: OperationState, pending: Pending, service: RancherService | null): service is RancherService {
   return state.status === 'succeeded' && service?.state === 'upgraded' && pending.finish === true && !pending.finishing && !pending.undo
 }
 
+/**
+ * The stream opened before `action` was sent on `service`, for its wait: from the action's answer
+ * where it is the service (an empty or foreign answer is not: the wait reads the service then).
+ */
+function early(events: ServiceEvents, answered: RancherService, service: RancherService, action: keyof typeof MOVES): Early {
+  const usable = answered.id === service.id && typeof answered.state === 'string' && answered.links?.self !== undefined
+  return { events, ...(usable && { service: answered }), landed: MOVES[action] ?? [] }
+}
+
+/**
+ * A service as an event showed it, with the links and action URLs of the API's own answer: the
+ * stream may name the server by another address than the one the action reaches it at (a front,
+ * a proxy's prefix), and actions are called from these URLs (`{self}?action={name}`).
+ */
 function rebased(event: RancherService, read: RancherService | null): RancherService {
   const self = read?.links?.self
   if (self === undefined) return event

@@ -136,23 +136,24 @@ export class RancherApi {
 
   /**
    * The changes of one service, from its project's event stream (`…/projects/{id}/subscribe`, a
-   * WebSocket with the same key); why not, where it cannot be opened (see eventTransport).
+   * WebSocket with the same key); why not, where it cannot be opened (see eventTransport), and
+   * whether a later wait may still open it (`again`: cut short by the time left, or cancelled).
    */
   async subscribe(
     projectPath: string,
     serviceId: string,
     limits: { deadline: number; signal?: AbortSignal | undefined },
-  ): Promise<ServiceEvents | { unusable: string }> {
+  ): Promise<ServiceEvents | { unusable: string; again?: boolean }> {
     const url = this.url(`${projectPath}/subscribe`)
     const transport = eventTransport(url, process.env, this.webSocket?.())
     if ('unusable' in transport) return transport
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
     url.searchParams.set('eventNames', 'resource.change')
-    return (
-      (await ServiceEvents.open(transport.socket, url, this.authorization, serviceId, limits)) ?? {
-        unusable: 'the subscription did not open',
-      }
-    )
+    const opened = await ServiceEvents.open(transport.socket, url, this.authorization, serviceId, limits)
+    if (opened instanceof ServiceEvents) return opened
+    if (opened === 'cut') return { unusable: 'the subscription did not open in the time left', again: true }
+    if (opened === 'cancelled') return { unusable: 'the job was cancelled', again: true }
+    return { unusable: 'the subscription did not open' }
   }
 
   /** The webhook service beside the API: `<server>/v1-webhooks/…` with the same key. */

@@ -24,6 +24,9 @@ export function eventTransport(
   return { socket }
 }
 
+/** Why a subscription did not open (ServiceEvents.open). */
+export type OpenFailure = 'refused' | 'slow' | 'cut' | 'cancelled'
+
 /** The next change of a service, `closed` once the stream ended, `quiet` when none came in time. */
 export type Next = RancherService | 'closed' | 'quiet'
 
@@ -46,8 +49,10 @@ export class ServiceEvents {
   }
 
   /**
-   * Opens the subscription and resolves once the server took it; null when it did not (refused,
-   * no answer by the deadline, or cancelled): the caller polls then. Never throws.
+   * Opens the subscription and resolves once the server took it; else why not: `refused` (the
+   * server or a front would not take it), `slow` (no answer within 5 s), `cut` (none within the
+   * quarter of the time left, when that is less: a later wait, with a fresh deadline, may open
+   * it) or `cancelled`. The caller polls then. Never throws.
    */
   static open(
     Socket: SocketConstructor,
@@ -55,28 +60,32 @@ export class ServiceEvents {
     authorization: string,
     serviceId: string,
     limits: { deadline: number; signal?: AbortSignal | undefined },
-  ): Promise<ServiceEvents | null> {
-    const wait = Math.min(OPEN_MS, (limits.deadline - Date.now()) / 4)
-    if (wait <= 0 || limits.signal?.aborted) return Promise.resolve(null)
+  ): Promise<ServiceEvents | OpenFailure> {
+    const left = (limits.deadline - Date.now()) / 4
+    const wait = Math.min(OPEN_MS, left)
+    const late: OpenFailure = left < OPEN_MS ? 'cut' : 'slow'
+    if (limits.signal?.aborted) return Promise.resolve('cancelled')
+    if (wait <= 0) return Promise.resolve(late)
     let socket: EventSocket
     try {
       socket = new Socket(url.href, { headers: { authorization } })
     } catch {
-      return Promise.resolve(null)
+      return Promise.resolve('refused')
     }
     return new Promise((resolve) => {
-      const settle = (events: ServiceEvents | null) => {
+      const settle = (outcome: ServiceEvents | OpenFailure) => {
         clearTimeout(timer)
         limits.signal?.removeEventListener('abort', cancel)
-        if (events === null) socket.close()
-        resolve(events)
+        if (!(outcome instanceof ServiceEvents)) socket.close()
+        resolve(outcome)
       }
-      const cancel = () => settle(null)
-      const timer = setTimeout(cancel, wait)
+      const cancel = () => settle('cancelled')
+      const refused = () => settle('refused')
+      const timer = setTimeout(() => settle(late), wait)
       limits.signal?.addEventListener('abort', cancel, { once: true })
       socket.addEventListener('open', () => settle(new ServiceEvents(socket, serviceId)))
-      socket.addEventListener('error', cancel)
-      socket.addEventListener('close', cancel)
+      socket.addEventListener('error', refused)
+      socket.addEventListener('close', refused)
     })
   }
 
