@@ -6,7 +6,7 @@ import { emulatorSuite } from '../support/steps.js'
 /**
  * Issue 17 item 3: a deploy that changed the variables and failed is rolled back with the
  * variables from before, on the platforms whose rollback is a redeploy of the previous image
- * (Jelastic, Alauda, NetEase apps). What the platform holds is read from the emulator's state,
+ * (Jelastic, Alauda, NetEase apps and microservices). What the platform holds is read from the emulator's state,
  * what was written from its request log.
  */
 
@@ -42,8 +42,12 @@ interface Case {
   healthUrl: () => Promise<string>
   /** the service's variables as the platform holds them (all of them: the platform's own too) */
   vars: () => Promise<Record<string, string>>
-  /** the requests that wrote the variables, in order */
+  /** the requests that wrote the variables or the image, in order */
   varWrites: (log: Request[]) => string[]
+  /** those of a failed deploy that changed the variables and the image, and of its rollback */
+  changedWrites: string[]
+  /** those of a failed deploy that changed the image only, and of its rollback */
+  imageOnlyWrites: string[]
 }
 
 async function state<T>(platform: string): Promise<T> {
@@ -51,7 +55,14 @@ async function state<T>(platform: string): Promise<T> {
 }
 
 type AlaudaState = { services: { service_name: string; instance_envvars: string; default_domain_name?: string }[] }
-type NeteaseState = { apps: { id: number; name: string; domain?: string; env_var: Record<string, string> }[] }
+type NeteaseState = {
+  apps: { id: number; name: string; domain?: string; env_var: Record<string, string> }[]
+  microservices: {
+    service_info: { id: number; service_name: string }
+    service_container_infos: { envs: { key: string; value: string }[] }[]
+  }[]
+}
+const microservice = async () => (await state<NeteaseState>('netease')).microservices.find((m) => m.service_info.service_name === 'shop')
 
 const CASES: Case[] = [
   {
@@ -73,6 +84,14 @@ const CASES: Case[] = [
     },
     varWrites: (log) =>
       log.filter((r) => /(add|remove)containerenvvars|redeploycontainersbygroup/.test(r.path)).map((r) => r.path.split('/').at(-1) ?? ''),
+    changedWrites: [
+      'addcontainerenvvars',
+      'redeploycontainersbygroup',
+      'removecontainerenvvars',
+      'addcontainerenvvars',
+      'redeploycontainersbygroup',
+    ],
+    imageOnlyWrites: ['redeploycontainersbygroup', 'redeploycontainersbygroup'],
   },
   {
     platform: 'alauda',
@@ -98,6 +117,9 @@ const CASES: Case[] = [
         string
       >,
     varWrites: (log) => log.filter((r) => r.method === 'PUT' && /^\/v1\/services\/team\/shop\/?$/.test(r.path)).map(() => 'PUT service'),
+    // the image and the variables in one PUT, each way
+    changedWrites: ['PUT service', 'PUT service'],
+    imageOnlyWrites: ['PUT service', 'PUT service'],
   },
   {
     platform: 'netease',
@@ -114,6 +136,36 @@ const CASES: Case[] = [
       `${suite.emulator.url('netease')}/apps/${(await state<NeteaseState>('netease')).apps.find((a) => a.name === 'shop')?.id}/`,
     vars: async () => (await state<NeteaseState>('netease')).apps.find((a) => a.name === 'shop')?.env_var ?? {},
     varWrites: (log) => log.filter((r) => r.method === 'PUT' && /^\/api\/v1\/apps\/\d+$/.test(r.path)).map(() => 'PUT app'),
+    changedWrites: ['PUT app', 'PUT app'],
+    imageOnlyWrites: ['PUT app', 'PUT app'],
+  },
+  {
+    platform: 'netease microservices',
+    inputs: () => ({
+      platform: 'netease',
+      'api-url': suite.emulator.url('netease'),
+      token: 'netease-demo-token-0123456789',
+      project: 'team',
+    }),
+    seed: async () => {
+      await suite.emulator.control('POST', '/netease/timing', { containerMs: 40 })
+      await suite.emulator.control('POST', '/netease/microservices', { name: 'shop', image: 'hub.c.163.com/team/shop:v1', replicas: 2 })
+    },
+    good: { image: 'hub.c.163.com/team/shop:v2' },
+    goodImage: 'hub.c.163.com/team/shop:v2',
+    bad: { image: 'hub.c.163.com/team/shop:v3' },
+    badImage: 'hub.c.163.com/team/shop:v3',
+    healthUrl: async () => `${suite.emulator.url('netease')}/microservices/${(await microservice())?.service_info.id}/`,
+    vars: async () => Object.fromEntries((await microservice())?.service_container_infos[0]?.envs.map((e) => [e.key, e.value]) ?? []),
+    varWrites: (log) =>
+      log
+        .filter((r) => r.method === 'PUT' && /\/actions\/update-(stateless|image)$/.test(r.path))
+        .map((r) => r.path.split('/').at(-1) ?? ''),
+    // two updates, each refused while another runs: the deploy's variables first, then its image;
+    // the rollback's image first (the one it leaves does not start, so an update of its variables
+    // would fail before the image was sent), then the variables
+    changedWrites: ['update-stateless', 'update-image', 'update-image', 'update-stateless'],
+    imageOnlyWrites: ['update-image', 'update-image'],
   },
 ]
 
@@ -150,16 +202,7 @@ describe.each(CASES)('a failed deploy that changed the variables, on $platform',
     expect(await c.vars()).toEqual(before)
     expect(run.everything).not.toContain(SECRET)
     // the deploy wrote the variables, then the rollback wrote them back: one write each way
-    const writes = c.varWrites(await suite.emulator.requestLog())
-    if (c.platform === 'jelastic')
-      expect(writes).toEqual([
-        'addcontainerenvvars',
-        'redeploycontainersbygroup',
-        'removecontainerenvvars',
-        'addcontainerenvvars',
-        'redeploycontainersbygroup',
-      ])
-    else expect(writes).toHaveLength(2)
+    expect(c.varWrites(await suite.emulator.requestLog())).toEqual(c.changedWrites)
   })
 
   it('a failed change of the variables alone is rolled back too: the same image again, with the variables from before', async () => {
@@ -194,9 +237,7 @@ describe.each(CASES)('a failed deploy that changed the variables, on $platform',
     expect(errorLines(run)[0]).toMatch(new RegExp(`rolled back to ${c.goodImage.replace(/[.@]/g, '\\$&')}$`, 'm'))
     expect(run.summary).not.toContain('Variables put back')
     expect(await c.vars()).toEqual(before)
-    const writes = c.varWrites(await suite.emulator.requestLog())
-    if (c.platform === 'jelastic') expect(writes).toEqual(['redeploycontainersbygroup', 'redeploycontainersbygroup'])
-    else expect(writes).toHaveLength(2)
+    expect(c.varWrites(await suite.emulator.requestLog())).toEqual(c.imageOnlyWrites)
   })
 
   it('a dry run names the variables a rollback would put back, never their values', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { NetworkError } from '../../src/shared/http/errors.js'
-import type { OperationState } from '../../src/shared/platforms/platform.js'
+import { type OperationState, PlatformError } from '../../src/shared/platforms/platform.js'
 import { Deadline } from '../../src/shared/release/deadline.js'
 import { waitFor, waitForOperation } from '../../src/shared/release/waiter.js'
 import { mockPlatform } from '../support/mock-platform.js'
@@ -185,6 +185,26 @@ describe('waitForOperation: an operation and the one that follows it (Rancher’
     const { result, calls } = await upgrade(false, 2, 1)
     expect(result).toMatchObject({ status: 'succeeded', detail: expect.stringContaining('kept open') })
     expect(calls).toEqual(['GET ', 'GET ', 'GET '])
+  })
+
+  it('a follow-up the platform refuses fails the operation (the first changed the service: the release rolls it back), naming both', async () => {
+    const c = clock()
+    const platform = {
+      name: 'netease' as const,
+      observe: states({ status: 'succeeded', detail: 'update_succ, 2/2 container(s) with the new variables' }),
+      followUp: async () => {
+        throw new PlatformError('netease', 'deploy', 'api', 'another update is running (4030010)')
+      },
+    }
+    const result = await waitForOperation(
+      platform,
+      { id: 'x', kind: 'deploy', ref: { service: 'api' }, target: {} },
+      { deadline: 10_000, now: c.now, sleep: c.sleep },
+    )
+    expect(result.status).toBe('failed')
+    expect(result.detail).toMatch(
+      /^update_succ, 2\/2 container\(s\) with the new variables; then: netease: deploy of "api" failed: another update is running \(4030010\)/,
+    )
   })
 
   it('an operation with nothing to follow it ends as its own wait does', async () => {

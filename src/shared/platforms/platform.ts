@@ -72,6 +72,11 @@ export interface DeploySpec {
   provenance?: Provenance
   /** false: the flow will not wait for the operation (`wait: false`), so nothing can be sent once it has ended */
   wait?: boolean
+  /**
+   * it undoes a failed deploy (a rollback with the variables from before): where the image and the
+   * variables are two updates, the image goes first, since the one running now may not start
+   */
+  undoing?: boolean
 }
 
 /** One of the calls a deploy makes, for a dry run's plan: what it changes, before → after (names of variables, never values). */

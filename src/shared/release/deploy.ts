@@ -212,7 +212,7 @@ async function rollBack(
     // the platform's own rollback where it has one (it restores the whole previous version), else a redeploy
     const { operation, result } = ctx.platform.rollback
       ? await rollBackNatively(ctx, ref)
-      : await rollOut(ctx, ref, previous, 'rollback', true, env && { env })
+      : await rollOut(ctx, ref, previous, 'rollback', true, { ...(env && { env }), undoing: true })
     return result?.status === 'succeeded'
       ? { ok: true, detail: result.detail }
       : { ok: false, detail: describeResult(operation, result as WaitResult) }

@@ -1,5 +1,5 @@
 import { NetworkError } from '../http/errors.js'
-import type { Operation, OperationState, Platform } from '../platforms/platform.js'
+import { type Operation, type OperationState, type Platform, PlatformError } from '../platforms/platform.js'
 import { isNoAnswer } from '../platforms/settle.js'
 import { CancelledError } from './cancellation.js'
 import { sleep as realSleep } from './sleep.js'
@@ -87,9 +87,11 @@ export async function waitForOperation(
     next = await platform.followUp(operation)
   } catch (error) {
     if (options.signal?.aborted) return { ...first, status: 'cancelled' }
-    if (!isNoAnswer(error)) throw error
-    // its answer lost, and the state unreadable until the deadline (the adapter settles what it can)
-    const status = options.deadline - now() <= 0 ? 'timed out' : 'failed'
+    // refused, or its answer lost and the state unreadable until the deadline (the adapter settles
+    // what it can): a failed operation, since the first one changed the service already, so that
+    // the release rolls it back rather than stop with it half done
+    if (!(error instanceof PlatformError) && !isNoAnswer(error)) throw error
+    const status = options.deadline - now() <= 0 && !(error instanceof PlatformError) ? 'timed out' : 'failed'
     return { status, detail: `${first.detail}; then: ${(error as Error).message}`, polls: first.polls }
   }
   if (next === null) return first

@@ -7,13 +7,17 @@ import { deployedContainer, envOf, type Microservice, type MicroserviceContainer
  * What a deploy of a microservice sends (platforms.md 4.3): the variables by update-stateless,
  * the image by update-image. Each refuses to start while another update runs, so with both the
  * variables go first and the image once their update has ended: an image that needs a new
- * variable would fail to start without it, while the image running now ignores one it does not read.
+ * variable would fail to start without it, while the image running now ignores one it does not
+ * read. A rollback (`undoing`) sends the image first: the image it leaves may be the one that does
+ * not start, and an update of its variables would then fail before the image is sent.
  */
 export interface MicroserviceUpdate {
-  /** the deployed container's whole set of variables, when it changes: sent first */
+  /** the deployed container's whole set of variables, when it changes */
   envs?: Record<string, string>
-  /** the image update-image sets: alone, or once the variables' update has ended */
+  /** the image update-image sets: alone, or before or after the variables' update (imageFirst) */
   image?: string
+  /** both: the image goes first, and the variables once its update has ended */
+  imageFirst: boolean
   /** the provenance's variables were left out: a deploy not waited for cannot send the image after them */
   provenanceLeftOut: boolean
 }
@@ -63,6 +67,7 @@ export function updatesFor(ref: ServiceRef, spec: DeploySpec, service: Microserv
   return {
     ...(envs && { envs }),
     ...((imageChanges || !envs) && { image: spec.image }),
+    imageFirst: envs !== undefined && imageChanges && spec.undoing === true,
     provenanceLeftOut,
   }
 }
@@ -101,7 +106,11 @@ export function describeCalls(service: Microservice, update: MicroserviceUpdate)
       after: `variables ${describeDiff(diff, Object.keys(update.envs).length)}`,
     })
   }
-  if (update.image) calls.push({ call: 'update-image', before: container?.image_path ?? '', after: update.image })
+  if (update.image) {
+    const image = { call: 'update-image', before: container?.image_path ?? '', after: update.image }
+    if (update.imageFirst) calls.unshift(image)
+    else calls.push(image)
+  }
   return calls
 }
 

@@ -18,8 +18,8 @@ interface Change {
   seen: boolean
   /** update-stateless: the variables it set, which the service must show at the end */
   envs?: Record<string, string>
-  /** the image update-image sets once this update has ended (followUp) */
-  then?: string
+  /** the update to send once this one has ended (followUp): update-image's image, or update-stateless's variables */
+  then?: { image: string } | { envs: Record<string, string> }
   /** the service as the last observe read it: the image's update is sent from it, with no read between */
   last?: Microservice
 }
@@ -63,7 +63,7 @@ export class NeteaseMicroservices {
     return describeCalls(service, updatesFor(ref, spec, service))
   }
 
-  /** The variables' update when they change (the image's follows it, followUp), else the image's. */
+  /** The variables' update when they change (the image's follows it, followUp), else the image's; a rollback's the other way round. */
   async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
     refuseCreate(ref, spec)
     const service = await this.get(ref, 'deploy')
@@ -72,8 +72,10 @@ export class NeteaseMicroservices {
       this.settle.warn(
         `netease: no provenance is kept on "${ref.service}": its variables are an update of their own, and the image's cannot follow it in a deploy that does not wait (wait: false)`,
       )
-    if (update.envs) return this.updateEnvs(ref, service, update.envs, update.image)
-    return this.updateImage(ref, service, update.image ?? spec.image)
+    const image = update.image ?? spec.image
+    if (update.envs && update.imageFirst) return this.updateImage(ref, service, image, { envs: update.envs })
+    if (update.envs) return this.updateEnvs(ref, service, update.envs, update.image === undefined ? undefined : { image: update.image })
+    return this.updateImage(ref, service, image)
   }
 
   /**
@@ -81,7 +83,12 @@ export class NeteaseMicroservices {
    * replaced by `envs`. A second one while the first runs is refused: it landed when the
    * container shows the variables. `then`: the image to set once it has ended.
    */
-  private async updateEnvs(ref: ServiceRef, service: Microservice, envs: Record<string, string>, then?: string): Promise<Operation> {
+  private async updateEnvs(
+    ref: ServiceRef,
+    service: Microservice,
+    envs: Record<string, string>,
+    then?: Change['then'],
+  ): Promise<Operation> {
     const path = `/microservices/${segment(service.service_info.id)}/actions/update-stateless`
     const body = statelessBody(ref, service, envs)
     const change: Change = { ...changeOf(service), envs, ...(then !== undefined && { then }) }
@@ -98,12 +105,12 @@ export class NeteaseMicroservices {
     return { id, kind: 'deploy', ref, target: { image: toState(service).image } }
   }
 
-  private async updateImage(ref: ServiceRef, service: Microservice, image: string): Promise<Operation> {
+  private async updateImage(ref: ServiceRef, service: Microservice, image: string, then?: Change['then']): Promise<Operation> {
     const container = deployedContainer(service)
     const path = `/microservices/${segment(service.service_info.id)}/actions/update-image`
     const body = { container_images: [{ container_id: container?.container_id, image_path: image }], min_ready_seconds: 10 }
     const id = `update-image:${service.service_info.id}:${image}`
-    const change = changeOf(service)
+    const change: Change = { ...changeOf(service), ...(then !== undefined && { then }) }
     // a second update while the first one runs may be refused: it landed when the container has the image
     await this.settled('deploy', ref, {
       send: async () => {
@@ -123,15 +130,16 @@ export class NeteaseMicroservices {
   }
 
   /**
-   * Once the variables' update has ended: the image's update, sent from the service as the last
-   * observe read it (update-image is refused while another update runs), an operation of its own.
+   * Once the first update has ended: the second, sent from the service as the last observe read
+   * it (an update is refused while another runs), an operation of its own: the image's after the
+   * variables', or a rollback's variables after its image.
    */
   async followUp(op: Operation): Promise<Operation | null> {
     const change = this.changes.get(op.id)
-    const image = change?.then
-    if (op.kind !== 'deploy' || !change?.last || image === undefined) return null
+    const then = change?.then
+    if (op.kind !== 'deploy' || !change?.last || then === undefined) return null
     delete change.then
-    return this.updateImage(op.ref, change.last, image)
+    return 'image' in then ? this.updateImage(op.ref, change.last, then.image) : this.updateEnvs(op.ref, change.last, then.envs)
   }
 
   async scale(ref: ServiceRef, replicas: number): Promise<Operation> {
