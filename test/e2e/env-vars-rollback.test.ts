@@ -84,11 +84,12 @@ const CASES: Case[] = [
     },
     varWrites: (log) =>
       log.filter((r) => /(add|remove)containerenvvars|redeploycontainersbygroup/.test(r.path)).map((r) => r.path.split('/').at(-1) ?? ''),
+    // the rollback sets the variables from before, then removes the deploy's added one
     changedWrites: [
       'addcontainerenvvars',
       'redeploycontainersbygroup',
-      'removecontainerenvvars',
       'addcontainerenvvars',
+      'removecontainerenvvars',
       'redeploycontainersbygroup',
     ],
     imageOnlyWrites: ['redeploycontainersbygroup', 'redeploycontainersbygroup'],

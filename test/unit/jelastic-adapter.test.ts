@@ -547,14 +547,15 @@ describe('Jelastic writes whose answer is lost', () => {
       'getenvinfo',
       'getenvproperty',
       'getcontainerenvvarsbygroup',
-      'removecontainerenvvars',
       'addcontainerenvvars',
+      'removecontainerenvvars',
       'getenvproperty',
       'applyenvproperty',
       'redeploycontainersbygroup',
     ])
-    expect(JSON.parse(bodies[3]?.vars ?? '')).toEqual(['B'])
-    expect(JSON.parse(bodies[4]?.vars ?? '')).toEqual({ C: '3' })
+    // the new ones set before the old ones go: a refused set leaves the old ones in place
+    expect(JSON.parse(bodies[3]?.vars ?? '')).toEqual({ C: '3' })
+    expect(JSON.parse(bodies[4]?.vars ?? '')).toEqual(['B'])
     expect(JSON.parse(JSON.parse(bodies[6]?.properties ?? '').paasReleaseVars)).toEqual({ cp: ['A', 'C'] })
   })
 
@@ -576,15 +577,15 @@ describe('Jelastic writes whose answer is lost', () => {
       'getenvinfo',
       'getenvproperty',
       'getcontainerenvvarsbygroup',
-      'removecontainerenvvars',
       'addcontainerenvvars',
+      'removecontainerenvvars',
       'getenvproperty',
       'applyenvproperty',
       'redeploycontainersbygroup',
     ])
-    expect(JSON.parse(bodies[3]?.vars ?? '')).toEqual(['C'])
     // only what differs: the image's own and the unchanged are not written again
-    expect(JSON.parse(bodies[4]?.vars ?? '')).toEqual({ B: 'old', D: '4' })
+    expect(JSON.parse(bodies[3]?.vars ?? '')).toEqual({ B: 'old', D: '4' })
+    expect(JSON.parse(bodies[4]?.vars ?? '')).toEqual(['C'])
     expect(JSON.parse(JSON.parse(bodies[6]?.properties ?? '').paasReleaseVars)).toEqual({ cp: ['A', 'B', 'D'] })
   })
 
@@ -620,6 +621,37 @@ describe('Jelastic writes whose answer is lost', () => {
       'applyenvproperty',
       'redeploycontainersbygroup',
     ])
+  })
+
+  it('a redeploy of the tag every node runs, its answer lost and nothing under way, is sent again: its end leaves no trace to take it as done by', async () => {
+    const { platform, on, calls } = setup()
+    on('getenvinfo', envInfo('shop', 'v2'))
+    on('getenvproperty', setByUs([]))
+    on('addcontainerenvvars', { result: 0 })
+    on('getenvproperty', setByUs([]))
+    on('applyenvproperty', { result: 0 })
+    on('redeploycontainersbygroup', '<html>502 Bad Gateway</html>', 502)
+    on('getenvinfo', envInfo('shop', 'v2'))
+    on('redeploycontainersbygroup', redeployed)
+    await platform.deploy({ service: 'shop' }, { image: V2, env: { vars: { A: '1' }, update: 'merge' } })
+    expect(calls.slice(-3)).toEqual(['redeploycontainersbygroup', 'getenvinfo', 'redeploycontainersbygroup'])
+  })
+
+  it('a redeploy refused once the variables are set is a failed deploy (the release rolls it back), saying so', async () => {
+    const { platform, on } = setup()
+    on('getenvinfo', envInfo('shop', 'v1'))
+    on('getenvproperty', setByUs([]))
+    on('addcontainerenvvars', { result: 0 })
+    on('getenvproperty', setByUs([]))
+    on('applyenvproperty', { result: 0 })
+    on('redeploycontainersbygroup', { result: 2212, error: 'environment is busy' })
+    const refused = platform.deploy({ service: 'shop' }, { image: V2, env: { vars: { A: '1' }, update: 'merge' } })
+    await expect(refused).rejects.toMatchObject({
+      kind: 'failed',
+      message: expect.stringMatching(
+        /^jelastic: deploy of "shop" failed: the variables were set, then the redeploy was refused: .*environment is busy/,
+      ),
+    })
   })
 
   it('signs in again after a sign-in whose answer was lost: a second session does no harm', async () => {

@@ -153,17 +153,7 @@ class JelasticPlatform implements Platform {
     const params = { envName: ref.service, nodeGroup: group(ref) }
     // not repeated by the client: a lost answer is settled by the variables read back
     const write = { operation: 'deploy', target: ref.service }
-    if (remove.length > 0)
-      await this.settled('remove variables', ref.service, {
-        send: async () => {
-          await this.api.call(`${ENV}removecontainerenvvars`, { ...params, vars: JSON.stringify(remove) }, write)
-          return true
-        },
-        landed: async () => {
-          const now = await this.readVars(ref, 'deploy')
-          return remove.every((key) => !Object.hasOwn(now, key)) ? true : null
-        },
-      })
+    // set before removing: a set refused after the removal would leave neither the old variables nor the new
     if (Object.keys(set).length > 0)
       await this.settled('set variables', ref.service, {
         send: async () => {
@@ -173,6 +163,17 @@ class JelasticPlatform implements Platform {
         landed: async () => {
           const now = await this.readVars(ref, 'deploy')
           return Object.entries(set).every(([key, value]) => Object.hasOwn(now, key) && now[key] === value) ? true : null
+        },
+      })
+    if (remove.length > 0)
+      await this.settled('remove variables', ref.service, {
+        send: async () => {
+          await this.api.call(`${ENV}removecontainerenvvars`, { ...params, vars: JSON.stringify(remove) }, write)
+          return true
+        },
+        landed: async () => {
+          const now = await this.readVars(ref, 'deploy')
+          return remove.every((key) => !Object.hasOwn(now, key)) ? true : null
         },
       })
     if (ours !== undefined && !sameNames(ours, oursAfter)) await this.recordVarsSetByUs(ref, oursAfter)
@@ -227,10 +228,11 @@ class JelasticPlatform implements Platform {
     }
     const onTag = (from: EnvInfo) => groupNodes(from, group(ref)).filter((node) => nodeImage(node) === spec.image).length
     const before = onTag(info)
+    const nodes = groupNodes(info, group(ref)).length
     // the variables and the provenance first: the redeploy restarts the containers with them
     if (spec.env) await this.writeVars(ref, spec.env)
     if (spec.provenance) await this.writeProvenance(ref, spec.provenance)
-    return this.settled('deploy', ref.service, {
+    const redeploy = this.settled('deploy', ref.service, {
       send: async () => {
         const body = await this.api.call(
           `${ENV}redeploycontainersbygroup`,
@@ -240,13 +242,25 @@ class JelasticPlatform implements Platform {
         failOnNodeErrors(body, { operation: 'deploy', target: ref.service })
         return operation
       },
-      // under way (UPDATING: observe waits for it), or ran: more nodes on the tag than before, or
-      // all of them (a redeploy of the tag already running leaves no other trace)
+      // under way (UPDATING: observe waits for it), or ran: more nodes on the tag than before. A
+      // redeploy of the tag every node already ran leaves no trace once it has ended: not under
+      // way, it is sent again (the containers restart once more, as asked), never taken as done
       landed: async () => {
         const now = await this.requireEnv(ref, 'deploy')
-        const nodes = groupNodes(now, group(ref)).length
-        return isUpdating(now) || onTag(now) > before || (nodes > 0 && onTag(now) === nodes) ? operation : null
+        return isUpdating(now) || (before < nodes && onTag(now) > before) ? operation : null
       },
+    })
+    if (!spec.env) return redeploy
+    // the variables are set: a refused redeploy is a failed deploy, which the release rolls back
+    return redeploy.catch((error: unknown) => {
+      if (!(error instanceof PlatformError && (error.kind === 'refused' || error.kind === 'unavailable'))) throw error
+      throw new PlatformError(
+        'jelastic',
+        'deploy',
+        ref.service,
+        `the variables were set, then the redeploy was refused: ${error.platformMessage}`,
+        'failed',
+      )
     })
   }
 
