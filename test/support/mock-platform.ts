@@ -16,14 +16,14 @@ export interface SentRequest {
 /**
  * An adapter on a MockAgent, as the action builds it (every credential in the redactor), with
  * `on` to answer a request and `sent` listing what the adapter sent; `extra.webSocket`, the
- * WebSocket an event stream opens with (none: waits read).
+ * WebSocket an event stream opens with (none: waits read); `extra.deadline`, a deadline of its own.
  */
 export function mockPlatform(
   name: PlatformName,
   origin: string,
   credentials: Credentials,
   deadlineMs = 60_000,
-  extra: Pick<PlatformConfig, 'webSocket'> = {},
+  extra: Partial<Pick<PlatformConfig, 'webSocket' | 'deadline'>> = {},
 ) {
   const agent = new MockAgent()
   agent.disableNetConnect()

@@ -649,8 +649,22 @@ describe('Jelastic writes whose answer is lost', () => {
     await expect(refused).rejects.toMatchObject({
       kind: 'failed',
       message: expect.stringMatching(
-        /^jelastic: deploy of "shop" failed: the variables were set, then the redeploy was refused: .*environment is busy/,
+        /^jelastic: deploy of "shop" failed: the variables were changed, then the redeploy was refused: .*environment is busy/,
       ),
+    })
+  })
+
+  it('a removal of the old variables refused once the new ones are set is a failed deploy too', async () => {
+    const { platform, on } = setup()
+    on('getenvinfo', envInfo('shop', 'v1'))
+    on('getenvproperty', setByUs(['A', 'B']))
+    on('getcontainerenvvarsbygroup', { result: 0, object: { ...imageVars, A: '1', B: '2' } })
+    on('addcontainerenvvars', { result: 0 })
+    on('removecontainerenvvars', { result: 2212, error: 'environment is busy' })
+    const refused = platform.deploy({ service: 'shop' }, { image: V2, env: { vars: { A: '1', C: '3' }, update: 'replace' } })
+    await expect(refused).rejects.toMatchObject({
+      kind: 'failed',
+      message: expect.stringContaining('the variables were changed, then the removal of the old ones was refused'),
     })
   })
 

@@ -164,7 +164,7 @@ describe('a Rancher wait on the event stream', () => {
     ])
   })
 
-  it('a stream that did not open only for want of time is tried again by the next wait', async () => {
+  it('a stream that did not open only for want of time is not tried again under that deadline, and is under a fresh one', async () => {
     class Silent implements EventSocket {
       static made = 0
       constructor() {
@@ -173,11 +173,14 @@ describe('a Rancher wait on the event stream', () => {
       addEventListener(): void {}
       close(): void {}
     }
-    // 100 ms left: the opening gives up after 25 ms
+    // 200 ms left: the opening gives up after 50 ms; then a fresh deadline (a rollback's)
+    let deadline = Date.now() + 200
     const { platform, on } = mockPlatform('rancher', ORIGIN, { accessKey: 'ak', secretKey: 'sk-secret' }, 100, {
       webSocket: () => Silent as unknown as SocketConstructor,
+      deadline: () => deadline,
     })
-    for (const replicas of [2, 3]) {
+    for (const replicas of [2, 3, 4]) {
+      if (replicas === 4) deadline = Date.now() + 200
       on('GET', `${P}/services/1s10`, 200, web('active'))
       on('PUT', `${P}/services/1s10`, 200, web('active'))
       on('GET', `${P}/services/1s10`, 200, { ...web('active'), scale: replicas, currentScale: replicas })
@@ -186,6 +189,30 @@ describe('a Rancher wait on the event stream', () => {
       expect(result.status).toBe('succeeded')
     }
     expect(Silent.made).toBe(2)
+  })
+
+  it('a finish refused because an earlier send landed (the service is finishing): the finish goes on, nothing is rolled back', async () => {
+    const stream = streamOf([
+      (socket) => {
+        setTimeout(() => socket.send(web('upgraded', INTERNAL)), 5)
+        setTimeout(() => socket.send(web('active', INTERNAL)), 60)
+      },
+    ])
+    const { platform, on } = mockPlatform('rancher', ORIGIN, { accessKey: 'ak', secretKey: 'sk-secret' }, 60_000, {
+      webSocket: stream.webSocket,
+    })
+    on('GET', `${P}/services/1s10`, 200, web('active', ORIGIN, 'registry.example.com/web:v1'))
+    on('POST', `${P}/services/1s10?action=upgrade`, 202, web('upgrading'))
+    on('POST', `${P}/services/1s10?action=finishupgrade`, 422, {
+      type: 'error',
+      status: 422,
+      code: 'ActionNotAvailable',
+      message: 'Action finishupgrade not available',
+    })
+    on('GET', `${P}/services/1s10`, 200, web('finishing-upgrade'))
+    const op = await platform.deploy(ref, { image: V2 })
+    const result = await waitForOperation(platform, op, { deadline: Date.now() + 30_000, sleep: async () => {} })
+    expect(result).toMatchObject({ status: 'succeeded', detail: expect.stringContaining('active') })
   })
 
   it('a stream that cannot be opened leaves this wait and the later ones to reads', async () => {

@@ -207,6 +207,24 @@ describe('waitForOperation: an operation and the one that follows it (Rancher’
     )
   })
 
+  it('a follow-up the platform could not answer (a 5xx) at the deadline has timed out, not failed', async () => {
+    const c = clock()
+    const platform = {
+      name: 'netease' as const,
+      observe: states({ status: 'succeeded', detail: 'update_succ' }),
+      followUp: async () => {
+        await c.sleep(20_000)
+        throw new PlatformError('netease', 'deploy', 'api', 'HTTP 503', 'unavailable')
+      },
+    }
+    const result = await waitForOperation(
+      platform,
+      { id: 'x', kind: 'deploy', ref: { service: 'api' }, target: {} },
+      { deadline: 10_000, now: c.now, sleep: c.sleep },
+    )
+    expect(result.status).toBe('timed out')
+  })
+
   it('an operation with nothing to follow it ends as its own wait does', async () => {
     const c = clock()
     const platform = { name: 'jelastic' as const, observe: states({ status: 'succeeded', detail: 'RUNNING' }) }

@@ -91,7 +91,8 @@ export async function waitForOperation(
     // what it can): a failed operation, since the first one changed the service already, so that
     // the release rolls it back rather than stop with it half done
     if (!(error instanceof PlatformError) && !isNoAnswer(error)) throw error
-    const status = options.deadline - now() <= 0 && !(error instanceof PlatformError) ? 'timed out' : 'failed'
+    const refused = error instanceof PlatformError && error.kind !== 'unavailable'
+    const status = options.deadline - now() <= 0 && !refused ? 'timed out' : 'failed'
     return { status, detail: `${first.detail}; then: ${(error as Error).message}`, polls: first.polls }
   }
   if (next === null) return first

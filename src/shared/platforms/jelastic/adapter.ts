@@ -137,7 +137,8 @@ class JelasticPlatform implements Platform {
    * puts back exactly the variables from before. The names this action set are kept after the
    * writes (`paasReleaseVars`). A write whose answer is lost is settled by reading the variables back.
    */
-  private async writeVars(ref: ServiceRef, change: EnvChange): Promise<void> {
+  /** `progress.changed` turns true once a write of the variables landed; `progress.step` names the write under way. */
+  private async writeVars(ref: ServiceRef, change: EnvChange, progress: DeployProgress): Promise<void> {
     const ours = await this.readVarsSetByUs(ref, 'deploy')
     let set: Record<string, string> = { ...change.vars }
     let remove: string[] = []
@@ -154,7 +155,8 @@ class JelasticPlatform implements Platform {
     // not repeated by the client: a lost answer is settled by the variables read back
     const write = { operation: 'deploy', target: ref.service }
     // set before removing: a set refused after the removal would leave neither the old variables nor the new
-    if (Object.keys(set).length > 0)
+    if (Object.keys(set).length > 0) {
+      progress.step = 'the setting of the new ones'
       await this.settled('set variables', ref.service, {
         send: async () => {
           await this.api.call(`${ENV}addcontainerenvvars`, { ...params, vars: JSON.stringify(set) }, write)
@@ -165,7 +167,10 @@ class JelasticPlatform implements Platform {
           return Object.entries(set).every(([key, value]) => Object.hasOwn(now, key) && now[key] === value) ? true : null
         },
       })
-    if (remove.length > 0)
+      progress.changed = true
+    }
+    if (remove.length > 0) {
+      progress.step = 'the removal of the old ones'
       await this.settled('remove variables', ref.service, {
         send: async () => {
           await this.api.call(`${ENV}removecontainerenvvars`, { ...params, vars: JSON.stringify(remove) }, write)
@@ -176,6 +181,9 @@ class JelasticPlatform implements Platform {
           return remove.every((key) => !Object.hasOwn(now, key)) ? true : null
         },
       })
+      progress.changed = true
+    }
+    progress.step = 'the record of the names set'
     if (ours !== undefined && !sameNames(ours, oursAfter)) await this.recordVarsSetByUs(ref, oursAfter)
   }
 
@@ -229,10 +237,36 @@ class JelasticPlatform implements Platform {
     const onTag = (from: EnvInfo) => groupNodes(from, group(ref)).filter((node) => nodeImage(node) === spec.image).length
     const before = onTag(info)
     const nodes = groupNodes(info, group(ref)).length
-    // the variables and the provenance first: the redeploy restarts the containers with them
-    if (spec.env) await this.writeVars(ref, spec.env)
-    if (spec.provenance) await this.writeProvenance(ref, spec.provenance)
-    const redeploy = this.settled('deploy', ref.service, {
+    const progress: DeployProgress = { changed: false, step: '' }
+    try {
+      // the variables and the provenance first: the redeploy restarts the containers with them
+      if (spec.env) await this.writeVars(ref, spec.env, progress)
+      progress.step = 'the provenance'
+      if (spec.provenance) await this.writeProvenance(ref, spec.provenance)
+      progress.step = 'the redeploy'
+      return await this.redeploy(ref, operation, tag, before, nodes, onTag)
+    } catch (error) {
+      // the variables changed already: a later call refused is a failed deploy, which the release rolls back
+      if (!progress.changed || !(error instanceof PlatformError && (error.kind === 'refused' || error.kind === 'unavailable'))) throw error
+      throw new PlatformError(
+        'jelastic',
+        'deploy',
+        ref.service,
+        `the variables were changed, then ${progress.step} was refused: ${error.platformMessage}`,
+        'failed',
+      )
+    }
+  }
+
+  private redeploy(
+    ref: ServiceRef,
+    operation: Operation,
+    tag: string,
+    before: number,
+    nodes: number,
+    onTag: (from: EnvInfo) => number,
+  ): Promise<Operation> {
+    return this.settled('deploy', ref.service, {
       send: async () => {
         const body = await this.api.call(
           `${ENV}redeploycontainersbygroup`,
@@ -249,18 +283,6 @@ class JelasticPlatform implements Platform {
         const now = await this.requireEnv(ref, 'deploy')
         return isUpdating(now) || (before < nodes && onTag(now) > before) ? operation : null
       },
-    })
-    if (!spec.env) return redeploy
-    // the variables are set: a refused redeploy is a failed deploy, which the release rolls back
-    return redeploy.catch((error: unknown) => {
-      if (!(error instanceof PlatformError && (error.kind === 'refused' || error.kind === 'unavailable'))) throw error
-      throw new PlatformError(
-        'jelastic',
-        'deploy',
-        ref.service,
-        `the variables were set, then the redeploy was refused: ${error.platformMessage}`,
-        'failed',
-      )
     })
   }
 
@@ -621,6 +643,12 @@ function parseJsonObject(value: unknown): Record<string, unknown> | undefined {
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((name) => b.includes(name))
+}
+
+/** How far a deploy got: whether its variables changed yet, and the call under way (for the failure's message). */
+interface DeployProgress {
+  changed: boolean
+  step: string
 }
 
 function replaceWithoutProperties(ref: ServiceRef): PlatformError {

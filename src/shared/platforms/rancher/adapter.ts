@@ -139,6 +139,8 @@ class RancherPlatform implements Platform {
   private readonly lb = new LbSplit(this.lbPort())
   /** off once the event stream could not be opened: the run's later waits read */
   private events: 'try' | 'off' = 'try'
+  /** the deadline under which the stream's opening was cut short by the time left: not tried again under it */
+  private cutUnder: number | undefined
 
   constructor(
     private readonly api: RancherApi,
@@ -498,16 +500,18 @@ class RancherPlatform implements Platform {
   /**
    * The project's event stream, for the changes of one service; undefined where it cannot be
    * opened: the run's later waits then read (said once), unless only the time left was too short
-   * (a later wait, with a fresh deadline, tries again) or the job was cancelled.
+   * (a wait under a fresh deadline, a rollback's, tries again) or the job was cancelled.
    */
   private async subscribe(ref: ServiceRef, serviceId: string): Promise<ServiceEvents | undefined> {
-    if (this.events === 'off') return undefined
+    const deadline = this.settle.deadline()
+    if (this.events === 'off' || this.cutUnder === deadline) return undefined
     const signal = this.settle.signal?.()
-    const events = await this.api.subscribe(projectPath(ref), serviceId, { deadline: this.settle.deadline(), signal })
+    const events = await this.api.subscribe(projectPath(ref), serviceId, { deadline, signal })
     if (events instanceof ServiceEvents) return events
     if (signal?.aborted) return undefined
     if (events.again) {
-      this.log(`rancher: no event stream (${events.unusable}): this wait reads the service`)
+      this.cutUnder = deadline
+      this.log(`rancher: no event stream (${events.unusable}): the waits read the service until a fresh deadline`)
       return undefined
     }
     this.events = 'off'
@@ -574,14 +578,18 @@ class RancherPlatform implements Platform {
     const image = op.target.image
     const events = pending.early?.events
     delete pending.early
+    const finished = (now: RancherService, moved: boolean) => moved && imageOf(now) === image
     let answered: RancherService
     try {
-      answered = await this.act(op.ref, service, 'finishupgrade', 'finish upgrade', {
-        landed: (now, moved) => moved && imageOf(now) === image,
-      })
+      answered = await this.act(op.ref, service, 'finishupgrade', 'finish upgrade', { landed: finished })
     } catch (error) {
-      events?.close()
-      throw error
+      // refused, yet finishing or finished (an earlier send landed): the finish is under way, not failed
+      const now = error instanceof PlatformError ? await this.byId(op.ref, service.id).catch(() => null) : null
+      if (now === null || !finished(now, (MOVES.finishupgrade ?? []).includes(now.state ?? ''))) {
+        events?.close()
+        throw error
+      }
+      answered = now
     }
     const id = `finishupgrade:${service.id}:${Date.now()}`
     this.pending.set(id, {
