@@ -77,6 +77,18 @@ describe('action-deploy on ServiceStage', () => {
     expect((await component()).source.url).toBe(V1)
   })
 
+  it('a deploy that never landed is not rolled back: rollback_current would take away the version before', async () => {
+    expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V2 }))).code).toBe(0)
+    const { id } = await component()
+    await suite.emulator.fault({ platform: 'servicestage', path: `/components/${id}`, method: 'PUT', when: 'before', status: 500 })
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop', image: V3, timeout: '5s' }))
+    await suite.emulator.control('DELETE', '/faults')
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toContain(`not rolled back: the service still runs ${V2}`)
+    expect(run.outputs['rolled-back']).toBe('false')
+    expect((await component()).source.url).toBe(V2)
+  })
+
   it('rolls back when the job fails at its health check (an unhealthy image)', async () => {
     await suite.emulator.control('POST', '/images', { image: V3, unhealthy: true })
     const run = await suite.steps.run('deploy', inputs({ service: 'shop', image: V3 }))

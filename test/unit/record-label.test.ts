@@ -46,6 +46,12 @@ describe('the release record as an application label', () => {
     expect(sameRelease(back?.release ?? '', `${record.release}0`)).toBe(false)
   })
 
+  it('keeps every phase a release writes, action-rollback’s "rolled-back" included', () => {
+    for (const phase of ['progressing', 'promoted', 'paused', 'aborting', 'aborted', 'rolled-back']) {
+      expect(recordFromLabels(labelsWithRecord([], 'shop', { ...record, phase }), router)?.phase).toBe(phase)
+    }
+  })
+
   it("keeps the user's labels and replaces only its own", () => {
     const user = [{ key: 'team', value: 'shop' }]
     const first = labelsWithRecord(user, 'shop', record)

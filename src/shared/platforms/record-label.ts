@@ -19,7 +19,15 @@ const MAX_KEY = 36
 const MAX_VALUE = 43
 const KEY_PREFIX = 'paas-release-'
 
-const PHASE_CODES: Record<string, string> = { progressing: 'p', promoted: 'd', paused: 'h', aborting: 'a', aborted: 'x' }
+const PHASE_CODES: Record<string, string> = {
+  progressing: 'p',
+  promoted: 'd',
+  paused: 'h',
+  aborting: 'a',
+  aborted: 'x',
+  // action-rollback on the router
+  'rolled-back': 'r',
+}
 const CODE_PHASES = Object.fromEntries(Object.entries(PHASE_CODES).map(([phase, code]) => [code, phase]))
 
 /** A release that can only be kept as a digest reads back as `digest:<hex>` (see sameRelease). */

@@ -128,8 +128,13 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
       ctx.deadline.restart() // the rollback gets its own deadline: the deploy may have used all of it
       const outcome = await rollBack(ctx, ref, previous, back?.change)
       const withVars = back ? ` with the variables from before (${back.said})` : ''
-      failure += outcome.ok ? `; rolled back to ${previous}${withVars}` : `; rollback to ${previous}${withVars} failed: ${outcome.detail}`
-      rows.push(['Rolled back to', outcome.ok ? previous : `${previous} (failed)`])
+      if (outcome.untouched) failure += `; not rolled back: the service still runs ${previous}`
+      else
+        failure += outcome.ok ? `; rolled back to ${previous}${withVars}` : `; rollback to ${previous}${withVars} failed: ${outcome.detail}`
+      rows.push([
+        'Rolled back to',
+        outcome.untouched ? `not needed: it still runs ${previous}` : outcome.ok ? previous : `${previous} (failed)`,
+      ])
       if (outcome.ok && back) rows.push(['Variables put back', back.said])
       running = outcome.ok ? previous : inputs.image
     } else {
@@ -151,7 +156,9 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
       'previous-image': previous,
       'operation-id': operationId,
       url,
-      'rolled-back': String(rows.some(([label, value]) => label === 'Rolled back to' && !value.endsWith('(failed)'))),
+      'rolled-back': String(
+        rows.some(([label, value]) => label === 'Rolled back to' && !value.endsWith('(failed)') && !value.startsWith('not needed')),
+      ),
     },
     rows,
     notes,
@@ -206,9 +213,15 @@ async function rollBack(
   ref: ServiceRef,
   previous: string,
   env: EnvChange | undefined,
-): Promise<{ ok: boolean; detail: string }> {
+): Promise<{ ok: boolean; detail: string; untouched?: boolean }> {
   try {
     if (!ctx.platform.capabilities.undoWhileBusy) await ctx.phase('wait until the platform is idle', () => untilIdle(ctx, ref))
+    // the platform's own rollback goes back one version from what runs now: after a deploy that
+    // never landed, or one the platform undid itself, it would take away the release before
+    if (ctx.platform.rollback) {
+      const now = await ctx.phase('read before the rollback', () => ctx.platform.describe(ref))
+      if (now !== null && now.image === previous && now.phase === 'running') return { ok: true, detail: 'still there', untouched: true }
+    }
     // the platform's own rollback where it has one (it restores the whole previous version), else a redeploy
     const { operation, result } = ctx.platform.rollback
       ? await rollBackNatively(ctx, ref)
