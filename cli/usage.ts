@@ -1002,7 +1002,8 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         githubOnly: false,
       },
       'health-samples': {
-        description: 'Probes needed at a step before it can pass (each tick probes the router and green).',
+        description:
+          'Good answers needed at a step before it can pass (each tick probes the router and green); a bad answer or a probe that could not run does not count.',
         default: '5',
         required: false,
         secret: false,
@@ -1051,7 +1052,8 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         githubOnly: false,
       },
       'consecutive-error-limit': {
-        description: 'Probes in a row that could not run (refused, timed out) that abort the release.',
+        description:
+          'Probes in a row of one URL (the router, or green directly) that could not run (refused, timed out) that abort the release.',
         default: '3',
         required: false,
         secret: false,

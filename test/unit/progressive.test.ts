@@ -130,6 +130,23 @@ describe('a progressive release, tick by tick', () => {
     )
   })
 
+  it('passes a step on good answers only: probes that could not run are no evidence', () => {
+    // errors under the limit in a row (one good answer between every two), bad answers tolerated
+    const sim = new Simulation(plan({ failureLimit: 100, consecutiveErrorLimit: 3, steps: [{ weight: 10, holdMs: 0 }] }))
+    sim.tick()
+    for (const sample of ['error', 'error', 'good', 'error', 'bad'] as const) {
+      sim.nextSample = sample
+      sim.tick()
+    }
+    // five probes since the weight was reached, one good: three are needed
+    expect(sim.record.phase).toBe('progressing')
+    sim.nextSample = 'good'
+    sim.tick()
+    sim.tick()
+    sim.tick()
+    expect(sim.record.phase).toBe('paused')
+  })
+
   it('aborts when the deadline passes', () => {
     const sim = new Simulation(plan({ deadline: 100 * SECOND }))
     sim.runUntilDone()

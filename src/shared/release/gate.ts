@@ -37,12 +37,15 @@ export function candidateHealthUrl(health: URL, candidate: Candidate): URL {
 /**
  * The health gate of a progressive release: probes the health URL through the router and, when
  * the candidate's own URL is known, the same path on the candidate directly. Counts bad answers
- * and probes that could not run apart, since the step's weight was reached.
+ * and probes that could not run apart, since the step's weight was reached; probes in a row that
+ * could not run are counted per URL.
  */
 export class HealthGate {
   private counts: GateCounts = emptyGate()
   private readonly urls: URL[]
   private readonly seen: Sample[] = []
+  /** per URL: the router's answers must not hide a candidate that cannot be reached */
+  private readonly errorsInRow = new Map<string, number>()
 
   constructor(
     private readonly ctx: ReleaseContext,
@@ -64,6 +67,7 @@ export class HealthGate {
   reset(): void {
     this.counts = emptyGate()
     this.seen.length = 0
+    this.errorsInRow.clear()
   }
 
   async sample(): Promise<void> {
@@ -74,7 +78,8 @@ export class HealthGate {
       counts.samples++
       if (sample.verdict === 'bad') counts.failures++
       if (sample.verdict === 'error') counts.errors++
-      counts.consecutiveErrors = sample.verdict === 'error' ? counts.consecutiveErrors + 1 : 0
+      this.errorsInRow.set(url.href, sample.verdict === 'error' ? (this.errorsInRow.get(url.href) ?? 0) + 1 : 0)
+      counts.consecutiveErrors = Math.max(...this.errorsInRow.values())
       if (sample.verdict !== 'good') {
         counts.last = `${url.href}: ${sample.detail}`
         this.ctx.log.info(`gate: ${url.href} ${sample.verdict === 'bad' ? 'answered badly' : 'could not be probed'}: ${sample.detail}`)

@@ -128,7 +128,8 @@ export function decide(record: ReleaseRecord, observed: Observed, plan: Plan, no
   const reachedAt = next.stepReachedAt ?? now
   next = { ...next, stepReachedAt: reachedAt }
   const held = now - reachedAt >= step.holdMs
-  const gated = observed.gate.samples >= plan.minSamples
+  // good answers only: a probe that could not run, or answered badly, is no evidence the step is healthy
+  const gated = observed.gate.samples - observed.gate.failures - observed.gate.errors >= plan.minSamples
   if (!held || !gated) return { writes: [], record: next }
   if (next.step === plan.steps.length - 1) {
     const phase = step.weight === 100 ? 'promoted' : 'paused'
