@@ -1,7 +1,9 @@
+import { createServer, type Socket } from 'node:net'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { JELASTIC_TOKEN, JELASTIC_USER } from '../support/emulator.js'
 import { errorLines } from '../support/runner.js'
 import { emulatorSuite } from '../support/steps.js'
+import { actionMs } from '../support/summary-time.js'
 import { until } from '../support/until.js'
 
 const V1 = 'registry.example.com/shop:v1'
@@ -225,5 +227,35 @@ describe('secrets', () => {
     expect(suite.steps.runs.length).toBeGreaterThan(10)
     expect(suite.steps.secrets.size).toBeGreaterThan(2)
     expect(suite.steps.leaks()).toEqual([])
+  })
+})
+
+describe('a health check that gets no answer', () => {
+  it('is bounded by the deadline: its probes stop there, not 10 s each later', async () => {
+    // accepts connections and never answers
+    const held: Socket[] = []
+    const silent = createServer((socket) => void held.push(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const { port } = silent.address() as { port: number }
+    try {
+      const run = await suite.steps.run('deploy', {
+        platform: 'jelastic',
+        'api-url': suite.emulator.url('jelastic'),
+        token: JELASTIC_TOKEN,
+        service: 'green',
+        image: V2,
+        timeout: '3s',
+        'health-url': `http://127.0.0.1:${port}/health`,
+        'health-samples': '3',
+        'rollback-on-failure': 'false',
+      })
+      expect(run.code, run.stdout).toBe(1)
+      expect(errorLines(run)[0]).toMatch(/health check/)
+      // three probes of 10 s each before: 30 s; the deadline is 3 s, the report after it a moment
+      expect(actionMs(run)).toBeLessThan(8000)
+    } finally {
+      for (const socket of held) socket.destroy()
+      silent.close()
+    }
   })
 })

@@ -241,7 +241,9 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
   }
   const { operation, result } = await rollBackNatively(ctx, ref, inputs.to)
   const after = await readBack(ctx, ref, before)
-  const failed = result.status !== 'succeeded'
+  // the platform's word that its operation succeeded is not enough: the service must run what was asked
+  const elsewhere = result.status === 'succeeded' && inputs.to !== undefined && after !== null && after.image !== inputs.to
+  const failed = result.status !== 'succeeded' || elsewhere
   return {
     title: failed
       ? `Rollback of ${ref.service} failed`
@@ -257,7 +259,7 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
     ],
     notes: [],
     ...(failed && {
-      failure: `${ctx.platform.name}: rollback of "${ref.service}" failed: ${describeResult(operation, result)}`,
+      failure: `${ctx.platform.name}: rollback of "${ref.service}" failed: ${elsewhere ? `the operation succeeded, but the service runs ${after?.image}, not ${inputs.to}` : describeResult(operation, result)}`,
     }),
   }
 }
@@ -296,16 +298,21 @@ async function rollbackToImage(ctx: ReleaseContext, inputs: RollbackInputs, imag
     }
   }
   const { operation, result } = await rollOut(ctx, ref, image, 'rollback', inputs.wait)
-  if (inputs.wait) await readBack(ctx, ref, before)
-  const failed = result !== undefined && result.status !== 'succeeded'
+  const after = inputs.wait ? await readBack(ctx, ref, before) : null
+  // the operation's success is not enough: the service must run the image asked for
+  const elsewhere = result?.status === 'succeeded' && after !== null && after.image !== image
+  const failed = (result !== undefined && result.status !== 'succeeded') || elsewhere
+  const why = elsewhere
+    ? `the operation succeeded, but the service runs ${after?.image}`
+    : result
+      ? describeResult(operation, result)
+      : 'no result'
   return {
     title: failed ? `Rollback of ${ref.service} failed` : `Rolled back ${ref.service} to ${image}`,
-    outputs: { image: failed ? before.image : image, 'service-id': before.id, weights: '' },
+    outputs: { image: after?.image ?? (failed ? before.image : image), 'service-id': before.id, weights: '' },
     rows,
     notes: [],
-    ...(failed && {
-      failure: `${ctx.platform.name}: rollback of "${ref.service}" to ${image} failed: ${result ? describeResult(operation, result) : 'no result'}`,
-    }),
+    ...(failed && { failure: `${ctx.platform.name}: rollback of "${ref.service}" to ${image} failed: ${why}` }),
   }
 }
 

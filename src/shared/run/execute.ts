@@ -46,7 +46,8 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
     // one hung attempt may take a quarter of the time, so that a lost answer leaves time to settle it
     const attemptMs = Math.min(30_000, Math.max(1_000, Math.round(inputs.timeoutMs / 4)))
     const http = new HttpClient({ ...transport, deadline: () => deadline.epochMs, timeoutMs: attemptMs, log: log.info })
-    const probe = new HttpClient({ ...transport, backoff: { attempts: 1, baseMs: 0, capMs: 0 } })
+    // health probes: one attempt each, and none past the deadline either
+    const probe = new HttpClient({ ...transport, deadline: () => deadline.epochMs, backoff: { attempts: 1, baseMs: 0, capMs: 0 } })
     // one attempt per GitHub call: Octokit's retry and throttling plugins decide what is sent again
     const githubHttp = new HttpClient({
       ...transport,
