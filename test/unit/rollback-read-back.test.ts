@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { readRollbackInputs } from '../../src/shared/inputs/rollback.js'
 import type { Platform, ServiceRef } from '../../src/shared/platforms/platform.js'
-import type { ReleaseContext } from '../../src/shared/release/context.js'
-import { Deadline } from '../../src/shared/release/deadline.js'
 import { rollback } from '../../src/shared/release/rollback.js'
+import { releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
 
 const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
@@ -14,16 +13,7 @@ function platformEndingOn(endsOn: string): Platform {
   let image = V2
   return {
     name: 'jelastic',
-    capabilities: {
-      traffic: 'weighted',
-      lifecycle: true,
-      deploy: true,
-      scale: true,
-      remove: true,
-      nativeRollback: false,
-      create: false,
-      autoscaling: false,
-    },
+    capabilities: WEIGHTED_CAPABILITIES,
     async describe(ref: ServiceRef) {
       return { id: ref.service, phase: 'running', status: 'RUNNING', replicas: 1, ready: 1, image }
     },
@@ -37,21 +27,6 @@ function platformEndingOn(endsOn: string): Platform {
   } as unknown as Platform
 }
 
-function context(platform: Platform): ReleaseContext {
-  return {
-    platform,
-    probe: {} as ReleaseContext['probe'],
-    deadline: new Deadline(60_000),
-    signal: new AbortController().signal,
-    startCleanup: () => undefined,
-    saveState: () => undefined,
-    log: { info: () => undefined, warning: () => undefined, debug: () => undefined },
-    dryRun: false,
-    phase: (_name, body) => body(),
-    section: () => undefined,
-  } as ReleaseContext
-}
-
 const inputs = readRollbackInputs({
   INPUT_PLATFORM: 'jelastic',
   'INPUT_API-URL': 'https://app.jelastic.example.com',
@@ -62,13 +37,13 @@ const inputs = readRollbackInputs({
 
 describe('a rollback to an image', () => {
   it('succeeds when the service runs that image at the end', async () => {
-    const result = await rollback(context(platformEndingOn(V1)), inputs)
+    const result = await rollback(releaseContext(platformEndingOn(V1)), inputs)
     expect(result.failure).toBeUndefined()
     expect(result.outputs.image).toBe(V1)
   })
 
   it('fails when the operation succeeded but the service runs another image, and says which', async () => {
-    const result = await rollback(context(platformEndingOn(V3)), inputs)
+    const result = await rollback(releaseContext(platformEndingOn(V3)), inputs)
     expect(result.failure).toBe(`jelastic: rollback of "shop" to ${V1} failed: the operation succeeded, but the service runs ${V3}`)
     expect(result.outputs.image).toBe(V3)
   })

@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { readTrafficInputs } from '../../src/shared/inputs/traffic.js'
 import type { Operation, Platform, RouterRef, ServiceRef, StoredRecord, TrafficSplit } from '../../src/shared/platforms/platform.js'
 import { Cancellation, CancelledError } from '../../src/shared/release/cancellation.js'
-import type { ReleaseContext } from '../../src/shared/release/context.js'
-import { Deadline } from '../../src/shared/release/deadline.js'
 import { traffic } from '../../src/shared/release/traffic.js'
+import { releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
 
 /**
  * A router whose requests listen to the job's cancellation as the HTTP client's do (until cleanup
@@ -29,16 +28,7 @@ function routerCancelledAt(cancellation: Cancellation, moment: 'candidate read' 
   const operation = (ref: ServiceRef): Operation => ({ id: 'op', kind: 'traffic', ref, target: {} })
   const platform = {
     name: 'jelastic',
-    capabilities: {
-      traffic: 'weighted',
-      lifecycle: true,
-      deploy: true,
-      scale: true,
-      remove: true,
-      nativeRollback: false,
-      create: false,
-      autoscaling: false,
-    },
+    capabilities: WEIGHTED_CAPABILITIES,
     async readTraffic() {
       request()
       if (moment === 'read-back' && readingBack && split.green === 50) cancelNow()
@@ -73,22 +63,6 @@ function routerCancelledAt(cancellation: Cancellation, moment: 'candidate read' 
   return { platform, writes, split: () => split }
 }
 
-function context(platform: Platform, cancellation: Cancellation): ReleaseContext {
-  const log = { info: () => undefined, warning: () => undefined, debug: () => undefined }
-  return {
-    platform,
-    probe: {} as ReleaseContext['probe'],
-    deadline: new Deadline(60_000),
-    signal: cancellation.job,
-    startCleanup: () => cancellation.startCleanup(),
-    saveState: () => undefined,
-    log,
-    dryRun: false,
-    phase: (_name, body) => body(),
-    section: () => undefined,
-  } as ReleaseContext
-}
-
 describe('a cancel at 50%', () => {
   it.each(['candidate read', 'read-back'] as const)(
     'during the %s still puts all traffic back on stable: the abort is not cut by the cancel it answers',
@@ -105,7 +79,7 @@ describe('a cancel at 50%', () => {
         INPUT_STEPS: '50:5m,100',
         'INPUT_RELEASE-ID': 'org/shop#1',
       })
-      const result = await traffic(context(router.platform, cancellation), inputs)
+      const result = await traffic(releaseContext(router.platform, cancellation), inputs)
       expect(router.writes).toEqual([50, 0])
       expect(router.split().green).toBe(0)
       expect(result.outputs).toMatchObject({ phase: 'aborted', reason: 'the job was cancelled' })
