@@ -217,6 +217,23 @@ describe('one release at a time', () => {
     expect(await greenShare()).toBe(0)
   })
 
+  it('an abort by hand from another run stops the release in flight: it never raises the weight again', async () => {
+    const first = suite.steps.run('traffic', release({ steps: '10:200ms,50:5m,100', 'release-id': 'org/shop#1', timeout: '60s' }))
+    await until(async () => (await routerWeight()) === 50)
+    const abort = await suite.steps.run(
+      'traffic',
+      release({ command: 'abort', 'release-id': 'org/shop#hand', 'keep-candidate-on-abort': 'true', 'health-url': '' }),
+    )
+    expect(abort.code, abort.stdout).toBe(0)
+    const firstRun = await first
+    expect(firstRun.code).toBe(1)
+    expect(errorLines(firstRun)[0]).toMatch(/release on "shop" stopped: the release was aborted by release org\/shop#hand/)
+    // once at 50%, and never again: the abort's 0% stands
+    expect(firstRun.stdout.match(/::group::shift to 50%/g)).toHaveLength(1)
+    expect(firstRun.outputs).toMatchObject({ phase: 'aborted', verdict: 'failed' })
+    expect(await greenShare()).toBe(0)
+  })
+
   it('a re-run of the same release goes on from where the router is', async () => {
     const atHalf = until(async () => (await routerWeight()) === 50)
     const killed = await runAction('traffic', release({ steps: '10:200ms,50:5m,100', 'release-id': 'org/shop#7' }), {

@@ -9,6 +9,8 @@ import { sleep } from './sleep.js'
 const REFRESH_MS = CLAIM_TTL_MS / 3
 /** how long a claim is left before it is read back: a release that claimed in the same moment has written by then */
 const CLAIM_SETTLE_MS = 1000
+/** how soon a refresh of the claim that failed is tried again while the release holds */
+const RETRY_MS = 1000
 /** how often a release that waits for another looks again */
 const WAIT_MS = 2000
 
@@ -156,34 +158,93 @@ async function otherRelease(ctx: ReleaseContext, router: RouterRef, inputs: Traf
   await sleep(Math.min(WAIT_MS, ctx.deadline.remainingMs()), ctx.signal)
 }
 
+/**
+ * Why another run's record in place of this release's own means this release must stop: another
+ * release took the router over, or a run ended this one by hand (`command: abort`, a rollback).
+ */
+export function takenOver(other: StoredRecord, releaseId: string): string {
+  const by = sameRelease(other.release, releaseId) ? 'another run' : `release ${other.release}`
+  if (other.phase === 'progressing')
+    return `${by} took the router over (${other.candidate} at ${other.weight}%, since ${other.startedAt}); this release stopped and left the router to it`
+  const what = other.phase === 'rolled-back' ? 'rolled back' : other.phase === 'aborting' ? 'aborted' : other.phase
+  return `the release was ${what} by ${by} (${other.updatedAt}); this release stopped and wrote nothing more`
+}
+
 export class RecordKeeper {
   private last = ''
   private savedAt = 0
 
+  /**
+   * @param guarded the release checks that the record is still its own before it writes (every
+   *   command but an abort by hand, which overrides whatever is in flight)
+   */
   constructor(
     private readonly ctx: ReleaseContext,
     private readonly router: RouterRef,
     private readonly releaseId: string,
     private readonly startedAt: string,
     private readonly images: { stableImage?: string; candidateImage?: string },
+    private readonly guarded: boolean,
   ) {}
 
   /**
-   * Writes the record when the phase, the step or the weight changed, and refreshes it while the
-   * release runs (the claim stays fresh), where the platform keeps one. A write that fails is
-   * said and tried again next time: the router's own state still wins over the record.
+   * The record another run wrote in place of this release's, or undefined while it is still ours.
+   * No platform offers a compare-and-set on the record, so the claim is no lock: this read before
+   * each write is what keeps a release from writing over a router another run has taken since
+   * (a release that claimed in the same moment, an abort or a rollback by hand). A record that
+   * cannot be read, or is gone, leaves the router's own state to decide, as before any record.
    */
-  async save(record: ReleaseRecord): Promise<void> {
+  async takenBy(): Promise<StoredRecord | undefined> {
+    if (!this.guarded || !this.ctx.platform.writeRecord) return undefined
+    const now = await readRecord(this.ctx, this.router).catch(() => null)
+    if (now === null) return undefined
+    return sameRelease(now.release, this.releaseId) && inFlight(now.phase) ? undefined : now
+  }
+
+  /** ms until the claim is due for its refresh (0: due now) */
+  refreshDueInMs(): number {
+    return Math.max(0, this.savedAt + REFRESH_MS - Date.now())
+  }
+
+  /**
+   * Writes the record when the phase, the step or the weight changed, and refreshes it while the
+   * release runs (the claim stays fresh), where the platform keeps one; first it checks that the
+   * record is still ours (unless `checked` says this round just did), and returns the other run's
+   * record, writing nothing, when it is not. A write that fails is said and tried again next time:
+   * the router's own state still wins over the record.
+   */
+  async save(record: ReleaseRecord, checked = false): Promise<StoredRecord | undefined> {
     const key = `${record.phase}/${record.step}/${record.weight}/${record.stepReachedAt ?? ''}`
-    const fresh = Date.now() - this.savedAt < REFRESH_MS
     const writeRecord = this.ctx.platform.writeRecord
-    if ((key === this.last && fresh) || !writeRecord) return
+    if ((key === this.last && this.refreshDueInMs() > 0) || !writeRecord) return undefined
+    const other = checked ? undefined : await this.takenBy()
+    if (other !== undefined) return other
     try {
       await writeRecord.call(this.ctx.platform, this.router, this.stored(record))
       this.last = key
       this.savedAt = Date.now()
     } catch (error) {
       this.ctx.log.warning(`${this.router.router}: the release record could not be written: ${(error as Error).message}`)
+    }
+    return undefined
+  }
+
+  /**
+   * Sleeps `ms` (or until the signal), waking to refresh the claim whenever it falls due, so that a
+   * long health interval never lets it go stale while the release still runs; returns the other
+   * run's record when the refresh finds the router taken.
+   */
+  async hold(ms: number, record: ReleaseRecord, signal: AbortSignal): Promise<StoredRecord | undefined> {
+    const until = Date.now() + ms
+    for (;;) {
+      const left = until - Date.now()
+      if (left <= 0 || signal.aborted) return undefined
+      // a refresh that failed is tried again a second later, not at once
+      const slice = this.ctx.platform.writeRecord ? Math.min(left, Math.max(RETRY_MS, this.refreshDueInMs())) : left
+      await sleep(slice, signal).catch(() => undefined)
+      if (signal.aborted || this.refreshDueInMs() > 0) continue
+      const other = await this.save(record)
+      if (other !== undefined) return other
     }
   }
 

@@ -5,8 +5,7 @@ import type { ActionResult, ReleaseContext } from './context.js'
 import { HealthGate } from './gate.js'
 import { decide, emptyGate, type Plan, type ReleaseRecord, startRecord } from './progressive.js'
 import { newPlan, planned } from './plan.js'
-import { type Claim, type ClaimView, claimRouter, inspectClaim, RecordKeeper, readRecord, resumeRecord } from './record.js'
-import { sleep } from './sleep.js'
+import { type Claim, type ClaimView, claimRouter, inspectClaim, RecordKeeper, readRecord, resumeRecord, takenOver } from './record.js'
 import { planTraffic } from './traffic-plan.js'
 import { formatSplit, reachableSteps, requireRouter, weightsJson, writeSplit } from './split.js'
 
@@ -100,9 +99,21 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   ctx.section('release')
   if (claim.resumed) ctx.log.info(`release ${inputs.releaseId}: re-run, going on from its record (started ${claim.resumed.startedAt})`)
   const images = await sideImages(ctx, router)
-  const keeper = new RecordKeeper(ctx, router, inputs.releaseId, new Date(record.startedAt).toISOString(), images)
+  // an abort by hand overrides whatever is in flight; every other command stops once the router is another run's
+  const keeper = new RecordKeeper(
+    ctx,
+    router,
+    inputs.releaseId,
+    new Date(record.startedAt).toISOString(),
+    images,
+    inputs.command !== 'abort',
+  )
   let split: TrafficSplit | null = before
   let wrote = false
+  // the weight the router had after this release's last write or look: another value means someone else moved it
+  let seen: number | null = before?.green ?? null
+  /** the record another run wrote in place of this release's: the release stops, writing nothing more */
+  let taken: StoredRecord | undefined
   // a release in flight: the post step puts traffic back on stable if this step is killed
   ctx.saveState('release', 'in-flight')
 
@@ -117,6 +128,10 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
         plan,
         Date.now(),
       )
+      // before it writes, and when the router moved under it, the release makes sure the router is still its own
+      const checked = decision.writes.length > 0 || observed !== seen
+      if (checked) taken = await keeper.takenBy()
+      if (taken) break
       // a step left for the next one with the router still at its weight passed its gate; else the router was moved
       if (record.stepReachedAt !== undefined && decision.record.step !== record.step && gate) {
         const passed = decision.record.step === record.step + 1 && observed === plan.steps[record.step]?.weight
@@ -144,6 +159,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
           split = await ctx.phase(label, () =>
             writeSplit(ctx, router, { blue: 100 - write.weight, green: write.weight, routingMethod: method }, split),
           )
+          seen = split?.green ?? null
           gate?.reset()
           ctx.section(record.phase === 'aborting' ? 'abort' : `hold at ${write.weight}%${gate ? ', gate' : ''}`)
         } else {
@@ -152,12 +168,14 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
         }
       }
       // the record keeps the weight the router has now, after this round's writes (and the claim fresh)
-      await keeper.save({ ...record, weight: split?.green ?? record.weight })
-      if (finished(record, plan, ctx.signal.aborted)) break
+      const stored = storedRecord({ ...record, weight: split?.green ?? record.weight }, plan, ctx.signal.aborted)
+      taken = await keeper.save(stored, checked)
+      if (taken || finished(record, plan, ctx.signal.aborted)) break
       if (decision.writes.length > 0) continue
       if (gate && record.phase === 'progressing' && record.stepReachedAt !== undefined) await gate.sample()
       const pause = Math.min(inputs.gate?.intervalMs ?? TICK_MS, ctx.deadline.remainingMs())
-      if (!ctx.signal.aborted) await sleep(pause, ctx.signal).catch(() => undefined)
+      if (!ctx.signal.aborted) taken = await keeper.hold(pause, stored, ctx.signal)
+      if (taken) break
       // at the deadline the next round aborts on what it knows; a read cut short by a cancel is
       // read again at the top of the loop, in cleanup
       if (ctx.deadline.remainingMs() === 0) continue
@@ -184,14 +202,31 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
       lastGate = gateLine(record.weight, `not judged (${why})`, Date.now() - record.stepReachedAt, gate)
       ctx.log.info(`gate, step ${record.step + 1}: ${lastGate}`)
     }
-    split = await putBackOnStable(ctx, router, method, why)
-    record = { ...record, phase: 'aborted', weight: 0, verdict: 'failed', reason: why }
-    await keeper.save(record)
+    // a router another run has taken since is theirs to put back, not this release's
+    taken = await keeper.takenBy()
+    if (taken === undefined) {
+      split = await putBackOnStable(ctx, router, method, why)
+      record = { ...record, phase: 'aborted', weight: 0, verdict: 'failed', reason: why }
+      await keeper.save(record)
+    }
+  }
+  if (taken !== undefined) {
+    record = { ...record, phase: 'aborted', verdict: 'failed', reason: takenOver(taken, inputs.releaseId) }
+    ctx.log.warning(`release: ${record.reason}`)
   }
   if (lastGate !== undefined) stepLog.push(lastGate)
   if (!wrote) ctx.log.info(`${router.router}: already at ${formatSplit(split)}; nothing to write`)
   ctx.saveState('release', record.phase)
-  return result(ctx, { ...inputs, steps }, router, before, split, record, stepLog)
+  return result(ctx, { ...inputs, steps }, router, before, split, record, stepLog, taken !== undefined)
+}
+
+/**
+ * The record as the router keeps it: an aborted release still waiting out the scale-down delay is
+ * kept `aborting` (in flight), so that no other release claims the router before the candidate is
+ * taken out of service.
+ */
+function storedRecord(record: ReleaseRecord, plan: Plan, cancelled: boolean): ReleaseRecord {
+  return record.phase === 'aborted' && !finished(record, plan, cancelled) ? { ...record, phase: 'aborting' } : record
 }
 
 /**
@@ -338,6 +373,7 @@ function result(
   after: TrafficSplit | null,
   record: ReleaseRecord,
   stepLog: string[],
+  stopped: boolean,
 ): ActionResult {
   const notes: string[] = []
   if (after?.routingMethod === 'sticky-sessions' && before !== null && before.green !== after.green) {
@@ -370,7 +406,9 @@ function result(
     ],
     notes,
     ...(failed && {
-      failure: `${ctx.platform.name}: release on "${router.router}" aborted, all traffic back on ${router.blue}: ${record.reason}`,
+      failure: stopped
+        ? `${ctx.platform.name}: release on "${router.router}" stopped: ${record.reason}`
+        : `${ctx.platform.name}: release on "${router.router}" aborted, all traffic back on ${router.blue}: ${record.reason}`,
     }),
   }
 }
