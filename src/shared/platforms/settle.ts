@@ -45,7 +45,15 @@ export async function settleWrite<T>(what: string, write: SettledWrite<T>, optio
     try {
       return await write.send()
     } catch (error) {
-      if (!isNoAnswer(error) || options.signal?.()?.aborted) throw error
+      if (options.signal?.()?.aborted) throw error
+      if (!isNoAnswer(error)) {
+        // a send again that is refused: the one before may have landed late, after the state was read
+        // (a platform that refuses the same version twice says so)
+        const late = send > 1 ? await write.landed().catch(() => null) : null
+        if (late === null) throw error
+        options.log(`${what}: sent again and refused, but the platform's state now shows the send before landed; going on`)
+        return late
+      }
       // a send the deadline cut short says nothing new: the failure before it is what used the time up
       lost = previous !== undefined && cutByDeadline(error, options) ? previous : error
       previous = lost
