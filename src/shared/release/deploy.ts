@@ -3,7 +3,14 @@ import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/deploy.js'
 import type { HealthInputs } from '../inputs/health.js'
 import { describeDiff, describeRestore, type EnvChange, type EnvDiff, envDiff, hasChanges, restoreChange } from '../platforms/env-vars.js'
-import { type DeployCall, type DeploySpec, PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
+import {
+  type DeployCall,
+  type DeploySpec,
+  type Operation,
+  PlatformError,
+  type ServiceRef,
+  type ServiceState,
+} from '../platforms/platform.js'
 import { serviceIdOf } from '../platforms/service-id.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { checkHealth } from './health.js'
@@ -97,6 +104,10 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   ]
   const notes: string[] = []
   let operationId = ''
+  /** the service runs an image this deploy did not send */
+  let foreign = false
+  /** the service as read once the deploy succeeded: the read-back, unless a rollback follows */
+  let landedOn: ServiceState | null | undefined
   let failure: string | undefined
   const startedAt = Date.now()
 
@@ -113,6 +124,11 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
     })
     operationId = operation.id
     if (result && result.status !== 'succeeded') failure = describeResult(operation, result)
+    else if (result && !inputs.gray) {
+      landedOn = await readBack(ctx, ref, previous)
+      failure = notLanded(ref, inputs.image, operation, landedOn)
+      foreign = failure !== undefined
+    }
   }
 
   if (inputs.health) {
@@ -124,8 +140,12 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   const log = failure === undefined ? [] : await recentLog(ctx, ref, startedAt)
   let running = failure === undefined ? inputs.image : previous
   if (failure !== undefined && !ctx.signal.aborted) {
-    if (inputs.rollbackOnFailure && (previous !== inputs.image || back)) {
+    if (foreign) {
+      // what runs is not this deploy's: a rollback would undo a change it did not make
+      failure += '; not rolled back'
+    } else if (inputs.rollbackOnFailure && (previous !== inputs.image || back)) {
       ctx.deadline.restart() // the rollback gets its own deadline: the deploy may have used all of it
+      landedOn = undefined
       const outcome = await rollBack(ctx, ref, previous, back?.change)
       const withVars = back ? ` with the variables from before (${back.said})` : ''
       if (outcome.untouched) failure += `; not rolled back: the service still runs ${previous}`
@@ -143,7 +163,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
     }
   }
 
-  const after = await readBack(ctx, ref, previous)
+  const after = landedOn ?? (await readBack(ctx, ref, previous))
   const url = after?.url ?? before.url ?? ''
   if (url) rows.push(['URL', url])
   // what the service really runs at the end, as the platform says (not what the action meant it to)
@@ -167,6 +187,16 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
       failure: `${name}: deploy of "${ref.service}" to ${inputs.image} failed: ${failure}${logText(ref, log)}`,
     }),
   }
+}
+
+/**
+ * A succeeded operation is the platform's word on its job; what the service runs is the evidence
+ * that the job was this deploy's (a lost answer settled by a job someone else started looks the
+ * same until then). The failure, when the service runs another image, or undefined.
+ */
+function notLanded(ref: ServiceRef, image: string, operation: Operation, now: ServiceState | null): string | undefined {
+  if (now === null || now.image === image) return undefined
+  return `operation ${operation.id || '(no id)'} succeeded, but ${ref.service} runs ${now.image} (${now.status}): another change may have come in between`
 }
 
 /** At most this many of the last log lines go with a failure. */

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest'
+import { readDeployInputs } from '../../src/shared/inputs/deploy.js'
+import type { DeploySpec, Operation, Platform, ServiceRef } from '../../src/shared/platforms/platform.js'
+import { deploy } from '../../src/shared/release/deploy.js'
+import { releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
+
+const V1 = 'registry.example.com/shop:v1'
+const V2 = 'registry.example.com/shop:v2'
+
+/**
+ * A platform whose deploy job succeeds while the service ends on `runsAfter`: what a lost answer
+ * settled by someone else's job looks like (the job that succeeded was theirs).
+ */
+function platformRunning(runsAfter: string) {
+  let image = V1
+  let deployed = false
+  const deploys: string[] = []
+  const platform = {
+    name: 'jelastic',
+    capabilities: WEIGHTED_CAPABILITIES,
+    async describe(ref: ServiceRef) {
+      if (deployed) image = runsAfter
+      return { id: ref.service, image, replicas: 1, ready: 1, phase: 'running', status: 'RUNNING' }
+    },
+    async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+      deploys.push(spec.image)
+      deployed = true
+      return { id: 'job-1', kind: 'deploy', ref, target: { image: spec.image } }
+    },
+    async observe() {
+      return { status: 'succeeded', detail: 'job SUCCEEDED' }
+    },
+  } as unknown as Platform
+  return { platform, deploys }
+}
+
+const inputs = () =>
+  readDeployInputs({
+    INPUT_PLATFORM: 'jelastic',
+    'INPUT_API-URL': 'https://app.jelastic.example.com',
+    INPUT_TOKEN: 'jelastic-token-0123456789',
+    INPUT_SERVICE: 'shop',
+    INPUT_IMAGE: V2,
+  })
+
+describe('a deploy succeeds on what the service runs, not on the job’s word alone', () => {
+  it('fails, and rolls nothing back, when the job succeeded but the service runs another image', async () => {
+    const { platform, deploys } = platformRunning('registry.example.com/shop:v3')
+    const result = await deploy(releaseContext(platform), inputs())
+    expect(result.failure).toContain(
+      'operation job-1 succeeded, but shop runs registry.example.com/shop:v3 (RUNNING): another change may have come in between; not rolled back',
+    )
+    expect(deploys).toEqual([V2])
+    expect(result.outputs).toMatchObject({ image: 'registry.example.com/shop:v3', 'rolled-back': 'false' })
+  })
+
+  it('succeeds when the service runs the image sent', async () => {
+    const { platform } = platformRunning(V2)
+    const result = await deploy(releaseContext(platform), inputs())
+    expect(result.failure).toBeUndefined()
+    expect(result.outputs.image).toBe(V2)
+  })
+})
