@@ -314,6 +314,20 @@ describe('a gray release', () => {
     expect((await component()).source.url).toBe(V2)
   })
 
+  it('is not taken for a full deploy of its image: that is refused before any write, and a re-run of the gray deploy goes on', async () => {
+    expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V2, 'gray-weight': '10' }))).code).toBe(0)
+    await suite.emulator.control('DELETE', '/requests')
+    const full = await suite.steps.run('deploy', inputs({ service: 'shop', image: V2 }))
+    expect(full.code).toBe(1)
+    expect(errorLines(full)[0]).toContain(
+      `servicestage: deploy of "shop" failed: ${V2} runs only in a gray release, at 10% of the traffic: promote it (action-traffic, command: promote)`,
+    )
+    const rerun = await suite.steps.run('deploy', inputs({ service: 'shop', image: V2, 'gray-weight': '10' }))
+    expect(rerun.code, rerun.stdout).toBe(0)
+    expect(rerun.summary).toContain(`A gray release of ${V2} was already in progress at 10%`)
+    expect((await suite.emulator.requests()).filter((r) => r.method !== 'GET')).toEqual([])
+  })
+
   it('is abandoned by an abort (rollback_current): all traffic back on the stable version', async () => {
     expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V2, 'gray-weight': '30' }))).code).toBe(0)
     const abort = await suite.steps.run('traffic', inputs({ router: 'shop', command: 'abort' }))

@@ -245,6 +245,11 @@ export interface Platform {
   remove(ref: ServiceRef): Promise<Operation>
   /** the platform's own rollback: to the version before (`to` undefined), or to an image or version it recorded */
   rollback?(ref: ServiceRef, to?: string): Promise<Operation>
+  /**
+   * the share (1-99) of the service's traffic its image takes while a gray release of it is open
+   * (ServiceStage); undefined when none is: the image the service shows then serves only that share
+   */
+  grayShare?(ref: ServiceRef): Promise<number | undefined>
   /** the service's log lines between two instants (epoch ms), oldest first */
   logs?(ref: ServiceRef, from: number, to: number): Promise<LogLine[]>
   /** one read of how far an operation got; the shared waiter loops */

@@ -94,6 +94,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   const varsChange = diff !== undefined && hasChanges(diff)
   const variables = inputs.env && diff ? `${describeDiff(diff, Object.keys(inputs.env.vars).length)} (${inputs.env.update})` : undefined
   const deploying = !(before.image === inputs.image && before.phase === 'running') || varsChange
+  const grayShare = deploying ? undefined : await openGray(ctx, ref, inputs)
   const back = variablesBack(ctx, before, varsChange ? diff : undefined)
   if (ctx.dryRun) return planDeploy(ctx, inputs, ref, before, { deploying, varsChange, back, ...(variables && { variables }) })
   const rows: [string, string][] = [
@@ -114,7 +115,11 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   if (variables) rows.push(['Variables', variables])
 
   if (!deploying) {
-    notes.push(`The service already ran ${inputs.image}${inputs.env ? ' with these variables' : ''}: no deploy was started.`)
+    notes.push(
+      grayShare === undefined
+        ? `The service already ran ${inputs.image}${inputs.env ? ' with these variables' : ''}: no deploy was started.`
+        : `A gray release of ${inputs.image} was already in progress at ${grayShare}%: no deploy was started; action-traffic moves it on.`,
+    )
   } else {
     const { operation, result } = await rollOut(ctx, ref, inputs.image, 'deploy', inputs.wait, {
       ...(inputs.gray && { gray: inputs.gray }),
@@ -197,6 +202,26 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
 function notLanded(ref: ServiceRef, image: string, operation: Operation, now: ServiceState | null): string | undefined {
   if (now === null || now.image === image) return undefined
   return `operation ${operation.id || '(no id)'} succeeded, but ${ref.service} runs ${now.image} (${now.status}): another change may have come in between`
+}
+
+/**
+ * Where the image the service shows serves only a gray release's share (ServiceStage), a deploy
+ * that would find nothing to do is a gray deploy found in progress (a re-run: it goes on, the
+ * share returned), or a full deploy the platform cannot make while it is open: refused, before
+ * any write, with what ends it.
+ */
+async function openGray(ctx: ReleaseContext, ref: ServiceRef, inputs: DeployInputs): Promise<number | undefined> {
+  const grayShare = ctx.platform.grayShare
+  if (!grayShare) return undefined
+  const share = await ctx.phase('describe', () => grayShare.call(ctx.platform, ref))
+  if (share === undefined || inputs.gray) return share
+  throw new PlatformError(
+    ctx.platform.name,
+    'deploy',
+    ref.service,
+    `${inputs.image} runs only in a gray release, at ${share}% of the traffic: promote it (action-traffic, command: promote) or end it (command: abort) before a full deploy`,
+    'refused',
+  )
 }
 
 /** At most this many of the last log lines go with a failure. */

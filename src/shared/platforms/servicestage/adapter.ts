@@ -207,15 +207,24 @@ class ServiceStagePlatform implements Platform {
 
   /** The gray release's split: green is the gray version's weight; all on blue when none is in progress. */
   async readTraffic(router: RouterRef): Promise<TrafficSplit | null> {
-    const ref = routerService(router)
-    const base = await this.requireBase(ref, 'read traffic')
+    const weight = (await this.grayWeightOf(routerService(router), 'read traffic')) ?? 0
+    return { blue: 100 - weight, green: weight, routingMethod: 'round-robin' }
+  }
+
+  async grayShare(ref: ServiceRef): Promise<number | undefined> {
+    const weight = await this.grayWeightOf(ref, 'describe')
+    return weight !== undefined && weight > 0 && weight < 100 ? weight : undefined
+  }
+
+  /** The gray version's weight, from the component's newest deployment record; undefined when it was no gray release. */
+  private async grayWeightOf(ref: ServiceRef, operation: string): Promise<number | undefined> {
+    const base = await this.requireBase(ref, operation)
     const { records = [] } = await this.api.call<{ records?: GrayRecord[] }>(
       'GET',
       `${base}/records?limit=10&offset=0`,
-      callOptions('read traffic', ref, true),
+      callOptions(operation, ref, true),
     )
-    const weight = grayWeight(records) ?? 0
-    return { blue: 100 - weight, green: weight, routingMethod: 'round-robin' }
+    return grayWeight(records)
   }
 
   async writeTraffic(router: RouterRef, split: TrafficSplit): Promise<Operation> {
