@@ -618,14 +618,14 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
         githubOnly: false,
       },
       blue: {
-        description: 'The blue side behind router.',
+        description: 'The blue side behind router. ServiceStage: a label for the stable version (`stable` when left out).',
         default: '',
         required: false,
         secret: false,
         githubOnly: false,
       },
       green: {
-        description: 'The green side behind router.',
+        description: 'The green side behind router. ServiceStage: a label for the gray version (`gray` when left out).',
         default: '',
         required: false,
         secret: false,

@@ -328,6 +328,18 @@ describe('a gray release', () => {
     expect((await suite.emulator.requests()).filter((r) => r.method !== 'GET')).toEqual([])
   })
 
+  it('is abandoned by a rollback by hand on the router (no blue or green given): all traffic back on the stable version', async () => {
+    expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V2, 'gray-weight': '10' }))).code).toBe(0)
+    const back = await suite.steps.run('rollback', inputs({ service: 'shop', router: 'shop', reason: 'v2 is slow' }))
+    expect(back.code, back.stdout).toBe(0)
+    expect(JSON.parse(back.outputs.weights ?? '')).toEqual({ blue: 100, green: 0 })
+    expect(back.outputs.image).toBe(V1)
+    expect(await versions(200)).toEqual({ v1: 100 })
+    expect((await component()).source.url).toBe(V1)
+    const status = await suite.steps.run('traffic', inputs({ router: 'shop', command: 'status' }))
+    expect(status.outputs).toMatchObject({ phase: 'steady', stable: 'stable' })
+  })
+
   it('is abandoned by an abort (rollback_current): all traffic back on the stable version', async () => {
     expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V2, 'gray-weight': '30' }))).code).toBe(0)
     const abort = await suite.steps.run('traffic', inputs({ router: 'shop', command: 'abort' }))

@@ -48,7 +48,7 @@ export function readRollbackInputs(env: NodeJS.ProcessEnv = process.env): Rollba
   const toText = readDefaulted('to', env)
   const to = toText === 'previous' ? undefined : readRollbackTarget(service.platform, toText)
   const wait = readFlag('wait', env)
-  const router = readOptional('router', env) === undefined ? undefined : readRouterInputs(env, service.platform, false)
+  const router = readOptional('router', env) === undefined ? undefined : readRouterInputs(env, service.platform, true)
   // without a router the sides are not used, but a bad name is still refused, never passed over
   if (router === undefined) for (const side of ['blue', 'green']) readOptionalName(side, env, service.platform)
   const reasonText = readOptional('reason', env)

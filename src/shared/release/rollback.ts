@@ -45,26 +45,24 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   if (inputs.to !== undefined) return rollbackToImage(ctx, inputs, inputs.to)
   if (inputs.router === undefined) return rollbackFromLedger(ctx, inputs)
   const traffic = requireRouter(ctx)
-  const router = routerRef({ ...inputs.router, ...(inputs.project && { project: inputs.project }) })
+  const router = routerRef({
+    ...inputs.router,
+    ...(inputs.project && { project: inputs.project }),
+    ...(inputs.application && { application: inputs.application }),
+  })
   const { current, record, recorded } = await ctx.phase('read traffic', async () => {
     const split = await traffic.readTraffic(router)
     if (split === null) throw new PlatformError(ctx.platform.name, 'rollback', router.router, 'router not found', 'not-found')
-    // the record names the side that served before the last release; without one, it is the side with the smaller share
+    // the record names the side that served before the last release
     const last = await readRecord(ctx, router)
     const side = last !== null && [router.blue, router.green].includes(last.stable) ? last.stable : undefined
     ctx.log.info(`${router.router}: ${formatSplit(split)}`)
     if (side) ctx.log.info(`${router.router}: the last release (${last?.release}) came from ${side}`)
     return { current: split, record: last, recorded: side }
   })
-  if (recorded === undefined && current.green === current.blue) {
-    throw new PlatformError(
-      ctx.platform.name,
-      'rollback',
-      router.router,
-      `the router splits ${formatSplit(current)} and keeps no record of the last release: neither side served before the other; give "to" an image, or set the split with action-traffic`,
-    )
-  }
-  const back = recorded ?? (current.green > current.blue ? router.blue : router.green)
+  // without a record: the side the traffic is not on, where it is all on one; while it is split, blue,
+  // since a release (action-traffic, a ServiceStage gray release) always moves it from blue to green
+  const back = recorded ?? (current.green === 0 ? router.green : router.blue)
   const backRef = sideRef(ctx, router, back === router.green ? 'green' : 'blue')
   let state = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(backRef)), 'rollback', back)
   if (ctx.dryRun) {
@@ -105,7 +103,10 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   }
   const change = await applySplit(ctx, router, back === router.green ? 100 : 0, current.routingMethod)
   state = await ctx.phase('read back', async () => {
-    const now = ctx.platform.capabilities.traffic === 'replicas' ? ((await ctx.platform.describe(backRef)) ?? state) : state
+    // the split changed what the side runs where it is instances, or one service (a gray release abandoned)
+    const oneService = sideRef(ctx, router, 'blue').service === sideRef(ctx, router, 'green').service
+    const changed = ctx.platform.capabilities.traffic === 'replicas' || oneService
+    const now = changed ? ((await ctx.platform.describe(backRef)) ?? state) : state
     if (record !== null && recorded !== undefined && record.phase !== 'rolled-back') {
       await ctx.platform.writeRecord?.(router, { ...record, phase: 'rolled-back', weight: 0, updatedAt: new Date().toISOString() })
     }
