@@ -138,7 +138,7 @@ describe('a release on the load balancer', () => {
   const router = { router: 'shop/lb', blue: 'shop/web', green: 'shop/web-green' }
   let lbId = ''
 
-  async function shares(count = 1000): Promise<Record<string, number>> {
+  async function shares(count = 100): Promise<Record<string, number>> {
     const counts = await measureSplit(`${suite.emulator.url('rancher')}/lb/${lbId}/80/`, count)
     return Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, (n * 100) / count]))
   }
@@ -163,7 +163,7 @@ describe('a release on the load balancer', () => {
     }))
   }
 
-  it('flips the port rule from blue to green and back, exactly, measured over 1,000 requests', async () => {
+  it('flips the port rule from blue to green and back, exactly, measured over 100 requests', async () => {
     expect(await shares(200)).toEqual({ web: 100 })
     const flip = await suite.steps.run('traffic', inputs({ ...router, percentage: '100' }))
     expect(flip.code, flip.stdout).toBe(0)
