@@ -128,25 +128,6 @@ describe('ServiceStage adapter', () => {
     expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(1)
   })
 
-  it('does not take a job someone else started for the lost PUT: the version sent decides, and the PUT is sent again', async () => {
-    const { platform, on, sent, pool } = setup()
-    on('GET', BY_NAME, 404, { error_code: 'SVCSTG.00100400', error_msg: 'no such API' })
-    on('GET', `${APP}?limit=100&offset=0`, 200, { count: 1, components: [component('swr.example.com/team/shop:v1')] })
-    // the PUT was lost before it landed; meanwhile a scale by hand started a job of its own
-    on('PUT', `${APP}/${ID}`, 502, { error: 'bad gateway' })
-    pool.intercept({ path: `${APP}/${ID}`, method: 'GET' }).reply(200, () =>
-      JSON.stringify({
-        ...component('swr.example.com/team/shop:v1', 'RUNNING'),
-        status: { component_status: 'RUNNING', replica: 3, available_replica: 2, last_job_id: 'JOB-scale-by-hand' },
-      }),
-    )
-    on('GET', `${APP}/${ID}/records?limit=10&offset=0`, 200, { records: [{ version: '2024.0101.00000', jobs: [{ job_id: 'JOB-v1' }] }] })
-    on('PUT', `${APP}/${ID}`, 200, { job_id: 'JOB-deploy' })
-    const op = await platform.deploy(ref, { image: 'swr.example.com/team/shop:v2' })
-    expect(op.id).toBe('JOB-deploy')
-    expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(2)
-  })
-
   it('goes on with the first PUT when it landed late and the PUT sent again is refused for its version', async () => {
     const { platform, on, sent, pool } = setup()
     on('GET', BY_NAME, 404, { error_code: 'SVCSTG.00100400', error_msg: 'no such API' })

@@ -117,9 +117,10 @@ class ServiceStagePlatform implements Platform {
     const operation = (id: string): Operation => ({ id, kind: 'deploy', ref, target: { image: spec.image } })
     const before = component.status?.last_job_id
     // the platform refuses a version twice, so a PUT whose answer was lost is settled by the
-    // version sent: the component's last job once the component shows that version, else the job
-    // of that version's deployment record (the component may show the new version only once its
-    // job is done). A newer job alone is no evidence: someone else's scale or restart makes one too.
+    // component: a job newer than the one before the PUT (the component may show the new version
+    // only once that job is done), or a deployment record of the version sent. A newer job could
+    // be someone else's (a scale by hand); nothing tells while it runs, and the deploy's read-back
+    // of the image once it succeeded fails such a deploy rather than call it deployed.
     return settleWrite(
       `servicestage: deploy of "${ref.service}"`,
       {
@@ -127,7 +128,7 @@ class ServiceStagePlatform implements Platform {
         landed: async () => {
           const now = await this.requireComponent(ref, 'deploy')
           const last = now.component.status?.last_job_id
-          if (last !== undefined && last !== before && now.component.version === version) return operation(last)
+          if (last !== undefined && last !== before) return operation(last)
           const job = await this.recordJob(ref, now.base, version)
           return job === undefined ? null : operation(job)
         },
