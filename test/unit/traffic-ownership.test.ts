@@ -73,7 +73,7 @@ function sharedRouter() {
     record: () => record,
     split: () => split,
     /** at the router's n-th read, another run writes this weight and this record */
-    otherRunAt(atRead: number, weight: number, written: (now: StoredRecord | null) => StoredRecord) {
+    otherRunAt(atRead: number, weight: number, written: (now: StoredRecord | null) => StoredRecord | null) {
       other = {
         atRead,
         act: () => {
@@ -130,6 +130,13 @@ describe('a running release stops once the router is another run’s', () => {
     expect(result.failure).toContain('release on "td" stopped')
   })
 
+  it('is not stopped by its own record read back, round after round (no spurious stop while it holds)', async () => {
+    const router = sharedRouter()
+    const result = await release(router.platform, { INPUT_STEPS: '50:3s,100' })
+    expect(result.outputs).toMatchObject({ phase: 'promoted', verdict: 'passed' })
+    expect(router.weights).toEqual([50, 100])
+  })
+
   it('after a rollback by hand (same release, rolled-back): nothing is written over it', async () => {
     const router = sharedRouter()
     router.otherRunAt(6, 0, (mine) => ({ ...(mine as StoredRecord), phase: 'rolled-back', weight: 0, updatedAt: now() }))
@@ -137,6 +144,33 @@ describe('a running release stops once the router is another run’s', () => {
     expect(router.weights).toEqual([50])
     expect(router.record()?.phase).toBe('rolled-back')
     expect(result.outputs.reason).toContain('the release was rolled back by another run')
+  })
+
+  it('after an abort by hand where the platform removes the record as a release ends (Alauda): the record gone and the router moved', async () => {
+    const router = sharedRouter()
+    router.otherRunAt(6, 0, () => null)
+    const result = await release(router.platform, { INPUT_STEPS: '50:5m,100' })
+    expect(router.weights).toEqual([50])
+    expect(router.split().green).toBe(0)
+    expect(result.outputs.reason).toContain('the release record was removed and the router moved under the release')
+  })
+
+  it('after an abort by a job of the same workflow run (the same release id, a phase this release never wrote)', async () => {
+    const router = sharedRouter()
+    router.otherRunAt(6, 0, (mine) => ({ ...(mine as StoredRecord), phase: 'aborting', weight: 0, updatedAt: now() }))
+    const result = await release(router.platform, { INPUT_STEPS: '50:5m,100' })
+    expect(router.weights).toEqual([50])
+    expect(result.outputs.reason).toContain('the release was aborted by another run')
+  })
+
+  it('puts traffic back on stable when the abort’s record came before its write of the router, and this release wrote in between', async () => {
+    const router = sharedRouter()
+    // the abort run has written its record, not yet the router: this release's next write finds the record
+    router.otherRunAt(4, 50, (mine) => ({ ...(mine as StoredRecord), release: 'org/shop#9', phase: 'aborting', updatedAt: now() }))
+    const result = await release(router.platform, { INPUT_STEPS: '50:2s,100' })
+    expect(router.weights).toEqual([50, 0])
+    expect(router.split().green).toBe(0)
+    expect(result.outputs).toMatchObject({ phase: 'aborted', weight: '0' })
   })
 
   it('after another release took the router over: it leaves the router to that release', async () => {

@@ -16,6 +16,12 @@ export interface SettledWrite<T> {
   send(): Promise<T>
   /** reads the platform's state after a lost answer: the write's result (found from the state) when it landed, null when it did not */
   landed(): Promise<T | null>
+  /**
+   * a send again that the platform refuses is settled by landed() too (the send before may have
+   * landed late): only where landed() cannot take someone else's change for this write's, or
+   * where what follows checks it (ServiceStage's deploy: the image read back once it succeeded)
+   */
+  settlesRefusal?: boolean
 }
 
 export interface SettleOptions {
@@ -49,7 +55,7 @@ export async function settleWrite<T>(what: string, write: SettledWrite<T>, optio
       if (!isNoAnswer(error)) {
         // a send again that is refused: the one before may have landed late, after the state was read
         // (a platform that refuses the same version twice says so)
-        const late = send > 1 ? await write.landed().catch(() => null) : null
+        const late = send > 1 && write.settlesRefusal ? await write.landed().catch(() => null) : null
         if (late === null) throw error
         options.log(`${what}: sent again and refused, but the platform's state now shows the send before landed; going on`)
         return late

@@ -213,7 +213,15 @@ function notLanded(ref: ServiceRef, image: string, operation: Operation, now: Se
 async function openGray(ctx: ReleaseContext, ref: ServiceRef, inputs: DeployInputs): Promise<number | undefined> {
   const grayShare = ctx.platform.grayShare
   if (!grayShare) return undefined
-  const share = await ctx.phase('describe', () => grayShare.call(ctx.platform, ref))
+  // a deploy with nothing to do is not failed by a read that only looks further
+  const share = await ctx
+    .phase('describe', () => grayShare.call(ctx.platform, ref))
+    .catch((error: unknown) => {
+      ctx.log.warning(
+        `${ctx.platform.name}: whether a gray release of "${ref.service}" is open could not be read: ${(error as Error).message}`,
+      )
+      return undefined
+    })
   if (share === undefined || inputs.gray) return share
   throw new PlatformError(
     ctx.platform.name,

@@ -10,7 +10,7 @@ const REFRESH_MS = CLAIM_TTL_MS / 3
 /** how long a claim is left before it is read back: a release that claimed in the same moment has written by then */
 const CLAIM_SETTLE_MS = 1000
 /** how soon a refresh of the claim that failed is tried again while the release holds */
-const RETRY_MS = 1000
+const RETRY_MS = 5000
 /** how often a release that waits for another looks again */
 const WAIT_MS = 2000
 
@@ -162,17 +162,30 @@ async function otherRelease(ctx: ReleaseContext, router: RouterRef, inputs: Traf
  * Why another run's record in place of this release's own means this release must stop: another
  * release took the router over, or a run ended this one by hand (`command: abort`, a rollback).
  */
-export function takenOver(other: StoredRecord, releaseId: string): string {
+/** This release's record is gone (a platform that deletes it as a release ends: Alauda) since this release wrote it. */
+export const GONE = 'gone'
+export type TakenBy = StoredRecord | typeof GONE
+
+export function takenOver(other: TakenBy, releaseId: string): string {
+  if (other === GONE)
+    return 'the release record was removed and the router moved under the release: another run ended it (an abort or a rollback by hand); this release stopped and wrote nothing more'
   const by = sameRelease(other.release, releaseId) ? 'another run' : `release ${other.release}`
   if (other.phase === 'progressing')
     return `${by} took the router over (${other.candidate} at ${other.weight}%, since ${other.startedAt}); this release stopped and left the router to it`
   const what = other.phase === 'rolled-back' ? 'rolled back' : other.phase === 'aborting' ? 'aborted' : other.phase
-  return `the release was ${what} by ${by} (${other.updatedAt}); this release stopped and wrote nothing more`
+  return `the release was ${what} by ${by} (${other.updatedAt}); this release stopped`
+}
+
+/** An abort by another run: the router must end with no traffic on the candidate, whatever this release wrote meanwhile. */
+export function abortedBy(other: TakenBy): boolean {
+  return other !== GONE && (other.phase === 'aborting' || other.phase === 'aborted')
 }
 
 export class RecordKeeper {
   private last = ''
   private savedAt = 0
+  /** the phases this release wrote (or tried to: a write whose answer was lost may have landed) */
+  private readonly phases = new Set<string>()
 
   /**
    * @param guarded the release checks that the record is still its own before it writes (every
@@ -188,17 +201,25 @@ export class RecordKeeper {
   ) {}
 
   /**
-   * The record another run wrote in place of this release's, or undefined while it is still ours.
-   * No platform offers a compare-and-set on the record, so the claim is no lock: this read before
-   * each write is what keeps a release from writing over a router another run has taken since
-   * (a release that claimed in the same moment, an abort or a rollback by hand). A record that
-   * cannot be read, or is gone, leaves the router's own state to decide, as before any record.
+   * The record another run wrote in place of this release's, GONE when this release's record was
+   * removed since it wrote it, or undefined while it is still ours (or cannot be read: the
+   * router's own state decides then, as before any record). No platform offers a compare-and-set
+   * on the record, so the claim is no lock: this read before each write is what keeps a release
+   * from writing over a router another run has taken since (a release that claimed in the same
+   * moment, an abort or a rollback by hand). A record of this release in a phase it never wrote
+   * is another run's too: an abort by a job of the same workflow run (the default release id).
    */
-  async takenBy(): Promise<StoredRecord | undefined> {
+  async takenBy(): Promise<TakenBy | undefined> {
     if (!this.guarded || !this.ctx.platform.writeRecord) return undefined
-    const now = await readRecord(this.ctx, this.router).catch(() => null)
-    if (now === null) return undefined
-    return sameRelease(now.release, this.releaseId) && inFlight(now.phase) ? undefined : now
+    let now: StoredRecord | null
+    try {
+      now = await readRecord(this.ctx, this.router)
+    } catch {
+      return undefined
+    }
+    if (now === null) return this.savedAt > 0 ? GONE : undefined
+    if (!sameRelease(now.release, this.releaseId) || !inFlight(now.phase)) return now
+    return this.phases.size === 0 || this.phases.has(now.phase) ? undefined : now
   }
 
   /** ms until the claim is due for its refresh (0: due now) */
@@ -209,16 +230,17 @@ export class RecordKeeper {
   /**
    * Writes the record when the phase, the step or the weight changed, and refreshes it while the
    * release runs (the claim stays fresh), where the platform keeps one; first it checks that the
-   * record is still ours (unless `checked` says this round just did), and returns the other run's
-   * record, writing nothing, when it is not. A write that fails is said and tried again next time:
-   * the router's own state still wins over the record.
+   * record is still ours, and returns the other run's record, writing nothing, when it is not (a
+   * record gone since is written again). A write that fails is said and tried again later: the
+   * router's own state still wins over the record.
    */
-  async save(record: ReleaseRecord, checked = false): Promise<StoredRecord | undefined> {
+  async save(record: ReleaseRecord): Promise<StoredRecord | undefined> {
     const key = `${record.phase}/${record.step}/${record.weight}/${record.stepReachedAt ?? ''}`
     const writeRecord = this.ctx.platform.writeRecord
     if ((key === this.last && this.refreshDueInMs() > 0) || !writeRecord) return undefined
-    const other = checked ? undefined : await this.takenBy()
-    if (other !== undefined) return other
+    const other = await this.takenBy()
+    if (other !== undefined && other !== GONE) return other
+    this.phases.add(record.phase)
     try {
       await writeRecord.call(this.ctx.platform, this.router, this.stored(record))
       this.last = key
@@ -239,7 +261,7 @@ export class RecordKeeper {
     for (;;) {
       const left = until - Date.now()
       if (left <= 0 || signal.aborted) return undefined
-      // a refresh that failed is tried again a second later, not at once
+      // a refresh that failed is tried again a few seconds later, not at once
       const slice = this.ctx.platform.writeRecord ? Math.min(left, Math.max(RETRY_MS, this.refreshDueInMs())) : left
       await sleep(slice, signal).catch(() => undefined)
       if (signal.aborted || this.refreshDueInMs() > 0) continue

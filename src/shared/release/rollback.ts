@@ -60,8 +60,19 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
     if (side) ctx.log.info(`${router.router}: the last release (${last?.release}) came from ${side}`)
     return { current: split, record: last, recorded: side }
   })
-  // without a record: the side the traffic is not on, where it is all on one; while it is split, blue,
-  // since a release (action-traffic, a ServiceStage gray release) always moves it from blue to green
+  // without a record: the side the traffic is not on, where it is all on one. While it is split only
+  // a gray release (both sides one service, green the gray version) says which side is stable:
+  // elsewhere the sides swap between releases, and a guess could send all traffic to a canary
+  const oneService = sideRef(ctx, router, 'blue').service === sideRef(ctx, router, 'green').service
+  const split = current.green > 0 && current.green < 100
+  if (recorded === undefined && split && !oneService) {
+    throw new PlatformError(
+      ctx.platform.name,
+      'rollback',
+      router.router,
+      `the router splits ${formatSplit(current)} and keeps no record of the last release: which side served before is unknown; give "to" an image, or end the release with action-traffic (command: abort)`,
+    )
+  }
   const back = recorded ?? (current.green === 0 ? router.green : router.blue)
   const backRef = sideRef(ctx, router, back === router.green ? 'green' : 'blue')
   let state = requireFound(ctx, await ctx.phase('describe', () => ctx.platform.describe(backRef)), 'rollback', back)
@@ -72,6 +83,13 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
       requireLifecycle(ctx, back, state.status)
       plan.writes.push({ operation: `start ${back}`, target: back, before: state.status, after: 'running', detail: 'waits until it runs' })
     }
+    if (record !== null && recorded !== undefined && record.phase !== 'rolled-back')
+      plan.writes.push({
+        operation: 'release record',
+        target: router.router,
+        before: `release ${record.release}: ${record.phase}`,
+        after: `release ${record.release}: rolled-back`,
+      })
     const after = { blue: 100 - green, green, routingMethod: current.routingMethod }
     if (current.green !== green) {
       ctx.platform.checkTraffic?.(router, after, current)
@@ -83,13 +101,6 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
         detail: `${back} serves ${state.image}; read back`,
       })
     } else plan.notes.push(`${router.router} already sends all traffic to ${back}: no weight would be written.`)
-    if (record !== null && recorded !== undefined && record.phase !== 'rolled-back')
-      plan.writes.push({
-        operation: 'release record',
-        target: router.router,
-        before: `release ${record.release}: ${record.phase}`,
-        after: `release ${record.release}: rolled-back`,
-      })
     return planned(ctx, plan, { image: state.image, 'service-id': state.id, weights: weightsJson(current) }, [
       ['Platform', ctx.platform.name],
       ['Router', router.router],
@@ -101,15 +112,17 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   if (needsStart(ctx, state)) {
     state = await ctx.phase(`start ${back}`, () => startSide(ctx, backRef, state.status))
   }
+  // the record first: a release still running on the router reads it before its next write, and stops
+  if (record !== null && recorded !== undefined && record.phase !== 'rolled-back') {
+    await ctx.phase('release record', async () => {
+      await ctx.platform.writeRecord?.(router, { ...record, phase: 'rolled-back', weight: 0, updatedAt: new Date().toISOString() })
+    })
+  }
   const change = await applySplit(ctx, router, back === router.green ? 100 : 0, current.routingMethod)
   state = await ctx.phase('read back', async () => {
     // the split changed what the side runs where it is instances, or one service (a gray release abandoned)
-    const oneService = sideRef(ctx, router, 'blue').service === sideRef(ctx, router, 'green').service
     const changed = ctx.platform.capabilities.traffic === 'replicas' || oneService
     const now = changed ? ((await ctx.platform.describe(backRef)) ?? state) : state
-    if (record !== null && recorded !== undefined && record.phase !== 'rolled-back') {
-      await ctx.platform.writeRecord?.(router, { ...record, phase: 'rolled-back', weight: 0, updatedAt: new Date().toISOString() })
-    }
     ctx.log.info(`${router.router}: traffic ${formatSplit(current)} → ${formatSplit(change.after)}; ${back} serves ${now.image}`)
     return now
   })

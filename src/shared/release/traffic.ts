@@ -5,7 +5,19 @@ import type { ActionResult, ReleaseContext } from './context.js'
 import { HealthGate } from './gate.js'
 import { decide, emptyGate, type Plan, type ReleaseRecord, startRecord } from './progressive.js'
 import { newPlan, planned } from './plan.js'
-import { type Claim, type ClaimView, claimRouter, inspectClaim, RecordKeeper, readRecord, resumeRecord, takenOver } from './record.js'
+import {
+  abortedBy,
+  type Claim,
+  type ClaimView,
+  claimRouter,
+  GONE,
+  inspectClaim,
+  RecordKeeper,
+  readRecord,
+  resumeRecord,
+  type TakenBy,
+  takenOver,
+} from './record.js'
 import { planTraffic } from './traffic-plan.js'
 import { formatSplit, reachableSteps, requireRouter, weightsJson, writeSplit } from './split.js'
 
@@ -113,7 +125,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   // the weight the router had after this release's last write or look: another value means someone else moved it
   let seen: number | null = before?.green ?? null
   /** the record another run wrote in place of this release's: the release stops, writing nothing more */
-  let taken: StoredRecord | undefined
+  let taken: TakenBy | undefined
   // a release in flight: the post step puts traffic back on stable if this step is killed
   ctx.saveState('release', 'in-flight')
 
@@ -129,9 +141,13 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
         Date.now(),
       )
       // before it writes, and when the router moved under it, the release makes sure the router is still its own
-      const checked = decision.writes.length > 0 || observed !== seen
-      if (checked) taken = await keeper.takenBy()
-      if (taken) break
+      if (decision.writes.length > 0 || observed !== seen) {
+        const found = await keeper.takenBy()
+        // a record gone is this release's to write again, unless the router moved under it too
+        taken = found === GONE && observed === seen ? undefined : found
+        if (taken) break
+        seen = observed
+      }
       // a step left for the next one with the router still at its weight passed its gate; else the router was moved
       if (record.stepReachedAt !== undefined && decision.record.step !== record.step && gate) {
         const passed = decision.record.step === record.step + 1 && observed === plan.steps[record.step]?.weight
@@ -153,6 +169,9 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
       wrote ||= decision.writes.length > 0
       // a cancel that came during this round's reads: the abort's writes must still reach the platform
       if (ctx.signal.aborted) ctx.startCleanup()
+      // an abort by hand says so in the record before it moves the router: a release still running
+      // there reads the record before its next write, and stops instead of writing over the abort
+      if (inputs.command === 'abort' && decision.writes.length > 0) await keeper.save(storedRecord(record, plan, ctx.signal.aborted))
       for (const write of decision.writes) {
         if (write.kind === 'set-weight') {
           const label = record.phase === 'aborting' ? `abort: all traffic to ${router.blue}` : `shift to ${write.weight}%`
@@ -169,7 +188,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
       }
       // the record keeps the weight the router has now, after this round's writes (and the claim fresh)
       const stored = storedRecord({ ...record, weight: split?.green ?? record.weight }, plan, ctx.signal.aborted)
-      taken = await keeper.save(stored, checked)
+      taken = await keeper.save(stored)
       if (taken || finished(record, plan, ctx.signal.aborted)) break
       if (decision.writes.length > 0) continue
       if (gate && record.phase === 'progressing' && record.stepReachedAt !== undefined) await gate.sample()
@@ -203,7 +222,8 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
       ctx.log.info(`gate, step ${record.step + 1}: ${lastGate}`)
     }
     // a router another run has taken since is theirs to put back, not this release's
-    taken = await keeper.takenBy()
+    const found = await keeper.takenBy()
+    taken = found === GONE ? undefined : found
     if (taken === undefined) {
       split = await putBackOnStable(ctx, router, method, why)
       record = { ...record, phase: 'aborted', weight: 0, verdict: 'failed', reason: why }
@@ -213,11 +233,26 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   if (taken !== undefined) {
     record = { ...record, phase: 'aborted', verdict: 'failed', reason: takenOver(taken, inputs.releaseId) }
     ctx.log.warning(`release: ${record.reason}`)
+    // a write of this release may have landed after the abort's: the abort's word stands
+    if (abortedBy(taken)) split = await afterAbortBy(ctx, router, method)
   }
   if (lastGate !== undefined) stepLog.push(lastGate)
   if (!wrote) ctx.log.info(`${router.router}: already at ${formatSplit(split)}; nothing to write`)
   ctx.saveState('release', record.phase)
   return result(ctx, { ...inputs, steps }, router, before, split, record, stepLog, taken !== undefined)
+}
+
+/**
+ * Stopped by another run's abort, this release reads the router once more: a weight it wrote in
+ * the moment between the abort's write and its record is put back on stable, so the abort's
+ * outcome (no traffic on the candidate) holds. The split as read, or as put back.
+ */
+async function afterAbortBy(ctx: ReleaseContext, router: RouterRef, method: TrafficSplit['routingMethod']) {
+  const now = await requireRouter(ctx)
+    .readTraffic(router)
+    .catch(() => null)
+  if (now === null || now.green === 0) return now
+  return putBackOnStable(ctx, router, method, `the router still sent ${now.green}% to ${router.green} after the abort`)
 }
 
 /**

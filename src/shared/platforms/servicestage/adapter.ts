@@ -132,6 +132,8 @@ class ServiceStagePlatform implements Platform {
           const job = await this.recordJob(ref, now.base, version)
           return job === undefined ? null : operation(job)
         },
+        // the version is refused twice: a send again refused may be the first one landed late
+        settlesRefusal: true,
       },
       this.settle,
     )
