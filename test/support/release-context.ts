@@ -15,6 +15,13 @@ export const WEIGHTED_CAPABILITIES = {
   autoscaling: false,
 } as Capabilities
 
+/** The inputs every flow's unit test gives for its fake Jelastic platform (as `INPUT_*` variables). */
+export const JELASTIC_INPUTS = {
+  INPUT_PLATFORM: 'jelastic',
+  'INPUT_API-URL': 'https://app.jelastic.example.com',
+  INPUT_TOKEN: 'jelastic-token-0123456789',
+}
+
 /** A flow's context around a fake platform, as execute() builds it: one minute's deadline, no log, phases run as they are. */
 export function releaseContext(platform: Platform, cancellation = new Cancellation()): ReleaseContext {
   return {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { readDeployInputs } from '../../src/shared/inputs/deploy.js'
 import type { DeploySpec, Operation, Platform, ServiceRef } from '../../src/shared/platforms/platform.js'
 import { deploy } from '../../src/shared/release/deploy.js'
-import { releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
+import { JELASTIC_INPUTS, releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
 
 const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
@@ -36,9 +36,7 @@ function platformRunning(runsAfter: string) {
 
 const inputs = () =>
   readDeployInputs({
-    INPUT_PLATFORM: 'jelastic',
-    'INPUT_API-URL': 'https://app.jelastic.example.com',
-    INPUT_TOKEN: 'jelastic-token-0123456789',
+    ...JELASTIC_INPUTS,
     INPUT_SERVICE: 'shop',
     INPUT_IMAGE: V2,
   })

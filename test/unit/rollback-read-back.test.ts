@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { readRollbackInputs } from '../../src/shared/inputs/rollback.js'
 import type { Platform, ServiceRef } from '../../src/shared/platforms/platform.js'
 import { rollback } from '../../src/shared/release/rollback.js'
-import { releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
+import { JELASTIC_INPUTS, releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
 
 const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
@@ -28,9 +28,7 @@ function platformEndingOn(endsOn: string): Platform {
 }
 
 const inputs = readRollbackInputs({
-  INPUT_PLATFORM: 'jelastic',
-  'INPUT_API-URL': 'https://app.jelastic.example.com',
-  INPUT_TOKEN: 'jelastic-token-0123456789',
+  ...JELASTIC_INPUTS,
   INPUT_SERVICE: 'shop',
   INPUT_TO: V1,
 })

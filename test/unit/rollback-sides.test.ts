@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { readRollbackInputs } from '../../src/shared/inputs/rollback.js'
 import type { Platform, ServiceRef, TrafficSplit } from '../../src/shared/platforms/platform.js'
 import { rollback } from '../../src/shared/release/rollback.js'
-import { releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
+import { JELASTIC_INPUTS, releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
 
 /** A weighted router that keeps no record of the last release, split as given; it counts its writes. */
 function routerAt(green: number) {
@@ -36,9 +36,7 @@ function routerAt(green: number) {
 
 const inputs = () =>
   readRollbackInputs({
-    INPUT_PLATFORM: 'jelastic',
-    'INPUT_API-URL': 'https://app.jelastic.example.com',
-    INPUT_TOKEN: 'jelastic-token-0123456789',
+    ...JELASTIC_INPUTS,
     INPUT_SERVICE: 'shop-green',
     INPUT_ROUTER: 'shop',
     INPUT_BLUE: 'shop-blue',

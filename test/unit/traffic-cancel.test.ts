@@ -3,7 +3,7 @@ import { readTrafficInputs } from '../../src/shared/inputs/traffic.js'
 import type { Operation, Platform, RouterRef, ServiceRef, StoredRecord, TrafficSplit } from '../../src/shared/platforms/platform.js'
 import { Cancellation, CancelledError } from '../../src/shared/release/cancellation.js'
 import { traffic } from '../../src/shared/release/traffic.js'
-import { releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
+import { JELASTIC_INPUTS, releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
 
 /**
  * A router whose requests listen to the job's cancellation as the HTTP client's do (until cleanup
@@ -70,9 +70,7 @@ describe('a cancel at 50%', () => {
       const cancellation = new Cancellation()
       const router = routerCancelledAt(cancellation, moment)
       const inputs = readTrafficInputs({
-        INPUT_PLATFORM: 'jelastic',
-        'INPUT_API-URL': 'https://app.jelastic.example.com',
-        INPUT_TOKEN: 'jelastic-token-0123456789',
+        ...JELASTIC_INPUTS,
         INPUT_ROUTER: 'td',
         INPUT_BLUE: 'blue',
         INPUT_GREEN: 'green',

@@ -12,7 +12,7 @@ import {
 import { claimRouter, RecordKeeper } from '../../src/shared/release/record.js'
 import { startRecord } from '../../src/shared/release/progressive.js'
 import { traffic } from '../../src/shared/release/traffic.js'
-import { releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
+import { JELASTIC_INPUTS, releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
 
 /**
  * A weighted router with a record store, where "another run" can step in at a chosen round of the
@@ -86,18 +86,15 @@ function sharedRouter() {
 }
 
 const ENV = {
-  INPUT_PLATFORM: 'jelastic',
-  'INPUT_API-URL': 'https://app.jelastic.example.com',
-  INPUT_TOKEN: 'jelastic-token-0123456789',
+  ...JELASTIC_INPUTS,
   INPUT_ROUTER: 'td',
   INPUT_BLUE: 'blue',
   INPUT_GREEN: 'green',
   'INPUT_RELEASE-ID': 'org/shop#1',
 }
 
-/** Runs the release on the fake clock until it ends. */
-async function release(platform: Platform, env: Record<string, string>) {
-  const running = traffic(releaseContext(platform), readTrafficInputs({ ...ENV, ...env }))
+/** Moves the fake clock on until `running` ends. */
+async function settled<T>(running: Promise<T>): Promise<T> {
   let done = false
   running.then(
     () => (done = true),
@@ -107,7 +104,24 @@ async function release(platform: Platform, env: Record<string, string>) {
   return running
 }
 
+/** Runs the release on the fake clock until it ends. */
+function release(platform: Platform, env: Record<string, string>) {
+  return settled(traffic(releaseContext(platform), readTrafficInputs({ ...ENV, ...env })))
+}
+
 const now = () => new Date().toISOString()
+
+/** The claim of release org/shop#2, in flight at `weight`, written now. */
+const secondRelease = (weight: number): StoredRecord => ({
+  release: 'org/shop#2',
+  stable: 'blue',
+  candidate: 'green',
+  phase: 'progressing',
+  step: 1,
+  weight,
+  startedAt: now(),
+  updatedAt: now(),
+})
 
 beforeEach(() => {
   vi.useFakeTimers()
@@ -175,16 +189,7 @@ describe('a running release stops once the router is another run’s', () => {
 
   it('after another release took the router over: it leaves the router to that release', async () => {
     const router = sharedRouter()
-    router.otherRunAt(6, 30, () => ({
-      release: 'org/shop#2',
-      stable: 'blue',
-      candidate: 'green',
-      phase: 'progressing',
-      step: 1,
-      weight: 30,
-      startedAt: now(),
-      updatedAt: now(),
-    }))
+    router.otherRunAt(6, 30, () => secondRelease(30))
     const result = await release(router.platform, { INPUT_STEPS: '10:5m,100' })
     expect(router.weights).toEqual([10])
     expect(router.split().green).toBe(30)
@@ -195,16 +200,7 @@ describe('a running release stops once the router is another run’s', () => {
   it('when the other release’s claim is written while the router stays as it was: its next refresh of the claim finds it', async () => {
     const router = sharedRouter()
     // holding at 100% (router not split): only the record changes
-    router.otherRunAt(4, 100, () => ({
-      release: 'org/shop#2',
-      stable: 'blue',
-      candidate: 'green',
-      phase: 'progressing',
-      step: 1,
-      weight: 100,
-      startedAt: now(),
-      updatedAt: now(),
-    }))
+    router.otherRunAt(4, 100, () => secondRelease(100))
     const result = await release(router.platform, { INPUT_STEPS: '100:2m' })
     expect(router.records.every((written) => written.release === 'org/shop#1')).toBe(true)
     expect(router.record()?.release).toBe('org/shop#2')
@@ -216,11 +212,6 @@ describe('an aborted release waiting out abort-scale-down-delay', () => {
   it('keeps the router in flight (aborting) until the candidate is out of service, so no other release claims it', async () => {
     const router = sharedRouter()
     const running = traffic(releaseContext(router.platform), readTrafficInputs({ ...ENV, INPUT_STEPS: '50:5m' }))
-    let done = false
-    running.then(
-      () => (done = true),
-      () => (done = true),
-    )
     // past the deadline (the context's minute) the release aborts; the scale-down waits 30 s more
     await vi.advanceTimersByTimeAsync(70_000)
     expect(router.split().green).toBe(0)
@@ -233,8 +224,7 @@ describe('an aborted release waiting out abort-scale-down-delay', () => {
       async () => router.split(),
     )
     await expect(claim).rejects.toThrow('release org/shop#1 is in flight on "td" (aborting')
-    while (!done) await vi.advanceTimersByTimeAsync(250)
-    const result = await running
+    const result = await settled(running)
     expect(router.stops).toEqual(['green'])
     expect(router.record()).toMatchObject({ release: 'org/shop#1', phase: 'aborted' })
     expect(result.outputs).toMatchObject({ phase: 'aborted', verdict: 'failed' })

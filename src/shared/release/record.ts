@@ -158,14 +158,14 @@ async function otherRelease(ctx: ReleaseContext, router: RouterRef, inputs: Traf
   await sleep(Math.min(WAIT_MS, ctx.deadline.remainingMs()), ctx.signal)
 }
 
-/**
- * Why another run's record in place of this release's own means this release must stop: another
- * release took the router over, or a run ended this one by hand (`command: abort`, a rollback).
- */
 /** This release's record is gone (a platform that deletes it as a release ends: Alauda) since this release wrote it. */
 export const GONE = 'gone'
 export type TakenBy = StoredRecord | typeof GONE
 
+/**
+ * Why another run's record in place of this release's own means this release must stop: another
+ * release took the router over, or a run ended this one by hand (`command: abort`, a rollback).
+ */
 export function takenOver(other: TakenBy, releaseId: string): string {
   if (other === GONE)
     return 'the release record was removed and the router moved under the release: another run ended it (an abort or a rollback by hand); this release stopped and wrote nothing more'
