@@ -83,14 +83,18 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
   }
   let failure: string | undefined
   let operationId = ''
+  let succeeded: Operation | undefined
   if (start !== undefined) {
     const operation = await ctx.phase(wanted === undefined ? 'scale' : 'autoscaling', start)
     operationId = operation.id
     const result = await ctx.phase('wait for scale', () => waitOn(ctx, operation), judgeWait)
     if (result.status !== 'succeeded') failure = `operation ${operation.id} ${result.status}; last state: ${result.detail}`
+    else succeeded = operation
   }
-  const after = await readBack(ctx, ref, before, start === undefined ? 'nothing to scale' : undefined)
+  const read = await readBack(ctx, ref, before, start === undefined ? 'nothing to scale' : undefined)
+  const after = read ?? before
   rows.push(['Replicas after', replicasText(after)])
+  if (succeeded && read) failure = notScaled(ref, succeeded, read, wanted, inputs.replicas)
   const asked = typeof wanted === 'object' ? `autoscaling ${wanted.min}-${wanted.max}` : String(inputs.replicas ?? 'a fixed count')
   return {
     title: failure ? `Scaling ${ref.service} failed` : `Scaled ${ref.service} to ${replicasText(after)}`,
@@ -128,19 +132,23 @@ async function lifecycle(ctx: ReleaseContext, verb: LifecycleVerb, ref: ServiceR
   }
   let failure: string | undefined
   let operationId = ''
+  let succeeded: Operation | undefined
   if (!already) {
     const operation = await ctx.phase(verb, () => (verb === 'remove' ? ctx.platform.remove(ref) : ctx.platform.lifecycle(ref, verb)))
     operationId = operation.id
     const result = await ctx.phase(`wait for ${verb}`, () => waitOn(ctx, operation), judgeWait)
     if (result.status !== 'succeeded') failure = `operation ${operation.id} ${result.status}; last state: ${result.detail}`
+    else succeeded = operation
   }
-  const after = await ctx.phase('read back', async () => {
-    const now = await ctx.platform.describe(ref).catch(() => undefined)
-    const state = now === null ? { ...before, replicas: 0, ready: 0, status: 'removed' } : (now ?? before)
+  const now = await ctx.phase('read back', async () => {
+    const read = await ctx.platform.describe(ref).catch(() => undefined)
+    const state = read === null ? { ...before, replicas: 0, ready: 0, status: 'removed' } : (read ?? before)
     const change = already ? `already ${before.phase}; nothing to ${verb}` : `${before.status} → ${state.status}`
     ctx.log.info(`${name}: "${ref.service}": ${change}`)
-    return state
+    return { state, read }
   })
+  const after = now.state
+  if (succeeded && now.read !== undefined) failure = notLanded(ref, verb, succeeded, now.read)
   const [doing, done] = {
     start: ['Starting', 'Started'],
     stop: ['Stopping', 'Stopped'],
@@ -254,7 +262,7 @@ async function webhook(ctx: ReleaseContext, inputs: ScaleInputs, request: Webhoo
       ),
     judgeWait,
   )
-  const after = await readBack(ctx, ref, before, undefined)
+  const after = (await readBack(ctx, ref, before, undefined)) ?? before
   const failure =
     result.status === 'succeeded'
       ? undefined
@@ -271,6 +279,17 @@ async function webhook(ctx: ReleaseContext, inputs: ScaleInputs, request: Webhoo
     notes: [],
     ...(failure && { failure: `${name}: scale of "${ref.service}" by webhook failed: ${failure}` }),
   }
+}
+
+/**
+ * The evidence of a succeeded start, stop or removal: the service is running, stopped or gone (a
+ * restart ends running too, so it shows no more than that). The failure when it is not, or undefined.
+ */
+function notLanded(ref: ServiceRef, verb: LifecycleVerb, operation: Operation, now: ServiceState | null): string | undefined {
+  const landed = verb === 'remove' ? now === null : now !== null && now.phase === (verb === 'stop' ? 'stopped' : 'running')
+  if (landed) return undefined
+  const shows = now === null ? 'is gone' : `is ${now.status}`
+  return `operation ${operation.id || '(no id)'} succeeded, but ${ref.service} ${shows}: another change may have come in between`
 }
 
 /** The outputs as the service is now: a dry run changes nothing. */
@@ -294,14 +313,40 @@ function replicasText(state: ServiceState, unit = true): string {
 }
 
 /**
- * The service as it is after the change (as before when it cannot be read), in its own phase,
- * with the change in one line: "replicas 1 → 3"; `unchanged` says why nothing was written.
+ * The service as it is after the change (null when it cannot be read), in its own phase, with
+ * the change in one line: "replicas 1 → 3"; `unchanged` says why nothing was written.
  */
-async function readBack(ctx: ReleaseContext, ref: ServiceRef, before: ServiceState, unchanged: string | undefined): Promise<ServiceState> {
+async function readBack(
+  ctx: ReleaseContext,
+  ref: ServiceRef,
+  before: ServiceState,
+  unchanged: string | undefined,
+): Promise<ServiceState | null> {
   return ctx.phase('read back', async () => {
-    const after = (await ctx.platform.describe(ref).catch(() => null)) ?? before
-    const change = `replicas ${replicasText(before, false)} → ${replicasText(after, false)}`
+    const after = await ctx.platform.describe(ref).catch(() => null)
+    const change = after ? `replicas ${replicasText(before, false)} → ${replicasText(after, false)}` : 'the service could not be read back'
     ctx.log.info(`${ctx.platform.name}: "${ref.service}": ${unchanged ? `${unchanged}, ` : ''}${change}`)
     return after
   })
+}
+
+/**
+ * A succeeded operation is the platform's word on its job; the scale the service shows is the
+ * evidence that the job was this one's (a lost answer settled by a job someone else started
+ * looks the same until then). The failure, when the service shows another scale, or undefined.
+ */
+function notScaled(
+  ref: ServiceRef,
+  operation: Operation,
+  now: ServiceState,
+  wanted: ScaleInputs['autoscaling'],
+  replicas: number | undefined,
+): string | undefined {
+  const range = now.autoscaling
+  const landed =
+    typeof wanted === 'object'
+      ? range?.min === wanted.min && range.max === wanted.max
+      : (wanted !== 'off' || range === undefined) && (replicas === undefined || now.replicas === replicas)
+  if (landed) return undefined
+  return `operation ${operation.id || '(no id)'} succeeded, but ${ref.service} shows ${replicasText(now)}: another change may have come in between`
 }

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import { readScaleInputs } from '../../src/shared/inputs/scale.js'
+import type { Operation, Platform, ServicePhase, ServiceRef } from '../../src/shared/platforms/platform.js'
+import { scale } from '../../src/shared/release/scale.js'
+import { JELASTIC_INPUTS, releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
+
+type Shown = { replicas: number; phase: ServicePhase }
+
+/**
+ * A platform whose job succeeds while the service ends as `after` says: what a lost answer
+ * settled by someone else's job looks like (the job that succeeded was theirs).
+ */
+function platformEndingAs(after: Shown | null, first: Shown = { replicas: 1, phase: 'running' }) {
+  let state: Shown | null = first
+  const writes: string[] = []
+  const job = (ref: ServiceRef): Operation => ({ id: 'job-7', kind: 'scale', ref, target: {} })
+  const platform = {
+    name: 'jelastic',
+    capabilities: WEIGHTED_CAPABILITIES,
+    async describe(ref: ServiceRef) {
+      if (state === null) return null
+      const status = state.phase.toUpperCase()
+      return { id: ref.service, image: 'shop:v1', replicas: state.replicas, ready: state.replicas, phase: state.phase, status }
+    },
+    async scale(ref: ServiceRef, spec: { replicas: number }) {
+      writes.push(`scale ${spec.replicas}`)
+      state = after
+      return job(ref)
+    },
+    async lifecycle(ref: ServiceRef, verb: string) {
+      writes.push(verb)
+      state = after
+      return job(ref)
+    },
+    async remove(ref: ServiceRef) {
+      writes.push('remove')
+      state = after
+      return job(ref)
+    },
+    async observe() {
+      return { status: 'succeeded', detail: 'job SUCCEEDED' }
+    },
+  } as unknown as Platform
+  return { platform, writes }
+}
+
+const inputs = (more: Record<string, string>) => readScaleInputs({ ...JELASTIC_INPUTS, INPUT_SERVICE: 'shop', ...more })
+
+describe('a scale succeeds on the scale the service shows, not on the job’s word alone', () => {
+  it('fails when the job succeeded but the service shows another replica count', async () => {
+    const { platform, writes } = platformEndingAs({ replicas: 2, phase: 'running' })
+    const result = await scale(releaseContext(platform), inputs({ INPUT_REPLICAS: '3' }))
+    expect(writes).toEqual(['scale 3'])
+    expect(result.failure).toBe(
+      'jelastic: scale of "shop" to 3 failed: operation job-7 succeeded, but shop shows 2 replica(s): another change may have come in between',
+    )
+    expect(result.outputs.replicas).toBe('2')
+  })
+
+  it('succeeds when the service shows the replicas asked for', async () => {
+    const { platform } = platformEndingAs({ replicas: 3, phase: 'running' })
+    const result = await scale(releaseContext(platform), inputs({ INPUT_REPLICAS: '3' }))
+    expect(result.failure).toBeUndefined()
+    expect(result.title).toBe('Scaled shop to 3 replica(s)')
+  })
+
+  it('fails a stop whose job succeeded while the service still runs', async () => {
+    const { platform } = platformEndingAs({ replicas: 1, phase: 'running' })
+    const result = await scale(releaseContext(platform), inputs({ INPUT_LIFECYCLE: 'stop' }))
+    expect(result.failure).toBe(
+      'jelastic: stop of "shop" failed: operation job-7 succeeded, but shop is RUNNING: another change may have come in between',
+    )
+  })
+
+  it('fails a removal whose job succeeded while the service is still there, and passes one that is gone', async () => {
+    const kept = await scale(
+      releaseContext(platformEndingAs({ replicas: 1, phase: 'running' }).platform),
+      inputs({ INPUT_LIFECYCLE: 'remove' }),
+    )
+    expect(kept.failure).toContain('operation job-7 succeeded, but shop is RUNNING')
+    const gone = await scale(releaseContext(platformEndingAs(null).platform), inputs({ INPUT_LIFECYCLE: 'remove' }))
+    expect(gone.failure).toBeUndefined()
+    expect(gone.title).toBe('Removed shop')
+  })
+
+  it('passes a start that ends running', async () => {
+    const { platform } = platformEndingAs({ replicas: 1, phase: 'running' }, { replicas: 1, phase: 'stopped' })
+    const result = await scale(releaseContext(platform), inputs({ INPUT_LIFECYCLE: 'start' }))
+    expect(result.failure).toBeUndefined()
+  })
+})
