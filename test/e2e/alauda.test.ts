@@ -45,6 +45,11 @@ async function seed(name: string, image: string, instances: number, extra: Recor
   await suite.emulator.control('POST', '/alauda/services', { namespace: 'team', name, image, instances, ...extra })
 }
 
+/** The release record a record service keeps in its variable. */
+function recordIn(record: ServiceView): Record<string, unknown> {
+  return JSON.parse(JSON.parse(record.instance_envvars).PAAS_RELEASE_RECORD)
+}
+
 /** Shares by service, in percent, of `count` requests to the shared domain. */
 async function shares(count = 100): Promise<Record<string, number>> {
   const counts = await measureSplit(`${suite.emulator.url('alauda')}/domains/${DOMAIN}/`, count)
@@ -330,9 +335,30 @@ describe('a replica-ratio split on one domain', () => {
     expect(JSON.parse(back.outputs.weights ?? '')).toEqual({ blue: 100, green: 0 })
     expect(await shares(200)).toEqual({ 'shop-blue': 100 })
     expect(await service('shop-blue')).toMatchObject({ target_state: 'STARTED', current_num_instances: 4 })
-    // the release ended with the rollback: its record service is gone
+    // the release ended with the rollback: its record service stays, in that phase
     const state = (await suite.emulator.control('GET', '/state')) as { alauda: { services: ServiceView[] } }
-    expect(state.alauda.services.filter((s) => s.service_name.startsWith('paas-release-'))).toEqual([])
+    const records = state.alauda.services.filter((s) => s.service_name.startsWith('paas-release-'))
+    expect(records.map(recordIn)).toEqual([expect.objectContaining({ stable: 'shop-blue', phase: 'rolled-back' })])
+    // a second rollback reads it: all traffic already on the side that served before, nothing written
+    const again = await suite.steps.run('rollback', inputs({ service: 'shop-green', ...router }))
+    expect(again.code, again.stdout).toBe(0)
+    expect(await shares(200)).toEqual({ 'shop-blue': 100 })
+    expect(await service('shop-green')).toMatchObject({ target_state: 'STOPPED' })
+  })
+
+  it('after an abort, a rollback keeps the traffic where the record says it served before: the aborted candidate is not started', async () => {
+    await suite.emulator.control('POST', '/images', { image: V2, unhealthy: true })
+    const url = `http://${(await service('shop-green')).default_domain_name}/`
+    const run = await suite.steps.run(
+      'traffic',
+      inputs({ ...router, steps: '25,50', 'health-url': url, 'health-interval': '50ms', 'health-samples': '3', 'failure-limit': '1' }),
+    )
+    expect(run.code).toBe(1)
+    const back = await suite.steps.run('rollback', inputs({ service: 'shop-green', ...router }))
+    expect(back.code, back.stdout).toBe(0)
+    expect(back.stdout).toContain('came from shop-blue')
+    expect(await shares(200)).toEqual({ 'shop-blue': 100 })
+    expect(await service('shop-green')).toMatchObject({ target_state: 'STOPPED', current_num_instances: 0 })
   })
 
   it('aborts at a failed gate: green stopped again, blue back to every instance', async () => {
@@ -357,7 +383,7 @@ describe('a replica-ratio split on one domain', () => {
     expect(await service('shop-blue')).toMatchObject({ target_num_instances: 4, current_num_instances: 4 })
   })
 
-  it('keeps the claim in a stopped service of its own while the release runs, and deletes it at the end', async () => {
+  it('keeps the claim in a stopped service of its own while the release runs, and its last phase after', async () => {
     // the create's answer is lost after it landed: the claim is settled by reading it, never sent twice
     await suite.emulator.control('POST', '/faults', {
       platform: 'alauda',
@@ -385,13 +411,19 @@ describe('a replica-ratio split on one domain', () => {
       image_tag: 'v1',
     })
     expect(record?.custom_domain_name).toBe('')
-    const kept = JSON.parse(JSON.parse(record?.instance_envvars ?? '{}').PAAS_RELEASE_RECORD)
-    expect(kept).toMatchObject({ release: 'org/shop#3', stable: 'shop-blue', candidate: 'shop-green', phase: 'progressing' })
+    expect(record && recordIn(record)).toMatchObject({
+      release: 'org/shop#3',
+      stable: 'shop-blue',
+      candidate: 'shop-green',
+      phase: 'progressing',
+    })
     const run = await running
     expect(run.code, run.stdout).toBe(0)
-    expect(await records()).toEqual([])
+    // the release ended: its record stays, in its last phase, and claims nothing
+    expect((await records()).map(recordIn)).toEqual([expect.objectContaining({ release: 'org/shop#3', phase: 'promoted' })])
     const creates = (await suite.emulator.requestLog()).filter((entry) => entry.method === 'POST' && entry.path.endsWith('/services/team/'))
-    expect(creates.length).toBe(1)
+    // the claim once (its answer lost), then the record of the release's end
+    expect(creates.length).toBe(2)
     expect(creates[0]?.fault, 'the lost answer struck the create').toBeTruthy()
     expect(await shares(200)).toEqual({ 'shop-green': 100 })
   })

@@ -19,13 +19,17 @@ const REFRESH_MS = CLAIM_TTL_MS / 3
  * (it never runs an instance), from the stable side's image, with the claim in an environment
  * variable. Service names are unique in a namespace (source document: service_name 必须唯一),
  * so creating it is the claim itself: of two releases creating it in the same moment, one is
- * refused. It lives while a release is in flight or paused, and is deleted as the release ends. What the
- * record would keep besides the claim is the router's own state: the weight is the two services'
- * instances, and the time the step was reached is when they last settled (`updated_at`).
+ * refused. It stays once the release has ended, in its last phase (so action-rollback knows the
+ * side that served before), and the next release replaces it. What the record would keep besides
+ * the claim is the router's own state: the weight is the two services' instances, and the time
+ * the step was reached is when they last settled (`updated_at`).
  */
-/** the phases whose record is kept: a release under way, or paused at a step below 100% */
-function kept(phase: string): boolean {
-  return inFlight(phase) || phase === 'paused'
+/**
+ * the phases of a release that has ended (promoted, aborted, rolled back): its record stays, for
+ * action-rollback to know the side that served before, and is no claim
+ */
+function ended(phase: string): boolean {
+  return !inFlight(phase) && phase !== 'paused'
 }
 
 export class AlaudaRecords {
@@ -51,18 +55,22 @@ export class AlaudaRecords {
 
   /**
    * Creates the record service for a claim, refreshes it while the router is not split, keeps it
-   * while the release is paused (a rollback then knows which side served before), deletes it as
-   * the release ends (or is aborted, whoever claimed). Another release's fresh claim is left
+   * while the release is paused, and replaces it with the release's last phase as it ends (or is
+   * aborted, whoever claimed). Every change is a delete and a create: the variable that holds it is
+   * not among the fields an update takes (platforms.md 3.2). Another release's fresh claim is left
    * alone: the claim's read-back tells which one stands.
    */
   async write(router: RouterRef, record: StoredRecord): Promise<void> {
     const operation = 'write the release record'
     const current = await this.claim(router, operation)
     const ours = current !== null && sameRelease(current.release, record.release)
-    if (!kept(record.phase)) {
-      // a paused release's record goes too: whoever ends the release ends it
-      if (current !== null && (ours || record.phase === 'aborted' || !inFlight(current.phase))) await this.remove(router, current)
-      return
+    if (ended(record.phase)) {
+      // another release in flight keeps its claim, unless this ends it by hand (an abort); a
+      // paused one is ended by whoever ends the release
+      if (current !== null && !ours && record.phase !== 'aborted' && inFlight(current.phase)) return
+      if (ours && current.phase === record.phase && current.step === record.step) return
+      if (current !== null) await this.remove(router, current)
+      return this.create(router, record)
     }
     if (current !== null && !ours && inFlight(current.phase) && Date.now() - Date.parse(current.updatedAt) < CLAIM_TTL_MS) return
     if (ours && current.phase === record.phase) {
