@@ -3,8 +3,8 @@ import { runAction } from '../src/shared/run/run.js'
 
 /**
  * The post step (post-if: always()): when the main step was killed with a release in flight (a
- * cancelled job the step could not clean up after), all traffic goes back to stable. Otherwise it
- * does nothing.
+ * cancelled job the step could not clean up after), all traffic goes back to stable, unless the
+ * router's record shows another release on it by then. Otherwise it does nothing.
  */
 export async function run(): Promise<void> {
   // the main step saves the release's end; still in flight means it never got there
@@ -14,6 +14,8 @@ export async function run(): Promise<void> {
       ...readTrafficInputs(),
       command: 'abort' as const,
       abortScaleDownDelayMs: undefined,
+      // the router may have been taken over since the main step was killed: only this release is undone
+      abortOwnOnly: true,
       abortReason:
         'the main step was killed with the release in flight (a cancelled job, or one out of time, ended it before it put traffic back): the post step put all traffic back on stable',
     }),

@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ALAUDA_TOKEN, JELASTIC_TOKEN, measureSplit } from '../support/emulator.js'
 import { type LocalActionRun, runLocalAction as runThroughLocalAction } from '../support/local-action.js'
+import { runAction } from '../support/runner.js'
 import { emulatorSuite } from '../support/steps.js'
+import { until } from '../support/until.js'
 
 /**
  * Every action run the way a developer debugs one: through GitHub's `@github/local-action`, which
@@ -101,11 +103,24 @@ describe('action-traffic and its post step through local-action', () => {
   })
 
   it('the post step puts all traffic back on blue when the main step left the release in flight', async () => {
+    // a release killed at 10% (the bundle, as the runner runs it) leaves its record in flight
+    const inFlight = { ...release(), percentage: '', steps: '10:5m,100', 'release-id': 'org/shop#5' }
+    const atTen = until(async () => (await greenShare()) === 10)
+    const killed = await runAction('traffic', inFlight, { signalWhen: atTen, signal: 'SIGKILL' })
+    expect(killed.state.release).toBe('in-flight')
     // local-action does not pass what the main step saved to the post step, as the runner does
-    // (STATE_release): it is given here as the runner gives it after a main step that was killed
-    const run = await runLocalAction('action-traffic', release(), { post: 'post.ts', env: { STATE_release: 'in-flight' } })
+    // (STATE_release): it is given here as the runner gives it after a main step that was killed;
+    // the main step here only reads (status), the post step undoes the release in flight
+    const run = await runLocalAction(
+      'action-traffic',
+      { ...inFlight, command: 'status' },
+      {
+        post: 'post.ts',
+        env: { STATE_release: 'in-flight' },
+      },
+    )
     expect(run.code, run.stdout).toBe(0)
-    expect(run.outputs.phase).toBe('paused')
+    expect(run.outputs.phase).toBe('split')
     expect(JSON.parse(run.postOutputs.weights ?? '')).toEqual({ blue: 100, green: 0 })
     expect(run.postOutputs.phase).toBe('aborted')
     expect(run.postOutputs.reason).toMatch(/^the main step was killed with the release in flight/)

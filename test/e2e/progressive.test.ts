@@ -164,6 +164,24 @@ describe('a canary release with steps behind a health gate', () => {
     expect(post.summary).not.toContain('aborted by hand')
   })
 
+  it('the post step leaves the router alone when another run took it over after the main step was killed', async () => {
+    const atHalf = until(async () => (await routerWeight()) === 50)
+    const killed = await runAction('traffic', release({ steps: '10:200ms,50:5m,100' }), { signalWhen: atHalf, signal: 'SIGKILL' })
+    expect(killed.state.release).toBe('in-flight')
+    // before the post step runs: an abort by hand from another run, then a new release paused at 10%
+    const abort = await suite.steps.run(
+      'traffic',
+      release({ command: 'abort', 'release-id': 'org/shop#8', 'keep-candidate-on-abort': 'true' }),
+    )
+    expect(abort.code, abort.stdout).toBe(0)
+    const next = await suite.steps.run('traffic', release({ percentage: '10', 'release-id': 'org/shop#9' }))
+    expect(next.code, next.stdout).toBe(0)
+    const post = await runAction('traffic-post', release({ steps: '10:200ms,50:5m,100' }), { env: { STATE_release: 'in-flight' } })
+    expect(post.code, post.stdout).toBe(0)
+    expect(post.stdout).toContain('shop: left alone: release org/shop#9 runs on it now (paused)')
+    expect(await greenShare()).toBe(10)
+  })
+
   it('the post step does nothing after a release that ended', async () => {
     await suite.emulator.control('DELETE', '/requests')
     const post = await runAction('traffic-post', release({ percentage: '10' }), { env: { STATE_release: 'promoted' } })

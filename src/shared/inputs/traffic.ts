@@ -57,6 +57,11 @@ export interface TrafficInputs extends CommonInputs, RouterInputs {
   releaseId: string
   /** why `command: abort` aborts, when it is not a user's abort ("aborted by hand"): the post step's */
   abortReason?: string
+  /**
+   * the post step's abort: made only while the router's record is still this release's, in flight;
+   * a release that took the router over since, or one this release had ended, is left alone
+   */
+  abortOwnOnly?: boolean
 }
 
 export function readTrafficInputs(env: NodeJS.ProcessEnv = process.env): TrafficInputs {

@@ -1,6 +1,7 @@
 import { NetworkError } from '../http/errors.js'
 import type { TrafficInputs } from '../inputs/traffic.js'
-import { PlatformError, type RouterRef, type ServiceRef, type StoredRecord, type TrafficSplit } from '../platforms/platform.js'
+import { inFlight, PlatformError, type RouterRef, type ServiceRef, type StoredRecord, type TrafficSplit } from '../platforms/platform.js'
+import { sameRelease } from '../platforms/record-label.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { HealthGate } from './gate.js'
 import { decide, emptyGate, type Plan, type ReleaseRecord, startRecord } from './progressive.js'
@@ -63,13 +64,23 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   const claim: ClaimView | Claim = await ctx.phase('read traffic', async () => {
     const read =
       inputs.command === 'abort'
-        ? { split: await traffic.readTraffic(router), record: ctx.dryRun ? await readRecord(ctx, router) : null, claims: false }
+        ? {
+            split: await traffic.readTraffic(router),
+            record: ctx.dryRun || inputs.abortOwnOnly ? await readRecord(ctx, router) : null,
+            claims: false,
+          }
         : ctx.dryRun
           ? await inspectClaim(ctx, router, inputs, () => traffic.readTraffic(router))
           : await claimRouter(ctx, router, inputs, () => traffic.readTraffic(router))
     ctx.log.info(`${router.router}: ${formatSplit(read.split)}`)
     return read
   })
+  const notOurs = inputs.abortOwnOnly && 'record' in claim ? othersRouter(claim.record, inputs.releaseId) : undefined
+  if (notOurs !== undefined) {
+    ctx.log.info(`${router.router}: left alone: ${notOurs}`)
+    const shown = status(ctx, router, claim.split, 'record' in claim ? claim.record : null)
+    return { ...shown, title: `${router.router} left alone`, notes: [`Nothing was aborted: ${notOurs}.`] }
+  }
   const before = claim.split
   const steps = inputs.command === 'abort' ? inputs.steps : await reachableSteps(ctx, router, inputs.steps)
   const raising = inputs.command !== 'abort' && steps.some((step) => step.weight > (before?.green ?? 0))
@@ -297,6 +308,19 @@ function status(ctx: ReleaseContext, router: RouterRef, split: TrafficSplit | nu
     ],
     notes: [],
   }
+}
+
+/**
+ * Why an abort of this release's own (the post step's) leaves the router alone: its record names
+ * another release, or says this one had ended (paused, promoted, aborted) before the main step was
+ * killed; undefined when it is still this release's, in flight, or there is no record (then the
+ * router's state is all there is, as for the release itself).
+ */
+function othersRouter(record: StoredRecord | null, releaseId: string): string | undefined {
+  if (record === null) return undefined
+  if (!sameRelease(record.release, releaseId)) return `release ${record.release} runs on it now (${record.phase})`
+  if (!inFlight(record.phase)) return `release ${releaseId} had already ended (${record.phase})`
+  return undefined
 }
 
 /** The image each side runs as the release starts, for the record (where the platform keeps one). */
