@@ -171,6 +171,8 @@ export class JelasticEmulator {
         id: node.id,
         nodeGroup: node.nodeGroup,
         nodeType: node.nodeType,
+        fixedCloudlets: node.fixedCloudlets,
+        flexibleCloudlets: node.flexibleCloudlets,
         intIP: `10.0.0.${node.id % 250}`,
         url: `${this.baseUrl()}/env/${env.envName}/`,
         status: node.status,
@@ -221,18 +223,34 @@ export class JelasticEmulator {
     return { result: OK, responses }
   }
 
-  /** The node groups named in `nodes` get their count (a new node runs the group's image); the others stay. */
+  /**
+   * `nodes` is the whole topology: each group named gets its count and cloudlets (a new node runs
+   * the group's image), and a group left out is removed with its nodes. A group sent with another
+   * stack (`nodeType`) than its nodes run is refused: a topology change does not replace a layer.
+   */
   private async changeTopology(env: Env, p: Record<string, string>): Promise<Answer> {
     if (env.status !== RUNNING) return notAllowed(env)
     const wanted = readTopology(p)
     if ('error' in wanted) return { result: GENERIC, source: 'JEL', error: wanted.error }
+    // the docs: a node without a nodeGroup is in the Extra layer (as createenvironment puts it)
+    const named = wanted.map((group) => ({ ...group, name: group.nodeGroup ?? 'extra' }))
+    for (const [i, group] of named.entries()) {
+      const running = env.nodes.find((node) => node.nodeGroup === group.name)
+      if (running && running.nodeType !== group.nodeType)
+        return {
+          result: GENERIC,
+          source: 'JEL',
+          error: `nodes[${i}]: layer [${group.name}] runs nodeType [${running.nodeType}], not [${group.nodeType}]`,
+        }
+    }
     env.status = UPDATING
-    for (const group of wanted) {
-      // the docs: a node without a nodeGroup is in the Extra layer (as createenvironment puts it)
-      const name = group.nodeGroup ?? 'extra'
-      const nodes = env.nodes.filter((node) => node.nodeGroup === name)
+    env.nodes = env.nodes.filter((node) => named.some((group) => group.name === node.nodeGroup))
+    for (const group of named) {
+      const nodes = env.nodes.filter((node) => node.nodeGroup === group.name)
       const count = Math.max(0, group.count ?? nodes.length)
       const template = nodes[0]
+      const cloudlets = { fixedCloudlets: group.fixedCloudlets ?? 0, flexibleCloudlets: group.flexibleCloudlets as number }
+      for (const node of nodes) Object.assign(node, cloudlets)
       for (let i = nodes.length; i < count; i++) {
         await delay(this.state.timing.topologyMsPerNode)
         const image = group.image ?? `${template?.dockerName}:${template?.dockerTag}`
@@ -240,11 +258,12 @@ export class JelasticEmulator {
         // a node added to a layer gets the layer's variables (I: the layer is configured as one)
         env.nodes.push(
           this.state.newNode(
-            name,
-            template?.nodeType ?? group.nodeType ?? 'docker',
+            group.name,
+            group.nodeType as string,
             image.slice(0, colon),
             image.slice(colon + 1),
             template?.vars,
+            cloudlets,
           ),
         )
       }
@@ -270,10 +289,14 @@ export class JelasticEmulator {
       const colon = group.image.lastIndexOf(':')
       for (let i = 0; i < group.count; i++) {
         await delay(this.state.timing.topologyMsPerNode)
-        const node = this.state.newNode(group.nodeGroup, group.nodeType, group.image.slice(0, colon), group.image.slice(colon + 1), {
-          ...IMAGE_VARS,
-          ...group.vars,
-        })
+        const node = this.state.newNode(
+          group.nodeGroup,
+          group.nodeType,
+          group.image.slice(0, colon),
+          group.image.slice(colon + 1),
+          { ...IMAGE_VARS, ...group.vars },
+          group.cloudlets,
+        )
         node.status = DOWN
         env.nodes.push(node)
         // a stuck image's container restarts for ever: the environment stays CREATING, the call

@@ -9,9 +9,29 @@ export function jelasticControl(state: JelasticState, api: JelasticEmulator): Pl
       'POST environments': {
         seed: true,
         handle(body) {
-          const { envName, image, nodes, nodeGroup } = body as { envName?: string; image?: string; nodes?: number; nodeGroup?: string }
+          const {
+            envName,
+            image,
+            nodes,
+            nodeGroup,
+            layers = [],
+          } = body as {
+            envName?: string
+            image?: string
+            nodes?: number
+            nodeGroup?: string
+            layers?: { nodeGroup?: string; nodeType?: string; nodes?: number; image?: string }[]
+          }
           if (!envName || !image?.includes(':')) return refuse('give "envName" and "image" (repository:tag)')
-          state.createEnv(envName, image, nodes ?? 1, nodeGroup ?? 'cp')
+          if (!Array.isArray(layers) || layers.some((layer) => !layer.nodeGroup || !layer.nodeType))
+            return refuse('give each of "layers" a "nodeGroup" and a "nodeType" (a stack such as mysql8), and "nodes"')
+          const env = state.createEnv(envName, image, nodes ?? 1, nodeGroup ?? 'cp')
+          // more layers: of an image (nodeType docker), or of a stack (a database, a balancer) that is its own image
+          for (const layer of layers) {
+            const [name, tag] = splitImage(layer.image ?? `jelastic/${layer.nodeType}:latest`)
+            for (let i = 0; i < (layer.nodes ?? 1); i++)
+              env.nodes.push(state.newNode(layer.nodeGroup as string, layer.nodeType as string, name, tag))
+          }
           return answer(api.envInfo(state.envs.get(envName) as NonNullable<ReturnType<typeof state.envs.get>>))
         },
       },
@@ -50,4 +70,10 @@ export function jelasticControl(state: JelasticState, api: JelasticEmulator): Pl
     }),
     reset: () => state.reset(),
   }
+}
+
+/** "repo:tag" as its repository and tag */
+function splitImage(image: string): [string, string] {
+  const colon = image.lastIndexOf(':')
+  return colon < 0 ? [image, 'latest'] : [image.slice(0, colon), image.slice(colon + 1)]
 }

@@ -1,4 +1,5 @@
 import { DOCKER_FIELDS, ENV_FIELDS, type FieldKind, NODE_FIELDS, REGISTRY_FIELDS } from '../../vendor/jelastic-api-methods.js'
+import type { Cloudlets } from './state.js'
 
 /**
  * The `env` and `nodes` JSON params of `createenvironment` and `changetopology`, checked against the
@@ -12,6 +13,8 @@ export interface NodeSpec {
   nodeType: string | undefined
   count: number | undefined
   image: string | undefined
+  fixedCloudlets: number | undefined
+  flexibleCloudlets: number | undefined
   /** `docker.env`: the container's variables, a map of strings (the description's) */
   vars: Record<string, string>
 }
@@ -21,6 +24,7 @@ export interface NewNode {
   nodeType: string
   count: number
   image: string
+  cloudlets: Cloudlets
   vars: Record<string, string>
 }
 
@@ -49,16 +53,21 @@ export function readCreateEnv(p: Record<string, string>): NewEnv | { error: stri
       nodeType: node.nodeType as string,
       count: node.count ?? 1,
       image: withTag(image),
+      cloudlets: { fixedCloudlets: node.fixedCloudlets ?? 0, flexibleCloudlets: node.flexibleCloudlets as number },
       vars: node.vars,
     })
   }
   return { envName: String((JSON.parse(p.env as string) as { shortdomain: string }).shortdomain), nodes: out }
 }
 
-/** `changetopology`: the description's fields, none of them required. */
+/**
+ * `changetopology`: the description's fields, with a node's `nodeType` and `flexibleCloudlets`
+ * required as for createenvironment ("the same set of parameters", Jelastic's CLI tutorial on
+ * server scaling): `nodes` is the whole topology, cloudlets included.
+ */
 export function readTopology(p: Record<string, string>): NodeSpec[] | { error: string } {
   const error = envProblem(p.env as string, [])
-  return error ? { error } : readNodes(p.nodes as string, [])
+  return error ? { error } : readNodes(p.nodes as string, ['nodeType', 'flexibleCloudlets'])
 }
 
 function envProblem(text: string, required: string[]): string | undefined {
@@ -91,6 +100,8 @@ function readNodes(text: string, required: string[]): NodeSpec[] | { error: stri
       nodeType: given(node.nodeType) as string | undefined,
       count: given(node.count) as number | undefined,
       image: given(docker.image) as string | undefined,
+      fixedCloudlets: given(node.fixedCloudlets) as number | undefined,
+      flexibleCloudlets: given(node.flexibleCloudlets) as number | undefined,
       vars: (env ?? {}) as Record<string, string>,
     })
   }

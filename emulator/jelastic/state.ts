@@ -12,9 +12,20 @@ export interface Node {
   status: number
   dockerName: string
   dockerTag: string
+  /** the node's reserved and its most cloudlets, as getenvinfo shows them */
+  fixedCloudlets: number
+  flexibleCloudlets: number
   /** the container's variables: the image's own (PATH, HOME) and those added by addcontainerenvvars */
   vars: Record<string, string>
 }
+
+export interface Cloudlets {
+  fixedCloudlets: number
+  flexibleCloudlets: number
+}
+
+/** what a seeded node gets (a created one gets what createenvironment sent) */
+const DEFAULT_CLOUDLETS: Cloudlets = { fixedCloudlets: 1, flexibleCloudlets: 4 }
 
 /** The variables every container starts with, as an image's ENV gives them (getcontainerenvvars lists them too). */
 export const IMAGE_VARS: Readonly<Record<string, string>> = {
@@ -130,8 +141,15 @@ export class JelasticState {
     return env
   }
 
-  newNode(nodeGroup: string, nodeType: string, dockerName: string, dockerTag: string, vars: Record<string, string> = IMAGE_VARS): Node {
-    return { id: this.nextNodeId++, nodeGroup, nodeType, status: RUNNING, dockerName, dockerTag, vars: { ...vars } }
+  newNode(
+    nodeGroup: string,
+    nodeType: string,
+    dockerName: string,
+    dockerTag: string,
+    vars: Record<string, string> = IMAGE_VARS,
+    cloudlets: Cloudlets = DEFAULT_CLOUDLETS,
+  ): Node {
+    return { id: this.nextNodeId++, nodeGroup, nodeType, status: RUNNING, dockerName, dockerTag, ...cloudlets, vars: { ...vars } }
   }
 }
 

@@ -207,6 +207,42 @@ describe('action-scale and action-rollback on Jelastic', () => {
     expect(await nodesOf('green')).toHaveLength(1)
   })
 
+  it('scales one layer and sends the others as they are: their image, cloudlets and count stay', async () => {
+    const cache = { nodeGroup: 'cache', nodeType: 'docker', nodes: 2, image: 'redis:7.2' }
+    await suite.emulator.control('POST', '/jelastic/environments', { envName: 'shop', image: V1, nodes: 1, layers: [cache] })
+    const run = await suite.steps.run('scale', withToken({ service: 'shop', replicas: '3' }))
+    expect(run.code, run.stdout).toBe(0)
+    const nodes = (await nodesOf('shop')) as unknown as {
+      nodeGroup: string
+      nodeType: string
+      flexibleCloudlets: number
+      customitem: { dockerName: string; dockerTag: string }
+    }[]
+    const layers = nodes.map(
+      (node) => `${node.nodeGroup} ${node.nodeType} ${node.customitem.dockerName}:${node.customitem.dockerTag} ${node.flexibleCloudlets}`,
+    )
+    expect(layers.sort()).toEqual([
+      'cache docker redis:7.2 4',
+      'cache docker redis:7.2 4',
+      `cp docker ${V1} 4`,
+      `cp docker ${V1} 4`,
+      `cp docker ${V1} 4`,
+    ])
+  })
+
+  it('refuses, before any write, to scale an environment with a layer of another stack (a database)', async () => {
+    const database = { nodeGroup: 'sqldb', nodeType: 'mysql8', nodes: 1 }
+    await suite.emulator.control('POST', '/jelastic/environments', { envName: 'shop', image: V1, nodes: 1, layers: [database] })
+    await suite.emulator.control('DELETE', '/requests')
+    const run = await suite.steps.run('scale', withToken({ service: 'shop', replicas: '3' }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toBe(
+      'jelastic: scale of "shop" failed: the environment\'s node group "sqldb" is a mysql8 layer: changetopology takes the whole topology, and that layer cannot be described to it as it is: nothing was changed; scale "cp" in the dashboard, or keep it in an environment of its own',
+    )
+    expect((await suite.emulator.requests()).filter((request) => request.path.includes('changetopology'))).toEqual([])
+    expect(await nodesOf('shop')).toHaveLength(2)
+  })
+
   it('rolls back to a given image', async () => {
     await suite.steps.run('deploy', withToken({ service: 'green', image: V2 }))
     const run = await suite.steps.run('rollback', withToken({ service: 'green', to: V1 }))

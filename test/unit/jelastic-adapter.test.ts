@@ -21,6 +21,8 @@ function envInfo(envName: string, tag: string, nodes = 2, status = 1) {
       id: 1000 + i,
       nodeGroup: 'cp',
       nodeType: 'docker',
+      fixedCloudlets: 1,
+      flexibleCloudlets: 8,
       intIP: '10.0.0.1',
       status: 1,
       ismaster: i === 0,
@@ -256,7 +258,13 @@ describe('Jelastic adapter', () => {
     on('changetopology', envInfo('shop', 'v1', 3))
     await platform.scale({ service: 'shop', nodeGroup: 'cp' }, { replicas: 3 })
     expect(JSON.parse(bodies[1]?.nodes ?? '')).toEqual([
-      { count: 3, nodeType: 'docker', docker: { image: 'registry.example.com/shop:v1', nodeGroup: 'cp' } },
+      {
+        count: 3,
+        nodeType: 'docker',
+        flexibleCloudlets: 8,
+        fixedCloudlets: 1,
+        docker: { image: 'registry.example.com/shop:v1', nodeGroup: 'cp' },
+      },
     ])
   })
 

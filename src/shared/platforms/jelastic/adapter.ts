@@ -18,7 +18,7 @@ import { parseRecord, PlatformError } from '../platform.js'
 import { type SettledWrite, type SettleOptions, settleWrite } from '../settle.js'
 import { createEnvParams } from './create-env.js'
 import { type CallOptions, JelasticApi, JelasticError, type JelasticResponse, METHOD_NOT_FOUND } from './api.js'
-import { type EnvInfo, envStatusName, groupNodes, isUpdating, nodeImage, phaseOf, toServiceState } from './env-info.js'
+import { type EnvInfo, envStatusName, groupNodes, isUpdating, type JelasticNode, nodeImage, phaseOf, toServiceState } from './env-info.js'
 import {
   findUniqueName,
   modernOrLegacy,
@@ -311,29 +311,7 @@ class JelasticPlatform implements Platform {
 
   async scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation> {
     const info = await this.requireEnv(ref, 'scale')
-    // changetopology takes the whole topology: send every group as it is, with the new count for ours
-    const groups = new Map<string, { count: number; image: string }>()
-    for (const node of info.nodes ?? []) {
-      const name = node.nodeGroup ?? 'cp'
-      const entry = groups.get(name) ?? { count: 0, image: nodeImage(node) }
-      entry.count++
-      groups.set(name, entry)
-    }
-    if (!groups.has(group(ref))) {
-      throw new PlatformError(
-        'jelastic',
-        'scale',
-        ref.service,
-        `environment has no node group "${group(ref)}" (it has ${[...groups.keys()].join(', ') || 'none'})`,
-        'not-found',
-      )
-    }
-    // a node's group goes in `docker.nodeGroup`: the node itself has no such field (J-spec, as for createenvironment)
-    const nodes = [...groups.entries()].map(([nodeGroup, { count, image }]) => ({
-      count: nodeGroup === group(ref) ? spec.replicas : count,
-      nodeType: 'docker',
-      docker: { image, nodeGroup },
-    }))
+    const nodes = topologyWith(info, group(ref), spec.replicas, ref.service)
     const operation: Operation = {
       id: `changetopology/${ref.service}/${group(ref)}/${spec.replicas}/${Date.now()}`,
       kind: 'scale',
@@ -723,4 +701,51 @@ function failOnNodeErrors(body: JelasticResponse, options: CallOptions): void {
     const detail = failed.map((node) => `node ${node.nodeId ?? '?'}: ${node.error ?? node.errOut ?? `result ${node.result}`}`).join('; ')
     throw new PlatformError('jelastic', options.operation, options.target, detail, 'failed')
   }
+}
+
+/**
+ * changetopology's `nodes`: the whole topology (a group left out is removed), so every group goes
+ * as getenvinfo shows it (its stack, image and cloudlets), with the new count for `scaled`. A node's
+ * group can be named only in `docker.nodeGroup` (J-spec, as for createenvironment), so a layer of
+ * another stack (a database, a balancer) cannot be sent as it is: the scale is refused before any
+ * write rather than have Jelastic rebuild that layer.
+ */
+function topologyWith(info: EnvInfo, scaled: string, replicas: number, service: string): Record<string, unknown>[] {
+  const groups = new Map<string, { first: JelasticNode; count: number }>()
+  for (const node of info.nodes ?? []) {
+    const name = node.nodeGroup ?? 'cp'
+    const entry = groups.get(name) ?? { first: node, count: 0 }
+    entry.count++
+    groups.set(name, entry)
+  }
+  if (!groups.has(scaled)) {
+    throw new PlatformError(
+      'jelastic',
+      'scale',
+      service,
+      `environment has no node group "${scaled}" (it has ${[...groups.keys()].join(', ') || 'none'})`,
+      'not-found',
+    )
+  }
+  return [...groups.entries()].map(([nodeGroup, { first, count }]) => {
+    const stack = first.nodeType ?? (first.customitem?.dockerName ? 'docker' : undefined)
+    if (stack !== 'docker' || !first.customitem?.dockerName || first.flexibleCloudlets === undefined) {
+      const what =
+        stack === undefined || stack === 'docker' ? 'a layer whose image or cloudlets getenvinfo does not show' : `a ${stack} layer`
+      throw new PlatformError(
+        'jelastic',
+        'scale',
+        service,
+        `the environment's node group "${nodeGroup}" is ${what}: changetopology takes the whole topology, and that layer cannot be described to it as it is: nothing was changed; scale "${scaled}" in the dashboard, or keep it in an environment of its own`,
+        'refused',
+      )
+    }
+    return {
+      count: nodeGroup === scaled ? replicas : count,
+      nodeType: 'docker',
+      flexibleCloudlets: first.flexibleCloudlets,
+      ...(first.fixedCloudlets !== undefined && { fixedCloudlets: first.fixedCloudlets }),
+      docker: { image: nodeImage(first), nodeGroup },
+    }
+  })
 }

@@ -9,6 +9,10 @@ export interface EnvInfo {
 export interface JelasticNode {
   id?: number
   nodeGroup?: string
+  /** the node's stack: `docker` for a container of an image, else a Jelastic stack (mysql8, nginx …) */
+  nodeType?: string
+  fixedCloudlets?: number
+  flexibleCloudlets?: number
   status?: number
   url?: string
   customitem?: { dockerName?: string; dockerTag?: string }
