@@ -192,6 +192,16 @@ describe('action-deploy on Alauda', () => {
 })
 
 describe('action-scale on Alauda', () => {
+  it('scales to no instance and back: done once none runs, not at the deadline', async () => {
+    const none = await suite.steps.run('scale', inputs({ service: 'shop', replicas: '0', timeout: '20s' }))
+    expect(none.code, none.stdout).toBe(0)
+    expect(none.outputs.replicas).toBe('0')
+    expect(await service()).toMatchObject({ target_num_instances: 0, current_num_instances: 0 })
+    const back = await suite.steps.run('scale', inputs({ service: 'shop', replicas: '2' }))
+    expect(back.code, back.stdout).toBe(0)
+    expect(await service()).toMatchObject({ target_num_instances: 2, current_num_instances: 2 })
+  })
+
   it('sets target_num_instances, then hands scaling to the platform and takes it back', async () => {
     const fixed = await suite.steps.run('scale', inputs({ service: 'shop', replicas: '4' }))
     expect(fixed.code, fixed.stdout).toBe(0)

@@ -399,14 +399,17 @@ function reached(service: AlaudaService, goal: Goal): OperationState {
   const phase = phaseOf(service)
   if (phase === 'deploying') return { status: 'running', detail }
   if (phase === 'failed') return { status: 'failed', detail }
-  const wantStopped = goal.stopped === true || goal.instances === 0
+  const wantStopped = goal.stopped === true
+  // no instance: reached once none runs, whether the service is stopped or stays STARTED with none
+  const wantNone = wantStopped || goal.instances === 0
   if (isStopped(service)) {
     // still stopping while instances run; a start asked for may not show yet
-    if (current > 0 || !(wantStopped || goal.image !== undefined)) return { status: 'running', detail }
-    const note = wantStopped ? '' : '; stopped: the new tag runs when the service starts'
+    if (current > 0 || !(wantNone || goal.image !== undefined)) return { status: 'running', detail }
+    const note = wantNone ? '' : '; stopped: the new tag runs when the service starts'
     return { status: 'succeeded', detail: `${detail}${note}` }
   }
   if (wantStopped) return { status: 'running', detail }
+  if (goal.instances === 0) return current === 0 && target === 0 ? { status: 'succeeded', detail } : { status: 'running', detail }
   if (phase !== 'running') return status === 'Stopped' ? { status: 'running', detail } : { status: 'failed', detail }
   if (goal.instances !== undefined && current !== goal.instances) return { status: 'running', detail }
   return { status: 'succeeded', detail }
