@@ -59,3 +59,40 @@ describe('a deploy succeeds on what the service runs, not on the job’s word al
     expect(result.outputs.image).toBe(V2)
   })
 })
+
+describe('a create succeeds on what the new service runs', () => {
+  /** No service of the name yet; the create's job succeeds, and the service found runs `runsAfter`. */
+  function missingPlatform(runsAfter: string) {
+    let created = false
+    const platform = {
+      name: 'jelastic',
+      capabilities: { ...WEIGHTED_CAPABILITIES, create: true },
+      async describe(ref: ServiceRef) {
+        return created ? { id: ref.service, image: runsAfter, replicas: 1, ready: 1, phase: 'running', status: 'RUNNING' } : null
+      },
+      async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+        created = true
+        return { id: 'create-1', kind: 'deploy', ref, target: { image: spec.image } }
+      },
+      async observe() {
+        return { status: 'succeeded', detail: 'created' }
+      },
+    } as unknown as Platform
+    return platform
+  }
+  const creating = () => readDeployInputs({ ...JELASTIC_INPUTS, INPUT_SERVICE: 'shop', INPUT_IMAGE: V2, INPUT_CREATE: 'true' })
+
+  it('fails when the service found by its name runs another image (someone else created it)', async () => {
+    const result = await deploy(releaseContext(missingPlatform('registry.example.com/shop:v3')), creating())
+    expect(result.failure).toBe(
+      'jelastic: create of "shop" with registry.example.com/shop:v2 failed: operation create-1 succeeded, but shop runs registry.example.com/shop:v3 (RUNNING): another change may have come in between',
+    )
+    expect(result.outputs.image).toBe('registry.example.com/shop:v3')
+  })
+
+  it('succeeds when it runs the image sent', async () => {
+    const result = await deploy(releaseContext(missingPlatform(V2)), creating())
+    expect(result.failure).toBeUndefined()
+    expect(result.title).toBe(`Created shop with ${V2}`)
+  })
+})

@@ -320,6 +320,10 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
     ...(inputs.provenance && { provenance: inputs.provenance }),
   })
   let failure = result && result.status !== 'succeeded' ? describeResult(operation, result) : undefined
+  // a create whose answer was lost is settled by the service found by its name: it runs the image
+  // sent, or it is someone else's (two pushes racing)
+  const landedOn = result && failure === undefined ? await readBack(ctx, ref, undefined) : undefined
+  if (landedOn !== undefined) failure = notLanded(ref, inputs.image, operation, landedOn)
   const rows: [string, string][] = [
     ['Platform', name],
     ['Service', `${ref.service} (created)`],
@@ -331,7 +335,7 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
     if (failure === undefined) failure = await healthCheck(ctx, inputs.health, rows)
     else rows.push(['Health check', 'not run: the service was not created'])
   }
-  const after = await readBack(ctx, ref, undefined)
+  const after = landedOn ?? (await readBack(ctx, ref, undefined))
   if (after?.url) rows.push(['URL', after.url])
   return {
     title: failure ? `Creating ${ref.service} with ${inputs.image} failed` : `Created ${ref.service} with ${inputs.image}`,
