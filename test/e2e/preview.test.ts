@@ -90,6 +90,80 @@ describe('action-preview on Alauda', () => {
     expect(await alaudaServices()).toEqual([])
   })
 
+  it('a failed up is still swept when its PR closes, and one removal that fails does not stop the others', async () => {
+    const broken = 'registry.example.com/shop:pr-broken'
+    await suite.emulator.control('POST', '/images', { image: broken, failing: true })
+    // #21 runs v1, then an up to a broken image fails and is rolled back: its newest deployment failed
+    const v1 = await suite.steps.run('preview', alauda({ command: 'up', pr: '21', image: V1, 'create-spec': '{}' }), { env: github.env() })
+    expect(v1.code, v1.stdout).toBe(0)
+    const failed = await suite.steps.run('preview', alauda({ command: 'up', pr: '21', image: broken, timeout: '20s' }), {
+      env: github.env(),
+    })
+    expect(failed.code).toBe(1)
+    // the PR comment says failed in one line; the service's log lines stay in the run
+    expect(failed.stdout).toContain('Last log lines of shop-pr-21')
+    expect(github.comments[0]?.body).toContain('**Preview of #21** failed')
+    expect(github.comments[0]?.body).not.toContain('Last log lines')
+    // #24's first up, a create, fails: the service is left as the platform has it
+    const created = await suite.steps.run(
+      'preview',
+      alauda({ command: 'up', pr: '24', image: broken, 'create-spec': '{}', timeout: '20s' }),
+      {
+        env: github.env(),
+      },
+    )
+    expect(created.code).toBe(1)
+    for (const pr of ['22', '23']) {
+      const up = await suite.steps.run('preview', alauda({ command: 'up', pr, image: V1, 'create-spec': '{}' }), { env: github.env() })
+      expect(up.code, up.stdout).toBe(0)
+    }
+    for (const pr of [21, 22, 23, 24]) github.pulls.set(pr, 'closed')
+    await suite.emulator.control('POST', '/faults', {
+      platform: 'alauda',
+      path: '/services/team/shop-pr-22',
+      method: 'DELETE',
+      status: 500,
+    })
+    const sweep = await suite.steps.run('preview', alauda({ command: 'sweep', timeout: '20s' }), { env: github.env() })
+    expect(sweep.code).toBe(1)
+    expect(errorLines(sweep)[0]).toMatch(/^alauda: sweep of the previews failed: 1 could not be removed: shop-pr-22 \(#22\): /)
+    expect(
+      JSON.parse(sweep.outputs.removed ?? '')
+        .map((r: { service: string }) => r.service)
+        .sort(),
+    ).toEqual(['shop-pr-21', 'shop-pr-23', 'shop-pr-24'])
+    expect((await alaudaServices()).map((s) => s.service_name)).toEqual(['shop-pr-22'])
+    // the removed ones are inactive now, the failed up's deployment too: the next sweep does not see them again
+    for (const environment of ['pr-21', 'pr-23', 'pr-24'])
+      expect(github.deployments.filter((d) => d.environment === environment).every((d) => d.statuses.at(-1)?.state === 'inactive')).toBe(
+        true,
+      )
+  })
+
+  it('an up the platform refuses, or one out of time, says failed on the PR and marks its deployment failed', async () => {
+    const first = await suite.steps.run('preview', alauda({ command: 'up', pr: '7', image: V1, 'create-spec': '{}' }), {
+      env: github.env(),
+    })
+    expect(first.code, first.stdout).toBe(0)
+    await suite.emulator.control('POST', '/faults', { platform: 'alauda', path: '/services/team/shop-pr-7', method: 'PUT', status: 400 })
+    const refused = await suite.steps.run('preview', alauda({ command: 'up', pr: '7', image: V2 }), { env: github.env() })
+    expect(refused.code).toBe(1)
+    expect(github.comments).toHaveLength(1)
+    expect(github.comments[0]?.body).toContain('**Preview of #7** failed')
+    expect(github.comments[0]?.body).not.toContain('is up')
+
+    const stuck = 'registry.example.com/shop:pr-stuck'
+    await suite.emulator.control('POST', '/images', { image: stuck, stuck: true })
+    const late = await suite.steps.run('preview', alauda({ command: 'up', pr: '8', image: stuck, 'create-spec': '{}', timeout: '2s' }), {
+      env: github.env(),
+    })
+    expect(late.code).toBe(1)
+    // past the deadline, the run still records how it ended
+    expect(github.deployments.find((d) => d.environment === 'pr-8')?.statuses.at(-1)?.state).toBe('failure')
+    expect(github.comments.find((c) => c.body?.includes('#8'))?.body).toContain('**Preview of #8** failed')
+    await suite.emulator.control('POST', '/images', { image: stuck, stuck: false })
+  })
+
   it('refuses a template without {pr}, and a sweep without a token', async () => {
     const template = await suite.steps.run('preview', alauda({ command: 'up', pr: '7', image: V1, 'service-template': 'shop-preview' }))
     expect(errorLines(template)).toEqual([

@@ -109,13 +109,16 @@ export class Deployments {
     return undefined
   }
 
-  /** The environment's active deployment (latest status success) becomes inactive: its service is gone. */
+  /**
+   * Every deployment of the environment not yet inactive becomes inactive: its service is gone. A
+   * failed or unfinished one too: a failed preview may have left its service, and it is gone now.
+   */
   async deactivate(environment: string, description: string): Promise<void> {
     if (!this.api) return
     try {
       for await (const deployment of this.api.deployments(environment)) {
         const latest = await this.api.latestStatus(deployment.id)
-        if (latest?.state === 'success')
+        if (latest?.state !== 'inactive')
           await this.api.createStatus(deployment.id, { state: 'inactive', description: description.slice(0, 140) })
       }
     } catch (error) {
@@ -124,8 +127,10 @@ export class Deployments {
   }
 
   /**
-   * The previews the ledger knows: per `pr-<n>` environment, its newest deployment if it is
-   * active (latest status success), with the service and platform its payload names.
+   * The previews the ledger knows: per `pr-<n>` environment, its newest deployment unless it was
+   * made inactive (its service removed), with the service and platform its payload names. A
+   * failed, rolled back or unfinished `up` counts: its service may be there (a create is not rolled
+   * back, a failed update runs the image before), and only a removal marks it inactive.
    */
   async activePreviews(): Promise<{ pr: number; service: string; platform: string; createdAt: number }[]> {
     if (!this.api) return []
@@ -138,7 +143,7 @@ export class Deployments {
       seen.add(environment)
       const entry = payloadOf(deployment)
       const latest = await this.api.latestStatus(deployment.id)
-      if (latest?.state !== 'success' || !entry?.service || !entry.platform) continue
+      if (latest?.state === 'inactive' || !entry?.service || !entry.platform) continue
       previews.push({
         pr: Number(pr),
         service: entry.service,

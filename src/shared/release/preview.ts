@@ -32,7 +32,14 @@ async function up(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, servic
     rollbackOnFailure: true,
     ...(ctx.platform.capabilities.create && { create: inputs.create }),
   }
-  const result = await deploy(ctx, deployInputs)
+  let result: ActionResult
+  try {
+    result = await deploy(ctx, deployInputs)
+  } catch (error) {
+    // a deploy refused or cut short still says so on the PR: the comment must not go on saying "is up"
+    if (!ctx.dryRun) await stickyComment(ctx, pr, upComment(ctx, inputs, pr, service, { failure: (error as Error).message }))
+    throw error
+  }
   if (result.plan) {
     result.plan.action = 'preview'
     if (ctx.deployments?.api) {
@@ -43,20 +50,44 @@ async function up(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, servic
     return withPreview(result, service, result.outputs.url ?? '', undefined)
   }
   const url = result.outputs.url ?? ''
-  const lines = [
-    `**Preview of #${pr}** ${result.failure ? 'failed' : 'is up'}`,
+  const comment = await stickyComment(
+    ctx,
+    pr,
+    upComment(ctx, inputs, pr, service, { url, image: result.outputs.image, ...(result.failure && { failure: result.failure }) }),
+  )
+  return withPreview(result, service, url, comment)
+}
+
+/** The longest failure the PR comment shows; the run's log has the rest. */
+const COMMENT_FAILURE_CHARS = 300
+
+/**
+ * The sticky comment of an `up`. A failure shows only its first line, cut short: the service's
+ * own log lines that follow it in the step's error stay in the run (a PR is read by more people
+ * than the run's log, and app output can hold what it should not).
+ */
+function upComment(
+  ctx: ReleaseContext,
+  inputs: PreviewInputs,
+  pr: number,
+  service: string,
+  shown: { url?: string; image?: string | undefined; failure?: string },
+): string {
+  const first = shown.failure?.split('\n')[0]?.replaceAll('|', '\\|')
+  const failure =
+    first === undefined ? undefined : first.length > COMMENT_FAILURE_CHARS ? `${first.slice(0, COMMENT_FAILURE_CHARS)}…` : first
+  return [
+    `**Preview of #${pr}** ${failure === undefined ? 'is up' : 'failed'}`,
     '',
     `| | |`,
     `|---|---|`,
     `| Service | \`${service}\` on ${ctx.platform.name} |`,
-    `| URL | ${url || 'the platform gives none'} |`,
-    `| Image | \`${result.outputs.image ?? inputs.image}\` |`,
+    `| URL | ${shown.url || 'the platform gives none'} |`,
+    `| Image | \`${shown.image ?? inputs.image}\` |`,
     `| Commit | ${inputs.github.sha.slice(0, 7) || '?'} |`,
-    `| Status | ${result.failure ? `failed: ${result.failure}` : 'running'} |`,
+    `| Status | ${failure === undefined ? 'running' : `failed: ${failure}${inputs.github.runUrl ? ' (the run has the rest)' : ''}`} |`,
     ...(inputs.github.runUrl ? [`| Run | ${inputs.github.runUrl} |`] : []),
-  ]
-  const comment = await stickyComment(ctx, pr, lines.join('\n'))
-  return withPreview(result, service, url, comment)
+  ].join('\n')
 }
 
 async function down(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, service: string): Promise<ActionResult> {
@@ -113,6 +144,8 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
   ctx.section('previews kept')
   const removed: { pr: number; service: string; reason: string }[] = []
   const kept: string[] = []
+  /** the previews whose removal failed, with why: the sweep goes on, and fails at the end */
+  const failed: string[] = []
   // a dry run lists and reads the pull requests as a real sweep does, and plans its removals
   const plan = ctx.dryRun ? newPlan('preview', ctx.platform.name) : undefined
   for (const found of previews.filter((p) => p.platform === ctx.platform.name)) {
@@ -144,7 +177,15 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
       removed.push({ pr: found.pr, service: found.service, reason })
       continue
     }
-    await ctx.phase(`remove ${found.service}`, () => removeService(ctx, previewRef(inputs, found.service)))
+    try {
+      await ctx.phase(`remove ${found.service}`, () => removeService(ctx, previewRef(inputs, found.service)))
+    } catch (error) {
+      // one preview that cannot be removed does not keep the sweep from the others
+      if (ctx.signal.aborted) throw error
+      ctx.log.warning(`${found.service} (#${found.pr}) could not be removed: ${(error as Error).message}`)
+      failed.push(`${found.service} (#${found.pr}): ${(error as Error).message}`)
+      continue
+    }
     await ctx.phase(`GitHub deployment status of #${found.pr}`, () =>
       ledger.deactivate(`pr-${found.pr}`, `removed by the sweep: ${reason}`),
     )
@@ -160,14 +201,18 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
     ])
   }
   return {
-    title: `Sweep: ${removed.length} preview(s) removed, ${kept.length} kept`,
+    title: `Sweep: ${removed.length} preview(s) removed, ${kept.length} kept${failed.length > 0 ? `, ${failed.length} not removed` : ''}`,
     outputs: { removed: JSON.stringify(removed), service: '', 'service-id': '', url: '', 'comment-id': '' },
     rows: [
       ['Platform', ctx.platform.name],
       ...removed.map((r): [string, string] => [`Removed ${r.service}`, r.reason]),
       ['Kept', kept.join(', ') || 'none'],
+      ...(failed.length > 0 ? ([['Not removed', failed.join('; ')]] as [string, string][]) : []),
     ],
     notes: [],
+    ...(failed.length > 0 && {
+      failure: `${ctx.platform.name}: sweep of the previews failed: ${failed.length} could not be removed: ${failed.join('; ')}`,
+    }),
   }
 }
 
