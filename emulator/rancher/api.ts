@@ -14,6 +14,8 @@ import { RancherWebhooks } from './webhooks.js'
 
 /** The project an API key works in when a path names none (the demo key is an environment key of 1a5). */
 const KEY_PROJECT = '1a5'
+/** the states of a stack or service on its way out, or gone */
+const STACK_GONE = new Set(['removing', 'removed', 'purged'])
 
 /** Where a request is: the public URL of its API base (`…/v2-beta` or `…/v2-beta/projects/{id}`) and its project. */
 interface Scope {
@@ -175,8 +177,35 @@ export class RancherEmulator {
       if (method === 'PUT') return this.update(res, scope, resource, body)
       return this.remove(res, scope, resource)
     }
-    if (isStack(resource)) return this.updateStack(res, scope, resource, body)
+    if (isStack(resource)) return method === 'PUT' ? this.updateStack(res, scope, resource, body) : this.removeStack(res, scope, resource)
     return fail(res, scope.base, 405, 'MethodNotAllowed', `${method} is not allowed on ${def.id}`)
+  }
+
+  /**
+   * DELETE of a stack: `removing` while each of its services is removed, then `removed`: it lingers
+   * in the list, its name free for a new stack. 405 once removing or removed, as a service's.
+   */
+  private removeStack(res: ServerResponse, scope: Scope, stack: Stack): void {
+    if (STACK_GONE.has(stack.state)) return fail(res, scope.base, 405, 'MethodNotAllowed', `the stack is ${stack.state}`)
+    const services = [...this.state.services.values()].filter((s) => s.stackId === stack.id && !STACK_GONE.has(s.state))
+    let left = services.length
+    const removed = () => {
+      left--
+      if (left > 0) return
+      stack.state = 'removed'
+      this.state.changed()
+    }
+    stack.state = left === 0 ? 'removed' : 'removing'
+    for (const service of services)
+      this.state.transition(service, 'removing', {
+        count: 0,
+        image: imageOf(service.launchConfig),
+        batch: 100,
+        done: 'removed',
+        then: removed,
+      })
+    this.state.changed()
+    sendJson(res, 202, this.stackView(stack, scope.base), { 'X-API-Schemas': `${scope.base}/schemas` })
   }
 
   /** `GET /v2-beta`: the API version with a link to every collection (gdapi's VersionHandler). */
@@ -300,7 +329,12 @@ export class RancherEmulator {
     if ('invalid' in checked) return invalid(res, scope.base, checked.invalid)
     const body = checked.value
     const name = body.name as string
-    if ([...this.state.stacks.values()].some((s) => s.projectId === scope.projectId && s.name === name))
+    // a removed stack lingers, but its name is free again
+    if (
+      [...this.state.stacks.values()].some(
+        (s) => s.projectId === scope.projectId && s.name === name && !['removed', 'purged'].includes(s.state),
+      )
+    )
       return fail(res, scope.base, 422, 'NotUnique', 'name is not unique', 'name')
     const environment = (body.environment ?? {}) as Record<string, string>
     const fill = (text: string) => text.replace(/\$\{(\w+)\}/g, (_, key: string) => environment[key] ?? '')

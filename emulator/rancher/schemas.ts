@@ -203,7 +203,8 @@ export function typeDefs(weights: boolean): Map<string, TypeDef> {
         healthState: read('enum'),
         serviceIds: read('array[reference[service]]'),
       },
-      resourceMethods: ['GET', 'PUT'],
+      // DELETE: go-rancher's StackClient.Delete (doResourceDelete of the stack type)
+      resourceMethods: ['GET', 'PUT', 'DELETE'],
       collectionMethods: ['GET', 'POST'],
       collectionFilters: ['id', 'name', 'state', 'kind'],
     },

@@ -235,6 +235,54 @@ describe('action-preview on NetEase apps (built from source)', () => {
   })
 })
 
+describe('action-preview on Rancher', () => {
+  const rancher = (extra: Record<string, string>) => ({
+    platform: 'rancher',
+    'api-url': suite.emulator.url('rancher'),
+    'access-key': 'rancher-demo-access',
+    'secret-key': 'rancher-demo-secret-0123',
+    project: '1a5',
+    'service-template': 'pr-{pr}/web',
+    'github-token': github.token,
+    ...extra,
+  })
+  const spec = JSON.stringify({
+    dockerCompose: "version: '2'\nservices:\n  web:\n    image: ${IMAGE}\n  cache:\n    image: redis:7.2\n",
+  })
+  const rancherState = async () =>
+    (await suite.emulator.control('GET', '/state')) as {
+      rancher: {
+        stacks: { id: string; name: string; state: string }[]
+        services: { name: string; stackId: string; state: string; launchConfig: { imageUuid: string } }[]
+      }
+    }
+
+  it('down removes the PR’s whole stack, its other services too; a later up makes a new one and finds it', async () => {
+    const up = await suite.steps.run('preview', rancher({ command: 'up', pr: '5', image: V1, 'create-spec': spec }), { env: github.env() })
+    expect(up.code, up.stdout).toBe(0)
+    const first = (await rancherState()).rancher.stacks.find((stack) => stack.name === 'pr-5')
+    const down = await suite.steps.run('preview', rancher({ command: 'down', pr: '5' }), { env: github.env() })
+    expect(down.code, down.stdout).toBe(0)
+    const after = await rancherState()
+    expect(after.rancher.stacks.find((stack) => stack.id === first?.id)?.state).toBe('removed')
+    expect(after.rancher.services.filter((service) => service.stackId === first?.id).map((service) => service.state)).toEqual([
+      'removed',
+      'removed',
+    ])
+    // the removed stack lingers under its name: a new up makes a new stack, and the next finds that one
+    const again = await suite.steps.run('preview', rancher({ command: 'up', pr: '5', image: V1, 'create-spec': spec }), {
+      env: github.env(),
+    })
+    expect(again.code, again.stdout).toBe(0)
+    const next = await suite.steps.run('preview', rancher({ command: 'up', pr: '5', image: V2 }), { env: github.env() })
+    expect(next.code, next.stdout).toBe(0)
+    const live = (await rancherState()).rancher.stacks.filter((stack) => stack.name === 'pr-5' && stack.state === 'active')
+    expect(live).toHaveLength(1)
+    const web = (await rancherState()).rancher.services.find((service) => service.stackId === live[0]?.id && service.name === 'web')
+    expect(web?.launchConfig.imageUuid).toBe(`docker:${V2}`)
+  })
+})
+
 describe('action-preview on Jelastic', () => {
   it('up deploys the PR image to its environment, down deletes the environment, the comment follows', async () => {
     await suite.emulator.jelasticEnv('shop-pr-5', 'registry.example.com/shop:base', 1)

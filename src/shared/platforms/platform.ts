@@ -243,6 +243,11 @@ export interface Platform {
   autoscale?(ref: ServiceRef, spec: AutoscalingSpec | null, replicas?: number): Promise<Operation>
   lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation>
   remove(ref: ServiceRef): Promise<Operation>
+  /**
+   * removes the group the service was created in, with everything in it (Rancher: the stack of a
+   * `stack/service`, its other services too); null when there is no such group
+   */
+  removeGroup?(ref: ServiceRef): Promise<Operation | null>
   /** the platform's own rollback: to the version before (`to` undefined), or to an image or version it recorded */
   rollback?(ref: ServiceRef, to?: string): Promise<Operation>
   /**

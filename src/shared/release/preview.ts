@@ -1,7 +1,7 @@
 import type { GitHubApi } from '../github/api.js'
 import type { DeployInputs } from '../inputs/deploy.js'
 import { carriesNumber, type PreviewInputs, previewName } from '../inputs/preview.js'
-import { PlatformError, type ServiceRef } from '../platforms/platform.js'
+import { type Operation, PlatformError, type ServiceRef } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { deploy } from './deploy.js'
 import { type DryRunPlan, newPlan, planned } from './plan.js'
@@ -94,7 +94,7 @@ async function down(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, serv
   if (ctx.dryRun) {
     const plan = newPlan('preview', ctx.platform.name)
     const exists = await ctx.phase(`remove ${service}`, () =>
-      removeService(ctx, previewRef(inputs, service), { plan, reason: `#${pr} is closed` }),
+      removeService(ctx, previewRef(inputs, service), pr, { plan, reason: `#${pr} is closed` }),
     )
     if (ctx.deployments?.api)
       plan.writes.push({ operation: 'GitHub deployment status', target: `pr-${pr}`, before: 'active', after: 'inactive' })
@@ -106,7 +106,7 @@ async function down(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, serv
     ]
     return withPreview(await planned(ctx, plan, {}, rows), service, '', undefined)
   }
-  const removed = await ctx.phase(`remove ${service}`, () => removeService(ctx, previewRef(inputs, service)))
+  const removed = await ctx.phase(`remove ${service}`, () => removeService(ctx, previewRef(inputs, service), pr))
   const ledger = ctx.deployments
   if (ledger?.api) await ctx.phase('GitHub deployment status', () => ledger.deactivate(`pr-${pr}`, 'the preview was removed'))
   const comment = await stickyComment(
@@ -171,14 +171,14 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
     }
     const reason = state !== 'open' ? `#${found.pr} is ${state}` : `older than ${Math.round(inputs.ttlMs / 3_600_000)}h`
     if (plan) {
-      await ctx.phase(`remove ${found.service}`, () => removeService(ctx, previewRef(inputs, found.service), { plan, reason }))
+      await ctx.phase(`remove ${found.service}`, () => removeService(ctx, previewRef(inputs, found.service), found.pr, { plan, reason }))
       plan.writes.push({ operation: 'GitHub deployment status', target: `pr-${found.pr}`, before: 'active', after: 'inactive' })
       await planComment(ctx, plan, found.pr, `removed by the sweep: ${reason}`)
       removed.push({ pr: found.pr, service: found.service, reason })
       continue
     }
     try {
-      await ctx.phase(`remove ${found.service}`, () => removeService(ctx, previewRef(inputs, found.service)))
+      await ctx.phase(`remove ${found.service}`, () => removeService(ctx, previewRef(inputs, found.service), found.pr))
     } catch (error) {
       // one preview that cannot be removed does not keep the sweep from the others
       if (ctx.signal.aborted) throw error
@@ -249,10 +249,41 @@ async function planComment(ctx: ReleaseContext, plan: DryRunPlan, pr: number, wh
 }
 
 /**
- * Removes the service and waits until it is gone; false when there was none. In a dry run
- * (`dry`), the removal goes into the plan instead.
+ * Removes the service and waits until it is gone; false when there was none. A `group/service`
+ * whose group carries the PR number is the PR's own group (a Rancher stack from `create-spec`'s
+ * compose file): the group goes, with every service in it. In a dry run (`dry`), the removal goes
+ * into the plan instead.
  */
-async function removeService(ctx: ReleaseContext, ref: ServiceRef, dry?: { plan: DryRunPlan; reason: string }): Promise<boolean> {
+async function removeService(
+  ctx: ReleaseContext,
+  ref: ServiceRef,
+  pr: number,
+  dry?: { plan: DryRunPlan; reason: string },
+): Promise<boolean> {
+  const [group, inGroup] = ref.service.split('/')
+  const removeGroup = ctx.platform.removeGroup
+  if (removeGroup && inGroup !== undefined && carriesNumber(group ?? '', pr)) {
+    if (dry) {
+      const found = await ctx.platform.describe(ref)
+      const before = found ? `${found.image} (${found.status})` : `${ref.service} not found`
+      dry.plan.writes.push({
+        operation: 'remove',
+        target: `stack ${group}`,
+        before,
+        after: 'removed, with every service in it',
+        detail: `${dry.reason}; waits until it is gone`,
+      })
+      return true
+    }
+    const operation = await removeGroup.call(ctx.platform, ref)
+    if (operation === null) {
+      ctx.log.info(`${group}: not found; nothing to remove`)
+      return false
+    }
+    await settleRemoval(ctx, ref, operation)
+    ctx.log.info(`${group}: removed, with every service in it`)
+    return true
+  }
   const state = await ctx.platform.describe(ref)
   if (state === null) {
     ctx.log.info(`${ref.service}: not found; nothing to remove`)
@@ -264,7 +295,13 @@ async function removeService(ctx: ReleaseContext, ref: ServiceRef, dry?: { plan:
     dry.plan.writes.push({ operation: 'remove', target: ref.service, before: `${state.image} (${state.status})`, after: 'removed', detail })
     return true
   }
-  const operation = await ctx.platform.remove(ref)
+  await settleRemoval(ctx, ref, await ctx.platform.remove(ref))
+  ctx.log.info(`${ref.service}: ${state.image} → removed`)
+  return true
+}
+
+/** Waits for a removal to end; throws when it did not succeed. */
+async function settleRemoval(ctx: ReleaseContext, ref: ServiceRef, operation: Operation): Promise<void> {
   const result = await waitOn(ctx, operation)
   if (result.status !== 'succeeded') {
     throw new PlatformError(
@@ -274,8 +311,6 @@ async function removeService(ctx: ReleaseContext, ref: ServiceRef, dry?: { plan:
       `operation ${operation.id} ${result.status}; last state: ${result.detail}`,
     )
   }
-  ctx.log.info(`${ref.service}: ${state.image} → removed`)
-  return true
 }
 
 /** The PR's preview comment, in its own phase: written, skipped without a token, or not written (a warning). */

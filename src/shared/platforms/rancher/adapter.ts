@@ -89,6 +89,8 @@ interface Pending {
   finishing?: boolean
   /** the service as the last observe read it: the finish is sent from it, with no read between */
   last?: RancherService
+  /** a stack being removed (removeGroup): done once it is removed */
+  removedStack?: string
   /** a stack created from compose: its service is looked up by name */
   stackId?: string
   undo?: Undo
@@ -441,8 +443,54 @@ class RancherPlatform implements Platform {
     )
   }
 
+  /** A `stack/service`'s stack, removed with every service in it: done once the stack is removed. */
+  async removeGroup(ref: ServiceRef): Promise<Operation | null> {
+    const [name, service] = ref.service.split('/')
+    if (service === undefined) return null
+    const stack = await this.liveStack(ref, name ?? '', 'remove')
+    if (stack === undefined) return null
+    const id = `remove-stack:${stack.id}`
+    this.pending.set(id, { removedStack: stack.id })
+    const gone = async () => {
+      const now = await this.stack(ref, stack.id, 'remove').catch((error: unknown) => {
+        if (error instanceof PlatformError && error.kind === 'not-found') return null
+        throw error
+      })
+      return now === null || GONE.has(now.state ?? '')
+    }
+    const done: Operation = { id, kind: 'remove', ref, target: {} }
+    this.ids.delete(ref.service)
+    return settleWrite(
+      `rancher: remove of stack "${name}"`,
+      {
+        send: async () => {
+          try {
+            await this.api.call('DELETE', `${projectPath(ref)}/stacks/${segment(stack.id)}`, callOptions('remove', ref))
+          } catch (error) {
+            // repeated after it landed: the stack is removing (405) or purged (404)
+            if (!(error instanceof PlatformError && ['refused', 'not-found'].includes(error.kind) && (await gone()))) throw error
+          }
+          return done
+        },
+        landed: async () => ((await gone()) ? done : null),
+      },
+      this.settle,
+    )
+  }
+
   async observe(op: Operation): Promise<OperationState> {
     if (op.kind === 'traffic') return this.lb.observe(op)
+    const removedStack = this.pending.get(op.id)?.removedStack
+    if (removedStack !== undefined) {
+      const now = await this.stack(op.ref, removedStack, 'observe').catch((error: unknown) => {
+        if (error instanceof PlatformError && error.kind === 'not-found') return null
+        throw error
+      })
+      const state = now?.state ?? 'purged'
+      return ['removed', 'purged'].includes(state)
+        ? { status: 'succeeded', detail: `stack ${state}` }
+        : { status: 'running', detail: `stack ${state}` }
+    }
     const pending = this.pending.get(op.id) ?? {}
     const watched = WATCHED.has(op.kind) && !pending.stackId && !pending.undo ? pending.serviceId : undefined
     if (watched !== undefined && this.events !== 'off') return this.watch(op, pending, watched)
@@ -760,7 +808,8 @@ class RancherPlatform implements Platform {
     const name = second ?? first ?? ''
     let filter = `name=${encodeURIComponent(name)}`
     if (second !== undefined) {
-      const [stack] = await this.stacks(ref, first ?? '', operation)
+      // a removed stack of the name lingers in the list: the live one is meant
+      const stack = await this.liveStack(ref, first ?? '', operation)
       if (stack === undefined) return null
       filter += `&stackId=${encodeURIComponent(stack.id)}`
     }
@@ -781,6 +830,10 @@ class RancherPlatform implements Platform {
     const found = live[0] ?? null
     if (found) this.ids.set(ref.service, found.id)
     return found
+  }
+
+  private async liveStack(ref: ServiceRef, name: string, operation: string): Promise<Resource | undefined> {
+    return (await this.stacks(ref, name, operation)).find((stack) => !GONE.has(stack.state ?? ''))
   }
 
   private async stacks(ref: ServiceRef, name: string, operation: string): Promise<Resource[]> {
