@@ -765,7 +765,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       },
       replicas: {
         description:
-          'The number of replicas (Jelastic: nodes in the node group). Required unless autoscaling is on; with `autoscaling: off`, the fixed count to go back to.',
+          'The number of replicas (Jelastic: nodes in the node group), 0 to 1000 (a NetEase microservice: 1 to 5). Required unless autoscaling is on; with `autoscaling: off`, the fixed count to go back to.',
         default: '',
         required: false,
         secret: false,

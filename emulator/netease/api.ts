@@ -250,6 +250,9 @@ export class NeteaseEmulator {
       case 'elasticScale':
         if (service.stateful) return fail(res, { error: 'invalid', detail: 'elastic-scale is for stateless services' })
         if (busy) return fail(res, 'containerAbnormal')
+        // platforms.md 4.3: N in [1,5]
+        if (!/^[1-5]$/.test(url.searchParams.get('new_replicas') ?? ''))
+          return fail(res, { error: 'invalid', detail: 'new_replicas must be a whole number from 1 to 5' })
         service.replicas = Number(url.searchParams.get('new_replicas'))
         this.state.changeMicroservice(service, 'scaling', 'scale_succ', 'scale_fail')
         return sendEmpty(res)

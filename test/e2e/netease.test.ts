@@ -237,8 +237,11 @@ describe('NetEase microservices (images, in a namespace)', () => {
     const scale = await suite.steps.run('scale', inputs({ service: 'api', project: 'team', replicas: '4' }))
     expect(scale.code, scale.stdout).toBe(0)
     expect((await microservice()).service_container_infos[0]?.docker_container_ids).toHaveLength(4)
+    // a microservice scales from 1 to 5: said before any call
+    await suite.emulator.control('DELETE', '/requests')
     const tooMany = await suite.steps.run('scale', inputs({ service: 'api', project: 'team', replicas: '6' }))
-    expect(errorLines(tooMany)).toEqual(['netease: scale of "api" failed: elastic-scale takes 1 to 5 replicas; 6 was asked'])
+    expect(errorLines(tooMany)).toEqual(['Input "replicas" has the value "6"; allowed: a whole number from 1 to 5.'])
+    expect(await suite.emulator.requests()).toEqual([])
   })
 
   it('rolls back a failing image, and refuses another repository', async () => {
@@ -259,8 +262,12 @@ describe('NetEase microservices (images, in a namespace)', () => {
     expect(after.service_info.status).toBe('restart_succ')
     expect(after.service_container_infos[0]?.docker_container_ids).toHaveLength(2)
     expect(after.service_container_infos[0]?.docker_container_ids).not.toContain(before?.[0])
+    await suite.emulator.control('DELETE', '/requests')
     const app = await suite.steps.run('scale', inputs({ service: 'shop', lifecycle: 'restart' }))
-    expect(errorLines(app)).toEqual(['netease: restart of "shop" failed: NetEase apps cannot restart'])
+    expect(errorLines(app)).toEqual(['Input "lifecycle" has the value "restart"; allowed on NetEase apps: remove.'])
+    const stop = await suite.steps.run('scale', inputs({ service: 'api', project: 'team', lifecycle: 'stop' }))
+    expect(errorLines(stop)).toEqual(['Input "lifecycle" has the value "stop"; allowed on NetEase microservices: restart, remove.'])
+    expect(await suite.emulator.requests()).toEqual([])
   })
 
   it('removes a microservice and an app (DELETE), and a second removal finds nothing to do', async () => {

@@ -86,6 +86,19 @@ describe('names', () => {
       expect(refusal(() => readDeployInputs(env({ ...rancher, service })))).toContain('a name or stack/name')
     expect(refusal(() => readDeployInputs(env({ ...servicestage, service: 'shop/web' })))).toContain("no '/'")
   })
+
+  it('refuses a Rancher preview template without its stack when create-spec would create one', () => {
+    const spec = JSON.stringify({ dockerCompose: 'services:\n  web:\n    image: ${IMAGE}\n' })
+    const up = { ...rancher, command: 'up', pr: '7', image: 'shop:v1', 'create-spec': spec }
+    expect(refusal(() => readPreviewInputs(env({ ...up, 'service-template': 'web-{pr}' })))).toBe(
+      'Input "service-template" has the value "web-{pr}"; allowed: with create-spec on Rancher, stack/service with {pr} in it, such as pr-{pr}/web.',
+    )
+    expect(readPreviewInputs(env({ ...up, 'service-template': 'pr-{pr}/web' })).template).toBe('pr-{pr}/web')
+    // without create-spec it updates a service made beforehand, which a name may find
+    expect(readPreviewInputs(env({ ...rancher, command: 'up', pr: '7', image: 'shop:v1', 'service-template': 'web-{pr}' })).template).toBe(
+      'web-{pr}',
+    )
+  })
 })
 
 describe('images', () => {

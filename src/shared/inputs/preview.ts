@@ -79,7 +79,7 @@ export function readPreviewInputs(env: NodeJS.ProcessEnv = process.env): Preview
   if (command === 'sweep' && github.token === undefined) {
     throw new InputError('Input "github-token" is required for command "sweep": the previews are found in the pr-* GitHub deployments.')
   }
-  return {
+  const inputs = {
     ...common,
     command,
     template,
@@ -91,6 +91,10 @@ export function readPreviewInputs(env: NodeJS.ProcessEnv = process.env): Preview
     ...vars,
     github,
   }
+  // Rancher creates a preview as a stack of its own, named by the part before the slash
+  if (common.platform === 'rancher' && specText !== undefined && !template.includes('/'))
+    throw badValue('service-template', template, 'with create-spec on Rancher, stack/service with {pr} in it, such as pr-{pr}/web')
+  return inputs
 }
 
 /** `pr`, or the number of the pull request the workflow runs for (GITHUB_EVENT_PATH). */

@@ -2,7 +2,7 @@ import type { AutoscalingSpec } from '../platforms/platform.js'
 import { AUTOSCALING_INPUT_NAMES, readAutoscaling } from './autoscaling.js'
 import { parseChoice } from './choice.js'
 import { COMMON_INPUT_NAMES, readCommonInputs } from './common.js'
-import { InputError } from './input-error.js'
+import { InputError, shown } from './input-error.js'
 import { parseInteger } from './integer.js'
 import { parseName } from './name.js'
 import { parsePlatformName } from './platform-name.js'
@@ -62,6 +62,7 @@ export function readScaleInputs(env: NodeJS.ProcessEnv = process.env): ScaleInpu
     const lifecycle = parseChoice('lifecycle', lifecycleText, ['start', 'stop', 'restart', 'remove'] as const)
     const other = replicasText !== undefined ? 'replicas' : autoscaling !== undefined ? 'autoscaling' : undefined
     if (other) throw new InputError(`Inputs "lifecycle" and "${other}" are both set; allowed: one of them.`)
+    checkNeteaseLifecycle(service, lifecycle)
     return { ...service, lifecycle }
   }
   if (typeof autoscaling === 'object') {
@@ -73,9 +74,23 @@ export function readScaleInputs(env: NodeJS.ProcessEnv = process.env): ScaleInpu
     return { ...service, autoscaling }
   }
   if (replicasText === undefined && autoscaling === undefined) readRequired('replicas', env)
+  // a NetEase microservice (`project` names its namespace) scales from 1 to 5 (platforms.md 4.3)
+  const [least, most] = service.platform === 'netease' && service.project !== undefined ? [1, 5] : [0, 1000]
   return {
     ...service,
-    ...(replicasText !== undefined && { replicas: parseInteger('replicas', replicasText, 0, 1000) }),
+    ...(replicasText !== undefined && { replicas: parseInteger('replicas', replicasText, least, most) }),
     ...(autoscaling && { autoscaling }),
   }
+}
+
+/**
+ * NetEase has no start or stop: an app can only be removed, a microservice (`project` given)
+ * restarted or removed. Said before any call.
+ */
+function checkNeteaseLifecycle(service: { platform: string; project?: string }, lifecycle: LifecycleVerb): void {
+  if (service.platform !== 'netease') return
+  const allowed: LifecycleVerb[] = service.project === undefined ? ['remove'] : ['restart', 'remove']
+  if (allowed.includes(lifecycle)) return
+  const kind = service.project === undefined ? 'NetEase apps' : 'NetEase microservices'
+  throw new InputError(`Input "lifecycle" has the value ${shown(lifecycle)}; allowed on ${kind}: ${allowed.join(', ')}.`)
 }

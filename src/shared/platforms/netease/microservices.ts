@@ -24,9 +24,6 @@ interface Change {
   last?: Microservice
 }
 
-/** elastic-scale takes 1 to 5 replicas (platforms.md 4.3) */
-const MAX_REPLICAS = 5
-
 /**
  * The image-based microservices API (platforms.md 4.3), in the namespace `project` names (its
  * name or id). A deploy changes the container's variables (`update-stateless`: env-vars and the
@@ -143,9 +140,6 @@ export class NeteaseMicroservices {
   }
 
   async scale(ref: ServiceRef, replicas: number): Promise<Operation> {
-    if (replicas < 1 || replicas > MAX_REPLICAS) {
-      throw new PlatformError('netease', 'scale', ref.service, `elastic-scale takes 1 to ${MAX_REPLICAS} replicas; ${replicas} was asked`)
-    }
     const service = await this.get(ref, 'scale')
     // refused while the service changes: it landed when the service asks for that many replicas
     await this.settled('scale', ref, {
