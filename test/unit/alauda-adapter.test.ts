@@ -6,6 +6,7 @@ import { createAlauda } from '../../src/shared/platforms/alauda/adapter.js'
 import { instancesFor, reachableShares } from '../../src/shared/platforms/replica-split.js'
 import { phaseOf, splitImage } from '../../src/shared/platforms/alauda/service.js'
 import type { Credentials } from '../../src/shared/platforms/terms.js'
+import type { Operation } from '../../src/shared/platforms/platform.js'
 import { mockPlatform } from '../support/mock-platform.js'
 import { nearestReachable } from '../../src/shared/release/split.js'
 
@@ -152,6 +153,19 @@ describe('Alauda adapter', () => {
       },
     })
     expect(puts[1]).toEqual({ service_name: 'shop', app_name: 'shop', scaling_mode: 'MANUAL', target_num_instances: 3 })
+  })
+
+  it('is done turning autoscaling on once the platform runs its minimum, not once the config is written', async () => {
+    const { platform, on } = setup()
+    on('GET', SHOP, 200, service())
+    on('PUT', SHOP, 200, {})
+    const op = await platform.autoscale?.(ref, { min: 3, max: 6, scaleUpCpu: 60, scaleDownCpu: 10, step: 1, waitMs: 30_000 })
+    // the config is written, the platform has not raised the count yet
+    const auto = { scaling_mode: 'AUTO', autoscaling_config: '{"minimum_num_instances": "3", "maximum_num_instances": "6"}' }
+    on('GET', SHOP, 200, service({ ...auto, current_status: 'Running', target_num_instances: 1, current_num_instances: 1 }))
+    expect(await platform.observe(op as Operation)).toMatchObject({ status: 'running', detail: expect.stringContaining('at least 3') })
+    on('GET', SHOP, 200, service({ ...auto, current_status: 'Running', target_num_instances: 3, current_num_instances: 3 }))
+    expect(await platform.observe(op as Operation)).toMatchObject({ status: 'succeeded' })
   })
 
   it('starts and stops with PUT …/start/ and …/stop/, treats a 404 on delete as gone, reads logs by epoch seconds', async () => {

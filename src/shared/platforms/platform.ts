@@ -128,7 +128,13 @@ export interface Operation {
   kind: 'deploy' | 'scale' | 'lifecycle' | 'remove' | 'traffic'
   ref: ServiceRef
   /** what the operation must reach to succeed */
-  target: { image?: string; replicas?: number; phase?: ServicePhase }
+  target: {
+    image?: string
+    replicas?: number
+    /** autoscaling handed to the platform: at least this many running (its minimum) */
+    atLeast?: number
+    phase?: ServicePhase
+  }
 }
 
 export interface OperationState {

@@ -56,6 +56,8 @@ interface Goal {
   image?: string
   /** 0: stopped */
   instances?: number
+  /** autoscaled: at least this many running */
+  atLeast?: number
   stopped?: boolean
 }
 
@@ -190,7 +192,9 @@ class AlaudaPlatform implements Platform {
       (now) => now !== null && carries(now, body),
     )
     const id = spec === null ? `manual:${ref.service}` : `autoscale:${ref.service}:${spec.min}-${spec.max}`
-    return { id, kind: 'scale', ref, target: replicas !== undefined ? { replicas } : {} }
+    // the evidence of autoscaling on is the platform running its minimum, not the config written
+    const target = spec !== null ? { atLeast: spec.min } : replicas !== undefined ? { replicas } : {}
+    return { id, kind: 'scale', ref, target }
   }
 
   async lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation> {
@@ -243,6 +247,7 @@ class AlaudaPlatform implements Platform {
       ref: op.ref,
       ...(op.target.image !== undefined && { image: op.target.image }),
       ...(op.target.replicas !== undefined && { instances: op.target.replicas }),
+      ...(op.target.atLeast !== undefined && { atLeast: op.target.atLeast }),
       ...(op.target.phase === 'stopped' && { stopped: true }),
     })
   }
@@ -412,6 +417,8 @@ function reached(service: AlaudaService, goal: Goal): OperationState {
   if (goal.instances === 0) return current === 0 && target === 0 ? { status: 'succeeded', detail } : { status: 'running', detail }
   if (phase !== 'running') return status === 'Stopped' ? { status: 'running', detail } : { status: 'failed', detail }
   if (goal.instances !== undefined && current !== goal.instances) return { status: 'running', detail }
+  if (goal.atLeast !== undefined && current < goal.atLeast)
+    return { status: 'running', detail: `${detail}; autoscaled, at least ${goal.atLeast}` }
   return { status: 'succeeded', detail }
 }
 
