@@ -350,8 +350,10 @@ describe('a replica-ratio split on one domain', () => {
     const records = state.alauda.services.filter((s) => s.service_name.startsWith('paas-release-'))
     expect(records.map(recordIn)).toEqual([expect.objectContaining({ stable: 'shop-blue', phase: 'rolled-back' })])
     // a second rollback reads it: all traffic already on the side that served before, nothing written
+    await suite.emulator.control('DELETE', '/requests')
     const again = await suite.steps.run('rollback', inputs({ service: 'shop-green', ...router }))
     expect(again.code, again.stdout).toBe(0)
+    expect((await suite.emulator.requests()).filter((request) => request.method !== 'GET')).toEqual([])
     expect(await shares(200)).toEqual({ 'shop-blue': 100 })
     expect(await service('shop-green')).toMatchObject({ target_state: 'STOPPED' })
   })

@@ -282,6 +282,18 @@ describe('action-preview on Rancher', () => {
     const web = (await rancherState()).rancher.services.find((service) => service.stackId === live[0]?.id && service.name === 'web')
     expect(web?.launchConfig.imageUuid).toBe(`docker:${V2}`)
   })
+
+  it('down in a stack the template names outright (team1/web-{pr}) removes only the PR’s service', async () => {
+    for (const name of ['web-1', 'web-2']) await suite.emulator.control('POST', '/rancher/services', { stack: 'team1', name, image: V1 })
+    const down = await suite.steps.run('preview', rancher({ command: 'down', pr: '1', 'service-template': 'team1/web-{pr}' }), {
+      env: github.env(),
+    })
+    expect(down.code, down.stdout).toBe(0)
+    const after = await rancherState()
+    expect(after.rancher.stacks.find((stack) => stack.name === 'team1')?.state).toBe('active')
+    const states = Object.fromEntries(after.rancher.services.map((service) => [service.name, service.state]))
+    expect(states).toMatchObject({ 'web-1': 'removed', 'web-2': 'active' })
+  })
 })
 
 describe('action-preview on Jelastic', () => {

@@ -182,6 +182,17 @@ describe('a canary release with steps behind a health gate', () => {
     expect(await greenShare()).toBe(10)
   })
 
+  it('the post step aborts all the same when the release record cannot be read', async () => {
+    const atHalf = until(async () => (await routerWeight()) === 50)
+    const killed = await runAction('traffic', release({ steps: '10:200ms,50:5m,100' }), { signalWhen: atHalf, signal: 'SIGKILL' })
+    expect(killed.state.release).toBe('in-flight')
+    await suite.emulator.control('POST', '/faults', { platform: 'jelastic', path: 'getenvproperty', status: 400 })
+    const post = await runAction('traffic-post', release({ steps: '10:200ms,50:5m,100' }), { env: { STATE_release: 'in-flight' } })
+    expect(post.code, post.stdout).toBe(0)
+    expect(post.stdout).toMatch(/::warning::shop: the release record could not be read \(.*\): aborting all the same/)
+    expect(await greenShare()).toBe(0)
+  })
+
   it('the post step does nothing after a release that ended', async () => {
     await suite.emulator.control('DELETE', '/requests')
     const post = await runAction('traffic-post', release({ percentage: '10' }), { env: { STATE_release: 'promoted' } })

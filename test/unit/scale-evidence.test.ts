@@ -83,6 +83,19 @@ describe('a scale succeeds on the scale the service shows, not on the job’s wo
     expect(gone.title).toBe('Removed shop')
   })
 
+  it('fails a start that ends stopped (the job was someone’s stop), and passes one still coming up', async () => {
+    const stopped = await scale(
+      releaseContext(platformEndingAs({ replicas: 1, phase: 'stopped' }, { replicas: 1, phase: 'stopped' }).platform),
+      inputs({ INPUT_LIFECYCLE: 'start' }),
+    )
+    expect(stopped.failure).toContain('operation job-7 succeeded, but shop is STOPPED')
+    const coming = await scale(
+      releaseContext(platformEndingAs({ replicas: 2, phase: 'deploying' }, { replicas: 2, phase: 'stopped' }).platform),
+      inputs({ INPUT_LIFECYCLE: 'start' }),
+    )
+    expect(coming.failure).toBeUndefined()
+  })
+
   it('passes a start that ends running', async () => {
     const { platform } = platformEndingAs({ replicas: 1, phase: 'running' }, { replicas: 1, phase: 'stopped' })
     const result = await scale(releaseContext(platform), inputs({ INPUT_LIFECYCLE: 'start' }))

@@ -333,7 +333,7 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
   ]
   if (inputs.health) {
     if (failure === undefined) failure = await healthCheck(ctx, inputs.health, rows)
-    else rows.push(['Health check', 'not run: the service was not created'])
+    else rows.push(['Health check', `not run: ${landedOn ? 'the service runs another image' : 'the service was not created'}`])
   }
   const after = landedOn ?? (await readBack(ctx, ref, undefined))
   if (after?.url) rows.push(['URL', after.url])

@@ -94,7 +94,7 @@ async function down(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, serv
   if (ctx.dryRun) {
     const plan = newPlan('preview', ctx.platform.name)
     const exists = await ctx.phase(`remove ${service}`, () =>
-      removeService(ctx, previewRef(inputs, service), pr, { plan, reason: `#${pr} is closed` }),
+      removeService(ctx, previewRef(inputs, service), ownGroup(inputs.template, pr), { plan, reason: `#${pr} is closed` }),
     )
     if (ctx.deployments?.api)
       plan.writes.push({ operation: 'GitHub deployment status', target: `pr-${pr}`, before: 'active', after: 'inactive' })
@@ -106,7 +106,7 @@ async function down(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, serv
     ]
     return withPreview(await planned(ctx, plan, {}, rows), service, '', undefined)
   }
-  const removed = await ctx.phase(`remove ${service}`, () => removeService(ctx, previewRef(inputs, service), pr))
+  const removed = await ctx.phase(`remove ${service}`, () => removeService(ctx, previewRef(inputs, service), ownGroup(inputs.template, pr)))
   const ledger = ctx.deployments
   if (ledger?.api) await ctx.phase('GitHub deployment status', () => ledger.deactivate(`pr-${pr}`, 'the preview was removed'))
   const comment = await stickyComment(
@@ -171,14 +171,23 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
     }
     const reason = state !== 'open' ? `#${found.pr} is ${state}` : `older than ${Math.round(inputs.ttlMs / 3_600_000)}h`
     if (plan) {
-      await ctx.phase(`remove ${found.service}`, () => removeService(ctx, previewRef(inputs, found.service), found.pr, { plan, reason }))
+      await ctx.phase(`remove ${found.service}`, () =>
+        removeService(ctx, previewRef(inputs, found.service), ownGroup(inputs.template, found.pr), { plan, reason }),
+      )
       plan.writes.push({ operation: 'GitHub deployment status', target: `pr-${found.pr}`, before: 'active', after: 'inactive' })
       await planComment(ctx, plan, found.pr, `removed by the sweep: ${reason}`)
       removed.push({ pr: found.pr, service: found.service, reason })
       continue
     }
+    // a removal that hung to the deadline leaves none for the rest: they are said, not tried
+    if (ctx.deadline.remainingMs() === 0) {
+      failed.push(`${found.service} (#${found.pr}): not reached before the deadline`)
+      continue
+    }
     try {
-      await ctx.phase(`remove ${found.service}`, () => removeService(ctx, previewRef(inputs, found.service), found.pr))
+      await ctx.phase(`remove ${found.service}`, () =>
+        removeService(ctx, previewRef(inputs, found.service), ownGroup(inputs.template, found.pr)),
+      )
     } catch (error) {
       // one preview that cannot be removed does not keep the sweep from the others
       if (ctx.signal.aborted) throw error
@@ -249,20 +258,30 @@ async function planComment(ctx: ReleaseContext, plan: DryRunPlan, pr: number, wh
 }
 
 /**
- * Removes the service and waits until it is gone; false when there was none. A `group/service`
- * whose group carries the PR number is the PR's own group (a Rancher stack from `create-spec`'s
- * compose file): the group goes, with every service in it. In a dry run (`dry`), the removal goes
- * into the plan instead.
+ * The PR's own group (a Rancher stack made from `create-spec`'s compose file): where the template's
+ * group part holds `{pr}` itself (`pr-{pr}/web`), the group it names for this PR. A group the
+ * template names outright (`team1/web-{pr}`) is shared by every PR: undefined, only the service goes.
+ */
+function ownGroup(template: string, pr: number): string | undefined {
+  const [group, service] = template.split('/')
+  return service !== undefined && group?.includes('{pr}') ? previewName(group, pr) : undefined
+}
+
+/**
+ * Removes the service and waits until it is gone; false when there was none. A service in the
+ * PR's own group (`own`) goes with the whole group, every service in it. In a dry run (`dry`),
+ * the removal goes into the plan instead.
  */
 async function removeService(
   ctx: ReleaseContext,
   ref: ServiceRef,
-  pr: number,
+  own: string | undefined,
   dry?: { plan: DryRunPlan; reason: string },
 ): Promise<boolean> {
-  const [group, inGroup] = ref.service.split('/')
+  const [group] = ref.service.split('/')
   const removeGroup = ctx.platform.removeGroup
-  if (removeGroup && inGroup !== undefined && carriesNumber(group ?? '', pr)) {
+  // the service recorded must sit in that group: the ledger's name, not only the template's, decides
+  if (removeGroup && own !== undefined && group === own && ref.service.includes('/')) {
     if (dry) {
       const found = await ctx.platform.describe(ref)
       const before = found ? `${found.image} (${found.status})` : `${ref.service} not found`

@@ -158,7 +158,10 @@ async function otherRelease(ctx: ReleaseContext, router: RouterRef, inputs: Traf
   await sleep(Math.min(WAIT_MS, ctx.deadline.remainingMs()), ctx.signal)
 }
 
-/** This release's record is gone (a platform that deletes it as a release ends: Alauda) since this release wrote it. */
+/**
+ * This release's record is gone since this release wrote it: removed by hand, or caught between
+ * the delete and the create of another run's write where a change is both (Alauda's record service).
+ */
 export const GONE = 'gone'
 export type TakenBy = StoredRecord | typeof GONE
 
@@ -168,7 +171,7 @@ export type TakenBy = StoredRecord | typeof GONE
  */
 export function takenOver(other: TakenBy, releaseId: string): string {
   if (other === GONE)
-    return 'the release record was removed and the router moved under the release: another run ended it (an abort or a rollback by hand); this release stopped and wrote nothing more'
+    return 'the release record was removed and the router moved under the release: another run is writing there (an abort or a rollback by hand, or another release); this release stopped and wrote nothing more'
   const by = sameRelease(other.release, releaseId) ? 'another run' : `release ${other.release}`
   if (other.phase === 'progressing')
     return `${by} took the router over (${other.candidate} at ${other.weight}%, since ${other.startedAt}); this release stopped and left the router to it`

@@ -282,11 +282,13 @@ async function webhook(ctx: ReleaseContext, inputs: ScaleInputs, request: Webhoo
 }
 
 /**
- * The evidence of a succeeded start, stop or removal: the service is running, stopped or gone (a
- * restart ends running too, so it shows no more than that). The failure when it is not, or undefined.
+ * The evidence of a succeeded start, stop or removal: the service is not stopped, stopped, or gone
+ * (a restart ends not stopped too, so it shows no more than that). "Not stopped" rather than
+ * "running": a platform may call a start done while a container still comes up (Rancher: active,
+ * 1/2). The failure when it is not so, or undefined.
  */
 function notLanded(ref: ServiceRef, verb: LifecycleVerb, operation: Operation, now: ServiceState | null): string | undefined {
-  const landed = verb === 'remove' ? now === null : now !== null && now.phase === (verb === 'stop' ? 'stopped' : 'running')
+  const landed = verb === 'remove' ? now === null : now !== null && (verb === 'stop') === (now.phase === 'stopped')
   if (landed) return undefined
   const shows = now === null ? 'is gone' : `is ${now.status}`
   return `operation ${operation.id || '(no id)'} succeeded, but ${ref.service} ${shows}: another change may have come in between`

@@ -66,7 +66,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
       inputs.command === 'abort'
         ? {
             split: await traffic.readTraffic(router),
-            record: ctx.dryRun || inputs.abortOwnOnly ? await readRecord(ctx, router) : null,
+            record: ctx.dryRun ? await readRecord(ctx, router) : inputs.abortOwnOnly ? await ownerRecord(ctx, router) : null,
             claims: false,
           }
         : ctx.dryRun
@@ -307,6 +307,19 @@ function status(ctx: ReleaseContext, router: RouterRef, split: TrafficSplit | nu
         : []),
     ],
     notes: [],
+  }
+}
+
+/**
+ * The record the post step checks before its abort. One that cannot be read is no reason to
+ * leave traffic split: it warns, and the abort goes on as where there is no record.
+ */
+async function ownerRecord(ctx: ReleaseContext, router: RouterRef): Promise<StoredRecord | null> {
+  try {
+    return await readRecord(ctx, router)
+  } catch (error) {
+    ctx.log.warning(`${router.router}: the release record could not be read (${(error as Error).message}): aborting all the same`)
+    return null
   }
 }
 

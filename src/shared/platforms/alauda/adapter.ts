@@ -270,7 +270,7 @@ class AlaudaPlatform implements Platform {
     return reachableShares(planned(blue) + planned(green))
   }
 
-  /** The release record: a service of its own, while a release is in flight (record-service.ts). */
+  /** The release record: a service of its own, kept in the last phase once a release ends (record-service.ts). */
   readRecord(router: RouterRef): Promise<StoredRecord | null> {
     return this.records.read(router)
   }
