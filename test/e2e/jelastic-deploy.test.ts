@@ -241,6 +241,10 @@ describe('action-scale and action-rollback on Jelastic', () => {
     )
     expect((await suite.emulator.requests()).filter((request) => request.path.includes('changetopology'))).toEqual([])
     expect(await nodesOf('shop')).toHaveLength(2)
+    // a dry run says so too, rather than plan a write the real run refuses
+    const dry = await suite.steps.run('scale', withToken({ service: 'shop', replicas: '3', 'dry-run': 'true' }))
+    expect(dry.code).toBe(1)
+    expect(errorLines(dry)[0]).toContain('node group "sqldb" is a mysql8 layer')
   })
 
   it('rolls back to a given image', async () => {

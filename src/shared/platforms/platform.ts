@@ -245,6 +245,8 @@ export interface Platform {
    */
   deployCalls?(ref: ServiceRef, spec: DeploySpec): Promise<DeployCall[]>
   scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation>
+  /** reads what `scale` reads and throws what it would refuse, writing nothing (a dry run's check) */
+  checkScale?(ref: ServiceRef, spec: ScaleSpec): Promise<void>
   /** hands scaling to the platform (spec), or takes it back (null), at `replicas` when given */
   autoscale?(ref: ServiceRef, spec: AutoscalingSpec | null, replicas?: number): Promise<Operation>
   lifecycle(ref: ServiceRef, verb: 'start' | 'stop' | 'restart'): Promise<Operation>

@@ -70,6 +70,11 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
   }
   if (ctx.dryRun) {
     const plan = newPlan('scale', name)
+    // what the platform would refuse, the dry run refuses too (Jelastic: a layer it cannot send as it is)
+    if (start && wanted === undefined && inputs.replicas !== undefined) {
+      const replicas = inputs.replicas
+      await ctx.phase('scale', async () => ctx.platform.checkScale?.(ref, { replicas }))
+    }
     if (start) {
       plan.writes.push({
         operation: wanted === undefined ? 'scale' : 'autoscaling',

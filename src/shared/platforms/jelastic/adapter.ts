@@ -309,6 +309,10 @@ class JelasticPlatform implements Platform {
     })
   }
 
+  async checkScale(ref: ServiceRef, spec: ScaleSpec): Promise<void> {
+    topologyWith(await this.requireEnv(ref, 'scale'), group(ref), spec.replicas, ref.service)
+  }
+
   async scale(ref: ServiceRef, spec: ScaleSpec): Promise<Operation> {
     const info = await this.requireEnv(ref, 'scale')
     const nodes = topologyWith(info, group(ref), spec.replicas, ref.service)
