@@ -189,7 +189,7 @@ describe('NetEase microservices', () => {
     })
   })
 
-  it('observes an update done once new containers run the new image (never on image_path alone), *_fail as failed; scales 1 to 5 only', async () => {
+  it('observes an update done once new containers run the new image (never on image_path alone), *_fail as failed', async () => {
     const { platform, on } = setup()
     const ref = { service: '55', project: 'team' }
     const v2 = 'hub.c.163.com/team/api:v2'
@@ -207,7 +207,6 @@ describe('NetEase microservices', () => {
     expect((await platform.observe(op)).status).toBe('succeeded')
     on('GET', '/api/v1/microservices/55', 200, api({ status: 'update_fail' }, v2))
     expect((await platform.observe(op)).status).toBe('failed')
-    await expect(platform.scale(ref, { replicas: 6 })).rejects.toThrow('elastic-scale takes 1 to 5 replicas')
   })
 
   it('restarts with option=restart; apps cannot restart, neither kind can stop', async () => {
