@@ -358,13 +358,18 @@ describe('a replica-ratio split on one domain', () => {
     expect(await service('shop-green')).toMatchObject({ target_state: 'STOPPED' })
   })
 
-  it('after an abort, a rollback keeps the traffic where the record says it served before: the aborted candidate is not started', async () => {
+  /** A canary to 25%, 50% whose green turns unhealthy: the gate fails at 25% and the release aborts. */
+  async function abortAtFailedGate() {
     await suite.emulator.control('POST', '/images', { image: V2, unhealthy: true })
     const url = `http://${(await service('shop-green')).default_domain_name}/`
-    const run = await suite.steps.run(
+    return suite.steps.run(
       'traffic',
       inputs({ ...router, steps: '25,50', 'health-url': url, 'health-interval': '50ms', 'health-samples': '3', 'failure-limit': '1' }),
     )
+  }
+
+  it('after an abort, a rollback keeps the traffic where the record says it served before: the aborted candidate is not started', async () => {
+    const run = await abortAtFailedGate()
     expect(run.code).toBe(1)
     const back = await suite.steps.run('rollback', inputs({ service: 'shop-green', ...router }))
     expect(back.code, back.stdout).toBe(0)
@@ -374,12 +379,7 @@ describe('a replica-ratio split on one domain', () => {
   })
 
   it('aborts at a failed gate: green stopped again, blue back to every instance', async () => {
-    await suite.emulator.control('POST', '/images', { image: V2, unhealthy: true })
-    const url = `http://${(await service('shop-green')).default_domain_name}/`
-    const run = await suite.steps.run(
-      'traffic',
-      inputs({ ...router, steps: '25,50', 'health-url': url, 'health-interval': '50ms', 'health-samples': '3', 'failure-limit': '1' }),
-    )
+    const run = await abortAtFailedGate()
     expect(run.code).toBe(1)
     expect(errorLines(run)[0]).toMatch(/release on "shop\.example\.cn" aborted, all traffic back on shop-blue: health gate failed at 25%/)
     expect(await shares(200)).toEqual({ 'shop-blue': 100 })

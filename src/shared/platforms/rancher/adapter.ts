@@ -425,14 +425,21 @@ class RancherPlatform implements Platform {
       const now = await this.byId(ref, service.id)
       return now === null || GONE.has(now.state ?? '')
     }
+    return this.deleteSettled(`rancher: remove of "${ref.service}"`, ref, `services/${segment(service.id)}`, gone, done)
+  }
+
+  /**
+   * A DELETE whose lost answer is settled by `gone`. Repeated after it landed, a DELETE answers
+   * 405 (removing, removed: cattle's deleteInternal) or 404 (purged): done when it is gone.
+   */
+  private deleteSettled(label: string, ref: ServiceRef, path: string, gone: () => Promise<boolean>, done: Operation): Promise<Operation> {
     return settleWrite(
-      `rancher: remove of "${ref.service}"`,
+      label,
       {
         send: async () => {
           try {
-            await this.api.call('DELETE', `${projectPath(ref)}/services/${segment(service.id)}`, callOptions('remove', ref))
+            await this.api.call('DELETE', `${projectPath(ref)}/${path}`, callOptions('remove', ref))
           } catch (error) {
-            // repeated after it landed, a DELETE answers 405 (removing, removed: cattle's deleteInternal) or 404 (purged)
             if (!(error instanceof PlatformError && ['refused', 'not-found'].includes(error.kind) && (await gone()))) throw error
           }
           return done
@@ -460,22 +467,7 @@ class RancherPlatform implements Platform {
     }
     const done: Operation = { id, kind: 'remove', ref, target: {} }
     this.ids.delete(ref.service)
-    return settleWrite(
-      `rancher: remove of stack "${name}"`,
-      {
-        send: async () => {
-          try {
-            await this.api.call('DELETE', `${projectPath(ref)}/stacks/${segment(stack.id)}`, callOptions('remove', ref))
-          } catch (error) {
-            // repeated after it landed: the stack is removing (405) or purged (404)
-            if (!(error instanceof PlatformError && ['refused', 'not-found'].includes(error.kind) && (await gone()))) throw error
-          }
-          return done
-        },
-        landed: async () => ((await gone()) ? done : null),
-      },
-      this.settle,
-    )
+    return this.deleteSettled(`rancher: remove of stack "${name}"`, ref, `stacks/${segment(stack.id)}`, gone, done)
   }
 
   async observe(op: Operation): Promise<OperationState> {
