@@ -2,7 +2,9 @@
 // noticing it, and the status requests a wait sends. Per platform, a deploy with `wait: true`
 // whose operation the emulator's timing control makes take 1 s and 5 s (and 30 s with
 // BENCH_LONG=1: it adds about 3 minutes); BENCH_WAIT_RUNS deploys of each (5 by default: p95 is
-// then the largest). The five platforms' deploys of one round run at once (one emulator, one
+// then the largest). The deploys of one duration are spread over a second (1 s, 1.2 s, … 1.8 s
+// with 5 runs): the actions poll once a second, and operations of whole seconds only would all
+// end at the same point of a poll's second, where a real operation ends anywhere in it. The five platforms' deploys of one round run at once (one emulator, one
 // HTTPS front): a wait is mostly sleep, and the start-up they share is before the operation.
 // How the end and the notice are found: bench/support/waits.mjs. Status requests: every request
 // of the run from the one that started the operation to the answer that showed it done (a NetEase
@@ -10,7 +12,7 @@
 import { PLATFORM_NAMES, deployInputs, prepare } from './support/platforms.mjs'
 import { failure, runAction } from './support/run-action.mjs'
 import { percentile, runsFrom } from './support/stats.mjs'
-import { mostInOneSecond, waitOf } from './support/waits.mjs'
+import { mostInOneSecond, phase, waitOf } from './support/waits.mjs'
 
 const DETECTION_TARGET_MS = 1000
 
@@ -22,12 +24,13 @@ export async function measure({ emulator, certificate }) {
     for (let round = 0; round < runs; round++) {
       await emulator.control('POST', '/reset')
       emulator.front.clear()
-      for (const name of PLATFORM_NAMES) await prepare(emulator, name, ms)
+      const spread = ms + phase(round, runs)
+      for (const name of PLATFORM_NAMES) await prepare(emulator, name, spread)
       await Promise.all(
         PLATFORM_NAMES.map(async (name) => {
           const run = await runAction('deploy', deployInputs(emulator, name), { env: { NODE_EXTRA_CA_CERTS: certificate.file } })
           if (run.code !== 0) throw new Error(`detection: the deploy on ${name} failed: ${failure(run)}`)
-          const wait = waitOf(name, emulator.front.entries(name), ms)
+          const wait = waitOf(name, emulator.front.entries(name), spread)
           seen[name][d].push({
             latency: wait.noticed - wait.finished,
             perSecond: wait.status.length / ((wait.noticed - wait.started) / 1000),
@@ -37,7 +40,7 @@ export async function measure({ emulator, certificate }) {
       )
     }
   }
-  const label = durations.map((ms) => `${ms / 1000} s`).join(' / ')
+  const label = durations.map((ms) => `${ms / 1000} s`).join(' / ') + ` (+ 0 to ${phase(runs - 1, runs) / 1000} s)`
   return PLATFORM_NAMES.flatMap((name) => {
     const p95 = seen[name].map((waits) =>
       percentile(

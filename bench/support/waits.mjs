@@ -40,6 +40,14 @@ export function waitOf(platform, entries, ms) {
   return { started: start.arrived, finished, noticed, status }
 }
 
+/**
+ * The part of a second that run `round` of `runs` adds to its operation, evenly over the second
+ * (a multiple of 4 ms: ServiceStage's four tasks share it). The actions poll once a second:
+ * operations of whole seconds only would all end at one point of a poll's second, where a real
+ * operation ends anywhere in it.
+ */
+export const phase = (round, runs) => Math.round((round * 1000) / runs / 4) * 4
+
 /** The most requests that arrived within any one second (a sliding window). */
 export function mostInOneSecond(requests) {
   const times = requests.map((e) => e.arrived).sort((a, b) => a - b)

@@ -31,7 +31,8 @@ import { until } from '../support/until.js'
  * step and then judges by the platform: the request log (how often the write was sent) and what
  * the service or the router really serves (its app URL), never the action's own outputs.
  *
- * Bounds. Every cell runs with `timeout: 4s`. A step that fails for ever ends within the timeout
+ * Bounds. Every cell runs with `timeout: 5s` (a release step of two polled waits, a second
+ * each at least, and a write retried after a 429's second fits in it). A step that fails for ever ends within the timeout
  * and a second and a half (the second of the brief, and half a second for the bundle's start on a
  * loaded 2-core machine), plus the same time again where the README gives a rollback after a
  * failure "the same again": the deploy's rollback (rollback-on-failure) and the release's abort.

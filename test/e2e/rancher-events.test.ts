@@ -60,8 +60,8 @@ describe('Rancher waits on the event stream', () => {
     expect(run.code, run.stdout).toBe(0)
     expect(run.stdout).not.toMatch(NO_STREAM)
     const { reads, subscriptions, subscribedBefore } = await afterStart(upgradeSent)
-    // only the read back after the waits; polling reads at 0, 0.5 and 1 s for the 1 s upgrade,
-    // twice more for the finish's 0.5 s, then the read back: 6
+    // only the read back after the waits; polling reads a second after the upgrade and a second
+    // after its finish at least, then the read back: 3 or more
     expect(reads).toBe(1)
     expect(subscribedBefore.map((entry) => [entry.method, entry.query])).toEqual([['GET', '?eventNames=resource.change']])
     expect(subscriptions).toEqual([])
@@ -86,7 +86,7 @@ describe('Rancher waits on the event stream', () => {
     expect(run.code, run.stdout).toBe(0)
     expect(run.outputs.replicas).toBe('3')
     const { reads, subscriptions } = await afterStart((entry) => entry.method === 'PUT')
-    // one read for the wait, one to read back; two containers added, 500 ms each: polling reads at 0, 0.5 and 1 s, then reads back
+    // one read for the wait, one to read back; two containers added, 500 ms each: polling reads at 1 s (and 2 s), then reads back
     expect(reads).toBeLessThanOrEqual(2)
     expect(subscriptions).toHaveLength(1)
   })
@@ -98,7 +98,8 @@ describe('Rancher waits on the event stream', () => {
     expect([...run.stdout.matchAll(NO_STREAM)].map((match) => match[1])).toEqual(['the subscription did not open'])
     const { reads, subscriptions, subscribedBefore } = await afterStart(upgradeSent)
     expect([...subscribedBefore, ...subscriptions]).toHaveLength(1)
-    expect(reads).toBeGreaterThan(3)
+    // each wait reads the service (the upgrade's, its finish's), then the read back
+    expect(reads).toBeGreaterThanOrEqual(3)
   })
 
   it('with a proxy set for the server, no subscription is tried: every read goes through the proxy', async () => {
@@ -107,7 +108,7 @@ describe('Rancher waits on the event stream', () => {
     expect([...run.stdout.matchAll(NO_STREAM)].map((match) => match[1])).toEqual(['requests go through HTTP_PROXY'])
     const { reads, subscriptions } = await afterStart(upgradeSent)
     expect(subscriptions).toEqual([])
-    expect(reads).toBeGreaterThan(3)
+    expect(reads).toBeGreaterThanOrEqual(3)
     const rancher = (await suite.emulator.requestLog()).filter((entry) => entry.platform === 'rancher')
     expect(proxy.forwarded.map((entry) => `${entry.method} ${new URL(entry.target).pathname}`)).toEqual(
       rancher.map((entry) => `${entry.method} /rancher${entry.path}`),

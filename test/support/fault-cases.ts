@@ -18,7 +18,7 @@ export const OPERATIONS: OperationName[] = ['deploy', 'scale', 'traffic write', 
 export const FAULT_KINDS: FaultKind[] = ['500', '502', '503', '429', 'drop', 'hang', 'malformed', 'expired']
 
 /** The one deadline of every cell (the `timeout` input), in ms. */
-export const TIMEOUT_MS = 4000
+export const TIMEOUT_MS = 5000
 
 /** A fault rule's matcher: a substring of path + query, and the methods it takes. */
 export interface Target {

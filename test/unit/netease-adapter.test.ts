@@ -95,7 +95,7 @@ describe('NetEase apps', () => {
     await expect(platform.deploy({ service: '10702' }, { image: 'hub.c.163.com/team/shop:v2' })).rejects.toThrow('give "source-version"')
   })
 
-  it('holds the watch while a deploy builds, and is done once new containers replaced every old one', async () => {
+  it("a deploy's observe is one read, no watch (a build's end changes no container); done once new containers replaced every old one", async () => {
     const { platform, on, sent } = setup()
     on('GET', '/api/v1/apps/10702', 200, shop())
     on('PUT', '/api/v1/apps/10702', 200, {})
@@ -104,14 +104,25 @@ describe('NetEase apps', () => {
     const op = await platform.deploy({ service: '10702' }, { image: 'source@v2' })
     const v2 = { version_control: { version: 'v2' } }
     on('GET', '/api/v1/apps/10702', 200, shop({ ...v2, status: 'creating', containers: [{ container_id: 'c3' }, { container_id: 'c2' }] }))
-    on('GET', '/api/v1/watch/apps/10702', 200, { containers: [] })
     on('GET', '/api/v1/apps/10702', 200, shop({ ...v2, containers: [{ container_id: 'c3' }, { container_id: 'c4' }] }))
+    const before = sent.length
+    expect(await platform.observe(op)).toEqual({ status: 'running', detail: 'creating, 1/2 container(s) of the new build, source@v2' })
     expect(await platform.observe(op)).toEqual({ status: 'succeeded', detail: 'create_succ, 2/2 container(s) of the new build, source@v2' })
-    expect(sent.slice(-3).map((r) => `${r.method} ${r.path}`)).toEqual([
-      'GET /api/v1/apps/10702',
-      'GET /api/v1/watch/apps/10702',
-      'GET /api/v1/apps/10702',
-    ])
+    expect(sent.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v1/apps/10702', 'GET /api/v1/apps/10702'])
+  })
+
+  it("an idle app's deploy is read at once (its build shows only while it runs); one that replaces containers a second later", async () => {
+    const polled: boolean[] = []
+    for (const containers of [[], [{ container_id: 'c1' }]]) {
+      const { platform, on } = setup()
+      on('GET', '/api/v1/apps/10702', 200, shop({ containers, replicas: containers.length }))
+      on('PUT', '/api/v1/apps/10702', 200, {})
+      on('GET', '/api/v1/apps/10702', 200, shop({ containers, replicas: containers.length, version_control: { version: 'v2' } }))
+      on('POST', '/api/v1/hooks/app/44684185834f47f5bf6b3902b8fb939b', 200, {})
+      const op = await platform.deploy({ service: '10702' }, { image: 'source@v2' })
+      polled.push(platform.polls?.(op) ?? false)
+    }
+    expect(polled).toEqual([false, true])
   })
 
   it('a failed watch leaves the wait to the poller; create_fail ends it badly', async () => {

@@ -32,28 +32,43 @@ function states(...list: (OperationState | Error)[]) {
 const running = (detail = 'UPDATING'): OperationState => ({ status: 'running', detail })
 
 describe('waitFor', () => {
-  it('polls until the operation ends: at once, after half a second, then once a second (never 3 reads in a second)', async () => {
+  it('reads at once, then a second apart, counted from the start of the read before', async () => {
     const c = clock()
     const result = await waitFor(
       states(running(), running(), running(), running(), running(), { status: 'succeeded', detail: 'RUNNING' }),
-      { deadline: 60_000, now: c.now, sleep: c.sleep, random: () => 0 },
+      { deadline: 60_000, now: c.now, sleep: c.sleep },
     )
     expect(result).toEqual({ status: 'succeeded', detail: 'RUNNING', polls: 6 })
-    expect(c.sleeps).toEqual([500, 1000, 1000, 1000, 1000])
+    expect(c.sleeps).toEqual([1000, 1000, 1000, 1000, 1000])
   })
 
-  it('the jitter only lengthens a pause, by at most 2%: the end is noticed within 1.02 s', async () => {
-    for (const random of [0, 0.5, 0.999]) {
+  it('a slow answer does not push the next read later, nor bring two reads within a second', async () => {
+    const c = clock()
+    const reads: number[] = []
+    const slowness = [300, 1500, 0, 0]
+    const observe = async () => {
+      reads.push(c.now())
+      await c.sleep(slowness[reads.length - 1] ?? 0)
+      return reads.length === 4 ? { status: 'succeeded' as const, detail: 'done' } : running()
+    }
+    await waitFor(observe, { deadline: 60_000, now: c.now, sleep: c.sleep, firstReadAfterMs: 1000 })
+    // the second read took 1.5 s: the third follows at once, the fourth a second after the third
+    expect(reads).toEqual([1000, 2000, 3500, 4500])
+  })
+
+  it('the first read after firstReadAfterMs: an operation of any length is noticed within a second of its end, at one read a second', async () => {
+    for (const endsAt of [1000, 1001, 1999, 4321, 59_999]) {
       const c = clock()
       const reads: number[] = []
-      const endsAt = 4321
       const observe = async () => {
         reads.push(c.now())
         return c.now() >= endsAt ? { status: 'succeeded' as const, detail: 'done' } : running()
       }
-      await waitFor(observe, { deadline: 600_000, now: c.now, sleep: c.sleep, random: () => random })
-      expect((reads.at(-1) as number) - endsAt).toBeLessThanOrEqual(1020)
-      for (const ms of c.sleeps.slice(2)) expect(ms >= 1000 && ms <= 1020, String(ms)).toBe(true)
+      await waitFor(observe, { deadline: 600_000, now: c.now, sleep: c.sleep, firstReadAfterMs: 1000 })
+      expect((reads.at(-1) as number) - endsAt).toBeLessThan(1000)
+      expect(reads[0]).toBe(1000)
+      // as many reads as whole seconds of waiting: never more than one a second
+      expect(reads.length).toBeLessThanOrEqual((reads.at(-1) as number) / 1000)
     }
   })
 
@@ -63,7 +78,6 @@ describe('waitFor', () => {
       deadline: 3000,
       now: c.now,
       sleep: c.sleep,
-      random: () => 0.5,
     })
     expect(result.status).toBe('timed out')
     expect(result.detail).toBe('UPDATING, 1 of 3 nodes')
@@ -74,15 +88,16 @@ describe('waitFor', () => {
     const c = clock()
     const gateway = new NetworkError('PUT /services/1s35: HTTP 500 from the gateway', 'UND_ERR_SOCKET')
     const late = new NetworkError("the action's deadline (timeout) passed before the request could be sent", 'DEADLINE')
-    const result = await waitFor(states(gateway, gateway, late), { deadline: 2000, now: c.now, sleep: c.sleep, random: () => 0.5 })
+    const result = await waitFor(states(gateway, gateway, late), { deadline: 2000, now: c.now, sleep: c.sleep })
     expect(result.status).toBe('timed out')
     expect(result.detail).toContain('HTTP 500 from the gateway')
   })
 
   it('never sleeps past the deadline', async () => {
     const c = clock()
-    await waitFor(states(running()), { deadline: 1010, now: c.now, sleep: c.sleep, random: () => 1, initialIntervalMs: 1000 })
-    expect(c.sleeps).toEqual([1010])
+    await waitFor(states(running()), { deadline: 1500, now: c.now, sleep: c.sleep, firstReadAfterMs: 1000 })
+    // the last read comes at the deadline, half a second after the first
+    expect(c.sleeps).toEqual([1000, 500])
   })
 
   it('keeps waiting through a poll that could not reach the platform', async () => {
@@ -165,7 +180,7 @@ describe('waitForOperation: an operation and the one that follows it (Rancher’
     on('GET', SERVICE, 200, web('active'))
     sent.length = 0
     const c = clock()
-    const result = await waitForOperation(platform, op, { deadline: 600_000, now: c.now, sleep: c.sleep, random: () => 0.5 })
+    const result = await waitForOperation(platform, op, { deadline: 600_000, now: c.now, sleep: c.sleep })
     return { result, sleeps: c.sleeps, calls: sent.map((r) => `${r.method} ${r.path.replace(SERVICE, '')}`) }
   }
 
@@ -176,8 +191,9 @@ describe('waitForOperation: an operation and the one that follows it (Rancher’
     // the read that showed `upgraded` is the last one before the finish: no status request between
     expect(calls.slice(finish - 1, finish + 1)).toEqual(['GET ', 'POST ?action=finishupgrade'])
     expect(calls.filter((call) => call.startsWith('POST'))).toHaveLength(1)
-    // the upgrade's wait settled at a read a second; the finish's starts fast again
-    expect(sleeps).toEqual([505, 1010, 1010, 1010, 1010, 1010, 505, 1010, 1010])
+    // with no event stream, both waits read the service a second apart; the finish's first read
+    // comes a second after it was sent, as a polled wait's does
+    expect(sleeps).toEqual(Array(6 + 5).fill(1000))
     expect(result.polls).toBe(7 + 4)
   })
 
@@ -223,6 +239,27 @@ describe('waitForOperation: an operation and the one that follows it (Rancher’
       { deadline: 10_000, now: c.now, sleep: c.sleep },
     )
     expect(result.status).toBe('timed out')
+  })
+
+  it("where the platform's status is polled, the first read comes a second after the write; elsewhere at once", async () => {
+    for (const polled of [true, false]) {
+      const c = clock()
+      const reads: number[] = []
+      const platform = {
+        name: 'alauda' as const,
+        polls: () => polled,
+        observe: async () => {
+          reads.push(c.now())
+          return reads.length === 2 ? { status: 'succeeded' as const, detail: 'Running' } : running()
+        },
+      }
+      await waitForOperation(
+        platform,
+        { id: 'x', kind: 'deploy', ref: { service: 's' }, target: {} },
+        { deadline: 60_000, now: c.now, sleep: c.sleep },
+      )
+      expect(reads).toEqual(polled ? [1000, 2000] : [0, 1000])
+    }
   })
 
   it('an operation with nothing to follow it ends as its own wait does', async () => {

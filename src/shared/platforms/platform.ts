@@ -268,6 +268,12 @@ export interface Platform {
   /** one read of how far an operation got; the shared waiter loops */
   observe(op: Operation): Promise<OperationState>
   /**
+   * true where `observe` learns how far `op` got only by reading the platform's status (no
+   * synchronous answer, no event stream): the write's answer just showed it started, so the
+   * waiter's first read comes a second after it. Absent: read at once.
+   */
+  polls?(op: Operation): boolean
+  /**
    * Once `op` succeeded: the operation that must follow to end it, already sent, or null when none
    * must (Rancher's finishupgrade once an upgrade reached `upgraded`). It is sent from the state
    * the last observe read, with no read between, and waited for by a waiter of its own, which

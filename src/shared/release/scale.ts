@@ -4,7 +4,7 @@ import { type Operation, PlatformError, type ServiceRef, type ServiceState } fro
 import type { ActionResult, ReleaseContext } from './context.js'
 import { newPlan, planned } from './plan.js'
 import { judgeWait, requireFound, waitOn } from './rollout.js'
-import { waitFor } from './waiter.js'
+import { READ_INTERVAL_MS, waitFor } from './waiter.js'
 import { serviceRef } from './service-ref.js'
 
 /**
@@ -263,7 +263,8 @@ async function webhook(ctx: ReleaseContext, inputs: ScaleInputs, request: Webhoo
           const done = state.replicas !== before.replicas && state.phase === 'running' && state.ready === state.replicas
           return { status: done ? 'succeeded' : 'running', detail }
         },
-        { deadline: ctx.deadline.epochMs, signal: ctx.signal },
+        // the receiver's answer says only that it took the call: nothing to read for a second
+        { deadline: ctx.deadline.epochMs, signal: ctx.signal, firstReadAfterMs: READ_INTERVAL_MS },
       ),
     judgeWait,
   )

@@ -8,12 +8,14 @@ export interface WaitOptions {
   /** epoch ms: the one deadline from the `timeout` input */
   deadline: number
   signal?: AbortSignal
-  /** first pause between reads (500 ms by default); it doubles up to maxIntervalMs (1 s by default) */
-  initialIntervalMs?: number
-  maxIntervalMs?: number
+  /**
+   * how long after the wait starts the first read comes (0 by default): a second where the write's
+   * answer just showed the operation started and only a read of the platform's status can show
+   * more (`Platform.polls`), so that a wait sends at most one status request a second
+   */
+  firstReadAfterMs?: number
   now?: () => number
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
-  random?: () => number
   log?: (message: string) => void
 }
 
@@ -24,24 +26,38 @@ export interface WaitResult {
   polls: number
 }
 
+/** Reads come a second apart, from the start of one to the start of the next (issue 16). */
+export const READ_INTERVAL_MS = 1000
+
 /**
  * The one waiter: polls `observe` until the operation ends, the deadline passes or the job is
- * cancelled. Reads come at 0 and 0.5 s, then once a second: never more than two in any second
- * (issue 16), and a short step (a split's next side, a re-run that finds the work done) is still
- * seen within half a second. The jitter only lengthens a pause, by up to 2%, so that the end is
- * noticed within 1.02 s (a jitter of ±20% let a read come 1.2 s after the last). A poll that fails for a passing reason (network, 5xx) is
- * logged and the wait goes on; the result names the last state seen.
+ * cancelled. Reads start a second apart (`READ_INTERVAL_MS`, counted from the start of the read
+ * before, so that a slow answer does not push the rest later), the first after
+ * `firstReadAfterMs`: an end is noticed within a second plus one answer, and a wait sends at most
+ * one status request a second, never two within one second. No jitter: one run's reads are set
+ * by its own write, so they do not fall in step with other runs', and a random pause would only
+ * make the end noticed later. A read that fails for a passing reason (network, 5xx) is logged and
+ * the wait goes on; the result names the last state seen.
  */
 export async function waitFor(observe: () => Promise<OperationState>, options: WaitOptions): Promise<WaitResult> {
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? realSleep
-  const random = options.random ?? Math.random
-  const maxInterval = options.maxIntervalMs ?? 1000
-  let interval = options.initialIntervalMs ?? 500
+  let nextRead = now() + (options.firstReadAfterMs ?? 0)
   let detail = 'no state observed yet'
   let polls = 0
   for (;;) {
     if (options.signal?.aborted) return { status: 'cancelled', detail, polls }
+    // never past the deadline: the last read comes at it
+    const pause = Math.min(nextRead, options.deadline) - now()
+    if (pause > 0) {
+      try {
+        await sleep(pause, options.signal)
+      } catch (error) {
+        if (error instanceof CancelledError || options.signal?.aborted) return { status: 'cancelled', detail, polls }
+        throw error
+      }
+    }
+    nextRead = now() + READ_INTERVAL_MS
     try {
       polls++
       const state = await observe()
@@ -57,30 +73,24 @@ export async function waitFor(observe: () => Promise<OperationState>, options: W
         options.log?.(detail)
       }
     }
-    const left = options.deadline - now()
-    if (left <= 0) return { status: 'timed out', detail, polls }
-    try {
-      await sleep(Math.min(left, Math.round(interval * (1 + random() * 0.02))), options.signal)
-    } catch (error) {
-      if (error instanceof CancelledError || options.signal?.aborted) return { status: 'cancelled', detail, polls }
-      throw error
-    }
-    interval = Math.min(maxInterval, interval * 2)
+    if (options.deadline - now() <= 0) return { status: 'timed out', detail, polls }
   }
 }
 
 /**
  * Waits for an operation, then for the one the platform needs to follow it (Rancher's
  * finishupgrade): sent as soon as the first succeeded, from the state its last read showed, and
- * waited for by a waiter of its own, from the moment it was sent. One deadline for both.
+ * waited for by a waiter of its own, from the moment it was sent. One deadline for both. Where
+ * the platform's status must be polled, the first read comes a second after the write.
  */
 export async function waitForOperation(
-  platform: Pick<Platform, 'name' | 'observe' | 'followUp'>,
+  platform: Pick<Platform, 'name' | 'observe' | 'followUp' | 'polls'>,
   operation: Operation,
   options: WaitOptions,
 ): Promise<WaitResult> {
   const now = options.now ?? Date.now
-  const first = await waitFor(() => platform.observe(operation), options)
+  const paced = (op: Operation): WaitOptions => ({ ...options, firstReadAfterMs: platform.polls?.(op) ? READ_INTERVAL_MS : 0 })
+  const first = await waitFor(() => platform.observe(operation), paced(operation))
   if (first.status !== 'succeeded' || !platform.followUp) return first
   let next: Operation | null
   try {
@@ -98,6 +108,6 @@ export async function waitForOperation(
   if (next === null) return first
   const then = next
   options.log?.(`${platform.name}: operation ${operation.id} succeeded; ${then.id} sent at once`)
-  const second = await waitFor(() => platform.observe(then), options)
+  const second = await waitFor(() => platform.observe(then), paced(then))
   return { ...second, polls: first.polls + second.polls }
 }

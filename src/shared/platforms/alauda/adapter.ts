@@ -234,6 +234,11 @@ class AlaudaPlatform implements Platform {
       .sort((a, b) => a.time - b.time)
   }
 
+  /** every wait reads the platform's status: there is no push channel that shows an end */
+  polls(): boolean {
+    return true
+  }
+
   async observe(op: Operation): Promise<OperationState> {
     if (op.kind === 'traffic') return this.splitter.observe(op)
     const service = await this.find(op.ref, 'observe')

@@ -92,6 +92,11 @@ class NeteasePlatform implements Platform {
     return this.kind(ref).remove(ref)
   }
 
+  /** every wait reads the platform's status (the watch shows containers, not an end), but one (NeteaseApps.polls) */
+  polls(op: Operation): boolean {
+    return op.kind === 'traffic' || op.ref.project !== undefined || this.apps.polls(op)
+  }
+
   observe(op: Operation): Promise<OperationState> {
     if (op.kind === 'traffic') return this.apps.observeSplit(op)
     return this.kind(op.ref).observe(op)

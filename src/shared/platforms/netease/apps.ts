@@ -66,8 +66,8 @@ const STATUS_MS = 1000
 
 /**
  * The apps API of the source document (platforms.md 4.2): apps build from source, so a deploy is
- * a new `version_control.version` and a call of the app's web hook, and waits use the watch
- * long-poll, which returns as soon as a container changes. A deploy is done only when a build
+ * a new `version_control.version` and a call of the app's web hook, and the waits on containers
+ * (scale, restart, removal) use the watch long-poll, which returns as soon as a container changes. A deploy is done only when a build
  * after the hook has replaced every container.
  */
 export class NeteaseApps {
@@ -347,18 +347,31 @@ export class NeteaseApps {
   }
 
   /**
+   * A deploy to an app with no container leaves no lasting sign of its build, only the status
+   * it shows while it builds: its wait reads at once, so as not to miss a short build. The
+   * other waits leave a second before their first read, a deploy that replaces containers
+   * included: the new containers stay.
+   */
+  polls(op: Operation): boolean {
+    const build = op.kind === 'deploy' ? this.builds.get(op.id) : undefined
+    return !(build && !build.seen && build.before.size === 0)
+  }
+
+  /**
    * Reads the app; while the operation is not done, holds a watch on its containers, which returns
    * the moment one changes, and reads again, until the operation ends or 20 s have passed. While
    * the watch is held the app is read every second too: a failed build (or the status that ends a
    * build) changes no container, so the watch would not tell, nor would it tell a change made
    * between the read and the watch. A watch that fails at once leaves the wait to the shared poller.
+   * A deploy holds no watch: it ends when the build's status turns create_succ, which changes no
+   * container, so the watch could not show its end and would only add requests to the reads.
    */
   async observe(op: Operation): Promise<OperationState> {
     const until = Math.min(this.settle.deadline(), Date.now() + WATCH_MS)
     for (;;) {
       const app = await this.find(op.ref, 'observe')
       const state = this.reached(app, op)
-      if (state.status !== 'running' || app === null || until - Date.now() <= 0) return state
+      if (state.status !== 'running' || app === null || op.kind === 'deploy' || until - Date.now() <= 0) return state
       const stop = new AbortController()
       const started = Date.now()
       const watch = this.api

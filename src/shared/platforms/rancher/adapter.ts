@@ -470,6 +470,18 @@ class RancherPlatform implements Platform {
     return this.deleteSettled(`rancher: remove of stack "${name}"`, ref, `stacks/${segment(stack.id)}`, gone, done)
   }
 
+  /** the waits on the service's event stream send no status request; the rest read */
+  polls(op: Operation): boolean {
+    return this.watched(op) === undefined
+  }
+
+  /** the service whose event stream shows how far `op` got, if its wait holds one */
+  private watched(op: Operation): string | undefined {
+    const pending = this.pending.get(op.id) ?? {}
+    if (this.events === 'off' || !WATCHED.has(op.kind) || pending.stackId || pending.undo) return undefined
+    return pending.serviceId
+  }
+
   async observe(op: Operation): Promise<OperationState> {
     if (op.kind === 'traffic') return this.lb.observe(op)
     const removedStack = this.pending.get(op.id)?.removedStack
@@ -484,8 +496,8 @@ class RancherPlatform implements Platform {
         : { status: 'running', detail: `stack ${state}` }
     }
     const pending = this.pending.get(op.id) ?? {}
-    const watched = WATCHED.has(op.kind) && !pending.stackId && !pending.undo ? pending.serviceId : undefined
-    if (watched !== undefined && this.events !== 'off') return this.watch(op, pending, watched)
+    const watched = this.watched(op)
+    if (watched !== undefined) return this.watch(op, pending, watched)
     const service = pending.stackId ? await this.inStack(op.ref, pending.stackId) : await this.byId(op.ref, pending.serviceId)
     return this.reached(op, service, pending)
   }

@@ -288,6 +288,11 @@ class ServiceStagePlatform implements Platform {
     return this.api.call<{ labels?: Label[] }>('GET', applicationPath(ref), callOptions(operation, ref, true))
   }
 
+  /** every wait reads the platform's status: there is no push channel that shows an end */
+  polls(): boolean {
+    return true
+  }
+
   async observe(op: Operation): Promise<OperationState> {
     if (op.kind === 'remove') {
       const left = await this.component(op.ref, 'observe')
