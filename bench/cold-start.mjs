@@ -14,10 +14,14 @@
 //   for reference beside the actions (issue 16's targets are the actions');
 // - floors: node:https alone, and undici's Agent + request as src/shared/http imports them (and
 //   undici's whole index), each making one HTTPS request, measured the same way (run from
-//   node_modules, not bundled).
+//   node_modules, not bundled); and undici's Agent + request bundled as the actions are
+//   (floors/undici-agent-bundled.mjs, bundled into a temporary folder by scripts/bundle.mjs).
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:https'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { bundle as bundleTo } from '../scripts/bundle.mjs'
 import { performance } from 'node:perf_hooks'
 import { NODE24, ROOT } from './support/node24.mjs'
 import { PLATFORM_NAMES, PLATFORMS } from './support/platforms.mjs'
@@ -50,6 +54,17 @@ function listen(server) {
 }
 
 export async function measure({ certificate, runs }) {
+  const bundled = mkdtempSync(join(tmpdir(), 'bench-floor-'))
+  try {
+    await bundleTo(join(ROOT, 'bench', 'floors', 'undici-agent-bundled.mjs'), bundled, { label: 'the bundled floor' })
+    writeFileSync(join(bundled, 'package.json'), '{"type":"module"}\n')
+    return await measureWith({ certificate, runs, bundled })
+  } finally {
+    rmSync(bundled, { recursive: true, force: true })
+  }
+}
+
+async function measureWith({ certificate, runs, bundled }) {
   // the platform: notes when each request arrives and never answers
   let arrived
   const platform = createServer({ key: certificate.key, cert: certificate.cert }, () => arrived?.(performance.now()))
@@ -141,6 +156,11 @@ export async function measure({ certificate, runs }) {
       anchor,
       run: () => toRequest([join(ROOT, 'bench', 'floors', script)], { URL: `${apiUrl}/floor` }),
     })),
+    {
+      figure: "floor → 1st HTTPS request: undici's Agent + request, bundled as the actions are",
+      anchor: '',
+      run: () => toRequest([join(bundled, 'index.js')], { URL: `${apiUrl}/floor` }),
+    },
   ]
   candidates[0].anchor = 'typescript-action 3.6×, k8s-deploy 3.9×, ecs-deploy-task-definition 4.6×, deploy-cloudrun 8.6×'
   candidates[ACTIONS.length].anchor = 'floors below'

@@ -1,0 +1,80 @@
+// One bundle: ncc, then terser for the chunks, and the two trims of undici's chunk below. Used by
+// build.mjs for dist/ and by the bench for its bundled floor (bench/cold-start.mjs).
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import ncc from '@vercel/ncc'
+import { minify } from 'terser'
+
+/**
+ * undici's Client requires its HTTP/2 connector (client-h2.js, which loads node:http2) when it is
+ * loaded, though it is only called for a connection that negotiated h2, which the actions never
+ * allow (`allowH2` is never set). node:http2 is 10–15 ms of a cold start on two cores: the
+ * connector is required on its first call instead. The build fails if undici's code changes shape.
+ */
+const EAGER_H2 = /const connectH2 = (__\w+_require__)\((\d+)\)/g
+const UNDICI_CLIENT = 'allowH2 must be a valid boolean value'
+
+function lazyHttp2(name, file, source) {
+  const matches = source.match(EAGER_H2)?.length ?? 0
+  if (matches === 0 && !source.includes(UNDICI_CLIENT)) return source
+  if (matches !== 1) throw new Error(`${name}/${file}: undici's client-h2 require was found ${matches} times, not once`)
+  return source.replace(EAGER_H2, 'const connectH2 = (...args) => $1($2)(...args)')
+}
+
+/**
+ * undici carries llhttp twice, as base64 in its chunk: the SIMD build it compiles, and a fallback
+ * for a CPU without WebAssembly SIMD (63 KB each). Every x64 runner has SIMD, so the fallback is
+ * moved into a file of its own (`llhttp-fallback.wasm` beside the chunk), read only when it is
+ * needed: 63 KB less read and parsed by every run. Run on the minified chunk; the build fails if
+ * undici's code changes shape.
+ */
+const FALLBACK_FILE = 'llhttp-fallback.wasm'
+
+function fallbackLlhttpAside(name, file, source) {
+  const uses = [...source.matchAll(/process\.env\.JEST_WORKER_ID\?\w+\((\d+)\):void 0/g)]
+  if (uses.length === 0 && !source.includes(UNDICI_CLIENT)) return { source }
+  if (uses.length !== 1) throw new Error(`${name}/${file}: undici's llhttp fallback was found ${uses.length} times, not once`)
+  const id = uses[0][1]
+  const definition = new RegExp(
+    `([{,])${id}:\\((\\w+),\\w+,\\w+\\)=>\\{const\\{Buffer:\\w+\\}=\\w+\\(\\d+\\);\\2\\.exports=\\w+\\.from\\("([A-Za-z0-9+/=]+)","base64"\\)\\}`,
+  )
+  const found = source.match(definition)
+  if (!found) throw new Error(`${name}/${file}: undici's llhttp fallback (module ${id}) is not the base64 module it was`)
+  const [whole, before, module, base64] = found
+  const read = `${before}${id}:(${module})=>{${module}.exports=process.getBuiltinModule("node:fs").readFileSync(new URL("./${FALLBACK_FILE}",import.meta.url))}`
+  return { source: source.replace(whole, read), wasm: Buffer.from(base64, 'base64') }
+}
+
+/**
+ * Bundles `entry` into `out` (emptied first): `index.js` (with `shebang` before it, unless ncc kept
+ * the entry's own) and its chunks;
+ * `label` names it in errors. Returns the entry's size and the number of other files.
+ */
+export async function bundle(entry, out, { label = out, shebang = '', mode } = {}) {
+  const { code, assets } = await ncc(entry, {
+    minify: true,
+    quiet: true,
+    target: 'es2022',
+    license: 'licenses.txt',
+    // types are checked once by `npm run lint` (tsc); type-checking each bundle again held ~1 GB and minutes
+    transpileOnly: true,
+  })
+  if (code.includes(UNDICI_CLIENT)) throw new Error(`${label}: undici is in the entry, where its HTTP/2 connector cannot be made lazy`)
+  await rm(out, { recursive: true, force: true })
+  await mkdir(out, { recursive: true })
+  const head = shebang && !code.startsWith('#!') ? shebang : ''
+  await writeFile(join(out, 'index.js'), head + code, mode === undefined ? {} : { mode })
+  for (const [file, asset] of Object.entries(assets)) {
+    await mkdir(dirname(join(out, file)), { recursive: true })
+    // ncc minifies the entry only; the chunks of its dynamic imports are minified here
+    if (!/\.m?js$/.test(file)) {
+      await writeFile(join(out, file), asset.source)
+      continue
+    }
+    const minified = (await minify(lazyHttp2(label, file, asset.source.toString()), { module: true })).code
+    const { source, wasm } = fallbackLlhttpAside(label, file, minified)
+    await writeFile(join(out, file), source)
+    if (wasm) await writeFile(join(out, FALLBACK_FILE), wasm)
+  }
+  return { bytes: Buffer.byteLength(code), files: Object.keys(assets).length }
+}
