@@ -202,6 +202,16 @@ class RancherPlatform implements Platform {
     return this.api.call('GET', `${projectPath(ref)}/stacks/${segment(id)}`, callOptions(operation, ref, true))
   }
 
+  /** the stack, or null once it is gone (a 404: purged) */
+  private async stackOrNull(ref: ServiceRef, id: string, operation: string): Promise<(Resource & { description?: string | null }) | null> {
+    try {
+      return await this.stack(ref, id, operation)
+    } catch (error) {
+      if (error instanceof PlatformError && error.kind === 'not-found') return null
+      throw error
+    }
+  }
+
   /**
    * A PUT of a service's fields. Its answer lost, the service says whether it landed (`shows`),
    * and it is sent again only when it did not: another change may have come in between.
@@ -459,10 +469,7 @@ class RancherPlatform implements Platform {
     const id = `remove-stack:${stack.id}`
     this.pending.set(id, { removedStack: stack.id })
     const gone = async () => {
-      const now = await this.stack(ref, stack.id, 'remove').catch((error: unknown) => {
-        if (error instanceof PlatformError && error.kind === 'not-found') return null
-        throw error
-      })
+      const now = await this.stackOrNull(ref, stack.id, 'remove')
       return now === null || GONE.has(now.state ?? '')
     }
     const done: Operation = { id, kind: 'remove', ref, target: {} }
@@ -486,10 +493,7 @@ class RancherPlatform implements Platform {
     if (op.kind === 'traffic') return this.lb.observe(op)
     const removedStack = this.pending.get(op.id)?.removedStack
     if (removedStack !== undefined) {
-      const now = await this.stack(op.ref, removedStack, 'observe').catch((error: unknown) => {
-        if (error instanceof PlatformError && error.kind === 'not-found') return null
-        throw error
-      })
+      const now = await this.stackOrNull(op.ref, removedStack, 'observe')
       const state = now?.state ?? 'purged'
       return ['removed', 'purged'].includes(state)
         ? { status: 'succeeded', detail: `stack ${state}` }
