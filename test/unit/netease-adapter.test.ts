@@ -111,18 +111,24 @@ describe('NetEase apps', () => {
     expect(sent.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v1/apps/10702', 'GET /api/v1/apps/10702'])
   })
 
-  it("an idle app's deploy is read at once (its build shows only while it runs); one that replaces containers a second later", async () => {
+  it('a deploy whose build may leave no lasting sign (no container, or a failed build before) is read at once; the others a second later', async () => {
     const polled: boolean[] = []
-    for (const containers of [[], [{ container_id: 'c1' }]]) {
+    const cases = [
+      { containers: [], status: 'create_succ' },
+      { containers: [{ container_id: 'c1' }], status: 'create_fail' },
+      { containers: [{ container_id: 'c1' }], status: 'create_succ' },
+    ]
+    for (const { containers, status } of cases) {
       const { platform, on } = setup()
-      on('GET', '/api/v1/apps/10702', 200, shop({ containers, replicas: containers.length }))
+      const app = { containers, status, replicas: containers.length }
+      on('GET', '/api/v1/apps/10702', 200, shop(app))
       on('PUT', '/api/v1/apps/10702', 200, {})
-      on('GET', '/api/v1/apps/10702', 200, shop({ containers, replicas: containers.length, version_control: { version: 'v2' } }))
+      on('GET', '/api/v1/apps/10702', 200, shop({ ...app, version_control: { version: 'v2' } }))
       on('POST', '/api/v1/hooks/app/44684185834f47f5bf6b3902b8fb939b', 200, {})
       const op = await platform.deploy({ service: '10702' }, { image: 'source@v2' })
       polled.push(platform.polls?.(op) ?? false)
     }
-    expect(polled).toEqual([false, true])
+    expect(polled).toEqual([false, false, true])
   })
 
   it('a failed watch leaves the wait to the poller; create_fail ends it badly', async () => {
@@ -198,6 +204,18 @@ describe('NetEase microservices', () => {
       container_images: [{ container_id: 901, image_path: 'hub.c.163.com/team/api:v2' }],
       min_ready_seconds: 10,
     })
+  })
+
+  it('an update from a failed one is read at once (a second failure would look the same); one from a success a second later', async () => {
+    const polled: boolean[] = []
+    for (const status of ['update_fail', 'update_succ']) {
+      const { platform, on } = setup()
+      on('GET', '/api/v1/microservices/55', 200, api({ status }))
+      on('PUT', '/api/v1/microservices/55/actions/update-image', 200, {})
+      const op = await platform.deploy({ service: '55', project: 'team' }, { image: 'hub.c.163.com/team/api:v2' })
+      polled.push(platform.polls?.(op) ?? false)
+    }
+    expect(polled).toEqual([false, true])
   })
 
   it('observes an update done once new containers run the new image (never on image_path alone), *_fail as failed', async () => {

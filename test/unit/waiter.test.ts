@@ -95,9 +95,22 @@ describe('waitFor', () => {
 
   it('never sleeps past the deadline', async () => {
     const c = clock()
-    await waitFor(states(running()), { deadline: 1500, now: c.now, sleep: c.sleep, firstReadAfterMs: 1000 })
-    // the last read comes at the deadline, half a second after the first
+    const result = await waitFor(states(running()), { deadline: 1500, now: c.now, sleep: c.sleep, firstReadAfterMs: 1000 })
+    // the wait ends at the deadline, half a second after the read: none would be sent there
     expect(c.sleeps).toEqual([1000, 500])
+    expect(result).toMatchObject({ status: 'timed out', polls: 1 })
+  })
+
+  it('a wait with less time left than its first pause reads at once', async () => {
+    const c = clock()
+    const reads: number[] = []
+    const observe = async () => {
+      reads.push(c.now())
+      return { status: 'succeeded' as const, detail: 'done' }
+    }
+    const result = await waitFor(observe, { deadline: 600, now: c.now, sleep: c.sleep, firstReadAfterMs: 1000 })
+    expect(result.status).toBe('succeeded')
+    expect(reads).toEqual([0])
   })
 
   it('keeps waiting through a poll that could not reach the platform', async () => {

@@ -42,21 +42,24 @@ export const READ_INTERVAL_MS = 1000
 export async function waitFor(observe: () => Promise<OperationState>, options: WaitOptions): Promise<WaitResult> {
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? realSleep
-  let nextRead = now() + (options.firstReadAfterMs ?? 0)
+  /** false when the job was cancelled meanwhile */
+  const sleepUntil = async (at: number): Promise<boolean> => {
+    if (at - now() <= 0) return true
+    try {
+      await sleep(at - now(), options.signal)
+      return true
+    } catch (error) {
+      if (error instanceof CancelledError || options.signal?.aborted) return false
+      throw error
+    }
+  }
+  const first = options.firstReadAfterMs ?? 0
+  // with less time left than the first pause, the one read there is time for comes at once
+  let nextRead = options.deadline - now() > first ? now() + first : now()
   let detail = 'no state observed yet'
   let polls = 0
   for (;;) {
-    if (options.signal?.aborted) return { status: 'cancelled', detail, polls }
-    // never past the deadline: the last read comes at it
-    const pause = Math.min(nextRead, options.deadline) - now()
-    if (pause > 0) {
-      try {
-        await sleep(pause, options.signal)
-      } catch (error) {
-        if (error instanceof CancelledError || options.signal?.aborted) return { status: 'cancelled', detail, polls }
-        throw error
-      }
-    }
+    if (options.signal?.aborted || !(await sleepUntil(nextRead))) return { status: 'cancelled', detail, polls }
     nextRead = now() + READ_INTERVAL_MS
     try {
       polls++
@@ -74,6 +77,9 @@ export async function waitFor(observe: () => Promise<OperationState>, options: W
       }
     }
     if (options.deadline - now() <= 0) return { status: 'timed out', detail, polls }
+    // a read at the deadline or after it would not be sent: the wait ends at the deadline
+    if (nextRead >= options.deadline)
+      return (await sleepUntil(options.deadline)) ? { status: 'timed out', detail, polls } : { status: 'cancelled', detail, polls }
   }
 }
 

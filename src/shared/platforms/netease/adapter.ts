@@ -92,9 +92,9 @@ class NeteasePlatform implements Platform {
     return this.kind(ref).remove(ref)
   }
 
-  /** every wait reads the platform's status (the watch shows containers, not an end), but one (NeteaseApps.polls) */
+  /** every wait reads the platform's status (the watch shows containers, not an end), the first a second after the write, but where a change may leave no lasting sign */
   polls(op: Operation): boolean {
-    return op.kind === 'traffic' || op.ref.project !== undefined || this.apps.polls(op)
+    return op.kind === 'traffic' || this.kind(op.ref).polls(op)
   }
 
   observe(op: Operation): Promise<OperationState> {

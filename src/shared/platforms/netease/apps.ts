@@ -20,6 +20,7 @@ import { LIST_CONCURRENCY, LIST_PAGE, type NeteaseApi, SAME_SIZE } from './api.j
 import { findInPages } from '../paged-scan.js'
 import { serviceIdOf } from '../service-id.js'
 import { segment } from '../path-segment.js'
+import { leavesLastingSign } from './change-evidence.js'
 
 /** An app ("cluster") as the source document's get answer shows it. */
 export interface App {
@@ -67,7 +68,7 @@ const STATUS_MS = 1000
 /**
  * The apps API of the source document (platforms.md 4.2): apps build from source, so a deploy is
  * a new `version_control.version` and a call of the app's web hook, and the waits on containers
- * (scale, restart, removal) use the watch long-poll, which returns as soon as a container changes. A deploy is done only when a build
+ * (resize, removal) use the watch long-poll, which returns as soon as a container changes. A deploy is done only when a build
  * after the hook has replaced every container.
  */
 export class NeteaseApps {
@@ -347,14 +348,13 @@ export class NeteaseApps {
   }
 
   /**
-   * A deploy to an app with no container leaves no lasting sign of its build, only the status
-   * it shows while it builds: its wait reads at once, so as not to miss a short build. The
-   * other waits leave a second before their first read, a deploy that replaces containers
-   * included: the new containers stay.
+   * A deploy whose build may leave no lasting sign (leavesLastingSign: no container, or a failed
+   * build before) reads at once, so as not to miss a short build; the other waits leave a second
+   * before their first read.
    */
   polls(op: Operation): boolean {
     const build = op.kind === 'deploy' ? this.builds.get(op.id) : undefined
-    return !(build && !build.seen && build.before.size === 0)
+    return !build || build.seen || leavesLastingSign(build.before, build.status)
   }
 
   /**

@@ -8,6 +8,7 @@ import { describeCalls, statelessBody, updatesFor } from './microservice-update.
 import { findInPages } from '../paged-scan.js'
 import { serviceIdOf } from '../service-id.js'
 import { segment } from '../path-segment.js'
+import { leavesLastingSign } from './change-evidence.js'
 
 /** A microservice as it was right before an update or a restart: what the change must move. */
 interface Change {
@@ -204,6 +205,12 @@ export class NeteaseMicroservices {
    * them too; a restart when it was seen and the service runs again; a scale when the service
    * runs that many containers.
    */
+  /** an update or restart that may leave no lasting sign (leavesLastingSign) reads at once; the other waits a second after the write */
+  polls(op: Operation): boolean {
+    const change = this.changes.get(op.id)
+    return !change || change.seen || leavesLastingSign(change.before, change.status)
+  }
+
   async observe(op: Operation): Promise<OperationState> {
     const service = await this.find(op.ref, 'observe')
     if (op.kind === 'remove')

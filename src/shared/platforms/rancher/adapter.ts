@@ -477,9 +477,15 @@ class RancherPlatform implements Platform {
     return this.deleteSettled(`rancher: remove of stack "${name}"`, ref, `stacks/${segment(stack.id)}`, gone, done)
   }
 
-  /** the waits on the service's event stream send no status request; the rest read */
+  /**
+   * The waits on the service's event stream send no status request, and a load balancer's
+   * change whose first observe writes its port rules is no read: those start at once. The rest
+   * read, the first a second after the write.
+   */
   polls(op: Operation): boolean {
-    return this.watched(op) === undefined
+    if (op.kind === 'traffic') return this.lb.polls(op)
+    const pending = this.pending.get(op.id) ?? {}
+    return this.watched(op) === undefined || (!pending.early && this.cutUnder === this.settle.deadline())
   }
 
   /** the service whose event stream shows how far `op` got, if its wait holds one */

@@ -129,6 +129,12 @@ export class LbSplit {
     return { id, kind: 'traffic', ref: sideOf(router, 'green'), target: {} }
   }
 
+  /** false while the change's first observe is the write of its port rules (no scale to wait for first) */
+  polls(op: Operation): boolean {
+    const change = this.changes.get(op.id)
+    return !change || change.scales !== undefined || change.raise !== undefined || change.written !== undefined
+  }
+
   async observe(op: Operation): Promise<OperationState> {
     const change = this.changes.get(op.id)
     if (!change) return { status: 'failed', detail: `operation ${op.id} was not started by this run` }
