@@ -206,7 +206,7 @@ describe('NetEase microservices', () => {
     })
   })
 
-  it('an update from a failed one is read at once (a second failure would look the same); one from a success a second later', async () => {
+  it('an update from a failed one is read at once (a second failure would look the same), and a restart; an update from a success a second later', async () => {
     const polled: boolean[] = []
     for (const status of ['update_fail', 'update_succ']) {
       const { platform, on } = setup()
@@ -216,6 +216,12 @@ describe('NetEase microservices', () => {
       polled.push(platform.polls?.(op) ?? false)
     }
     expect(polled).toEqual([false, true])
+    // a restart may keep its containers, and one from restart_succ ends where it began
+    const { platform, on } = setup()
+    on('GET', '/api/v1/microservices/55', 200, api({ status: 'restart_succ' }))
+    on('PUT', '/api/v1/microservices/55/actions/restart?option=restart', 200, {})
+    const restart = await platform.lifecycle({ service: '55', project: 'team' }, 'restart')
+    expect(platform.polls?.(restart)).toBe(false)
   })
 
   it('observes an update done once new containers run the new image (never on image_path alone), *_fail as failed', async () => {

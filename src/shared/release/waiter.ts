@@ -11,7 +11,8 @@ export interface WaitOptions {
   /**
    * how long after the wait starts the first read comes (0 by default): a second where the write's
    * answer just showed the operation started and only a read of the platform's status can show
-   * more (`Platform.polls`), so that a wait sends at most one status request a second
+   * more (`Platform.polls`), so that a wait sends at most one status request a second; at once
+   * where less time than that is left
    */
   firstReadAfterMs?: number
   now?: () => number
@@ -33,8 +34,10 @@ export const READ_INTERVAL_MS = 1000
  * The one waiter: polls `observe` until the operation ends, the deadline passes or the job is
  * cancelled. Reads start a second apart (`READ_INTERVAL_MS`, counted from the start of the read
  * before, so that a slow answer does not push the rest later), the first after
- * `firstReadAfterMs`: an end is noticed within a second plus one answer, and a wait sends at most
- * one status request a second, never two within one second. No jitter: one run's reads are set
+ * `firstReadAfterMs` (at once with less time left): an end is noticed within a second plus one
+ * answer, and a wait sends at most one status request a second, never two within one second. A
+ * read that would come at the deadline or after it is not sent (the client would refuse it): the
+ * wait ends at the deadline. No jitter: one run's reads are set
  * by its own write, so they do not fall in step with other runs', and a random pause would only
  * make the end noticed later. A read that fails for a passing reason (network, 5xx) is logged and
  * the wait goes on; the result names the last state seen.

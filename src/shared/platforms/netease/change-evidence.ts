@@ -1,5 +1,5 @@
 /**
- * Whether a change (an app's build, a microservice's update or restart) leaves a lasting sign on
+ * Whether a change (an app's build, a microservice's update) leaves a lasting sign on
  * the service however it ends, so that its wait may leave a second before its first read: a
  * success replaces the containers from before, a failure turns the status to `*_fail`. Neither
  * lasts where there was no container, or where the status was a failure already: the change then

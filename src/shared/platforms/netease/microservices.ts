@@ -200,16 +200,21 @@ export class NeteaseMicroservices {
   }
 
   /**
+   * An update that may leave no lasting sign (leavesLastingSign) reads at once, and so does a
+   * restart: it may keep its containers, and one from restart_succ ends where it began, so only
+   * the status it shows while it runs tells it. The other waits read a second after the write.
+   */
+  polls(op: Operation): boolean {
+    const change = this.changes.get(op.id)
+    return !change || (op.kind !== 'lifecycle' && leavesLastingSign(change.before, change.status))
+  }
+
+  /**
    * An update is done when every container of the service is one it started (never on the
    * image_path or envs the update itself wrote), and a variables' update when the service shows
    * them too; a restart when it was seen and the service runs again; a scale when the service
    * runs that many containers.
    */
-  /** an update or restart that may leave no lasting sign (leavesLastingSign) reads at once; the other waits a second after the write */
-  polls(op: Operation): boolean {
-    const change = this.changes.get(op.id)
-    return !change || change.seen || leavesLastingSign(change.before, change.status)
-  }
 
   async observe(op: Operation): Promise<OperationState> {
     const service = await this.find(op.ref, 'observe')

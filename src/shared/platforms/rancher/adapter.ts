@@ -478,9 +478,10 @@ class RancherPlatform implements Platform {
   }
 
   /**
-   * The waits on the service's event stream send no status request, and a load balancer's
-   * change whose first observe writes its port rules is no read: those start at once. The rest
-   * read, the first a second after the write.
+   * The waits on the service's event stream (an upgrade and its finish send no status request; a
+   * scale or a start/stop/restart subscribes, then reads once) and a load balancer's change whose
+   * first observe sends its port rules start at once. The rest read, the first a second after the
+   * write.
    */
   polls(op: Operation): boolean {
     if (op.kind === 'traffic') return this.lb.polls(op)
