@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { NetworkError } from '../../src/shared/http/errors.js'
 import { readScaleInputs } from '../../src/shared/inputs/scale.js'
 import type { Operation, Platform, ServicePhase, ServiceRef } from '../../src/shared/platforms/platform.js'
 import { scale } from '../../src/shared/release/scale.js'
@@ -55,6 +56,21 @@ describe('a scale succeeds on the scale the service shows, not on the job’s wo
       'jelastic: scale of "shop" to 3 failed: operation job-7 succeeded, but shop shows 2 replica(s): another change may have come in between',
     )
     expect(result.outputs.replicas).toBe('2')
+  })
+
+  it('fails a scale or a stop whose job succeeded when the service cannot be read back: the job’s word alone is no evidence', async () => {
+    for (const more of [{ INPUT_REPLICAS: '3' }, { INPUT_LIFECYCLE: 'stop' }] as Record<string, string>[]) {
+      const { platform } = platformEndingAs({ replicas: 3, phase: 'stopped' })
+      const describe = platform.describe.bind(platform)
+      let reads = 0
+      // the read before the change answers; the read back after it does not
+      platform.describe = async (ref) => {
+        if (++reads > 1) throw new NetworkError('GET /services/shop: reset', 'ECONNRESET')
+        return describe(ref)
+      }
+      const result = await scale(releaseContext(platform), inputs(more))
+      expect(result.failure, JSON.stringify(more)).toMatch(/: operation job-7 succeeded, but shop could not be read back to confirm it$/)
+    }
   })
 
   it('succeeds when the service shows the replicas asked for', async () => {

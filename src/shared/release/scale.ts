@@ -98,8 +98,8 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
   }
   const read = await readBack(ctx, ref, before, start === undefined ? 'nothing to scale' : undefined)
   const after = read ?? before
-  rows.push(['Replicas after', replicasText(after)])
-  if (succeeded && read) failure = notScaled(ref, succeeded, read, wanted, inputs.replicas)
+  rows.push(['Replicas after', read ? replicasText(read) : 'not read back'])
+  if (succeeded) failure = read ? notScaled(ref, succeeded, read, wanted, inputs.replicas) : unconfirmed(ref, succeeded)
   const asked = typeof wanted === 'object' ? `autoscaling ${wanted.min}-${wanted.max}` : String(inputs.replicas ?? 'a fixed count')
   return {
     title: failure ? `Scaling ${ref.service} failed` : `Scaled ${ref.service} to ${replicasText(after)}`,
@@ -153,7 +153,7 @@ async function lifecycle(ctx: ReleaseContext, verb: LifecycleVerb, ref: ServiceR
     return { state, read }
   })
   const after = now.state
-  if (succeeded && now.read !== undefined) failure = notLanded(ref, verb, succeeded, now.read)
+  if (succeeded) failure = now.read === undefined ? unconfirmed(ref, succeeded) : notLanded(ref, verb, succeeded, now.read)
   const [doing, done] = {
     start: ['Starting', 'Started'],
     stop: ['Stopping', 'Stopped'],
@@ -336,6 +336,11 @@ async function readBack(
     ctx.log.info(`${ctx.platform.name}: "${ref.service}": ${unchanged ? `${unchanged}, ` : ''}${change}`)
     return after
   })
+}
+
+/** A succeeded operation with no read of the service after it: its word alone is no evidence. */
+function unconfirmed(ref: ServiceRef, operation: Operation): string {
+  return `operation ${operation.id || '(no id)'} succeeded, but ${ref.service} could not be read back to confirm it`
 }
 
 /**
