@@ -80,7 +80,9 @@ export function canaryInputs(emulator: Emulator, live: string, idle: string): Re
     ...router,
     blue: live,
     green: idle, // the canary goes there
-    steps: '10:1500ms,50:1500ms,100',
+    // holds of 3 s: the story watches each step through the router (two samples of 100 requests
+    // alike) and breaks v5 once it has 50%, which on a loaded machine took more than 1.5 s
+    steps: '10:3s,50:3s,100',
     'health-url': envUrl(emulator, router.router, 'health'),
     'health-samples': '4',
     'health-interval': '150ms',
