@@ -3,9 +3,8 @@
 // whose operation the emulator's timing control makes take 1 s and 5 s (and 30 s with
 // BENCH_LONG=1: it adds about 3 minutes); BENCH_WAIT_RUNS deploys of each (5 by default: p95 is
 // then the largest). The deploys of one duration are spread over a second (1 s, 1.2 s, … 1.8 s
-// with 5 runs): the actions poll once a second, and operations of whole seconds only would all
-// end at the same point of a poll's second, where a real operation ends anywhere in it. The five platforms' deploys of one round run at once (one emulator, one
-// HTTPS front): a wait is mostly sleep, and the start-up they share is before the operation.
+// with 5 runs, waits.mjs `phase`). The five platforms' deploys of one round run at once (one
+// emulator, one HTTPS front): a wait is mostly sleep, and the start-up they share is before the operation.
 // How the end and the notice are found: bench/support/waits.mjs. Status requests: every request
 // of the run from the one that started the operation to the answer that showed it done (a NetEase
 // watch, a long poll, is one request).

@@ -47,8 +47,7 @@ function fallbackLlhttpAside(name, file, source) {
 
 /**
  * Bundles `entry` into `out` (emptied first): `index.js` (with `shebang` before it, unless ncc kept
- * the entry's own) and its chunks;
- * `label` names it in errors. Returns the entry's size and the number of other files.
+ * the entry's own) and its chunks; `label` names it in errors. Returns the entry's size and the number of other files.
  */
 export async function bundle(entry, out, { label = out, shebang = '', mode } = {}) {
   const { code, assets } = await ncc(entry, {

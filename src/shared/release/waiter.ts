@@ -37,10 +37,10 @@ export const READ_INTERVAL_MS = 1000
  * `firstReadAfterMs` (at once with less time left): an end is noticed within a second plus one
  * answer, and a wait sends at most one status request a second, never two within one second. A
  * read that would come at the deadline or after it is not sent (the client would refuse it): the
- * wait ends at the deadline. No jitter: one run's reads are set
- * by its own write, so they do not fall in step with other runs', and a random pause would only
- * make the end noticed later. A read that fails for a passing reason (network, 5xx) is logged and
- * the wait goes on; the result names the last state seen.
+ * wait ends at the deadline. No jitter: one run's reads are set by its own write, so they do not
+ * fall in step with other runs', and a random pause would only make the end noticed later. A read
+ * that fails for a passing reason (network, 5xx) is logged and the wait goes on; the result names
+ * the last state seen.
  */
 export async function waitFor(observe: () => Promise<OperationState>, options: WaitOptions): Promise<WaitResult> {
   const now = options.now ?? Date.now

@@ -92,7 +92,10 @@ class NeteasePlatform implements Platform {
     return this.kind(ref).remove(ref)
   }
 
-  /** every wait reads the platform's status (the watch shows containers, not an end), the first a second after the write, but where a change may leave no lasting sign */
+  /**
+   * Every wait reads the platform's status (the watch shows containers, not an end), the first a
+   * second after the write, but where a change may leave no lasting sign (apps and microservices say).
+   */
   polls(op: Operation): boolean {
     return op.kind === 'traffic' || this.kind(op.ref).polls(op)
   }

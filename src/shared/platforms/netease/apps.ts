@@ -68,8 +68,8 @@ const STATUS_MS = 1000
 /**
  * The apps API of the source document (platforms.md 4.2): apps build from source, so a deploy is
  * a new `version_control.version` and a call of the app's web hook, and the waits on containers
- * (resize, removal) use the watch long-poll, which returns as soon as a container changes. A deploy is done only when a build
- * after the hook has replaced every container.
+ * (resize, removal) use the watch long-poll, which returns as soon as a container changes. A
+ * deploy is done only when a build after the hook has replaced every container.
  */
 export class NeteaseApps {
   private readonly ids = new Map<string, number>()

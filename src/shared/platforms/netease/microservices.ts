@@ -215,7 +215,6 @@ export class NeteaseMicroservices {
    * them too; a restart when it was seen and the service runs again; a scale when the service
    * runs that many containers.
    */
-
   async observe(op: Operation): Promise<OperationState> {
     const service = await this.find(op.ref, 'observe')
     if (op.kind === 'remove')

@@ -129,7 +129,10 @@ export class LbSplit {
     return { id, kind: 'traffic', ref: sideOf(router, 'green'), target: {} }
   }
 
-  /** false where the change's first observe sends its port rules (no scale to wait for before): that write must not wait a second */
+  /**
+   * False where the change's first observe sends its port rules (no scale to wait for before):
+   * that write must not wait a second.
+   */
   polls(op: Operation): boolean {
     const change = this.changes.get(op.id)
     return !change || change.scales !== undefined || change.raise !== undefined
