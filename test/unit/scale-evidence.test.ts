@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { NetworkError } from '../../src/shared/http/errors.js'
 import { readScaleInputs } from '../../src/shared/inputs/scale.js'
 import type { Operation, Platform, ServicePhase, ServiceRef } from '../../src/shared/platforms/platform.js'
@@ -70,6 +70,14 @@ describe('a scale succeeds on the scale the service shows, not on the job’s wo
       }
       const result = await scale(releaseContext(platform), inputs(more))
       expect(result.failure, JSON.stringify(more)).toMatch(/: operation job-7 succeeded, but shop could not be read back to confirm it$/)
+      // unknown, not the count from before the change
+      expect(result.outputs, JSON.stringify(more)).toMatchObject({
+        replicas: '',
+        autoscaling: '',
+        'service-id': 'shop',
+        'operation-id': 'job-7',
+      })
+      expect(result.rows, JSON.stringify(more)).toContainEqual([more.INPUT_LIFECYCLE ? 'After' : 'Replicas after', 'not read back'])
     }
   })
 
@@ -116,5 +124,66 @@ describe('a scale succeeds on the scale the service shows, not on the job’s wo
     const { platform } = platformEndingAs({ replicas: 1, phase: 'running' }, { replicas: 1, phase: 'stopped' })
     const result = await scale(releaseContext(platform), inputs({ INPUT_LIFECYCLE: 'start' }))
     expect(result.failure).toBeUndefined()
+  })
+})
+
+describe('a scale by webhook reports the scale a read showed, never the count from before', () => {
+  afterEach(() => vi.useRealTimers())
+
+  const RANCHER = {
+    INPUT_PLATFORM: 'rancher',
+    'INPUT_API-URL': 'https://rancher.example.com/v2-beta',
+    'INPUT_ACCESS-KEY': 'rancher-access-0123',
+    'INPUT_SECRET-KEY': 'rancher-secret-0123456789',
+    INPUT_PROJECT: '1a5',
+    INPUT_SERVICE: 'shop/web',
+    'INPUT_WEBHOOK-URL': 'https://rancher.example.com/v1-webhooks/endpoint?key=0123456789abcdef&projectId=1a5',
+  }
+
+  /** Rancher's receiver scales web from 2 to 3; each read after the `answered` first ones is reset. */
+  function receiverPlatform(answered: number) {
+    let replicas = 2
+    let reads = 0
+    const platform = {
+      name: 'rancher',
+      capabilities: WEIGHTED_CAPABILITIES,
+      webhooks: {
+        async trigger() {
+          replicas = 3
+        },
+      },
+      async describe() {
+        if (++reads > answered) throw new NetworkError('GET /services/1s7: reset', 'ECONNRESET')
+        return { id: '1s7', image: 'web:v1', replicas, ready: replicas, phase: 'running', status: 'active' }
+      },
+    } as unknown as Platform
+    return platform
+  }
+
+  async function run(platform: Platform) {
+    vi.useFakeTimers()
+    const result = scale(releaseContext(platform), readScaleInputs(RANCHER))
+    // the receiver's answer shows nothing: the wait's first read comes a second later
+    await vi.advanceTimersByTimeAsync(1_500)
+    return result
+  }
+
+  it('takes the scale from the wait’s read when the read back after it fails', async () => {
+    const result = await run(receiverPlatform(2))
+    expect(result.failure).toBeUndefined()
+    expect(result.title).toBe('Scaled shop/web by webhook to 3')
+    expect(result.outputs).toMatchObject({ replicas: '3', 'service-id': '1s7', autoscaling: 'off' })
+  })
+
+  it('leaves `replicas` empty when no read after the trigger answered', async () => {
+    vi.useFakeTimers()
+    const result = scale(releaseContext(receiverPlatform(1)), readScaleInputs(RANCHER))
+    // past the one minute's deadline: every read of the wait was reset
+    await vi.advanceTimersByTimeAsync(70_000)
+    const ended = await result
+    expect(ended.failure).toMatch(/did not reach a new scale/)
+    expect(ended.title).toBe('Scaling shop/web by webhook failed')
+    expect(ended.outputs).toMatchObject({ replicas: '', autoscaling: '', 'service-id': '1s7' })
+    expect(ended.rows).toContainEqual(['Replicas after', 'not read back'])
   })
 })

@@ -97,18 +97,14 @@ export async function scale(ctx: ReleaseContext, inputs: ScaleInputs): Promise<A
     else succeeded = operation
   }
   const read = await readBack(ctx, ref, before, start === undefined ? 'nothing to scale' : undefined)
-  const after = read ?? before
+  // with nothing written, the read before is this run's word on the service; after a write, only a read after it is
+  const after = read ?? (start === undefined ? before : undefined)
   rows.push(['Replicas after', read ? replicasText(read) : 'not read back'])
   if (succeeded) failure = read ? notScaled(ref, succeeded, read, wanted, inputs.replicas) : unconfirmed(ref, succeeded)
   const asked = typeof wanted === 'object' ? `autoscaling ${wanted.min}-${wanted.max}` : String(inputs.replicas ?? 'a fixed count')
   return {
-    title: failure ? `Scaling ${ref.service} failed` : `Scaled ${ref.service} to ${replicasText(after)}`,
-    outputs: {
-      replicas: String(after.replicas),
-      'service-id': after.id || before.id,
-      'operation-id': operationId,
-      autoscaling: after.autoscaling ? `${after.autoscaling.min}-${after.autoscaling.max}` : 'off',
-    },
+    title: failure || !after ? `Scaling ${ref.service} failed` : `Scaled ${ref.service} to ${replicasText(after)}`,
+    outputs: { ...scaleOutputs(after), 'service-id': after?.id || before.id, 'operation-id': operationId },
     rows,
     notes: [],
     ...(failure && { failure: `${name}: scale of "${ref.service}" to ${asked} failed: ${failure}` }),
@@ -147,8 +143,9 @@ async function lifecycle(ctx: ReleaseContext, verb: LifecycleVerb, ref: ServiceR
   }
   const now = await ctx.phase('read back', async () => {
     const read = await ctx.platform.describe(ref).catch(() => undefined)
-    const state = read === null ? { ...before, replicas: 0, ready: 0, status: 'removed' } : (read ?? before)
-    const change = already ? `already ${before.phase}; nothing to ${verb}` : `${before.status} → ${state.status}`
+    // unread after a write: unknown (undefined); with nothing written, the read before stands
+    const state = read === null ? { ...before, replicas: 0, ready: 0, status: 'removed' } : (read ?? (already ? before : undefined))
+    const change = already ? `already ${before.phase}; nothing to ${verb}` : `${before.status} → ${state?.status ?? 'not read back'}`
     ctx.log.info(`${name}: "${ref.service}": ${change}`)
     return { state, read }
   })
@@ -162,17 +159,12 @@ async function lifecycle(ctx: ReleaseContext, verb: LifecycleVerb, ref: ServiceR
   }[verb]
   return {
     title: failure ? `${doing} ${ref.service} failed` : `${done} ${ref.service}`,
-    outputs: {
-      replicas: String(after.replicas),
-      'service-id': after.id || before.id,
-      'operation-id': operationId,
-      autoscaling: after.autoscaling ? `${after.autoscaling.min}-${after.autoscaling.max}` : 'off',
-    },
+    outputs: { ...scaleOutputs(after), 'service-id': after?.id || before.id, 'operation-id': operationId },
     rows: [
       ['Platform', name],
       ['Service', ref.service],
       ['Before', before.status],
-      ['After', after.status],
+      ['After', after?.status ?? 'not read back'],
     ],
     notes: [],
     ...(failure && { failure: `${name}: ${verb} of "${ref.service}" failed: ${failure}` }),
@@ -252,12 +244,15 @@ async function webhook(ctx: ReleaseContext, inputs: ScaleInputs, request: Webhoo
       notes: ['No "service" was given, so nothing was waited for: the receiver scales in its own time.'],
     }
   }
+  // the last state the wait read: what the step reports when the read back after it fails
+  let seen: ServiceState | undefined
   const result = await ctx.phase(
     'wait for scale',
     () =>
       waitFor(
         async () => {
           const state = await ctx.platform.describe(ref)
+          if (state) seen = state
           const detail = state?.status ?? 'service not found'
           if (state === null || state.phase === 'failed') return { status: 'failed', detail }
           const done = state.replicas !== before.replicas && state.phase === 'running' && state.ready === state.replicas
@@ -268,19 +263,19 @@ async function webhook(ctx: ReleaseContext, inputs: ScaleInputs, request: Webhoo
       ),
     judgeWait,
   )
-  const after = (await readBack(ctx, ref, before, undefined)) ?? before
+  const after = (await readBack(ctx, ref, before, undefined)) ?? seen
   const failure =
     result.status === 'succeeded'
       ? undefined
       : `the webhook was accepted but ${ref.service} did not reach a new scale (${result.status}; last state: ${result.detail})`
   return {
-    title: failure ? `Scaling ${ref.service} by webhook failed` : `Scaled ${ref.service} by webhook to ${after.replicas}`,
-    outputs: { ...base, replicas: String(after.replicas), 'service-id': after.id, autoscaling: 'off' },
+    title: failure || !after ? `Scaling ${ref.service} by webhook failed` : `Scaled ${ref.service} by webhook to ${after.replicas}`,
+    outputs: { ...base, ...scaleOutputs(after), 'service-id': after?.id || before.id },
     rows: [
       ['Platform', name],
       ['Service', ref.service],
       ['Replicas before', replicasText(before)],
-      ['Replicas after', replicasText(after)],
+      ['Replicas after', after ? replicasText(after) : 'not read back'],
     ],
     notes: [],
     ...(failure && { failure: `${name}: scale of "${ref.service}" by webhook failed: ${failure}` }),
@@ -302,12 +297,13 @@ function notLanded(ref: ServiceRef, verb: LifecycleVerb, operation: Operation, n
 
 /** The outputs as the service is now: a dry run changes nothing. */
 function outputsOf(state: ServiceState): Record<string, string> {
-  return {
-    replicas: String(state.replicas),
-    'service-id': state.id,
-    'operation-id': '',
-    autoscaling: state.autoscaling ? `${state.autoscaling.min}-${state.autoscaling.max}` : 'off',
-  }
+  return { ...scaleOutputs(state), 'service-id': state.id, 'operation-id': '' }
+}
+
+/** `replicas` and `autoscaling` as the service shows them; both empty when it was not read: unknown, never the count from before. */
+function scaleOutputs(state: ServiceState | undefined): { replicas: string; autoscaling: string } {
+  if (!state) return { replicas: '', autoscaling: '' }
+  return { replicas: String(state.replicas), autoscaling: state.autoscaling ? `${state.autoscaling.min}-${state.autoscaling.max}` : 'off' }
 }
 
 function settled(state: ServiceState, replicas: number): boolean {
