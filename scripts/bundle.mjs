@@ -1,4 +1,4 @@
-// One bundle: ncc, then terser for the chunks, and the two trims of undici's chunk below. Used by
+// One bundle: ncc, then terser for the chunks, and the three trims of undici's chunk below. Used by
 // build.mjs for dist/ and by the bench for its bundled floor (bench/cold-start.mjs).
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
@@ -19,6 +19,35 @@ function lazyHttp2(name, file, source) {
   if (matches === 0 && !source.includes(UNDICI_CLIENT)) return source
   if (matches !== 1) throw new Error(`${name}/${file}: undici's client-h2 require was found ${matches} times, not once`)
   return source.replace(EAGER_H2, 'const connectH2 = (...args) => $1($2)(...args)')
+}
+
+/**
+ * undici requires node:http when it is loaded, for two things the actions' requests never need
+ * from it: the default header limit (`http.maxHeaderSize`, read only when a Client is given none:
+ * src/shared/http/dispatcher.ts gives one) and `IncomingMessage`, compared when a stream is
+ * destroyed (none can exist while node:http is not loaded). node:http and its server, client and
+ * agent modules are about 3 ms of a cold start on two cores: both are read from
+ * process.getBuiltinModule when they are used instead. The build fails if undici's code changes shape.
+ */
+const HTTP_TRIMS = [
+  // [what undici has, what it becomes]: each must be found once in the chunk that has undici's client
+  [/const \{ IncomingMessage \} = __\w+_require__\(\d+\)\n/g, ''],
+  [
+    /Object\.getPrototypeOf\(stream\)\.constructor === IncomingMessage\b/g,
+    "Object.getPrototypeOf(stream).constructor === process.getBuiltinModule('node:http').IncomingMessage",
+  ],
+  [/const http = __\w+_require__\(\d+\)\n/g, ''],
+  [/maxHeaderSize \|\| http\.maxHeaderSize\b/g, "maxHeaderSize || process.getBuiltinModule('node:http').maxHeaderSize"],
+]
+
+function lazyHttp(name, file, source) {
+  if (!source.includes(UNDICI_CLIENT)) return source
+  for (const [eager, lazy] of HTTP_TRIMS) {
+    const matches = source.match(eager)?.length ?? 0
+    if (matches !== 1) throw new Error(`${name}/${file}: undici's ${eager.source} was found ${matches} times, not once`)
+    source = source.replace(eager, lazy)
+  }
+  return source
 }
 
 /**
@@ -70,7 +99,7 @@ export async function bundle(entry, out, { label = out, shebang = '', mode } = {
       await writeFile(join(out, file), asset.source)
       continue
     }
-    const minified = (await minify(lazyHttp2(label, file, asset.source.toString()), { module: true })).code
+    const minified = (await minify(lazyHttp(label, file, lazyHttp2(label, file, asset.source.toString())), { module: true })).code
     const { source, wasm } = fallbackLlhttpAside(label, file, minified)
     await writeFile(join(out, file), source)
     if (wasm) await writeFile(join(out, FALLBACK_FILE), wasm)

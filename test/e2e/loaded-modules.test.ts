@@ -11,7 +11,8 @@ import { emulatorSuite } from '../support/steps.js'
 /**
  * What a run loads on its way, seen by a module load hook: the build makes undici's HTTP/2
  * connector load on its first call (scripts/build.mjs), which an HTTP/1.1 connection never makes,
- * so node:http2 (10–15 ms of a cold start) is never loaded, with or without a github-token.
+ * so node:http2 (10–15 ms of a cold start) is never loaded, with or without a github-token; nor is
+ * node:http (about 2 ms), which undici reads only for defaults the dispatcher gives.
  * And undici's llhttp fallback (for a CPU without WebAssembly SIMD) is a file beside the chunk,
  * read only when it is needed.
  */
@@ -49,10 +50,12 @@ async function loadedBy(token: string): Promise<string[]> {
 it.each([
   ['without a github-token', ''],
   ['with a github-token', 'token'],
-])("a deploy %s talks HTTP/1.1 through undici and never loads node:http2 nor Node's own undici", async (_, token) => {
+])("a deploy %s talks HTTP/1.1 through undici and never loads node:http2, node:http nor Node's own undici", async (_, token) => {
   const loaded = await loadedBy(token && github.token)
   expect(loaded).toContain('node:net') // undici's connector is there: the check looks at the right run
   expect(loaded).not.toContain('node:http2')
+  // nor node:http: undici reads its default header limit and IncomingMessage from it only when used (scripts/bundle.mjs)
+  expect(loaded).not.toContain('node:http')
   // nor the undici inside Node (its global WebSocket and fetch): ~24 ms to load, for a wait on Rancher's event stream only
   expect(loaded).not.toContain('internal:deps/undici/undici')
   if (token) expect(github.deployments).toHaveLength(1)

@@ -5,7 +5,7 @@ import { Agent, Dispatcher, EnvHttpProxyAgent, MockAgent } from 'undici'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { backoffDelay, parseRetryAfter } from '../../src/shared/http/backoff.js'
 import { HttpClient } from '../../src/shared/http/client.js'
-import { dispatcherFromEnv, NoProxy, proxyFor, readProxyEnv } from '../../src/shared/http/dispatcher.js'
+import { clientOptions, dispatcherFromEnv, NoProxy, proxyFor, readProxyEnv } from '../../src/shared/http/dispatcher.js'
 import { NetworkError } from '../../src/shared/http/errors.js'
 import { Redactor } from '../../src/shared/http/redactor.js'
 
@@ -255,6 +255,20 @@ describe('dispatcherFromEnv', () => {
     await proxied.close()
     // a password that is not well percent-encoded is taken as it is
     await (await dispatcherFromEnv({ HTTPS_PROXY: 'http://user:100%@proxy:3128' })).close()
+  })
+
+  it('gives undici Node’s default header limit, unless --max-http-header-size sets Node’s own', async () => {
+    expect(clientOptions([], '')).toEqual({ maxHeaderSize: 16_384 })
+    expect(clientOptions(['--max-http-header-size=65536'], '')).toEqual({})
+    expect(clientOptions([], '--enable-source-maps --max-http-header-size=65536')).toEqual({})
+    // the limit is the one applied: an answer with 20 KB of headers is refused, one with 8 KB read
+    const server = await listen(
+      createServer((req, res) => res.setHeader('x-padding', 'p'.repeat(req.url === '/big' ? 20_000 : 8_000)).end('{}')),
+    )
+    const http = await client({})
+    expect((await http.send({ method: 'GET', url: `${server.origin}/small` })).status).toBe(200)
+    const error = await http.send({ method: 'GET', url: `${server.origin}/big` }).catch((e: unknown) => e)
+    expect(String(error)).toMatch(/header/i)
   })
 
   it('sends http:// requests to HTTP_PROXY as absolute URIs, and goes straight to hosts in NO_PROXY', async () => {

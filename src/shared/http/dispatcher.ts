@@ -22,7 +22,7 @@ import { secrets } from './secrets.js'
 export async function dispatcherFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Dispatcher> {
   const proxies = readProxyEnv(env)
   const used = [proxies.https, proxies.http].filter((proxy): proxy is ProxyVariable => proxy !== undefined)
-  if (used.length === 0 || proxies.noProxy.all) return new Agent()
+  if (used.length === 0 || proxies.noProxy.all) return new Agent(clientOptions())
   maskPasswords(used)
   const [{ default: ProxyAgent }, { default: connect }, { default: DecoratorHandler }] = await Promise.all([
     import('undici/lib/dispatcher/proxy-agent.js'),
@@ -59,12 +59,13 @@ export async function dispatcherFromEnv(env: NodeJS.ProcessEnv = process.env): P
     agents.set(
       url.href,
       new ProxyAgent({
+        ...clientOptions(),
         uri: bare.href,
         ...(credentials !== undefined && { token: `Basic ${Buffer.from(credentials).toString('base64')}` }),
         // http:// targets as absolute-URI requests, as curl does (proxies often allow CONNECT to port 443 only)
         proxyTunnel: false,
         clientFactory: (origin, options) => {
-          const pool = new Pool(origin, options)
+          const pool = new Pool(origin, { ...clientOptions(), ...options })
           return Object.assign(pool, { connect: (request: Dispatcher.ConnectOptions) => openTunnel(pool, request, proxy) })
         },
       }),
@@ -83,7 +84,24 @@ export async function dispatcherFromEnv(env: NodeJS.ProcessEnv = process.env): P
     )
   }
 
-  return new ProxyRouter(proxies, new Agent(), agents, (handler, proxy) => new ThroughProxy(handler, proxy))
+  return new ProxyRouter(proxies, new Agent(clientOptions()), agents, (handler, proxy) => new ThroughProxy(handler, proxy))
+}
+
+/** Node's default for `--max-http-header-size`, which undici's Client takes as its header limit when given none. */
+const NODE_HEADER_LIMIT = 16_384
+
+/**
+ * The header limit undici's Client would take from node:http, given here while Node runs with its
+ * default, so that node:http is not loaded to read it (the build makes undici read it lazily:
+ * scripts/bundle.mjs). With `--max-http-header-size` on the command line or in NODE_OPTIONS, the
+ * Client reads Node's own value as before.
+ */
+export function clientOptions(
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions = process.env.NODE_OPTIONS ?? '',
+): { maxHeaderSize?: number } {
+  const set = [...execArgv, nodeOptions].some((arg) => arg.includes('--max-http-header-size'))
+  return set ? {} : { maxHeaderSize: NODE_HEADER_LIMIT }
 }
 
 /** One proxy variable as read: its name as set (for messages) and its URL, undefined when it is not one. */
