@@ -27,6 +27,8 @@ function sharedRouter() {
   const records: StoredRecord[] = []
   const stops: string[] = []
   let other: { atRead: number; act: () => void } | undefined
+  let recordReads = 0
+  let otherOnRecord: { atRead: number; act: () => void } | undefined
   const operation = (ref: ServiceRef): Operation => ({ id: 'op', kind: 'traffic', ref, target: {} })
   const platform = {
     name: 'jelastic',
@@ -58,6 +60,8 @@ function sharedRouter() {
       return operation(ref)
     },
     async readRecord() {
+      recordReads += 1
+      if (otherOnRecord && recordReads === otherOnRecord.atRead) otherOnRecord.act()
       return record
     },
     async writeRecord(_router: RouterRef, next: StoredRecord) {
@@ -82,6 +86,17 @@ function sharedRouter() {
         },
       }
     },
+    /** the same, at the record's n-th read: while the release holds, between two reads of the router */
+    otherRunAtRecordRead(atRead: number, weight: number, written: (now: StoredRecord | null) => StoredRecord | null) {
+      otherOnRecord = {
+        atRead,
+        act: () => {
+          split = { blue: 100 - weight, green: weight, routingMethod: 'round-robin' }
+          record = written(record)
+        },
+      }
+    },
+    recordReads: () => recordReads,
   }
 }
 
@@ -195,6 +210,19 @@ describe('a running release stops once the router is another run’s', () => {
     expect(router.split().green).toBe(30)
     expect(router.record()?.release).toBe('org/shop#2')
     expect(result.outputs.reason).toContain('release org/shop#2 took the router over (green at 30%')
+  })
+
+  it('after another release took the router over during a hold: it reports the router as that release left it', async () => {
+    const router = sharedRouter()
+    router.otherRunAtRecordRead(6, 30, () => secondRelease(30))
+    const result = await release(router.platform, { INPUT_STEPS: '10:5m,100' })
+    // the other run came in at that read: the one that stopped the release
+    expect(router.recordReads()).toBe(6)
+    expect(router.weights).toEqual([10])
+    expect(result.outputs.reason).toContain('release org/shop#2 took the router over (green at 30%')
+    // not the 10% this release read before its hold
+    expect(result.outputs).toMatchObject({ weight: '30', weights: '{"blue":70,"green":30}' })
+    expect(result.rows).toContainEqual(['Traffic after', 'blue 70% / green 30% (round-robin)'])
   })
 
   it('when the other release’s claim is written while the router stays as it was: its next refresh of the claim finds it', async () => {

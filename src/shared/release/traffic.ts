@@ -246,6 +246,12 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
     ctx.log.warning(`release: ${record.reason}`)
     // a write of this release may have landed after the abort's: the abort's word stands
     if (abortedBy(taken)) split = await afterAbortBy(ctx, router, method)
+    // the other run may have moved the router since this release last read it (during a hold):
+    // the outputs and the summary show it as that run left it, or as last read when it cannot be read
+    else
+      split = await requireRouter(ctx)
+        .readTraffic(router)
+        .catch(() => split)
   }
   if (lastGate !== undefined) stepLog.push(lastGate)
   if (!wrote) ctx.log.info(`${router.router}: already at ${formatSplit(split)}; nothing to write`)
