@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { readDeployInputs } from '../../src/shared/inputs/deploy.js'
 import type { DeploySpec, Operation, Platform, ServiceRef } from '../../src/shared/platforms/platform.js'
+import type { ReleaseContext } from '../../src/shared/release/context.js'
 import { deploy } from '../../src/shared/release/deploy.js'
 import { JELASTIC_INPUTS, releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
 
@@ -94,5 +95,48 @@ describe('a create succeeds on what the new service runs', () => {
     const result = await deploy(releaseContext(missingPlatform(V2)), creating())
     expect(result.failure).toBeUndefined()
     expect(result.title).toBe(`Created shop with ${V2}`)
+  })
+})
+
+describe('a deploy reports what the service runs at the end, after its health check', () => {
+  it('reads the service again after a health check that failed: a crash during the check shows, not the state before it', async () => {
+    let crashed = false
+    let image = V1
+    const platform = {
+      name: 'jelastic',
+      capabilities: WEIGHTED_CAPABILITIES,
+      async describe(ref: ServiceRef) {
+        const status = crashed ? 'FAILED' : 'RUNNING'
+        return { id: ref.service, image, replicas: 1, ready: crashed ? 0 : 1, phase: crashed ? 'failed' : 'running', status }
+      },
+      async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+        image = spec.image
+        return { id: 'job-1', kind: 'deploy', ref, target: { image: spec.image } }
+      },
+      async observe() {
+        return { status: 'succeeded', detail: 'job SUCCEEDED' }
+      },
+    } as unknown as Platform
+    // the service crashes while it is probed: the probe answers 503
+    const probe = {
+      async send() {
+        crashed = true
+        return { status: 503, headers: {}, text: 'down', head: Buffer.from('down'), size: 4 }
+      },
+    }
+    const ctx = { ...releaseContext(platform), probe } as unknown as ReleaseContext
+    const result = await deploy(
+      ctx,
+      readDeployInputs({
+        ...JELASTIC_INPUTS,
+        INPUT_SERVICE: 'shop',
+        INPUT_IMAGE: V2,
+        'INPUT_HEALTH-URL': 'https://shop.example.com/health',
+        'INPUT_ROLLBACK-ON-FAILURE': 'false',
+        'INPUT_HEALTH-SAMPLES': '1',
+      }),
+    )
+    expect(result.failure).toContain('health check of https://shop.example.com/health failed')
+    expect(result.rows).toContainEqual(['Runs now', `${V2} (FAILED)`])
   })
 })

@@ -107,7 +107,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   let operationId = ''
   /** the service runs an image this deploy did not send */
   let foreign = false
-  /** the service as read once the deploy succeeded: the read-back, unless a rollback follows */
+  /** the service as read once the deploy succeeded: the read-back, unless a rollback or a health check follows */
   let landedOn: ServiceState | null | undefined
   let failure: string | undefined
   const startedAt = Date.now()
@@ -168,7 +168,8 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
     }
   }
 
-  const after = landedOn ?? (await readBack(ctx, ref, previous))
+  // read again after a health check: it takes its time, and a service may fail during it
+  const after = landedOn !== undefined && !inputs.health ? landedOn : await readBack(ctx, ref, previous)
   const url = after?.url ?? before.url ?? ''
   if (url) rows.push(['URL', url])
   // what the service really runs at the end, as the platform says (not what the action meant it to)
