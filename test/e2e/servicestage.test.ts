@@ -330,6 +330,13 @@ describe('a gray release', () => {
 
   it('is abandoned by a rollback by hand on the router (no blue or green given): all traffic back on the stable version', async () => {
     expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V2, 'gray-weight': '10' }))).code).toBe(0)
+    // its dry run says the stable version would serve, not the gray one the component shows
+    const planned = await suite.steps.run('rollback', inputs({ service: 'shop', router: 'shop', 'dry-run': 'true' }))
+    expect(planned.code, planned.stdout).toBe(0)
+    expect(JSON.parse(planned.outputs.plan ?? '').writes).toContainEqual(
+      expect.objectContaining({ operation: 'shift to 0%', detail: 'stable serves the version from before the gray release; read back' }),
+    )
+    expect(planned.summary).not.toContain(`stable (${V2})`)
     const back = await suite.steps.run('rollback', inputs({ service: 'shop', router: 'shop', reason: 'v2 is slow' }))
     expect(back.code, back.stdout).toBe(0)
     expect(JSON.parse(back.outputs.weights ?? '')).toEqual({ blue: 100, green: 0 })

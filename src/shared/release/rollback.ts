@@ -79,6 +79,11 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   if (ctx.dryRun) {
     const plan = newPlan('rollback', ctx.platform.name)
     const green = back === router.green ? 100 : 0
+    // one service in a gray release shows the gray version: its stable side runs the version from before
+    const serves =
+      oneService && back === router.blue && current.green > 0
+        ? (record?.stableImage ?? 'the version from before the gray release')
+        : state.image
     if (needsStart(ctx, state)) {
       requireLifecycle(ctx, back, state.status)
       plan.writes.push({ operation: `start ${back}`, target: back, before: state.status, after: 'running', detail: 'waits until it runs' })
@@ -98,7 +103,7 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
         target: router.router,
         before: formatSplit(current),
         after: formatSplit(after),
-        detail: `${back} serves ${state.image}; read back`,
+        detail: `${back} serves ${serves}; read back`,
       })
     } else plan.notes.push(`${router.router} already sends all traffic to ${back}: no weight would be written.`)
     return planned(ctx, plan, { image: state.image, 'service-id': state.id, weights: weightsJson(current) }, [
@@ -106,7 +111,7 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
       ['Router', router.router],
       ...reasonRow(inputs),
       ['Traffic now', formatSplit(current)],
-      ['Would serve', `${back} (${state.image})`],
+      ['Would serve', `${back} (${serves})`],
     ])
   }
   if (needsStart(ctx, state)) {
