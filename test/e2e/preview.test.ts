@@ -141,6 +141,37 @@ describe('action-preview on Alauda', () => {
       )
   })
 
+  it('gives each removal of a sweep its share of the time: one that never ends leaves time for the next', async () => {
+    for (const pr of ['31', '32']) {
+      const up = await suite.steps.run('preview', alauda({ command: 'up', pr, image: V1, 'create-spec': '{}' }), { env: github.env() })
+      expect(up.code, up.stdout).toBe(0)
+    }
+    for (const pr of [31, 32]) github.pulls.set(pr, 'closed')
+    // the order the sweep takes them in, from its dry run
+    const planned = await suite.steps.run('preview', alauda({ command: 'sweep', 'dry-run': 'true' }), { env: github.env() })
+    const [stuck, next] = (JSON.parse(planned.outputs.plan ?? '') as { writes: { operation: string; target: string }[] }).writes
+      .filter((write) => write.operation === 'remove')
+      .map((write) => write.target)
+    expect([stuck, next].sort()).toEqual(['shop-pr-31', 'shop-pr-32'])
+    // the first one's DELETE is answered as done and never done: its removal waits until its share ends
+    await suite.emulator.control('POST', '/faults', {
+      platform: 'alauda',
+      path: `/services/team/${stuck}`,
+      method: 'DELETE',
+      status: 200,
+      body: {},
+    })
+    const sweep = await suite.steps.run('preview', alauda({ command: 'sweep', timeout: '12s' }), { env: github.env() })
+    expect(sweep.code).toBe(1)
+    expect(errorLines(sweep)[0]).toMatch(
+      new RegExp(`^alauda: sweep of the previews failed: 1 could not be removed: ${stuck} \\(#3[12]\\): `),
+    )
+    expect(JSON.parse(sweep.outputs.removed ?? '')).toEqual([
+      { pr: Number(next?.slice(-2)), service: next, reason: `#${next?.slice(-2)} is closed` },
+    ])
+    expect((await alaudaServices()).map((service) => service.service_name)).toEqual([stuck])
+  })
+
   it('an up the platform refuses, or one out of time, says failed on the PR and marks its deployment failed', async () => {
     const first = await suite.steps.run('preview', alauda({ command: 'up', pr: '7', image: V1, 'create-spec': '{}' }), {
       env: github.env(),

@@ -20,4 +20,13 @@ export class Deadline {
   restart(): void {
     this.at = this.now() + this.timeoutMs
   }
+
+  /**
+   * A deadline for one of `parts` pieces of work still to do, one after another: an even share of
+   * the time left, so that one that hangs leaves time for the rest (what one does not use passes to
+   * the next share). Never more time than this deadline has left.
+   */
+  share(parts: number): Deadline {
+    return new Deadline(Math.floor(this.remainingMs() / Math.max(1, parts)), this.now)
+  }
 }

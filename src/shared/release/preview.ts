@@ -148,6 +148,7 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
   const failed: string[] = []
   // a dry run lists and reads the pull requests as a real sweep does, and plans its removals
   const plan = ctx.dryRun ? newPlan('preview', ctx.platform.name) : undefined
+  const due: { found: (typeof previews)[number]; reason: string }[] = []
   for (const found of previews.filter((p) => p.platform === ctx.platform.name)) {
     if (!carriesNumber(found.service, found.pr)) {
       ctx.log.warning(`${found.service} is recorded for #${found.pr} but its name does not carry the number: left alone`)
@@ -169,7 +170,9 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
       kept.push(`${found.service} (#${found.pr})`)
       continue
     }
-    const reason = state !== 'open' ? `#${found.pr} is ${state}` : `older than ${Math.round(inputs.ttlMs / 3_600_000)}h`
+    due.push({ found, reason: state !== 'open' ? `#${found.pr} is ${state}` : `older than ${Math.round(inputs.ttlMs / 3_600_000)}h` })
+  }
+  for (const [i, { found, reason }] of due.entries()) {
     if (plan) {
       await ctx.phase(`remove ${found.service}`, () =>
         removeService(ctx, previewRef(inputs, found.service), ownGroup(inputs.template, found.pr), { plan, reason }),
@@ -179,14 +182,16 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
       removed.push({ pr: found.pr, service: found.service, reason })
       continue
     }
-    // a removal that hung to the deadline leaves none for the rest: they are said, not tried
+    // a call cut at the deadline (the one deadline bounds every request) leaves none for the rest: they are said, not tried
     if (ctx.deadline.remainingMs() === 0) {
       failed.push(`${found.service} (#${found.pr}): not reached before the deadline`)
       continue
     }
+    // each removal waits for an even share of the time left: one that hangs leaves time for the rest
+    const own = { ...ctx, deadline: ctx.deadline.share(due.length - i) }
     try {
       await ctx.phase(`remove ${found.service}`, () =>
-        removeService(ctx, previewRef(inputs, found.service), ownGroup(inputs.template, found.pr)),
+        removeService(own, previewRef(inputs, found.service), ownGroup(inputs.template, found.pr)),
       )
     } catch (error) {
       // one preview that cannot be removed does not keep the sweep from the others
