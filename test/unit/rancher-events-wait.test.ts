@@ -179,16 +179,21 @@ describe('a Rancher wait on the event stream', () => {
       webSocket: () => Silent as unknown as SocketConstructor,
       deadline: () => deadline,
     })
+    // whether each wait reads first a second after the write (a polled wait) or subscribes at once
+    const polled: (boolean | undefined)[] = []
     for (const replicas of [2, 3, 4]) {
       if (replicas === 4) deadline = Date.now() + 200
       on('GET', `${P}/services/1s10`, 200, web('active'))
       on('PUT', `${P}/services/1s10`, 200, web('active'))
       on('GET', `${P}/services/1s10`, 200, { ...web('active'), scale: replicas, currentScale: replicas })
       const op = await platform.scale(ref, { replicas })
+      polled.push(platform.polls?.(op))
       const result = await waitForOperation(platform, op, { deadline: Date.now() + 30_000, sleep: async () => {} })
       expect(result.status).toBe('succeeded')
     }
     expect(Silent.made).toBe(2)
+    // the second wait, under the deadline the stream could not open in, is polled; the others try the stream
+    expect(polled).toEqual([false, true, false])
   })
 
   it('a finish refused because an earlier send landed (the service is finishing): the finish goes on, nothing is rolled back', async () => {
