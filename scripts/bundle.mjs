@@ -34,7 +34,8 @@ const HTTP_TRIMS = [
   [/const \{ IncomingMessage \} = __\w+_require__\(\d+\)\n/g, ''],
   [
     /Object\.getPrototypeOf\(stream\)\.constructor === IncomingMessage\b/g,
-    "Object.getPrototypeOf(stream).constructor === process.getBuiltinModule('node:http').IncomingMessage",
+    // by name first: a socket destroyed at every connection's end must not load node:http to be compared
+    "Object.getPrototypeOf(stream).constructor?.name === 'IncomingMessage' && Object.getPrototypeOf(stream).constructor === process.getBuiltinModule('node:http').IncomingMessage",
   ],
   [/const http = __\w+_require__\(\d+\)\n/g, ''],
   [/maxHeaderSize \|\| http\.maxHeaderSize\b/g, "maxHeaderSize || process.getBuiltinModule('node:http').maxHeaderSize"],

@@ -10,7 +10,7 @@ import { emulatorSuite } from '../support/steps.js'
 
 /**
  * What a run loads on its way, seen by a module load hook: the build makes undici's HTTP/2
- * connector load on its first call (scripts/build.mjs), which an HTTP/1.1 connection never makes,
+ * connector load on its first call (scripts/bundle.mjs), which an HTTP/1.1 connection never makes,
  * so node:http2 (10–15 ms of a cold start) is never loaded, with or without a github-token; nor is
  * node:http (about 2 ms), which undici reads only for defaults the dispatcher gives.
  * And undici's llhttp fallback (for a CPU without WebAssembly SIMD) is a file beside the chunk,
@@ -56,6 +56,8 @@ it.each([
   expect(loaded).not.toContain('node:http2')
   // nor node:http: undici reads its default header limit and IncomingMessage from it only when used (scripts/bundle.mjs)
   expect(loaded).not.toContain('node:http')
+  expect(loaded).not.toContain('builtin:http') // nor through process.getBuiltinModule, up to the run's exit
+  expect(loaded).toContain('builtin:net') // the exit's list is there: the check looks at the right list
   // nor the undici inside Node (its global WebSocket and fetch): ~24 ms to load, for a wait on Rancher's event stream only
   expect(loaded).not.toContain('internal:deps/undici/undici')
   if (token) expect(github.deployments).toHaveLength(1)

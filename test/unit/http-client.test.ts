@@ -257,18 +257,12 @@ describe('dispatcherFromEnv', () => {
     await (await dispatcherFromEnv({ HTTPS_PROXY: 'http://user:100%@proxy:3128' })).close()
   })
 
-  it('gives undici Node’s default header limit, unless --max-http-header-size sets Node’s own', async () => {
+  it('gives undici Node’s default header limit, unless --max-http-header-size sets Node’s own', () => {
     expect(clientOptions([], '')).toEqual({ maxHeaderSize: 16_384 })
     expect(clientOptions(['--max-http-header-size=65536'], '')).toEqual({})
     expect(clientOptions([], '--enable-source-maps --max-http-header-size=65536')).toEqual({})
-    // the limit is the one applied: an answer with 20 KB of headers is refused, one with 8 KB read
-    const server = await listen(
-      createServer((req, res) => res.setHeader('x-padding', 'p'.repeat(req.url === '/big' ? 20_000 : 8_000)).end('{}')),
-    )
-    const http = await client({})
-    expect((await http.send({ method: 'GET', url: `${server.origin}/small` })).status).toBe(200)
-    const error = await http.send({ method: 'GET', url: `${server.origin}/big` }).catch((e: unknown) => e)
-    expect(String(error)).toMatch(/header/i)
+    // Node takes the flag with underscores too
+    expect(clientOptions([], '--max_http_header_size=65536')).toEqual({})
   })
 
   it('sends http:// requests to HTTP_PROXY as absolute URIs, and goes straight to hosts in NO_PROXY', async () => {

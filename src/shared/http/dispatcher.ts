@@ -93,14 +93,15 @@ const NODE_HEADER_LIMIT = 16_384
 /**
  * The header limit undici's Client would take from node:http, given here while Node runs with its
  * default, so that node:http is not loaded to read it (the build makes undici read it lazily:
- * scripts/bundle.mjs). With `--max-http-header-size` on the command line or in NODE_OPTIONS, the
+ * scripts/bundle.mjs). With `--max-http-header-size` (or `--max_http_header_size`) on the command line or in NODE_OPTIONS, the
  * Client reads Node's own value as before.
  */
 export function clientOptions(
   execArgv: readonly string[] = process.execArgv,
   nodeOptions = process.env.NODE_OPTIONS ?? '',
 ): { maxHeaderSize?: number } {
-  const set = [...execArgv, nodeOptions].some((arg) => arg.includes('--max-http-header-size'))
+  // Node takes the flag with dashes or underscores
+  const set = [...execArgv, nodeOptions].some((arg) => /--max[-_]http[-_]header[-_]size/.test(arg))
   return set ? {} : { maxHeaderSize: NODE_HEADER_LIMIT }
 }
 

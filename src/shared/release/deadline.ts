@@ -23,7 +23,7 @@ export class Deadline {
 
   /**
    * A deadline for one of `parts` pieces of work still to do, one after another: an even share of
-   * the time left, so that one that hangs leaves time for the rest (what one does not use passes to
+   * the time left, so that one that never ends leaves time for the rest (what one does not use passes to
    * the next share). Never more time than this deadline has left.
    */
   share(parts: number): Deadline {

@@ -336,7 +336,8 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
     if (failure === undefined) failure = await healthCheck(ctx, inputs.health, rows)
     else rows.push(['Health check', `not run: ${landedOn ? 'the service runs another image' : 'the service was not created'}`])
   }
-  const after = landedOn ?? (await readBack(ctx, ref, undefined))
+  // read again after a health check, as a deploy does
+  const after = landedOn !== undefined && !inputs.health ? landedOn : await readBack(ctx, ref, undefined)
   if (after?.url) rows.push(['URL', after.url])
   return {
     title: failure ? `Creating ${ref.service} with ${inputs.image} failed` : `Created ${ref.service} with ${inputs.image}`,

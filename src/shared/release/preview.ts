@@ -187,7 +187,8 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
       failed.push(`${found.service} (#${found.pr}): not reached before the deadline`)
       continue
     }
-    // each removal waits for an even share of the time left: one that hangs leaves time for the rest
+    // each removal's wait ends with an even share of the time left: one that never ends leaves time
+    // for the rest (its requests are bounded by their attempts and the one deadline, not by the share)
     const own = { ...ctx, deadline: ctx.deadline.share(due.length - i) }
     try {
       await ctx.phase(`remove ${found.service}`, () =>

@@ -79,11 +79,9 @@ async function rollbackService(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   if (ctx.dryRun) {
     const plan = newPlan('rollback', ctx.platform.name)
     const green = back === router.green ? 100 : 0
-    // one service in a gray release shows the gray version: its stable side runs the version from before
-    const serves =
-      oneService && back === router.blue && current.green > 0
-        ? (record?.stableImage ?? 'the version from before the gray release')
-        : state.image
+    // one service in a gray release shows the gray version (and the record, read from it, holds no
+    // other): its stable side runs the version from before
+    const serves = oneService && back === router.blue && current.green > 0 ? 'the version from before the gray release' : state.image
     if (needsStart(ctx, state)) {
       requireLifecycle(ctx, back, state.status)
       plan.writes.push({ operation: `start ${back}`, target: back, before: state.status, after: 'running', detail: 'waits until it runs' })

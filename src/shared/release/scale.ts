@@ -144,7 +144,10 @@ async function lifecycle(ctx: ReleaseContext, verb: LifecycleVerb, ref: ServiceR
   const now = await ctx.phase('read back', async () => {
     const read = await ctx.platform.describe(ref).catch(() => undefined)
     // unread after a write: unknown (undefined); with nothing written, the read before stands
-    const state = read === null ? { ...before, replicas: 0, ready: 0, status: 'removed' } : (read ?? (already ? before : undefined))
+    const state =
+      read === null
+        ? { ...before, replicas: 0, ready: 0, status: 'removed', autoscaling: undefined }
+        : (read ?? (already ? before : undefined))
     const change = already ? `already ${before.phase}; nothing to ${verb}` : `${before.status} → ${state?.status ?? 'not read back'}`
     ctx.log.info(`${name}: "${ref.service}": ${change}`)
     return { state, read }
