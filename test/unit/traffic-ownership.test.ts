@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { NetworkError } from '../../src/shared/http/errors.js'
 import { readTrafficInputs } from '../../src/shared/inputs/traffic.js'
 import {
   CLAIM_TTL_MS,
@@ -28,12 +29,15 @@ function sharedRouter() {
   const stops: string[] = []
   let other: { atRead: number; act: () => void } | undefined
   let recordReads = 0
+  /** once set, every read of the router fails */
+  let unreadable = false
   let otherOnRecord: { atRead: number; act: () => void } | undefined
   const operation = (ref: ServiceRef): Operation => ({ id: 'op', kind: 'traffic', ref, target: {} })
   const platform = {
     name: 'jelastic',
     capabilities: WEIGHTED_CAPABILITIES,
     async readTraffic() {
+      if (unreadable) throw new NetworkError('GET /td: reset', 'ECONNRESET')
       reads += 1
       if (other && reads === other.atRead) other.act()
       return { ...split }
@@ -97,6 +101,8 @@ function sharedRouter() {
       }
     },
     recordReads: () => recordReads,
+    /** from now on the router cannot be read */
+    breakReads: () => (unreadable = true),
   }
 }
 
@@ -223,6 +229,18 @@ describe('a running release stops once the router is another run’s', () => {
     // not the 10% this release read before its hold
     expect(result.outputs).toMatchObject({ weight: '30', weights: '{"blue":70,"green":30}' })
     expect(result.rows).toContainEqual(['Traffic after', 'blue 70% / green 30% (round-robin)'])
+  })
+
+  it('after a takeover during a hold, with the router unreadable: the split at the end is unknown, not the one from before', async () => {
+    const router = sharedRouter()
+    router.otherRunAtRecordRead(6, 30, () => {
+      router.breakReads()
+      return secondRelease(30)
+    })
+    const result = await release(router.platform, { INPUT_STEPS: '10:5m,100' })
+    expect(result.outputs.reason).toContain('release org/shop#2 took the router over')
+    expect(result.outputs).toMatchObject({ weight: '', weights: '' })
+    expect(result.rows).toContainEqual(['Traffic after', 'unknown: the router could not be read'])
   })
 
   it('when the other release’s claim is written while the router stays as it was: its next refresh of the claim finds it', async () => {

@@ -137,6 +137,8 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   let seen: number | null = before?.green ?? null
   /** the record another run wrote in place of this release's: the release stops, writing nothing more */
   let taken: TakenBy | undefined
+  /** the router could not be read once another run had it: the split at the end is unknown */
+  let unread = false
   // a release in flight: the post step puts traffic back on stable if this step is killed
   ctx.saveState('release', 'in-flight')
 
@@ -247,16 +249,19 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
     // a write of this release may have landed after the abort's: the abort's word stands
     if (abortedBy(taken)) split = await afterAbortBy(ctx, router, method)
     // the other run may have moved the router since this release last read it (during a hold):
-    // the outputs and the summary show it as that run left it, or as last read when it cannot be read
-    else
-      split = await requireRouter(ctx)
+    // the outputs and the summary show it as that run left it, or unknown when it cannot be read
+    else {
+      const now = await requireRouter(ctx)
         .readTraffic(router)
-        .catch(() => split)
+        .catch(() => undefined)
+      unread = now === undefined
+      split = now ?? null
+    }
   }
   if (lastGate !== undefined) stepLog.push(lastGate)
-  if (!wrote) ctx.log.info(`${router.router}: already at ${formatSplit(split)}; nothing to write`)
+  if (!wrote && !unread) ctx.log.info(`${router.router}: already at ${formatSplit(split)}; nothing to write`)
   ctx.saveState('release', record.phase)
-  return result(ctx, { ...inputs, steps }, router, before, split, record, stepLog, taken !== undefined)
+  return result(ctx, { ...inputs, steps }, router, before, unread ? 'unread' : split, record, stepLog, taken !== undefined)
 }
 
 /**
@@ -448,16 +453,18 @@ function result(
   inputs: TrafficInputs,
   router: RouterRef,
   before: TrafficSplit | null,
-  after: TrafficSplit | null,
+  read: TrafficSplit | null | 'unread',
   record: ReleaseRecord,
   stepLog: string[],
   stopped: boolean,
 ): ActionResult {
   const notes: string[] = []
+  const after = read === 'unread' ? null : read
   if (after?.routingMethod === 'sticky-sessions' && before !== null && before.green !== after.green) {
     notes.push('Sticky sessions: users who already have a session stay on the side they were on until it expires.')
   }
-  const weight = after?.green ?? record.weight
+  // unknown when the router could not be read at the end: never this release's own last weight
+  const weight = read === 'unread' ? '' : String(after?.green ?? record.weight)
   // an abort asked for is a success when it put traffic back; a release that had to abort is not
   const failed = record.verdict === 'failed' && inputs.command !== 'abort'
   return {
@@ -465,7 +472,7 @@ function result(
     outputs: {
       weights: after ? weightsJson(after) : '',
       phase: record.phase,
-      weight: String(weight),
+      weight,
       verdict: record.verdict,
       reason: record.reason,
       stable: router.blue,
@@ -477,7 +484,7 @@ function result(
       ['Stable / candidate', `${router.blue} / ${router.green}`],
       ['Steps', inputs.steps.map((s) => `${s.weight}%${s.holdMs ? ` for ${s.holdMs / 1000}s` : ''}`).join(', ')],
       ['Traffic before', formatSplit(before)],
-      ['Traffic after', formatSplit(after)],
+      ['Traffic after', read === 'unread' ? 'unknown: the router could not be read' : formatSplit(after)],
       ...stepLog.map((line, i): [string, string] => [`Gate, step ${i + 1}`, line]),
       ['Phase', record.phase],
       ['Verdict', `${record.verdict}${record.reason ? `: ${record.reason}` : ''}`],
