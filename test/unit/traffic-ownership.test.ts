@@ -33,6 +33,11 @@ function sharedRouter() {
   let unreadable = false
   let otherOnRecord: { atRead: number; act: () => void } | undefined
   const operation = (ref: ServiceRef): Operation => ({ id: 'op', kind: 'traffic', ref, target: {} })
+  /** what another run writes: the router at `weight`, and the record it makes of the one there */
+  const otherRun = (weight: number, written: (now: StoredRecord | null) => StoredRecord | null) => {
+    split = { blue: 100 - weight, green: weight, routingMethod: 'round-robin' }
+    record = written(record)
+  }
   const platform = {
     name: 'jelastic',
     capabilities: WEIGHTED_CAPABILITIES,
@@ -82,23 +87,11 @@ function sharedRouter() {
     split: () => split,
     /** at the router's n-th read, another run writes this weight and this record */
     otherRunAt(atRead: number, weight: number, written: (now: StoredRecord | null) => StoredRecord | null) {
-      other = {
-        atRead,
-        act: () => {
-          split = { blue: 100 - weight, green: weight, routingMethod: 'round-robin' }
-          record = written(record)
-        },
-      }
+      other = { atRead, act: () => otherRun(weight, written) }
     },
     /** the same, at the record's n-th read: while the release holds, between two reads of the router */
     otherRunAtRecordRead(atRead: number, weight: number, written: (now: StoredRecord | null) => StoredRecord | null) {
-      otherOnRecord = {
-        atRead,
-        act: () => {
-          split = { blue: 100 - weight, green: weight, routingMethod: 'round-robin' }
-          record = written(record)
-        },
-      }
+      otherOnRecord = { atRead, act: () => otherRun(weight, written) }
     },
     recordReads: () => recordReads,
     /** from now on the router cannot be read */

@@ -93,8 +93,8 @@ const NODE_HEADER_LIMIT = 16_384
 /**
  * The header limit undici's Client would take from node:http, given here while Node runs with its
  * default, so that node:http is not loaded to read it (the build makes undici read it lazily:
- * scripts/bundle.mjs). With `--max-http-header-size` (or `--max_http_header_size`) on the command line or in NODE_OPTIONS, the
- * Client reads Node's own value as before.
+ * scripts/bundle.mjs). With `--max-http-header-size` (or `--max_http_header_size`) on the command
+ * line or in NODE_OPTIONS, the Client reads Node's own value as before.
  */
 export function clientOptions(
   execArgv: readonly string[] = process.execArgv,

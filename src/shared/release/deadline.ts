@@ -23,8 +23,8 @@ export class Deadline {
 
   /**
    * A deadline for one of `parts` pieces of work still to do, one after another: an even share of
-   * the time left, so that one that never ends leaves time for the rest (what one does not use passes to
-   * the next share). Never more time than this deadline has left.
+   * the time left, so that one that never ends leaves time for the rest (what one does not use
+   * passes to the next share). Never more time than this deadline has left.
    */
   share(parts: number): Deadline {
     return new Deadline(Math.floor(this.remainingMs() / Math.max(1, parts)), this.now)

@@ -168,8 +168,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
     }
   }
 
-  // read again after a health check: it takes its time, and a service may fail during it
-  const after = landedOn !== undefined && !inputs.health ? landedOn : await readBack(ctx, ref, previous)
+  const after = await stateAtEnd(ctx, ref, previous, landedOn, inputs.health !== undefined)
   const url = after?.url ?? before.url ?? ''
   if (url) rows.push(['URL', url])
   // what the service really runs at the end, as the platform says (not what the action meant it to)
@@ -336,8 +335,7 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
     if (failure === undefined) failure = await healthCheck(ctx, inputs.health, rows)
     else rows.push(['Health check', `not run: ${landedOn ? 'the service runs another image' : 'the service was not created'}`])
   }
-  // read again after a health check, as a deploy does
-  const after = landedOn !== undefined && !inputs.health ? landedOn : await readBack(ctx, ref, undefined)
+  const after = await stateAtEnd(ctx, ref, undefined, landedOn, inputs.health !== undefined)
   if (after?.url) rows.push(['URL', after.url])
   return {
     title: failure ? `Creating ${ref.service} with ${inputs.image} failed` : `Created ${ref.service} with ${inputs.image}`,
@@ -540,6 +538,20 @@ async function healthCheck(ctx: ReleaseContext, health: HealthInputs, rows: [str
   )
   rows.push(['Health check', `${verdict.passed ? 'passed' : 'failed'}: ${verdict.summary} (${health.url.href})`])
   return verdict.passed ? undefined : `health check of ${health.url.href} failed: ${verdict.summary}`
+}
+
+/**
+ * The service at the end: the read after the deploy, unless there was none or a health check came
+ * after it (the check takes its time, and a service may fail during it): then read again.
+ */
+async function stateAtEnd(
+  ctx: ReleaseContext,
+  ref: ServiceRef,
+  previous: string | undefined,
+  landedOn: ServiceState | null | undefined,
+  checked: boolean,
+): Promise<ServiceState | null> {
+  return landedOn !== undefined && !checked ? landedOn : readBack(ctx, ref, previous)
 }
 
 /** What the service runs at the end, as the platform says, with the change in one line; null when it cannot be read. */

@@ -182,7 +182,8 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
       removed.push({ pr: found.pr, service: found.service, reason })
       continue
     }
-    // a call cut at the deadline (the one deadline bounds every request) leaves none for the rest: they are said, not tried
+    // a call cut at the deadline (the one deadline bounds every request) leaves none for the rest:
+    // they are said, not tried
     if (ctx.deadline.remainingMs() === 0) {
       failed.push(`${found.service} (#${found.pr}): not reached before the deadline`)
       continue
