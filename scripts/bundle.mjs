@@ -1,8 +1,10 @@
-// One bundle: ncc, then terser for the chunks, and the three trims of undici's chunk below. Used by
-// build.mjs for dist/ and by the bench for its bundled floor (bench/cold-start.mjs).
+// One bundle: ncc, then terser for the chunks, the three trims of undici's chunk and the eager
+// module functions below. Used by build.mjs for dist/ and by the bench for its bundled floor
+// (bench/cold-start.mjs).
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import ncc from '@vercel/ncc'
+import { parse } from 'acorn'
 import { minify } from 'terser'
 
 /**
@@ -76,6 +78,39 @@ function fallbackLlhttpAside(name, file, source) {
 }
 
 /**
+ * V8 compiles a function lazily: it pre-parses the body when the file loads and parses it again
+ * on its first call, unless the function is in parentheses, a sign that it is called at once.
+ * ncc's module map (`{id:(e,t,n)=>{…}}`, in the entry and in each chunk) holds a function per
+ * module that runs when the module is first required, and a run requires nearly every module its
+ * files hold: each is put in parentheses, so that it is parsed once, and so that Node's compile
+ * cache (src/shared/run/compile-cache.ts) keeps its code. Measured on Node 24, paired: 4–6 % less
+ * to an input error and to the first request, 8–9 % less for a later step with the cache. Only
+ * the module functions: the functions inside them stay lazy. The build fails if the map is not
+ * found once in every file.
+ */
+function eagerModules(name, file, source) {
+  const program = parse(source, { ecmaVersion: 'latest', sourceType: 'module' })
+  const maps = program.body
+    .flatMap((node) => node.declaration?.declarations ?? node.declarations ?? [])
+    .map((declaration) => declaration.init)
+    .filter((init) => init?.type === 'ObjectExpression' && init.properties.length > 0 && init.properties.every(isModuleFunction))
+  if (maps.length !== 1) throw new Error(`${name}/${file}: ncc's module map was found ${maps.length} times, not once`)
+  let eager = source
+  // from the end, so that the offsets before stay right
+  for (const { value } of [...maps[0].properties].reverse())
+    eager = `${eager.slice(0, value.start)}(${eager.slice(value.start, value.end)})${eager.slice(value.end)}`
+  return eager
+}
+
+const isModuleFunction = (property) =>
+  property.type === 'Property' &&
+  property.kind === 'init' &&
+  !property.method &&
+  property.key.type === 'Literal' &&
+  typeof property.key.value === 'number' &&
+  ['ArrowFunctionExpression', 'FunctionExpression'].includes(property.value.type)
+
+/**
  * Bundles `entry` into `out` (emptied first): `index.js` (with `shebang` before it, unless ncc kept
  * the entry's own) and its chunks; `label` names it in errors. Returns the entry's size and the number of other files.
  */
@@ -92,7 +127,7 @@ export async function bundle(entry, out, { label = out, shebang = '', mode } = {
   await rm(out, { recursive: true, force: true })
   await mkdir(out, { recursive: true })
   const head = shebang && !code.startsWith('#!') ? shebang : ''
-  await writeFile(join(out, 'index.js'), head + code, mode === undefined ? {} : { mode })
+  await writeFile(join(out, 'index.js'), head + eagerModules(label, 'index.js', code), mode === undefined ? {} : { mode })
   for (const [file, asset] of Object.entries(assets)) {
     await mkdir(dirname(join(out, file)), { recursive: true })
     // ncc minifies the entry only; the chunks of its dynamic imports are minified here
@@ -102,7 +137,7 @@ export async function bundle(entry, out, { label = out, shebang = '', mode } = {
     }
     const minified = (await minify(lazyHttp(label, file, lazyHttp2(label, file, asset.source.toString())), { module: true })).code
     const { source, wasm } = fallbackLlhttpAside(label, file, minified)
-    await writeFile(join(out, file), source)
+    await writeFile(join(out, file), eagerModules(label, file, source))
     if (wasm) await writeFile(join(out, FALLBACK_FILE), wasm)
   }
   return { bytes: Buffer.byteLength(code), files: Object.keys(assets).length }

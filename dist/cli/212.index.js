@@ -1,1 +1,1 @@
-export const id=212;export const ids=[212];export const modules={9212:(t,o,r)=>{r.r(o),r.d(o,{start:()=>e});var n=r(6884),s=r(306);function e(t){return(0,s.g)(t,n.gg)}}};
+export const id=212;export const ids=[212];export const modules={9212:((t,o,r)=>{r.r(o),r.d(o,{start:()=>e});var n=r(6884),s=r(306);function e(t){return(0,s.g)(t,n.gg)}})};
