@@ -16,10 +16,6 @@
 //   undici's whole index), each making one HTTPS request, measured the same way (run from
 //   node_modules, not bundled); and undici's Agent + request bundled as the actions are
 //   (floors/undici-agent-bundled.mjs, bundled into a temporary folder by scripts/bundle.mjs).
-//
-// Each action's run is the first step of a job: a RUNNER_TEMP of its own, empty, where the
-// action turns on Node's compile cache (src/shared/run/compile-cache.ts). One more row is a later
-// step of the same job: a deploy with the RUNNER_TEMP an earlier deploy left its cache in.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:https'
@@ -69,26 +65,6 @@ export async function measure({ certificate, runs }) {
 }
 
 async function measureWith({ certificate, runs, bundled }) {
-  const temps = mkdtempSync(join(tmpdir(), 'bench-jobs-'))
-  try {
-    return await measureIn({ certificate, runs, bundled, temps })
-  } finally {
-    rmSync(temps, { recursive: true, force: true })
-  }
-}
-
-/** A deploy to a port nothing listens on, run to its exit: it leaves its compile cache in `runnerTemp`. */
-async function warmCompileCache(runnerTemp) {
-  const env = stepEnv('deploy', { ...actionInputs('deploy', 'https://127.0.0.1:9'), timeout: '1s' })
-  await new Promise((resolve) =>
-    spawn(NODE24, [join(ROOT, 'dist', 'deploy', 'index.js')], {
-      env: { PATH: process.env.PATH, ...env, RUNNER_TEMP: runnerTemp },
-      stdio: 'ignore',
-    }).on('exit', resolve),
-  )
-}
-
-async function measureIn({ certificate, runs, bundled, temps }) {
   // the platform: notes when each request arrives and never answers
   let arrived
   const platform = createServer({ key: certificate.key, cert: certificate.cert }, () => arrived?.(performance.now()))
@@ -126,11 +102,6 @@ async function measureIn({ certificate, runs, bundled, temps }) {
     return at - started
   }
   const bundle = (action) => join(ROOT, 'dist', action, 'index.js')
-  // the first step of a job: an empty RUNNER_TEMP of its own
-  let steps = 0
-  const firstStep = (env) => ({ ...env, RUNNER_TEMP: mkdtempSync(join(temps, `step-${++steps}-`)) })
-  const job = mkdtempSync(join(temps, 'job-'))
-  await warmCompileCache(job)
   const baseline = () => toExit(['-e', '0'])
 
   /** each candidate: a figure, how to measure it, and what it is paired with (node -e 0 unless said) */
@@ -138,25 +109,20 @@ async function measureIn({ certificate, runs, bundled, temps }) {
     ...ACTIONS.map((action) => ({
       figure: `cold start → input error: ${action}`,
       target: INPUT_ERROR_TARGET,
-      run: () => toExit([bundle(action)], firstStep({})),
+      run: () => toExit([bundle(action)]),
     })),
     ...ACTIONS.map((action) => ({
       figure: `cold start → 1st HTTPS request: ${action}${action === 'deploy' ? ', jelastic' : ''}`,
       target: FIRST_REQUEST_TARGET,
-      run: () => toRequest([bundle(action)], firstStep(stepEnv(action, actionInputs(action, apiUrl)))),
+      run: () => toRequest([bundle(action)], stepEnv(action, actionInputs(action, apiUrl))),
     })),
-    {
-      figure: 'cold start → 1st HTTPS request: deploy, jelastic, a later step of the same job (compile cache)',
-      anchor: 'the deploy action above',
-      run: () => toRequest([bundle('deploy')], { ...stepEnv('deploy', actionInputs('deploy', apiUrl)), RUNNER_TEMP: job }),
-    },
     ...PLATFORM_NAMES.filter((name) => name !== 'jelastic').map((name) => ({
       figure: `cold start → 1st HTTPS request: deploy, ${name}`,
       target: FIRST_REQUEST_TARGET,
       run: () =>
         toRequest(
           [bundle('deploy')],
-          firstStep(stepEnv('deploy', { ...PLATFORMS[name].inputs, ...PLATFORMS[name].deploy, 'api-url': `${apiUrl}/${name}` })),
+          stepEnv('deploy', { ...PLATFORMS[name].inputs, ...PLATFORMS[name].deploy, 'api-url': `${apiUrl}/${name}` }),
         ),
     })),
     // the CLI runs the same code from its own bundle: flags for the inputs, the secret from
@@ -178,8 +144,8 @@ async function measureIn({ certificate, runs, bundled, temps }) {
     {
       figure: 'cold start → 1st HTTPS request: deploy with a github-token ÷ without',
       target: TOKEN_TOLERANCE,
-      paired: () => toRequest([bundle('deploy')], firstStep(stepEnv('deploy', actionInputs('deploy', apiUrl)))),
-      run: () => toRequest([bundle('deploy')], firstStep({ ...token, ...stepEnv('deploy', actionInputs('deploy', apiUrl)) })),
+      paired: () => toRequest([bundle('deploy')], stepEnv('deploy', actionInputs('deploy', apiUrl))),
+      run: () => toRequest([bundle('deploy')], { ...token, ...stepEnv('deploy', actionInputs('deploy', apiUrl)) }),
     },
     ...[
       ['node-https.mjs', 'floor → 1st HTTPS request: node:https alone', 'node:https 1.4×'],

@@ -82,10 +82,9 @@ function fallbackLlhttpAside(name, file, source) {
  * on its first call, unless the function is in parentheses, a sign that it is called at once.
  * ncc's module map (`{id:(e,t,n)=>{…}}`, in the entry and in each chunk) holds a function per
  * module that runs when the module is first required, and a run requires nearly every module its
- * files hold: each is put in parentheses, so that it is parsed once, and so that Node's compile
- * cache (src/shared/run/compile-cache.ts) keeps its code. Measured on Node 24, paired: 4–6 % less
- * to an input error and to the first request, 8–9 % less for a later step with the cache. Only
- * the module functions: the functions inside them stay lazy. The build fails if the map is not
+ * files hold: each is put in parentheses, so that it is parsed once. Measured on Node 24, paired:
+ * 4–6 % less to an input error and to the first request. Only the module functions: the
+ * functions inside them stay lazy. The build fails if the map is not
  * found once in every file.
  */
 function eagerModules(name, file, source) {

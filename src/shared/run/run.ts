@@ -2,7 +2,6 @@ import type { CommonInputs } from '../inputs/common.js'
 import { InputError } from '../inputs/input-error.js'
 import type { ActionResult, ReleaseContext } from '../release/context.js'
 import { errorNow } from '../report/commands.js'
-import { cacheCompiledCode } from './compile-cache.js'
 
 export type Flow<I> = (ctx: ReleaseContext, inputs: I) => Promise<ActionResult>
 
@@ -29,7 +28,5 @@ export async function runAction<I extends CommonInputs>(
     process.exitCode = 1
     return
   }
-  // after the inputs: an input error is not slowed by the cache's first write
-  cacheCompiledCode()
   await (await load()).start(inputs)
 }
