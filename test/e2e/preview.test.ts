@@ -172,6 +172,51 @@ describe('action-preview on Alauda', () => {
     expect((await alaudaServices()).map((service) => service.service_name)).toEqual([stuck])
   })
 
+  it('waits again for a removal its share left unfinished, once the others are done: slower than its share is not a failure', async () => {
+    for (const pr of ['33', '34']) {
+      const up = await suite.steps.run('preview', alauda({ command: 'up', pr, image: V1, 'create-spec': '{}' }), { env: github.env() })
+      expect(up.code, up.stdout).toBe(0)
+    }
+    for (const pr of [33, 34]) github.pulls.set(pr, 'closed')
+    const planned = await suite.steps.run('preview', alauda({ command: 'sweep', 'dry-run': 'true' }), { env: github.env() })
+    const [slow, next] = (JSON.parse(planned.outputs.plan ?? '') as { writes: { operation: string; target: string }[] }).writes
+      .filter((write) => write.operation === 'remove')
+      .map((write) => write.target)
+    // the first one's DELETE is answered as done and not done: the platform takes longer than the share
+    await suite.emulator.control('POST', '/faults', {
+      platform: 'alauda',
+      path: `/services/team/${slow}`,
+      method: 'DELETE',
+      status: 200,
+      body: {},
+      count: 1,
+    })
+    let gone: Promise<Response> | undefined
+    const sweep = await suite.steps.run('preview', alauda({ command: 'sweep', timeout: '12s' }), {
+      env: github.env(),
+      // the platform ends the removal once the sweep has moved on from it
+      onStdout: (soFar) => {
+        if (gone || !soFar.includes(`${slow}: not gone within its share of the time`)) return
+        gone = fetch(`${suite.emulator.url('alauda')}/v1/services/team/${slow}/`, {
+          method: 'DELETE',
+          headers: { authorization: `Token ${ALAUDA_TOKEN}` },
+        })
+      },
+    })
+    expect((await gone)?.ok).toBe(true)
+    expect(sweep.code, sweep.stdout).toBe(0)
+    // the next one was removed in the meantime; the slow one was read again, never sent again
+    expect(sweep.stdout.indexOf(`${next}: `)).toBeLessThan(sweep.stdout.lastIndexOf(`${slow}: registry.example.com/shop:pr-sha1 → removed`))
+    expect(
+      JSON.parse(sweep.outputs.removed ?? '')
+        .map((r: { service: string }) => r.service)
+        .sort(),
+    ).toEqual(['shop-pr-33', 'shop-pr-34'])
+    const deletes = (await suite.emulator.requests()).filter((r) => r.method === 'DELETE' && r.path.includes(slow as string))
+    expect(deletes).toHaveLength(2) // the sweep's, and the platform's own end above
+    expect(await alaudaServices()).toEqual([])
+  })
+
   it('an up the platform refuses, or one out of time, says failed on the PR and marks its deployment failed', async () => {
     const first = await suite.steps.run('preview', alauda({ command: 'up', pr: '7', image: V1, 'create-spec': '{}' }), {
       env: github.env(),

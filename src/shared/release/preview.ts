@@ -6,6 +6,7 @@ import type { ActionResult, ReleaseContext } from './context.js'
 import { deploy } from './deploy.js'
 import { type DryRunPlan, newPlan, planned } from './plan.js'
 import { waitOn } from './rollout.js'
+import type { WaitResult } from './waiter.js'
 
 /** The hidden line that makes the preview comment one sticky comment per pull request. */
 const MARKER = '<!-- paas-release-actions:preview -->'
@@ -148,7 +149,23 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
   const failed: string[] = []
   // a dry run lists and reads the pull requests as a real sweep does, and plans its removals
   const plan = ctx.dryRun ? newPlan('preview', ctx.platform.name) : undefined
-  const due: { found: (typeof previews)[number]; reason: string }[] = []
+  type Due = { found: (typeof previews)[number]; reason: string }
+  const due: Due[] = []
+  /** the removals not done within their share of the time: waited for again once the others are done */
+  const later: (Due & { removal: Removal })[] = []
+  // one preview that cannot be removed does not keep the sweep from the others
+  const notRemoved = (found: Due['found'], error: unknown) => {
+    if (ctx.signal.aborted) throw error
+    ctx.log.warning(`${found.service} (#${found.pr}) could not be removed: ${(error as Error).message}`)
+    failed.push(`${found.service} (#${found.pr}): ${(error as Error).message}`)
+  }
+  const removedBySweep = async (found: Due['found'], reason: string) => {
+    await ctx.phase(`GitHub deployment status of #${found.pr}`, () =>
+      ledger.deactivate(`pr-${found.pr}`, `removed by the sweep: ${reason}`),
+    )
+    await stickyComment(ctx, found.pr, `**Preview of #${found.pr}** was removed by the sweep: ${reason}.`)
+    removed.push({ pr: found.pr, service: found.service, reason })
+  }
   for (const found of previews.filter((p) => p.platform === ctx.platform.name)) {
     if (!carriesNumber(found.service, found.pr)) {
       ctx.log.warning(`${found.service} is recorded for #${found.pr} but its name does not carry the number: left alone`)
@@ -192,21 +209,39 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
     // for the rest (its requests are bounded by their attempts and the one deadline, not by the share)
     const own = { ...ctx, deadline: ctx.deadline.share(due.length - i) }
     try {
-      await ctx.phase(`remove ${found.service}`, () =>
-        removeService(own, previewRef(inputs, found.service), ownGroup(inputs.template, found.pr)),
-      )
+      const unfinished = await ctx.phase(`remove ${found.service}`, async () => {
+        const removal = await startRemoval(own, previewRef(inputs, found.service), ownGroup(inputs.template, found.pr))
+        if (typeof removal === 'boolean') return undefined
+        const result = await waitOn(own, removal.operation)
+        if (result.status === 'timed out' && ctx.deadline.remainingMs() > 0) {
+          ctx.log.info(`${found.service}: not gone within its share of the time; waited for again once the others are done`)
+          return removal
+        }
+        settleRemoval(own, removal, result)
+        return undefined
+      })
+      if (unfinished) {
+        later.push({ found, reason, removal: unfinished })
+        continue
+      }
     } catch (error) {
-      // one preview that cannot be removed does not keep the sweep from the others
-      if (ctx.signal.aborted) throw error
-      ctx.log.warning(`${found.service} (#${found.pr}) could not be removed: ${(error as Error).message}`)
-      failed.push(`${found.service} (#${found.pr}): ${(error as Error).message}`)
+      notRemoved(found, error)
       continue
     }
-    await ctx.phase(`GitHub deployment status of #${found.pr}`, () =>
-      ledger.deactivate(`pr-${found.pr}`, `removed by the sweep: ${reason}`),
-    )
-    await stickyComment(ctx, found.pr, `**Preview of #${found.pr}** was removed by the sweep: ${reason}.`)
-    removed.push({ pr: found.pr, service: found.service, reason })
+    await removedBySweep(found, reason)
+  }
+  // the removals whose share ran out: read again (never sent again), each with its share of what is left
+  for (const [i, { found, reason, removal }] of later.entries()) {
+    const own = { ...ctx, deadline: ctx.deadline.share(later.length - i) }
+    try {
+      await ctx.phase(`remove ${found.service}, waited for again`, async () =>
+        settleRemoval(own, removal, await waitOn(own, removal.operation)),
+      )
+    } catch (error) {
+      notRemoved(found, error)
+      continue
+    }
+    await removedBySweep(found, reason)
   }
   if (plan) {
     if (kept.length > 0) plan.notes.push(`Kept: ${kept.join(', ')}.`)
@@ -274,6 +309,13 @@ function ownGroup(template: string, pr: number): string | undefined {
   return service !== undefined && group?.includes('{pr}') ? previewName(group, pr) : undefined
 }
 
+/** A removal sent: the operation to wait for, and the line to log once it is done. */
+interface Removal {
+  ref: ServiceRef
+  operation: Operation
+  done: string
+}
+
 /**
  * Removes the service and waits until it is gone; false when there was none. A service in the
  * PR's own group (`own`) goes with the whole group, every service in it. In a dry run (`dry`),
@@ -285,6 +327,19 @@ async function removeService(
   own: string | undefined,
   dry?: { plan: DryRunPlan; reason: string },
 ): Promise<boolean> {
+  const removal = await startRemoval(ctx, ref, own, dry)
+  if (typeof removal === 'boolean') return removal
+  settleRemoval(ctx, removal, await waitOn(ctx, removal.operation))
+  return true
+}
+
+/** Sends the removal (or plans it, `dry`: true): the removal to wait for; false when there is nothing to remove. */
+async function startRemoval(
+  ctx: ReleaseContext,
+  ref: ServiceRef,
+  own: string | undefined,
+  dry?: { plan: DryRunPlan; reason: string },
+): Promise<Removal | boolean> {
   const [group] = ref.service.split('/')
   const removeGroup = ctx.platform.removeGroup
   // the service recorded must sit in that group: the ledger's name, not only the template's, decides
@@ -306,9 +361,7 @@ async function removeService(
       ctx.log.info(`${group}: not found; nothing to remove`)
       return false
     }
-    await settleRemoval(ctx, ref, operation)
-    ctx.log.info(`${group}: removed, with every service in it`)
-    return true
+    return { ref, operation, done: `${group}: removed, with every service in it` }
   }
   const state = await ctx.platform.describe(ref)
   if (state === null) {
@@ -321,22 +374,20 @@ async function removeService(
     dry.plan.writes.push({ operation: 'remove', target: ref.service, before: `${state.image} (${state.status})`, after: 'removed', detail })
     return true
   }
-  await settleRemoval(ctx, ref, await ctx.platform.remove(ref))
-  ctx.log.info(`${ref.service}: ${state.image} → removed`)
-  return true
+  return { ref, operation: await ctx.platform.remove(ref), done: `${ref.service}: ${state.image} → removed` }
 }
 
-/** Waits for a removal to end; throws when it did not succeed. */
-async function settleRemoval(ctx: ReleaseContext, ref: ServiceRef, operation: Operation): Promise<void> {
-  const result = await waitOn(ctx, operation)
+/** How a removal's wait ended: its line in the log when it succeeded; thrown otherwise. */
+function settleRemoval(ctx: ReleaseContext, removal: Removal, result: WaitResult): void {
   if (result.status !== 'succeeded') {
     throw new PlatformError(
       ctx.platform.name,
       'remove',
-      ref.service,
-      `operation ${operation.id} ${result.status}; last state: ${result.detail}`,
+      removal.ref.service,
+      `operation ${removal.operation.id} ${result.status}; last state: ${result.detail}`,
     )
   }
+  ctx.log.info(removal.done)
 }
 
 /** The PR's preview comment, in its own phase: written, skipped without a token, or not written (a warning). */
