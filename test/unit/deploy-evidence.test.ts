@@ -139,4 +139,43 @@ describe('a deploy reports what the service runs at the end, after its health ch
     expect(result.failure).toContain('health check of https://shop.example.com/health failed')
     expect(result.rows).toContainEqual(['Runs now', `${V2} (FAILED)`])
   })
+
+  it('when the read at the end fails, says so, with the read from before the health check as what it is', async () => {
+    let reads = 0
+    let image = V1
+    const platform = {
+      name: 'jelastic',
+      capabilities: WEIGHTED_CAPABILITIES,
+      async describe(ref: ServiceRef) {
+        // before, the deploy's read back, then the platform cannot be read any more
+        if (++reads > 2) throw new Error('connection reset')
+        return { id: ref.service, image, replicas: 1, ready: 1, phase: 'running', status: 'RUNNING' }
+      },
+      async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+        image = spec.image
+        return { id: 'job-1', kind: 'deploy', ref, target: { image: spec.image } }
+      },
+      async observe() {
+        return { status: 'succeeded', detail: 'job SUCCEEDED' }
+      },
+    } as unknown as Platform
+    const probe = { send: async () => ({ status: 200, headers: {}, text: 'ok', head: Buffer.from('ok'), size: 2 }) }
+    const ctx = { ...releaseContext(platform), probe } as unknown as ReleaseContext
+    const result = await deploy(
+      ctx,
+      readDeployInputs({
+        ...JELASTIC_INPUTS,
+        INPUT_SERVICE: 'shop',
+        INPUT_IMAGE: V2,
+        'INPUT_HEALTH-URL': 'https://shop.example.com/health',
+        'INPUT_HEALTH-SAMPLES': '1',
+      }),
+    )
+    expect(result.failure).toBeUndefined()
+    expect(result.rows).toContainEqual([
+      'Runs now',
+      `unknown: the platform could not be read after the health check (before it: ${V2} (RUNNING))`,
+    ])
+    expect(result.outputs.image).toBe(V2)
+  })
 })

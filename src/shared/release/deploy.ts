@@ -172,7 +172,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   const url = after?.url ?? before.url ?? ''
   if (url) rows.push(['URL', url])
   // what the service really runs at the end, as the platform says (not what the action meant it to)
-  rows.push(['Runs now', after ? `${after.image} (${after.status})` : 'unknown: the platform could not be read'])
+  rows.push(['Runs now', runsNow(after, inputs.health ? landedOn : undefined)])
   return {
     title: failure ? `Deploy of ${inputs.image} to ${ref.service} failed` : `Deployed ${inputs.image} to ${ref.service}`,
     outputs: {
@@ -552,6 +552,16 @@ async function stateAtEnd(
   checked: boolean,
 ): Promise<ServiceState | null> {
   return landedOn !== undefined && !checked ? landedOn : readBack(ctx, ref, previous)
+}
+
+/**
+ * The "Runs now" row: the read at the end. When that read failed after a health check, the read
+ * before the check (`beforeCheck`, none after a rollback) is said too, as what it is.
+ */
+function runsNow(after: ServiceState | null, beforeCheck: ServiceState | null | undefined): string {
+  if (after) return `${after.image} (${after.status})`
+  if (!beforeCheck) return 'unknown: the platform could not be read'
+  return `unknown: the platform could not be read after the health check (before it: ${beforeCheck.image} (${beforeCheck.status}))`
 }
 
 /** What the service runs at the end, as the platform says, with the change in one line; null when it cannot be read. */
