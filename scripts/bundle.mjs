@@ -87,7 +87,7 @@ function fallbackLlhttpAside(name, file, source) {
  * functions inside them stay lazy. The build fails if the map is not
  * found once in every file.
  */
-function eagerModules(name, file, source) {
+export function eagerModules(name, file, source) {
   const program = parse(source, { ecmaVersion: 'latest', sourceType: 'module' })
   const maps = program.body
     .flatMap((node) => node.declaration?.declarations ?? node.declarations ?? [])
