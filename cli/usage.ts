@@ -382,7 +382,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       },
       timeout: {
         description:
-          'The one deadline for everything the action waits for, such as 90s, 10m or 1h. A rollback after a failure gets the same time again. A sweep gives the wait of each removal an even share of the time left (what one does not use passes to the next), and waits again, with the time left, for the removals not done within their share once the others are done.',
+          'The one deadline for everything the action waits for, such as 90s, 10m or 1h. A rollback after a failure gets the same time again. A sweep gives the wait of each removal an even share of the time left (what one does not use passes to the next), and, once the others are done, waits again for the removals not done within their share, each with an even share of the time then left.',
         default: '10m',
         required: false,
         secret: false,

@@ -206,7 +206,9 @@ describe('action-preview on Alauda', () => {
     expect((await gone)?.ok).toBe(true)
     expect(sweep.code, sweep.stdout).toBe(0)
     // the next one was removed in the meantime; the slow one was read again, never sent again
-    expect(sweep.stdout.indexOf(`${next}: `)).toBeLessThan(sweep.stdout.lastIndexOf(`${slow}: registry.example.com/shop:pr-sha1 → removed`))
+    const nextRemoved = sweep.stdout.indexOf(`${next}: registry.example.com/shop:pr-sha1 → removed`)
+    expect(nextRemoved).toBeGreaterThan(sweep.stdout.indexOf(`${slow}: not gone within its share of the time`))
+    expect(sweep.stdout.indexOf(`${slow}: registry.example.com/shop:pr-sha1 → removed`)).toBeGreaterThan(nextRemoved)
     expect(
       JSON.parse(sweep.outputs.removed ?? '')
         .map((r: { service: string }) => r.service)
@@ -215,6 +217,39 @@ describe('action-preview on Alauda', () => {
     const deletes = (await suite.emulator.requests()).filter((r) => r.method === 'DELETE' && r.path.includes(slow as string))
     expect(deletes).toHaveLength(2) // the sweep's, and the platform's own end above
     expect(await alaudaServices()).toEqual([])
+  })
+
+  it("a removal waited for again with no time left fails with the platform's last state, in the sweep's order", async () => {
+    for (const pr of ['35', '36']) {
+      const up = await suite.steps.run('preview', alauda({ command: 'up', pr, image: V1, 'create-spec': '{}' }), { env: github.env() })
+      expect(up.code, up.stdout).toBe(0)
+    }
+    for (const pr of [35, 36]) github.pulls.set(pr, 'closed')
+    const planned = await suite.steps.run('preview', alauda({ command: 'sweep', 'dry-run': 'true' }), { env: github.env() })
+    const order = (JSON.parse(planned.outputs.plan ?? '') as { writes: { operation: string; target: string }[] }).writes
+      .filter((write) => write.operation === 'remove')
+      .map((write) => write.target)
+    // both DELETEs are answered as done and never done: the first is waited for again once the
+    // second has used the rest of the time
+    for (const service of order)
+      await suite.emulator.control('POST', '/faults', {
+        platform: 'alauda',
+        path: `/services/team/${service}`,
+        method: 'DELETE',
+        status: 200,
+        body: {},
+      })
+    const sweep = await suite.steps.run('preview', alauda({ command: 'sweep', timeout: '6s' }), { env: github.env() })
+    expect(sweep.code).toBe(1)
+    expect(sweep.stdout).toContain(`${order[0]}: not gone within its share of the time`)
+    const [line] = errorLines(sweep)
+    expect(line).toMatch(/^alauda: sweep of the previews failed: 2 could not be removed: /)
+    // in the sweep's order, each with what the platform showed last, not a read refused at the deadline
+    const failures = (line ?? '').replace(/^[^:]+: [^:]+: 2 could not be removed: /, '').split(/; (?=shop-pr-)/)
+    expect(failures.map((failure) => failure.split(' ')[0])).toEqual(order)
+    for (const failure of failures) expect(failure).toMatch(/timed out; last state: /)
+    expect(line).not.toMatch(/deadline \(timeout\) passed before the request could be sent|could not read the state/)
+    expect((await alaudaServices()).map((service) => service.service_name).sort()).toEqual([...order].sort())
   })
 
   it('an up the platform refuses, or one out of time, says failed on the PR and marks its deployment failed', async () => {

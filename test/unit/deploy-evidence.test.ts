@@ -59,6 +59,43 @@ describe('a deploy succeeds on what the service runs, not on the job’s word al
     expect(result.failure).toBeUndefined()
     expect(result.outputs.image).toBe(V2)
   })
+
+  it('after a rollback, a read at the end that fails says only unknown: the read before the check no longer holds', async () => {
+    let image = V1
+    let deploys = 0
+    const platform = {
+      name: 'jelastic',
+      capabilities: WEIGHTED_CAPABILITIES,
+      async describe(ref: ServiceRef) {
+        // unreadable from the rollback on
+        if (deploys > 1) throw new Error('connection reset')
+        return { id: ref.service, image, replicas: 1, ready: 1, phase: 'running', status: 'RUNNING' }
+      },
+      async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+        image = spec.image
+        deploys++
+        return { id: `job-${deploys}`, kind: 'deploy', ref, target: { image: spec.image } }
+      },
+      async observe() {
+        return { status: 'succeeded', detail: 'job SUCCEEDED' }
+      },
+    } as unknown as Platform
+    const probe = { send: async () => ({ status: 503, headers: {}, text: 'down', head: Buffer.from('down'), size: 4 }) }
+    const ctx = { ...releaseContext(platform), probe } as unknown as ReleaseContext
+    const result = await deploy(
+      ctx,
+      readDeployInputs({
+        ...JELASTIC_INPUTS,
+        INPUT_SERVICE: 'shop',
+        INPUT_IMAGE: V2,
+        'INPUT_HEALTH-URL': 'https://shop.example.com/health',
+        'INPUT_HEALTH-SAMPLES': '1',
+      }),
+    )
+    expect(deploys).toBe(2) // the rollback was sent
+    expect(result.failure).toContain('health check of https://shop.example.com/health failed')
+    expect(result.rows).toContainEqual(['Runs now', 'unknown: the platform could not be read'])
+  })
 })
 
 describe('a create succeeds on what the new service runs', () => {
@@ -177,5 +214,42 @@ describe('a deploy reports what the service runs at the end, after its health ch
       `unknown: the platform could not be read after the health check (before it: ${V2} (RUNNING))`,
     ])
     expect(result.outputs.image).toBe(V2)
+  })
+
+  it('after a rollback, a read at the end that fails says only unknown: the read before the check no longer holds', async () => {
+    let image = V1
+    let deploys = 0
+    const platform = {
+      name: 'jelastic',
+      capabilities: WEIGHTED_CAPABILITIES,
+      async describe(ref: ServiceRef) {
+        // unreadable from the rollback on
+        if (deploys > 1) throw new Error('connection reset')
+        return { id: ref.service, image, replicas: 1, ready: 1, phase: 'running', status: 'RUNNING' }
+      },
+      async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+        image = spec.image
+        deploys++
+        return { id: `job-${deploys}`, kind: 'deploy', ref, target: { image: spec.image } }
+      },
+      async observe() {
+        return { status: 'succeeded', detail: 'job SUCCEEDED' }
+      },
+    } as unknown as Platform
+    const probe = { send: async () => ({ status: 503, headers: {}, text: 'down', head: Buffer.from('down'), size: 4 }) }
+    const ctx = { ...releaseContext(platform), probe } as unknown as ReleaseContext
+    const result = await deploy(
+      ctx,
+      readDeployInputs({
+        ...JELASTIC_INPUTS,
+        INPUT_SERVICE: 'shop',
+        INPUT_IMAGE: V2,
+        'INPUT_HEALTH-URL': 'https://shop.example.com/health',
+        'INPUT_HEALTH-SAMPLES': '1',
+      }),
+    )
+    expect(deploys).toBe(2) // the rollback was sent
+    expect(result.failure).toContain('health check of https://shop.example.com/health failed')
+    expect(result.rows).toContainEqual(['Runs now', 'unknown: the platform could not be read'])
   })
 })

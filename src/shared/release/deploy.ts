@@ -136,9 +136,12 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
     }
   }
 
+  let checked = false
   if (inputs.health) {
-    if (failure === undefined) failure = await healthCheck(ctx, inputs.health, rows)
-    else rows.push(['Health check', 'not run: the deploy did not succeed'])
+    if (failure === undefined) {
+      failure = await healthCheck(ctx, inputs.health, rows)
+      checked = true
+    } else rows.push(['Health check', 'not run: the deploy did not succeed'])
   }
 
   // the service's own log of the deploy's window says why, before a rollback adds its own lines
@@ -172,7 +175,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   const url = after?.url ?? before.url ?? ''
   if (url) rows.push(['URL', url])
   // what the service really runs at the end, as the platform says (not what the action meant it to)
-  rows.push(['Runs now', runsNow(after, inputs.health ? landedOn : undefined)])
+  rows.push(['Runs now', runsNow(after, checked ? landedOn : undefined)])
   return {
     title: failure ? `Deploy of ${inputs.image} to ${ref.service} failed` : `Deployed ${inputs.image} to ${ref.service}`,
     outputs: {

@@ -6,7 +6,7 @@ import type { ActionResult, ReleaseContext } from './context.js'
 import { deploy } from './deploy.js'
 import { type DryRunPlan, newPlan, planned } from './plan.js'
 import { waitOn } from './rollout.js'
-import type { WaitResult } from './waiter.js'
+import { type WaitResult, waitFor } from './waiter.js'
 
 /** The hidden line that makes the preview comment one sticky comment per pull request. */
 const MARKER = '<!-- paas-release-actions:preview -->'
@@ -145,19 +145,19 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
   ctx.section('previews kept')
   const removed: { pr: number; service: string; reason: string }[] = []
   const kept: string[] = []
-  /** the previews whose removal failed, with why: the sweep goes on, and fails at the end */
-  const failed: string[] = []
+  /** the previews whose removal failed, with why, by their place in the sweep: it goes on, and fails at the end */
+  const failures: { at: number; text: string }[] = []
   // a dry run lists and reads the pull requests as a real sweep does, and plans its removals
   const plan = ctx.dryRun ? newPlan('preview', ctx.platform.name) : undefined
   type Due = { found: (typeof previews)[number]; reason: string }
   const due: Due[] = []
-  /** the removals not done within their share of the time: waited for again once the others are done */
-  const later: (Due & { removal: Removal })[] = []
+  /** the removals not done within their share of the time (`first`: how that wait ended): waited for again once the others are done */
+  const later: (Due & { at: number; removal: Removal; first: WaitResult })[] = []
   // one preview that cannot be removed does not keep the sweep from the others
-  const notRemoved = (found: Due['found'], error: unknown) => {
+  const notRemoved = (at: number, found: Due['found'], error: unknown) => {
     if (ctx.signal.aborted) throw error
     ctx.log.warning(`${found.service} (#${found.pr}) could not be removed: ${(error as Error).message}`)
-    failed.push(`${found.service} (#${found.pr}): ${(error as Error).message}`)
+    failures.push({ at, text: `${found.service} (#${found.pr}): ${(error as Error).message}` })
   }
   const removedBySweep = async (found: Due['found'], reason: string) => {
     await ctx.phase(`GitHub deployment status of #${found.pr}`, () =>
@@ -202,47 +202,63 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
     // a call cut at the deadline (the one deadline bounds every request) leaves none for the rest:
     // they are said, not tried
     if (ctx.deadline.remainingMs() === 0) {
-      failed.push(`${found.service} (#${found.pr}): not reached before the deadline`)
+      failures.push({ at: i, text: `${found.service} (#${found.pr}): not reached before the deadline` })
       continue
     }
     // each removal's wait ends with an even share of the time left: one that never ends leaves time
     // for the rest (its requests are bounded by their attempts and the one deadline, not by the share)
     const own = { ...ctx, deadline: ctx.deadline.share(due.length - i) }
+    // the last one's share ends with the action's deadline: only a share that ends before it can be waited for again
+    const shareEndsFirst = own.deadline.epochMs < ctx.deadline.epochMs
     try {
-      const unfinished = await ctx.phase(`remove ${found.service}`, async () => {
-        const removal = await startRemoval(own, previewRef(inputs, found.service), ownGroup(inputs.template, found.pr))
-        if (typeof removal === 'boolean') return undefined
-        const result = await waitOn(own, removal.operation)
-        if (result.status === 'timed out' && ctx.deadline.remainingMs() > 0) {
-          ctx.log.info(`${found.service}: not gone within its share of the time; waited for again once the others are done`)
-          return removal
-        }
-        settleRemoval(own, removal, result)
-        return undefined
-      })
+      const unfinished = await ctx.phase(
+        `remove ${found.service}`,
+        async () => {
+          const removal = await startRemoval(own, previewRef(inputs, found.service), ownGroup(inputs.template, found.pr))
+          if (typeof removal === 'boolean') return undefined
+          const result = await waitOn(own, removal.operation)
+          if (result.status === 'timed out' && shareEndsFirst) {
+            ctx.log.info(`${found.service}: not gone within its share of the time; waited for again once the others are done`)
+            return { removal, first: result }
+          }
+          settleRemoval(own, removal, result)
+          return undefined
+        },
+        (unfinished) => (unfinished ? { ok: true, outcome: 'not done yet: waited for again later' } : { ok: true, outcome: 'ok' }),
+      )
       if (unfinished) {
-        later.push({ found, reason, removal: unfinished })
+        later.push({ found, reason, at: i, ...unfinished })
         continue
       }
     } catch (error) {
-      notRemoved(found, error)
+      notRemoved(i, found, error)
       continue
     }
     await removedBySweep(found, reason)
   }
-  // the removals whose share ran out: read again (never sent again), each with its share of what is left
-  for (const [i, { found, reason, removal }] of later.entries()) {
-    const own = { ...ctx, deadline: ctx.deadline.share(later.length - i) }
+  // the removals whose share ran out: read again at once (never sent again), each with its share of
+  // what is left; none left, the first wait's end stands, with the platform's last state
+  for (const [j, { found, reason, at, removal, first }] of later.entries()) {
+    const own = { ...ctx, deadline: ctx.deadline.share(later.length - j) }
     try {
-      await ctx.phase(`remove ${found.service}, waited for again`, async () =>
-        settleRemoval(own, removal, await waitOn(own, removal.operation)),
-      )
+      await ctx.phase(`remove ${found.service}, waited for again`, async () => {
+        const again =
+          own.deadline.remainingMs() === 0
+            ? first
+            : await waitFor(() => ctx.platform.observe(removal.operation), {
+                deadline: own.deadline.epochMs,
+                signal: ctx.signal,
+                log: (message) => ctx.log.info(message),
+              })
+        settleRemoval(own, removal, again)
+      })
     } catch (error) {
-      notRemoved(found, error)
+      notRemoved(at, found, error)
       continue
     }
     await removedBySweep(found, reason)
   }
+  const failed = failures.sort((a, b) => a.at - b.at).map((failure) => failure.text)
   if (plan) {
     if (kept.length > 0) plan.notes.push(`Kept: ${kept.join(', ')}.`)
     return planned(ctx, plan, { removed: '[]', service: '', 'service-id': '', url: '', 'comment-id': '' }, [
