@@ -84,8 +84,7 @@ function fallbackLlhttpAside(name, file, source) {
  * module that runs when the module is first required, and a run requires nearly every module its
  * files hold: each is put in parentheses, so that it is parsed once. Measured on Node 24, paired:
  * 4–6 % less to an input error and to the first request. Only the module functions: the
- * functions inside them stay lazy. The build fails if the map is not
- * found once in every file.
+ * functions inside them stay lazy. The build fails if the map is not found once in every file.
  */
 export function eagerModules(name, file, source) {
   const program = parse(source, { ecmaVersion: 'latest', sourceType: 'module' })

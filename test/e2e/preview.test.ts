@@ -36,6 +36,21 @@ async function alaudaServices(): Promise<{ service_name: string; image_tag: stri
     .services
 }
 
+/** Previews up for `prs`, their PRs closed: the services, in the order the sweep takes them (from its dry run). */
+async function closedPreviews(prs: number[]): Promise<string[]> {
+  for (const pr of prs) {
+    const up = await suite.steps.run('preview', alauda({ command: 'up', pr: String(pr), image: V1, 'create-spec': '{}' }), {
+      env: github.env(),
+    })
+    expect(up.code, up.stdout).toBe(0)
+  }
+  for (const pr of prs) github.pulls.set(pr, 'closed')
+  const planned = await suite.steps.run('preview', alauda({ command: 'sweep', 'dry-run': 'true' }), { env: github.env() })
+  return (JSON.parse(planned.outputs.plan ?? '') as { writes: { operation: string; target: string }[] }).writes
+    .filter((write) => write.operation === 'remove')
+    .map((write) => write.target)
+}
+
 describe('action-preview on Alauda', () => {
   it('up creates the PR service and one comment; a second up updates both; down removes it', async () => {
     const spec = JSON.stringify({ instance_size: 'XS', target_num_instances: 1 })
@@ -142,16 +157,8 @@ describe('action-preview on Alauda', () => {
   })
 
   it('gives each removal of a sweep its share of the time: one that never ends leaves time for the next', async () => {
-    for (const pr of ['31', '32']) {
-      const up = await suite.steps.run('preview', alauda({ command: 'up', pr, image: V1, 'create-spec': '{}' }), { env: github.env() })
-      expect(up.code, up.stdout).toBe(0)
-    }
-    for (const pr of [31, 32]) github.pulls.set(pr, 'closed')
     // the order the sweep takes them in, from its dry run
-    const planned = await suite.steps.run('preview', alauda({ command: 'sweep', 'dry-run': 'true' }), { env: github.env() })
-    const [stuck, next] = (JSON.parse(planned.outputs.plan ?? '') as { writes: { operation: string; target: string }[] }).writes
-      .filter((write) => write.operation === 'remove')
-      .map((write) => write.target)
+    const [stuck, next] = await closedPreviews([31, 32])
     expect([stuck, next].sort()).toEqual(['shop-pr-31', 'shop-pr-32'])
     // the first one's DELETE is answered as done and never done: its removal waits until its share ends
     await suite.emulator.control('POST', '/faults', {
@@ -173,15 +180,7 @@ describe('action-preview on Alauda', () => {
   })
 
   it('waits again for a removal its share left unfinished, once the others are done: slower than its share is not a failure', async () => {
-    for (const pr of ['33', '34']) {
-      const up = await suite.steps.run('preview', alauda({ command: 'up', pr, image: V1, 'create-spec': '{}' }), { env: github.env() })
-      expect(up.code, up.stdout).toBe(0)
-    }
-    for (const pr of [33, 34]) github.pulls.set(pr, 'closed')
-    const planned = await suite.steps.run('preview', alauda({ command: 'sweep', 'dry-run': 'true' }), { env: github.env() })
-    const [slow, next] = (JSON.parse(planned.outputs.plan ?? '') as { writes: { operation: string; target: string }[] }).writes
-      .filter((write) => write.operation === 'remove')
-      .map((write) => write.target)
+    const [slow, next] = await closedPreviews([33, 34])
     // the first one's DELETE is answered as done and not done: the platform takes longer than the share
     await suite.emulator.control('POST', '/faults', {
       platform: 'alauda',
@@ -220,15 +219,7 @@ describe('action-preview on Alauda', () => {
   })
 
   it("a removal waited for again with no time left fails with the platform's last state, in the sweep's order", async () => {
-    for (const pr of ['35', '36']) {
-      const up = await suite.steps.run('preview', alauda({ command: 'up', pr, image: V1, 'create-spec': '{}' }), { env: github.env() })
-      expect(up.code, up.stdout).toBe(0)
-    }
-    for (const pr of [35, 36]) github.pulls.set(pr, 'closed')
-    const planned = await suite.steps.run('preview', alauda({ command: 'sweep', 'dry-run': 'true' }), { env: github.env() })
-    const order = (JSON.parse(planned.outputs.plan ?? '') as { writes: { operation: string; target: string }[] }).writes
-      .filter((write) => write.operation === 'remove')
-      .map((write) => write.target)
+    const order = await closedPreviews([35, 36])
     // both DELETEs are answered as done and never done: the first is waited for again once the
     // second has used the rest of the time
     for (const service of order)

@@ -59,43 +59,6 @@ describe('a deploy succeeds on what the service runs, not on the job’s word al
     expect(result.failure).toBeUndefined()
     expect(result.outputs.image).toBe(V2)
   })
-
-  it('after a rollback, a read at the end that fails says only unknown: the read before the check no longer holds', async () => {
-    let image = V1
-    let deploys = 0
-    const platform = {
-      name: 'jelastic',
-      capabilities: WEIGHTED_CAPABILITIES,
-      async describe(ref: ServiceRef) {
-        // unreadable from the rollback on
-        if (deploys > 1) throw new Error('connection reset')
-        return { id: ref.service, image, replicas: 1, ready: 1, phase: 'running', status: 'RUNNING' }
-      },
-      async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
-        image = spec.image
-        deploys++
-        return { id: `job-${deploys}`, kind: 'deploy', ref, target: { image: spec.image } }
-      },
-      async observe() {
-        return { status: 'succeeded', detail: 'job SUCCEEDED' }
-      },
-    } as unknown as Platform
-    const probe = { send: async () => ({ status: 503, headers: {}, text: 'down', head: Buffer.from('down'), size: 4 }) }
-    const ctx = { ...releaseContext(platform), probe } as unknown as ReleaseContext
-    const result = await deploy(
-      ctx,
-      readDeployInputs({
-        ...JELASTIC_INPUTS,
-        INPUT_SERVICE: 'shop',
-        INPUT_IMAGE: V2,
-        'INPUT_HEALTH-URL': 'https://shop.example.com/health',
-        'INPUT_HEALTH-SAMPLES': '1',
-      }),
-    )
-    expect(deploys).toBe(2) // the rollback was sent
-    expect(result.failure).toContain('health check of https://shop.example.com/health failed')
-    expect(result.rows).toContainEqual(['Runs now', 'unknown: the platform could not be read'])
-  })
 })
 
 describe('a create succeeds on what the new service runs', () => {
@@ -135,43 +98,62 @@ describe('a create succeeds on what the new service runs', () => {
   })
 })
 
+/**
+ * A platform whose deploy jobs succeed and set the image; `read` gives each describe's state (or
+ * throws), from the image and the number of deploys sent so far.
+ */
+function deployingPlatform(read: (image: string, deploys: number) => { ready: number; phase: string; status: string }) {
+  let image = V1
+  let deploys = 0
+  const platform = {
+    name: 'jelastic',
+    capabilities: WEIGHTED_CAPABILITIES,
+    async describe(ref: ServiceRef) {
+      return { id: ref.service, image, replicas: 1, ...read(image, deploys) }
+    },
+    async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+      image = spec.image
+      deploys++
+      return { id: `job-${deploys}`, kind: 'deploy', ref, target: { image: spec.image } }
+    },
+    async observe() {
+      return { status: 'succeeded', detail: 'job SUCCEEDED' }
+    },
+  } as unknown as Platform
+  return { platform, deploys: () => deploys }
+}
+
+const RUNNING = { ready: 1, phase: 'running', status: 'RUNNING' }
+
+/** A deploy of V2 with a one-sample health check, whose probe answers `status()`. */
+function deployChecked(platform: Platform, status: () => number, inputs: Record<string, string> = {}) {
+  const probe = { send: async () => ({ status: status(), headers: {}, text: 'body', head: Buffer.from('body'), size: 4 }) }
+  const ctx = { ...releaseContext(platform), probe } as unknown as ReleaseContext
+  return deploy(
+    ctx,
+    readDeployInputs({
+      ...JELASTIC_INPUTS,
+      INPUT_SERVICE: 'shop',
+      INPUT_IMAGE: V2,
+      'INPUT_HEALTH-URL': 'https://shop.example.com/health',
+      'INPUT_HEALTH-SAMPLES': '1',
+      ...inputs,
+    }),
+  )
+}
+
 describe('a deploy reports what the service runs at the end, after its health check', () => {
   it('reads the service again after a health check that failed: a crash during the check shows, not the state before it', async () => {
     let crashed = false
-    let image = V1
-    const platform = {
-      name: 'jelastic',
-      capabilities: WEIGHTED_CAPABILITIES,
-      async describe(ref: ServiceRef) {
-        const status = crashed ? 'FAILED' : 'RUNNING'
-        return { id: ref.service, image, replicas: 1, ready: crashed ? 0 : 1, phase: crashed ? 'failed' : 'running', status }
-      },
-      async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
-        image = spec.image
-        return { id: 'job-1', kind: 'deploy', ref, target: { image: spec.image } }
-      },
-      async observe() {
-        return { status: 'succeeded', detail: 'job SUCCEEDED' }
-      },
-    } as unknown as Platform
+    const { platform } = deployingPlatform(() => (crashed ? { ready: 0, phase: 'failed', status: 'FAILED' } : RUNNING))
     // the service crashes while it is probed: the probe answers 503
-    const probe = {
-      async send() {
+    const result = await deployChecked(
+      platform,
+      () => {
         crashed = true
-        return { status: 503, headers: {}, text: 'down', head: Buffer.from('down'), size: 4 }
+        return 503
       },
-    }
-    const ctx = { ...releaseContext(platform), probe } as unknown as ReleaseContext
-    const result = await deploy(
-      ctx,
-      readDeployInputs({
-        ...JELASTIC_INPUTS,
-        INPUT_SERVICE: 'shop',
-        INPUT_IMAGE: V2,
-        'INPUT_HEALTH-URL': 'https://shop.example.com/health',
-        'INPUT_ROLLBACK-ON-FAILURE': 'false',
-        'INPUT_HEALTH-SAMPLES': '1',
-      }),
+      { 'INPUT_ROLLBACK-ON-FAILURE': 'false' },
     )
     expect(result.failure).toContain('health check of https://shop.example.com/health failed')
     expect(result.rows).toContainEqual(['Runs now', `${V2} (FAILED)`])
@@ -179,35 +161,12 @@ describe('a deploy reports what the service runs at the end, after its health ch
 
   it('when the read at the end fails, says so, with the read from before the health check as what it is', async () => {
     let reads = 0
-    let image = V1
-    const platform = {
-      name: 'jelastic',
-      capabilities: WEIGHTED_CAPABILITIES,
-      async describe(ref: ServiceRef) {
-        // before, the deploy's read back, then the platform cannot be read any more
-        if (++reads > 2) throw new Error('connection reset')
-        return { id: ref.service, image, replicas: 1, ready: 1, phase: 'running', status: 'RUNNING' }
-      },
-      async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
-        image = spec.image
-        return { id: 'job-1', kind: 'deploy', ref, target: { image: spec.image } }
-      },
-      async observe() {
-        return { status: 'succeeded', detail: 'job SUCCEEDED' }
-      },
-    } as unknown as Platform
-    const probe = { send: async () => ({ status: 200, headers: {}, text: 'ok', head: Buffer.from('ok'), size: 2 }) }
-    const ctx = { ...releaseContext(platform), probe } as unknown as ReleaseContext
-    const result = await deploy(
-      ctx,
-      readDeployInputs({
-        ...JELASTIC_INPUTS,
-        INPUT_SERVICE: 'shop',
-        INPUT_IMAGE: V2,
-        'INPUT_HEALTH-URL': 'https://shop.example.com/health',
-        'INPUT_HEALTH-SAMPLES': '1',
-      }),
-    )
+    const { platform } = deployingPlatform(() => {
+      // before, the deploy's read back, then the platform cannot be read any more
+      if (++reads > 2) throw new Error('connection reset')
+      return RUNNING
+    })
+    const result = await deployChecked(platform, () => 200)
     expect(result.failure).toBeUndefined()
     expect(result.rows).toContainEqual([
       'Runs now',
@@ -217,38 +176,13 @@ describe('a deploy reports what the service runs at the end, after its health ch
   })
 
   it('after a rollback, a read at the end that fails says only unknown: the read before the check no longer holds', async () => {
-    let image = V1
-    let deploys = 0
-    const platform = {
-      name: 'jelastic',
-      capabilities: WEIGHTED_CAPABILITIES,
-      async describe(ref: ServiceRef) {
-        // unreadable from the rollback on
-        if (deploys > 1) throw new Error('connection reset')
-        return { id: ref.service, image, replicas: 1, ready: 1, phase: 'running', status: 'RUNNING' }
-      },
-      async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
-        image = spec.image
-        deploys++
-        return { id: `job-${deploys}`, kind: 'deploy', ref, target: { image: spec.image } }
-      },
-      async observe() {
-        return { status: 'succeeded', detail: 'job SUCCEEDED' }
-      },
-    } as unknown as Platform
-    const probe = { send: async () => ({ status: 503, headers: {}, text: 'down', head: Buffer.from('down'), size: 4 }) }
-    const ctx = { ...releaseContext(platform), probe } as unknown as ReleaseContext
-    const result = await deploy(
-      ctx,
-      readDeployInputs({
-        ...JELASTIC_INPUTS,
-        INPUT_SERVICE: 'shop',
-        INPUT_IMAGE: V2,
-        'INPUT_HEALTH-URL': 'https://shop.example.com/health',
-        'INPUT_HEALTH-SAMPLES': '1',
-      }),
-    )
-    expect(deploys).toBe(2) // the rollback was sent
+    const { platform, deploys } = deployingPlatform((_, sent) => {
+      // unreadable from the rollback on
+      if (sent > 1) throw new Error('connection reset')
+      return RUNNING
+    })
+    const result = await deployChecked(platform, () => 503)
+    expect(deploys()).toBe(2) // the rollback was sent
     expect(result.failure).toContain('health check of https://shop.example.com/health failed')
     expect(result.rows).toContainEqual(['Runs now', 'unknown: the platform could not be read'])
   })

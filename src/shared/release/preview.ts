@@ -6,7 +6,7 @@ import type { ActionResult, ReleaseContext } from './context.js'
 import { deploy } from './deploy.js'
 import { type DryRunPlan, newPlan, planned } from './plan.js'
 import { waitOn } from './rollout.js'
-import { type WaitResult, waitFor } from './waiter.js'
+import type { WaitResult } from './waiter.js'
 
 /** The hidden line that makes the preview comment one sticky comment per pull request. */
 const MARKER = '<!-- paas-release-actions:preview -->'
@@ -242,14 +242,7 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
     const own = { ...ctx, deadline: ctx.deadline.share(later.length - j) }
     try {
       await ctx.phase(`remove ${found.service}, waited for again`, async () => {
-        const again =
-          own.deadline.remainingMs() === 0
-            ? first
-            : await waitFor(() => ctx.platform.observe(removal.operation), {
-                deadline: own.deadline.epochMs,
-                signal: ctx.signal,
-                log: (message) => ctx.log.info(message),
-              })
+        const again = own.deadline.remainingMs() === 0 ? first : await waitOn(own, removal.operation, { resumed: true })
         settleRemoval(own, removal, again)
       })
     } catch (error) {

@@ -74,11 +74,16 @@ export function judgeWait(result: WaitResult): PhaseVerdict {
   return { ok: result.status === 'succeeded', outcome: result.status === 'succeeded' ? 'ok' : result.status }
 }
 
-/** Waits for an operation (and the one the platform needs to follow it); `cleanup`: after a cancel, putting things right must not stop at once. */
-export function waitOn(ctx: ReleaseContext, operation: Operation, cleanup = false): Promise<WaitResult> {
+/**
+ * Waits for an operation (and the one the platform needs to follow it). `cleanup`: after a cancel,
+ * putting things right must not stop at once; `resumed`: a wait taken up again long after the
+ * write (a sweep's removal whose share ran out), whose first read comes at once.
+ */
+export function waitOn(ctx: ReleaseContext, operation: Operation, { cleanup = false, resumed = false } = {}): Promise<WaitResult> {
   return waitForOperation(ctx.platform, operation, {
     deadline: ctx.deadline.epochMs,
     ...(!cleanup && { signal: ctx.signal }),
+    ...(resumed && { resumed }),
     log: (message) => ctx.log.info(message),
   })
 }

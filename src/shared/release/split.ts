@@ -89,7 +89,7 @@ export async function writeSplit(
   const traffic = requireRouter(ctx)
   const operation = await traffic.writeTraffic(router, wanted)
   // platforms whose router changes are jobs (ServiceStage) finish them before the read-back
-  const done = await waitOn(ctx, operation, ctx.signal.aborted)
+  const done = await waitOn(ctx, operation, { cleanup: ctx.signal.aborted })
   if (done.status !== 'succeeded') {
     throw new PlatformError(
       ctx.platform.name,

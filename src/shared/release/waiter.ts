@@ -95,11 +95,12 @@ export async function waitFor(observe: () => Promise<OperationState>, options: W
 export async function waitForOperation(
   platform: Pick<Platform, 'name' | 'observe' | 'followUp' | 'polls'>,
   operation: Operation,
-  options: WaitOptions,
+  options: WaitOptions & { resumed?: boolean },
 ): Promise<WaitResult> {
   const now = options.now ?? Date.now
   const paced = (op: Operation): WaitOptions => ({ ...options, firstReadAfterMs: platform.polls?.(op) ? READ_INTERVAL_MS : 0 })
-  const first = await waitFor(() => platform.observe(operation), paced(operation))
+  // `resumed`: a wait taken up again long after the write, whose first read comes at once
+  const first = await waitFor(() => platform.observe(operation), options.resumed ? options : paced(operation))
   if (first.status !== 'succeeded' || !platform.followUp) return first
   let next: Operation | null
   try {
