@@ -18,6 +18,7 @@ import {
   type Seeded,
   strikesAfter,
   TaggingProxy,
+  ONCE_TIMEOUT_MS,
   TIMEOUT_MS,
 } from '../support/fault-cases.js'
 import { type ActionRun, errorLines, runAction } from '../support/runner.js'
@@ -31,9 +32,10 @@ import { until } from '../support/until.js'
  * step and then judges by the platform: the request log (how often the write was sent) and what
  * the service or the router really serves (its app URL), never the action's own outputs.
  *
- * Bounds. Every cell runs with `timeout: 5s` (a release step of two polled waits, a second
- * each at least, and a write retried after a 429's second fits in it). A step that fails for ever ends within the timeout
- * and a second and a half (the second of the brief, and half a second for the bundle's start on a
+ * Bounds. A cell whose fault lasts for ever runs with `timeout: 5s` (a release step of two polled
+ * waits, a second each at least, and a write retried after a 429's second fits in it); one whose
+ * fault strikes once, with `timeout: 10s`, so that its success never races the deadline
+ * (ONCE_TIMEOUT_MS). A step that fails for ever ends within the timeout and a second and a half (the second of the brief, and half a second for the bundle's start on a
  * loaded 2-core machine), plus the same time again where the README gives a rollback after a
  * failure "the same again": the deploy's rollback (rollback-on-failure) and the release's abort.
  */
@@ -108,7 +110,7 @@ async function runCell(
     platform: platform.name,
     'api-url': emulator.url(platform.name),
     ...credentials,
-    timeout: `${T / 1000}s`,
+    timeout: `${(once ? ONCE_TIMEOUT_MS : T) / 1000}s`,
     ...(op.action === 'traffic' && { 'abort-scale-down-delay': '100ms' }),
     ...op.inputs(emulator, seeded),
   }
