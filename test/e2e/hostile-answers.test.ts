@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -135,6 +135,7 @@ describe('answers too large or too slow', () => {
     expect(run.code).toBe(1)
     expect(errorLines(run)).toEqual([expect.stringMatching(/^servicestage: .*the answer is larger than 10 MB; it was not read/)])
     const maxRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024
+    rmSync(dir, { recursive: true, force: true })
     expect(maxRssMb).toBeGreaterThan(0)
     expect(maxRssMb).toBeLessThan(150)
   })

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions'
@@ -96,6 +96,16 @@ export async function parseOnly(file: string): Promise<number> {
  * steps through GITHUB_OUTPUT. Other actions (checkout, setup-node) are taken as done.
  */
 export async function runWorkflow(file: string, context: WorkflowContext = {}): Promise<Record<string, JobResult>> {
+  // the event file and the run steps' output files, removed with the run
+  const dir = mkdtempSync(join(tmpdir(), 'workflow-'))
+  try {
+    return await runJobs(file, context, dir)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+async function runJobs(file: string, context: WorkflowContext, dir: string): Promise<Record<string, JobResult>> {
   const { root, template } = await load(file)
   const results: Record<string, JobResult> = {}
   const github = {
@@ -110,7 +120,7 @@ export async function runWorkflow(file: string, context: WorkflowContext = {}): 
     server_url: 'https://github.com',
   }
   // the variables the runner gives every step
-  const eventPath = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json')
+  const eventPath = join(dir, 'event.json')
   writeFileSync(eventPath, JSON.stringify(context.payload ?? {}))
   const runnerEnv = {
     GITHUB_EVENT_NAME: github.event_name,
@@ -221,7 +231,8 @@ export async function runWorkflow(file: string, context: WorkflowContext = {}): 
           }
         }
       } else {
-        result = await runShell(step.id, name, text((step as { run: TemplateToken }).run), stepEnv, background)
+        const script = text((step as { run: TemplateToken }).run)
+        result = await runShell({ id: step.id, name, script, output: join(dir, `output-${text(job.id)}-${index}`) }, stepEnv, background)
       }
       jobResult.steps.push(result)
       steps[step.id] = { outputs: result.outputs, outcome: result.outcome, conclusion: result.outcome }
@@ -249,13 +260,16 @@ function rawStepWiths(root: TemplateToken, jobId: string): (TemplateToken | unde
 }
 
 /** A `run:` step: bash -e with the step's environment; anything it leaves running is stopped at the job's end. */
-async function runShell(id: string, name: string, script: string, env: Record<string, string>, background: number[]): Promise<StepResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'run-'))
-  const output = join(dir, 'output')
+async function runShell(
+  step: { id: string; name: string; script: string; output: string },
+  env: Record<string, string>,
+  background: number[],
+): Promise<StepResult> {
+  const { id, name, script, output } = step
   writeFileSync(output, '')
   const child = spawn('bash', ['-e', '-c', script], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, ...env, GITHUB_OUTPUT: output },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env, GITHUB_OUTPUT: output },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
