@@ -50,6 +50,8 @@ export async function runStep(
     signal?: NodeJS.Signals
     /** the step's stdout so far, after each chunk: a caller can act on what a running step said */
     onStdout?: (soFar: string) => void
+    /** options for node before the bundle (a test's V8 trace flag); the runner gives none */
+    nodeArgs?: string[]
   } = {},
 ): Promise<StepRun> {
   const dir = mkdtempSync(join(tmpdir(), 'step-'))
@@ -64,7 +66,7 @@ export async function runStep(
     ...options.env,
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  const child = spawn(node, [bundle], { env, cwd: dir })
+  const child = spawn(node, [...(options.nodeArgs ?? []), bundle], { env, cwd: dir })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk) => {
