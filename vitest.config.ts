@@ -7,10 +7,10 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     // the e2e files mostly wait on the emulator and the bundles they spawn, not on the 2 cores:
-    // vitest's default (one worker per core but one) would run them one after another. Six, the
-    // fault matrix among them: the suite then keeps both cores busy (about 1.7 of 2), where four
-    // with the matrix run after the rest left half of them idle (about 400 s against 240 s)
-    maxWorkers: 6,
+    // vitest's default (one worker per core but one) would run them one after another. Measured
+    // (2026-12-07, 2 cores): 6 workers 207 s with 1.5 cores busy, 10 workers 167-175 s with 1.9,
+    // 12 176 s, 14 183 s (the cores saturated, the files' own waits stretched)
+    maxWorkers: 10,
     sequence: { sequencer: LongestFirst },
     // @actions/workflow-parser imports JSON without import attributes: vitest must inline it
     server: { deps: { inline: ['@actions/workflow-parser'] } },

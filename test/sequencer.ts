@@ -10,13 +10,14 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  */
 const LONGEST_FIRST = [
   'fault-matrix',
-  'preview',
+  'preview-sweep',
   'alauda',
   'demo',
   'cli',
   'progressive',
   'netease',
   'hostile-answers',
+  'preview',
   'rancher',
   'env-vars',
   'local-action',
