@@ -137,8 +137,6 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
   let seen: number | null = before?.green ?? null
   /** the record another run wrote in place of this release's: the release stops, writing nothing more */
   let taken: TakenBy | undefined
-  /** the router could not be read once another run had it: the split at the end is unknown */
-  let unread = false
   // a release in flight: the post step puts traffic back on stable if this step is killed
   ctx.saveState('release', 'in-flight')
 
@@ -243,25 +241,26 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
       await keeper.save(record)
     }
   }
+  /** the split at the end: 'unread' when the router could not be read once another run had it */
+  let atEnd: TrafficSplit | null | 'unread' = split
   if (taken !== undefined) {
     record = { ...record, phase: 'aborted', verdict: 'failed', reason: takenOver(taken, inputs.releaseId) }
     ctx.log.warning(`release: ${record.reason}`)
     // a write of this release may have landed after the abort's: the abort's word stands
-    if (abortedBy(taken)) split = await afterAbortBy(ctx, router, method)
+    if (abortedBy(taken)) atEnd = await afterAbortBy(ctx, router, method)
     // the other run may have moved the router since this release last read it (during a hold):
     // the outputs and the summary show it as that run left it, or unknown when it cannot be read
     else {
       const now = await requireRouter(ctx)
         .readTraffic(router)
         .catch(() => undefined)
-      unread = now === undefined
-      split = now ?? null
+      atEnd = now === undefined ? 'unread' : now
     }
   }
   if (lastGate !== undefined) stepLog.push(lastGate)
-  if (!wrote && !unread) ctx.log.info(`${router.router}: already at ${formatSplit(split)}; nothing to write`)
+  if (!wrote && atEnd !== 'unread') ctx.log.info(`${router.router}: already at ${formatSplit(atEnd)}; nothing to write`)
   ctx.saveState('release', record.phase)
-  return result(ctx, { ...inputs, steps }, router, before, unread ? 'unread' : split, record, stepLog, taken !== undefined)
+  return result(ctx, { ...inputs, steps }, router, before, atEnd, record, stepLog, taken !== undefined)
 }
 
 /**
