@@ -20,7 +20,10 @@ export default defineConfig({
       // the e2e files touch no global of the worker (they spawn the bundles, the emulator, the
       // servers): a worker runs them one after another without loading its modules again (the
       // GitHub OpenAPI description is 13 MB), which saved 54 s of CPU and 22 s of the suite
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], isolate: false } },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], isolate: false, setupFiles: ['test/support/e2e-setup.ts'] },
+      },
     ],
   },
 })

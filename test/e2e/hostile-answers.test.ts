@@ -132,10 +132,10 @@ describe('answers too large or too slow', () => {
         env: { BUNDLE: join(ROOT, 'dist/deploy/index.js'), RSS_FILE: rssFile },
       },
     )
-    expect(run.code).toBe(1)
-    expect(errorLines(run)).toEqual([expect.stringMatching(/^servicestage: .*the answer is larger than 10 MB; it was not read/)])
     const maxRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024
     rmSync(dir, { recursive: true, force: true })
+    expect(run.code).toBe(1)
+    expect(errorLines(run)).toEqual([expect.stringMatching(/^servicestage: .*the answer is larger than 10 MB; it was not read/)])
     expect(maxRssMb).toBeGreaterThan(0)
     expect(maxRssMb).toBeLessThan(150)
   })

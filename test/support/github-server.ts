@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterEach, expect } from 'vitest'
+import { startedFakes } from './github-fakes.js'
 import { checkRequest, exampleAnswer, type Matched } from './github-openapi.js'
 
 export interface FakeDeployment {
@@ -19,15 +19,6 @@ export interface FakeComment {
   issue: number
   body: string
 }
-
-/** Every fake started in this test file: after each test, none may have seen or sent what GitHub's description lacks. */
-const started = new Set<FakeGitHub>()
-afterEach(() => {
-  for (const fake of started) {
-    const seen = fake.violations.splice(0)
-    expect(seen, "requests or answers GitHub's OpenAPI description does not have").toEqual([])
-  }
-})
 
 /**
  * A local stand-in for the GitHub REST endpoints the actions use (deployments and their statuses,
@@ -57,7 +48,7 @@ export class FakeGitHub {
     const server = createServer((req, res) => void made.fake?.handle(req, res))
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     made.fake = new FakeGitHub(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token)
-    started.add(made.fake)
+    startedFakes.add(made.fake)
     return made.fake
   }
 
@@ -92,7 +83,7 @@ export class FakeGitHub {
   }
 
   close(): Promise<void> {
-    started.delete(this)
+    startedFakes.delete(this)
     return new Promise((resolve) => this.server.close(() => resolve()))
   }
 
