@@ -11,7 +11,10 @@ const COMPILE = 'mod = await WebAssembly.compile(__nccwpck_require__(3434))'
 describe("the build's llhttp compile on baseline code (scripts/bundle.mjs)", () => {
   it("compiles undici's SIMD llhttp at once with the largest budget, then puts the budget back", () => {
     const changed = change('dist/x', '99.index.js', `${CLIENT}\ntry {\n  ${COMPILE}\n} catch (e) {}`)
-    expect(changed).not.toContain('await WebAssembly.compile(__nccwpck_require__(3434))')
+    // on Node 24 only, whose default budget is put back; elsewhere undici's own compile
+    expect(changed).toContain(
+      "mod = process.versions.node.split('.')[0] !== '24' ? await WebAssembly.compile(__nccwpck_require__(3434)) : (() => {",
+    )
     expect(changed).toContain('new WebAssembly.Module(__nccwpck_require__(3434))')
     const set = changed.indexOf("'--wasm-tiering-budget=2147483647'")
     const compile = changed.indexOf('new WebAssembly.Module')
