@@ -11,6 +11,11 @@ const suite = emulatorSuite()
 const github = await FakeGitHub.start()
 const { alauda, alaudaServices, closedPreviews } = previewSetup(suite, github)
 
+/** The service's DELETE is answered as done and not done (`count`: for that many DELETEs; else every one). */
+function removalAnsweredNeverDone(service: string, rule: { count?: number } = {}): Promise<void> {
+  return suite.emulator.fault({ platform: 'alauda', path: `/services/team/${service}`, method: 'DELETE', status: 200, body: {}, ...rule })
+}
+
 describe('action-preview sweeps on Alauda', () => {
   it('sweep removes previews whose PR is closed or that are too old, and keeps the others', async () => {
     for (const pr of ['11', '12']) {
@@ -89,13 +94,7 @@ describe('action-preview sweeps on Alauda', () => {
     const [stuck, next] = await closedPreviews([31, 32])
     expect([stuck, next].sort()).toEqual(['shop-pr-31', 'shop-pr-32'])
     // the first one's DELETE is answered as done and never done: its removal waits until its share ends
-    await suite.emulator.control('POST', '/faults', {
-      platform: 'alauda',
-      path: `/services/team/${stuck}`,
-      method: 'DELETE',
-      status: 200,
-      body: {},
-    })
+    await removalAnsweredNeverDone(stuck)
     const sweep = await suite.steps.run('preview', alauda({ command: 'sweep', timeout: '12s' }), { env: github.env() })
     expect(sweep.code).toBe(1)
     expect(errorLines(sweep)[0]).toMatch(
@@ -110,14 +109,7 @@ describe('action-preview sweeps on Alauda', () => {
   it('waits again for a removal its share left unfinished, once the others are done: slower than its share is not a failure', async () => {
     const [slow, next] = await closedPreviews([33, 34])
     // the first one's DELETE is answered as done and not done: the platform takes longer than the share
-    await suite.emulator.control('POST', '/faults', {
-      platform: 'alauda',
-      path: `/services/team/${slow}`,
-      method: 'DELETE',
-      status: 200,
-      body: {},
-      count: 1,
-    })
+    await removalAnsweredNeverDone(slow, { count: 1 })
     let gone: Promise<Response> | undefined
     const sweep = await suite.steps.run('preview', alauda({ command: 'sweep', timeout: '12s' }), {
       env: github.env(),
@@ -150,14 +142,7 @@ describe('action-preview sweeps on Alauda', () => {
     const order = await closedPreviews([35, 36])
     // both DELETEs are answered as done and never done: the first is waited for again once the
     // second has used the rest of the time
-    for (const service of order)
-      await suite.emulator.control('POST', '/faults', {
-        platform: 'alauda',
-        path: `/services/team/${service}`,
-        method: 'DELETE',
-        status: 200,
-        body: {},
-      })
+    for (const service of order) await removalAnsweredNeverDone(service)
     const sweep = await suite.steps.run('preview', alauda({ command: 'sweep', timeout: '6s' }), { env: github.env() })
     expect(sweep.code).toBe(1)
     expect(sweep.stdout).toContain(`${order[0]}: not gone within its share of the time`)
