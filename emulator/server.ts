@@ -33,6 +33,8 @@ export interface RequestLogEntry {
   query?: string
   /** the fault that struck this request, e.g. "after drop" */
   fault?: string
+  /** when it arrived, epoch ms: what a test can time the platform's side from */
+  at: number
 }
 
 export interface Emulator {
@@ -99,6 +101,7 @@ export async function startEmulator(port = 0): Promise<Emulator> {
           path,
           ...(url.search !== '' && { query: url.search }),
           ...(rule && { fault: Faults.describe(rule) }),
+          at: Date.now(),
         })
       const serve = async () => {
         if (platform === 'jelastic') return jelasticApi.handle(path, req, res, url)
@@ -135,6 +138,7 @@ export async function startEmulator(port = 0): Promise<Emulator> {
       path,
       ...(url.search !== '' && { query: url.search }),
       ...(rule && { fault: Faults.describe(rule) }),
+      at: Date.now(),
     })
     socket.on('error', () => socket.destroy())
     // a fault takes the stream away: the subscription fails, as through a front that cut it

@@ -9,6 +9,16 @@ export const JELASTIC_TOKEN = 'jelastic-demo-token-0123456789'
 export const ALAUDA_USER = { username: 'demo', password: 'alauda-demo-password' }
 export const ALAUDA_TOKEN = 'alauda-demo-token-0123456789'
 
+/** One entry of the emulator's request log (`RequestLogEntry`): `at` is its arrival, epoch ms. */
+export interface LoggedRequest {
+  method: string
+  platform: string
+  path: string
+  query?: string
+  fault?: string
+  at: number
+}
+
 /** The committed emulator bundle, started on a free port, with helpers for its control API. */
 export class EmulatorProcess {
   private constructor(
@@ -58,8 +68,8 @@ export class EmulatorProcess {
   }
 
   /** The request log with the query and the fault that struck each request. */
-  async requestLog(): Promise<{ method: string; platform: string; path: string; query?: string; fault?: string }[]> {
-    return (await this.control('GET', '/requests')) as { method: string; platform: string; path: string; query?: string; fault?: string }[]
+  async requestLog(): Promise<LoggedRequest[]> {
+    return (await this.control('GET', '/requests')) as LoggedRequest[]
   }
 
   async requests(): Promise<{ method: string; platform: string; path: string }[]> {

@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type Emulator, startEmulator } from '../../emulator/server.js'
+import { type Emulator, type RequestLogEntry, startEmulator } from '../../emulator/server.js'
 
 /**
  * The emulator's faults (before and after the platform handled a request) and its stuck
@@ -106,8 +106,8 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function requests(): Promise<{ method: string; platform: string; path: string; query?: string; fault?: string }[]> {
-  return (await control('GET', '/requests')) as unknown as { method: string; platform: string; path: string; fault?: string }[]
+async function requests(): Promise<RequestLogEntry[]> {
+  return (await control('GET', '/requests')) as unknown as RequestLogEntry[]
 }
 
 // --- Alauda: a service to write to and read back ------------------------------------------
@@ -132,12 +132,19 @@ describe('faults after the request was handled', () => {
     await alaudaShop()
     await fault({ platform: 'alauda', path: '/services/team/shop', method: 'PUT', when: 'after', drop: true, count: 1 })
     await control('DELETE', '/requests')
+    const sent = Date.now()
     const answer = await putShop({ image_tag: 'v2' })
+    const answered = Date.now()
     expect(answer.status).toBeUndefined()
     expect(answer.error).toBeDefined()
     expect((await readShop()).image_tag).toBe('v2')
     const writes = (await requests()).filter((r) => r.method === 'PUT')
-    expect(writes).toEqual([{ method: 'PUT', platform: 'alauda', path: '/v1/services/team/shop/', fault: 'after drop' }])
+    expect(writes).toEqual([
+      { method: 'PUT', platform: 'alauda', path: '/v1/services/team/shop/', fault: 'after drop', at: expect.any(Number) },
+    ])
+    // the log says when the write arrived
+    expect(writes[0]?.at).toBeGreaterThanOrEqual(sent)
+    expect(writes[0]?.at).toBeLessThanOrEqual(answered)
   })
 
   it('drop before: nothing lands', async () => {
@@ -274,6 +281,7 @@ describe('faults after the request was handled', () => {
         path: `/v2-beta/projects/1a5/services/${service.id}`,
         query: '?action=upgrade',
         fault: 'after malformed',
+        at: expect.any(Number),
       },
     ])
   })
