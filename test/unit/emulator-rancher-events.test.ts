@@ -113,6 +113,7 @@ describe('the emulated Rancher event stream', () => {
       platform: 'rancher',
       path: '/v2-beta/projects/1a5/subscribe',
       query: '?eventNames=resource.change',
+      at: expect.any(Number),
     })
   })
 })
