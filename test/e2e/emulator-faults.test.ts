@@ -52,7 +52,13 @@ describe('the emulator bundle', () => {
     expect(after.nodes.map((n) => n.customitem.dockerTag)).toEqual(['v2', 'v2'])
     const redeploys = (await emulator.requestLog()).filter((r) => r.path.endsWith('redeploycontainersbygroup'))
     expect(redeploys).toEqual([
-      { method: 'POST', platform: 'jelastic', path: '/1.0/environment/control/rest/redeploycontainersbygroup', fault: 'after drop' },
+      {
+        method: 'POST',
+        platform: 'jelastic',
+        path: '/1.0/environment/control/rest/redeploycontainersbygroup',
+        fault: 'after drop',
+        at: expect.any(Number),
+      },
     ])
   })
 
