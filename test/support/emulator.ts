@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
+import type { RequestLogEntry } from '../../emulator/server.js'
 import { getText, keptAlive } from './http-get.js'
 import { nodeForBundles } from './node24.js'
 import { ROOT } from './runner.js'
@@ -8,16 +9,6 @@ export const JELASTIC_USER = { username: 'demo@example.com', password: 'demo-pas
 export const JELASTIC_TOKEN = 'jelastic-demo-token-0123456789'
 export const ALAUDA_USER = { username: 'demo', password: 'alauda-demo-password' }
 export const ALAUDA_TOKEN = 'alauda-demo-token-0123456789'
-
-/** One entry of the emulator's request log (`RequestLogEntry`): `at` is its arrival, epoch ms. */
-export interface LoggedRequest {
-  method: string
-  platform: string
-  path: string
-  query?: string
-  fault?: string
-  at: number
-}
 
 /** The committed emulator bundle, started on a free port, with helpers for its control API. */
 export class EmulatorProcess {
@@ -68,8 +59,8 @@ export class EmulatorProcess {
   }
 
   /** The request log with the query and the fault that struck each request. */
-  async requestLog(): Promise<LoggedRequest[]> {
-    return (await this.control('GET', '/requests')) as LoggedRequest[]
+  async requestLog(): Promise<RequestLogEntry[]> {
+    return (await this.control('GET', '/requests')) as RequestLogEntry[]
   }
 
   async requests(): Promise<{ method: string; platform: string; path: string }[]> {

@@ -2,6 +2,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { ALAUDA_TOKEN, ALAUDA_USER, type EmulatorProcess, JELASTIC_TOKEN, JELASTIC_USER } from './emulator.js'
 import { getText, keptAlive } from './http-get.js'
+import type { RequestLogEntry } from '../../emulator/server.js'
 
 /**
  * The fault matrix's cases: for each platform, how to seed it, the inputs of each operation, the
@@ -35,15 +36,7 @@ export interface Target {
   method: string | string[]
 }
 
-export interface LogEntry {
-  method: string
-  platform: string
-  path: string
-  query?: string
-  fault?: string
-}
-
-export function matches(entry: LogEntry, platform: string, target: Target): boolean {
+export function matches(entry: Pick<RequestLogEntry, 'method' | 'platform' | 'path' | 'query'>, platform: string, target: Target): boolean {
   const methods = Array.isArray(target.method) ? target.method : [target.method]
   const full = entry.path + (entry.query ? `?${entry.query}` : '')
   return entry.platform === platform && methods.includes(entry.method) && full.includes(target.path)
