@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ALAUDA_TOKEN, JELASTIC_TOKEN, measureSplit } from '../support/emulator.js'
 import { type LocalActionRun, runLocalAction as runThroughLocalAction } from '../support/local-action.js'
+import { alaudaPreviewInputs } from '../support/preview-setup.js'
 import { runAction } from '../support/runner.js'
 import { emulatorSuite } from '../support/steps.js'
 import { until } from '../support/until.js'
@@ -141,15 +142,7 @@ describe('action-rollback through local-action', () => {
 })
 
 describe('action-preview through local-action', () => {
-  const alauda = (extra: Record<string, string>) => ({
-    platform: 'alauda',
-    'api-url': suite.emulator.url('alauda'),
-    token: ALAUDA_TOKEN,
-    project: 'team',
-    'service-template': 'shop-pr-{pr}',
-    pr: '7',
-    ...extra,
-  })
+  const alauda = (extra: Record<string, string>) => alaudaPreviewInputs(suite.emulator.url('alauda'), { pr: '7', ...extra })
   // instances that start and stop in 30 ms, not in the emulator's lifelike seconds
   beforeEach(() => suite.emulator.control('POST', '/alauda/timing', { instanceMs: 30 }))
 

@@ -6,6 +6,11 @@ import type { emulatorSuite } from './steps.js'
 export const V1 = 'registry.example.com/shop:pr-sha1'
 export const V2 = 'registry.example.com/shop:pr-sha2'
 
+/** action-preview's inputs for Alauda previews (`shop-pr-{pr}` in the project team) at `apiUrl`, with `extra`. */
+export function alaudaPreviewInputs(apiUrl: string, extra: Record<string, string>): Record<string, string> {
+  return { platform: 'alauda', 'api-url': apiUrl, token: ALAUDA_TOKEN, project: 'team', 'service-template': 'shop-pr-{pr}', ...extra }
+}
+
 /**
  * What the action-preview e2e files share: the fake GitHub's token among the secrets to look for,
  * GitHub and the emulator reset before each test (Alauda's instances start in 30 ms), and the
@@ -22,15 +27,8 @@ export function previewSetup(suite: ReturnType<typeof emulatorSuite>, github: Fa
     await suite.emulator.control('POST', '/alauda/timing', { instanceMs: 30 })
   })
 
-  const alauda = (extra: Record<string, string>) => ({
-    platform: 'alauda',
-    'api-url': suite.emulator.url('alauda'),
-    token: ALAUDA_TOKEN,
-    project: 'team',
-    'service-template': 'shop-pr-{pr}',
-    'github-token': github.token,
-    ...extra,
-  })
+  const alauda = (extra: Record<string, string>) =>
+    alaudaPreviewInputs(suite.emulator.url('alauda'), { 'github-token': github.token, ...extra })
 
   async function alaudaServices(): Promise<{ service_name: string; image_tag: string }[]> {
     return ((await suite.emulator.control('GET', '/state')) as { alauda: { services: { service_name: string; image_tag: string }[] } })
