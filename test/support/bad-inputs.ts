@@ -339,27 +339,34 @@ function inputCase(action: ActionName, platform: PlatformName, input: string): I
   }
 }
 
-const ACTIONS = Object.keys(INPUT_NAMES) as ActionName[]
+export const ACTIONS = Object.keys(INPUT_NAMES) as ActionName[]
+
+/** The inputs of an action that have bad values here: all but the secrets. */
+export function checkedInputs(action: ActionName): string[] {
+  return INPUT_NAMES[action].filter((name) => !SECRET_INPUTS.includes(name))
+}
+
+/** A bad value for one input of one action on one platform, over otherwise valid inputs calling `apiUrl`. */
+export function badInputSet(action: ActionName, platform: PlatformName, input: string, apiUrl: string): fc.Arbitrary<BadInputSet> {
+  const { bad, with: context = constant({}) } = inputCase(action, platform, input)
+  return fc.tuple(context, bad).map(([extra, value]): BadInputSet => {
+    const merged = { ...validInputs(action, platform, apiUrl), ...extra, [input]: value }
+    return { action, platform, input, inputs: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== '')) }
+  })
+}
 
 /** Every (action, platform, input) with a bad value for the input, over otherwise valid inputs calling `apiUrl`. */
 export function badInputSets(apiUrl: string): fc.Arbitrary<BadInputSet> {
-  return fc.tuple(fc.constantFrom(...ACTIONS), fc.constantFrom(...PLATFORM_NAMES)).chain(([action, platform]) =>
-    fc.constantFrom(...INPUT_NAMES[action].filter((name) => !SECRET_INPUTS.includes(name))).chain((input) => {
-      const { bad, with: context = constant({}) } = inputCase(action, platform, input)
-      return fc.tuple(context, bad).map(([extra, value]): BadInputSet => {
-        const merged = { ...validInputs(action, platform, apiUrl), ...extra, [input]: value }
-        return { action, platform, input, inputs: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== '')) }
-      })
-    }),
-  )
+  return fc
+    .tuple(fc.constantFrom(...ACTIONS), fc.constantFrom(...PLATFORM_NAMES))
+    .chain(([action, platform]) => fc.constantFrom(...checkedInputs(action)).chain((input) => badInputSet(action, platform, input, apiUrl)))
 }
 
 /** Every input each action declares has bad values here (a test keeps this true as inputs are added). */
 export function inputsWithoutCases(): string[] {
   const missing: string[] = []
   for (const action of ACTIONS) {
-    for (const input of INPUT_NAMES[action]) {
-      if (SECRET_INPUTS.includes(input)) continue
+    for (const input of checkedInputs(action)) {
       try {
         inputCase(action, 'jelastic', input)
       } catch {
