@@ -86,6 +86,31 @@ describe.each(FAILURES)('GitHub failing with %s', (what, env) => {
   })
 })
 
+describe('GitHub calls and the deadline', () => {
+  it('a rollback reading the ledger keeps to its timeout: no GitHub call or retry past it', async () => {
+    await suite.steps.run('deploy', jelastic({ image: V2 }), { env: github.env() })
+    github.hang = (method, path) => method === 'GET' && path.endsWith('/deployments')
+    await suite.emulator.control('POST', '/reset')
+    await suite.emulator.jelasticEnv('shop', V2, 1)
+    const run = await suite.steps.run('rollback', jelastic({ timeout: '3s' }), { env: github.env() })
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toMatch(/the release ledger \(the GitHub deployments of environment "production"\) could not be read/)
+    // the deadline starts before the run's first platform request: no GitHub call may come 3 s after it
+    const first = Math.min(...(await suite.emulator.requestLog()).map((entry) => entry.at))
+    const reads = github.arrivals.filter((arrival) => arrival.method === 'GET')
+    expect(reads.length).toBeGreaterThan(0)
+    expect(Math.max(...reads.map((arrival) => arrival.at)) - first).toBeLessThan(3000)
+  })
+
+  it('a step out of time still records how it ended, in the grace the report has', async () => {
+    await suite.emulator.control('POST', '/images', { image: V2, stuck: true })
+    const run = await suite.steps.run('deploy', jelastic({ image: V2, timeout: '2s' }), { env: github.env() })
+    await suite.emulator.control('POST', '/images', { image: V2, stuck: false })
+    expect(run.code).toBe(1)
+    expect(github.deployments[0]?.statuses.map((status) => status.state)).toEqual(['in_progress', 'failure'])
+  })
+})
+
 describe('the event file of action-preview', () => {
   const preview = {
     platform: 'alauda',

@@ -35,6 +35,10 @@ export class FakeGitHub {
   readonly pulls = new Map<number, string>()
   /** every request answered with this status; with `echo`, its message echoes the request, Authorization header and all */
   failure: { status: number; echo?: boolean } | undefined
+  /** the requests left without an answer (a GitHub that hangs), by method and path; the client gives up on them */
+  hang: ((method: string, path: string) => boolean) | undefined
+  /** when each request came (epoch ms), by method and path */
+  readonly arrivals: { method: string; path: string; at: number }[] = []
   private next = 1000
 
   private constructor(
@@ -80,14 +84,22 @@ export class FakeGitHub {
     this.comments.length = 0
     this.pulls.clear()
     this.failure = undefined
+    this.hang = undefined
+    this.arrivals.length = 0
   }
 
   close(): Promise<void> {
     startedFakes.delete(this)
-    return new Promise((resolve) => this.server.close(() => resolve()))
+    return new Promise((resolve) => {
+      this.server.close(() => resolve())
+      // a held request's connection would keep the server open
+      this.server.closeAllConnections()
+    })
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrival = { method: req.method ?? 'GET', path: new URL(req.url ?? '/', this.url).pathname, at: Date.now() }
+    this.arrivals.push(arrival)
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const text = Buffer.concat(chunks).toString()
@@ -97,6 +109,7 @@ export class FakeGitHub {
     this.violations.push(...problems)
     if (!matched) return this.send(res, undefined, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' })
     const answer = (status: number, body: unknown) => this.send(res, matched, status, body)
+    if (this.hang?.(arrival.method, arrival.path)) return
     if (this.failure) {
       const headers = Object.entries(req.headers).map(([name, value]) => `${name}: ${String(value)}`)
       const echoed = `${req.method} ${req.url}\n${headers.join('\n')}\n\n${text}`

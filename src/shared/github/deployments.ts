@@ -11,6 +11,12 @@ export interface LedgerEntry extends Record<string, unknown> {
   rollback?: boolean
 }
 
+/** An HTTP client for GitHub and the instant (epoch ms) no call or retry of it may pass. */
+export interface GitHubCalls {
+  http: HttpClient
+  deadline: () => number
+}
+
 /** Where the deployments' lines go: the run's log (release/context.ts's Logger fits it; github/ does not import release/). */
 export interface DeploymentsLog {
   info(message: string): void
@@ -24,21 +30,23 @@ export interface DeploymentsLog {
  * a GitHub call that fails is a warning, never the release's failure.
  */
 export class Deployments {
+  /** the calls of the work itself: bounded by the action's deadline */
   readonly api: LazyGitHubApi | undefined
+  /** the same API for the calls that record how the step ended (the last status, the PR comment): they may take a grace past it */
+  readonly reportApi: LazyGitHubApi | undefined
   /** why the last deployment was not recorded, when GitHub failed it */
   private failed: string | undefined
 
   constructor(
     readonly github: GitHubInputs,
-    /** GitHub's own: one attempt per call, Octokit's plugins retry */
-    http: HttpClient,
+    /** GitHub's own clients (one attempt per call, Octokit's plugins retry), each with the deadline its calls keep to */
+    calls: { work: GitHubCalls; report: GitHubCalls },
     private readonly log: DeploymentsLog,
-    deadline: () => number,
   ) {
-    this.api =
-      github.token === undefined
-        ? undefined
-        : new LazyGitHubApi({ github: { ...github, token: github.token }, http, deadline, log: log.info })
+    const api = (over: GitHubCalls) =>
+      github.token === undefined ? undefined : new LazyGitHubApi({ github: { ...github, token: github.token }, ...over, log: log.info })
+    this.api = api(calls.work)
+    this.reportApi = api(calls.report)
   }
 
   /** A deployment of the commit to the environment, `in_progress`; null when skipped. */
@@ -56,7 +64,7 @@ export class Deployments {
         production_environment: this.github.environment === 'production',
         transient_environment: /^pr-\d+$/.test(this.github.environment),
       })
-      await this.status(deployment, 'in_progress', description)
+      await this.status(this.api, deployment, 'in_progress', description)
       return deployment
     } catch (error) {
       this.failed = (error as Error).message
@@ -74,7 +82,7 @@ export class Deployments {
     }
     if (!deployment) return 'skipped: no deployment was recorded'
     try {
-      await this.status(deployment, ok ? 'success' : 'failure', description, environmentUrl)
+      await this.status(this.reportApi, deployment, ok ? 'success' : 'failure', description, environmentUrl)
       return ok ? 'success' : 'failure'
     } catch (error) {
       this.log.warning(`GitHub deployment ${deployment.id} not updated: ${(error as Error).message}`)
@@ -114,12 +122,14 @@ export class Deployments {
    * failed or unfinished one too: a failed preview may have left its service, and it is gone now.
    */
   async deactivate(environment: string, description: string): Promise<void> {
-    if (!this.api) return
+    // it records that the service is gone, once it is: a report
+    const api = this.reportApi
+    if (!api) return
     try {
-      for await (const deployment of this.api.deployments(environment)) {
-        const latest = await this.api.latestStatus(deployment.id)
+      for await (const deployment of api.deployments(environment)) {
+        const latest = await api.latestStatus(deployment.id)
         if (latest?.state !== 'inactive')
-          await this.api.createStatus(deployment.id, { state: 'inactive', description: description.slice(0, 140) })
+          await api.createStatus(deployment.id, { state: 'inactive', description: description.slice(0, 140) })
       }
     } catch (error) {
       this.log.warning(`GitHub deployments of ${environment} not marked inactive: ${(error as Error).message}`)
@@ -154,8 +164,14 @@ export class Deployments {
     return previews
   }
 
-  private async status(deployment: Deployment, state: NewStatus['state'], description: string, environmentUrl?: string): Promise<void> {
-    await this.api?.createStatus(deployment.id, {
+  private async status(
+    api: LazyGitHubApi | undefined,
+    deployment: Deployment,
+    state: NewStatus['state'],
+    description: string,
+    environmentUrl?: string,
+  ): Promise<void> {
+    await api?.createStatus(deployment.id, {
       state,
       description: description.slice(0, 140),
       ...(environmentUrl && { environment_url: environmentUrl }),

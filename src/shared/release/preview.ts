@@ -401,7 +401,8 @@ function settleRemoval(ctx: ReleaseContext, removal: Removal, result: WaitResult
 
 /** The PR's preview comment, in its own phase: written, skipped without a token, or not written (a warning). */
 async function stickyComment(ctx: ReleaseContext, pr: number, text: string): Promise<{ id: number; url?: string } | undefined> {
-  const api: GitHubApi | undefined = ctx.deployments?.api
+  // the comment says how the preview ended: a report, which may take the grace past the deadline
+  const api: GitHubApi | undefined = ctx.deployments?.reportApi
   return ctx.phase(
     'PR comment',
     () => {

@@ -17,7 +17,7 @@ import { LogGroups } from '../report/log-groups.js'
 import type { Flow } from './run.js'
 import { secrets } from '../http/secrets.js'
 
-/** How long past the deadline the calls that record the run's end on GitHub may take. */
+/** How long past the deadline the calls that record the run's end on GitHub may take (and no other call). */
 const REPORT_GRACE_MS = 15_000
 
 /** Builds the context (secrets, HTTP, platform, deadline, cancellation), runs the flow, reports. */
@@ -51,15 +51,10 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
     const http = new HttpClient({ ...transport, deadline: () => deadline.epochMs, timeoutMs: attemptMs, log: log.info })
     // health probes: one attempt each, and none past the deadline either
     const probe = new HttpClient({ ...transport, deadline: () => deadline.epochMs, backoff: { attempts: 1, baseMs: 0, capMs: 0 } })
-    // GitHub records how the run ended: its calls get a short grace past the deadline, so that a
-    // step out of time still marks its deployment failed and says so on the PR
-    const reportBy = () => deadline.epochMs + REPORT_GRACE_MS
     // one attempt per GitHub call: Octokit's retry and throttling plugins decide what is sent again
-    const githubHttp = new HttpClient({
-      ...transport,
-      deadline: reportBy,
-      timeoutMs: attemptMs,
-      backoff: { attempts: 1, baseMs: 0, capMs: 0 },
+    const githubCalls = (by: () => number) => ({
+      http: new HttpClient({ ...transport, deadline: by, timeoutMs: attemptMs, backoff: { attempts: 1, baseMs: 0, capMs: 0 } }),
+      deadline: by,
     })
     platform = await createPlatform(inputs.platform, {
       apiUrl: inputs.apiUrl,
@@ -84,7 +79,18 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       startCleanup: () => cancellation.startCleanup(),
       // the state file is read back by the post step and kept with the run: no secret goes in
       saveState: (name, value) => saveStateNow(name, redactor.redact(value)),
-      ...('github' in inputs && { deployments: new Deployments(inputs.github as GitHubInputs, githubHttp, log, reportBy) }),
+      ...('github' in inputs && {
+        deployments: new Deployments(
+          inputs.github as GitHubInputs,
+          {
+            work: githubCalls(() => deadline.epochMs),
+            // the calls that record how the run ended get a short grace past the deadline, so that a
+            // step out of time still marks its deployment failed and says so on the PR
+            report: githubCalls(() => deadline.epochMs + REPORT_GRACE_MS),
+          },
+          log,
+        ),
+      }),
     }
     result = await flow(ctx, inputs)
   } catch (error) {
