@@ -156,6 +156,21 @@ describe('action-preview sweeps on Alauda', () => {
     expect((await alaudaServices()).map((service) => service.service_name).sort()).toEqual([...order].sort())
   })
 
+  it('a sweep whose pull request reads hang keeps the preview, and makes no GitHub call past its timeout', async () => {
+    const up = await suite.steps.run('preview', alauda({ command: 'up', pr: '31', image: V1, 'create-spec': '{}' }), { env: github.env() })
+    expect(up.code, up.stdout).toBe(0)
+    github.hang = (method, path) => method === 'GET' && path.endsWith('/pulls/31')
+    github.arrivals.length = 0
+    const sweep = await suite.steps.run('preview', alauda({ command: 'sweep', timeout: '3s' }), { env: github.env() })
+    expect(sweep.code, sweep.stdout).toBe(0)
+    expect(sweep.stdout).toContain('shop-pr-31 kept: the state of #31 could not be read from GitHub')
+    expect((await alaudaServices()).map((s) => s.service_name)).toEqual(['shop-pr-31'])
+    // the deadline starts before the sweep's first call, the list of deployments
+    const first = Math.min(...github.arrivals.map((arrival) => arrival.at))
+    expect(github.arrivals.filter((arrival) => arrival.path.endsWith('/pulls/31')).length).toBeGreaterThan(0)
+    expect(Math.max(...github.arrivals.map((arrival) => arrival.at)) - first).toBeLessThan(3000)
+  })
+
   it('never shows a secret', () => {
     expect(suite.steps.leaks()).toEqual([])
   })
