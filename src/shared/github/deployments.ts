@@ -49,12 +49,41 @@ export class Deployments {
     this.reportApi = api(calls.report)
   }
 
-  /** A deployment of the commit to the environment, `in_progress`; null when skipped. */
+  /**
+   * A deployment of the commit to the environment, `in_progress`, made as the work goes on (within
+   * the deadline); null when skipped. One whose `in_progress` failed is still returned: finish()
+   * gives it its last status.
+   */
   async start(entry: LedgerEntry, description: string): Promise<Deployment | null> {
     // without a token, finish() says so, inside its phase's group
     if (!this.api) return null
+    const deployment = await this.create(this.api, entry, description)
+    if (!deployment) return null
     try {
-      const deployment = await this.api.createDeployment({
+      await this.status(this.api, deployment, 'in_progress', description)
+    } catch (error) {
+      this.log.warning(`GitHub deployment ${deployment.id} not marked in progress: ${(error as Error).message}`)
+    }
+    return deployment
+  }
+
+  /**
+   * A deployment made once the work is done (a rollback's), with its last status at once: it
+   * records how the step ended, so both calls take the report's grace past the deadline. Says
+   * what became of it, as finish() does.
+   */
+  async record(
+    entry: LedgerEntry,
+    description: string,
+    ended: { ok: boolean; description: string },
+  ): Promise<{ deployment: Deployment | null; outcome: string }> {
+    const deployment = (this.reportApi && (await this.create(this.reportApi, entry, description))) ?? null
+    return { deployment, outcome: await this.finish(deployment, ended.ok, ended.description) }
+  }
+
+  private async create(api: LazyGitHubApi, entry: LedgerEntry, description: string): Promise<Deployment | null> {
+    try {
+      return await api.createDeployment({
         ref: this.github.sha,
         environment: this.github.environment,
         description,
@@ -64,8 +93,6 @@ export class Deployments {
         production_environment: this.github.environment === 'production',
         transient_environment: /^pr-\d+$/.test(this.github.environment),
       })
-      await this.status(this.api, deployment, 'in_progress', description)
-      return deployment
     } catch (error) {
       this.failed = (error as Error).message
       this.log.warning(`GitHub deployment not recorded: ${this.failed}`)

@@ -32,11 +32,15 @@ export async function rollback(ctx: ReleaseContext, inputs: RollbackInputs): Pro
   if (!ledger || !image) return withDeployment(result, ledger, null)
   // the rollback is a deployment too: the ledger then knows what runs now
   const entry = { platform: ctx.platform.name, service: inputs.service, image, rollback: true }
-  const deployment = await ctx.phase('GitHub deployment', async () => {
-    const started = await ledger.start(entry, `Roll ${inputs.service} back to ${image}`)
-    await ledger.finish(started, result.failure === undefined, result.failure ?? result.title)
-    return started
-  })
+  const { deployment } = await ctx.phase(
+    'GitHub deployment',
+    () =>
+      ledger.record(entry, `Roll ${inputs.service} back to ${image}`, {
+        ok: result.failure === undefined,
+        description: result.failure ?? result.title,
+      }),
+    ({ outcome }) => ({ ok: true, outcome }),
+  )
   return withDeployment(result, ledger, deployment)
 }
 
