@@ -26,8 +26,11 @@ function component(url: string, status = 'RUNNING') {
 function setup() {
   const agent = new MockAgent()
   agent.disableNetConnect()
+  // the token is a secret the run knows, as the input layer adds it
+  const redactor = new Redactor()
+  redactor.add('iam-token-abc')
   const http = new HttpClient({
-    redactor: new Redactor(),
+    redactor,
     dispatcher: agent,
     sleep: async () => {},
     backoff: { attempts: 3, baseMs: 1, capMs: 1 },
@@ -56,6 +59,14 @@ function setup() {
 }
 
 describe('ServiceStage adapter', () => {
+  it("has the run's secrets out of the platform's own message (error_msg)", async () => {
+    const { platform, on } = setup()
+    on('GET', BY_NAME, 401, { error_code: 'SVCSTG.00100401', error_msg: 'token iam-token-abc has expired' })
+    const error = (await platform.describe(ref).catch((caught: unknown) => caught)) as Error
+    expect(error.message).toContain('token *** has expired')
+    expect(error.message).not.toContain('iam-token-abc')
+  })
+
   it('finds the component by name in one request, then deploys a new version of its image with the IAM token', async () => {
     const { platform, on, sent } = setup()
     on('GET', BY_NAME, 200, {

@@ -67,6 +67,9 @@ export interface GitHubConnection {
   log: (message: string) => void
 }
 
+/** GitHub's limit on a deployment status's description */
+const STATUS_CHARS = 140
+
 /**
  * The GitHub API on Octokit, which is in a chunk of its own: loaded only when there is a token, and
  * only when `preload` or the first call asks for it, so that a run starts its platform work first.
@@ -86,12 +89,17 @@ export class LazyGitHubApi implements GitHubApi {
     })
   }
 
+  // What goes to GitHub leaves the runner's masking behind (a PR comment is read by more people
+  // than the run's log): the texts are redacted here, whole, and only then cut to GitHub's limits.
+
   createDeployment(deployment: NewDeployment): Promise<Deployment> {
-    return this.load().then((api) => api.createDeployment(deployment))
+    const description = this.redact(deployment.description)
+    return this.load().then((api) => api.createDeployment({ ...deployment, description }))
   }
 
   createStatus(id: number, status: NewStatus): Promise<DeploymentStatus> {
-    return this.load().then((api) => api.createStatus(id, status))
+    const description = this.redact(status.description).slice(0, STATUS_CHARS)
+    return this.load().then((api) => api.createStatus(id, { ...status, description }))
   }
 
   async *deployments(environment: string | undefined): AsyncIterable<Deployment> {
@@ -107,11 +115,16 @@ export class LazyGitHubApi implements GitHubApi {
   }
 
   createComment(issue: number, body: string): Promise<IssueComment> {
-    return this.load().then((api) => api.createComment(issue, body))
+    return this.load().then((api) => api.createComment(issue, this.redact(body)))
   }
 
   updateComment(id: number, body: string): Promise<IssueComment> {
-    return this.load().then((api) => api.updateComment(id, body))
+    return this.load().then((api) => api.updateComment(id, this.redact(body)))
+  }
+
+  /** The run's secrets out of a text, as the run knows them now. */
+  redact(text: string): string {
+    return this.connection.http.redact(text)
   }
 
   getPull(number: number): Promise<{ number: number; state: string }> {

@@ -155,8 +155,7 @@ export class Deployments {
     try {
       for await (const deployment of api.deployments(environment)) {
         const latest = await api.latestStatus(deployment.id)
-        if (latest?.state !== 'inactive')
-          await api.createStatus(deployment.id, { state: 'inactive', description: description.slice(0, 140) })
+        if (latest?.state !== 'inactive') await api.createStatus(deployment.id, { state: 'inactive', description })
       }
     } catch (error) {
       this.log.warning(`GitHub deployments of ${environment} not marked inactive: ${(error as Error).message}`)
@@ -200,7 +199,7 @@ export class Deployments {
   ): Promise<void> {
     await api?.createStatus(deployment.id, {
       state,
-      description: description.slice(0, 140),
+      description,
       ...(environmentUrl && { environment_url: environmentUrl }),
       ...(this.github.runUrl && { log_url: this.github.runUrl }),
       auto_inactive: true,

@@ -49,7 +49,7 @@ export class OctokitApi implements GitHubApi {
       // 429 and rate-limit 403s are the throttling plugin's; the others are not worth another try
       retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retries: 2 },
       throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit') },
-      settle: { fits },
+      settle: { fits, redact: (text: string) => http.redact(text) },
     })
     this.octokit.hook.before('request', (options) => {
       options.headers['x-github-api-version'] = API_VERSION
@@ -158,8 +158,12 @@ interface OctokitFailure {
  * answer was lost or was a 5xx (it may have landed; sent again, it would make a second deployment
  * or comment), and any retry whose wait would pass the action's deadline.
  */
-function settle(octokit: Octokit, options: { settle?: { fits: (waitMs: number) => boolean }; [option: string]: unknown }): void {
+function settle(
+  octokit: Octokit,
+  options: { settle?: { fits: (waitMs: number) => boolean; redact: (text: string) => string }; [option: string]: unknown },
+): void {
   const fits = options.settle?.fits ?? (() => true)
+  const redact = options.settle?.redact ?? ((text: string) => text)
   octokit.hook.error('request', (error, options) => {
     const failure = error as OctokitFailure
     const status = failure.status ?? 0
@@ -168,7 +172,7 @@ function settle(octokit: Octokit, options: { settle?: { fits: (waitMs: number) =
     const mayHaveLanded = write && (cause ? !NEVER_SENT_CODES.has(cause.code) : status >= 500)
     const retryCount = (options.request as { retryCount?: number } | undefined)?.retryCount ?? 0
     // a GitHubError has no `request`: plugin-retry passes it on untouched
-    if (mayHaveLanded || (status >= 500 && !fits(retryWaitMs(retryCount)))) throw toGitHubError(error, (text) => text)
+    if (mayHaveLanded || (status >= 500 && !fits(retryWaitMs(retryCount)))) throw toGitHubError(error, redact)
     throw error
   })
 }
@@ -185,7 +189,7 @@ function toGitHubError(error: unknown, redact: (text: string) => string): Error 
       typeof data === 'object' && typeof data.message === 'string'
         ? data.message
         : typeof data === 'string' && data !== ''
-          ? data.slice(0, 200)
+          ? redact(data).slice(0, 200)
           : 'no message'
     return new GitHubError(redact(`GitHub answered HTTP ${failure.status} to ${failure.request.method} ${pathname}: ${said}`))
   }

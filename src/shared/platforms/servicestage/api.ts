@@ -67,7 +67,7 @@ export class ServiceStageApi {
   private error(response: HttpResponse, body: ErrorBody | undefined, options: CallOptions): PlatformError {
     const code = body?.error_code
     const text = body?.error_msg
-      ? `${body.error_msg} (${code ?? `HTTP ${response.status}`})`
+      ? `${this.http.redact(body.error_msg)} (${code ?? `HTTP ${response.status}`})`
       : `HTTP ${response.status}: ${showBody(response, (text) => this.http.redact(text))}`
     if (code === BAD_TOKEN || response.status === 401) {
       return new PlatformError(
