@@ -372,6 +372,22 @@ describe('HttpClient under the deadline and with answers it cannot use', () => {
     expect(error.message).toContain("the platform's answer could not be read")
   })
 
+  it('never shows an unreadable answer that carries a secret issued to the run, in its message or its retries', async () => {
+    const { pool, client, logs } = setup({ backoff: { attempts: 2, baseMs: 1, capMs: 1 } })
+    // a sign-in's answer with a byte-order mark before it: not JSON, and the session not yet known as a secret
+    const answer = '\ufeff{"result":0,"session":"a9f3c2e1d0b8a7f6e5d4c3b2"}'
+    pool.intercept({ path: '/signin', method: 'POST' }).reply(200, answer).times(2)
+    const request = { method: 'POST', url: `${ORIGIN}/signin`, form: { login: 'me' }, idempotent: true, expectJson: true } as const
+    const error = (await client.send({ ...request, secretAnswer: true }).catch((e: unknown) => e)) as NetworkError
+    expect(error.code).toBe('UNREADABLE')
+    expect(error.message).toContain('not shown: it may hold a secret issued to this run')
+    expect([error.message, ...logs].join('\n')).not.toContain('a9f3c2e1')
+    // without the flag, the answer's first characters are shown, as for any other answer
+    pool.intercept({ path: '/signin', method: 'POST' }).reply(200, answer).times(2)
+    const shown = (await client.send(request).catch((e: unknown) => e)) as NetworkError
+    expect(shown.message).toContain('a9f3c2e1')
+  })
+
   it('never repeats a write whose answer was unreadable or cut off: the caller settles it', async () => {
     const { pool, client, sleeps } = setup()
     pool.intercept({ path: '/deploy', method: 'POST' }).reply(200, 'not json')

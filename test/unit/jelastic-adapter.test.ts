@@ -201,6 +201,15 @@ describe('Jelastic adapter', () => {
     })
   })
 
+  it('never shows a sign-in answer it cannot read: it may hold the session', async () => {
+    const { platform, on } = setup({ username: 'me@example.com', password: 'pw-123' })
+    // a byte-order mark before the JSON: unreadable, and the session not yet known as a secret
+    for (let i = 0; i < 2; i++) on('/1.0/users/authentication/rest/signin', '\ufeff{"result":0,"session":"session-ccc-0123456789"}')
+    const error = (await platform.describe({ service: 'shop' }).catch((caught: unknown) => caught)) as Error
+    expect(error.message).toContain('not shown: it may hold a secret issued to this run')
+    expect(error.message).not.toContain('session-ccc')
+  })
+
   it('installs a Traffic Distributor through the legacy appstore host when the marketplace method is unknown', async () => {
     const { platform, on, agent } = setup()
     on('getenvinfo', envInfo('blue', 'v1'))

@@ -28,6 +28,11 @@ export interface HttpRequest {
    * "unreadable", retried where the request may be repeated, and never taken for an empty answer
    */
   expectJson?: boolean
+  /**
+   * a 2xx answer carries a secret the caller registers once it has it (an issued token or session,
+   * a created hook's URL): one that cannot be read is described by its type and size, never its text
+   */
+  secretAnswer?: boolean
   /** the platform, operation and service, for messages */
   about?: CallAbout
   /** the platform's own "throttled, try later" answers (an error code in the body); retried like a 429 */
@@ -212,10 +217,10 @@ export class HttpClient {
     }
     if (req.expectJson && response.statusCode >= 200 && response.statusCode < 300 && !readable(answer, req.method)) {
       const whose = req.about?.platform === 'GitHub' ? "GitHub's" : "the platform's"
-      throw new AnswerError(
-        `${whose} answer could not be read (HTTP ${response.statusCode}, ${describeAnswer(answer, (text) => this.redact(text))})`,
-        'UNREADABLE',
-      )
+      const described = req.secretAnswer
+        ? `${answer.size} bytes, not shown: it may hold a secret issued to this run`
+        : describeAnswer(answer, (text) => this.redact(text))
+      throw new AnswerError(`${whose} answer could not be read (HTTP ${response.statusCode}, ${described})`, 'UNREADABLE')
     }
     return answer
   }

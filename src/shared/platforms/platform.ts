@@ -319,6 +319,8 @@ export interface CallOptions {
   operation: string
   target: string
   idempotent?: boolean
+  /** its answer carries a secret issued to the run (HttpRequest.secretAnswer) */
+  secretAnswer?: boolean
 }
 
 export function callOptions(operation: string, ref: ServiceRef, idempotent?: boolean): CallOptions {

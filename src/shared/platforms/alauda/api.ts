@@ -62,6 +62,7 @@ export class AlaudaApi {
       // asking for a token twice changes nothing
       idempotent: true,
       expectJson: true,
+      secretAnswer: true,
       about: { platform: 'alauda', operation: 'sign-in', target: username },
     })
     // the token is a secret before the answer is judged or shown

@@ -121,6 +121,7 @@ export class JelasticApi {
       form: { login: username, password },
       idempotent: true,
       expectJson: true,
+      secretAnswer: true,
       about: { platform: 'jelastic', operation: 'sign-in', target: username },
     })
     // the session is a secret before the answer is judged or shown

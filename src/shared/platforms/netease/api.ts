@@ -138,6 +138,8 @@ export class NeteaseApi {
       ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
       ...(options.signal && { signal: options.signal }),
+      // a created app's answer holds its deploy hook's URL, a secret
+      ...(method === 'POST' && path === '/apps' && { secretAnswer: true }),
       throttled,
       expectJson: true,
       about: { platform: 'netease', operation: options.operation, target: options.target },
@@ -161,6 +163,7 @@ export class NeteaseApi {
       idempotent: true,
       throttled,
       expectJson: true,
+      secretAnswer: true,
       about: { platform: 'netease', operation: 'sign-in', target: accessKey },
     })
     // the vendor answers 201 Created; the token is a secret before the answer is judged or shown

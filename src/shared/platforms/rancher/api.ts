@@ -79,6 +79,7 @@ export class RancherApi {
       headers: { authorization: this.authorization, accept: 'application/json', 'content-type': 'application/json' },
       ...(body !== undefined && { json: body }),
       ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
+      ...(options.secretAnswer && { secretAnswer: true }),
       expectJson: true,
       about: { platform: 'rancher', operation: options.operation, target: options.target },
       ...(retryConflicts && { throttled: conflictRetries() }),

@@ -98,7 +98,8 @@ export function rancherWebhooks(api: RancherApi, addSecret: (url: string) => voi
             const created = await api.call<Receiver>(
               'POST',
               api.webhooksUrl(`/receivers?projectId=${encodeURIComponent(project)}`),
-              { ...options, idempotent: false },
+              // the answer holds the receiver's URL, a secret
+              { ...options, idempotent: false, secretAnswer: true },
               receiver,
             )
             if (created.url) addSecret(created.url)
