@@ -474,12 +474,21 @@ describe('Alauda writes whose answer is lost', () => {
     expect(calls).toEqual([`PUT ${SHOP}stop/`, `GET ${SHOP}`, `PUT ${SHOP}start/`, `GET ${SHOP}`, `PUT ${SHOP}start/`])
   })
 
-  it('settles a delete by the service being gone', async () => {
+  it('settles a delete by the service being gone: the DELETE by name is never repeated blindly', async () => {
     const { platform, on, calls } = lossy()
-    on('DELETE', SHOP, 502, 'Bad Gateway', 3)
+    on('DELETE', SHOP, 502, 'Bad Gateway')
     on('GET', SHOP, 404, { detail: 'Not found.' })
     expect((await platform.remove(ref)).kind).toBe('remove')
-    expect(calls).toEqual([...Array(3).fill(`DELETE ${SHOP}`), `GET ${SHOP}`])
+    expect(calls).toEqual([`DELETE ${SHOP}`, `GET ${SHOP}`])
+  })
+
+  it('sends a delete again only once a read shows the service still there', async () => {
+    const { platform, on, lose, calls } = lossy()
+    lose('DELETE', SHOP)
+    on('GET', SHOP, 200, service())
+    on('DELETE', SHOP, 204, '')
+    expect((await platform.remove(ref)).kind).toBe('remove')
+    expect(calls).toEqual([`DELETE ${SHOP}`, `GET ${SHOP}`, `DELETE ${SHOP}`])
   })
 
   it('fails with the lost answer after the last send, naming platform, operation and service', async () => {

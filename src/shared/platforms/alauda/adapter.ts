@@ -207,7 +207,8 @@ class AlaudaPlatform implements Platform {
   async remove(ref: ServiceRef): Promise<Operation> {
     const send = async () => {
       try {
-        await this.api.call('DELETE', servicePath(ref), callOptions('remove', ref))
+        // not repeated by the client: the name may be a new service's by then (a preview's next up); the read settles it
+        await this.api.call('DELETE', servicePath(ref), callOptions('remove', ref, false))
       } catch (error) {
         // a 404 on delete: already gone, as Alauda's CLI treats it (a DELETE repeated after it landed too)
         if (!(error instanceof PlatformError && error.kind === 'not-found')) throw error

@@ -127,7 +127,8 @@ export class AlaudaRecords {
       {
         send: async () => {
           try {
-            await this.api.call('DELETE', recordPath(router), { operation, target: name })
+            // not repeated by the client: by then the name may hold another release's claim; the read settles it
+            await this.api.call('DELETE', recordPath(router), { operation, target: name, idempotent: false })
           } catch (error) {
             // already gone: a DELETE repeated after it landed
             if (!(error instanceof PlatformError && error.kind === 'not-found')) throw error
