@@ -53,6 +53,21 @@ describe('a deploy succeeds on what the service runs, not on the job’s word al
     expect(result.outputs).toMatchObject({ image: 'registry.example.com/shop:v3', 'rolled-back': 'false' })
   })
 
+  it('fails, and rolls nothing back, when the job succeeded but the service cannot be read back: the job’s word alone is no evidence', async () => {
+    const { platform, deploys } = platformRunning(V2)
+    const describe = platform.describe.bind(platform)
+    let reads = 0
+    // the read before the deploy answers; from the read back on, the platform cannot be read
+    platform.describe = async (ref) => {
+      if (++reads > 1) throw new Error('connection reset')
+      return describe(ref)
+    }
+    const result = await deploy(releaseContext(platform), inputs())
+    expect(result.failure).toContain('operation job-1 succeeded, but shop could not be read back to confirm it; not rolled back')
+    expect(deploys).toEqual([V2])
+    expect(result.outputs['rolled-back']).toBe('false')
+  })
+
   it('succeeds when the service runs the image sent', async () => {
     const { platform } = platformRunning(V2)
     const result = await deploy(releaseContext(platform), inputs())

@@ -132,6 +132,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
     else if (result && !inputs.gray) {
       landedOn = await readBack(ctx, ref, previous)
       failure = notLanded(ref, inputs.image, operation, landedOn)
+      // another image, or no read: a rollback would undo a change this deploy did not make, or may have
       foreign = failure !== undefined
     }
   }
@@ -200,11 +201,14 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
 /**
  * A succeeded operation is the platform's word on its job; what the service runs is the evidence
  * that the job was this deploy's (a lost answer settled by a job someone else started looks the
- * same until then). The failure, when the service runs another image, or undefined.
+ * same until then). The failure, when the service runs another image or could not be read back
+ * (gone, or the platform unreadable: no evidence either way), or undefined.
  */
 function notLanded(ref: ServiceRef, image: string, operation: Operation, now: ServiceState | null): string | undefined {
-  if (now === null || now.image === image) return undefined
-  return `operation ${operation.id || '(no id)'} succeeded, but ${ref.service} runs ${now.image} (${now.status}): another change may have come in between`
+  const job = `operation ${operation.id || '(no id)'} succeeded`
+  if (now === null) return `${job}, but ${ref.service} could not be read back to confirm it`
+  if (now.image === image) return undefined
+  return `${job}, but ${ref.service} runs ${now.image} (${now.status}): another change may have come in between`
 }
 
 /**
@@ -336,7 +340,14 @@ async function create(ctx: ReleaseContext, inputs: DeployInputs): Promise<Action
   ]
   if (inputs.health) {
     if (failure === undefined) failure = await healthCheck(ctx, inputs.health, rows)
-    else rows.push(['Health check', `not run: ${landedOn ? 'the service runs another image' : 'the service was not created'}`])
+    else {
+      const why = landedOn
+        ? 'the service runs another image'
+        : landedOn === null
+          ? 'it could not be read back'
+          : 'the service was not created'
+      rows.push(['Health check', `not run: ${why}`])
+    }
   }
   const after = await stateAtEnd(ctx, ref, undefined, landedOn, inputs.health !== undefined)
   if (after?.url) rows.push(['URL', after.url])
