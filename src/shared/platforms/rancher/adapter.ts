@@ -350,7 +350,9 @@ class RancherPlatform implements Platform {
     const events = waited ? await this.subscribe(ref, service.id) : undefined
     let answered: RancherService
     try {
-      answered = await this.act(ref, service, 'upgrade', operation, { body, landed: toThis })
+      // sent again after a lost answer, the upgrade is refused once the first one landed late
+      // (ActionNotAvailable: the service is upgrading): the launch config it upgrades to says whose
+      answered = await this.act(ref, service, 'upgrade', operation, { body, landed: toThis, settlesRefusal: true })
     } catch (error) {
       events?.close()
       throw error
@@ -727,7 +729,12 @@ class RancherPlatform implements Platform {
     service: RancherService,
     action: string,
     operation: string,
-    options: { body?: unknown; landed?: (now: RancherService, moved: boolean) => boolean | Promise<boolean> } = {},
+    options: {
+      body?: unknown
+      landed?: (now: RancherService, moved: boolean) => boolean | Promise<boolean>
+      /** a send again that Rancher refuses is settled by `landed` (see SettledWrite): only where it is this write's alone */
+      settlesRefusal?: boolean
+    } = {},
   ): Promise<RancherService> {
     const landed = options.landed ?? ((_now: RancherService, moved: boolean) => moved)
     return settleWrite(
@@ -740,6 +747,7 @@ class RancherPlatform implements Platform {
           const moved = now.state !== service.state && (MOVES[action] ?? []).includes(now.state ?? '')
           return (await landed(now, moved)) ? now : null
         },
+        ...(options.settlesRefusal && { settlesRefusal: true }),
       },
       this.settle,
     )
