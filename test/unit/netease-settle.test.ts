@@ -336,6 +336,26 @@ describe('NetEase microservice writes, settled by the state', () => {
     expect(calls('POST', update)).toHaveLength(2)
   })
 
+  it('an update-image sent again and refused as busy, because the first one landed late, is taken from the container image', async () => {
+    const { platform, on, calls } = setup()
+    on('GET', SERVICE, 200, api())
+    on('PUT', update, 200, LOST)
+    // read before the platform took the first one up
+    on('GET', SERVICE, 200, api())
+    on('PUT', update, 403, { code: 4030010, message: 'Container status abnormal.' })
+    on('GET', SERVICE, 200, api('updating', V2, []))
+    const op = await platform.deploy(micro, { image: V2 })
+    expect(op.target).toEqual({ image: V2 })
+    expect(calls('PUT', update)).toHaveLength(2)
+    // an elastic-scale the same way, by the replicas
+    on('GET', SERVICE, 200, api())
+    on('PUT', scale, 200, LOST)
+    on('GET', SERVICE, 200, api())
+    on('PUT', scale, 403, { code: 4030010, message: 'Container status abnormal' })
+    on('GET', SERVICE, 200, api('scaling', V1, ['d1', 'd2'], 3))
+    expect((await platform.scale(micro, { replicas: 3 })).target).toEqual({ replicas: 3 })
+  })
+
   it('an update-stateless whose answer was lost is taken from the variables the GET shows: sent once; one that did not land is sent again', async () => {
     const stateless = '/api/v1/microservices/55/actions/update-stateless'
     const withVars = (status: string, ids: string[]) => {

@@ -96,6 +96,7 @@ export class NeteaseMicroservices {
         return true
       },
       landed: async () => (sameEnv(envOf(deployedContainer(await this.get(ref, 'deploy'))), envs) ? true : null),
+      settlesRefusal: true,
     })
     const id = `update-stateless:${service.service_info.id}:${Date.now()}`
     this.changes.set(id, change)
@@ -122,6 +123,7 @@ export class NeteaseMicroservices {
         return true
       },
       landed: async () => (toState(await this.get(ref, 'deploy')).image === image ? true : null),
+      settlesRefusal: true,
     })
     this.changes.set(id, change)
     return { id, kind: 'deploy', ref, target: { image } }
@@ -153,6 +155,7 @@ export class NeteaseMicroservices {
         return true
       },
       landed: async () => ((await this.get(ref, 'scale')).service_info.replicas === replicas ? true : null),
+      settlesRefusal: true,
     })
     return { id: `elastic-scale:${service.service_info.id}:${replicas}`, kind: 'scale', ref, target: { replicas } }
   }
