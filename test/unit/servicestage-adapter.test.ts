@@ -59,6 +59,32 @@ function setup() {
 }
 
 describe('ServiceStage adapter', () => {
+  it('settles a removal whose answers were lost by the component: deleting is done, still running is sent again', async () => {
+    const { platform, on, pool } = setup()
+    const byId = { ...ref, service: ID }
+    const lose = (times: number) =>
+      pool
+        .intercept({ path: `${APP}/${ID}`, method: 'DELETE' })
+        .replyWithError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }))
+        .times(times)
+    on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v1'))
+    // every attempt of the client lost, then the component shows its deletion under way
+    lose(3)
+    on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v1', 'DELETING'))
+    expect((await platform.remove(byId)).kind).toBe('remove')
+    const again = setup()
+    again.on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v1'))
+    again.pool
+      .intercept({ path: `${APP}/${ID}`, method: 'DELETE' })
+      .replyWithError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }))
+      .times(3)
+    again.on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v1'))
+    again.on('DELETE', `${APP}/${ID}`, 200, {})
+    expect((await again.platform.remove(byId)).kind).toBe('remove')
+    // the one DELETE answered: the send again, once the component showed it had not landed
+    expect(again.sent.filter((s) => s.method === 'DELETE')).toHaveLength(1)
+  })
+
   it("has the run's secrets out of the platform's own message (error_msg)", async () => {
     const { platform, on } = setup()
     on('GET', BY_NAME, 401, { error_code: 'SVCSTG.00100401', error_msg: 'token iam-token-abc has expired' })

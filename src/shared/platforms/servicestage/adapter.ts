@@ -73,6 +73,9 @@ const PHASES: Record<string, ServicePhase> = {
   PARTIALLY_FAILED: 'failed',
 }
 
+/** a component whose deletion has begun (platforms.md: `status.component_status`) */
+const DELETING = new Set(['DELETING', 'DELETED'])
+
 /** list pages: `limit` is 0–100 (the SDK's ShowComponents and ShowComponentsInApplication) */
 const PAGE = 100
 
@@ -194,12 +197,28 @@ class ServiceStagePlatform implements Platform {
 
   async remove(ref: ServiceRef): Promise<Operation> {
     const base = await this.requireBase(ref, 'remove')
-    try {
-      await this.api.call('DELETE', base, callOptions('remove', ref, true))
-    } catch (error) {
-      // a DELETE repeated after its answer was lost finds the component gone: that is what was asked
-      if (!(error instanceof PlatformError && error.kind === 'not-found')) throw error
-    }
+    // by the component's id: a repeat can only meet this component, gone or deleting
+    await settleWrite(
+      `servicestage: remove of "${ref.service}"`,
+      {
+        send: async () => {
+          try {
+            await this.api.call('DELETE', base, callOptions('remove', ref, true))
+          } catch (error) {
+            // a DELETE repeated after its answer was lost finds the component gone: that is what was asked
+            if (!(error instanceof PlatformError && error.kind === 'not-found')) throw error
+          }
+          return true
+        },
+        landed: async () => {
+          const left = await this.component(ref, 'remove')
+          return left === null || DELETING.has(left.status?.component_status ?? '') ? true : null
+        },
+        // one sent again while the first deletes may be refused: the component's status says so
+        settlesRefusal: true,
+      },
+      this.settle,
+    )
     this.ids.delete(ref.service)
     return { id: `delete/${ref.service}`, kind: 'remove', ref, target: {} }
   }
