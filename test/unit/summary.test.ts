@@ -8,6 +8,8 @@ import { useWorkflowCommands } from '../../src/shared/report/commands.js'
 import { writeSummary } from '../../src/shared/report/summary.js'
 
 const SECRET = 'hook-key-0123456789abcdef'
+/** a secret of several lines, such as a key given as an input */
+const KEY = '-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\n-----END KEY-----'
 
 // one summary file for the whole file, emptied before each test
 const dir = mkdtempSync(join(tmpdir(), 'summary-'))
@@ -29,6 +31,7 @@ afterAll(() => {
 async function render(result: Partial<ActionResult>): Promise<string> {
   const redactor = new Redactor()
   redactor.add(SECRET)
+  redactor.add(KEY)
   const full: ActionResult = { title: 'Deployed', outputs: {}, rows: [], notes: [], ...result }
   await writeSummary(full, { phases: [{ name: 'deploy', ms: 1200, ok: true, outcome: 'ok' }], totalMs: 4600 }, redactor)
   return readFileSync(file, 'utf8')
@@ -58,6 +61,17 @@ describe('the job summary', () => {
     const html = await render({})
     expect(html).toContain('<tr><td>deploy</td><td>1.2 s</td><td>ok</td></tr>')
     expect(html).toContain('<tr><td>total</td><td>4.6 s</td><td>ok</td></tr>')
+  })
+
+  it('has a secret of several lines out of the failure and the log lines, matched whole before they are split', async () => {
+    const html = await render({
+      title: 'Deploy failed',
+      failure: `the service printed ${KEY}`,
+      log: ['starting', ...KEY.split('\n'), 'crashed'],
+    })
+    expect(html).not.toContain('MIIEvQIBADANBgkqhkiG9w0B')
+    expect(html).toContain('the service printed ***')
+    expect(html).toContain('<pre>starting\n***\ncrashed</pre>')
   })
 
   it('puts the reason first, and leaves the service log lines to their own block', async () => {

@@ -31,7 +31,7 @@ export async function writeSummary(result: ActionResult, timing: Timing, redacto
   // redacted before anything else, so that a link never carries a secret either
   const clean = (text: string) => redactor.redact(text)
   const blocks: Block[] = [{ kind: 'heading', level: 3, text: clean(result.title) }]
-  if (result.failure !== undefined) blocks.push({ kind: 'paragraph', lead: 'Failed:', lines: failureLines(result).map(clean) })
+  if (result.failure !== undefined) blocks.push({ kind: 'paragraph', lead: 'Failed:', lines: failureLines(result, clean) })
   blocks.push({
     kind: 'table',
     header: ['What', 'Value'],
@@ -49,7 +49,8 @@ export async function writeSummary(result: ActionResult, timing: Timing, redacto
     })
   }
   if (result.notes.length > 0) blocks.push({ kind: 'list', items: result.notes.map(clean) })
-  if (result.log?.length) blocks.push({ kind: 'log', title: 'Log lines of the service', lines: result.log.map(clean) })
+  // redacted whole, then split: a secret of several lines (a key, a certificate) is matched only whole
+  if (result.log?.length) blocks.push({ kind: 'log', title: 'Log lines of the service', lines: clean(result.log.join('\n')).split('\n') })
   // HTML, as core.summary writes it, for the runner to render; Markdown for the paas-release CLI,
   // whose summary is read in a terminal or a CI log where HTML tags would be noise
   const html = underTheRunner()
@@ -82,9 +83,9 @@ function planBlocks(plan: DryRunPlan, clean: (text: string) => string): Block[] 
   return blocks
 }
 
-/** The failure's reason; the service's log lines that follow it in the message have their own block. */
-function failureLines(result: ActionResult): string[] {
-  const lines = (result.failure ?? '').split('\n')
+/** The failure's reason, redacted whole; the service's log lines that follow it in the message have their own block. */
+function failureLines(result: ActionResult, clean: (text: string) => string): string[] {
+  const lines = clean(result.failure ?? '').split('\n')
   return result.log?.length ? lines.slice(0, 1) : lines
 }
 
