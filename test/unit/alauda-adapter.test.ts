@@ -210,6 +210,13 @@ describe('Alauda adapter', () => {
     expect(redactor.redact(`a ${tokens[0]} b ${tokens[1]}`)).toBe('a *** b ***')
   })
 
+  it('a sign-in answered 2xx without "token" names its fields, never their values: one may hold the token', async () => {
+    const { platform, on } = setup({ username: 'demo', password: 'pw-123' })
+    on('POST', '/v1/generate-api-token/', 200, { data: { token: 'tok-nested-0123456789' }, detail: 'ok' })
+    const error = (await platform.describe(ref).catch((caught: unknown) => caught)) as Error
+    expect(error.message).toBe('alauda: sign-in of "demo" failed: the answer has no "token" (fields: "data", "detail")')
+  })
+
   it('names the platform, operation, service and message of an error, secrets removed', async () => {
     const { platform, on } = setup()
     on('PUT', SHOP, 400, { target_num_instances: ['A whole number from 0 to 100 is required.'] })

@@ -457,6 +457,13 @@ describe('NetEase microservices: variables (update-stateless) and provenance', (
 })
 
 describe('NetEase auth and errors', () => {
+  it('a token answer of another shape names its fields, never their values: one may hold the token', async () => {
+    const { platform, on } = setup({ accessKey: 'ak-1', secretKey: 'sk-secret-1' })
+    on('POST', '/api/v1/token', 201, { api_token: 'tok-renamed-0123456789', expires_in: '86399' })
+    const error = (await platform.describe({ service: '10702' }).catch((caught: unknown) => caught)) as Error
+    expect(error.message).toBe('netease: sign-in of "ak-1" failed: the answer has no "token" (fields: "api_token", "expires_in")')
+  })
+
   it('gets a token for the key and secret, and a new one once after a 401', async () => {
     const { platform, on, sent } = setup({ accessKey: 'ak-1', secretKey: 'sk-secret-1' })
     on('POST', '/api/v1/token', 200, { token: 'tok-first-aaaa', expires_in: '86399' })

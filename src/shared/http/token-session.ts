@@ -50,6 +50,17 @@ export class TokenSession {
 }
 
 /**
+ * The names of an answer's top-level fields, for a message about an answer that may hold a secret
+ * where it was not looked for (never their values); at most 10, each cut short.
+ */
+export function fieldNames(text: string): string {
+  const body = parseJson(text)
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'not a JSON object'
+  const names = Object.keys(body).map((name) => JSON.stringify(name.slice(0, 40)))
+  return names.length === 0 ? 'none' : `${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`
+}
+
+/**
  * The token (or session id) an exchange's answer carries in `field`, made a secret before anything
  * else looks at the answer: an error about the answer may then show its body, never the token.
  */

@@ -2,7 +2,7 @@ import { showBody } from '../../http/answer.js'
 import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
 import { endpoint } from '../../http/endpoint.js'
 import type { Credentials } from '../terms.js'
-import { issuedToken, TokenSession } from '../../http/token-session.js'
+import { fieldNames, issuedToken, TokenSession } from '../../http/token-session.js'
 import { type CallOptions, PlatformError } from '../platform.js'
 
 /**
@@ -67,6 +67,10 @@ export class AlaudaApi {
     })
     // the token is a secret before the answer is judged or shown
     const token = issuedToken(response.text, 'token', this.http.redactor)
+    // a 2xx of another shape may hold the token where it is not looked for: its fields' names only
+    if (response.status >= 200 && response.status < 300 && token === undefined) {
+      throw new PlatformError('alauda', 'sign-in', username, `the answer has no "token" (fields: ${fieldNames(response.text)})`, 'auth')
+    }
     if (response.status < 200 || response.status >= 300 || token === undefined) {
       const error = this.error(response, parseJson(response.text), { operation: 'sign-in', target: username })
       throw new PlatformError('alauda', 'sign-in', username, error.platformMessage, response.status >= 500 ? 'unavailable' : 'auth')

@@ -2,7 +2,7 @@ import { showBody } from '../../http/answer.js'
 import { type HttpClient, type HttpResponse, type Method, parseJson } from '../../http/client.js'
 import { endpoint } from '../../http/endpoint.js'
 import type { Credentials } from '../terms.js'
-import { issuedToken, TokenSession } from '../../http/token-session.js'
+import { fieldNames, issuedToken, TokenSession } from '../../http/token-session.js'
 import { type CallOptions as PlatformCallOptions, PlatformError } from '../platform.js'
 
 export interface CallOptions extends PlatformCallOptions {
@@ -168,6 +168,10 @@ export class NeteaseApi {
     })
     // the vendor answers 201 Created; the token is a secret before the answer is judged or shown
     const token = issuedToken(response.text, 'token', this.http.redactor)
+    // a 2xx of another shape may hold the token where it is not looked for: its fields' names only
+    if (response.status >= 200 && response.status < 300 && token === undefined) {
+      throw new PlatformError('netease', 'sign-in', accessKey, `the answer has no "token" (fields: ${fieldNames(response.text)})`, 'auth')
+    }
     if (response.status < 200 || response.status >= 300 || token === undefined) {
       const error = this.error(response, parseJson(response.text) as ErrorBody | undefined, { operation: 'sign-in', target: accessKey })
       throw new PlatformError('netease', 'sign-in', accessKey, error.platformMessage, response.status >= 500 ? 'unavailable' : 'auth')
