@@ -79,8 +79,13 @@ describe('input parsers', () => {
     } finally {
       process.stdout.write = write
     }
-    // the raw value first, then the forms it takes in a URL or a JSON string
-    expect(written).toEqual(['::add-mask::tok%25en%0Aline\n', '::add-mask::tok%2525en%250Aline\n', '::add-mask::tok%25en\\nline\n'])
+    // the raw value first, then the forms it takes in a URL (percent-hex in either case) or a JSON string
+    expect(written).toEqual([
+      '::add-mask::tok%25en%0Aline\n',
+      '::add-mask::tok%2525en%250Aline\n',
+      '::add-mask::tok%2525en%250aline\n',
+      '::add-mask::tok%25en\\nline\n',
+    ])
   })
 
   it('refuses failover with a split other than 0 or 100', () => {

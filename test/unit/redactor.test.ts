@@ -70,6 +70,27 @@ describe('Redactor', () => {
     expect(redactor.redact('projectId=1a5')).toBe('projectId=1a5')
   })
 
+  it('knows a secret escaped as some servers escape it: JSON with \\/, percent-hex in lower case', () => {
+    const { redactor } = recording()
+    redactor.add('s3cr3t/+=session-id')
+    expect(redactor.redact('{"session": "s3cr3t\\/+=session-id"}')).toBe('{"session": "***"}')
+    expect(redactor.redact('?s=s3cr3t%2f%2b%3dsession-id')).toBe('?s=***')
+  })
+
+  it("adds the forms of a secret that is already another one's form", () => {
+    const { redactor } = recording()
+    // the second is the first's URL form; given as a secret of its own, its own forms count too
+    redactor.add('a/b c-token-01')
+    redactor.add('a%2Fb%20c-token-01')
+    expect(redactor.redact('a%252Fb%2520c-token-01')).toBe('***')
+  })
+
+  it("knows a hook's key in a URL that ends with a slash", () => {
+    const { redactor } = recording()
+    redactor.addUrl('https://open.c.163.com/api/v1/hooks/app/0123456789abcdef0123456789abcdef/', "an app's deploy hook", true)
+    expect(redactor.redact('hook 0123456789abcdef0123456789abcdef failed')).toBe('hook *** failed')
+  })
+
   it("knows a deploy hook's key in its last path segment when told it is there, and a URL's password", () => {
     const { redactor } = recording()
     redactor.addUrl('https://open.c.163.com/api/v1/hooks/app/0123456789abcdef0123456789abcdef', "an app's deploy hook", true)

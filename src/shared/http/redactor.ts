@@ -22,6 +22,8 @@ const SECRET_QUERY_PARAMS = ['key', 'token', 'access_token', 'session', 'secret'
  */
 export class Redactor {
   private readonly secrets = new Set<string>()
+  /** the secrets as given: one that is already another's form still adds its own forms */
+  private readonly given = new Set<string>()
   /** the secrets longest first, sorted once per change rather than on every redaction */
   private longestFirst: string[] | undefined
 
@@ -29,8 +31,9 @@ export class Redactor {
 
   /** A secret; `what` names it in the error when it is too short (it is then neither masked nor kept). */
   add(secret: string | undefined, what = 'a secret'): void {
-    if (secret === undefined || secret === '' || this.secrets.has(secret)) return
+    if (secret === undefined || secret === '' || this.given.has(secret)) return
     if (secret.length < MIN_SECRET_LENGTH) throw new SecretTooShortError(what)
+    this.given.add(secret)
     for (const form of formsOf(secret)) {
       if (this.secrets.has(form)) continue
       this.secrets.add(form)
@@ -63,7 +66,12 @@ export class Redactor {
     for (const name of SECRET_QUERY_PARAMS) {
       for (const value of url.searchParams.getAll(name)) this.add(value, `the "${name}" in ${what}`)
     }
-    const last = url.pathname.split('/').at(-1) ?? ''
+    // the last segment that is not empty: a hook URL may end with a slash
+    const last =
+      url.pathname
+        .split('/')
+        .filter((segment) => segment !== '')
+        .at(-1) ?? ''
     if (keyInPath && last !== '') this.add(decodeSafely(last), `the key in ${what}`)
   }
 
@@ -79,13 +87,18 @@ export class Redactor {
   }
 }
 
-/** The forms a secret takes in a URL, a form body or a JSON string. */
+/** The forms a secret takes in a URL, a form body or a JSON string (as PHP and Java servers escape `/` too). */
 function formsOf(secret: string): string[] {
+  const encoded = encodeURIComponent(secret)
+  const json = JSON.stringify(secret).slice(1, -1)
   const forms = [
     secret,
-    encodeURIComponent(secret),
+    encoded,
+    // percent-hex in lower case, as some servers write it
+    encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
     new URLSearchParams({ s: secret }).toString().slice(2),
-    JSON.stringify(secret).slice(1, -1),
+    json,
+    json.replaceAll('/', '\\/'),
   ]
   return [...new Set(forms)]
 }
