@@ -109,4 +109,14 @@ describe('bad inputs', () => {
     const shown = run.everything.split('\n').filter((line) => line.includes('hunter2-secret'))
     expect(shown).toEqual(['::add-mask::hunter2-secret'])
   })
+
+  it('never shows a secret that was given inside the bad value of another input', async () => {
+    const run = await runAction(
+      'deploy',
+      inputsFor('deploy', { password: 'hunter2-secret', username: 'me', token: '', service: 'hunter2-secret/..' }),
+    )
+    expect(run.code).toBe(1)
+    expect(errorLines(run)).toEqual([expect.stringContaining('Input "service" has the value "***/.."')])
+    expect(run.everything.split('\n').filter((line) => line.includes('hunter2-secret'))).toEqual(['::add-mask::hunter2-secret'])
+  })
 })

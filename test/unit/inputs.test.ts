@@ -6,6 +6,7 @@ import { readTrafficInputs } from '../../src/shared/inputs/traffic.js'
 import { parseDuration } from '../../src/shared/inputs/duration.js'
 import { parseImage } from '../../src/shared/inputs/image.js'
 import { InputError } from '../../src/shared/inputs/input-error.js'
+import { secrets } from '../../src/shared/http/secrets.js'
 import { parseStatusSet } from '../../src/shared/inputs/status-set.js'
 
 function env(inputs: Record<string, string>): NodeJS.ProcessEnv {
@@ -86,6 +87,28 @@ describe('input parsers', () => {
       '::add-mask::tok%2525en%250aline\n',
       '::add-mask::tok%25en\\nline\n',
     ])
+  })
+
+  it("masks the passwords a create-spec carries as it is read: Jelastic's registry, NetEase's repository", () => {
+    const written: string[] = []
+    const write = process.stdout.write
+    process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write
+    try {
+      const registry = { nodes: [{ nodeType: 'docker', docker: { registry: { user: 'ci', password: 'reg-pass-0123' } } }] }
+      readDeployInputs(env({ ...base, create: 'true', 'create-spec': JSON.stringify(registry) }))
+      const repository = { version_control: { type: 'git', path: 'https://git.example.com/shop.git', password: 'repo-pass-4567' } }
+      readDeployInputs(env({ ...base, platform: 'netease', create: 'true', 'create-spec': JSON.stringify(repository) }))
+    } finally {
+      process.stdout.write = write
+    }
+    expect(written).toContain('::add-mask::reg-pass-0123\n')
+    expect(written).toContain('::add-mask::repo-pass-4567\n')
+    expect(secrets.redact('reg-pass-0123 repo-pass-4567')).toBe('*** ***')
+    // one too short to be masked is refused, naming where it is and never showing it
+    const short = { nodes: [{ docker: { registry: { password: 'pw' } } }] }
+    expect(() => readDeployInputs(env({ ...base, 'create-spec': JSON.stringify(short) }))).toThrow(
+      /^The nodes\[0\]\.docker\.registry\.password in input "create-spec" is under 4 characters: too short to be masked safely/,
+    )
   })
 
   it('refuses failover with a split other than 0 or 100', () => {

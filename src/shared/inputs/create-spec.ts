@@ -1,3 +1,5 @@
+import { SecretTooShortError } from '../http/redactor.js'
+import { secrets } from '../http/secrets.js'
 import type { PlatformName } from '../platforms/terms.js'
 import { InputError, shown } from './input-error.js'
 import { checkJelasticSpec } from './jelastic-create-spec.js'
@@ -135,5 +137,29 @@ export function parseCreateSpec(platform: PlatformName, value: string): Record<s
     if (!Object.hasOwn(spec, key))
       throw new InputError(`Input "create-spec" has no field "${key}"; allowed on ${platform}: fields with "${key}" (${holds}).`)
   }
+  addSpecSecrets(platform, spec)
   return spec
+}
+
+/**
+ * The passwords a create spec may carry (Jelastic's registry, NetEase's repository): secrets,
+ * masked and known to the redactor as the input is read, as a secret input's value is.
+ */
+function addSpecSecrets(platform: PlatformName, spec: Record<string, unknown>): void {
+  const found: [string, unknown][] = []
+  if (platform === 'jelastic' && Array.isArray(spec.nodes)) {
+    spec.nodes.forEach((node: { docker?: { registry?: { password?: unknown } } } | null, i) =>
+      found.push([`nodes[${i}].docker.registry.password`, node?.docker?.registry?.password]),
+    )
+  }
+  if (platform === 'netease') found.push(['version_control.password', (spec.version_control as { password?: unknown } | null)?.password])
+  for (const [where, password] of found) {
+    if (typeof password !== 'string' || password === '') continue
+    try {
+      secrets.add(password, `the ${where} in input "create-spec"`)
+    } catch (error) {
+      if (!(error instanceof SecretTooShortError)) throw error
+      throw new InputError(`${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`)
+    }
+  }
 }

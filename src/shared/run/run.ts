@@ -1,6 +1,7 @@
 import type { CommonInputs } from '../inputs/common.js'
 import { InputError } from '../inputs/input-error.js'
 import type { ActionResult, ReleaseContext } from '../release/context.js'
+import { secrets } from '../http/secrets.js'
 import { errorNow } from '../report/commands.js'
 
 export type Flow<I> = (ctx: ReleaseContext, inputs: I) => Promise<ActionResult>
@@ -24,7 +25,8 @@ export async function runAction<I extends CommonInputs>(
     inputs = read()
   } catch (error) {
     if (!(error instanceof InputError)) throw error
-    errorNow(error.message)
+    // a secret read before the bad input (a credential) is out of the message, as from every other one
+    errorNow(secrets.redact(error.message))
     process.exitCode = 1
     return
   }
