@@ -13,6 +13,19 @@ function env(inputs: Record<string, string>): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]))
 }
 
+/** What `read` writes to stdout (the masks), the real write put back after it. */
+function stdoutOf(read: () => void): string[] {
+  const written: string[] = []
+  const write = process.stdout.write
+  process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write
+  try {
+    read()
+  } finally {
+    process.stdout.write = write
+  }
+  return written
+}
+
 const base = {
   platform: 'jelastic',
   'api-url': 'https://app.example.com',
@@ -72,14 +85,7 @@ describe('input parsers', () => {
   })
 
   it('masks secrets the moment they are read', () => {
-    const written: string[] = []
-    const write = process.stdout.write
-    process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write
-    try {
-      readDeployInputs(env({ ...base, token: 'tok%en\nline' }))
-    } finally {
-      process.stdout.write = write
-    }
+    const written = stdoutOf(() => readDeployInputs(env({ ...base, token: 'tok%en\nline' })))
     // the raw value first, then the forms it takes in a URL (percent-hex in either case) or a JSON string
     expect(written).toEqual([
       '::add-mask::tok%25en%0Aline\n',
@@ -90,17 +96,12 @@ describe('input parsers', () => {
   })
 
   it("masks the passwords a create-spec carries as it is read: Jelastic's registry, NetEase's repository", () => {
-    const written: string[] = []
-    const write = process.stdout.write
-    process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write
-    try {
+    const written = stdoutOf(() => {
       const registry = { nodes: [{ nodeType: 'docker', docker: { registry: { user: 'ci', password: 'reg-pass-0123' } } }] }
       readDeployInputs(env({ ...base, create: 'true', 'create-spec': JSON.stringify(registry) }))
       const repository = { version_control: { type: 'git', path: 'https://git.example.com/shop.git', password: 'repo-pass-4567' } }
       readDeployInputs(env({ ...base, platform: 'netease', create: 'true', 'create-spec': JSON.stringify(repository) }))
-    } finally {
-      process.stdout.write = write
-    }
+    })
     expect(written).toContain('::add-mask::reg-pass-0123\n')
     expect(written).toContain('::add-mask::repo-pass-4567\n')
     expect(secrets.redact('reg-pass-0123 repo-pass-4567')).toBe('*** ***')

@@ -158,34 +158,33 @@ describe('Rancher: an upgrade whose answer was lost', () => {
     expect(posts('upgrade')).toBe(2)
   })
 
-  it('sent again and refused because the first one landed late, is taken from the state: upgrading to this launch config', async () => {
-    const { platform, on, posts } = rancher()
-    on('GET', `${P}/services/1s10`, 200, web('active'))
-    on('POST', `${P}/services/1s10?action=upgrade`, 202, RESET)
-    // read before the first send was applied; the second finds the service upgrading
-    on('GET', `${P}/services/1s10`, 200, web('active'))
-    on('POST', `${P}/services/1s10?action=upgrade`, 422, {
+  /**
+   * An upgrade whose answer was lost, read before the platform applied it (still active), sent
+   * again and refused: the service is upgrading by then. What the next read shows is the test's.
+   */
+  function refusedAfterLateLanding() {
+    const mock = rancher()
+    mock.on('GET', `${P}/services/1s10`, 200, web('active'))
+    mock.on('POST', `${P}/services/1s10?action=upgrade`, 202, RESET)
+    mock.on('GET', `${P}/services/1s10`, 200, web('active'))
+    mock.on('POST', `${P}/services/1s10?action=upgrade`, 422, {
       type: 'error',
       status: 422,
       code: 'ActionNotAvailable',
       message: 'Action [upgrade] not available on [upgrading]',
     })
+    return mock
+  }
+
+  it('sent again and refused because the first one landed late, is taken from the state: upgrading to this launch config', async () => {
+    const { platform, on, posts } = refusedAfterLateLanding()
     on('GET', `${P}/services/1s10`, 200, web('upgrading', V2, upgradeV2))
     expect((await platform.deploy(byId, { image: V2 })).target).toEqual({ image: V2 })
     expect(posts('upgrade')).toBe(2)
   })
 
   it('sent again and refused while the service upgrades to another launch config, fails with Rancher’s words', async () => {
-    const { platform, on } = rancher()
-    on('GET', `${P}/services/1s10`, 200, web('active'))
-    on('POST', `${P}/services/1s10?action=upgrade`, 202, RESET)
-    on('GET', `${P}/services/1s10`, 200, web('active'))
-    on('POST', `${P}/services/1s10?action=upgrade`, 422, {
-      type: 'error',
-      status: 422,
-      code: 'ActionNotAvailable',
-      message: 'Action [upgrade] not available on [upgrading]',
-    })
+    const { platform, on } = refusedAfterLateLanding()
     const other = { upgrade: { inServiceStrategy: { launchConfig: { imageUuid: 'docker:registry.example.com/web:v9' } } } }
     on('GET', `${P}/services/1s10`, 200, web('upgrading', 'registry.example.com/web:v9', other))
     await expect(platform.deploy(byId, { image: V2 })).rejects.toThrow(/not available on \[upgrading\]/)

@@ -1,6 +1,5 @@
-import { SecretTooShortError } from '../http/redactor.js'
-import { secrets } from '../http/secrets.js'
 import type { PlatformName } from '../platforms/terms.js'
+import { addInputSecret } from './credentials.js'
 import { InputError, shown } from './input-error.js'
 import { checkJelasticSpec } from './jelastic-create-spec.js'
 import { type JsonType, jsonType, parseJsonObject } from './json.js'
@@ -154,12 +153,6 @@ function addSpecSecrets(platform: PlatformName, spec: Record<string, unknown>): 
   }
   if (platform === 'netease') found.push(['version_control.password', (spec.version_control as { password?: unknown } | null)?.password])
   for (const [where, password] of found) {
-    if (typeof password !== 'string' || password === '') continue
-    try {
-      secrets.add(password, `the ${where} in input "create-spec"`)
-    } catch (error) {
-      if (!(error instanceof SecretTooShortError)) throw error
-      throw new InputError(`${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`)
-    }
+    if (typeof password === 'string' && password !== '') addInputSecret(password, `the ${where} in input "create-spec"`)
   }
 }

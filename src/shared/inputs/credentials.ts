@@ -49,14 +49,23 @@ export function readSecret(
       `Input "${name}" is under ${MIN_SECRET_LENGTH} characters: too short to be masked safely in the log (the runner would star every match of it); its value is not shown. Give the real secret.`,
     )
   }
+  // a part of it that is a secret on its own (a webhook URL's key) may be the short one
+  addInputSecret(value, `input "${name}"`, register)
+  return value
+}
+
+/** A secret read from an input, registered; one too short to be masked safely is an input error naming `what`. */
+export function addInputSecret(
+  value: string,
+  what: string,
+  register: (value: string, what: string) => void = (secret, named) => secrets.add(secret, named),
+): void {
   try {
-    register(value, `input "${name}"`)
+    register(value, what)
   } catch (error) {
-    // a part of it that is a secret on its own (a webhook URL's key) may be the short one
     if (!(error instanceof SecretTooShortError)) throw error
     throw new InputError(`${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`)
   }
-  return value
 }
 
 /** Reads the credential inputs, masking every secret the moment it is read. */

@@ -72,7 +72,7 @@ export class NeteaseApi {
     )
     const parsed = parseJson(response.text)
     const ok = response.status >= 200 && response.status < 300
-    if (!(ok && options.page)) this.hideSecrets(parsed, method === 'POST' && path === '/apps')
+    if (!(ok && options.page)) this.hideSecrets(parsed, createsApp(method, path))
     if (ok) return (parsed ?? {}) as T
     throw this.error(response, parsed as ErrorBody | undefined, options)
   }
@@ -139,7 +139,7 @@ export class NeteaseApi {
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
       ...(options.signal && { signal: options.signal }),
       // a created app's answer holds its deploy hook's URL, a secret
-      ...(method === 'POST' && path === '/apps' && { secretAnswer: true }),
+      ...(createsApp(method, path) && { secretAnswer: true }),
       throttled,
       expectJson: true,
       about: { platform: 'netease', operation: options.operation, target: options.target },
@@ -203,4 +203,9 @@ export class NeteaseApi {
     if (response.status === 404) return fail('', 'not-found')
     return fail('', response.status >= 500 ? 'unavailable' : 'refused')
   }
+}
+
+/** The app create: its answer holds the new app's deploy hook URL, a secret. */
+function createsApp(method: Method, path: string): boolean {
+  return method === 'POST' && path === '/apps'
 }
