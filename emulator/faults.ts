@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { gzipSync } from 'node:zlib'
-import { delay } from './http-util.js'
+import { delay, readBody } from './http-util.js'
 
 /**
  * Faults injected through the control API. A rule matches requests by platform, path substring
@@ -180,7 +180,12 @@ export class Faults {
    */
   async apply(rule: FaultRule, req: IncomingMessage, res: ServerResponse, handle: () => Promise<void>): Promise<void> {
     if (!strikesAfter(rule)) {
-      if (rule.latencyMs) await delay(rule.latencyMs)
+      if (rule.latencyMs) {
+        // the platform has the whole request before it is slow to take it up: a client that gives up
+        // meanwhile does not stop it, as a real platform's front does not
+        await readBody(req).catch(() => '')
+        await delay(rule.latencyMs)
+      }
       if (rule.expireSessions) this.expireSessions()
       if (rule.drop) return void req.socket.destroy()
       if (rule.hang) return hang(req)

@@ -1,10 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
+export function readBody(req: IncomingMessage): Promise<string> {
+  let body = bodies.get(req)
+  if (body === undefined) {
+    body = (async () => {
+      const chunks: Buffer[] = []
+      for await (const chunk of req) chunks.push(chunk as Buffer)
+      return Buffer.concat(chunks).toString('utf8')
+    })()
+    bodies.set(req, body)
+  }
+  return body
 }
+
+/** Each request's body, read once: a fault's latency reads it first, and the platform's handler after it. */
+const bodies = new WeakMap<IncomingMessage, Promise<string>>()
 
 /** Query and form parameters together, as the Jelastic API takes either. */
 export async function readParams(req: IncomingMessage, url: URL): Promise<Record<string, string>> {

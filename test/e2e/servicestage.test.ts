@@ -394,6 +394,21 @@ describe('action-scale and action-rollback on ServiceStage', () => {
     expect(unknown.code).toBe(1)
     expect(errorLines(unknown)[0]).toContain('no deployment record ran')
   })
+
+  it('sends rollback_current once when the platform handles it only after its answer timed out: one rollback, to v2', async () => {
+    expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V2 }))).code).toBe(0)
+    expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V3 }))).code).toBe(0)
+    await suite.emulator.control('DELETE', '/requests')
+    // a 12 s timeout gives each attempt 3 s; the platform takes the request up 2 s after that
+    await suite.emulator.fault({ platform: 'servicestage', path: '/action', method: 'POST', latencyMs: 5000, count: 1 })
+    const run = await suite.steps.run('rollback', inputs({ service: 'shop', timeout: '12s' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs.image).toBe(V2)
+    // sent twice, the second rollback_current would have gone back to v3, the version rolled back from
+    expect((await component()).source.url).toBe(V2)
+    const actions = (await suite.emulator.requests()).filter((r) => r.method === 'POST' && r.path.endsWith('/action'))
+    expect(actions).toHaveLength(1)
+  })
 })
 
 describe('bad inputs and secrets on ServiceStage', () => {

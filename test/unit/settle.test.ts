@@ -130,4 +130,78 @@ describe('settleWrite', () => {
     expect(error).toBe(refused)
     expect(reads).toBe(0)
   })
+
+  describe('a write a second send would do twice (unrepeatable)', () => {
+    const unproven = (why: string) => new PlatformError('servicestage', 'rollback', 'shop', why, 'failed')
+
+    it('is never sent again: a late landing is found by reading again', async () => {
+      let sends = 0
+      let reads = 0
+      const o = options()
+      const result = await settleWrite(
+        'rollback',
+        {
+          send: async () => {
+            sends++
+            throw lost()
+          },
+          // the platform was still processing the request at the first reads
+          landed: async () => (++reads < 4 ? null : 'job-landed-late'),
+          unrepeatable: unproven,
+        },
+        o,
+      )
+      expect(result).toBe('job-landed-late')
+      expect(sends).toBe(1)
+      expect(reads).toBe(4)
+      expect(o.logs.join('\n')).not.toContain('sending it again')
+    })
+
+    it('fails, saying it was not sent again, when the state never shows it', async () => {
+      let sends = 0
+      let reads = 0
+      const error = await settleWrite(
+        'rollback',
+        {
+          send: async () => {
+            sends++
+            throw lost()
+          },
+          landed: async () => {
+            reads++
+            return null
+          },
+          unrepeatable: unproven,
+        },
+        options(),
+      ).catch((e: unknown) => e)
+      expect(sends).toBe(1)
+      expect(reads).toBe(6)
+      expect(error).toBeInstanceOf(PlatformError)
+      expect((error as PlatformError).kind).toBe('failed')
+      expect((error as Error).message).toMatch(
+        /^servicestage: rollback of "shop" failed: no answer \(POST \/x: other side closed \(UND_ERR_SOCKET\)\), and the platform's state still shows no sign of it: it was not sent again/,
+      )
+    })
+
+    it('reads no later than the deadline', async () => {
+      let reads = 0
+      const error = await settleWrite(
+        'rollback',
+        {
+          send: async () => {
+            throw lost()
+          },
+          landed: async () => {
+            reads++
+            return null
+          },
+          unrepeatable: unproven,
+        },
+        options(0),
+      ).catch((e: unknown) => e)
+      expect(reads).toBe(1)
+      expect((error as Error).message).toContain('it was not sent again')
+    })
+  })
 })

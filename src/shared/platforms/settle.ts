@@ -22,6 +22,13 @@ export interface SettledWrite<T> {
    * where what follows checks it (ServiceStage's deploy: the image read back once it succeeded)
    */
   settlesRefusal?: boolean
+  /**
+   * for a write that a second send would do twice (a second rollback_current of ServiceStage
+   * undoes the first): after a lost answer it is never sent again, since a request the platform is
+   * still processing reads as not landed. The state is read again for a few seconds; when it
+   * shows nothing, the step fails with the error this makes of the reason.
+   */
+  unrepeatable?: (why: string) => Error
 }
 
 export interface SettleOptions {
@@ -37,11 +44,14 @@ export interface SettleOptions {
 /** Sends of one write at the most: the first and two more after it was found not to have landed. */
 const SENDS = 3
 
+/** Reads after the first that look for an unrepeatable write's late landing: about 8 s of backoff. */
+const LATE_READS = 5
+
 /**
  * Sends a write. When its answer is lost (see isNoAnswer) the platform's state says what
  * happened: landed, the result is taken from the state and the release goes on as if answered;
- * not landed, the write is sent again, within the deadline. A write that may have landed is never
- * sent twice. When the state cannot be read either, the first failure is thrown.
+ * not landed, the write is sent again, within the deadline (an unrepeatable one never is). A
+ * write that may have landed is never sent twice. When the state cannot be read either, the first failure is thrown.
  */
 export async function settleWrite<T>(what: string, write: SettledWrite<T>, options: SettleOptions): Promise<T> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
@@ -65,10 +75,16 @@ export async function settleWrite<T>(what: string, write: SettledWrite<T>, optio
       previous = lost
     }
     options.log(`${what}: no answer (${(lost as Error).message}); reading the platform's state to learn whether it landed`)
-    const found = await readLanded(write, options, sleep, lost)
+    let found = await readLanded(write, options, sleep, lost)
+    if (found === null && write.unrepeatable) found = await readLate(write, options, sleep, lost)
     if (found !== null) {
       options.log(`${what}: the platform's state shows it landed; going on`)
       return found
+    }
+    if (write.unrepeatable) {
+      throw write.unrepeatable(
+        `no answer (${(lost as Error).message}), and the platform's state still shows no sign of it: it was not sent again, since a second send would do it twice; look at the service, and run the step again if it did not happen`,
+      )
     }
     const pause = backoffDelay(DEFAULT_BACKOFF, send, options.random)
     if (send >= SENDS || Date.now() + pause >= options.deadline()) throw lost
@@ -94,6 +110,23 @@ async function readLanded<T>(
       await sleep(pause)
     }
   }
+}
+
+/** Reads again, a little later each time, whether a write that must not be sent twice landed late. */
+async function readLate<T>(
+  write: SettledWrite<T>,
+  options: SettleOptions,
+  sleep: (ms: number) => Promise<void>,
+  lost: unknown,
+): Promise<T | null> {
+  for (let read = 1; read <= LATE_READS; read++) {
+    const pause = backoffDelay(DEFAULT_BACKOFF, read, options.random)
+    if (options.signal?.()?.aborted || Date.now() + pause >= options.deadline()) return null
+    await sleep(pause)
+    const found = await readLanded(write, options, sleep, lost)
+    if (found !== null) return found
+  }
+  return null
 }
 
 /** A call the deadline kept from being sent, or gave only what was left of it and then ended. */

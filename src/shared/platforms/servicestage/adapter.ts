@@ -19,7 +19,7 @@ import { type SettleOptions, settleWrite } from '../settle.js'
 import { findInPages } from '../paged-scan.js'
 import { serviceIdOf } from '../service-id.js'
 import { ServiceStageApi } from './api.js'
-import { type GrayRecord, grayAction, grayStrategy, grayWeight } from './gray.js'
+import { type ComponentAction, type GrayRecord, grayAction, grayStrategy, grayWeight } from './gray.js'
 import { envMap, envsAndLabels } from './env.js'
 import { jobState } from './job.js'
 import { MODIFY_FIELDS } from '../../../../vendor/servicestage-v3-models.js'
@@ -335,7 +335,7 @@ class ServiceStagePlatform implements Platform {
   private async action(
     ref: ServiceRef,
     operation: string,
-    body: unknown,
+    body: ComponentAction,
     target: Operation['target'],
     known?: { base: string; component: Component },
   ): Promise<Operation> {
@@ -351,6 +351,10 @@ class ServiceStagePlatform implements Platform {
           const job = (await this.requireComponent(ref, operation)).component.status?.last_job_id
           return job === undefined || job === before ? null : started(job)
         },
+        // rollback_current goes back from the current version: a second one, after the first landed late, goes back to where the first came from
+        ...(body.action === 'rollback_current' && {
+          unrepeatable: (why: string) => new PlatformError('servicestage', operation, ref.service, why, 'failed'),
+        }),
       },
       this.settle,
     )

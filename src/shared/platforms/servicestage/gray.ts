@@ -58,8 +58,14 @@ export function grayWeight(records: GrayRecord[]): number | undefined {
   return typeof weight === 'number' ? weight : 0
 }
 
+/** The body of a component action (servicestage_06_0082). */
+export interface ComponentAction {
+  action: string
+  parameters?: Record<string, unknown>
+}
+
 /** The component action that sets a gray weight: promote at 100, abandon at 0, modify in between. */
-export function grayAction(weight: number): Record<string, unknown> {
+export function grayAction(weight: number): ComponentAction {
   if (weight >= 100) return { action: 'continue_deploy' }
   if (weight <= 0) return { action: 'rollback_current' }
   return { action: 'modify_gray_rule', parameters: { first_batch_weight: weight } }
