@@ -195,6 +195,23 @@ describe('ServiceStage adapter', () => {
     expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(2)
   })
 
+  it("settles a gray deploy's lost answer by the record of its version only: another job is not taken for it", async () => {
+    const { platform, on, sent } = setup()
+    on('GET', BY_NAME, 404, { error_code: 'SVCSTG.00100400', error_msg: 'no such API' })
+    on('GET', `${APP}?limit=100&offset=0`, 200, { count: 1, components: [component('swr.example.com/team/shop:v1')] })
+    on('PUT', `${APP}/${ID}`, 502, { error: 'bad gateway' })
+    // a scale by hand started a job meanwhile; no record of the version sent: the PUT did not land
+    on('GET', `${APP}/${ID}`, 200, {
+      ...component('swr.example.com/team/shop:v1'),
+      status: { component_status: 'UPGRADING', replica: 3, last_job_id: 'JOB-scale-by-hand' },
+    })
+    on('GET', `${APP}/${ID}/records?limit=10&offset=0`, 200, { records: [] })
+    on('PUT', `${APP}/${ID}`, 200, { job_id: 'JOB-gray' })
+    const op = await platform.deploy(ref, { image: 'swr.example.com/team/shop:v2', gray: { weight: 20, surgeMode: 'extra' } })
+    expect(op.id).toBe('JOB-gray')
+    expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(2)
+  })
+
   it('sends a component task again when the component shows no new job after a lost answer', async () => {
     const { platform, on, sent } = setup()
     const before = {

@@ -123,7 +123,8 @@ class ServiceStagePlatform implements Platform {
     // component: a job newer than the one before the PUT (the component may show the new version
     // only once that job is done), or a deployment record of the version sent. A newer job could
     // be someone else's (a scale by hand); nothing tells while it runs, and the deploy's read-back
-    // of the image once it succeeded fails such a deploy rather than call it deployed.
+    // of the image once it succeeded fails such a deploy rather than call it deployed. A gray
+    // deploy has no such read-back (the image shown serves only a share), so only its record counts.
     return settleWrite(
       `servicestage: deploy of "${ref.service}"`,
       {
@@ -131,7 +132,7 @@ class ServiceStagePlatform implements Platform {
         landed: async () => {
           const now = await this.requireComponent(ref, 'deploy')
           const last = now.component.status?.last_job_id
-          if (last !== undefined && last !== before) return operation(last)
+          if (spec.gray === undefined && last !== undefined && last !== before) return operation(last)
           const job = await this.recordJob(ref, now.base, version)
           return job === undefined ? null : operation(job)
         },
