@@ -62,6 +62,8 @@ describe('NetEase app deploys: success needs a new build', () => {
     // each POST answered 502 and the app unchanged after it: sent three times, then given up
     on('POST', HOOK, 502, DOWN, 3)
     on('GET', APP, 200, shop('v2'), 3)
+    // read once more before the version is put back: still no build
+    on('GET', APP, 200, shop('v2'))
     on('PUT', APP, 200, {})
     const error = (await platform.deploy(ref, { image: 'source@v2' }).catch((e: unknown) => e)) as PlatformError
     expect(error).toBeInstanceOf(PlatformError)
@@ -85,14 +87,19 @@ describe('NetEase app deploys: success needs a new build', () => {
     const { platform, on, calls } = setup()
     versionSet(on)
     on('POST', HOOK, 404, { code: 4040003, message: 'No such app' })
-    on('PUT', APP, 502, DOWN, 3)
+    // the version put back: each answer lost, and the app still shows the new version
+    for (let send = 0; send < 3; send++) {
+      on('PUT', APP, 502, DOWN)
+      on('GET', APP, 200, shop('v2'))
+    }
     await expect(platform.deploy(ref, { image: 'source@v2' })).rejects.toMatchObject({
       kind: 'failed',
       message:
         'netease: deploy of "10702" failed: the deploy hook started no build (No such app (4040003)); ' +
-        'version_control.version keeps the new version and the app runs its last build',
+        'version_control.version could not be put back to v1 and the app runs its last build',
     })
     expect(calls('POST', HOOK)).toHaveLength(1)
+    expect(calls('PUT', APP)).toHaveLength(4)
   })
 
   it('a hook refused after the deploy wrote variables puts the variables back with the version', async () => {
@@ -108,6 +115,54 @@ describe('NetEase app deploys: success needs a new build', () => {
     })
     const puts = sent.filter((r) => r.method === 'PUT').map((r) => JSON.parse(r.body ?? '') as Record<string, unknown>)
     expect(puts.map((body) => body.env_var)).toEqual([{ A: '1', B: '2' }, { A: '1' }])
+  })
+
+  it('a hook whose answers were lost, and an app that cannot be read, put nothing back: a build of the new version may run', async () => {
+    // a deadline that passes: the reads that fail are not tried for ever
+    const end = Date.now() + 3_000
+    const mock = mockPlatform('netease', ORIGIN, { token: 'netease-token-abc' }, 0, { deadline: () => end })
+    const { platform, on } = mock
+    const calls = (method: string, path: string) => mock.sent.filter((r) => r.method === method && r.path === path)
+    versionSet(on)
+    on('POST', HOOK, 502, DOWN)
+    // every read of the app after it fails: nothing shows whether the hook started a build
+    on('GET', APP, 503, DOWN, 100)
+    const error = (await platform.deploy(ref, { image: 'source@v2' }).catch((e: unknown) => e)) as PlatformError
+    expect(error).toMatchObject({ kind: 'failed' })
+    expect(error.message).toBe(
+      'netease: deploy of "10702" failed: the deploy hook got no answer (Nce internal server error (5000007)), and the app could not be read ' +
+        "to learn whether it started a build; version_control.version keeps the new version: look at the app's builds, and deploy again if none ran",
+    )
+    expect(calls('POST', HOOK)).toHaveLength(1)
+    expect(calls('PUT', APP)).toHaveLength(1)
+  })
+
+  it('a hook whose last answer was lost, and an app that changed since, put nothing back: its build may have started late', async () => {
+    const { platform, on, calls } = setup()
+    versionSet(on)
+    on('POST', HOOK, 502, DOWN, 3)
+    on('GET', APP, 200, shop('v2'), 3)
+    on('GET', APP, 200, shop('v2', { updated_at: '2017-01-03T10:00:09Z' }))
+    await expect(platform.deploy(ref, { image: 'source@v2' })).rejects.toMatchObject({
+      kind: 'failed',
+      message: expect.stringContaining(
+        'the deploy hook got no answer (Nce internal server error (5000007)), and the app changed since: a build may have started; version_control.version keeps the new version',
+      ),
+    })
+    expect(calls('PUT', APP)).toHaveLength(1)
+  })
+
+  it('a version put back whose answer was lost is settled by the app showing it: put back once', async () => {
+    const { platform, on, calls } = setup()
+    versionSet(on)
+    on('POST', HOOK, 404, { code: 4040003, message: 'No such app' })
+    on('PUT', APP, 200, LOST)
+    on('GET', APP, 200, shop('v1'))
+    await expect(platform.deploy(ref, { image: 'source@v2' })).rejects.toMatchObject({
+      kind: 'refused',
+      message: expect.stringContaining('version_control.version is back at v1 and the app runs its last build'),
+    })
+    expect(calls('PUT', APP)).toHaveLength(2)
   })
 
   it('a hook whose answer was lost but which started a build is not sent again: the deploy waits for the build', async () => {

@@ -175,7 +175,7 @@ export class NeteaseApps {
     try {
       build.seen = await this.callHook(ref, hook, build)
     } catch (error) {
-      throw await this.noBuild(ref, app, error, vars !== undefined)
+      throw await this.noBuild(ref, app, build, error, vars !== undefined)
     }
     this.builds.set(id, build)
     return { id, kind: 'deploy', ref, target: { image: spec.image } }
@@ -224,29 +224,59 @@ export class NeteaseApps {
   /**
    * The hook was refused, or went unanswered and started no build: the deploy failed. The version
    * (and the variables, when the deploy wrote them) go back to what they were, so that the app
-   * does not claim a version, or variables, that no build made.
+   * does not claim a version, or variables, that no build made. When the hook's last answer was
+   * lost and the app cannot show that no build started, nothing is put back: a build of the new
+   * version may be running.
    */
-  private async noBuild(ref: ServiceRef, app: App, error: unknown, varsWritten: boolean): Promise<unknown> {
+  private async noBuild(ref: ServiceRef, app: App, build: Build, error: unknown, varsWritten: boolean): Promise<unknown> {
     if (!(error instanceof PlatformError) && !isNoAnswer(error)) return error
+    const reason = reasonOf(error as PlatformError | NetworkError)
+    if (isNoAnswer(error)) {
+      const now = await this.find(ref, 'deploy').catch(() => undefined)
+      if (now === undefined || (now !== null && hookLanded(build, now))) {
+        const seen =
+          now === undefined
+            ? 'the app could not be read to learn whether it started a build'
+            : 'the app changed since: a build may have started'
+        return new PlatformError(
+          'netease',
+          'deploy',
+          ref.service,
+          `the deploy hook got no answer (${reason}), and ${seen}; version_control.version keeps the new version: look at the app's builds, and deploy again if none ran`,
+          'failed',
+        )
+      }
+    }
     const previous = app.version_control?.version
-    const back = (version: string) => ({ ...versionBody(app, version), ...(varsWritten && { env_var: envOf(app) }) })
-    const restored =
-      previous !== undefined &&
-      (await this.api.call('PUT', `/apps/${segment(app.id)}`, callOptions('deploy', ref), back(previous)).then(
-        () => true,
-        () => false,
-      ))
+    const restored = previous !== undefined && (await this.restoreVersion(ref, app, previous, varsWritten).catch(() => false))
     const left = restored
       ? `version_control.version is back at ${previous}${varsWritten ? ' and env_var as it was' : ''}`
-      : `version_control.version keeps the new version${varsWritten ? ' and env_var the new variables' : ''}`
+      : `version_control.version could not be put back${previous === undefined ? '' : ` to ${previous}`}${varsWritten ? ' (nor env_var)' : ''}`
     return new PlatformError(
       'netease',
       'deploy',
       ref.service,
-      `the deploy hook started no build (${reasonOf(error as PlatformError | NetworkError)}); ${left} and the app runs its last build`,
+      `the deploy hook started no build (${reason}); ${left} and the app runs its last build`,
       // put back, nothing changed; left, the app shows a version it does not run, which a rollback puts right
       restored ? 'refused' : 'failed',
     )
+  }
+
+  /** PUTs the app's version (and variables) from before; a lost answer is settled by the app showing them. */
+  private restoreVersion(ref: ServiceRef, app: App, previous: string, varsWritten: boolean): Promise<boolean> {
+    return this.settled('deploy', ref, {
+      send: async () => {
+        await this.api.call('PUT', `/apps/${segment(app.id)}`, callOptions('deploy', ref), {
+          ...versionBody(app, previous),
+          ...(varsWritten && { env_var: envOf(app) }),
+        })
+        return true
+      },
+      landed: async () => {
+        const now = await this.get(ref, 'deploy')
+        return now.version_control?.version === previous && (!varsWritten || sameEnv(envOf(now), envOf(app))) ? true : null
+      },
+    })
   }
 
   /**
