@@ -549,6 +549,38 @@ describe('Jelastic writes whose answer is lost', () => {
     expect(JSON.parse(JSON.parse(bodies.at(-2)?.properties ?? '').paasReleaseVars)).toEqual({ cp: ['A'] })
   })
 
+  it('keeps the names of the variables set by a property write whose lost answer is settled by reading it back, never repeated blindly', async () => {
+    const { platform, on, lose, calls } = setup()
+    on('getenvinfo', envInfo('shop', 'v1'))
+    on('getenvproperty', setByUs([]))
+    on('addcontainerenvvars', { result: 0 })
+    on('getenvproperty', { result: 0, properties: { paasReleaseVars: JSON.stringify({ web: ['B'] }) } })
+    lose('applyenvproperty')
+    // landed: this group's list reads back as sent (another group's list beside it)
+    on('getenvproperty', { result: 0, properties: { paasReleaseVars: JSON.stringify({ web: ['B'], cp: ['A'] }) } })
+    on('redeploycontainersbygroup', redeployed)
+    await platform.deploy({ service: 'shop' }, { image: V2, env: { vars: { A: '1' }, update: 'merge' } })
+    expect(calls).toEqual([
+      'getenvinfo',
+      'getenvproperty',
+      'addcontainerenvvars',
+      'getenvproperty',
+      'applyenvproperty',
+      'getenvproperty',
+      'redeploycontainersbygroup',
+    ])
+  })
+
+  it('settles a redeploy answered result 17 (the platform timed out waiting for its back end) by its state: not sent again', async () => {
+    const { platform, on, calls } = setup()
+    on('getenvinfo', envInfo('shop', 'v1'))
+    on('redeploycontainersbygroup', { result: 17, error: 'java.io.IOException: Timeout while waiting for data', source: 'JEL' })
+    on('getenvinfo', envInfo('shop', 'v1', 2, 12))
+    const op = await platform.deploy({ service: 'shop' }, { image: V2 })
+    expect(calls).toEqual(['getenvinfo', 'redeploycontainersbygroup', 'getenvinfo'])
+    expect(op).toMatchObject({ kind: 'deploy', target: { image: V2 } })
+  })
+
   it("replaces only the variables earlier deploys set: the image's own and those set by hand stay", async () => {
     const { platform, on, calls, bodies } = setup()
     on('getenvinfo', envInfo('shop', 'v1'))

@@ -106,15 +106,26 @@ class JelasticPlatform implements Platform {
     return parseJsonObject(findProperty(body, VARS_PROPERTY)) ?? {}
   }
 
-  /** Keeps the names a deploy's variables leave set by this action (an applyenvproperty that can be repeated). */
+  /**
+   * Keeps the names a deploy's variables leave set by this action. The property holds every node
+   * group's list, so a lost answer is settled by reading this group's back: sent again blindly, it
+   * could put back another group's list as it was before that group's deploy changed it.
+   */
   private async recordVarsSetByUs(ref: ServiceRef, names: string[]): Promise<void> {
     // read again: another node group's deploy may have changed its own list since
-    const all = { ...(await this.varsSetByUs(ref, 'deploy')), [group(ref)]: [...names].sort() }
-    await this.api.call(
-      `${ENV}applyenvproperty`,
-      { envName: ref.service, properties: JSON.stringify({ [VARS_PROPERTY]: JSON.stringify(all) }) },
-      { operation: 'deploy', target: ref.service, idempotent: true },
-    )
+    const mine = [...names].sort()
+    const all = { ...(await this.varsSetByUs(ref, 'deploy')), [group(ref)]: mine }
+    await this.settled('deploy', ref.service, {
+      send: async () => {
+        await this.api.call(
+          `${ENV}applyenvproperty`,
+          { envName: ref.service, properties: JSON.stringify({ [VARS_PROPERTY]: JSON.stringify(all) }) },
+          { operation: 'deploy', target: ref.service },
+        )
+        return true
+      },
+      landed: async () => (JSON.stringify((await this.varsSetByUs(ref, 'deploy'))?.[group(ref)]) === JSON.stringify(mine) ? true : null),
+    })
   }
 
   /** The node group's variables (getcontainerenvvarsbygroup: `object`, the image's own among them). */

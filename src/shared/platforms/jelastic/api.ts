@@ -26,6 +26,11 @@ export interface CallOptions {
 
 /** Result codes that mean "no such environment/app" (platforms.md 1.6). */
 const NOT_FOUND_RESULTS = new Set([5, 11, 11022])
+/**
+ * Result codes that say the call's outcome is unknown (platforms.md 1.6): 17, "Timeout while
+ * waiting for data", is the platform giving up waiting for its own back end, which may go on.
+ */
+const UNKNOWN_OUTCOME_RESULTS = new Set([17])
 /** Result code of an unknown method (platforms.md 1.6), as a gateway's 404 is. */
 export const METHOD_NOT_FOUND = 1702
 
@@ -158,10 +163,16 @@ export class JelasticApi {
     const nested = body.response as JelasticResponse | undefined
     const failed = body.result !== 0 ? body : isEnvelope(nested) && nested.result !== 0 ? nested : undefined
     if (!failed) return body
-    const kind = isSessionError(failed.result, failed.error) ? 'auth' : NOT_FOUND_RESULTS.has(failed.result) ? 'not-found' : 'refused'
+    const kind = kindOf(failed)
     const hint = kind === 'auth' ? ' (the session or token was refused: give a valid "token", or "username" and "password")' : ''
     throw new JelasticError(options, this.http.redact(describeError(failed)) + hint, kind, failed.result)
   }
+}
+
+function kindOf(failed: JelasticResponse): PlatformError['kind'] {
+  if (isSessionError(failed.result, failed.error)) return 'auth'
+  if (NOT_FOUND_RESULTS.has(failed.result)) return 'not-found'
+  return UNKNOWN_OUTCOME_RESULTS.has(failed.result) ? 'unavailable' : 'refused'
 }
 
 export class JelasticError extends PlatformError {
