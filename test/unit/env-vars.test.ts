@@ -44,10 +44,10 @@ describe('env-vars', () => {
   it.each([
     ['1X=y', '"1X="'],
     ['A-B=c', '"A-B="'],
-    ['NOEQUALS', '"NOEQUALS"'],
+    ['A=1\nNOEQUALS', 'has a line without "=" (line 2;'],
     ['{"A": 1}', 'not a string'],
     ['{"1A": "x"}', '"1A"'],
-    ['{bad', '"{bad"'],
+    ['{bad', 'is not valid JSON (line 1, column 2)'],
     ['A=1\nA=2', 'given twice'],
   ])('refuses %j, naming the input, the value and what is allowed', (text, shown) => {
     const message = refusal(() => parseEnvVars('env-vars', text))
@@ -59,6 +59,20 @@ describe('env-vars', () => {
   it('never shows the value of a bad line, only its key', () => {
     const message = refusal(() => parseEnvVars('env-vars', 'BAD-KEY=hunter2-secret'))
     expect(message).not.toContain('hunter2')
+  })
+
+  it('never shows the text of a line without "=", of JSON that does not parse, or of too many variables: values may be secrets', () => {
+    // a key of several lines given in the line form: its second line has no "="
+    const key = refusal(() => parseEnvVars('env-vars', 'TLS_KEY=-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n'))
+    expect(key).toContain('line 2')
+    expect(key).not.toContain('MIIE')
+    const json = refusal(() => parseEnvVars('env-vars', '{"DB_PASSWORD": "hunter2-secret" "B": "x"}'))
+    expect(json).toContain('is not valid JSON (line 1, column 34)')
+    expect(json).not.toContain('hunter2')
+    const many = Array.from({ length: 101 }, (_, i) => `K${i}=hunter2-secret`).join('\n')
+    expect(refusal(() => parseEnvVars('env-vars', many))).toMatch(
+      /^Input "env-vars" has 101 variables, its text not shown .*; allowed: at most 100 variables\.$/,
+    )
   })
 
   it('keeps PAAS_RELEASE_* for the provenance', () => {

@@ -16,7 +16,9 @@ const ALLOWED = 'KEY=VALUE lines or a JSON object of strings, keys a letter or _
 /**
  * `env-vars`: `KEY=VALUE` lines (blank lines and `#` comments skipped; the value is everything
  * after the first `=`, kept as written) or a JSON object whose values are strings. A key may be
- * given once; `PAAS_RELEASE_*` is provenance's own.
+ * given once; `PAAS_RELEASE_*` is provenance's own. A refusal names keys and lines, never the
+ * text around them: values are often secrets (`KEY=${{ secrets.X }}`), and a cut or escaped
+ * part of one is a form the runner's mask does not match.
  */
 export function parseEnvVars(name: string, text: string): Record<string, string> {
   const trimmed = text.trim()
@@ -33,27 +35,42 @@ export function parseEnvVars(name: string, text: string): Record<string, string>
     vars[key] = value
   }
   if (trimmed.startsWith('{')) {
-    let parsed: unknown
+    // text that starts with { is an object once it parses
+    let parsed: Record<string, unknown>
     try {
-      parsed = JSON.parse(trimmed)
-    } catch {
-      throw badValue(name, trimmed, ALLOWED)
+      parsed = JSON.parse(trimmed) as Record<string, unknown>
+    } catch (error) {
+      throw unshown(name, `is not valid JSON${jsonPlace(trimmed, error)}`)
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badValue(name, trimmed, ALLOWED)
     // JSON.parse keeps the last of a key given twice: a second one is not seen here
     for (const [key, value] of Object.entries(parsed)) put(key, value, key)
   } else {
-    for (const raw of text.split(/\r?\n/)) {
+    for (const [index, raw] of text.split(/\r?\n/).entries()) {
       const line = raw.trim()
       if (line === '' || line.startsWith('#')) continue
       const at = raw.indexOf('=')
-      if (at < 0) throw badValue(name, line, ALLOWED)
+      // a value of several lines (a key) breaks into lines of its own: the JSON form holds it
+      if (at < 0) throw unshown(name, `has a line without "=" (line ${index + 1}; a value of several lines needs the JSON form)`)
       // the key is trimmed; the value is kept as written, but for the line's end
       put(raw.slice(0, at).trim(), raw.slice(at + 1).replace(/\r$/, ''), line.slice(0, line.indexOf('=') + 1))
     }
   }
-  if (Object.keys(vars).length > ENV_VARS_MAX) throw badValue(name, trimmed, `at most ${ENV_VARS_MAX} variables`)
+  const count = Object.keys(vars).length
+  if (count > ENV_VARS_MAX) throw unshown(name, `has ${count} variables`, `at most ${ENV_VARS_MAX} variables`)
   return vars
+}
+
+/** A refusal of `env-vars` that shows none of its text (see parseEnvVars). */
+function unshown(name: string, what: string, allowed = ALLOWED): InputError {
+  return new InputError(`Input "${name}" ${what}, its text not shown (values may be secrets); allowed: ${allowed}.`)
+}
+
+/** Where JSON.parse stopped, as line and column: its own message may quote the text. */
+function jsonPlace(text: string, error: unknown): string {
+  const position = Number((error as Error).message.match(/at position (\d+)/)?.[1] ?? NaN)
+  if (!Number.isInteger(position)) return ''
+  const before = text.slice(0, position).split('\n')
+  return ` (line ${before.length}, column ${(before.at(-1) ?? '').length + 1})`
 }
 
 export function parseEnvUpdate(name: string, value: string): EnvUpdate {
