@@ -112,6 +112,22 @@ describe('input parsers', () => {
     )
   })
 
+  it('refuses a create-spec that is not a JSON object without showing its text: it may hold a password', () => {
+    const broken = '{"nodes": [{"docker": {"registry": {"password": "reg-pass-0123" "user": "ci"}}}]}'
+    expect(() => readDeployInputs(env({ ...base, create: 'true', 'create-spec': broken }))).toThrow(
+      /^Input "create-spec" is not valid JSON \(line 1, column 65\), its text not shown \(it may hold secrets\); allowed: a JSON object/,
+    )
+    const error = (() => {
+      try {
+        readDeployInputs(env({ ...base, create: 'true', 'create-spec': `[${broken}]` }))
+      } catch (caught) {
+        return (caught as Error).message
+      }
+    })()
+    expect(error).toMatch(/^Input "create-spec" is not valid JSON/)
+    expect(error).not.toContain('reg-pass')
+  })
+
   it('refuses failover with a split other than 0 or 100', () => {
     expect(() =>
       readTrafficInputs(env({ ...base, router: 'r', blue: 'b', green: 'g', percentage: '30', 'routing-method': 'failover' })),

@@ -2,6 +2,7 @@ import { ENV_KEY, type EnvChange, type EnvUpdate, PROVENANCE_PREFIX, type Proven
 import { parseBoolean } from './boolean.js'
 import { parseChoice } from './choice.js'
 import { badValue, InputError, shown } from './input-error.js'
+import { jsonPlace } from './json.js'
 import { readDefaulted, readOptional } from './read.js'
 
 /** The inputs of a deploy's variables and provenance (action-deploy and action-preview). */
@@ -63,14 +64,6 @@ export function parseEnvVars(name: string, text: string): Record<string, string>
 /** A refusal of `env-vars` that shows none of its text (see parseEnvVars). */
 function unshown(name: string, what: string, allowed = ALLOWED): InputError {
   return new InputError(`Input "${name}" ${what}, its text not shown (values may be secrets); allowed: ${allowed}.`)
-}
-
-/** Where JSON.parse stopped, as line and column: its own message may quote the text. */
-function jsonPlace(text: string, error: unknown): string {
-  const position = Number((error as Error).message.match(/at position (\d+)/)?.[1] ?? NaN)
-  if (!Number.isInteger(position)) return ''
-  const before = text.slice(0, position).split('\n')
-  return ` (line ${before.length}, column ${(before.at(-1) ?? '').length + 1})`
 }
 
 export function parseEnvUpdate(name: string, value: string): EnvUpdate {
