@@ -8,6 +8,7 @@ import { HttpClient } from '../../src/shared/http/client.js'
 import { clientOptions, dispatcherFromEnv, NoProxy, proxyFor, readProxyEnv } from '../../src/shared/http/dispatcher.js'
 import { NetworkError } from '../../src/shared/http/errors.js'
 import { Redactor } from '../../src/shared/http/redactor.js'
+import { secrets } from '../../src/shared/http/secrets.js'
 
 const ORIGIN = 'https://api.example.test'
 
@@ -122,7 +123,8 @@ describe('HttpClient timeouts and redaction', () => {
     const masked: string[] = []
     const redactor = new Redactor((secret) => masked.push(secret))
     redactor.add('a b&c')
-    expect(masked).toEqual(['a b&c', 'a%20b%26c', 'a+b%26c'])
+    // raw, URL-encoded, form-encoded, and JSON with Gson's \u escape of &
+    expect(masked).toEqual(['a b&c', 'a%20b%26c', 'a+b%26c', 'a b\\u0026c'])
     expect(redactor.redact('session=a+b%26c&x=a b&c')).toBe('session=***&x=***')
   })
 })
@@ -255,6 +257,15 @@ describe('dispatcherFromEnv', () => {
     await proxied.close()
     // a password that is not well percent-encoded is taken as it is
     await (await dispatcherFromEnv({ HTTPS_PROXY: 'http://user:100%@proxy:3128' })).close()
+  })
+
+  it('takes a proxy user without a password for a token: a secret of the run, as its Proxy-Authorization is', async () => {
+    await (await dispatcherFromEnv({ HTTPS_PROXY: 'http://proxy-token-0123@proxy:3128' })).close()
+    const header = Buffer.from('proxy-token-0123:').toString('base64')
+    expect(secrets.redact(`proxy-token-0123 Basic ${header}`)).toBe('*** Basic ***')
+    // a user too short to be a token is no secret, and no error either
+    await (await dispatcherFromEnv({ HTTPS_PROXY: 'http://ci@proxy:3128' })).close()
+    expect(secrets.redact('ci@proxy')).toBe('ci@proxy')
   })
 
   it('gives undici Node’s default header limit, unless --max-http-header-size sets Node’s own', () => {

@@ -77,6 +77,17 @@ describe('Redactor', () => {
     expect(redactor.redact('?s=s3cr3t%2f%2b%3dsession-id')).toBe('?s=***')
   })
 
+  it("knows a secret in JSON's \\u escapes (Gson's <>&=', Python's non-ASCII) and in RFC 3986's strict percent-encoding", () => {
+    const { redactor } = recording()
+    redactor.add('c2VjcmV0LXRva2Vu==')
+    redactor.add('pässwört-01')
+    redactor.add("it's(a)secret*!")
+    // Gson writes = as \u003d; Python's json.dumps writes ä as \u00e4
+    expect(redactor.redact('{"token": "c2VjcmV0LXRva2Vu\\u003d\\u003d"}')).toBe('{"token": "***"}')
+    expect(redactor.redact('{"password": "p\\u00e4ssw\\u00f6rt-01"}')).toBe('{"password": "***"}')
+    expect(redactor.redact('?p=it%27s%28a%29secret%2A%21')).toBe('?p=***')
+  })
+
   it("adds the forms of a secret that is already another one's form", () => {
     const { redactor } = recording()
     // the second is the first's URL form; given as a secret of its own, its own forms count too

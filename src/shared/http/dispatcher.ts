@@ -4,6 +4,7 @@ import symbols from 'undici/lib/core/symbols.js'
 import Agent from 'undici/lib/dispatcher/agent.js'
 import DispatcherBase from 'undici/lib/dispatcher/dispatcher-base.js'
 import Pool from 'undici/lib/dispatcher/pool.js'
+import { MIN_SECRET_LENGTH } from './redactor.js'
 import { secrets } from './secrets.js'
 
 /**
@@ -232,12 +233,19 @@ function decode(text: string): string {
   }
 }
 
-/** The proxy passwords, and the Proxy-Authorization that carries them, are secrets of the run. */
+/**
+ * The proxy passwords, and the Proxy-Authorization that carries them, are secrets of the run; so
+ * is a user without a password, the way some proxies take a token (`http://TOKEN@proxy:3128`).
+ */
 function maskPasswords(proxies: ProxyVariable[]): void {
   for (const { name, url } of proxies) {
-    if (!url?.password) continue
-    secrets.add(url.password, `the password in ${name}`)
-    secrets.addBasic(decode(url.username), decode(url.password), `the password in ${name}`)
+    if (url?.password) {
+      secrets.add(url.password, `the password in ${name}`)
+      secrets.addBasic(decode(url.username), decode(url.password), `the password in ${name}`)
+    } else if (url && decode(url.username).length >= MIN_SECRET_LENGTH) {
+      secrets.addBasic(decode(url.username), '')
+      secrets.add(decode(url.username), `the user in ${name}`)
+    }
   }
 }
 

@@ -87,18 +87,26 @@ export class Redactor {
   }
 }
 
-/** The forms a secret takes in a URL, a form body or a JSON string (as PHP and Java servers escape `/` too). */
+/**
+ * The forms a secret takes in a URL, a form body or a JSON string, as the servers and clients
+ * on the way write them: `/` escaped (PHP, Java), `\u` escapes (Gson's `<>&='`, Python's
+ * non-ASCII), percent-hex in lower case, and RFC 3986's strict escapes of `!'()*`.
+ */
 function formsOf(secret: string): string[] {
   const encoded = encodeURIComponent(secret)
   const json = JSON.stringify(secret).slice(1, -1)
+  const unicode = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
   const forms = [
     secret,
     encoded,
-    // percent-hex in lower case, as some servers write it
     encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+    encoded.replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`),
     new URLSearchParams({ s: secret }).toString().slice(2),
     json,
     json.replaceAll('/', '\\/'),
+    json.replace(/[<>&=']/g, unicode),
+    // every UTF-16 unit past ASCII, as Python's json.dumps writes them
+    json.replace(/[\u0080-\uffff]/g, unicode),
   ]
   return [...new Set(forms)]
 }
