@@ -1,4 +1,5 @@
 import type { GitHubApi } from '../github/api.js'
+import { secrets } from '../http/secrets.js'
 import type { DeployInputs } from '../inputs/deploy.js'
 import { carriesNumber, type PreviewInputs, previewName } from '../inputs/preview.js'
 import { type Operation, PlatformError, type ServiceRef } from '../platforms/platform.js'
@@ -63,6 +64,16 @@ async function up(ctx: ReleaseContext, inputs: PreviewInputs, pr: number, servic
 const COMMENT_FAILURE_CHARS = 300
 
 /**
+ * A failure as the PR comment's table shows it: its first line, cut short. Redacted whole before
+ * the cut, with every secret the run knows by now: a secret across the cut would leave a part
+ * that the redaction at the GitHub boundary no longer matches.
+ */
+export function commentFailure(failure: string): string {
+  const first = (secrets.redact(failure).split('\n')[0] ?? '').replaceAll('|', '\\|')
+  return first.length > COMMENT_FAILURE_CHARS ? `${first.slice(0, COMMENT_FAILURE_CHARS)}…` : first
+}
+
+/**
  * The sticky comment of an `up`. A failure shows only its first line, cut short: the service's
  * own log lines that follow it in the step's error stay in the run (a PR is read by more people
  * than the run's log, and app output can hold what it should not).
@@ -74,9 +85,7 @@ function upComment(
   service: string,
   shown: { url?: string; image?: string | undefined; failure?: string },
 ): string {
-  const first = shown.failure?.split('\n')[0]?.replaceAll('|', '\\|')
-  const failure =
-    first === undefined ? undefined : first.length > COMMENT_FAILURE_CHARS ? `${first.slice(0, COMMENT_FAILURE_CHARS)}…` : first
+  const failure = shown.failure === undefined ? undefined : commentFailure(shown.failure)
   return [
     `**Preview of #${pr}** ${failure === undefined ? 'is up' : 'failed'}`,
     '',
