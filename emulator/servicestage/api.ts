@@ -65,14 +65,13 @@ export class ServiceStageEmulator {
     }
     const component = inApp.find((c) => c.id === id)
     if (!component) return fail(res, ERR.component)
+    // a component being deleted takes no change, and no second delete
+    if (component.status === 'DELETING' && req.method !== 'GET') return fail(res, ERR.param(`component ${component.name} is being deleted`))
     if (sub === 'records' && req.method === 'GET') return this.records(res, component, url)
     if (sub === 'action' && req.method === 'POST') return this.action(res, component, body)
     if (sub === undefined && req.method === 'GET') return sendJson(res, 200, this.view(component))
     if (sub === undefined && req.method === 'PUT') return this.upgrade(res, component, body)
-    if (sub === undefined && req.method === 'DELETE') {
-      this.state.components.delete(component.id)
-      return sendJson(res, 200, {})
-    }
+    if (sub === undefined && req.method === 'DELETE') return this.remove(res, component)
     return fail(res, ERR.param(`${req.method} is not allowed here`))
   }
 
@@ -462,6 +461,18 @@ export class ServiceStageEmulator {
       }, this.state.taskMs)
     }
     next(0)
+  }
+
+  /**
+   * DELETE a component (platforms.md 2.2: an empty answer): it shows DELETING for a task's time,
+   * then is gone; a job it ran is abandoned.
+   */
+  private remove(res: ServerResponse, c: Component): void {
+    this.state.running.get(c.id)?.abandon()
+    c.status = 'DELETING'
+    c.available = 0
+    setTimeout(() => this.state.components.delete(c.id), this.state.taskMs)
+    sendJson(res, 200, {})
   }
 
   private getJob(res: ServerResponse, id: string, upper: boolean): void {

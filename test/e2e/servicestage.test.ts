@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { errorLines } from '../support/runner.js'
 import { signRequest } from '../../src/shared/platforms/servicestage/signer.js'
 import { emulatorSuite } from '../support/steps.js'
+import { until } from '../support/until.js'
 
 const suite = emulatorSuite()
 const TOKEN = 'servicestage-demo-token-0123456789'
@@ -356,6 +357,26 @@ describe('a gray release', () => {
     expect((await component()).source.url).toBe(V1)
   })
 
+  it("is not abandoned twice when the abort's rollback_current gets no answer: neither the abort nor the post step sends another", async () => {
+    expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V2, 'gray-weight': '30' }))).code).toBe(0)
+    await suite.emulator.control('DELETE', '/requests')
+    // never answered, never handled: nothing shows whether it ran
+    await suite.emulator.fault({ platform: 'servicestage', path: '/action', method: 'POST', hang: true, count: 1 })
+    const abort = await suite.steps.run('traffic', inputs({ router: 'shop', command: 'abort', timeout: '12s' }))
+    expect(abort.code).toBe(1)
+    expect(errorLines(abort)[0]).toMatch(
+      /it was not sent again, since a second send would do it twice.*\(the post step does not send it either\)$/,
+    )
+    expect(abort.state.release).toBe('write-in-doubt')
+    const post = await suite.steps.run('traffic-post', inputs({ router: 'shop', command: 'abort' }), {
+      env: Object.fromEntries(Object.entries(abort.state).map(([name, value]) => [`STATE_${name}`, value])),
+    })
+    expect(post.code, post.stdout).toBe(0)
+    const actions = (await suite.emulator.requests()).filter((r) => r.method === 'POST' && r.path.endsWith('/action'))
+    expect(actions).toHaveLength(1)
+    await suite.emulator.control('DELETE', '/faults')
+  })
+
   it('refuses a gray weight on a platform without gray releases, and a shift with no gray release in progress', async () => {
     const run = await suite.steps.run('traffic', inputs({ router: 'shop', percentage: '30' }))
     expect(run.code).toBe(1)
@@ -408,6 +429,29 @@ describe('action-scale and action-rollback on ServiceStage', () => {
     expect((await component()).source.url).toBe(V2)
     const actions = (await suite.emulator.requests()).filter((r) => r.method === 'POST' && r.path.endsWith('/action'))
     expect(actions).toHaveLength(1)
+  })
+})
+
+describe("the emulator's ServiceStage deletes as the platform does", () => {
+  it('a deleted component shows DELETING for a while and refuses changes and a second DELETE, then it is gone', async () => {
+    await suite.emulator.control('POST', '/servicestage/timing', { taskMs: 2_000 })
+    const base = `${suite.emulator.url('servicestage')}/v3/p1/cas/applications/a1/components/${(await component()).id}`
+    const call = (method: string, path = '', body?: unknown) =>
+      fetch(`${base}${path}`, {
+        method,
+        headers: { 'X-Auth-Token': TOKEN, 'content-type': 'application/json' },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      })
+    expect((await call('DELETE')).status).toBe(200)
+    const during = (await (await call('GET')).json()) as ComponentView
+    expect(during.status.component_status).toBe('DELETING')
+    const again = await call('DELETE')
+    expect(again.status).toBe(400)
+    expect(await again.text()).toContain('is being deleted')
+    const scale = await call('POST', '/action', { action: 'scale', parameters: { replica: 1 } })
+    expect(scale.status).toBe(400)
+    expect(await scale.text()).toContain('is being deleted')
+    await until(async () => (await call('GET')).status === 404)
   })
 })
 

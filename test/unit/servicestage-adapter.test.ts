@@ -68,8 +68,8 @@ describe('ServiceStage adapter', () => {
         .replyWithError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }))
         .times(times)
     on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v1'))
-    // every attempt of the client lost, then the component shows its deletion under way
-    lose(3)
+    // the answer lost (the client does not repeat a DELETE), then the component shows its deletion under way
+    lose(1)
     on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v1', 'DELETING'))
     expect((await platform.remove(byId)).kind).toBe('remove')
     const again = setup()
@@ -77,12 +77,16 @@ describe('ServiceStage adapter', () => {
     again.pool
       .intercept({ path: `${APP}/${ID}`, method: 'DELETE' })
       .replyWithError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }))
-      .times(3)
     again.on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v1'))
     again.on('DELETE', `${APP}/${ID}`, 200, {})
     expect((await again.platform.remove(byId)).kind).toBe('remove')
     // the one DELETE answered: the send again, once the component showed it had not landed
     expect(again.sent.filter((s) => s.method === 'DELETE')).toHaveLength(1)
+    // a remove run again while the component deletes sends nothing: a second DELETE would be refused
+    const deleting = setup()
+    deleting.on('GET', `${APP}/${ID}`, 200, component('swr.example.com/team/shop:v1', 'DELETING'))
+    expect((await deleting.platform.remove(byId)).kind).toBe('remove')
+    expect(deleting.sent.filter((s) => s.method === 'DELETE')).toHaveLength(0)
   })
 
   it("has the run's secrets out of the platform's own message (error_msg)", async () => {
@@ -193,6 +197,25 @@ describe('ServiceStage adapter', () => {
     const op = await platform.deploy(ref, { image: 'swr.example.com/team/shop:v2' })
     expect(op.id).toBe('JOB-late')
     expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(2)
+  })
+
+  it('takes a gray deploy whose answer was lost for landed when the component shows the version it sent: not sent again', async () => {
+    const { platform, on, sent, pool } = setup()
+    on('GET', BY_NAME, 404, { error_code: 'SVCSTG.00100400', error_msg: 'no such API' })
+    on('GET', `${APP}?limit=100&offset=0`, 200, { count: 1, components: [component('swr.example.com/team/shop:v1')] })
+    on('PUT', `${APP}/${ID}`, 502, { error: 'bad gateway' })
+    // the gray job runs: no record of the version until it ends, but the component shows the version
+    pool.intercept({ path: `${APP}/${ID}`, method: 'GET' }).reply(200, () => {
+      const version = (sent.find((r) => r.method === 'PUT')?.body as { version: string }).version
+      return JSON.stringify({
+        ...component('swr.example.com/team/shop:v2', 'UPGRADING'),
+        version,
+        status: { component_status: 'UPGRADING', replica: 2, last_job_id: 'JOB-gray' },
+      })
+    })
+    const op = await platform.deploy(ref, { image: 'swr.example.com/team/shop:v2', gray: { weight: 20, surgeMode: 'extra' } })
+    expect(op.id).toBe('JOB-gray')
+    expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(1)
   })
 
   it("settles a gray deploy's lost answer by the record of its version only: another job is not taken for it", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { NetworkError } from '../../src/shared/http/errors.js'
-import { PlatformError } from '../../src/shared/platforms/platform.js'
+import { NotSentAgainError, PlatformError } from '../../src/shared/platforms/platform.js'
 import { settleWrite } from '../../src/shared/platforms/settle.js'
 
 const lost = () => new NetworkError('POST /x: other side closed (UND_ERR_SOCKET)', 'UND_ERR_SOCKET')
@@ -132,7 +132,7 @@ describe('settleWrite', () => {
   })
 
   describe('a write a second send would do twice (unrepeatable)', () => {
-    const unproven = (why: string) => new PlatformError('servicestage', 'rollback', 'shop', why, 'failed')
+    const unproven = (why: string) => new NotSentAgainError('servicestage', 'rollback', 'shop', why)
 
     it('is never sent again: a late landing is found by reading again', async () => {
       let sends = 0
@@ -180,8 +180,48 @@ describe('settleWrite', () => {
       expect(error).toBeInstanceOf(PlatformError)
       expect((error as PlatformError).kind).toBe('failed')
       expect((error as Error).message).toMatch(
-        /^servicestage: rollback of "shop" failed: no answer \(POST \/x: other side closed \(UND_ERR_SOCKET\)\), and the platform's state still shows no sign of it: it was not sent again/,
+        /^servicestage: rollback of "shop" failed: no answer \(POST \/x: other side closed \(UND_ERR_SOCKET\)\), and the platform's state shows no sign of it, or could not be read: it was not sent again/,
       )
+    })
+
+    it('gives way to a cancellation during its late reads: the failure is the lost answer, not a doubt to look into', async () => {
+      const first = lost()
+      const controller = new AbortController()
+      const error = await settleWrite(
+        'rollback',
+        {
+          send: async () => {
+            throw first
+          },
+          landed: async () => {
+            controller.abort()
+            return null
+          },
+          unrepeatable: unproven,
+        },
+        { ...options(), signal: () => controller.signal },
+      ).catch((e: unknown) => e)
+      expect(error).toBe(first)
+    })
+
+    it('fails as not sent again when the state cannot be read until the deadline either: never the bare lost answer', async () => {
+      let reads = 0
+      const error = await settleWrite(
+        'rollback',
+        {
+          send: async () => {
+            throw lost()
+          },
+          landed: async () => {
+            reads++
+            throw lost()
+          },
+          unrepeatable: unproven,
+        },
+        options(0),
+      ).catch((e: unknown) => e)
+      expect(reads).toBe(1)
+      expect(error).toBeInstanceOf(NotSentAgainError)
     })
 
     it('reads no later than the deadline', async () => {

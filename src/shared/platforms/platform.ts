@@ -358,3 +358,15 @@ export class PlatformError extends Error {
     super(`${platform}: ${operation} of "${target}" failed: ${platformMessage}`)
   }
 }
+
+/**
+ * A write a second send would do twice, whose answer was lost and whose landing the platform's
+ * state does not show: it was not sent again, and nothing after it (an abort, the post step) may
+ * send it again either.
+ */
+export class NotSentAgainError extends PlatformError {
+  override name = 'NotSentAgainError'
+  constructor(platform: PlatformName, operation: string, target: string, platformMessage: string) {
+    super(platform, operation, target, platformMessage, 'failed')
+  }
+}

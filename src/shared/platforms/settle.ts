@@ -1,6 +1,6 @@
 import { backoffDelay, DEFAULT_BACKOFF } from '../http/backoff.js'
 import { NetworkError } from '../http/errors.js'
-import { PlatformError } from './platform.js'
+import { type NotSentAgainError, PlatformError } from './platform.js'
 
 /**
  * The call got no usable answer (lost, cut short, unreadable), or the platform said it is
@@ -28,7 +28,7 @@ export interface SettledWrite<T> {
    * still processing reads as not landed. The state is read again for a few seconds; when it
    * shows nothing, the step fails with the error this makes of the reason.
    */
-  unrepeatable?: (why: string) => Error
+  unrepeatable?: (why: string) => NotSentAgainError
 }
 
 export interface SettleOptions {
@@ -75,7 +75,7 @@ export async function settleWrite<T>(what: string, write: SettledWrite<T>, optio
       previous = lost
     }
     options.log(`${what}: no answer (${(lost as Error).message}); reading the platform's state to learn whether it landed`)
-    let found = await readLanded(write, options, sleep, lost)
+    let found = await (write.unrepeatable ? readNoSecondSend : readLanded)(write, options, sleep, lost)
     if (found === null && write.unrepeatable) found = await readLate(write, options, sleep, lost)
     if (found !== null) {
       options.log(`${what}: the platform's state shows it landed; going on`)
@@ -83,7 +83,7 @@ export async function settleWrite<T>(what: string, write: SettledWrite<T>, optio
     }
     if (write.unrepeatable) {
       throw write.unrepeatable(
-        `no answer (${(lost as Error).message}), and the platform's state still shows no sign of it: it was not sent again, since a second send would do it twice; look at the service, and run the step again if it did not happen`,
+        `no answer (${(lost as Error).message}), and the platform's state shows no sign of it, or could not be read: it was not sent again, since a second send would do it twice; look at the service, and run the step again if it did not happen`,
       )
     }
     const pause = backoffDelay(DEFAULT_BACKOFF, send, options.random)
@@ -121,12 +121,27 @@ async function readLate<T>(
 ): Promise<T | null> {
   for (let read = 1; read <= LATE_READS; read++) {
     const pause = backoffDelay(DEFAULT_BACKOFF, read, options.random)
-    if (options.signal?.()?.aborted || Date.now() + pause >= options.deadline()) return null
+    // cancelled: the cancellation ends the step, not this write's doubt
+    if (options.signal?.()?.aborted) throw lost
+    if (Date.now() + pause >= options.deadline()) return null
     await sleep(pause)
-    const found = await readLanded(write, options, sleep, lost)
+    const found = await readNoSecondSend(write, options, sleep, lost)
     if (found !== null) return found
   }
   return null
+}
+
+/** readLanded for a write never sent again: a state unreadable until the deadline is no sign of it either. */
+async function readNoSecondSend<T>(
+  write: SettledWrite<T>,
+  options: SettleOptions,
+  sleep: (ms: number) => Promise<void>,
+  lost: unknown,
+): Promise<T | null> {
+  return readLanded(write, options, sleep, lost).catch((error: unknown) => {
+    if (error !== lost || options.signal?.()?.aborted) throw error
+    return null
+  })
 }
 
 /** A call the deadline kept from being sent, or gave only what was left of it and then ended. */

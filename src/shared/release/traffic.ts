@@ -1,6 +1,14 @@
 import { NetworkError } from '../http/errors.js'
 import type { TrafficInputs } from '../inputs/traffic.js'
-import { inFlight, PlatformError, type RouterRef, type ServiceRef, type StoredRecord, type TrafficSplit } from '../platforms/platform.js'
+import {
+  inFlight,
+  NotSentAgainError,
+  PlatformError,
+  type RouterRef,
+  type ServiceRef,
+  type StoredRecord,
+  type TrafficSplit,
+} from '../platforms/platform.js'
 import { sameRelease } from '../platforms/record-label.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { HealthGate } from './gate.js'
@@ -218,6 +226,7 @@ export async function traffic(ctx: ReleaseContext, inputs: TrafficInputs): Promi
     // traffic is never left split by an error, nor by a cancel: once this release moved it, it
     // goes back to stable first (after a cancel, with requests that no longer listen to it)
     if (!wrote && claim.resumed === undefined) throw error
+    if (error instanceof NotSentAgainError) throw notSentAgain(ctx, router, error)
     if (ctx.signal.aborted) ctx.startCleanup()
     // a call cut short by the deadline is the deadline's abort, said as the release says it (with
     // the call that was cut, unless it was never sent)
@@ -397,6 +406,23 @@ async function requireReceiver(ctx: ReleaseContext, ref: ServiceRef) {
 }
 
 /**
+ * A write of the router whose answer was lost, and which a second send would do twice (ServiceStage:
+ * a second rollback_current, after the first landed, rolls the stable version back): neither an
+ * abort nor the post step sends it again. The step fails saying so.
+ */
+function notSentAgain(ctx: ReleaseContext, router: RouterRef, error: NotSentAgainError, why?: string): PlatformError {
+  ctx.saveState('release', 'write-in-doubt')
+  const during = why === undefined ? '' : `${why}; putting all traffic back on ${router.blue}: `
+  return new PlatformError(
+    ctx.platform.name,
+    error.operation,
+    router.router,
+    `${during}${error.platformMessage} (the post step does not send it either)`,
+    'failed',
+  )
+}
+
+/**
  * After a failure with traffic moved: all of it back on stable, read back, within the same time
  * again (the failure may have used up the deadline). When even that fails, the post step tries
  * once more; the error says both.
@@ -418,6 +444,7 @@ async function putBackOnStable(ctx: ReleaseContext, router: RouterRef, method: T
       writeSplit(ctx, router, { blue: 100, green: 0, routingMethod: method }, now ?? null),
     )
   } catch (abortError) {
+    if (abortError instanceof NotSentAgainError) throw notSentAgain(ctx, router, abortError, why)
     throw new PlatformError(
       ctx.platform.name,
       'abort',

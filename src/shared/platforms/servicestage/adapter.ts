@@ -13,7 +13,7 @@ import type {
   StoredRecord,
   TrafficSplit,
 } from '../platform.js'
-import { callOptions, PlatformError } from '../platform.js'
+import { callOptions, NotSentAgainError, PlatformError } from '../platform.js'
 import { type Label, labelsWithRecord, recordFromLabels, recordLabelKey } from '../record-label.js'
 import { type SettleOptions, settleWrite } from '../settle.js'
 import { findInPages } from '../paged-scan.js'
@@ -124,7 +124,8 @@ class ServiceStagePlatform implements Platform {
     // only once that job is done), or a deployment record of the version sent. A newer job could
     // be someone else's (a scale by hand); nothing tells while it runs, and the deploy's read-back
     // of the image once it succeeded fails such a deploy rather than call it deployed. A gray
-    // deploy has no such read-back (the image shown serves only a share), so only its record counts.
+    // deploy has no such read-back (the image shown serves only a share): its newer job counts only
+    // when the component shows the version sent, or a record of that version is there.
     return settleWrite(
       `servicestage: deploy of "${ref.service}"`,
       {
@@ -132,7 +133,8 @@ class ServiceStagePlatform implements Platform {
         landed: async () => {
           const now = await this.requireComponent(ref, 'deploy')
           const last = now.component.status?.last_job_id
-          if (spec.gray === undefined && last !== undefined && last !== before) return operation(last)
+          const newer = last !== undefined && last !== before
+          if (newer && (spec.gray === undefined || now.component.version === version)) return operation(last)
           const job = await this.recordJob(ref, now.base, version)
           return job === undefined ? null : operation(job)
         },
@@ -197,16 +199,27 @@ class ServiceStagePlatform implements Platform {
   }
 
   async remove(ref: ServiceRef): Promise<Operation> {
-    const base = await this.requireBase(ref, 'remove')
-    // by the component's id: a repeat can only meet this component, gone or deleting
+    const { base, component } = await this.requireComponent(ref, 'remove')
+    // already deleting (a remove before it, run again): what was asked is under way
+    if (!DELETING.has(component.status?.component_status ?? '')) await this.deleteComponent(ref, base)
+    this.ids.delete(ref.service)
+    return { id: `delete/${ref.service}`, kind: 'remove', ref, target: {} }
+  }
+
+  /**
+   * DELETE by the component's id: a repeat can only meet this component, gone or deleting. The
+   * client does not repeat it (a second DELETE while the first deletes is refused): a lost answer
+   * is settled by the component's status.
+   */
+  private async deleteComponent(ref: ServiceRef, base: string): Promise<void> {
     await settleWrite(
       `servicestage: remove of "${ref.service}"`,
       {
         send: async () => {
           try {
-            await this.api.call('DELETE', base, callOptions('remove', ref, true))
+            await this.api.call('DELETE', base, callOptions('remove', ref, false))
           } catch (error) {
-            // a DELETE repeated after its answer was lost finds the component gone: that is what was asked
+            // a DELETE sent again after its answer was lost finds the component gone: that is what was asked
             if (!(error instanceof PlatformError && error.kind === 'not-found')) throw error
           }
           return true
@@ -215,13 +228,11 @@ class ServiceStagePlatform implements Platform {
           const left = await this.component(ref, 'remove')
           return left === null || DELETING.has(left.status?.component_status ?? '') ? true : null
         },
-        // one sent again while the first deletes may be refused: the component's status says so
+        // one sent again while the first deletes is refused: the component's status says so
         settlesRefusal: true,
       },
       this.settle,
     )
-    this.ids.delete(ref.service)
-    return { id: `delete/${ref.service}`, kind: 'remove', ref, target: {} }
   }
 
   sideRef(router: RouterRef): ServiceRef {
@@ -354,7 +365,7 @@ class ServiceStagePlatform implements Platform {
         },
         // rollback_current goes back from the current version: a second one, after the first landed late, goes back to where the first came from
         ...(body.action === 'rollback_current' && {
-          unrepeatable: (why: string) => new PlatformError('servicestage', operation, ref.service, why, 'failed'),
+          unrepeatable: (why: string) => new NotSentAgainError('servicestage', operation, ref.service, why),
         }),
       },
       this.settle,
