@@ -112,11 +112,11 @@ class JelasticPlatform implements Platform {
    * could put back another group's list as it was before that group's deploy changed it.
    */
   private async recordVarsSetByUs(ref: ServiceRef, names: string[]): Promise<void> {
-    // read again: another node group's deploy may have changed its own list since
     const mine = [...names].sort()
-    const all = { ...(await this.varsSetByUs(ref, 'deploy')), [group(ref)]: mine }
     await this.settled('deploy', ref.service, {
       send: async () => {
+        // read again before each send: another node group's deploy may have changed its own list since
+        const all = { ...(await this.varsSetByUs(ref, 'deploy')), [group(ref)]: mine }
         await this.api.call(
           `${ENV}applyenvproperty`,
           { envName: ref.service, properties: JSON.stringify({ [VARS_PROPERTY]: JSON.stringify(all) }) },
@@ -263,7 +263,7 @@ class JelasticPlatform implements Platform {
         'jelastic',
         'deploy',
         ref.service,
-        `the variables were changed, then ${progress.step} was refused: ${error.platformMessage}`,
+        `the variables were changed, then ${progress.step} ${error.kind === 'refused' ? 'was refused' : 'got no usable answer'}: ${error.platformMessage}`,
         'failed',
       )
     }
