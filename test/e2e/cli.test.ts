@@ -423,7 +423,7 @@ describe('paas-release deploy and preview with env-vars and provenance', () => {
     await emulator.control('DELETE', '/requests')
     const run = await cli(['deploy', ...rancher(), '--service', 'web/shop', '--image', 'shop:v2', '--env-vars', '9LIVES=1'], GITLAB)
     expect(run.code).toBe(2)
-    expect(run.stderr).toContain('--env-vars has the value "9LIVES="')
+    expect(run.stderr).toContain('--env-vars has a line whose key is not a name (line 1;')
     expect(await emulator.requestLog()).toEqual([])
   })
 

@@ -24,15 +24,21 @@ const ALLOWED = 'KEY=VALUE lines or a JSON object of strings, keys a letter or _
 export function parseEnvVars(name: string, text: string): Record<string, string> {
   const trimmed = text.trim()
   const vars: Record<string, string> = {}
-  const put = (key: string, value: unknown, line: string) => {
-    if (!ENV_KEY.test(key)) throw badValue(name, line, ALLOWED)
+  // `line`: where a KEY=VALUE line's key is; a JSON key is named, as nothing but a key can be there
+  const put = (key: string, value: unknown, line?: number) => {
+    if (!ENV_KEY.test(key)) {
+      // the part before a value's `=` on a line of its own (a key of several lines) is no key, and may be a secret's
+      if (line !== undefined)
+        throw unshown(name, `has a line whose key is not a name (line ${line}; a value of several lines needs the JSON form)`)
+      throw badValue(name, key, ALLOWED)
+    }
     if (key.startsWith(PROVENANCE_PREFIX))
       throw new InputError(
         `Input "${name}" sets ${shown(key)}; allowed: any key but ${PROVENANCE_PREFIX}*, which the deploy's provenance writes (turn it off with provenance: false, it still may not be set here).`,
       )
-    if (typeof value !== 'string') throw badValue(name, line, `${ALLOWED}; the value of ${key} is not a string`)
+    if (typeof value !== 'string') throw badValue(name, key, `${ALLOWED}; the value of ${key} is not a string`)
     if (value.length > ENV_VALUE_MAX) throw badValue(name, `${key}=…`, `values of up to ${ENV_VALUE_MAX} characters`)
-    if (Object.hasOwn(vars, key)) throw badValue(name, line, `${ALLOWED}, each key once (${key} is given twice)`)
+    if (Object.hasOwn(vars, key)) throw badValue(name, `${key}=`, `${ALLOWED}, each key once (${key} is given twice)`)
     vars[key] = value
   }
   if (trimmed.startsWith('{')) {
@@ -44,7 +50,7 @@ export function parseEnvVars(name: string, text: string): Record<string, string>
       throw unshown(name, `is not valid JSON${jsonPlace(trimmed, error)}`)
     }
     // JSON.parse keeps the last of a key given twice: a second one is not seen here
-    for (const [key, value] of Object.entries(parsed)) put(key, value, key)
+    for (const [key, value] of Object.entries(parsed)) put(key, value)
   } else {
     for (const [index, raw] of text.split(/\r?\n/).entries()) {
       const line = raw.trim()
@@ -53,7 +59,7 @@ export function parseEnvVars(name: string, text: string): Record<string, string>
       // a value of several lines (a key) breaks into lines of its own: the JSON form holds it
       if (at < 0) throw unshown(name, `has a line without "=" (line ${index + 1}; a value of several lines needs the JSON form)`)
       // the key is trimmed; the value is kept as written, but for the line's end
-      put(raw.slice(0, at).trim(), raw.slice(at + 1).replace(/\r$/, ''), line.slice(0, line.indexOf('=') + 1))
+      put(raw.slice(0, at).trim(), raw.slice(at + 1).replace(/\r$/, ''), index + 1)
     }
   }
   const count = Object.keys(vars).length
