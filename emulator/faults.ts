@@ -350,15 +350,10 @@ function drip(res: ServerResponse, answer: Answer, ms: number): void {
 
 /** The status with the request echoed: `{request}` in `body`'s strings, or the request as the whole text body. */
 async function echo(req: IncomingMessage, res: ServerResponse, rule: FaultRule): Promise<void> {
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
+  // read once: a latency before it has read the body already
+  const body = await readBody(req)
   const headers = Object.entries(req.headers).map(([name, value]) => `${name}: ${[value].flat().join(', ')}`)
-  const request = [
-    `${req.method} http://${req.headers.host ?? ''}${req.url ?? ''}`,
-    ...headers,
-    '',
-    Buffer.concat(chunks).toString('utf8'),
-  ].join('\n')
+  const request = [`${req.method} http://${req.headers.host ?? ''}${req.url ?? ''}`, ...headers, '', body].join('\n')
   const fill = (value: unknown): unknown =>
     typeof value === 'string'
       ? value.split('{request}').join(request)
