@@ -363,6 +363,27 @@ describe('HttpClient under the deadline and with answers it cannot use', () => {
     expect(error.message).toContain("the action's deadline (timeout) passed")
   })
 
+  it('sends no write with less than a second of the deadline left, which would leave it in doubt; a read still goes', async () => {
+    const end = Date.now() + 900
+    const { pool, client } = setup({ deadline: () => end })
+    let posts = 0
+    pool
+      .intercept({ path: '/write', method: 'POST' })
+      .reply(200, () => {
+        posts++
+        return '{}'
+      })
+      .persist()
+    pool.intercept({ path: '/read', method: 'GET' }).reply(200, '{}')
+    const error = (await client.send({ method: 'POST', url: `${ORIGIN}/write`, json: {} }).catch((e: unknown) => e)) as NetworkError
+    expect(error.code).toBe('DEADLINE')
+    expect(error.message).toMatch(
+      /the write was not sent: \d+ ms of the action's deadline \(timeout\) were left, too little to learn whether it landed/,
+    )
+    expect(posts).toBe(0)
+    expect((await client.send({ method: 'GET', url: `${ORIGIN}/read` })).status).toBe(200)
+  })
+
   it('refuses an answer larger than the cap without keeping it', async () => {
     const { pool, client } = setup({ maxBodyBytes: 1024 })
     pool.intercept({ path: '/big', method: 'GET' }).reply(200, 'x'.repeat(4096))

@@ -90,6 +90,12 @@ const UNREADABLE_CODES = new Set(['UNREADABLE', 'UND_ERR_RES_CONTENT_LENGTH_MISM
 /** an answer larger than this is refused unread */
 const MAX_BODY_BYTES = 10 * 1024 * 1024
 
+/**
+ * A write is not sent with less of the deadline left than this: cut off before its answer, it
+ * would leave the platform's state in doubt with no time to read it. Not sent, nothing is in doubt.
+ */
+export const WRITE_FLOOR_MS = 1_000
+
 /** What went wrong with an answer that came; thrown inside an attempt, classified like a network error. */
 class AnswerError extends Error {
   constructor(
@@ -135,6 +141,8 @@ export class HttpClient {
     const { body, contentType } = encodeBody(req)
     const headers = { accept: 'application/json', ...(contentType && { 'content-type': contentType }), ...req.headers }
     const label = `${req.method} ${this.redact(url.origin + url.pathname)}`
+    // a write gets at least this much of the deadline, or is not sent (again)
+    const floor = idempotent || this.options.deadline === undefined ? 0 : Math.min(WRITE_FLOOR_MS, req.timeoutMs ?? this.timeoutMs)
 
     for (let attempt = 0; ; attempt++) {
       const last = attempt + 1 >= this.backoff.attempts
@@ -142,6 +150,11 @@ export class HttpClient {
       let response: HttpResponse
       try {
         if (timeout <= 0) throw new AnswerError("the action's deadline (timeout) passed before the request could be sent", 'DEADLINE')
+        if (attempt === 0 && timeout < floor)
+          throw new AnswerError(
+            `the write was not sent: ${timeout} ms of the action's deadline (timeout) were left, too little to learn whether it landed`,
+            'DEADLINE',
+          )
         const sent = req.sign ? { ...headers, ...req.sign({ method: req.method, url, headers, body }) } : headers
         response = await this.attempt(url, req, sent, body, timeout)
       } catch (error) {
@@ -154,7 +167,7 @@ export class HttpClient {
           req.signal?.aborted ||
           !retryable ||
           last ||
-          !(await this.pause(attempt, undefined, label, reason))
+          !(await this.pause(attempt, undefined, label, reason, floor))
         ) {
           const tries = attempt > 0 ? `, after ${attempt + 1} attempts` : ''
           throw new NetworkError(`${label}: ${reason} (${code}${tries})`, code, req.about)
@@ -165,7 +178,7 @@ export class HttpClient {
       const retryable = throttled || (idempotent && response.status >= 500)
       if (!retryable || last) return response
       const retryAfter = parseRetryAfter(response.headers['retry-after'])
-      if (!(await this.pause(attempt, retryAfter, label, `HTTP ${response.status}`))) return response
+      if (!(await this.pause(attempt, retryAfter, label, `HTTP ${response.status}`, floor))) return response
     }
   }
 
@@ -175,10 +188,10 @@ export class HttpClient {
     return this.options.deadline === undefined ? own : Math.min(own, this.options.deadline() - Date.now())
   }
 
-  /** Waits before the next attempt; false when that would pass the deadline. */
-  private async pause(attempt: number, retryAfterMs: number | undefined, label: string, reason: string): Promise<boolean> {
+  /** Waits before the next attempt; false when that would leave less than `floor` of the deadline (a write's). */
+  private async pause(attempt: number, retryAfterMs: number | undefined, label: string, reason: string, floor: number): Promise<boolean> {
     const delay = retryAfterMs ?? backoffDelay(this.backoff, attempt, this.options.random)
-    if (this.options.deadline !== undefined && Date.now() + delay > this.options.deadline()) return false
+    if (this.options.deadline !== undefined && Date.now() + delay + floor > this.options.deadline()) return false
     this.options.log?.(`${label}: ${reason}; retrying in ${delay} ms (attempt ${attempt + 2} of ${this.backoff.attempts})`)
     await this.sleep(delay)
     return true
