@@ -184,16 +184,17 @@ describe('settleWrite', () => {
       )
     })
 
-    it('gives way to a cancellation during its late reads: the failure is the lost answer, not a doubt to look into', async () => {
-      const first = lost()
+    it('fails as not sent again when the job is cancelled during its reads: the write is still in doubt', async () => {
       const controller = new AbortController()
+      let reads = 0
       const error = await settleWrite(
         'rollback',
         {
           send: async () => {
-            throw first
+            throw lost()
           },
           landed: async () => {
+            reads++
             controller.abort()
             return null
           },
@@ -201,7 +202,28 @@ describe('settleWrite', () => {
         },
         { ...options(), signal: () => controller.signal },
       ).catch((e: unknown) => e)
-      expect(error).toBe(first)
+      expect(reads).toBe(1)
+      expect(error).toBeInstanceOf(NotSentAgainError)
+      expect((error as Error).message).toContain("the job was cancelled before the platform's state showed whether it landed")
+    })
+
+    it('passes on a refusal, and a send the deadline kept from going out: nothing is in doubt', async () => {
+      const refused = new PlatformError('servicestage', 'rollback', 'shop', 'snapshot not found', 'not-found')
+      const notSent = new NetworkError("the action's deadline (timeout) passed before the request could be sent", 'DEADLINE')
+      for (const failure of [refused, notSent]) {
+        const error = await settleWrite(
+          'rollback',
+          {
+            send: async () => {
+              throw failure
+            },
+            landed: async () => null,
+            unrepeatable: unproven,
+          },
+          options(),
+        ).catch((e: unknown) => e)
+        expect(error).toBe(failure)
+      }
     })
 
     it('fails as not sent again when the state cannot be read until the deadline either: never the bare lost answer', async () => {

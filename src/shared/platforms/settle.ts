@@ -50,11 +50,13 @@ const LATE_READS = 5
 /**
  * Sends a write. When its answer is lost (see isNoAnswer) the platform's state says what
  * happened: landed, the result is taken from the state and the release goes on as if answered;
- * not landed, the write is sent again, within the deadline (an unrepeatable one never is). A
- * write that may have landed is never sent twice. When the state cannot be read either, the first failure is thrown.
+ * not landed, the write is sent again, within the deadline (an unrepeatable one never is: see
+ * settleOnce). A write that may have landed is never sent twice. When the state cannot be read
+ * either, the first failure is thrown.
  */
 export async function settleWrite<T>(what: string, write: SettledWrite<T>, options: SettleOptions): Promise<T> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  if (write.unrepeatable) return settleOnce(what, write, write.unrepeatable, options, sleep)
   let previous: unknown
   for (let send = 1; ; send++) {
     let lost: unknown
@@ -75,16 +77,10 @@ export async function settleWrite<T>(what: string, write: SettledWrite<T>, optio
       previous = lost
     }
     options.log(`${what}: no answer (${(lost as Error).message}); reading the platform's state to learn whether it landed`)
-    let found = await (write.unrepeatable ? readNoSecondSend : readLanded)(write, options, sleep, lost)
-    if (found === null && write.unrepeatable) found = await readLate(write, options, sleep, lost)
+    const found = await readLanded(write, options, sleep, lost)
     if (found !== null) {
       options.log(`${what}: the platform's state shows it landed; going on`)
       return found
-    }
-    if (write.unrepeatable) {
-      throw write.unrepeatable(
-        `no answer (${(lost as Error).message}), and the platform's state shows no sign of it, or could not be read: it was not sent again, since a second send would do it twice; look at the service, and run the step again if it did not happen`,
-      )
     }
     const pause = backoffDelay(DEFAULT_BACKOFF, send, options.random)
     if (send >= SENDS || Date.now() + pause >= options.deadline()) throw lost
@@ -112,36 +108,47 @@ async function readLanded<T>(
   }
 }
 
-/** Reads again, a little later each time, whether a write that must not be sent twice landed late. */
-async function readLate<T>(
+/**
+ * Sends a write a second send would do twice, once. Its answer lost, the state is read at once
+ * and then again, a little later each time (a platform may still be processing it): a landing
+ * found is taken. Otherwise, whether the state showed no sign of it, could not be read, or the job
+ * was cancelled meanwhile, it fails as not sent again: nothing after it may send it either.
+ */
+async function settleOnce<T>(
+  what: string,
   write: SettledWrite<T>,
+  notSentAgain: (why: string) => NotSentAgainError,
   options: SettleOptions,
   sleep: (ms: number) => Promise<void>,
-  lost: unknown,
-): Promise<T | null> {
-  for (let read = 1; read <= LATE_READS; read++) {
-    const pause = backoffDelay(DEFAULT_BACKOFF, read, options.random)
-    // cancelled: the cancellation ends the step, not this write's doubt
-    if (options.signal?.()?.aborted) throw lost
-    if (Date.now() + pause >= options.deadline()) return null
-    await sleep(pause)
-    const found = await readNoSecondSend(write, options, sleep, lost)
-    if (found !== null) return found
+): Promise<T> {
+  let lost: unknown
+  try {
+    return await write.send()
+  } catch (error) {
+    // answered (a refusal), or never sent: nothing is in doubt
+    if (!isNoAnswer(error) || (error instanceof NetworkError && error.code === 'DEADLINE')) throw error
+    lost = error
   }
-  return null
-}
-
-/** readLanded for a write never sent again: a state unreadable until the deadline is no sign of it either. */
-async function readNoSecondSend<T>(
-  write: SettledWrite<T>,
-  options: SettleOptions,
-  sleep: (ms: number) => Promise<void>,
-  lost: unknown,
-): Promise<T | null> {
-  return readLanded(write, options, sleep, lost).catch((error: unknown) => {
-    if (error !== lost || options.signal?.()?.aborted) throw error
-    return null
-  })
+  const doubt = (why: string) =>
+    notSentAgain(
+      `no answer (${(lost as Error).message}), and ${why}: it was not sent again, since a second send would do it twice; look at the service, and run the step again if it did not happen`,
+    )
+  options.log(`${what}: no answer (${(lost as Error).message}); reading the platform's state to learn whether it landed`)
+  for (let read = 0; read <= LATE_READS; read++) {
+    const pause = read === 0 ? 0 : backoffDelay(DEFAULT_BACKOFF, read, options.random)
+    if (options.signal?.()?.aborted) throw doubt("the job was cancelled before the platform's state showed whether it landed")
+    if (read > 0 && Date.now() + pause >= options.deadline()) break
+    await sleep(pause)
+    const found = await readLanded(write, options, sleep, lost).catch((error: unknown) => {
+      if (error !== lost) throw error
+      return null // unreadable until the deadline: no sign either way
+    })
+    if (found !== null) {
+      options.log(`${what}: the platform's state shows it landed; going on`)
+      return found
+    }
+  }
+  throw doubt("the platform's state shows no sign of it, or could not be read")
 }
 
 /** A call the deadline kept from being sent, or gave only what was left of it and then ended. */
