@@ -106,7 +106,7 @@ describe('GitHub calls and the deadline', () => {
 
   it('a deploy out of time still records how it ended, in the grace the report has', async () => {
     await suite.emulator.control('POST', '/images', { image: V2, stuck: true })
-    const run = await suite.steps.run('deploy', jelastic({ image: V2, timeout: '2s' }), { env: github.env() })
+    const run = await suite.steps.run('deploy', jelastic({ image: V2, timeout: '3s' }), { env: github.env() })
     await suite.emulator.control('POST', '/images', { image: V2, stuck: false })
     expect(run.code).toBe(1)
     // in_progress is sent within the deadline (it may miss it on a loaded machine); the last status comes after it

@@ -56,7 +56,7 @@ describe('action-preview on Alauda', () => {
 
     const stuck = 'registry.example.com/shop:pr-stuck'
     await suite.emulator.control('POST', '/images', { image: stuck, stuck: true })
-    const late = await suite.steps.run('preview', alauda({ command: 'up', pr: '8', image: stuck, 'create-spec': '{}', timeout: '2s' }), {
+    const late = await suite.steps.run('preview', alauda({ command: 'up', pr: '8', image: stuck, 'create-spec': '{}', timeout: '3s' }), {
       env: github.env(),
     })
     expect(late.code).toBe(1)

@@ -377,11 +377,31 @@ describe('HttpClient under the deadline and with answers it cannot use', () => {
     pool.intercept({ path: '/read', method: 'GET' }).reply(200, '{}')
     const error = (await client.send({ method: 'POST', url: `${ORIGIN}/write`, json: {} }).catch((e: unknown) => e)) as NetworkError
     expect(error.code).toBe('DEADLINE')
-    expect(error.message).toMatch(
-      /the write was not sent: \d+ ms of the action's deadline \(timeout\) were left, too little to learn whether it landed/,
-    )
+    expect(error.message).toMatch(/the write was not sent: \d+ ms of the deadline were left, too little to learn whether it landed/)
+    // a synchronous call whose own limit is cut to the time left is held to the client's floor too
+    const slow = (await client
+      .send({ method: 'POST', url: `${ORIGIN}/write`, json: {}, timeoutMs: 400 })
+      .catch((e: unknown) => e)) as NetworkError
+    expect(slow.code).toBe('DEADLINE')
     expect(posts).toBe(0)
     expect((await client.send({ method: 'GET', url: `${ORIGIN}/read` })).status).toBe(200)
+    // where nothing reads a write back (GitHub's), the last milliseconds are used
+    const github = setup({ deadline: () => end, writeFloorMs: 0 })
+    github.pool.intercept({ path: '/status', method: 'POST' }).reply(201, '{}')
+    expect((await github.client.send({ method: 'POST', url: `${ORIGIN}/status`, json: {} })).status).toBe(201)
+  })
+
+  it('does not retry a write when the wait would leave less than the floor: the last answer stands', async () => {
+    const end = Date.now() + 1_500
+    const { pool, client, sleeps } = setup({ deadline: () => end, backoff: { attempts: 5, baseMs: 1, capMs: 1 } })
+    pool
+      .intercept({ path: '/write', method: 'POST' })
+      .reply(429, '{}', { headers: { 'retry-after': '1' } })
+      .persist()
+    const response = await client.send({ method: 'POST', url: `${ORIGIN}/write`, json: {} })
+    expect(response.status).toBe(429)
+    // a second of waiting would leave half a second: the throttled answer is what the write got
+    expect(sleeps).toEqual([])
   })
 
   it('refuses an answer larger than the cap without keeping it', async () => {

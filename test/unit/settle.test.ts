@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { NetworkError } from '../../src/shared/http/errors.js'
-import { NotSentAgainError, PlatformError } from '../../src/shared/platforms/platform.js'
+import { NotSentAgainError, PlatformError, ThrottledError } from '../../src/shared/platforms/platform.js'
 import { settleWrite } from '../../src/shared/platforms/settle.js'
 
 const lost = () => new NetworkError('POST /x: other side closed (UND_ERR_SOCKET)', 'UND_ERR_SOCKET')
@@ -207,10 +207,15 @@ describe('settleWrite', () => {
       expect((error as Error).message).toContain("the job was cancelled before the platform's state showed whether it landed")
     })
 
-    it('passes on a refusal, and a send the deadline kept from going out: nothing is in doubt', async () => {
+    it('passes on a refusal, the throttling, and a send that never reached the platform: nothing is in doubt', async () => {
       const refused = new PlatformError('servicestage', 'rollback', 'shop', 'snapshot not found', 'not-found')
+      const throttled = new ThrottledError('servicestage', 'rollback', 'shop', 'APIG.0308: still throttled after every retry')
       const notSent = new NetworkError("the action's deadline (timeout) passed before the request could be sent", 'DEADLINE')
-      for (const failure of [refused, notSent]) {
+      const refusedConnection = new NetworkError(
+        'POST /x: connect ECONNREFUSED 127.0.0.1:1 (ECONNREFUSED, after 5 attempts)',
+        'ECONNREFUSED',
+      )
+      for (const failure of [refused, throttled, notSent, refusedConnection]) {
         const error = await settleWrite(
           'rollback',
           {

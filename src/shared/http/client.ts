@@ -67,6 +67,11 @@ export interface HttpClientOptions {
   backoff?: BackoffPolicy
   /** no retry waits past this instant (epoch ms): the action's one deadline */
   deadline?: () => number
+  /**
+   * a write with less of the deadline left than this is not sent (again); WRITE_FLOOR_MS, or the
+   * attempt's limit when that is shorter. 0 where nothing reads a write's outcome back (GitHub's)
+   */
+  writeFloorMs?: number
   dispatcher: Dispatcher
   /** the signal each request listens to (the job's cancellation), asked anew for every attempt */
   signal?: () => AbortSignal | undefined
@@ -141,8 +146,10 @@ export class HttpClient {
     const { body, contentType } = encodeBody(req)
     const headers = { accept: 'application/json', ...(contentType && { 'content-type': contentType }), ...req.headers }
     const label = `${req.method} ${this.redact(url.origin + url.pathname)}`
-    // a write gets at least this much of the deadline, or is not sent (again)
-    const floor = idempotent || this.options.deadline === undefined ? 0 : Math.min(WRITE_FLOOR_MS, req.timeoutMs ?? this.timeoutMs)
+    // a write gets at least this much of the deadline, or is not sent (again): the client's own
+    // attempt limit, not the request's (a synchronous call's limit is cut to the time left)
+    const floor =
+      idempotent || this.options.deadline === undefined ? 0 : (this.options.writeFloorMs ?? Math.min(WRITE_FLOOR_MS, this.timeoutMs))
 
     for (let attempt = 0; ; attempt++) {
       const last = attempt + 1 >= this.backoff.attempts
@@ -150,9 +157,10 @@ export class HttpClient {
       let response: HttpResponse
       try {
         if (timeout <= 0) throw new AnswerError("the action's deadline (timeout) passed before the request could be sent", 'DEADLINE')
-        if (attempt === 0 && timeout < floor)
+        const left = this.options.deadline === undefined ? Infinity : this.options.deadline() - Date.now()
+        if (attempt === 0 && left < floor)
           throw new AnswerError(
-            `the write was not sent: ${timeout} ms of the action's deadline (timeout) were left, too little to learn whether it landed`,
+            `the write was not sent: ${Math.max(0, Math.round(left))} ms of the deadline were left, too little to learn whether it landed`,
             'DEADLINE',
           )
         const sent = req.sign ? { ...headers, ...req.sign({ method: req.method, url, headers, body }) } : headers

@@ -359,6 +359,14 @@ export class PlatformError extends Error {
   }
 }
 
+/** The platform's throttling, still answered after every retry: the call was not carried out. */
+export class ThrottledError extends PlatformError {
+  override name = 'ThrottledError'
+  constructor(platform: PlatformName, operation: string, target: string, platformMessage: string) {
+    super(platform, operation, target, platformMessage, 'unavailable')
+  }
+}
+
 /**
  * A write a second send would do twice, whose answer was lost and whose landing the platform's
  * state does not show: it was not sent again, and nothing after it (an abort, the post step) may

@@ -1,6 +1,7 @@
 import { backoffDelay, DEFAULT_BACKOFF } from '../http/backoff.js'
+import { NEVER_SENT_CODES, WRITE_FLOOR_MS } from '../http/client.js'
 import { NetworkError } from '../http/errors.js'
-import { type NotSentAgainError, PlatformError } from './platform.js'
+import { type NotSentAgainError, PlatformError, ThrottledError } from './platform.js'
 
 /**
  * The call got no usable answer (lost, cut short, unreadable), or the platform said it is
@@ -83,7 +84,8 @@ export async function settleWrite<T>(what: string, write: SettledWrite<T>, optio
       return found
     }
     const pause = backoffDelay(DEFAULT_BACKOFF, send, options.random)
-    if (send >= SENDS || Date.now() + pause >= options.deadline()) throw lost
+    // a send again gets the write floor of the deadline too, or is not made
+    if (send >= SENDS || Date.now() + pause + WRITE_FLOOR_MS >= options.deadline()) throw lost
     options.log(`${what}: the platform's state shows it did not land; sending it again in ${pause} ms`)
     await sleep(pause)
   }
@@ -125,8 +127,8 @@ async function settleOnce<T>(
   try {
     return await write.send()
   } catch (error) {
-    // answered (a refusal), or never sent: nothing is in doubt
-    if (!isNoAnswer(error) || (error instanceof NetworkError && error.code === 'DEADLINE')) throw error
+    // answered (a refusal, the platform's throttling), or never sent: nothing is in doubt
+    if (!isNoAnswer(error) || error instanceof ThrottledError || neverSent(error)) throw error
     lost = error
   }
   const doubt = (why: string) =>
@@ -149,6 +151,11 @@ async function settleOnce<T>(
     }
   }
   throw doubt("the platform's state shows no sign of it, or could not be read")
+}
+
+/** A call that never reached the platform: the deadline kept it back, or it could not connect. */
+function neverSent(error: unknown): boolean {
+  return error instanceof NetworkError && (error.code === 'DEADLINE' || NEVER_SENT_CODES.has(error.code))
 }
 
 /** A call the deadline kept from being sent, or gave only what was left of it and then ended. */

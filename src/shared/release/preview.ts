@@ -1,4 +1,5 @@
 import type { GitHubApi } from '../github/api.js'
+import { WRITE_FLOOR_MS } from '../http/client.js'
 import { secrets } from '../http/secrets.js'
 import type { DeployInputs } from '../inputs/deploy.js'
 import { carriesNumber, type PreviewInputs, previewName } from '../inputs/preview.js'
@@ -209,8 +210,8 @@ async function sweep(ctx: ReleaseContext, inputs: PreviewInputs): Promise<Action
       continue
     }
     // a call cut at the deadline (the one deadline bounds every request) leaves none for the rest:
-    // they are said, not tried
-    if (ctx.deadline.remainingMs() === 0) {
+    // they are said, not tried; nor with less left than a removal's write may be sent with
+    if (ctx.deadline.remainingMs() < WRITE_FLOOR_MS) {
       failures.push({ at: i, text: `${found.service} (#${found.pr}): not reached before the deadline` })
       continue
     }

@@ -53,7 +53,14 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
     const probe = new HttpClient({ ...transport, deadline: () => deadline.epochMs, backoff: { attempts: 1, baseMs: 0, capMs: 0 } })
     // one attempt per GitHub call: Octokit's retry and throttling plugins decide what is sent again
     const githubCalls = (by: () => number) => ({
-      http: new HttpClient({ ...transport, deadline: by, timeoutMs: attemptMs, backoff: { attempts: 1, baseMs: 0, capMs: 0 } }),
+      // a GitHub write is never read back: one with the last milliseconds of the grace may still be recorded
+      http: new HttpClient({
+        ...transport,
+        deadline: by,
+        timeoutMs: attemptMs,
+        writeFloorMs: 0,
+        backoff: { attempts: 1, baseMs: 0, capMs: 0 },
+      }),
       deadline: by,
     })
     platform = await createPlatform(inputs.platform, {

@@ -1,7 +1,7 @@
 import { showBody } from '../../http/answer.js'
 import { type HttpClient, type HttpResponse, type Method, parseJson, type SignableRequest } from '../../http/client.js'
 import { endpoint } from '../../http/endpoint.js'
-import { type CallOptions as PlatformCallOptions, PlatformError } from '../platform.js'
+import { type CallOptions as PlatformCallOptions, PlatformError, ThrottledError } from '../platform.js'
 import { type AccessKey, signRequest } from './signer.js'
 
 export interface CallOptions extends PlatformCallOptions {
@@ -81,13 +81,7 @@ export class ServiceStageApi {
       )
     }
     if (code === THROTTLED)
-      return new PlatformError(
-        'servicestage',
-        options.operation,
-        options.target,
-        `${text}: still throttled after every retry`,
-        'unavailable',
-      )
+      return new ThrottledError('servicestage', options.operation, options.target, `${text}: still throttled after every retry`)
     if ((code && NOT_FOUND_CODES.has(code)) || response.status === 404)
       return new PlatformError('servicestage', options.operation, options.target, text, 'not-found')
     return new PlatformError('servicestage', options.operation, options.target, text, response.status >= 500 ? 'unavailable' : 'refused')
