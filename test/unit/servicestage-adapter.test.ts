@@ -150,20 +150,29 @@ describe('ServiceStage adapter', () => {
     expect(pages).toHaveLength(100)
   })
 
-  it('settles a deploy whose answer was lost by the version the component has: the PUT is never sent twice', async () => {
-    const { platform, on, sent, pool } = setup()
+  /**
+   * A deploy's PUT answered 502 after it landed: the component read after it shows the version the
+   * PUT sent, and names the job it started.
+   */
+  function lostPutThatLanded(job: string) {
+    const mock = setup()
+    const { on, sent, pool } = mock
     on('GET', BY_NAME, 404, { error_code: 'SVCSTG.00100400', error_msg: 'no such API' })
     on('GET', `${APP}?limit=100&offset=0`, 200, { count: 1, components: [component('swr.example.com/team/shop:v1')] })
     on('PUT', `${APP}/${ID}`, 502, { error: 'bad gateway' })
-    // the PUT landed: the component has the version it sent, and names the job it started
     pool.intercept({ path: `${APP}/${ID}`, method: 'GET' }).reply(200, () => {
       const version = (sent.find((r) => r.method === 'PUT')?.body as { version: string }).version
       return JSON.stringify({
         ...component('swr.example.com/team/shop:v2', 'UPGRADING'),
         version,
-        status: { component_status: 'UPGRADING', replica: 2, available_replica: 0, last_job_id: 'JOB-from-state' },
+        status: { component_status: 'UPGRADING', replica: 2, available_replica: 0, last_job_id: job },
       })
     })
+    return mock
+  }
+
+  it('settles a deploy whose answer was lost by the version the component has: the PUT is never sent twice', async () => {
+    const { platform, sent } = lostPutThatLanded('JOB-from-state')
     const op = await platform.deploy(ref, { image: 'swr.example.com/team/shop:v2' })
     expect(op.id).toBe('JOB-from-state')
     expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(1)
@@ -200,19 +209,8 @@ describe('ServiceStage adapter', () => {
   })
 
   it('takes a gray deploy whose answer was lost for landed when the component shows the version it sent: not sent again', async () => {
-    const { platform, on, sent, pool } = setup()
-    on('GET', BY_NAME, 404, { error_code: 'SVCSTG.00100400', error_msg: 'no such API' })
-    on('GET', `${APP}?limit=100&offset=0`, 200, { count: 1, components: [component('swr.example.com/team/shop:v1')] })
-    on('PUT', `${APP}/${ID}`, 502, { error: 'bad gateway' })
     // the gray job runs: no record of the version until it ends, but the component shows the version
-    pool.intercept({ path: `${APP}/${ID}`, method: 'GET' }).reply(200, () => {
-      const version = (sent.find((r) => r.method === 'PUT')?.body as { version: string }).version
-      return JSON.stringify({
-        ...component('swr.example.com/team/shop:v2', 'UPGRADING'),
-        version,
-        status: { component_status: 'UPGRADING', replica: 2, last_job_id: 'JOB-gray' },
-      })
-    })
+    const { platform, sent } = lostPutThatLanded('JOB-gray')
     const op = await platform.deploy(ref, { image: 'swr.example.com/team/shop:v2', gray: { weight: 20, surgeMode: 'extra' } })
     expect(op.id).toBe('JOB-gray')
     expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(1)

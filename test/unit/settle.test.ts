@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { NetworkError } from '../../src/shared/http/errors.js'
 import { NotSentAgainError, PlatformError, ThrottledError } from '../../src/shared/platforms/platform.js'
-import { settleWrite } from '../../src/shared/platforms/settle.js'
+import { type SettleOptions, settleWrite } from '../../src/shared/platforms/settle.js'
 
 const lost = () => new NetworkError('POST /x: other side closed (UND_ERR_SOCKET)', 'UND_ERR_SOCKET')
 
@@ -134,141 +134,85 @@ describe('settleWrite', () => {
   describe('a write a second send would do twice (unrepeatable)', () => {
     const unproven = (why: string) => new NotSentAgainError('servicestage', 'rollback', 'shop', why)
 
-    it('is never sent again: a late landing is found by reading again', async () => {
+    /** A rollback_current whose send fails with `failure` (a lost answer unless given), its state read by `landed`. */
+    async function rollbackCurrent(
+      landed: (read: number) => Promise<string | null>,
+      o: SettleOptions = options(),
+      failure: Error = lost(),
+    ) {
       let sends = 0
       let reads = 0
-      const o = options()
-      const result = await settleWrite(
+      const outcome = await settleWrite(
         'rollback',
         {
           send: async () => {
             sends++
-            throw lost()
+            throw failure
           },
-          // the platform was still processing the request at the first reads
-          landed: async () => (++reads < 4 ? null : 'job-landed-late'),
+          landed: () => landed(++reads),
           unrepeatable: unproven,
         },
         o,
-      )
-      expect(result).toBe('job-landed-late')
-      expect(sends).toBe(1)
-      expect(reads).toBe(4)
+      ).catch((e: unknown) => e)
+      return { outcome, sends, reads }
+    }
+
+    it('is never sent again: a late landing is found by reading again', async () => {
+      const o = options()
+      // the platform was still processing the request at the first reads (o keeps its log)
+      const run = await rollbackCurrent(async (read) => (read < 4 ? null : 'job-landed-late'), o)
+      expect(run).toEqual({ outcome: 'job-landed-late', sends: 1, reads: 4 })
       expect(o.logs.join('\n')).not.toContain('sending it again')
     })
 
     it('fails, saying it was not sent again, when the state never shows it', async () => {
-      let sends = 0
-      let reads = 0
-      const error = await settleWrite(
-        'rollback',
-        {
-          send: async () => {
-            sends++
-            throw lost()
-          },
-          landed: async () => {
-            reads++
-            return null
-          },
-          unrepeatable: unproven,
-        },
-        options(),
-      ).catch((e: unknown) => e)
-      expect(sends).toBe(1)
-      expect(reads).toBe(6)
-      expect(error).toBeInstanceOf(PlatformError)
-      expect((error as PlatformError).kind).toBe('failed')
-      expect((error as Error).message).toMatch(
+      const run = await rollbackCurrent(async () => null)
+      expect(run).toMatchObject({ sends: 1, reads: 6 })
+      expect(run.outcome).toBeInstanceOf(NotSentAgainError)
+      expect((run.outcome as PlatformError).kind).toBe('failed')
+      expect((run.outcome as Error).message).toMatch(
         /^servicestage: rollback of "shop" failed: no answer \(POST \/x: other side closed \(UND_ERR_SOCKET\)\), and the platform's state shows no sign of it, or could not be read: it was not sent again/,
       )
     })
 
     it('fails as not sent again when the job is cancelled during its reads: the write is still in doubt', async () => {
       const controller = new AbortController()
-      let reads = 0
-      const error = await settleWrite(
-        'rollback',
-        {
-          send: async () => {
-            throw lost()
-          },
-          landed: async () => {
-            reads++
-            controller.abort()
-            return null
-          },
-          unrepeatable: unproven,
+      const run = await rollbackCurrent(
+        async () => {
+          controller.abort()
+          return null
         },
         { ...options(), signal: () => controller.signal },
-      ).catch((e: unknown) => e)
-      expect(reads).toBe(1)
-      expect(error).toBeInstanceOf(NotSentAgainError)
-      expect((error as Error).message).toContain("the job was cancelled before the platform's state showed whether it landed")
+      )
+      expect(run.reads).toBe(1)
+      expect(run.outcome).toBeInstanceOf(NotSentAgainError)
+      expect((run.outcome as Error).message).toContain("the job was cancelled before the platform's state showed whether it landed")
     })
 
     it('passes on a refusal, the throttling, and a send that never reached the platform: nothing is in doubt', async () => {
-      const refused = new PlatformError('servicestage', 'rollback', 'shop', 'snapshot not found', 'not-found')
-      const throttled = new ThrottledError('servicestage', 'rollback', 'shop', 'APIG.0308: still throttled after every retry')
-      const notSent = new NetworkError("the action's deadline (timeout) passed before the request could be sent", 'DEADLINE')
-      const refusedConnection = new NetworkError(
-        'POST /x: connect ECONNREFUSED 127.0.0.1:1 (ECONNREFUSED, after 5 attempts)',
-        'ECONNREFUSED',
-      )
-      for (const failure of [refused, throttled, notSent, refusedConnection]) {
-        const error = await settleWrite(
-          'rollback',
-          {
-            send: async () => {
-              throw failure
-            },
-            landed: async () => null,
-            unrepeatable: unproven,
-          },
-          options(),
-        ).catch((e: unknown) => e)
-        expect(error).toBe(failure)
+      const failures = [
+        new PlatformError('servicestage', 'rollback', 'shop', 'snapshot not found', 'not-found'),
+        new ThrottledError('servicestage', 'rollback', 'shop', 'APIG.0308: still throttled after every retry'),
+        new NetworkError("the action's deadline (timeout) passed before the request could be sent", 'DEADLINE'),
+        new NetworkError('POST /x: connect ECONNREFUSED 127.0.0.1:1 (ECONNREFUSED, after 5 attempts)', 'ECONNREFUSED'),
+      ]
+      for (const failure of failures) {
+        expect(await rollbackCurrent(async () => null, options(), failure)).toEqual({ outcome: failure, sends: 1, reads: 0 })
       }
     })
 
     it('fails as not sent again when the state cannot be read until the deadline either: never the bare lost answer', async () => {
-      let reads = 0
-      const error = await settleWrite(
-        'rollback',
-        {
-          send: async () => {
-            throw lost()
-          },
-          landed: async () => {
-            reads++
-            throw lost()
-          },
-          unrepeatable: unproven,
-        },
-        options(0),
-      ).catch((e: unknown) => e)
-      expect(reads).toBe(1)
-      expect(error).toBeInstanceOf(NotSentAgainError)
+      const run = await rollbackCurrent(async () => {
+        throw lost()
+      }, options(0))
+      expect(run.reads).toBe(1)
+      expect(run.outcome).toBeInstanceOf(NotSentAgainError)
     })
 
     it('reads no later than the deadline', async () => {
-      let reads = 0
-      const error = await settleWrite(
-        'rollback',
-        {
-          send: async () => {
-            throw lost()
-          },
-          landed: async () => {
-            reads++
-            return null
-          },
-          unrepeatable: unproven,
-        },
-        options(0),
-      ).catch((e: unknown) => e)
-      expect(reads).toBe(1)
-      expect((error as Error).message).toContain('it was not sent again')
+      const run = await rollbackCurrent(async () => null, options(0))
+      expect(run.reads).toBe(1)
+      expect((run.outcome as Error).message).toContain('it was not sent again')
     })
   })
 })
