@@ -1,4 +1,5 @@
 import { readTrafficInputs } from '../src/shared/inputs/traffic.js'
+import { IN_DOUBT_STATE, warningNow } from '../src/shared/report/commands.js'
 import { runAction } from '../src/shared/run/run.js'
 
 /**
@@ -9,6 +10,13 @@ import { runAction } from '../src/shared/run/run.js'
 export async function run(): Promise<void> {
   // the main step saves the release's end; still in flight means it never got there
   if (process.env.STATE_release !== 'in-flight') return
+  // killed while a write a second send would do twice was out (ServiceStage's rollback_current): none is sent again
+  if (process.env[`STATE_${IN_DOUBT_STATE}`] === 'true') {
+    warningNow(
+      'the main step was killed while a write that must not be sent twice had no answer yet (a gray release abandoned): the post step does not send it again; look at the router, and run an abort if traffic is still split',
+    )
+    return
+  }
   await runAction(
     () => ({
       ...readTrafficInputs(),

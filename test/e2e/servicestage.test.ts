@@ -30,6 +30,11 @@ function inputs(extra: Record<string, string>): Record<string, string> {
   }
 }
 
+/** What a post step is given of its main step's state, as the runner gives it: STATE_* variables. */
+function stateOf(run: { state: Record<string, string> }): Record<string, string> {
+  return Object.fromEntries(Object.entries(run.state).map(([name, value]) => [`STATE_${name}`, value]))
+}
+
 async function component(name = 'shop'): Promise<ComponentView> {
   const state = (await suite.emulator.control('GET', '/state')) as { servicestage: { components: ComponentView[] } }
   const found = state.servicestage.components.find((c) => c.name === name)
@@ -367,13 +372,33 @@ describe('a gray release', () => {
     expect(errorLines(abort)[0]).toMatch(
       /it was not sent again, since a second send would do it twice.*\(the post step does not send it either\)$/,
     )
-    expect(abort.state.release).toBe('write-in-doubt')
-    const post = await suite.steps.run('traffic-post', inputs({ router: 'shop', command: 'abort' }), {
-      env: Object.fromEntries(Object.entries(abort.state).map(([name, value]) => [`STATE_${name}`, value])),
-    })
+    expect(abort.state).toMatchObject({ release: 'in-flight', in_doubt: 'true' })
+    const post = await suite.steps.run('traffic-post', inputs({ router: 'shop', command: 'abort' }), { env: stateOf(abort) })
     expect(post.code, post.stdout).toBe(0)
+    expect(post.stdout).toContain('the post step does not send it again')
     const actions = (await suite.emulator.requests()).filter((r) => r.method === 'POST' && r.path.endsWith('/action'))
     expect(actions).toHaveLength(1)
+    await suite.emulator.control('DELETE', '/faults')
+  })
+
+  it('is not abandoned twice when the step is killed while its rollback_current has no answer: the post step sends none', async () => {
+    expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V2, 'gray-weight': '30' }))).code).toBe(0)
+    await suite.emulator.control('DELETE', '/requests')
+    await suite.emulator.fault({ platform: 'servicestage', path: '/action', method: 'POST', hang: true, count: 1 })
+    // killed (the runner's SIGKILL) once it reads whether the write landed: nothing after it runs
+    let reading: () => void = () => {}
+    const reached = new Promise<void>((resolve) => (reading = resolve))
+    const killed = await suite.steps.run('traffic', inputs({ router: 'shop', command: 'abort', timeout: '12s' }), {
+      onStdout: (soFar) => soFar.includes("reading the platform's state to learn whether it landed") && reading(),
+      signalWhen: reached,
+      signal: 'SIGKILL',
+    })
+    expect(killed.code).toBe(null)
+    expect(killed.state).toMatchObject({ release: 'in-flight', in_doubt: 'true' })
+    const post = await suite.steps.run('traffic-post', inputs({ router: 'shop', command: 'abort' }), { env: stateOf(killed) })
+    expect(post.code, post.stdout).toBe(0)
+    expect(post.stdout).toContain('the post step does not send it again')
+    expect((await suite.emulator.requests()).filter((r) => r.method === 'POST' && r.path.endsWith('/action'))).toHaveLength(1)
     await suite.emulator.control('DELETE', '/faults')
   })
 

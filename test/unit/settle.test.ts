@@ -209,6 +209,26 @@ describe('settleWrite', () => {
       expect(run.outcome).toBeInstanceOf(NotSentAgainError)
     })
 
+    it('says it is in doubt while it is out, and until it is settled: a step killed meanwhile leaves it so', async () => {
+      const marks = (o: SettleOptions) => {
+        const said: boolean[] = []
+        return { ...o, inDoubt: (outstanding: boolean) => said.push(outstanding), said }
+      }
+      const landedLate = marks(options())
+      await rollbackCurrent(async (read) => (read < 2 ? null : 'job'), landedLate)
+      expect(landedLate.said).toEqual([true, false])
+      const neverShown = marks(options())
+      await rollbackCurrent(async () => null, neverShown)
+      expect(neverShown.said).toEqual([true])
+      const refused = marks(options())
+      await rollbackCurrent(
+        async () => null,
+        refused,
+        new PlatformError('servicestage', 'rollback', 'shop', 'snapshot not found', 'not-found'),
+      )
+      expect(refused.said).toEqual([true, false])
+    })
+
     it('reads no later than the deadline', async () => {
       const run = await rollbackCurrent(async () => null, options(0))
       expect(run.reads).toBe(1)

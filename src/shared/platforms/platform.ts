@@ -340,6 +340,8 @@ export interface PlatformConfig {
   log: (message: string) => void
   /** what the user should know (a ::warning:: on the runner) */
   warn: (message: string) => void
+  /** see SettleOptions.inDoubt */
+  inDoubt?: (outstanding: boolean) => void
 }
 
 /**

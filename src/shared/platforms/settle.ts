@@ -40,6 +40,11 @@ export interface SettleOptions {
   log: (message: string) => void
   sleep?: (ms: number) => Promise<void>
   random?: () => number
+  /**
+   * told true before a write a second send would do twice goes out, and false once it is settled:
+   * a step killed meanwhile leaves it true in its state, so that its post step sends no second one
+   */
+  inDoubt?: (outstanding: boolean) => void
 }
 
 /** Sends of one write at the most: the first and two more after it was found not to have landed. */
@@ -124,11 +129,17 @@ async function settleOnce<T>(
   sleep: (ms: number) => Promise<void>,
 ): Promise<T> {
   let lost: unknown
+  options.inDoubt?.(true)
   try {
-    return await write.send()
+    const answered = await write.send()
+    options.inDoubt?.(false)
+    return answered
   } catch (error) {
     // answered (a refusal, the platform's throttling), or never sent: nothing is in doubt
-    if (!isNoAnswer(error) || error instanceof ThrottledError || neverSent(error)) throw error
+    if (!isNoAnswer(error) || error instanceof ThrottledError || neverSent(error)) {
+      options.inDoubt?.(false)
+      throw error
+    }
     lost = error
   }
   const doubt = (why: string) =>
@@ -147,6 +158,7 @@ async function settleOnce<T>(
     })
     if (found !== null) {
       options.log(`${what}: the platform's state shows it landed; going on`)
+      options.inDoubt?.(false)
       return found
     }
   }

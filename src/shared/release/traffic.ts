@@ -411,7 +411,7 @@ async function requireReceiver(ctx: ReleaseContext, ref: ServiceRef) {
  * abort nor the post step sends it again. The step fails saying so.
  */
 function notSentAgain(ctx: ReleaseContext, router: RouterRef, error: NotSentAgainError, why?: string): PlatformError {
-  ctx.saveState('release', 'write-in-doubt')
+  // the post step sees the write in doubt in the state (settle.ts, inDoubt) and writes nothing
   const during = why === undefined ? '' : `${why}; putting all traffic back on ${router.blue}: `
   return new PlatformError(
     ctx.platform.name,

@@ -88,6 +88,12 @@ export function debugNow(message: string): void {
   command('debug', message)
 }
 
+/**
+ * The state that says a write a second send would do twice may be out: set before it is sent,
+ * cleared once it is settled (SettleOptions.inDoubt). A post step reads it before writing anything.
+ */
+export const IN_DOUBT_STATE = 'in_doubt'
+
 /** Saves state for the post step, as core.saveState does (GITHUB_STATE), written at once. */
 export function saveStateNow(name: string, value: string): void {
   const file = process.env.GITHUB_STATE

@@ -12,7 +12,7 @@ import { nodeWebSocket } from '../platforms/web-socket.js'
 import { Cancellation, CancelledError } from '../release/cancellation.js'
 import type { ActionResult, Logger, PhaseRecord, PhaseVerdict, ReleaseContext } from '../release/context.js'
 import { Deadline } from '../release/deadline.js'
-import { debugNow, logLine, saveStateNow, warningNow } from '../report/commands.js'
+import { debugNow, IN_DOUBT_STATE, logLine, saveStateNow, warningNow } from '../report/commands.js'
 import { LogGroups } from '../report/log-groups.js'
 import type { Flow } from './run.js'
 import { secrets } from '../http/secrets.js'
@@ -73,6 +73,8 @@ export async function execute<I extends CommonInputs>(inputs: I, flow: Flow<I>):
       warn: log.warning,
       deadline: () => deadline.epochMs,
       signal: transport.signal,
+      // the post step reads it: a write a second send would do twice may be out
+      inDoubt: (outstanding) => saveStateNow(IN_DOUBT_STATE, outstanding ? 'true' : ''),
     })
     const ctx: ReleaseContext = {
       platform,
