@@ -85,6 +85,9 @@ describe('Redactor', () => {
     // Gson writes = as \u003d; Python's json.dumps writes ä as \u00e4
     expect(redactor.redact('{"token": "c2VjcmV0LXRva2Vu\\u003d\\u003d"}')).toBe('{"token": "***"}')
     expect(redactor.redact('{"password": "p\\u00e4ssw\\u00f6rt-01"}')).toBe('{"password": "***"}')
+    // PHP's json_encode by default: / escaped, and non-ASCII as \u escapes
+    redactor.add('k/ey-ä-0123')
+    expect(redactor.redact('{"key":"k\\/ey-\\u00e4-0123"}')).toBe('{"key":"***"}')
     expect(redactor.redact('?p=it%27s%28a%29secret%2A%21')).toBe('?p=***')
   })
 

@@ -89,8 +89,8 @@ export class Redactor {
 
 /**
  * The forms a secret takes in a URL, a form body or a JSON string, as the servers and clients
- * on the way write them: `/` escaped (PHP, Java), `\u` escapes (Gson's `<>&='`, Python's
- * non-ASCII), percent-hex in lower case, and RFC 3986's strict escapes of `!'()*`.
+ * on the way write them: `/` escaped (PHP, Java), `\u` escapes (Gson's `<>&='`, Python's and
+ * PHP's non-ASCII), percent-hex in lower case, and RFC 3986's strict escapes of `!'()*`.
  */
 function formsOf(secret: string): string[] {
   const encoded = encodeURIComponent(secret)
@@ -105,8 +105,9 @@ function formsOf(secret: string): string[] {
     json,
     json.replaceAll('/', '\\/'),
     json.replace(/[<>&=']/g, unicode),
-    // every UTF-16 unit past ASCII, as Python's json.dumps writes them
+    // every UTF-16 unit past ASCII, as Python's json.dumps writes them, and PHP's json_encode with / escaped too
     json.replace(/[\u0080-\uffff]/g, unicode),
+    json.replaceAll('/', '\\/').replace(/[\u0080-\uffff]/g, unicode),
   ]
   return [...new Set(forms)]
 }
