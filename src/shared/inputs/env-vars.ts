@@ -1,7 +1,7 @@
 import { ENV_KEY, type EnvChange, type EnvUpdate, PROVENANCE_PREFIX, type Provenance } from '../platforms/env-vars.js'
 import { parseBoolean } from './boolean.js'
 import { parseChoice } from './choice.js'
-import { badValue, InputError, shown } from './input-error.js'
+import { badValue, InputError, shown, textNotShown } from './input-error.js'
 import { jsonPlace } from './json.js'
 import { readDefaulted, readOptional } from './read.js'
 
@@ -69,7 +69,7 @@ export function parseEnvVars(name: string, text: string): Record<string, string>
 
 /** A refusal of `env-vars` that shows none of its text (see parseEnvVars). */
 function unshown(name: string, what: string, allowed = ALLOWED): InputError {
-  return new InputError(`Input "${name}" ${what}, its text not shown (values may be secrets); allowed: ${allowed}.`)
+  return textNotShown(name, what, 'values may be secrets', allowed)
 }
 
 export function parseEnvUpdate(name: string, value: string): EnvUpdate {

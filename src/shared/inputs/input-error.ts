@@ -36,6 +36,14 @@ export function shown(value: string): string {
   return `"${text}"`
 }
 
+/**
+ * A refused value that is not shown, for inputs whose values are often secrets (`env-vars`, JSON
+ * specs): `Input "<name>" <what>, its text not shown (<why>); allowed: <allowed>.`
+ */
+export function textNotShown(name: string, what: string, why: string, allowed: string): InputError {
+  return new InputError(`Input "${name}" ${what}, its text not shown (${why}); allowed: ${allowed}.`)
+}
+
 /** The one shape of a refused value: `Input "<name>" has the value "<shown>"; allowed: <allowed>.` */
 export function badValue(name: string, value: string, allowed: string): InputError {
   const length = value.length > SHOWN_MAX ? ` (${value.length} characters)` : ''

@@ -1,4 +1,4 @@
-import { InputError } from './input-error.js'
+import { textNotShown } from './input-error.js'
 
 /** Enough for a compose file or a component's whole spec. */
 export const JSON_MAX = 65_536
@@ -10,9 +10,7 @@ export const JSON_MAX = 65_536
  */
 export function parseJsonObject(name: string, value: string, example: string): Record<string, unknown> {
   const refuse = (what: string) =>
-    new InputError(
-      `Input "${name}" ${what}, its text not shown (it may hold secrets); allowed: a JSON object of up to ${JSON_MAX} characters, such as ${example}.`,
-    )
+    textNotShown(name, what, 'it may hold secrets', `a JSON object of up to ${JSON_MAX} characters, such as ${example}`)
   if (value.length > JSON_MAX) throw refuse(`has ${value.length} characters`)
   let parsed: unknown
   try {

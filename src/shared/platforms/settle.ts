@@ -148,10 +148,12 @@ async function settleOnce<T>(
     )
   options.log(`${what}: no answer (${(lost as Error).message}); reading the platform's state to learn whether it landed`)
   for (let read = 0; read <= LATE_READS; read++) {
-    const pause = read === 0 ? 0 : backoffDelay(DEFAULT_BACKOFF, read, options.random)
     if (options.signal?.()?.aborted) throw doubt("the job was cancelled before the platform's state showed whether it landed")
-    if (read > 0 && Date.now() + pause >= options.deadline()) break
-    await sleep(pause)
+    if (read > 0) {
+      const pause = backoffDelay(DEFAULT_BACKOFF, read, options.random)
+      if (Date.now() + pause >= options.deadline()) break
+      await sleep(pause)
+    }
     const found = await readLanded(write, options, sleep, lost).catch((error: unknown) => {
       if (error !== lost) throw error
       return null // unreadable until the deadline: no sign either way
