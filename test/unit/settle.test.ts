@@ -209,6 +209,22 @@ describe('settleWrite', () => {
       expect(run.outcome).toBeInstanceOf(NotSentAgainError)
     })
 
+    it('fails as not sent again when a read of the state is refused: a refusal of the read settles nothing', async () => {
+      const inDoubt: boolean[] = []
+      const run = await rollbackCurrent(
+        async () => {
+          throw new PlatformError('servicestage', 'read', 'shop', 'component not found', 'not-found')
+        },
+        { ...options(), inDoubt: (outstanding) => inDoubt.push(outstanding) },
+      )
+      expect(run).toMatchObject({ sends: 1, reads: 1 })
+      expect(run.outcome).toBeInstanceOf(NotSentAgainError)
+      expect((run.outcome as Error).message).toContain(
+        'reading the platform\'s state was refused (servicestage: read of "shop" failed: component not found)',
+      )
+      expect(inDoubt).toEqual([true])
+    })
+
     it('says it is in doubt while it is out, and until it is settled: a step killed meanwhile leaves it so', async () => {
       const marks = (o: SettleOptions) => {
         const said: boolean[] = []

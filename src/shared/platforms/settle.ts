@@ -118,8 +118,9 @@ async function readLanded<T>(
 /**
  * Sends a write a second send would do twice, once. Its answer lost, the state is read at once
  * and then again, a little later each time (a platform may still be processing it): a landing
- * found is taken. Otherwise, whether the state showed no sign of it, could not be read, or the job
- * was cancelled meanwhile, it fails as not sent again: nothing after it may send it either.
+ * found is taken. Otherwise, whether the state showed no sign of it, could not be read (a read
+ * refused included), or the job was cancelled meanwhile, it fails as not sent again: nothing after
+ * it may send it either.
  */
 async function settleOnce<T>(
   what: string,
@@ -155,8 +156,10 @@ async function settleOnce<T>(
       await sleep(pause)
     }
     const found = await readLanded(write, options, sleep, lost).catch((error: unknown) => {
-      if (error !== lost) throw error
-      return null // unreadable until the deadline: no sign either way
+      if (error === lost) return null // unreadable until the deadline: no sign either way
+      // a read the platform refused (the service gone, the credentials no longer taken) settles
+      // nothing: the write is still in doubt, and whoever catches this must not send it again
+      throw doubt(`reading the platform's state was refused (${(error as Error).message})`)
     })
     if (found !== null) {
       options.log(`${what}: the platform's state shows it landed; going on`)
