@@ -65,6 +65,8 @@ describe('NetEase app deploys: success needs a new build', () => {
     // read once more before the version is put back: still no build
     on('GET', APP, 200, shop('v2'))
     on('PUT', APP, 200, {})
+    // read back: the app shows the version from before
+    on('GET', APP, 200, shop('v1'))
     const error = (await platform.deploy(ref, { image: 'source@v2' }).catch((e: unknown) => e)) as PlatformError
     expect(error).toBeInstanceOf(PlatformError)
     expect(error).toMatchObject({ platform: 'netease', operation: 'deploy', target: '10702', kind: 'refused' })
@@ -73,7 +75,8 @@ describe('NetEase app deploys: success needs a new build', () => {
         'version_control.version is back at v1 and the app runs its last build',
     )
     expect(calls('POST', HOOK)).toHaveLength(3)
-    expect(JSON.parse(sent.at(-1)?.body ?? '').version_control.version).toBe('v1')
+    const lastPut = sent.filter((r) => r.method === 'PUT').at(-1)
+    expect(JSON.parse(lastPut?.body ?? '').version_control.version).toBe('v1')
     // what the release observes when a deploy call ended without an answer: the version field alone proves nothing
     on('GET', APP, 200, shop('v2'))
     const unknown = { id: 'unknown', kind: 'deploy' as const, ref, target: { image: 'source@v2' } }
@@ -102,6 +105,18 @@ describe('NetEase app deploys: success needs a new build', () => {
     expect(calls('PUT', APP)).toHaveLength(4)
   })
 
+  it('a version put back is read back: an app answered 200 that still shows the new version is not said to be back', async () => {
+    const { platform, on } = setup()
+    versionSet(on)
+    on('POST', HOOK, 404, { code: 4040003, message: 'No such app' })
+    on('PUT', APP, 200, {})
+    on('GET', APP, 200, shop('v2'))
+    await expect(platform.deploy(ref, { image: 'source@v2' })).rejects.toMatchObject({
+      kind: 'failed',
+      message: expect.stringContaining('version_control.version could not be put back to v1'),
+    })
+  })
+
   it('a hook refused after the deploy wrote variables puts the variables back with the version', async () => {
     const { platform, on, sent } = setup()
     on('GET', APP, 200, shop('v1', { env_var: { A: '1' } }))
@@ -109,6 +124,7 @@ describe('NetEase app deploys: success needs a new build', () => {
     on('GET', APP, 200, shop('v2', { env_var: { A: '1', B: '2' } }))
     on('POST', HOOK, 404, { code: 4040003, message: 'No such app' })
     on('PUT', APP, 200, {})
+    on('GET', APP, 200, shop('v1', { env_var: { A: '1' } }))
     await expect(platform.deploy(ref, { image: 'source@v2', env: { vars: { B: '2' }, update: 'merge' } })).rejects.toMatchObject({
       kind: 'refused',
       message: expect.stringContaining('version_control.version is back at v1 and env_var as it was'),

@@ -182,8 +182,9 @@ export class NeteaseApps {
   }
 
   /**
-   * PUTs the new version. It landed when the app shows the version (then it is not sent again):
-   * the app as it is then is what the build will change.
+   * PUTs a version (and variables): the deploy's new one, or the one from before that a failed
+   * deploy puts back. It landed when the app shows it (then it is not sent again): the app as it is
+   * then is what the build will change.
    */
   private setVersion(ref: ServiceRef, app: App, version: string, vars?: Record<string, string>): Promise<App> {
     const withVersion = async () => {
@@ -248,7 +249,12 @@ export class NeteaseApps {
       }
     }
     const previous = app.version_control?.version
-    const restored = previous !== undefined && (await this.restoreVersion(ref, app, previous, varsWritten).catch(() => false))
+    const restored =
+      previous !== undefined &&
+      (await this.setVersion(ref, app, previous, varsWritten ? envOf(app) : undefined).then(
+        () => true,
+        () => false,
+      ))
     const left = restored
       ? `version_control.version is back at ${previous}${varsWritten ? ' and env_var as it was' : ''}`
       : `version_control.version could not be put back${previous === undefined ? '' : ` to ${previous}`}${varsWritten ? ' (nor env_var)' : ''}`
@@ -260,23 +266,6 @@ export class NeteaseApps {
       // put back, nothing changed; left, the app shows a version it does not run, which a rollback puts right
       restored ? 'refused' : 'failed',
     )
-  }
-
-  /** PUTs the app's version (and variables) from before; a lost answer is settled by the app showing them. */
-  private restoreVersion(ref: ServiceRef, app: App, previous: string, varsWritten: boolean): Promise<boolean> {
-    return this.settled('deploy', ref, {
-      send: async () => {
-        await this.api.call('PUT', `/apps/${segment(app.id)}`, callOptions('deploy', ref), {
-          ...versionBody(app, previous),
-          ...(varsWritten && { env_var: envOf(app) }),
-        })
-        return true
-      },
-      landed: async () => {
-        const now = await this.get(ref, 'deploy')
-        return now.version_control?.version === previous && (!varsWritten || sameEnv(envOf(now), envOf(app))) ? true : null
-      },
-    })
   }
 
   /**
