@@ -320,6 +320,18 @@ describe('a gray release', () => {
     expect((await component()).source.url).toBe(V2)
   })
 
+  it("goes on when its PUT's answer is lost while the job it started has not applied the version yet: the PUT is not sent again", async () => {
+    // the version is applied after the job's first task (500 ms here): the reads right after the lost
+    // answer see a newer job but neither the version nor a record of it, and a PUT sent again is refused as busy
+    await suite.emulator.control('POST', '/servicestage/timing', { taskMs: 500 })
+    await suite.emulator.fault({ platform: 'servicestage', path: '/components/', method: 'PUT', when: 'after', drop: true, count: 1 })
+    await suite.emulator.control('DELETE', '/requests')
+    const deploy = await suite.steps.run('deploy', inputs({ service: 'shop', image: V2, 'gray-weight': '10', timeout: '20s' }))
+    expect(deploy.code, deploy.stdout).toBe(0)
+    expect((await suite.emulator.requests()).filter((r) => r.method === 'PUT')).toHaveLength(1)
+    expect(Math.abs(((await versions()).v2 ?? 0) - 10)).toBeLessThanOrEqual(3)
+  })
+
   it('is not taken for a full deploy of its image: that is refused before any write, and a re-run of the gray deploy goes on', async () => {
     expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V2, 'gray-weight': '10' }))).code).toBe(0)
     await suite.emulator.control('DELETE', '/requests')

@@ -221,16 +221,50 @@ describe('ServiceStage adapter', () => {
     on('GET', BY_NAME, 404, { error_code: 'SVCSTG.00100400', error_msg: 'no such API' })
     on('GET', `${APP}?limit=100&offset=0`, 200, { count: 1, components: [component('swr.example.com/team/shop:v1')] })
     on('PUT', `${APP}/${ID}`, 502, { error: 'bad gateway' })
-    // a scale by hand started a job meanwhile; no record of the version sent: the PUT did not land
+    // a scale by hand started a job meanwhile; no record of the version sent: its job is waited for
     on('GET', `${APP}/${ID}`, 200, {
       ...component('swr.example.com/team/shop:v1'),
       status: { component_status: 'UPGRADING', replica: 3, last_job_id: 'JOB-scale-by-hand' },
+    })
+    on('GET', `${APP}/${ID}/records?limit=10&offset=0`, 200, { records: [] })
+    on('GET', '/v3/p1/cas/jobs/JOB-scale-by-hand', 200, { job: { execution_status: 'SUCCEEDED' }, tasks: [] })
+    // it ended, and the component still shows the version from before, with no record of the one sent: the PUT did not land
+    on('GET', `${APP}/${ID}`, 200, {
+      ...component('swr.example.com/team/shop:v1'),
+      status: { component_status: 'RUNNING', replica: 3, last_job_id: 'JOB-scale-by-hand' },
     })
     on('GET', `${APP}/${ID}/records?limit=10&offset=0`, 200, { records: [] })
     on('PUT', `${APP}/${ID}`, 200, { job_id: 'JOB-gray' })
     const op = await platform.deploy(ref, { image: 'swr.example.com/team/shop:v2', gray: { weight: 20, surgeMode: 'extra' } })
     expect(op.id).toBe('JOB-gray')
     expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(2)
+  })
+
+  it("waits for the job a gray deploy's lost PUT started before it decides: the version shows only as the job applies it, never sent again", async () => {
+    const { platform, on, sent, pool } = setup()
+    on('GET', BY_NAME, 404, { error_code: 'SVCSTG.00100400', error_msg: 'no such API' })
+    on('GET', `${APP}?limit=100&offset=0`, 200, { count: 1, components: [component('swr.example.com/team/shop:v1')] })
+    on('PUT', `${APP}/${ID}`, 502, { error: 'bad gateway' })
+    // the PUT's job runs: a newer job, but neither the version nor a record of it yet (a PUT sent now would be refused as busy)
+    const upgrading = { component_status: 'UPGRADING', replica: 2, last_job_id: 'JOB-gray' }
+    on('GET', `${APP}/${ID}`, 200, { ...component('swr.example.com/team/shop:v1'), status: upgrading })
+    on('GET', `${APP}/${ID}/records?limit=10&offset=0`, 200, { records: [] })
+    on('GET', '/v3/p1/cas/jobs/JOB-gray', 200, { job: { execution_status: 'RUNNING' }, tasks: [] })
+    on('GET', '/v3/p1/cas/jobs/JOB-gray', 200, { job: { execution_status: 'SUCCEEDED' }, tasks: [] })
+    // once the job ended, the component shows the version the PUT sent
+    pool.intercept({ path: `${APP}/${ID}`, method: 'GET' }).reply(200, () => {
+      const version = (sent.find((r) => r.method === 'PUT')?.body as { version: string }).version
+      return JSON.stringify({
+        ...component('swr.example.com/team/shop:v2'),
+        version,
+        status: { ...upgrading, component_status: 'RUNNING' },
+      })
+    })
+    // what a PUT sent again would get while the job runs
+    on('PUT', `${APP}/${ID}`, 409, { error_code: 'SVCSTG.00100400', error_msg: 'the component has a job or a gray release in progress' })
+    const op = await platform.deploy(ref, { image: 'swr.example.com/team/shop:v2', gray: { weight: 20, surgeMode: 'extra' } })
+    expect(op.id).toBe('JOB-gray')
+    expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(1)
   })
 
   it('sends a component task again when the component shows no new job after a lost answer', async () => {

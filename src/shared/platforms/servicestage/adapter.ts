@@ -79,6 +79,9 @@ const DELETING = new Set(['DELETING', 'DELETED'])
 /** list pages: `limit` is 0–100 (the SDK's ShowComponents and ShowComponentsInApplication) */
 const PAGE = 100
 
+/** How often a job another write waits for is read: ServiceStage's one status read a second. */
+const JOB_READ_MS = 1000
+
 export function createServiceStage(config: PlatformConfig): Platform {
   const { token, accessKey, secretKey } = config.credentials
   const auth = token !== undefined ? { token } : accessKey !== undefined && secretKey !== undefined ? { accessKey, secretKey } : undefined
@@ -125,7 +128,15 @@ class ServiceStagePlatform implements Platform {
     // be someone else's (a scale by hand); nothing tells while it runs, and the deploy's read-back
     // of the image once it succeeded fails such a deploy rather than call it deployed. A gray
     // deploy has no such read-back (the image shown serves only a share): its newer job counts only
-    // when the component shows the version sent, or a record of that version is there.
+    // when the component shows the version sent, or a record of that version is there. While that
+    // job runs neither may show yet (the version is applied during the job), and a PUT sent again
+    // would be refused as busy: the job is waited for, and the component read again once it ended.
+    const afterJob = async (job: string): Promise<Operation | null> => {
+      const now = await this.requireComponent(ref, 'deploy')
+      if (now.component.version === version) return operation(job)
+      const recorded = await this.recordJob(ref, now.base, version)
+      return recorded === undefined ? null : operation(recorded)
+    }
     return settleWrite(
       `servicestage: deploy of "${ref.service}"`,
       {
@@ -136,7 +147,8 @@ class ServiceStagePlatform implements Platform {
           const newer = last !== undefined && last !== before
           if (newer && (spec.gray === undefined || now.component.version === version)) return operation(last)
           const job = await this.recordJob(ref, now.base, version)
-          return job === undefined ? null : operation(job)
+          if (job !== undefined) return operation(job)
+          return newer && spec.gray !== undefined && (await this.jobEnded(ref, last)) ? afterJob(last) : null
         },
         // the version is refused twice: a send again refused may be the first one landed late
         settlesRefusal: true,
@@ -338,6 +350,20 @@ class ServiceStagePlatform implements Platform {
       callOptions('observe', op.ref, true),
     )
     return jobState(body)
+  }
+
+  /**
+   * Waits, within the deadline, for a job to end (succeeded or failed), reading it once a second:
+   * false when the deadline or a cancel came first.
+   */
+  private async jobEnded(ref: ServiceRef, id: string): Promise<boolean> {
+    const sleep = this.settle.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+    for (;;) {
+      const state = await this.observe({ id, kind: 'deploy', ref, target: {} })
+      if (state.status !== 'running') return true
+      if (this.settle.signal?.()?.aborted || Date.now() + JOB_READ_MS >= this.settle.deadline()) return false
+      await sleep(JOB_READ_MS)
+    }
   }
 
   /**
