@@ -202,3 +202,40 @@ describe('a deploy reports what the service runs at the end, after its health ch
     expect(result.rows).toContainEqual(['Runs now', 'unknown: the platform could not be read'])
   })
 })
+
+describe("a failed deploy's rollback by the platform's own rollback is proven by the version", () => {
+  /** A deploy whose job fails after it applied its version; the rollback's job succeeds and leaves `versionAfter`. */
+  function failingDeploy(versionAfter: string) {
+    let state = { image: V1, version: '2024.0101.00001' }
+    const platform = {
+      name: 'servicestage',
+      capabilities: { ...WEIGHTED_CAPABILITIES, nativeRollback: true, undoWhileBusy: true },
+      async describe(ref: ServiceRef) {
+        return { id: ref.service, replicas: 1, ready: 1, phase: 'running', status: 'RUNNING', ...state }
+      },
+      async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+        state = { image: spec.image, version: '2024.0101.00002' }
+        return { id: 'JOB-deploy', kind: 'deploy', ref, target: { image: spec.image } }
+      },
+      async rollback(ref: ServiceRef): Promise<Operation> {
+        state = { image: versionAfter === '2024.0101.00001' ? V1 : state.image, version: versionAfter }
+        return { id: 'JOB-rollback', kind: 'lifecycle', ref, target: {} }
+      },
+      async observe(op: Operation) {
+        return op.id === 'JOB-deploy' ? { status: 'failed', detail: 'job FAILED' } : { status: 'succeeded', detail: 'job SUCCEEDED' }
+      },
+    } as unknown as Platform
+    return platform
+  }
+
+  it('says rolled back when the service runs the version from before', async () => {
+    const result = await deploy(releaseContext(failingDeploy('2024.0101.00001')), inputs())
+    expect(result.outputs['rolled-back']).toBe('true')
+  })
+
+  it("says not rolled back when the rollback's job succeeded but the service still runs the failed deploy's version", async () => {
+    const result = await deploy(releaseContext(failingDeploy('2024.0101.00002')), inputs())
+    expect(result.outputs['rolled-back']).toBe('false')
+    expect(result.failure).toContain('JOB-rollback succeeded, but the service still runs version 2024.0101.00002')
+  })
+})

@@ -46,3 +46,47 @@ describe('a rollback to an image', () => {
     expect(result.outputs.image).toBe(V3)
   })
 })
+
+/**
+ * A platform with a rollback of its own to "the version before" (ServiceStage's rollback_current):
+ * its job succeeds, and the service then runs `versionAfter` (the image the same either way).
+ */
+function nativeRollbackEndingOn(versionAfter: string) {
+  let version = '2024.0101.00002'
+  let rollbacks = 0
+  const platform = {
+    name: 'servicestage',
+    capabilities: { ...WEIGHTED_CAPABILITIES, nativeRollback: true },
+    async describe(ref: ServiceRef) {
+      return { id: ref.service, phase: 'running', status: 'RUNNING', replicas: 1, ready: 1, image: V1, version }
+    },
+    async rollback(ref: ServiceRef) {
+      rollbacks++
+      version = versionAfter
+      return { id: 'JOB-rollback', kind: 'lifecycle', ref, target: {} }
+    },
+    async observe() {
+      return { status: 'succeeded', detail: 'job SUCCEEDED' }
+    },
+  } as unknown as Platform
+  return { platform, rollbacks: () => rollbacks }
+}
+
+describe("a rollback to the version before, by the platform's own rollback", () => {
+  const back = readRollbackInputs({ ...JELASTIC_INPUTS, INPUT_SERVICE: 'shop' })
+
+  it('succeeds when the service runs another version at the end, though its image is the same', async () => {
+    const { platform, rollbacks } = nativeRollbackEndingOn('2024.0101.00001')
+    const result = await rollback(releaseContext(platform), back)
+    expect(result.failure).toBeUndefined()
+    expect(rollbacks()).toBe(1)
+  })
+
+  it("fails when the job succeeded but the service still runs the version it ran: the job's word alone is no evidence", async () => {
+    const { platform } = nativeRollbackEndingOn('2024.0101.00002')
+    const result = await rollback(releaseContext(platform), back)
+    expect(result.failure).toBe(
+      `servicestage: rollback of "shop" failed: the operation JOB-rollback succeeded, but the service still runs version 2024.0101.00002 (${V1}): it was not rolled back`,
+    )
+  })
+})

@@ -30,6 +30,12 @@ export interface ServiceState {
   phase: ServicePhase
   /** the platform's own word for the state, for messages */
   status: string
+  /**
+   * The platform's own version of the service, where it keeps one apart from the image
+   * (ServiceStage's component version): a rollback to "the version before" is proven by it, since
+   * two versions may run the same image (a deploy of new variables).
+   */
+  version?: string
   url?: string
   /**
    * The service's environment variables as the platform keeps them; read only when asked for

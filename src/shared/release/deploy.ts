@@ -288,20 +288,31 @@ async function rollBack(
     if (!ctx.platform.capabilities.undoWhileBusy) await ctx.phase('wait until the platform is idle', () => untilIdle(ctx, ref))
     // the platform's own rollback goes back one version from what runs now: after a deploy that
     // never landed, or one the platform undid itself, it would take away the release before
+    let now: ServiceState | null = null
     if (ctx.platform.rollback) {
-      const now = await ctx.phase('read before the rollback', () => ctx.platform.describe(ref))
+      now = await ctx.phase('read before the rollback', () => ctx.platform.describe(ref))
       if (now !== null && now.image === previous && now.phase === 'running') return { ok: true, detail: 'still there', untouched: true }
     }
     // the platform's own rollback where it has one (it restores the whole previous version), else a redeploy
     const { operation, result } = ctx.platform.rollback
       ? await rollBackNatively(ctx, ref)
       : await rollOut(ctx, ref, previous, 'rollback', true, { ...(env && { env }), undoing: true })
-    return result?.status === 'succeeded'
-      ? { ok: true, detail: result.detail }
-      : { ok: false, detail: describeResult(operation, result as WaitResult) }
+    if (result?.status !== 'succeeded') return { ok: false, detail: describeResult(operation, result as WaitResult) }
+    // a native rollback's job that succeeded is not evidence enough where the platform keeps
+    // versions: the service must no longer run the failed deploy's (the image alone cannot tell)
+    const unmoved = now?.version === undefined ? null : await stillOnVersion(ctx, ref, now.version)
+    return unmoved === null ? { ok: true, detail: result.detail } : { ok: false, detail: `${operation.id} succeeded, but ${unmoved}` }
   } catch (error) {
     return { ok: false, detail: (error as Error).message }
   }
+}
+
+/** What is wrong when the service, read again, still runs `version` (or cannot be read); null when it moved on. */
+async function stillOnVersion(ctx: ReleaseContext, ref: ServiceRef, version: string): Promise<string | null> {
+  const after = await ctx.phase('read back', () => ctx.platform.describe(ref)).catch((error: unknown) => error as Error)
+  if (after instanceof Error) return `the service could not be read back to prove it (${after.message})`
+  if (after === null) return 'the service is gone'
+  return after.version === version ? `the service still runs version ${version} (${after.image})` : null
 }
 
 /** Waits until the platform is no longer deploying; throws when it still is at the deadline. */

@@ -262,9 +262,13 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
   }
   const { operation, result } = await rollBackNatively(ctx, ref, inputs.to)
   const after = await readBack(ctx, ref, before)
-  // the platform's word that its operation succeeded is not enough: the service must run what was asked
-  const elsewhere = result.status === 'succeeded' && inputs.to !== undefined && after !== null && after.image !== inputs.to
-  const failed = result.status !== 'succeeded' || elsewhere
+  // the platform's word that its operation succeeded is not enough: the service must run what was
+  // asked, or, back to "the version before", no longer the version it ran (where the platform keeps
+  // versions: the image alone cannot tell, two versions may run the same one)
+  const succeeded = result.status === 'succeeded'
+  const elsewhere = succeeded && inputs.to !== undefined && after !== null && after.image !== inputs.to
+  const unmoved = succeeded && inputs.to === undefined && before.version !== undefined && after?.version === before.version
+  const failed = !succeeded || elsewhere || unmoved
   return {
     title: failed
       ? `Rollback of ${ref.service} failed`
@@ -276,11 +280,20 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
       ...reasonRow(inputs),
       ['Image before', before.image],
       ['Image after', after?.image ?? '?'],
+      ...(before.version === undefined
+        ? []
+        : ([['Version before → after', `${before.version} → ${after?.version ?? '?'}`]] as [string, string][])),
       ['Operation', operation.id],
     ],
     notes: [],
     ...(failed && {
-      failure: `${ctx.platform.name}: rollback of "${ref.service}" failed: ${elsewhere ? `the operation succeeded, but the service runs ${after?.image}, not ${inputs.to}` : describeResult(operation, result)}`,
+      failure: `${ctx.platform.name}: rollback of "${ref.service}" failed: ${
+        elsewhere
+          ? `the operation succeeded, but the service runs ${after?.image}, not ${inputs.to}`
+          : unmoved
+            ? `the operation ${operation.id} succeeded, but the service still runs version ${before.version} (${after?.image}): it was not rolled back`
+            : describeResult(operation, result)
+      }`,
     }),
   }
 }

@@ -556,6 +556,7 @@ function toState(component: Component): ServiceState {
     phase: PHASES[status] ?? 'unknown',
     status: `${status}, ${component.status?.available_replica ?? 0}/${replicas} replica(s) available, version ${component.version ?? '?'}`,
     ...(url && { url }),
+    ...(component.version !== undefined && { version: component.version }),
     env: envMap(component.envs),
   }
 }
