@@ -23,7 +23,8 @@ function component(url: string, status = 'RUNNING') {
   }
 }
 
-function setup() {
+function setup(deadlineMs = 60_000) {
+  const end = Date.now() + deadlineMs
   const agent = new MockAgent()
   agent.disableNetConnect()
   // the token is a secret the run knows, as the input layer adds it
@@ -41,7 +42,7 @@ function setup() {
     http,
     log: () => {},
     warn: () => {},
-    deadline: () => Date.now() + 60_000,
+    deadline: () => end,
   })
   const pool = agent.get(ORIGIN)
   const sent: { method: string; path: string; token: string; body: unknown }[] = []
@@ -264,6 +265,64 @@ describe('ServiceStage adapter', () => {
     on('PUT', `${APP}/${ID}`, 409, { error_code: 'SVCSTG.00100400', error_msg: 'the component has a job or a gray release in progress' })
     const op = await platform.deploy(ref, { image: 'swr.example.com/team/shop:v2', gray: { weight: 20, surgeMode: 'extra' } })
     expect(op.id).toBe('JOB-gray')
+    expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(1)
+  })
+
+  /** A gray deploy's PUT whose answer is lost, its job (JOB-gray) read as `job` answers; a PUT sent again would be refused as busy. */
+  function lostGrayPut(deadlineMs: number, job: { status: number; body: unknown }) {
+    const mock = setup(deadlineMs)
+    const { on, pool } = mock
+    on('GET', BY_NAME, 404, { error_code: 'SVCSTG.00100400', error_msg: 'no such API' })
+    on('GET', `${APP}?limit=100&offset=0`, 200, { count: 1, components: [component('swr.example.com/team/shop:v1')] })
+    on('PUT', `${APP}/${ID}`, 502, { error: 'bad gateway' })
+    pool
+      .intercept({ path: `${APP}/${ID}`, method: 'GET' })
+      .reply(200, () => {
+        const version = (mock.sent.find((r) => r.method === 'PUT')?.body as { version: string }).version
+        // the version shows once the job is read as ended (or not found)
+        const shown = mock.sent.some((r) => r.path.includes('/cas/jobs/')) && job.status !== 200
+        return JSON.stringify({
+          ...component('swr.example.com/team/shop:v1'),
+          ...(shown && { version }),
+          status: { component_status: 'UPGRADING', replica: 2, last_job_id: 'JOB-gray' },
+        })
+      })
+      .persist()
+    pool
+      .intercept({ path: `${APP}/${ID}/records?limit=10&offset=0`, method: 'GET' })
+      .reply(200, { records: [] })
+      .persist()
+    pool
+      .intercept({ path: '/v3/p1/cas/jobs/JOB-gray', method: 'GET' })
+      .reply(job.status, () => {
+        mock.sent.push({ method: 'GET', path: '/v3/p1/cas/jobs/JOB-gray', token: '', body: undefined })
+        return JSON.stringify(job.body)
+      })
+      .persist()
+    pool
+      .intercept({ path: `${APP}/${ID}`, method: 'PUT' })
+      .reply(409, () => {
+        mock.sent.push({ method: 'PUT', path: `${APP}/${ID}`, token: '', body: undefined })
+        return JSON.stringify({ error_code: 'SVCSTG.00100400', error_msg: 'the component has a job or a gray release in progress' })
+      })
+      .persist()
+    return mock
+  }
+
+  it("takes a gray deploy's job the platform no longer shows (job not found) as ended: the component then tells", async () => {
+    const { platform, sent } = lostGrayPut(60_000, { status: 404, body: { error_code: 'SVCSTG.00100429', error_msg: 'job not found' } })
+    const op = await platform.deploy(ref, { image: 'swr.example.com/team/shop:v2', gray: { weight: 20, surgeMode: 'extra' } })
+    expect(op.id).toBe('JOB-gray')
+    expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(1)
+  })
+
+  it("fails with the lost answer when a gray deploy's job still runs at the deadline: the PUT is not sent again", async () => {
+    const { platform, sent } = lostGrayPut(1_200, { status: 200, body: { job: { execution_status: 'RUNNING' }, tasks: [] } })
+    const error = await platform
+      .deploy(ref, { image: 'swr.example.com/team/shop:v2', gray: { weight: 20, surgeMode: 'extra' } })
+      .catch((e: unknown) => e)
+    // the PUT's own lost answer (a 502): the deploy may have landed, and is not said to be refused
+    expect(error).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('HTTP 502') })
     expect(sent.filter((r) => r.method === 'PUT')).toHaveLength(1)
   })
 

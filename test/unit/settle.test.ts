@@ -111,6 +111,34 @@ describe('settleWrite', () => {
     }
   })
 
+  it('fails with the lost answer, not the refusal, when a send again is refused and the state cannot be read after it', async () => {
+    const first = lost()
+    const refused = new PlatformError('servicestage', 'deploy', 'shop', 'the component has a job in progress', 'refused')
+    let sends = 0
+    let reads = 0
+    const error = await settleWrite(
+      'deploy',
+      {
+        send: async () => {
+          sends++
+          throw sends === 1 ? first : refused
+        },
+        landed: async () => {
+          // read once after the lost answer: not landed; after the refusal: unreadable until the deadline
+          if (++reads === 1) return null
+          throw lost()
+        },
+        settlesRefusal: true,
+      },
+      // the deadline passes during the reads after the refusal
+      { ...options(), deadline: () => (reads >= 2 ? Date.now() - 1 : Date.now() + 60_000) },
+    ).catch((e: unknown) => e)
+    // the first send may have landed: its lost answer says so, where the refusal would say nothing changed
+    expect(error).toBe(first)
+    expect(sends).toBe(2)
+    expect(reads).toBe(2)
+  })
+
   it('passes on a refusal at once: the platform answered', async () => {
     let reads = 0
     const refused = new PlatformError('servicestage', 'deploy', 'shop', 'version already used', 'refused')

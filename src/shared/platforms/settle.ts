@@ -72,8 +72,16 @@ export async function settleWrite<T>(what: string, write: SettledWrite<T>, optio
       if (options.signal?.()?.aborted) throw error
       if (!isNoAnswer(error)) {
         // a send again that is refused: the one before may have landed late, after the state was read
-        // (a platform that refuses the same version twice says so)
-        const late = send > 1 && write.settlesRefusal ? await write.landed().catch(() => null) : null
+        // (a platform that refuses the same version twice says so). The state is read through its
+        // own passing failures; unreadable until the deadline, the send before is still in doubt:
+        // its lost answer is the failure, not the refusal (which would say nothing changed)
+        const late =
+          send > 1 && write.settlesRefusal
+            ? await readLanded(write, options, sleep, previous).catch((readError: unknown) => {
+                if (readError === previous) throw previous
+                return null
+              })
+            : null
         if (late === null) throw error
         options.log(`${what}: sent again and refused, but the platform's state now shows the send before landed; going on`)
         return late

@@ -15,7 +15,8 @@ import type {
 } from '../platform.js'
 import { callOptions, NotSentAgainError, PlatformError } from '../platform.js'
 import { type Label, labelsWithRecord, recordFromLabels, recordLabelKey } from '../record-label.js'
-import { type SettleOptions, settleWrite } from '../settle.js'
+import { NetworkError } from '../../http/errors.js'
+import { isNoAnswer, type SettleOptions, settleWrite } from '../settle.js'
 import { findInPages } from '../paged-scan.js'
 import { serviceIdOf } from '../service-id.js'
 import { ServiceStageApi } from './api.js'
@@ -148,7 +149,9 @@ class ServiceStagePlatform implements Platform {
           if (newer && (spec.gray === undefined || now.component.version === version)) return operation(last)
           const job = await this.recordJob(ref, now.base, version)
           if (job !== undefined) return operation(job)
-          return newer && spec.gray !== undefined && (await this.jobEnded(ref, last)) ? afterJob(last) : null
+          if (!newer || spec.gray === undefined) return null
+          await this.jobEnded(ref, last)
+          return afterJob(last)
         },
         // the version is refused twice: a send again refused may be the first one landed late
         settlesRefusal: true,
@@ -353,15 +356,21 @@ class ServiceStagePlatform implements Platform {
   }
 
   /**
-   * Waits, within the deadline, for a job to end (succeeded or failed), reading it once a second:
-   * false when the deadline or a cancel came first.
+   * Waits, within the deadline, for a job to end (succeeded or failed), reading it once a second.
+   * A job the platform will not show (not found) counts as ended: the component then tells. The
+   * deadline or a cancel coming first leaves the write undecided, as a lost answer does (never
+   * "did not land", which would send it again while the job runs).
    */
-  private async jobEnded(ref: ServiceRef, id: string): Promise<boolean> {
+  private async jobEnded(ref: ServiceRef, id: string): Promise<void> {
     const sleep = this.settle.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
     for (;;) {
-      const state = await this.observe({ id, kind: 'deploy', ref, target: {} })
-      if (state.status !== 'running') return true
-      if (this.settle.signal?.()?.aborted || Date.now() + JOB_READ_MS >= this.settle.deadline()) return false
+      const state = await this.observe({ id, kind: 'deploy', ref, target: {} }).catch((error: unknown) => {
+        if (isNoAnswer(error)) throw error
+        return null
+      })
+      if (state === null || state.status !== 'running') return
+      if (this.settle.signal?.()?.aborted || Date.now() + JOB_READ_MS >= this.settle.deadline())
+        throw new NetworkError(`job ${id} had not ended when the time to wait for it ran out`, 'UNDECIDED')
       await sleep(JOB_READ_MS)
     }
   }
