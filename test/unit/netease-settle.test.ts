@@ -117,6 +117,20 @@ describe('NetEase app deploys: success needs a new build', () => {
     })
   })
 
+  it('a version put back with a PUT answered 200, and an app that cannot be read after it, is said to be sent back, unconfirmed', async () => {
+    const { platform, on } = setup()
+    versionSet(on)
+    on('POST', HOOK, 404, { code: 4040003, message: 'No such app' })
+    on('PUT', APP, 200, {})
+    on('GET', APP, 503, DOWN, 3)
+    await expect(platform.deploy(ref, { image: 'source@v2' })).rejects.toMatchObject({
+      kind: 'refused',
+      message: expect.stringContaining(
+        'version_control.version was sent back to v1 (answered, but the app could not be read after it to confirm it)',
+      ),
+    })
+  })
+
   it('a hook refused after the deploy wrote variables puts the variables back with the version', async () => {
     const { platform, on, sent } = setup()
     on('GET', APP, 200, shop('v1', { env_var: { A: '1' } }))

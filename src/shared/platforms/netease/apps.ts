@@ -182,9 +182,8 @@ export class NeteaseApps {
   }
 
   /**
-   * PUTs a version (and variables): the deploy's new one, or the one from before that a failed
-   * deploy puts back. It landed when the app shows it (then it is not sent again): the app as it is
-   * then is what the build will change.
+   * PUTs the new version. It landed when the app shows the version (then it is not sent again):
+   * the app as it is then is what the build will change.
    */
   private setVersion(ref: ServiceRef, app: App, version: string, vars?: Record<string, string>): Promise<App> {
     const withVersion = async () => {
@@ -249,23 +248,45 @@ export class NeteaseApps {
       }
     }
     const previous = app.version_control?.version
-    const restored =
-      previous !== undefined &&
-      (await this.setVersion(ref, app, previous, varsWritten ? envOf(app) : undefined).then(
-        () => true,
-        () => false,
-      ))
-    const left = restored
-      ? `version_control.version is back at ${previous}${varsWritten ? ' and env_var as it was' : ''}`
-      : `version_control.version could not be put back${previous === undefined ? '' : ` to ${previous}`}${varsWritten ? ' (nor env_var)' : ''}`
+    const restored = previous === undefined ? 'not' : await this.putBack(ref, app, previous, varsWritten)
+    const vars = varsWritten ? ' and env_var as it was' : ''
+    const left = {
+      back: `version_control.version is back at ${previous}${vars}`,
+      unconfirmed: `version_control.version was sent back to ${previous}${vars} (answered, but the app could not be read after it to confirm it)`,
+      not: `version_control.version could not be put back${previous === undefined ? '' : ` to ${previous}`}${varsWritten ? ' (nor env_var)' : ''}`,
+    }[restored]
     return new PlatformError(
       'netease',
       'deploy',
       ref.service,
       `the deploy hook started no build (${reason}); ${left} and the app runs its last build`,
-      // put back, nothing changed; left, the app shows a version it does not run, which a rollback puts right
-      restored ? 'refused' : 'failed',
+      // put back (the PUT answered, at least), nothing changed; left, the app shows a version it
+      // does not run, which a rollback puts right
+      restored === 'not' ? 'failed' : 'refused',
     )
+  }
+
+  /**
+   * PUTs the version (and variables) from before, settled by the app showing them, then reads the
+   * app: back when it shows them; unconfirmed when the PUT was answered but the app could not be
+   * read after it (the PUT's answer is the platform's word); not, otherwise.
+   */
+  private async putBack(ref: ServiceRef, app: App, previous: string, varsWritten: boolean): Promise<'back' | 'unconfirmed' | 'not'> {
+    const vars = varsWritten ? envOf(app) : undefined
+    const shows = (now: App) => now.version_control?.version === previous && (vars === undefined || sameEnv(envOf(now), vars))
+    const sent = await this.settled('deploy', ref, {
+      send: async () => {
+        await this.api.call('PUT', `/apps/${segment(app.id)}`, callOptions('deploy', ref), {
+          ...versionBody(app, previous),
+          ...(vars && { env_var: vars }),
+        })
+        return 'answered' as const
+      },
+      landed: async () => (shows(await this.get(ref, 'deploy')) ? ('back' as const) : null),
+    }).catch(() => 'not' as const)
+    if (sent !== 'answered') return sent
+    const now = await this.get(ref, 'deploy').catch(() => undefined)
+    return now === undefined ? 'unconfirmed' : shows(now) ? 'back' : 'not'
   }
 
   /**
