@@ -204,9 +204,13 @@ describe('a deploy reports what the service runs at the end, after its health ch
 })
 
 describe("a failed deploy's rollback by the platform's own rollback is proven by the version", () => {
-  /** A deploy whose job fails after it applied its version; the rollback's job succeeds and leaves `versionAfter`. */
-  function failingDeploy(versionAfter: string) {
-    let state = { image: V1, version: '2024.0101.00001' }
+  /**
+   * A deploy whose job fails after it applied its version (before it did, with `applies: false`:
+   * the service still deploying on the version from before); the rollback's job succeeds and
+   * leaves `versionAfter`.
+   */
+  function failingDeploy(versionAfter: string, applies = true) {
+    let state: { image: string; version: string; phase?: string } = { image: V1, version: '2024.0101.00001' }
     const platform = {
       name: 'servicestage',
       capabilities: { ...WEIGHTED_CAPABILITIES, nativeRollback: true, undoWhileBusy: true },
@@ -214,7 +218,7 @@ describe("a failed deploy's rollback by the platform's own rollback is proven by
         return { id: ref.service, replicas: 1, ready: 1, phase: 'running', status: 'RUNNING', ...state }
       },
       async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
-        state = { image: spec.image, version: '2024.0101.00002' }
+        state = applies ? { image: spec.image, version: '2024.0101.00002' } : { ...state, phase: 'deploying' }
         return { id: 'JOB-deploy', kind: 'deploy', ref, target: { image: spec.image } }
       },
       async rollback(ref: ServiceRef): Promise<Operation> {
@@ -230,6 +234,11 @@ describe("a failed deploy's rollback by the platform's own rollback is proven by
 
   it('says rolled back when the service runs the version from before', async () => {
     const result = await deploy(releaseContext(failingDeploy('2024.0101.00001')), inputs())
+    expect(result.outputs['rolled-back']).toBe('true')
+  })
+
+  it('says rolled back when the deploy never applied its version: the rollback ended its job, on the version from before', async () => {
+    const result = await deploy(releaseContext(failingDeploy('2024.0101.00001', false)), inputs())
     expect(result.outputs['rolled-back']).toBe('true')
   })
 

@@ -51,18 +51,21 @@ describe('a rollback to an image', () => {
  * A platform with a rollback of its own to "the version before" (ServiceStage's rollback_current):
  * its job succeeds, and the service then runs `versionAfter` (the image the same either way).
  */
-function nativeRollbackEndingOn(versionAfter: string) {
+function nativeRollbackEndingOn(versionAfter: string, { deploying = false, unreadableAfter = false } = {}) {
   let version = '2024.0101.00002'
+  let phase = deploying ? 'deploying' : 'running'
   let rollbacks = 0
   const platform = {
     name: 'servicestage',
     capabilities: { ...WEIGHTED_CAPABILITIES, nativeRollback: true },
     async describe(ref: ServiceRef) {
-      return { id: ref.service, phase: 'running', status: 'RUNNING', replicas: 1, ready: 1, image: V1, version }
+      if (rollbacks > 0 && unreadableAfter) throw new Error('connection reset')
+      return { id: ref.service, phase, status: phase.toUpperCase(), replicas: 1, ready: 1, image: V1, version }
     },
     async rollback(ref: ServiceRef) {
       rollbacks++
       version = versionAfter
+      phase = 'running'
       return { id: 'JOB-rollback', kind: 'lifecycle', ref, target: {} }
     },
     async observe() {
@@ -80,6 +83,20 @@ describe("a rollback to the version before, by the platform's own rollback", () 
     const result = await rollback(releaseContext(platform), back)
     expect(result.failure).toBeUndefined()
     expect(rollbacks()).toBe(1)
+  })
+
+  it("succeeds on the same version when it ended a deploy's job that had not applied its version yet", async () => {
+    const { platform } = nativeRollbackEndingOn('2024.0101.00002', { deploying: true })
+    const result = await rollback(releaseContext(platform), back)
+    expect(result.failure).toBeUndefined()
+  })
+
+  it('fails when the service cannot be read back after the job succeeded: nothing proves it left its version', async () => {
+    const { platform } = nativeRollbackEndingOn('2024.0101.00001', { unreadableAfter: true })
+    const result = await rollback(releaseContext(platform), back)
+    expect(result.failure).toBe(
+      'servicestage: rollback of "shop" failed: the operation JOB-rollback succeeded, but the service could not be read back to prove it left version 2024.0101.00002',
+    )
   })
 
   it("fails when the job succeeded but the service still runs the version it ran: the job's word alone is no evidence", async () => {

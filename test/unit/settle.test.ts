@@ -139,6 +139,28 @@ describe('settleWrite', () => {
     expect(reads).toBe(2)
   })
 
+  it('fails with the lost answer when a send again is refused and the read after it is refused too', async () => {
+    const first = lost()
+    let sends = 0
+    let reads = 0
+    const error = await settleWrite(
+      'deploy',
+      {
+        send: async () => {
+          throw ++sends === 1 ? first : new PlatformError('servicestage', 'deploy', 'shop', 'job in progress', 'refused')
+        },
+        landed: async () => {
+          if (++reads === 1) return null
+          throw new PlatformError('servicestage', 'deploy', 'shop', 'the token is no longer taken', 'auth')
+        },
+        settlesRefusal: true,
+      },
+      options(),
+    ).catch((e: unknown) => e)
+    expect(error).toBe(first)
+    expect(sends).toBe(2)
+  })
+
   it('passes on a refusal at once: the platform answered', async () => {
     let reads = 0
     const refused = new PlatformError('servicestage', 'deploy', 'shop', 'version already used', 'refused')

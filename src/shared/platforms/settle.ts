@@ -73,13 +73,13 @@ export async function settleWrite<T>(what: string, write: SettledWrite<T>, optio
       if (!isNoAnswer(error)) {
         // a send again that is refused: the one before may have landed late, after the state was read
         // (a platform that refuses the same version twice says so). The state is read through its
-        // own passing failures; unreadable until the deadline, the send before is still in doubt:
-        // its lost answer is the failure, not the refusal (which would say nothing changed)
+        // own passing failures; unreadable (until the deadline, or a read refused), the send before
+        // is still in doubt: its lost answer is the failure, not the refusal (which would say
+        // nothing changed)
         const late =
           send > 1 && write.settlesRefusal
-            ? await readLanded(write, options, sleep, previous).catch((readError: unknown) => {
-                if (readError === previous) throw previous
-                return null
+            ? await readLanded(write, options, sleep, previous).catch(() => {
+                throw previous
               })
             : null
         if (late === null) throw error

@@ -155,7 +155,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
     } else if (inputs.rollbackOnFailure && (previous !== inputs.image || back)) {
       ctx.deadline.restart() // the rollback gets its own deadline: the deploy may have used all of it
       landedOn = undefined
-      const outcome = await rollBack(ctx, ref, previous, back?.change)
+      const outcome = await rollBack(ctx, ref, previous, back?.change, before.version)
       const withVars = back ? ` with the variables from before (${back.said})` : ''
       if (outcome.untouched) failure += `; not rolled back: the service still runs ${previous}`
       else
@@ -283,6 +283,8 @@ async function rollBack(
   ref: ServiceRef,
   previous: string,
   env: EnvChange | undefined,
+  /** the platform's version of the service before the deploy, where it keeps one */
+  previousVersion?: string,
 ): Promise<{ ok: boolean; detail: string; untouched?: boolean }> {
   try {
     if (!ctx.platform.capabilities.undoWhileBusy) await ctx.phase('wait until the platform is idle', () => untilIdle(ctx, ref))
@@ -299,8 +301,11 @@ async function rollBack(
       : await rollOut(ctx, ref, previous, 'rollback', true, { ...(env && { env }), undoing: true })
     if (result?.status !== 'succeeded') return { ok: false, detail: describeResult(operation, result as WaitResult) }
     // a native rollback's job that succeeded is not evidence enough where the platform keeps
-    // versions: the service must no longer run the failed deploy's (the image alone cannot tell)
-    const unmoved = now?.version === undefined ? null : await stillOnVersion(ctx, ref, now.version)
+    // versions: the service must no longer run the failed deploy's (the image alone cannot tell).
+    // A deploy whose job never applied its version left the version from before, which the
+    // rollback (ending that job) keeps: nothing to prove there
+    const applied = now?.version !== undefined && now.version !== previousVersion ? now.version : undefined
+    const unmoved = applied === undefined ? null : await stillOnVersion(ctx, ref, applied)
     return unmoved === null ? { ok: true, detail: result.detail } : { ok: false, detail: `${operation.id} succeeded, but ${unmoved}` }
   } catch (error) {
     return { ok: false, detail: (error as Error).message }

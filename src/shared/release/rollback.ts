@@ -267,8 +267,13 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
   // versions: the image alone cannot tell, two versions may run the same one)
   const succeeded = result.status === 'succeeded'
   const elsewhere = succeeded && inputs.to !== undefined && after !== null && after.image !== inputs.to
-  const unmoved = succeeded && inputs.to === undefined && before.version !== undefined && after?.version === before.version
-  const failed = !succeeded || elsewhere || unmoved
+  // a rollback that ended a deploy's job before it applied its version keeps the version: it ran
+  // the one from before all along
+  const endedDeploy = before.phase === 'deploying' && after?.phase === 'running'
+  const proving = succeeded && inputs.to === undefined && before.version !== undefined
+  const unmoved = proving && after !== null && after.version === before.version && !endedDeploy
+  const unread = proving && after === null
+  const failed = !succeeded || elsewhere || unmoved || unread
   return {
     title: failed
       ? `Rollback of ${ref.service} failed`
@@ -292,7 +297,9 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
           ? `the operation succeeded, but the service runs ${after?.image}, not ${inputs.to}`
           : unmoved
             ? `the operation ${operation.id} succeeded, but the service still runs version ${before.version} (${after?.image}): it was not rolled back`
-            : describeResult(operation, result)
+            : unread
+              ? `the operation ${operation.id} succeeded, but the service could not be read back to prove it left version ${before.version}`
+              : describeResult(operation, result)
       }`,
     }),
   }
