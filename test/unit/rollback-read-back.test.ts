@@ -107,3 +107,33 @@ describe("a rollback to the version before, by the platform's own rollback", () 
     )
   })
 })
+
+describe("a rollback by the platform's own rollback to an image it names (Rancher's previous launch config)", () => {
+  function rollbackNaming(target: string, runsAfter: string): Platform {
+    let image = V2
+    return {
+      name: 'rancher',
+      capabilities: { ...WEIGHTED_CAPABILITIES, nativeRollback: true },
+      async describe(ref: ServiceRef) {
+        return { id: ref.service, phase: 'running', status: 'active', replicas: 1, ready: 1, image }
+      },
+      async rollback(ref: ServiceRef) {
+        image = runsAfter
+        return { id: 'rollback:1s5', kind: 'deploy', ref, target: { image: target } }
+      },
+      async observe() {
+        return { status: 'succeeded', detail: 'active' }
+      },
+    } as unknown as Platform
+  }
+  const back = readRollbackInputs({ ...JELASTIC_INPUTS, INPUT_SERVICE: 'shop' })
+
+  it('succeeds when the service runs the image the rollback named', async () => {
+    expect((await rollback(releaseContext(rollbackNaming(V1, V1)), back)).failure).toBeUndefined()
+  })
+
+  it('fails when the operation succeeded but the service runs another image', async () => {
+    const result = await rollback(releaseContext(rollbackNaming(V1, V3)), back)
+    expect(result.failure).toBe(`rancher: rollback of "shop" failed: the operation succeeded, but the service runs ${V3}, not ${V1}`)
+  })
+})

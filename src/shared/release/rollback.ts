@@ -266,7 +266,10 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
   // asked, or, back to "the version before", no longer the version it ran (where the platform keeps
   // versions: the image alone cannot tell, two versions may run the same one)
   const succeeded = result.status === 'succeeded'
-  const elsewhere = succeeded && inputs.to !== undefined && after !== null && after.image !== inputs.to
+  // the image the platform's rollback said it goes back to (Rancher's previous launch config) is
+  // held to it as "to" is
+  const expected = inputs.to ?? operation.target.image
+  const elsewhere = succeeded && expected !== undefined && after !== null && after.image !== expected
   // a rollback that ended a deploy's job before it applied its version keeps the version: it ran
   // the one from before all along
   const endedDeploy = before.phase === 'deploying' && after?.phase === 'running'
@@ -294,7 +297,7 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
     ...(failed && {
       failure: `${ctx.platform.name}: rollback of "${ref.service}" failed: ${
         elsewhere
-          ? `the operation succeeded, but the service runs ${after?.image}, not ${inputs.to}`
+          ? `the operation succeeded, but the service runs ${after?.image}, not ${expected}`
           : unmoved
             ? `the operation ${operation.id} succeeded, but the service still runs version ${before.version} (${after?.image}): it was not rolled back`
             : unread
