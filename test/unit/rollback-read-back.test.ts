@@ -8,18 +8,22 @@ const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
 const V3 = 'registry.example.com/shop:v3'
 
-/** A platform whose deploy says it succeeded while the service ends up on `endsOn` (another run's deploy came between). */
-function platformEndingOn(endsOn: string): Platform {
+/**
+ * A platform whose write says it succeeded while the service ends up on `endsOn` (another run's
+ * change came between): Jelastic's deploy of the image asked for, or Rancher's own rollback,
+ * whose operation names the image it goes back to (`target`).
+ */
+function platformEndingOn(endsOn: string, write: 'deploy' | 'rollback' = 'deploy', target = V1): Platform {
   let image = V2
   return {
-    name: 'jelastic',
-    capabilities: WEIGHTED_CAPABILITIES,
+    name: write === 'deploy' ? 'jelastic' : 'rancher',
+    capabilities: { ...WEIGHTED_CAPABILITIES, nativeRollback: write === 'rollback' },
     async describe(ref: ServiceRef) {
       return { id: ref.service, phase: 'running', status: 'RUNNING', replicas: 1, ready: 1, image }
     },
-    async deploy(ref: ServiceRef) {
+    async [write](ref: ServiceRef) {
       image = endsOn
-      return { id: 'op', kind: 'deploy', ref, target: { image: V1 } }
+      return { id: 'op', kind: 'deploy', ref, target: { image: target } }
     },
     async observe() {
       return { status: 'succeeded', detail: 'RUNNING' }
@@ -109,31 +113,14 @@ describe("a rollback to the version before, by the platform's own rollback", () 
 })
 
 describe("a rollback by the platform's own rollback to an image it names (Rancher's previous launch config)", () => {
-  function rollbackNaming(target: string, runsAfter: string): Platform {
-    let image = V2
-    return {
-      name: 'rancher',
-      capabilities: { ...WEIGHTED_CAPABILITIES, nativeRollback: true },
-      async describe(ref: ServiceRef) {
-        return { id: ref.service, phase: 'running', status: 'active', replicas: 1, ready: 1, image }
-      },
-      async rollback(ref: ServiceRef) {
-        image = runsAfter
-        return { id: 'rollback:1s5', kind: 'deploy', ref, target: { image: target } }
-      },
-      async observe() {
-        return { status: 'succeeded', detail: 'active' }
-      },
-    } as unknown as Platform
-  }
   const back = readRollbackInputs({ ...JELASTIC_INPUTS, INPUT_SERVICE: 'shop' })
 
   it('succeeds when the service runs the image the rollback named', async () => {
-    expect((await rollback(releaseContext(rollbackNaming(V1, V1)), back)).failure).toBeUndefined()
+    expect((await rollback(releaseContext(platformEndingOn(V1, 'rollback')), back)).failure).toBeUndefined()
   })
 
   it('fails when the operation succeeded but the service runs another image', async () => {
-    const result = await rollback(releaseContext(rollbackNaming(V1, V3)), back)
+    const result = await rollback(releaseContext(platformEndingOn(V3, 'rollback')), back)
     expect(result.failure).toBe(`rancher: rollback of "shop" failed: the operation succeeded, but the service runs ${V3}, not ${V1}`)
   })
 })

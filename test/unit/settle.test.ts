@@ -111,54 +111,50 @@ describe('settleWrite', () => {
     }
   })
 
-  it('fails with the lost answer, not the refusal, when a send again is refused and the state cannot be read after it', async () => {
+  /**
+   * A write whose first send's answer is lost, read then as not landed, and whose send again is
+   * refused (busy); every read after the refusal fails with `readFailure`.
+   */
+  async function refusedAgain(readFailure: () => Error, o: SettleOptions = options()) {
     const first = lost()
     const refused = new PlatformError('servicestage', 'deploy', 'shop', 'the component has a job in progress', 'refused')
-    let sends = 0
-    let reads = 0
+    const counts = { sends: 0, reads: 0 }
     const error = await settleWrite(
       'deploy',
       {
         send: async () => {
-          sends++
-          throw sends === 1 ? first : refused
+          throw ++counts.sends === 1 ? first : refused
         },
         landed: async () => {
-          // read once after the lost answer: not landed; after the refusal: unreadable until the deadline
-          if (++reads === 1) return null
-          throw lost()
+          if (++counts.reads === 1) return null
+          throw readFailure()
         },
         settlesRefusal: true,
       },
-      // the deadline passes during the reads after the refusal
-      { ...options(), deadline: () => (reads >= 2 ? Date.now() - 1 : Date.now() + 60_000) },
+      o,
     ).catch((e: unknown) => e)
+    return { error, first, counts }
+  }
+
+  it('fails with the lost answer, not the refusal, when a send again is refused and the state cannot be read after it', async () => {
+    let passed = false
+    // the deadline passes during the reads after the refusal
+    const run = await refusedAgain(
+      () => {
+        passed = true
+        return lost()
+      },
+      { ...options(), deadline: () => (passed ? Date.now() - 1 : Date.now() + 60_000) },
+    )
     // the first send may have landed: its lost answer says so, where the refusal would say nothing changed
-    expect(error).toBe(first)
-    expect(sends).toBe(2)
-    expect(reads).toBe(2)
+    expect(run.error).toBe(run.first)
+    expect(run.counts).toEqual({ sends: 2, reads: 2 })
   })
 
   it('fails with the lost answer when a send again is refused and the read after it is refused too', async () => {
-    const first = lost()
-    let sends = 0
-    let reads = 0
-    const error = await settleWrite(
-      'deploy',
-      {
-        send: async () => {
-          throw ++sends === 1 ? first : new PlatformError('servicestage', 'deploy', 'shop', 'job in progress', 'refused')
-        },
-        landed: async () => {
-          if (++reads === 1) return null
-          throw new PlatformError('servicestage', 'deploy', 'shop', 'the token is no longer taken', 'auth')
-        },
-        settlesRefusal: true,
-      },
-      options(),
-    ).catch((e: unknown) => e)
-    expect(error).toBe(first)
-    expect(sends).toBe(2)
+    const run = await refusedAgain(() => new PlatformError('servicestage', 'deploy', 'shop', 'the token is no longer taken', 'auth'))
+    expect(run.error).toBe(run.first)
+    expect(run.counts.sends).toBe(2)
   })
 
   it('passes on a refusal at once: the platform answered', async () => {

@@ -7,6 +7,11 @@ export interface BackoffPolicy {
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { attempts: 5, baseMs: 200, capMs: 5000 }
 
+/** The wait between attempts, where no other sleep is given (tests give their own). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
 /** Capped exponential backoff with full jitter: a random wait in [0, min(cap, base * 2^n)]. */
 export function backoffDelay(policy: BackoffPolicy, retry: number, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** retry)

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici'
 import request from 'undici/lib/api/api-request.js'
 import { describeAnswer } from './answer.js'
-import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.js'
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, sleep } from './backoff.js'
 import { type CallAbout, NetworkError } from './errors.js'
 import type { Redactor } from './redactor.js'
 
@@ -129,7 +129,7 @@ export class HttpClient {
     this.timeoutMs = options.timeoutMs ?? 30_000
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES
     this.backoff = options.backoff ?? DEFAULT_BACKOFF
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    this.sleep = options.sleep ?? sleep
   }
 
   get redactor(): Redactor {

@@ -1,4 +1,4 @@
-import { backoffDelay, DEFAULT_BACKOFF } from '../http/backoff.js'
+import { backoffDelay, DEFAULT_BACKOFF, sleep as defaultSleep } from '../http/backoff.js'
 import { NEVER_SENT_CODES, WRITE_FLOOR_MS } from '../http/client.js'
 import { NetworkError } from '../http/errors.js'
 import { type NotSentAgainError, PlatformError, ThrottledError } from './platform.js'
@@ -61,7 +61,7 @@ const LATE_READS = 5
  * either, the first failure is thrown.
  */
 export async function settleWrite<T>(what: string, write: SettledWrite<T>, options: SettleOptions): Promise<T> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  const sleep = options.sleep ?? defaultSleep
   if (write.unrepeatable) return settleOnce(what, write, write.unrepeatable, options, sleep)
   let previous: unknown
   for (let send = 1; ; send++) {

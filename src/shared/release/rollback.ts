@@ -1,6 +1,6 @@
 import { GitHubError } from '../github/api.js'
 import type { RollbackInputs } from '../inputs/rollback.js'
-import { PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
+import { type Operation, PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { newPlan, planned } from './plan.js'
 import { readRecord } from './record.js'
@@ -262,21 +262,10 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
   }
   const { operation, result } = await rollBackNatively(ctx, ref, inputs.to)
   const after = await readBack(ctx, ref, before)
-  // the platform's word that its operation succeeded is not enough: the service must run what was
-  // asked, or, back to "the version before", no longer the version it ran (where the platform keeps
-  // versions: the image alone cannot tell, two versions may run the same one)
+  // the platform's word that its operation succeeded is not enough: the service read back must show it
   const succeeded = result.status === 'succeeded'
-  // the image the platform's rollback said it goes back to (Rancher's previous launch config) is
-  // held to it as "to" is
-  const expected = inputs.to ?? operation.target.image
-  const elsewhere = succeeded && expected !== undefined && after !== null && after.image !== expected
-  // a rollback that ended a deploy's job before it applied its version keeps the version: it ran
-  // the one from before all along
-  const endedDeploy = before.phase === 'deploying' && after?.phase === 'running'
-  const proving = succeeded && inputs.to === undefined && before.version !== undefined
-  const unmoved = proving && after !== null && after.version === before.version && !endedDeploy
-  const unread = proving && after === null
-  const failed = !succeeded || elsewhere || unmoved || unread
+  const unproven = succeeded ? unprovenRollback(before, after, operation, inputs.to) : undefined
+  const failed = !succeeded || unproven !== undefined
   return {
     title: failed
       ? `Rollback of ${ref.service} failed`
@@ -295,17 +284,35 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
     ],
     notes: [],
     ...(failed && {
-      failure: `${ctx.platform.name}: rollback of "${ref.service}" failed: ${
-        elsewhere
-          ? `the operation succeeded, but the service runs ${after?.image}, not ${expected}`
-          : unmoved
-            ? `the operation ${operation.id} succeeded, but the service still runs version ${before.version} (${after?.image}): it was not rolled back`
-            : unread
-              ? `the operation ${operation.id} succeeded, but the service could not be read back to prove it left version ${before.version}`
-              : describeResult(operation, result)
-      }`,
+      failure: `${ctx.platform.name}: rollback of "${ref.service}" failed: ${unproven ?? describeResult(operation, result)}`,
     }),
   }
+}
+
+/**
+ * What the service read back after a native rollback the platform said succeeded fails to show;
+ * undefined when it shows it. It must run the image asked for (`to`), or the one the rollback named
+ * (Rancher's previous launch config); back to "the version before", where the platform keeps
+ * versions, it must no longer run the version it ran: the image alone cannot tell, two versions
+ * may run one image.
+ */
+function unprovenRollback(
+  before: ServiceState,
+  after: ServiceState | null,
+  operation: Operation,
+  to: string | undefined,
+): string | undefined {
+  const expected = to ?? operation.target.image
+  if (expected !== undefined && after !== null && after.image !== expected)
+    return `the operation succeeded, but the service runs ${after.image}, not ${expected}`
+  if (to !== undefined || before.version === undefined) return undefined
+  if (after === null)
+    return `the operation ${operation.id} succeeded, but the service could not be read back to prove it left version ${before.version}`
+  // a rollback that ended a deploy's job before it applied its version keeps the version from before
+  const endedDeploy = before.phase === 'deploying' && after.phase === 'running'
+  return after.version === before.version && !endedDeploy
+    ? `the operation ${operation.id} succeeded, but the service still runs version ${before.version} (${after.image}): it was not rolled back`
+    : undefined
 }
 
 async function rollbackToImage(ctx: ReleaseContext, inputs: RollbackInputs, image: string): Promise<ActionResult> {

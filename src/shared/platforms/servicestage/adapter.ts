@@ -15,6 +15,7 @@ import type {
 } from '../platform.js'
 import { callOptions, NotSentAgainError, PlatformError } from '../platform.js'
 import { type Label, labelsWithRecord, recordFromLabels, recordLabelKey } from '../record-label.js'
+import { sleep as defaultSleep } from '../../http/backoff.js'
 import { NetworkError } from '../../http/errors.js'
 import { isNoAnswer, type SettleOptions, settleWrite } from '../settle.js'
 import { findInPages } from '../paged-scan.js'
@@ -132,9 +133,8 @@ class ServiceStagePlatform implements Platform {
     // when the component shows the version sent, or a record of that version is there. While that
     // job runs neither may show yet (the version is applied during the job), and a PUT sent again
     // would be refused as busy: the job is waited for, and the component read again once it ended.
-    const afterJob = async (job: string): Promise<Operation | null> => {
-      const now = await this.requireComponent(ref, 'deploy')
-      if (now.component.version === version) return operation(job)
+    const fromState = async (now: { base: string; component: Component }, job: string | undefined): Promise<Operation | null> => {
+      if (job !== undefined && (spec.gray === undefined || now.component.version === version)) return operation(job)
       const recorded = await this.recordJob(ref, now.base, version)
       return recorded === undefined ? null : operation(recorded)
     }
@@ -145,13 +145,11 @@ class ServiceStagePlatform implements Platform {
         landed: async () => {
           const now = await this.requireComponent(ref, 'deploy')
           const last = now.component.status?.last_job_id
-          const newer = last !== undefined && last !== before
-          if (newer && (spec.gray === undefined || now.component.version === version)) return operation(last)
-          const job = await this.recordJob(ref, now.base, version)
-          if (job !== undefined) return operation(job)
-          if (!newer || spec.gray === undefined) return null
-          await this.jobEnded(ref, last)
-          return afterJob(last)
+          const newer = last !== undefined && last !== before ? last : undefined
+          const found = await fromState(now, newer)
+          if (found !== null || newer === undefined || spec.gray === undefined) return found
+          await this.jobEnded(ref, newer)
+          return fromState(await this.requireComponent(ref, 'deploy'), newer)
         },
         // the version is refused twice: a send again refused may be the first one landed late
         settlesRefusal: true,
@@ -362,7 +360,7 @@ class ServiceStagePlatform implements Platform {
    * "did not land", which would send it again while the job runs).
    */
   private async jobEnded(ref: ServiceRef, id: string): Promise<void> {
-    const sleep = this.settle.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+    const sleep = this.settle.sleep ?? defaultSleep
     for (;;) {
       const state = await this.observe({ id, kind: 'deploy', ref, target: {} }).catch((error: unknown) => {
         if (isNoAnswer(error)) throw error
