@@ -16,7 +16,7 @@ interface ServiceView {
   transitioning: string
   scale: number
   currentScale: number
-  launchConfig: { imageUuid: string }
+  launchConfig: { imageUuid: string; environment?: Record<string, string> }
   actions: Record<string, string>
 }
 
@@ -71,6 +71,17 @@ describe('action-deploy on Rancher (in-service upgrade)', () => {
     const back = await suite.steps.run('rollback', inputs({ service: 'shop/web' }))
     expect(back.code, back.stdout).toBe(0)
     expect(await service()).toMatchObject({ state: 'active', launchConfig: { imageUuid: `docker:${V1}` } })
+  })
+
+  it('rolls back a deploy of new variables alone: the launch config before comes back with its variables, though its image is the same', async () => {
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V1, 'env-vars': 'MODE=canary' }))
+    expect(run.code, run.stdout).toBe(0)
+    expect((await service()).launchConfig).toMatchObject({ imageUuid: `docker:${V1}`, environment: { MODE: 'canary' } })
+    const back = await suite.steps.run('rollback', inputs({ service: 'shop/web' }))
+    expect(back.code, back.stdout).toBe(0)
+    const after = await service()
+    expect(after).toMatchObject({ state: 'active', launchConfig: { imageUuid: `docker:${V1}` } })
+    expect(after.launchConfig.environment ?? {}).not.toHaveProperty('MODE')
   })
 
   it('a failing image ends the upgrade in transitioning error; the upgrade is rolled back', async () => {

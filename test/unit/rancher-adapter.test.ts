@@ -67,7 +67,7 @@ describe('Rancher adapter', () => {
       image: 'registry.example.com/web:v2',
       upgrade: { batchSize: 2, intervalMs: 5000, startFirst: true, finish: true },
     })
-    expect(op.target).toEqual({ image: 'registry.example.com/web:v2' })
+    expect(op.target).toEqual({ image: 'registry.example.com/web:v2', env: {} })
     expect(JSON.parse(sent.at(-1)?.body ?? '')).toEqual({
       inServiceStrategy: {
         batchSize: 2,
@@ -143,8 +143,24 @@ describe('Rancher adapter', () => {
     on('GET', `${P}/services/1s10`, 200, web({ upgrade: { inServiceStrategy: { previousLaunchConfig: previous } } }))
     on('POST', `${P}/services/1s10?action=upgrade`, 202, web({ state: 'upgrading', transitioning: 'yes' }))
     const op = await platform.rollback?.({ service: '1s10', project: '1a5' })
-    expect(op?.target).toEqual({ image: 'registry.example.com/web:v0' })
+    expect(op?.target).toEqual({ image: 'registry.example.com/web:v0', env: {} })
     expect(JSON.parse(sent.at(-1)?.body ?? '').inServiceStrategy.launchConfig).toEqual(previous)
+  })
+
+  it('takes a rollback to a launch config of the same image as done only once the service runs its variables', async () => {
+    const { platform, on } = setup()
+    const image = 'docker:registry.example.com/web:v1'
+    const canary = { imageUuid: image, environment: { MODE: 'canary' } }
+    const stable = { imageUuid: image, environment: { MODE: 'stable' } }
+    on('GET', `${P}/services/1s10`, 200, web({ launchConfig: canary, upgrade: { inServiceStrategy: { previousLaunchConfig: stable } } }))
+    on('POST', `${P}/services/1s10?action=upgrade`, 202, web({ launchConfig: stable, state: 'upgrading', transitioning: 'yes' }))
+    const op = (await platform.rollback?.({ service: '1s10', project: '1a5' })) as Operation
+    expect(op.target).toEqual({ image: 'registry.example.com/web:v1', env: { MODE: 'stable' } })
+    // upgraded, on the image, but with the variables it went back from: not there yet
+    on('GET', `${P}/services/1s10`, 200, web({ launchConfig: canary, state: 'upgraded' }))
+    expect(await platform.observe(op)).toMatchObject({ status: 'running', detail: expect.stringContaining('with its variables') })
+    on('GET', `${P}/services/1s10`, 200, web({ launchConfig: stable, state: 'upgraded' }))
+    expect((await platform.observe(op)).status).toBe('succeeded')
   })
 
   it('shows Cattle’s error body: message, code, status, field and detail', async () => {

@@ -143,7 +143,7 @@ describe('Rancher: an upgrade whose answer was lost', () => {
       on('GET', `${P}/services/1s10`, 200, web('active'))
       on('POST', `${P}/services/1s10?action=upgrade`, 202, lost)
       on('GET', `${P}/services/1s10`, 200, web('upgraded', V2, upgradeV2))
-      expect((await platform.deploy(byId, { image: V2 })).target).toEqual({ image: V2 })
+      expect((await platform.deploy(byId, { image: V2 })).target).toEqual({ image: V2, env: {} })
       expect(posts('upgrade')).toBe(1)
     }
   })
@@ -154,7 +154,7 @@ describe('Rancher: an upgrade whose answer was lost', () => {
     on('POST', `${P}/services/1s10?action=upgrade`, 202, RESET)
     on('GET', `${P}/services/1s10`, 200, web('active'))
     on('POST', `${P}/services/1s10?action=upgrade`, 202, web('upgrading', V2, upgradeV2))
-    expect((await platform.deploy(byId, { image: V2 })).target).toEqual({ image: V2 })
+    expect((await platform.deploy(byId, { image: V2 })).target).toEqual({ image: V2, env: {} })
     expect(posts('upgrade')).toBe(2)
   })
 
@@ -179,7 +179,7 @@ describe('Rancher: an upgrade whose answer was lost', () => {
   it('sent again and refused because the first one landed late, is taken from the state: upgrading to this launch config', async () => {
     const { platform, on, posts } = refusedAfterLateLanding()
     on('GET', `${P}/services/1s10`, 200, web('upgrading', V2, upgradeV2))
-    expect((await platform.deploy(byId, { image: V2 })).target).toEqual({ image: V2 })
+    expect((await platform.deploy(byId, { image: V2 })).target).toEqual({ image: V2, env: {} })
     expect(posts('upgrade')).toBe(2)
   })
 
@@ -267,7 +267,7 @@ describe('Rancher: a stuck upgrade is rolled back while it runs', () => {
     on('POST', `${P}/services/1s10?action=cancelupgrade`, 202, RESET)
     on('GET', `${P}/services/1s10`, 200, web('canceling-upgrade', V2, upgradeV2))
     const op = (await platform.rollback?.(byId)) as Operation
-    expect(op.target).toEqual({ image: V1 })
+    expect(op.target).toEqual({ image: V1, env: {} })
     on('GET', `${P}/services/1s10`, 200, web('canceling-upgrade', V2, upgradeV2))
     expect(await platform.observe(op)).toMatchObject({ status: 'running', detail: expect.stringContaining('waiting for Rancher to offer') })
     on('GET', `${P}/services/1s10`, 200, web('canceled-upgrade', V2, upgradeV2))

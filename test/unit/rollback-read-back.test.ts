@@ -8,22 +8,30 @@ const V1 = 'registry.example.com/shop:v1'
 const V2 = 'registry.example.com/shop:v2'
 const V3 = 'registry.example.com/shop:v3'
 
+/** Variables: those the operation names as its target, and those the service runs after it. */
+interface EnvEnding {
+  target: Record<string, string>
+  after: Record<string, string>
+}
+
 /**
  * A platform whose write says it succeeded while the service ends up on `endsOn` (another run's
  * change came between): Jelastic's deploy of the image asked for, or Rancher's own rollback,
- * whose operation names the image it goes back to (`target`).
+ * whose operation names the launch config it goes back to (`target`, and `env` its variables).
  */
-function platformEndingOn(endsOn: string, write: 'deploy' | 'rollback' = 'deploy', target = V1): Platform {
+function platformEndingOn(endsOn: string, write: 'deploy' | 'rollback' = 'deploy', target = V1, env?: EnvEnding): Platform {
   let image = V2
+  let vars: Record<string, string> = { MODE: 'new' }
   return {
     name: write === 'deploy' ? 'jelastic' : 'rancher',
     capabilities: { ...WEIGHTED_CAPABILITIES, nativeRollback: write === 'rollback' },
     async describe(ref: ServiceRef) {
-      return { id: ref.service, phase: 'running', status: 'RUNNING', replicas: 1, ready: 1, image }
+      return { id: ref.service, phase: 'running', status: 'RUNNING', replicas: 1, ready: 1, image, env: vars }
     },
     async [write](ref: ServiceRef) {
       image = endsOn
-      return { id: 'op', kind: 'deploy', ref, target: { image: target } }
+      vars = env?.after ?? vars
+      return { id: 'op', kind: 'deploy', ref, target: { image: target, ...(env && { env: env.target }) } }
     },
     async observe() {
       return { status: 'succeeded', detail: 'RUNNING' }
@@ -122,5 +130,24 @@ describe("a rollback by the platform's own rollback to an image it names (Ranche
   it('fails when the operation succeeded but the service runs another image', async () => {
     const result = await rollback(releaseContext(platformEndingOn(V3, 'rollback')), back)
     expect(result.failure).toBe(`rancher: rollback of "shop" failed: the operation succeeded, but the service runs ${V3}, not ${V1}`)
+  })
+
+  // the launch config before may run the same image with other variables: only they prove the rollback
+  it('fails when the service runs the image but not the variables of the config it went back to', async () => {
+    const result = await rollback(
+      releaseContext(platformEndingOn(V2, 'rollback', V2, { target: { MODE: 'old' }, after: { MODE: 'new' } })),
+      back,
+    )
+    expect(result.failure).toBe(
+      `rancher: rollback of "shop" failed: the operation succeeded, but the service runs ${V2} with other variables than the config it went back to`,
+    )
+  })
+
+  it('succeeds when the service runs the image and the variables of the config it went back to', async () => {
+    const result = await rollback(
+      releaseContext(platformEndingOn(V2, 'rollback', V2, { target: { MODE: 'old' }, after: { MODE: 'old' } })),
+      back,
+    )
+    expect(result.failure).toBeUndefined()
   })
 })

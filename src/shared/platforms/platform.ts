@@ -136,6 +136,11 @@ export interface Operation {
   /** what the operation must reach to succeed */
   target: {
     image?: string
+    /**
+     * the variables the service must run with, where the platform's configs may differ in them
+     * alone (Rancher: a launch config brought back may share its image with the one it replaces)
+     */
+    env?: Record<string, string>
     replicas?: number
     /** autoscaling handed to the platform: at least this many running (its minimum) */
     atLeast?: number

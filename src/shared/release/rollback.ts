@@ -1,5 +1,6 @@
 import { GitHubError } from '../github/api.js'
 import type { RollbackInputs } from '../inputs/rollback.js'
+import { sameEnv } from '../platforms/env-vars.js'
 import { type Operation, PlatformError, type ServiceRef, type ServiceState } from '../platforms/platform.js'
 import type { ActionResult, ReleaseContext } from './context.js'
 import { newPlan, planned } from './plan.js'
@@ -292,7 +293,7 @@ async function rollbackNatively(ctx: ReleaseContext, inputs: RollbackInputs): Pr
 /**
  * What the service read back after a native rollback the platform said succeeded fails to show;
  * undefined when it shows it. It must run the image asked for (`to`), or the one the rollback named
- * (Rancher's previous launch config); back to "the version before", where the platform keeps
+ * with its variables (Rancher's previous launch config); back to "the version before", where the platform keeps
  * versions, it must no longer run the version it ran: the image alone cannot tell, two versions
  * may run one image.
  */
@@ -305,6 +306,10 @@ function unprovenRollback(
   const expected = to ?? operation.target.image
   if (expected !== undefined && after !== null && after.image !== expected)
     return `the operation succeeded, but the service runs ${after.image}, not ${expected}`
+  // a config brought back may share its image with the one it replaced: its variables tell them apart
+  const env = operation.target.env
+  if (env !== undefined && after?.env !== undefined && !sameEnv(after.env, env))
+    return `the operation succeeded, but the service runs ${after.image} with other variables than the config it went back to`
   if (to !== undefined || before.version === undefined) return undefined
   if (after === null)
     return `the operation ${operation.id} succeeded, but the service could not be read back to prove it left version ${before.version}`

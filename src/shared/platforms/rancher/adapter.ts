@@ -22,7 +22,16 @@ import { RancherApi, type Resource } from './api.js'
 import { type LbPort, LbSplit, type LoadBalancer, type PortRule } from './load-balancer.js'
 import { ServiceEvents } from './events.js'
 import { rancherWebhooks } from './webhooks.js'
-import { configImage, imageOf, type LaunchConfig, nextLaunchConfig, type RancherService, settled, toState } from './service.js'
+import {
+  configImage,
+  configTarget,
+  type LaunchConfig,
+  nextLaunchConfig,
+  type RancherService,
+  isTarget,
+  settled,
+  toState,
+} from './service.js'
 import { segment } from '../path-segment.js'
 
 const CAPABILITIES: Capabilities = {
@@ -73,9 +82,9 @@ const HOLD_MS = 20_000
 /** How often the service is read while the stream is held, should an event be lost. */
 const SAFETY_MS = 5000
 
-/** The upgrade's own rollback under way: the image it brings back, and what was sent for it. */
+/** The upgrade's own rollback under way: the launch config it brings back, and what was sent for it. */
 interface Undo {
-  image?: string
+  to?: { image: string; env: Record<string, string> }
   canceled: boolean
   rolledBack: boolean
 }
@@ -344,9 +353,10 @@ class RancherPlatform implements Platform {
         secondaryLaunchConfigs: service.secondaryLaunchConfigs ?? [],
       },
     }
-    // landed: the service upgrading to this launch config
-    const toThis = (now: RancherService, moved: boolean) =>
-      moved && now.upgrade?.inServiceStrategy?.launchConfig?.imageUuid === launchConfig.imageUuid
+    // landed: the service upgrading to this launch config (its image and its variables: a rollback
+    // to the config before may bring the same image back)
+    const target = configTarget(launchConfig)
+    const toThis = (now: RancherService, moved: boolean) => moved && isTarget(now.upgrade?.inServiceStrategy?.launchConfig, target)
     const events = waited ? await this.subscribe(ref, service.id) : undefined
     let answered: RancherService
     try {
@@ -363,7 +373,7 @@ class RancherPlatform implements Platform {
       finish: strategy.finish,
       ...(events && { early: early(events, answered, service, 'upgrade') }),
     })
-    return { id, kind: 'deploy', ref, target: { image: (launchConfig.imageUuid ?? '').replace(/^docker:/, '') } }
+    return { id, kind: 'deploy', ref, target }
   }
 
   /**
@@ -621,7 +631,8 @@ class RancherPlatform implements Platform {
     pending.last = service
     const state = settled(service, ['upgraded', 'active'])
     if (state.status !== 'succeeded') return state
-    if (imageOf(service) !== op.target.image) return { status: 'running', detail: `${state.detail}; not yet on ${op.target.image}` }
+    if (!isTarget(service.launchConfig, op.target))
+      return { status: 'running', detail: `${state.detail}; not yet on ${op.target.image}${op.target.env ? ' with its variables' : ''}` }
     if (service.state !== 'upgraded') return state
     if (pending.finishing) return { status: 'running', detail: `${state.detail}; finishing the upgrade` }
     if (pending.finish === false) {
@@ -640,10 +651,9 @@ class RancherPlatform implements Platform {
     const pending = this.pending.get(op.id)
     const service = pending?.last
     if (op.kind !== 'deploy' || !pending?.finish || pending.finishing || pending.undo || service?.state !== 'upgraded') return null
-    const image = op.target.image
     const events = pending.early?.events
     delete pending.early
-    const finished = (now: RancherService, moved: boolean) => moved && imageOf(now) === image
+    const finished = (now: RancherService, moved: boolean) => moved && isTarget(now.launchConfig, op.target)
     let answered: RancherService
     try {
       answered = await this.act(op.ref, service, 'finishupgrade', 'finish upgrade', { landed: finished })
@@ -671,12 +681,13 @@ class RancherPlatform implements Platform {
    * once it is `canceled-upgrade`), and waits until the service is active on the image before.
    */
   private async undo(ref: ServiceRef, service: RancherService): Promise<Operation> {
-    const image = configImage(service.upgrade?.inServiceStrategy?.previousLaunchConfig) || undefined
-    const undo: Undo = { ...(image && { image }), canceled: false, rolledBack: false }
+    const previous = service.upgrade?.inServiceStrategy?.previousLaunchConfig
+    const to = configImage(previous) ? configTarget(previous) : undefined
+    const undo: Undo = { ...(to && { to }), canceled: false, rolledBack: false }
     const id = `rollback:${service.id}:${Date.now()}`
     this.pending.set(id, { serviceId: service.id, undo })
     await this.undoStep(ref, service, undo)
-    return { id, kind: 'deploy', ref, target: image ? { image } : {} }
+    return { id, kind: 'deploy', ref, target: to ?? {} }
   }
 
   /** One step of the rollback, from the service as read now. */
@@ -684,9 +695,9 @@ class RancherPlatform implements Platform {
     if (undo.rolledBack || service.state === 'rolling-back') return this.rolledBack(service, undo)
     const offered = service.actions ?? {}
     if (offered.rollback) {
-      // landed: rolling back, or back on the image before (another finish would leave it active on the new one)
+      // landed: rolling back, or back on the launch config before (another finish would leave it active on the new one)
       const back = (now: RancherService, moved: boolean) =>
-        moved && (now.state === 'rolling-back' || undo.image === undefined || imageOf(now) === undo.image)
+        moved && (now.state === 'rolling-back' || undo.to === undefined || isTarget(now.launchConfig, undo.to))
       await this.act(ref, service, 'rollback', 'rollback', { landed: back })
       undo.rolledBack = true
       return { status: 'running', detail: `${toState(service).status}: rolling back` }
@@ -710,11 +721,11 @@ class RancherPlatform implements Platform {
     return { status: 'running', detail: `${state}: waiting for Rancher to offer rollback or cancelupgrade` }
   }
 
-  /** Rolled back: active again, on the image before. */
+  /** Rolled back: active again, on the launch config before. */
   private rolledBack(service: RancherService, undo: Undo): OperationState {
     const state = settled(service, ['active'])
-    if (state.status === 'succeeded' && undo.image !== undefined && imageOf(service) !== undo.image) {
-      return { status: 'failed', detail: `${state.detail}; rolled back, but not to ${undo.image}` }
+    if (state.status === 'succeeded' && undo.to !== undefined && !isTarget(service.launchConfig, undo.to)) {
+      return { status: 'failed', detail: `${state.detail}; rolled back, but not to the launch config before (${undo.to.image})` }
     }
     return state
   }

@@ -1,4 +1,4 @@
-import { type EnvChange, nextEnv, type Provenance } from '../env-vars.js'
+import { type EnvChange, nextEnv, type Provenance, sameEnv } from '../env-vars.js'
 import type { OperationState, ServicePhase, ServiceState } from '../platform.js'
 import type { Resource } from './api.js'
 
@@ -23,6 +23,16 @@ function strings(map: Record<string, unknown> | null | undefined): Record<string
 /** The launch config's variables (`environment`), string values only. */
 export function environmentOf(config: LaunchConfig | undefined): Record<string, string> {
   return strings(config?.environment)
+}
+
+/** What an operation that brings a launch config in must see running: its image and its variables. */
+export function configTarget(config: LaunchConfig | undefined): { image: string; env: Record<string, string> } {
+  return { image: configImage(config), env: environmentOf(config) }
+}
+
+/** Whether a launch config is the one a target names (its image, and its variables where named). */
+export function isTarget(config: LaunchConfig | undefined, target: { image?: string; env?: Record<string, string> }): boolean {
+  return configImage(config) === target.image && (target.env === undefined || sameEnv(environmentOf(config), target.env))
 }
 
 /**
