@@ -16,16 +16,18 @@ interface EnvEnding {
 
 /**
  * A platform whose write says it succeeded while the service ends up on `endsOn` (another run's
- * change came between): Jelastic's deploy of the image asked for, or Rancher's own rollback,
- * whose operation names the launch config it goes back to (`target`, and `env` its variables).
+ * change came between), or cannot be read after it (null): Jelastic's deploy of the image asked
+ * for, or Rancher's own rollback, whose operation names the launch config it goes back to
+ * (`target`, and `env` its variables).
  */
-function platformEndingOn(endsOn: string, write: 'deploy' | 'rollback' = 'deploy', target = V1, env?: EnvEnding): Platform {
-  let image = V2
+function platformEndingOn(endsOn: string | null, write: 'deploy' | 'rollback' = 'deploy', target = V1, env?: EnvEnding): Platform {
+  let image: string | null = V2
   let vars: Record<string, string> = { MODE: 'new' }
   return {
     name: write === 'deploy' ? 'jelastic' : 'rancher',
     capabilities: { ...WEIGHTED_CAPABILITIES, nativeRollback: write === 'rollback' },
     async describe(ref: ServiceRef) {
+      if (image === null) throw new Error('connection reset')
       return { id: ref.service, phase: 'running', status: 'RUNNING', replicas: 1, ready: 1, image, env: vars }
     },
     async [write](ref: ServiceRef) {
@@ -56,6 +58,20 @@ describe('a rollback to an image', () => {
     const result = await rollback(releaseContext(platformEndingOn(V3)), inputs)
     expect(result.failure).toBe(`jelastic: rollback of "shop" to ${V1} failed: the operation succeeded, but the service runs ${V3}`)
     expect(result.outputs.image).toBe(V3)
+  })
+
+  it("fails when the operation succeeded but the service cannot be read back: the operation's word alone is no evidence", async () => {
+    const result = await rollback(releaseContext(platformEndingOn(null)), inputs)
+    expect(result.failure).toBe(
+      `jelastic: rollback of "shop" to ${V1} failed: the operation op succeeded, but the service could not be read back to prove it runs ${V1}`,
+    )
+  })
+
+  it('by the platform\'s own rollback ("to" given): fails when the service cannot be read back', async () => {
+    const result = await rollback(releaseContext(platformEndingOn(null, 'rollback')), inputs)
+    expect(result.failure).toBe(
+      `rancher: rollback of "shop" failed: the operation op succeeded, but the service could not be read back to prove it runs ${V1}`,
+    )
   })
 })
 

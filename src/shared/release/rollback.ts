@@ -304,15 +304,24 @@ function unprovenRollback(
   to: string | undefined,
 ): string | undefined {
   const expected = to ?? operation.target.image
-  if (expected !== undefined && after !== null && after.image !== expected)
+  if (after === null) {
+    const proof =
+      to !== undefined
+        ? `runs ${to}`
+        : before.version !== undefined
+          ? `left version ${before.version}`
+          : expected !== undefined
+            ? `runs ${expected}`
+            : 'was rolled back'
+    return `the operation ${operation.id} succeeded, but the service could not be read back to prove it ${proof}`
+  }
+  if (expected !== undefined && after.image !== expected)
     return `the operation succeeded, but the service runs ${after.image}, not ${expected}`
   // a config brought back may share its image with the one it replaced: its variables tell them apart
   const env = operation.target.env
-  if (env !== undefined && after?.env !== undefined && !sameEnv(after.env, env))
+  if (env !== undefined && after.env !== undefined && !sameEnv(after.env, env))
     return `the operation succeeded, but the service runs ${after.image} with other variables than the config it went back to`
   if (to !== undefined || before.version === undefined) return undefined
-  if (after === null)
-    return `the operation ${operation.id} succeeded, but the service could not be read back to prove it left version ${before.version}`
   // a rollback that ended a deploy's job before it applied its version keeps the version from before
   const endedDeploy = before.phase === 'deploying' && after.phase === 'running'
   return after.version === before.version && !endedDeploy
@@ -355,14 +364,18 @@ async function rollbackToImage(ctx: ReleaseContext, inputs: RollbackInputs, imag
   }
   const { operation, result } = await rollOut(ctx, ref, image, 'rollback', inputs.wait)
   const after = inputs.wait ? await readBack(ctx, ref, before) : null
-  // the operation's success is not enough: the service must run the image asked for
-  const elsewhere = result?.status === 'succeeded' && after !== null && after.image !== image
-  const failed = (result !== undefined && result.status !== 'succeeded') || elsewhere
+  // the operation's success is not enough: the service must be read back running the image asked for
+  const succeeded = result?.status === 'succeeded'
+  const elsewhere = succeeded && after !== null && after.image !== image
+  const unread = succeeded && after === null
+  const failed = (result !== undefined && !succeeded) || elsewhere || unread
   const why = elsewhere
     ? `the operation succeeded, but the service runs ${after?.image}`
-    : result
-      ? describeResult(operation, result)
-      : 'no result'
+    : unread
+      ? `the operation ${operation.id} succeeded, but the service could not be read back to prove it runs ${image}`
+      : result
+        ? describeResult(operation, result)
+        : 'no result'
   return {
     title: failed ? `Rollback of ${ref.service} failed` : `Rolled back ${ref.service} to ${image}`,
     outputs: { image: after?.image ?? (failed ? before.image : image), 'service-id': before.id, weights: '' },
