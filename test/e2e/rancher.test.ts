@@ -84,6 +84,26 @@ describe('action-deploy on Rancher (in-service upgrade)', () => {
     expect(after.launchConfig.environment ?? {}).not.toHaveProperty('MODE')
   })
 
+  it('rolls a failed deploy of new variables alone back to the launch config before, variables and all', async () => {
+    const { id } = await service()
+    await suite.emulator.markImage(V1, { unhealthy: true })
+    const run = await suite.steps.run(
+      'deploy',
+      inputs({
+        service: 'shop/web',
+        image: V1,
+        'env-vars': 'MODE=canary',
+        'health-url': `${suite.emulator.url('rancher')}/services/${id}/`,
+      }),
+    )
+    expect(run.code, run.stdout).toBe(1)
+    expect(errorLines(run)[0]).toContain(`; rolled back to ${V1} with the variables from before`)
+    expect(run.outputs['rolled-back']).toBe('true')
+    const after = await service()
+    expect(after).toMatchObject({ state: 'active', launchConfig: { imageUuid: `docker:${V1}` } })
+    expect(after.launchConfig.environment ?? {}).not.toHaveProperty('MODE')
+  })
+
   it('a failing image ends the upgrade in transitioning error; the upgrade is rolled back', async () => {
     await suite.emulator.control('POST', '/images', { image: V3, failing: true })
     const run = await suite.steps.run('deploy', inputs({ service: 'shop/web', image: V3 }))

@@ -248,3 +248,60 @@ describe("a failed deploy's rollback by the platform's own rollback is proven by
     expect(result.failure).toContain('JOB-rollback succeeded, but the service still runs version 2024.0101.00002')
   })
 })
+
+describe("a failed deploy of new variables alone (one image), on a platform with its own rollback (Rancher's launch config before)", () => {
+  const STABLE = { MODE: 'stable' }
+
+  /** The deploy sets the variables and fails; the platform's rollback brings STABLE back. `undone`: the platform had already put them back itself. */
+  function failingVarsDeploy(undone = false) {
+    let env: Record<string, string> = { ...STABLE }
+    const rollbacks: string[] = []
+    const platform = {
+      name: 'rancher',
+      capabilities: { ...WEIGHTED_CAPABILITIES, nativeRollback: true, undoWhileBusy: true },
+      async describe(ref: ServiceRef) {
+        return { id: ref.service, image: V1, env, replicas: 1, ready: 1, phase: 'running', status: 'active' }
+      },
+      async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+        env = undone ? env : { ...env, ...spec.env?.vars }
+        return { id: 'upgrade:1s5', kind: 'deploy', ref, target: { image: spec.image } }
+      },
+      async rollback(ref: ServiceRef): Promise<Operation> {
+        rollbacks.push(ref.service)
+        env = { ...STABLE }
+        return { id: 'rollback:1s5', kind: 'deploy', ref, target: { image: V1, env: STABLE } }
+      },
+      async observe(op: Operation) {
+        return op.id === 'upgrade:1s5'
+          ? { status: 'failed', detail: 'upgrading (transitioning error)' }
+          : { status: 'succeeded', detail: 'active' }
+      },
+    } as unknown as Platform
+    return { platform, rollbacks, env: () => env }
+  }
+  const varsOnly = () => readDeployInputs({ ...JELASTIC_INPUTS, INPUT_SERVICE: 'shop', INPUT_IMAGE: V1, 'INPUT_ENV-VARS': 'MODE=canary' })
+
+  it("is rolled back by the platform's own rollback, which puts the variables back", async () => {
+    const { platform, rollbacks, env } = failingVarsDeploy()
+    const result = await deploy(releaseContext(platform), varsOnly())
+    expect(rollbacks).toEqual(['shop'])
+    expect(env()).toEqual(STABLE)
+    expect(result.failure).toContain(`; rolled back to ${V1} with the variables from before`)
+    expect(result.outputs['rolled-back']).toBe('true')
+  })
+
+  it('is not rolled back when the service already runs the variables from before', async () => {
+    const { platform, rollbacks } = failingVarsDeploy(true)
+    const result = await deploy(releaseContext(platform), varsOnly())
+    expect(rollbacks).toEqual([])
+    expect(result.failure).toContain(`; not rolled back: the service still runs ${V1}`)
+  })
+
+  it('plans the rollback in a dry run', async () => {
+    const { platform } = failingVarsDeploy()
+    const result = await deploy({ ...releaseContext(platform), dryRun: true }, varsOnly())
+    expect(result.plan?.onFailure).toEqual([
+      expect.objectContaining({ operation: 'rollback', after: `${V1} with the variables from before` }),
+    ])
+  })
+})

@@ -148,6 +148,13 @@ describe("a rollback by the platform's own rollback to an image it names (Ranche
     expect(result.failure).toBe(`rancher: rollback of "shop" failed: the operation succeeded, but the service runs ${V3}, not ${V1}`)
   })
 
+  it('fails when the service cannot be read back after it', async () => {
+    const result = await rollback(releaseContext(platformEndingOn(null, 'rollback', V1, { target: { MODE: 'old' }, after: {} })), back)
+    expect(result.failure).toBe(
+      `rancher: rollback of "shop" failed: the operation op succeeded, but the service could not be read back to prove it runs ${V1} with its variables`,
+    )
+  })
+
   // the launch config before may run the same image with other variables: only they prove the rollback
   it('fails when the service runs the image but not the variables of the config it went back to', async () => {
     const result = await rollback(
@@ -155,7 +162,7 @@ describe("a rollback by the platform's own rollback to an image it names (Ranche
       back,
     )
     expect(result.failure).toBe(
-      `rancher: rollback of "shop" failed: the operation succeeded, but the service runs ${V2} with other variables than the config it went back to`,
+      `rancher: rollback of "shop" failed: the operation succeeded, but the service runs ${V2} with other variables than the rollback's launch config`,
     )
   })
 

@@ -2,7 +2,16 @@ import type { Deployment } from '../github/api.js'
 import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/deploy.js'
 import type { HealthInputs } from '../inputs/health.js'
-import { describeDiff, describeRestore, type EnvChange, type EnvDiff, envDiff, hasChanges, restoreChange } from '../platforms/env-vars.js'
+import {
+  describeDiff,
+  describeRestore,
+  type EnvChange,
+  type EnvDiff,
+  envDiff,
+  hasChanges,
+  restoreChange,
+  sameEnv,
+} from '../platforms/env-vars.js'
 import {
   type DeployCall,
   type DeploySpec,
@@ -152,11 +161,15 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
     if (foreign) {
       // what runs is not this deploy's: a rollback would undo a change it did not make
       failure += '; not rolled back'
-    } else if (inputs.rollbackOnFailure && (previous !== inputs.image || back)) {
+    } else if (inputs.rollbackOnFailure && rollbackUndoes(ctx, before, inputs.image, varsChange, back)) {
       ctx.deadline.restart() // the rollback gets its own deadline: the deploy may have used all of it
       landedOn = undefined
-      const outcome = await rollBack(ctx, ref, previous, back?.change, before.version)
-      const withVars = back ? ` with the variables from before (${back.said})` : ''
+      const outcome = await rollBack(ctx, ref, before, varsChange && previous === inputs.image, back?.change)
+      const withVars = back
+        ? ` with the variables from before (${back.said})`
+        : varsChange && ctx.platform.rollback
+          ? ' with the variables from before'
+          : ''
       if (outcome.untouched) failure += `; not rolled back: the service still runs ${previous}`
       else
         failure += outcome.ok ? `; rolled back to ${previous}${withVars}` : `; rollback to ${previous}${withVars} failed: ${outcome.detail}`
@@ -274,6 +287,27 @@ function variablesBack(
 }
 
 /**
+ * Whether a failed deploy changed what a rollback puts back: the image, or the variables (a
+ * redeploy puts them back with the image, `back`; a platform's own rollback restores the whole
+ * version, variables and all).
+ */
+function rollbackUndoes(ctx: ReleaseContext, before: ServiceState, image: string, varsChange: boolean, back: object | undefined): boolean {
+  return before.image !== image || back !== undefined || (varsChange && ctx.platform.rollback !== undefined)
+}
+
+/**
+ * Whether the service read before a platform's own rollback still runs what it ran before the
+ * deploy: the image, and after a deploy of new variables alone (`varsOnly`, one image either way)
+ * the version, or where the platform keeps none, the variables from before. Unknown is not.
+ */
+function stillAsBefore(now: ServiceState | null, before: ServiceState, varsOnly: boolean): boolean {
+  if (now === null || now.image !== before.image || now.phase !== 'running') return false
+  if (!varsOnly) return true
+  if (before.version !== undefined && now.version !== undefined) return now.version === before.version
+  return before.env !== undefined && now.env !== undefined && sameEnv(now.env, before.env)
+}
+
+/**
  * Undoes a failed deploy: at once where the platform takes a rollback while the deploy still runs
  * (a stuck deploy, or one out of time), else once the platform is done with it; then the
  * platform's own rollback, or a deploy of the previous image (with `env`, the variables from before).
@@ -281,11 +315,13 @@ function variablesBack(
 async function rollBack(
   ctx: ReleaseContext,
   ref: ServiceRef,
-  previous: string,
+  /** the service before the deploy */
+  before: ServiceState,
+  /** the deploy changed the variables alone */
+  varsOnly: boolean,
   env: EnvChange | undefined,
-  /** the platform's version of the service before the deploy, where it keeps one */
-  previousVersion?: string,
 ): Promise<{ ok: boolean; detail: string; untouched?: boolean }> {
+  const previous = before.image
   try {
     if (!ctx.platform.capabilities.undoWhileBusy) await ctx.phase('wait until the platform is idle', () => untilIdle(ctx, ref))
     // the platform's own rollback goes back one version from what runs now: after a deploy that
@@ -293,7 +329,7 @@ async function rollBack(
     let now: ServiceState | null = null
     if (ctx.platform.rollback) {
       now = await ctx.phase('read before the rollback', () => ctx.platform.describe(ref))
-      if (now !== null && now.image === previous && now.phase === 'running') return { ok: true, detail: 'still there', untouched: true }
+      if (stillAsBefore(now, before, varsOnly)) return { ok: true, detail: 'still there', untouched: true }
     }
     // the platform's own rollback where it has one (it restores the whole previous version), else a redeploy
     const { operation, result } = ctx.platform.rollback
@@ -304,7 +340,7 @@ async function rollBack(
     // versions: the service must no longer run the failed deploy's (the image alone cannot tell).
     // A deploy whose job never applied its version left the version from before, which the
     // rollback (ending that job) keeps: nothing to prove there
-    const applied = now?.version !== undefined && now.version !== previousVersion ? now.version : undefined
+    const applied = now?.version !== undefined && now.version !== before.version ? now.version : undefined
     const unmoved = applied === undefined ? null : await stillOnVersion(ctx, ref, applied)
     return unmoved === null ? { ok: true, detail: result.detail } : { ok: false, detail: `${operation.id} succeeded, but ${unmoved}` }
   } catch (error) {
@@ -483,12 +519,16 @@ async function planDeploy(
     })
   }
   if (deploying) {
-    if (inputs.rollbackOnFailure && (before.image !== inputs.image || back)) {
+    if (inputs.rollbackOnFailure && rollbackUndoes(ctx, before, inputs.image, varsChange, back)) {
       plan.onFailure.push({
         operation: 'rollback',
         target: ref.service,
         before: inputs.image,
-        after: back ? `${before.image}, variables put back as they were (${back.said})` : before.image,
+        after: back
+          ? `${before.image}, variables put back as they were (${back.said})`
+          : varsChange && ctx.platform.rollback
+            ? `${before.image} with the variables from before`
+            : before.image,
         detail: ctx.platform.rollback
           ? `${name}'s own rollback to the version before`
           : `a deploy of the previous image${back ? ' with the variables from before' : ''}, waited for`,

@@ -311,7 +311,7 @@ function unprovenRollback(
         : before.version !== undefined
           ? `left version ${before.version}`
           : expected !== undefined
-            ? `runs ${expected}`
+            ? `runs ${expected}${operation.target.env ? ' with its variables' : ''}`
             : 'was rolled back'
     return `the operation ${operation.id} succeeded, but the service could not be read back to prove it ${proof}`
   }
@@ -320,7 +320,7 @@ function unprovenRollback(
   // a config brought back may share its image with the one it replaced: its variables tell them apart
   const env = operation.target.env
   if (env !== undefined && after.env !== undefined && !sameEnv(after.env, env))
-    return `the operation succeeded, but the service runs ${after.image} with other variables than the config it went back to`
+    return `the operation succeeded, but the service runs ${after.image} with other variables than the rollback's launch config`
   if (to !== undefined || before.version === undefined) return undefined
   // a rollback that ended a deploy's job before it applied its version keeps the version from before
   const endedDeploy = before.phase === 'deploying' && after.phase === 'running'

@@ -632,7 +632,10 @@ class RancherPlatform implements Platform {
     const state = settled(service, ['upgraded', 'active'])
     if (state.status !== 'succeeded') return state
     if (!isTarget(service.launchConfig, op.target))
-      return { status: 'running', detail: `${state.detail}; not yet on ${op.target.image}${op.target.env ? ' with its variables' : ''}` }
+      return {
+        status: 'running',
+        detail: `${state.detail}; not yet on ${op.target.image}${configImage(service.launchConfig) === op.target.image ? ' with its variables' : ''}`,
+      }
     if (service.state !== 'upgraded') return state
     if (pending.finishing) return { status: 'running', detail: `${state.detail}; finishing the upgrade` }
     if (pending.finish === false) {
