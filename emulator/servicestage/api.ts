@@ -150,6 +150,7 @@ export class ServiceStageEmulator {
           status: ok ? 'SUCCEEDED' : 'FAILED',
           deploy_type: 'upgrade',
           weights: [],
+          spec: c.spec,
         })
       },
     })
@@ -246,7 +247,8 @@ export class ServiceStageEmulator {
       )
     }
     const job = this.state.newJob('DAILY_OPERATION', UPGRADE_TASKS)
-    const stable = { stableImage: c.image, stableVersion: c.version }
+    const stable = { stableImage: c.image, stableVersion: c.version, stableSpec: c.spec }
+    const spec = specOf(body)
     c.status = 'UPGRADING'
     const record = (status: string) =>
       c.records.push({
@@ -259,6 +261,7 @@ export class ServiceStageEmulator {
         status,
         deploy_type: grayWeight !== undefined ? 'gray' : 'upgrade',
         weights: grayWeight !== undefined ? [grayWeight as number] : [],
+        spec,
       })
     const from = { image: c.image, version: c.version }
     this.run(
@@ -269,7 +272,7 @@ export class ServiceStageEmulator {
           c.image = source.url as string
           c.version = version
           // a PUT replaces the spec (assumed: the SDK's ComponentModify requires the whole of it)
-          c.spec = specOf(body)
+          c.spec = spec
           c.updateTime = Date.now()
           if (grayWeight === undefined) c.available = 0
         },
@@ -306,7 +309,7 @@ export class ServiceStageEmulator {
     const rollback = action === 'rollback' || action === 'rollback_current'
     if (busy && !rollback) return fail(res, [409, 'SVCSTG.00100400', `the component has a job in progress: ${busy.job.job_id}`])
     const parameters = (body.parameters ?? {}) as { replica?: unknown; version?: unknown }
-    let target: { image: string; version: string } | undefined
+    let target: { image: string; version: string; spec: Record<string, unknown> } | undefined
     if (action === 'scale' && (!Number.isInteger(parameters.replica) || (parameters.replica as number) < 0)) {
       return fail(res, ERR.param('parameters.replica must be a whole number'))
     }
@@ -338,7 +341,7 @@ export class ServiceStageEmulator {
           'SVCSTG.00100436',
           `snapshot not found${action === 'rollback' ? `: version ${String(parameters.version)}` : ''}`,
         ])
-      target = { image: record.image, version: record.version }
+      target = { image: record.image, version: record.version, spec: record.spec }
       busy?.abandon()
     }
     const job = this.state.newJob('DAILY_OPERATION', ['SEPARATOR_PREPARE_RESOURCES', `TN_${action.toUpperCase()}`])
@@ -348,6 +351,7 @@ export class ServiceStageEmulator {
         if (target) {
           c.image = target.image
           c.version = target.version
+          c.spec = target.spec
         }
         if (action === 'scale') c.replica = parameters.replica as number
       },
@@ -383,6 +387,7 @@ export class ServiceStageEmulator {
         } else {
           c.image = gray.stableImage
           c.version = gray.stableVersion
+          c.spec = gray.stableSpec
           c.gray = undefined
           if (record) record.status = 'ROLLBACKED'
         }

@@ -34,6 +34,12 @@ export interface DeployRecord {
   deploy_type: string
   /** the gray weight after each of the record's jobs */
   weights: number[]
+  /**
+   * the component's spec as this version deployed it (envs and all): a rollback to the version
+   * restores it (assumed: platforms.md calls the records snapshots, and a version is the whole
+   * PUT, not its image alone). Never shown by the records' GET.
+   */
+  spec: Record<string, unknown>
 }
 
 /** A gray release in progress: the new version takes `weight` percent, the stable one the rest. */
@@ -41,6 +47,7 @@ export interface Gray {
   weight: number
   stableImage: string
   stableVersion: string
+  stableSpec: Record<string, unknown>
 }
 
 export interface Component {
@@ -162,6 +169,7 @@ export class ServiceStageState {
       status: 'SUCCEEDED',
       deploy_type: 'upgrade',
       weights: [],
+      spec: component.spec,
     })
     this.components.set(component.id, component)
     return component

@@ -55,6 +55,30 @@ beforeEach(async () => {
 })
 
 describe('action-deploy on ServiceStage', () => {
+  it('rolls a failed deploy of new variables alone back to the version before, its variables with it', async () => {
+    const before = await component()
+    const vars = async () => ((await component()) as unknown as { envs?: { name: string }[] }).envs?.map((e) => e.name) ?? []
+    // the health check wants what no version answers: the deploy fails after its job succeeded
+    const run = await suite.steps.run(
+      'deploy',
+      inputs({
+        service: 'shop',
+        image: V1,
+        'env-vars': 'MODE=canary',
+        'health-url': before.external_accesses[0]?.address ?? '',
+        'health-json-field': 'version',
+        'health-json-value': 'v9',
+        'health-samples': '1',
+      }),
+    )
+    expect(run.code, run.stdout).toBe(1)
+    expect(errorLines(run)[0]).toContain(`; rolled back to ${V1} with the variables from before (removed MODE)`)
+    expect(run.outputs['rolled-back']).toBe('true')
+    const after = await component()
+    expect(after.version).toBe(before.version)
+    expect(await vars()).not.toContain('MODE')
+  })
+
   it('upgrades the component to a new version, waits for its job, checks health', async () => {
     const before = await component()
     const run = await suite.steps.run(
