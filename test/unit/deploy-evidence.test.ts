@@ -305,3 +305,65 @@ describe("a failed deploy of new variables alone (one image), on a platform with
     ])
   })
 })
+
+describe('a failed deploy of new variables alone on a platform that keeps versions (ServiceStage)', () => {
+  const STABLE = { MODE: 'stable' }
+  const OLD = '2024.0101.00001'
+  const NEW = '2024.0101.00002'
+
+  /**
+   * The deploy's job fails: after it applied its version and the variables (`applies`), or before,
+   * leaving the component FAILED on the version from before. `rollback_current` goes back one
+   * version from what runs now, with that version's variables unless `keepsVars`.
+   */
+  function versioned({ applies = true, keepsVars = false } = {}) {
+    let state = { version: OLD, env: { ...STABLE }, phase: 'running' }
+    const rollbacks: string[] = []
+    const platform = {
+      name: 'servicestage',
+      capabilities: { ...WEIGHTED_CAPABILITIES, nativeRollback: true, undoWhileBusy: true },
+      async describe(ref: ServiceRef) {
+        return { id: ref.service, image: V1, replicas: 1, ready: 1, status: state.phase.toUpperCase(), ...state }
+      },
+      async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+        state = applies ? { version: NEW, env: { ...state.env, ...spec.env?.vars }, phase: 'failed' } : { ...state, phase: 'failed' }
+        return { id: 'JOB-deploy', kind: 'deploy', ref, target: { image: spec.image } }
+      },
+      async rollback(ref: ServiceRef): Promise<Operation> {
+        rollbacks.push(state.version)
+        state = { version: state.version === NEW ? OLD : '2024.0101.00000', env: keepsVars ? state.env : { ...STABLE }, phase: 'running' }
+        return { id: 'JOB-rollback', kind: 'lifecycle', ref, target: {} }
+      },
+      async observe(op: Operation) {
+        return op.id === 'JOB-deploy' ? { status: 'failed', detail: 'job FAILED' } : { status: 'succeeded', detail: 'job SUCCEEDED' }
+      },
+    } as unknown as Platform
+    return { platform, rollbacks, version: () => state.version }
+  }
+  const varsOnly = () =>
+    readDeployInputs({ ...JELASTIC_INPUTS, INPUT_SERVICE: 'shop', INPUT_IMAGE: V1, 'INPUT_ENV-VARS': 'MODE=canary', INPUT_PROJECT: 'p1' })
+
+  it('is rolled back to the version before, its variables proven back', async () => {
+    const { platform, rollbacks, version } = versioned()
+    const result = await deploy(releaseContext(platform), varsOnly())
+    expect(rollbacks).toEqual([NEW])
+    expect(version()).toBe(OLD)
+    expect(result.failure).toContain(`; rolled back to ${V1} with the variables from before (restored MODE)`)
+    expect(result.outputs['rolled-back']).toBe('true')
+  })
+
+  it('fails the rollback when the version went back but the variables did not: the version alone is not taken for them', async () => {
+    const { platform } = versioned({ keepsVars: true })
+    const result = await deploy(releaseContext(platform), varsOnly())
+    expect(result.failure).toContain('JOB-rollback succeeded, but the service does not show the variables from before (MODE)')
+    expect(result.outputs['rolled-back']).toBe('false')
+  })
+
+  it('sends no rollback when the job never applied its version: the component, failed, is on the version from before', async () => {
+    const { platform, rollbacks, version } = versioned({ applies: false })
+    const result = await deploy(releaseContext(platform), varsOnly())
+    expect(rollbacks).toEqual([])
+    expect(version()).toBe(OLD)
+    expect(result.failure).toContain(`; not rolled back: the service still runs ${V1} with the variables from before`)
+  })
+})

@@ -2,16 +2,7 @@ import type { Deployment } from '../github/api.js'
 import type { Deployments } from '../github/deployments.js'
 import type { DeployInputs } from '../inputs/deploy.js'
 import type { HealthInputs } from '../inputs/health.js'
-import {
-  describeDiff,
-  describeRestore,
-  type EnvChange,
-  type EnvDiff,
-  envDiff,
-  hasChanges,
-  restoreChange,
-  sameEnv,
-} from '../platforms/env-vars.js'
+import { describeDiff, describeRestore, type EnvChange, type EnvDiff, envDiff, hasChanges, restoreChange } from '../platforms/env-vars.js'
 import {
   type DeployCall,
   type DeploySpec,
@@ -164,20 +155,21 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
     } else if (inputs.rollbackOnFailure && rollbackUndoes(ctx, before, inputs.image, varsChange, back)) {
       ctx.deadline.restart() // the rollback gets its own deadline: the deploy may have used all of it
       landedOn = undefined
-      const outcome = await rollBack(ctx, ref, before, varsChange && previous === inputs.image, back?.change)
-      const withVars = back
-        ? ` with the variables from before (${back.said})`
-        : varsChange && ctx.platform.rollback
-          ? ' with the variables from before'
-          : ''
-      if (outcome.untouched) failure += `; not rolled back: the service still runs ${previous}`
+      const changed =
+        varsChange && diff ? { names: [...diff.added, ...diff.changed, ...diff.removed], alone: previous === inputs.image } : undefined
+      const outcome = await rollBack(ctx, ref, before, changed, back?.change)
+      // a redeploy puts the variables back itself; the platform's own rollback restores them with its version
+      const said = back?.said ?? (diff && changed && ctx.platform.rollback ? describeRestore(diff) : undefined)
+      const withVars = said ? ` with the variables from before (${said})` : ''
+      const still = `${previous}${changed?.alone ? ' with the variables from before' : ''}`
+      if (outcome.untouched) failure += `; not rolled back: the service still runs ${still}`
       else
         failure += outcome.ok ? `; rolled back to ${previous}${withVars}` : `; rollback to ${previous}${withVars} failed: ${outcome.detail}`
       rows.push([
         'Rolled back to',
-        outcome.untouched ? `not needed: it still runs ${previous}` : outcome.ok ? previous : `${previous} (failed)`,
+        outcome.untouched ? `not needed: it still runs ${still}` : outcome.ok ? previous : `${previous} (failed)`,
       ])
-      if (outcome.ok && back) rows.push(['Variables put back', back.said])
+      if (outcome.ok && !outcome.untouched && said) rows.push(['Variables put back', said])
       running = outcome.ok ? previous : inputs.image
     } else {
       failure += inputs.rollbackOnFailure ? '; nothing to roll back to' : '; not rolled back (rollback-on-failure is false)'
@@ -295,16 +287,32 @@ function rollbackUndoes(ctx: ReleaseContext, before: ServiceState, image: string
   return before.image !== image || back !== undefined || (varsChange && ctx.platform.rollback !== undefined)
 }
 
+/** The variables a failed deploy changed: their names (never values), and whether it changed them alone (one image). */
+interface ChangedVars {
+  names: string[]
+  alone: boolean
+}
+
 /**
  * Whether the service read before a platform's own rollback still runs what it ran before the
- * deploy: the image, and after a deploy of new variables alone (`varsOnly`, one image either way)
- * the version, or where the platform keeps none, the variables from before. Unknown is not.
+ * deploy, so that the rollback, which goes back one version from what runs now, would take away
+ * the release before. Where the platform keeps versions, the version tells: unchanged, nothing
+ * of the deploy landed (a job still running is the exception: the rollback ends it). Elsewhere,
+ * running: the image, and after a deploy of new variables alone, those variables as they were.
+ * Unknown is not.
  */
-function stillAsBefore(now: ServiceState | null, before: ServiceState, varsOnly: boolean): boolean {
-  if (now === null || now.image !== before.image || now.phase !== 'running') return false
-  if (!varsOnly) return true
-  if (before.version !== undefined && now.version !== undefined) return now.version === before.version
-  return before.env !== undefined && now.env !== undefined && sameEnv(now.env, before.env)
+function stillAsBefore(now: ServiceState | null, before: ServiceState, changed: ChangedVars | undefined): boolean {
+  if (now === null || now.image !== before.image) return false
+  const versions = before.version !== undefined && now.version !== undefined
+  if (versions && now.version === before.version) return now.phase !== 'deploying'
+  if (now.phase !== 'running') return false
+  if (!changed?.alone) return true
+  return !versions && varsAsBefore(before, now, changed.names)
+}
+
+/** Whether the service shows each of these variables as it was before (absent where it was absent). */
+function varsAsBefore(before: ServiceState, now: ServiceState, names: string[]): boolean {
+  return before.env !== undefined && now.env !== undefined && names.every((name) => before.env?.[name] === now.env?.[name])
 }
 
 /**
@@ -317,8 +325,7 @@ async function rollBack(
   ref: ServiceRef,
   /** the service before the deploy */
   before: ServiceState,
-  /** the deploy changed the variables alone */
-  varsOnly: boolean,
+  changed: ChangedVars | undefined,
   env: EnvChange | undefined,
 ): Promise<{ ok: boolean; detail: string; untouched?: boolean }> {
   const previous = before.image
@@ -328,32 +335,49 @@ async function rollBack(
     // never landed, or one the platform undid itself, it would take away the release before
     let now: ServiceState | null = null
     if (ctx.platform.rollback) {
-      now = await ctx.phase('read before the rollback', () => ctx.platform.describe(ref))
-      if (stillAsBefore(now, before, varsOnly)) return { ok: true, detail: 'still there', untouched: true }
+      now = await ctx.phase('read before the rollback', () => ctx.platform.describe(ref, changed ? { env: true } : undefined))
+      if (stillAsBefore(now, before, changed)) return { ok: true, detail: 'still there', untouched: true }
     }
     // the platform's own rollback where it has one (it restores the whole previous version), else a redeploy
     const { operation, result } = ctx.platform.rollback
       ? await rollBackNatively(ctx, ref)
       : await rollOut(ctx, ref, previous, 'rollback', true, { ...(env && { env }), undoing: true })
     if (result?.status !== 'succeeded') return { ok: false, detail: describeResult(operation, result as WaitResult) }
-    // a native rollback's job that succeeded is not evidence enough where the platform keeps
-    // versions: the service must no longer run the failed deploy's (the image alone cannot tell).
-    // A deploy whose job never applied its version left the version from before, which the
-    // rollback (ending that job) keeps: nothing to prove there
+    // a native rollback's job that succeeded is not evidence enough: the service must no longer run
+    // the failed deploy's version where the platform keeps versions (the image alone cannot tell),
+    // and must show the variables the deploy changed as they were. A deploy whose job never
+    // applied its version left the version from before, which the rollback (ending that job)
+    // keeps: no version to prove there
     const applied = now?.version !== undefined && now.version !== before.version ? now.version : undefined
-    const unmoved = applied === undefined ? null : await stillOnVersion(ctx, ref, applied)
-    return unmoved === null ? { ok: true, detail: result.detail } : { ok: false, detail: `${operation.id} succeeded, but ${unmoved}` }
+    const vars = ctx.platform.rollback ? changed?.names : undefined
+    const unproven = applied === undefined && vars === undefined ? null : await notBack(ctx, ref, before, applied, vars)
+    return unproven === null ? { ok: true, detail: result.detail } : { ok: false, detail: `${operation.id} succeeded, but ${unproven}` }
   } catch (error) {
     return { ok: false, detail: (error as Error).message }
   }
 }
 
-/** What is wrong when the service, read again, still runs `version` (or cannot be read); null when it moved on. */
-async function stillOnVersion(ctx: ReleaseContext, ref: ServiceRef, version: string): Promise<string | null> {
-  const after = await ctx.phase('read back', () => ctx.platform.describe(ref)).catch((error: unknown) => error as Error)
+/**
+ * What the service, read again after the platform's own rollback, fails to show: that it left the
+ * version the deploy applied (`applied`), and that the variables the deploy changed (`vars`) are
+ * as they were; null when it shows both.
+ */
+async function notBack(
+  ctx: ReleaseContext,
+  ref: ServiceRef,
+  before: ServiceState,
+  applied: string | undefined,
+  vars: string[] | undefined,
+): Promise<string | null> {
+  const after = await ctx
+    .phase('read back', () => ctx.platform.describe(ref, vars ? { env: true } : undefined))
+    .catch((error: unknown) => error as Error)
   if (after instanceof Error) return `the service could not be read back to prove it (${after.message})`
   if (after === null) return 'the service is gone'
-  return after.version === version ? `the service still runs version ${version} (${after.image})` : null
+  if (applied !== undefined && after.version === applied) return `the service still runs version ${applied} (${after.image})`
+  if (vars !== undefined && !varsAsBefore(before, after, vars))
+    return `the service does not show the variables from before (${[...vars].sort().join(', ')})`
+  return null
 }
 
 /** Waits until the platform is no longer deploying; throws when it still is at the deadline. */
