@@ -24,7 +24,6 @@ import {
 } from '../support/fault-cases.js'
 import { type ActionRun, errorLines, runAction } from '../support/runner.js'
 import { actionMs, phaseMs } from '../support/summary-time.js'
-import { until } from '../support/until.js'
 
 /**
  * The fault matrix (DESIGN.md, "Under faults"): every platform × operation × fault kind, once and
@@ -312,17 +311,21 @@ function rerunCells(): void {
           'in-flight': 'fail',
         }
         // the first run is killed (SIGKILL: no abort, no post step) 3 s into its 6 s hold, counted
-        // from when the router shows the step (not from the spawn: a loaded machine starts late)
+        // from when its log says the router reads back the step (its hold starts at its next read):
+        // not from the spawn, and not from polls of the router, which a loaded machine makes late
         const spawned = Date.now()
+        let holdStarted = 0
         let holdReached: () => void = () => undefined
         const reached = new Promise<void>((resolve) => (holdReached = resolve))
         const killed = runAction('traffic', inputs, {
+          onStdout: (soFar) => {
+            if (holdStarted > 0 || !/ now blue 50% \/ green 50%/.test(soFar)) return
+            holdStarted = Date.now()
+            holdReached()
+          },
           signalWhen: reached.then(() => new Promise((resolve) => setTimeout(resolve, 3000))),
           signal: 'SIGKILL',
         })
-        await until(async () => (await platform.router.green(emulator, seeded)) === 50, 15_000, 50)
-        const holdStarted = Date.now()
-        holdReached()
         const first = await killed
         const killedAt = Date.now()
         expect(first.code, first.stdout).not.toBe(0)
