@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { readDeployInputs } from '../../src/shared/inputs/deploy.js'
 import type { DeploySpec, Operation, Platform, ServiceRef } from '../../src/shared/platforms/platform.js'
 import type { ReleaseContext } from '../../src/shared/release/context.js'
+import { Deadline } from '../../src/shared/release/deadline.js'
 import { deploy } from '../../src/shared/release/deploy.js'
 import { JELASTIC_INPUTS, releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
 
@@ -313,10 +314,12 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
 
   /**
    * The deploy's job fails: after it applied its version and the variables (`applies`), or before,
-   * leaving the component FAILED on the version from before. `rollback_current` goes back one
-   * version from what runs now, with that version's variables unless `keepsVars`.
+   * leaving the component FAILED on the version from before, or after it wrote the variables but
+   * not yet the version (`varsFirst`); or it never ends (`stuck`: the component's state unknown).
+   * `rollback_current` goes back one version from what runs now, with that version's variables
+   * unless `keepsVars`.
    */
-  function versioned({ applies = true, keepsVars = false } = {}) {
+  function versioned({ applies = true, keepsVars = false, varsFirst = false, stuck = false } = {}) {
     let state = { version: OLD, env: { ...STABLE }, phase: 'running' }
     const rollbacks: string[] = []
     const platform = {
@@ -326,7 +329,9 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
         return { id: ref.service, image: V1, replicas: 1, ready: 1, status: state.phase.toUpperCase(), ...state }
       },
       async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
-        state = applies ? { version: NEW, env: { ...state.env, ...spec.env?.vars }, phase: 'failed' } : { ...state, phase: 'failed' }
+        const env = { ...state.env, ...spec.env?.vars }
+        const phase = stuck ? 'unknown' : 'failed'
+        state = varsFirst ? { ...state, env, phase } : applies ? { version: NEW, env, phase } : { ...state, phase }
         return { id: 'JOB-deploy', kind: 'deploy', ref, target: { image: spec.image } }
       },
       async rollback(ref: ServiceRef): Promise<Operation> {
@@ -335,7 +340,8 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
         return { id: 'JOB-rollback', kind: 'lifecycle', ref, target: {} }
       },
       async observe(op: Operation) {
-        return op.id === 'JOB-deploy' ? { status: 'failed', detail: 'job FAILED' } : { status: 'succeeded', detail: 'job SUCCEEDED' }
+        if (op.id !== 'JOB-deploy') return { status: 'succeeded', detail: 'job SUCCEEDED' }
+        return stuck ? { status: 'running', detail: 'job RUNNING' } : { status: 'failed', detail: 'job FAILED' }
       },
     } as unknown as Platform
     return { platform, rollbacks, version: () => state.version }
@@ -364,6 +370,21 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
     const result = await deploy(releaseContext(platform), varsOnly())
     expect(rollbacks).toEqual([])
     expect(version()).toBe(OLD)
-    expect(result.failure).toContain(`; not rolled back: the service still runs ${V1} with the variables from before`)
+    expect(result.failure).toContain(`; not rolled back: the service still is on ${V1} with the variables from before (FAILED)`)
+  })
+
+  it('is rolled back when the job wrote the variables but not yet the version: the version alone does not say nothing landed', async () => {
+    const { platform, rollbacks } = versioned({ varsFirst: true })
+    const result = await deploy(releaseContext(platform), varsOnly())
+    expect(rollbacks).toEqual([OLD])
+    expect(result.failure).toContain('; rolled back to')
+  })
+
+  it('is rolled back when its job ran out of time, the component in a state of no meaning: the rollback ends a job that may still run', async () => {
+    const { platform, rollbacks } = versioned({ stuck: true, applies: false })
+    // a deadline already past: the deploy's wait ends at its first read, out of time
+    const result = await deploy({ ...releaseContext(platform), deadline: new Deadline(0) }, varsOnly())
+    expect(result.failure).toContain('timed out')
+    expect(rollbacks).toEqual([OLD])
   })
 })

@@ -110,6 +110,8 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   /** the service as read once the deploy succeeded: the read-back, unless a rollback or a health check follows */
   let landedOn: ServiceState | null | undefined
   let failure: string | undefined
+  /** the deploy's job ended failed (rather than ran out of time: it may still run) */
+  let jobFailed = false
   const startedAt = Date.now()
 
   if (variables) rows.push(['Variables', variables])
@@ -128,6 +130,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
       ...(inputs.provenance && { provenance: inputs.provenance }),
     })
     operationId = operation.id
+    jobFailed = result?.status === 'failed'
     if (result && result.status !== 'succeeded') failure = describeResult(operation, result)
     else if (result && !inputs.gray) {
       landedOn = await readBack(ctx, ref, previous)
@@ -157,18 +160,15 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
       landedOn = undefined
       const changed =
         varsChange && diff ? { names: [...diff.added, ...diff.changed, ...diff.removed], alone: previous === inputs.image } : undefined
-      const outcome = await rollBack(ctx, ref, before, changed, back?.change)
+      const outcome = await rollBack(ctx, ref, before, changed, back?.change, jobFailed)
       // a redeploy puts the variables back itself; the platform's own rollback restores them with its version
       const said = back?.said ?? (diff && changed && ctx.platform.rollback ? describeRestore(diff) : undefined)
       const withVars = said ? ` with the variables from before (${said})` : ''
-      const still = `${previous}${changed?.alone ? ' with the variables from before' : ''}`
-      if (outcome.untouched) failure += `; not rolled back: the service still runs ${still}`
+      const still = outcome.untouched && leftAlone(outcome.untouched, previous, changed?.alone === true)
+      if (still) failure += `; not rolled back: the service still ${still}`
       else
         failure += outcome.ok ? `; rolled back to ${previous}${withVars}` : `; rollback to ${previous}${withVars} failed: ${outcome.detail}`
-      rows.push([
-        'Rolled back to',
-        outcome.untouched ? `not needed: it still runs ${still}` : outcome.ok ? previous : `${previous} (failed)`,
-      ])
+      rows.push(['Rolled back to', still ? `not needed: it still ${still}` : outcome.ok ? previous : `${previous} (failed)`])
       if (outcome.ok && !outcome.untouched && said) rows.push(['Variables put back', said])
       running = outcome.ok ? previous : inputs.image
     } else {
@@ -287,6 +287,12 @@ function rollbackUndoes(ctx: ReleaseContext, before: ServiceState, image: string
   return before.image !== image || back !== undefined || (varsChange && ctx.platform.rollback !== undefined)
 }
 
+/** What a service a rollback left alone runs: "runs X" while it runs, else "is on X (its status)". */
+function leftAlone(state: ServiceState, image: string, varsAlone: boolean): string {
+  const vars = varsAlone ? ' with the variables from before' : ''
+  return state.phase === 'running' ? `runs ${image}${vars}` : `is on ${image}${vars} (${state.status})`
+}
+
 /** The variables a failed deploy changed: their names (never values), and whether it changed them alone (one image). */
 interface ChangedVars {
   names: string[]
@@ -296,18 +302,18 @@ interface ChangedVars {
 /**
  * Whether the service read before a platform's own rollback still runs what it ran before the
  * deploy, so that the rollback, which goes back one version from what runs now, would take away
- * the release before. Where the platform keeps versions, the version tells: unchanged, nothing
- * of the deploy landed (a job still running is the exception: the rollback ends it). Elsewhere,
- * running: the image, and after a deploy of new variables alone, those variables as they were.
- * Unknown is not.
+ * the release before: running on the image from before. After a deploy of new variables alone,
+ * the variables it changed must show as they were too, and the version where the platform keeps
+ * one; then a service no longer running is left alone as well once the deploy's job has ended
+ * (`jobEnded`: it failed), since nothing of the deploy landed. A job that may still run (out of
+ * time) gets the rollback, which ends it. Unknown is not as before.
  */
-function stillAsBefore(now: ServiceState | null, before: ServiceState, changed: ChangedVars | undefined): boolean {
+function stillAsBefore(now: ServiceState | null, before: ServiceState, changed: ChangedVars | undefined, jobEnded: boolean): boolean {
   if (now === null || now.image !== before.image) return false
-  const versions = before.version !== undefined && now.version !== undefined
-  if (versions && now.version === before.version) return now.phase !== 'deploying'
-  if (now.phase !== 'running') return false
-  if (!changed?.alone) return true
-  return !versions && varsAsBefore(before, now, changed.names)
+  if (!changed?.alone) return now.phase === 'running'
+  if (!varsAsBefore(before, now, changed.names)) return false
+  if (before.version === undefined || now.version === undefined) return now.phase === 'running'
+  return now.version === before.version && (now.phase === 'running' || (jobEnded && now.phase !== 'deploying'))
 }
 
 /** Whether the service shows each of these variables as it was before (absent where it was absent). */
@@ -327,7 +333,9 @@ async function rollBack(
   before: ServiceState,
   changed: ChangedVars | undefined,
   env: EnvChange | undefined,
-): Promise<{ ok: boolean; detail: string; untouched?: boolean }> {
+  /** the deploy's job ended (it failed), rather than ran out of time */
+  jobEnded: boolean,
+): Promise<{ ok: boolean; detail: string; untouched?: ServiceState }> {
   const previous = before.image
   try {
     if (!ctx.platform.capabilities.undoWhileBusy) await ctx.phase('wait until the platform is idle', () => untilIdle(ctx, ref))
@@ -336,7 +344,7 @@ async function rollBack(
     let now: ServiceState | null = null
     if (ctx.platform.rollback) {
       now = await ctx.phase('read before the rollback', () => ctx.platform.describe(ref, changed ? { env: true } : undefined))
-      if (stillAsBefore(now, before, changed)) return { ok: true, detail: 'still there', untouched: true }
+      if (now !== null && stillAsBefore(now, before, changed, jobEnded)) return { ok: true, detail: 'still there', untouched: now }
     }
     // the platform's own rollback where it has one (it restores the whole previous version), else a redeploy
     const { operation, result } = ctx.platform.rollback
