@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { readDeployInputs } from '../../src/shared/inputs/deploy.js'
 import type { DeploySpec, Operation, Platform, ServiceRef } from '../../src/shared/platforms/platform.js'
 import type { ReleaseContext } from '../../src/shared/release/context.js'
+import { NetworkError } from '../../src/shared/http/errors.js'
 import { Deadline } from '../../src/shared/release/deadline.js'
 import { deploy } from '../../src/shared/release/deploy.js'
 import { JELASTIC_INPUTS, releaseContext, WEIGHTED_CAPABILITIES } from '../support/release-context.js'
@@ -315,11 +316,11 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
   /**
    * The deploy's job fails: after it applied its version and the variables (`applies`), or before,
    * leaving the component FAILED on the version from before, or after it wrote the variables but
-   * not yet the version (`varsFirst`); or it never ends (`stuck`: the component's state unknown).
-   * `rollback_current` goes back one version from what runs now, with that version's variables
-   * unless `keepsVars`.
+   * not yet the version (`varsFirst`); or it never ends (`stuck`: the component then shows
+   * `stuckPhase`). `rollback_current` goes back one version from what runs now, or while the job
+   * runs to the version it started from, with that version's variables unless `keepsVars`.
    */
-  function versioned({ applies = true, keepsVars = false, varsFirst = false, stuck = false } = {}) {
+  function versioned({ applies = true, keepsVars = false, varsFirst = false, stuck = false, stuckPhase = 'unknown', lost = false } = {}) {
     let state = { version: OLD, env: { ...STABLE }, phase: 'running' }
     const rollbacks: string[] = []
     const platform = {
@@ -329,14 +330,16 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
         return { id: ref.service, image: V1, replicas: 1, ready: 1, status: state.phase.toUpperCase(), ...state }
       },
       async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
+        if (lost) throw new NetworkError('socket hang up', 'ECONNRESET')
         const env = { ...state.env, ...spec.env?.vars }
-        const phase = stuck ? 'unknown' : 'failed'
+        const phase = stuck ? stuckPhase : 'failed'
         state = varsFirst ? { ...state, env, phase } : applies ? { version: NEW, env, phase } : { ...state, phase }
         return { id: 'JOB-deploy', kind: 'deploy', ref, target: { image: spec.image } }
       },
       async rollback(ref: ServiceRef): Promise<Operation> {
         rollbacks.push(state.version)
-        state = { version: state.version === NEW ? OLD : '2024.0101.00000', env: keepsVars ? state.env : { ...STABLE }, phase: 'running' }
+        const back = stuck || state.version === NEW ? OLD : '2024.0101.00000'
+        state = { version: back, env: keepsVars ? state.env : { ...STABLE }, phase: 'running' }
         return { id: 'JOB-rollback', kind: 'lifecycle', ref, target: {} }
       },
       async observe(op: Operation) {
@@ -370,21 +373,38 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
     const result = await deploy(releaseContext(platform), varsOnly())
     expect(rollbacks).toEqual([])
     expect(version()).toBe(OLD)
-    expect(result.failure).toContain(`; not rolled back: the service still is on ${V1} with the variables from before (FAILED)`)
+    expect(result.failure).toContain(`; not rolled back: the service is still on ${V1} with the variables from before (FAILED)`)
+    expect(result.rows).toContainEqual(['Rolled back to', `not sent: it is still on ${V1} with the variables from before (FAILED)`])
+    expect(result.outputs['rolled-back']).toBe('false')
   })
 
-  it('is rolled back when the job wrote the variables but not yet the version: the version alone does not say nothing landed', async () => {
-    const { platform, rollbacks } = versioned({ varsFirst: true })
+  it('sends no rollback when the job wrote the variables but not the version: it would go back past the version from before', async () => {
+    const { platform, rollbacks, version } = versioned({ varsFirst: true })
     const result = await deploy(releaseContext(platform), varsOnly())
-    expect(rollbacks).toEqual([OLD])
-    expect(result.failure).toContain('; rolled back to')
+    expect(rollbacks).toEqual([])
+    expect(version()).toBe(OLD)
+    expect(result.failure).toContain(
+      `; not rolled back: it shows the deploy's variables (MODE) on the version from before, ${OLD}: the platform's own rollback would go back past that version`,
+    )
+    expect(result.outputs['rolled-back']).toBe('false')
   })
 
-  it('is rolled back when its job ran out of time, the component in a state of no meaning: the rollback ends a job that may still run', async () => {
-    const { platform, rollbacks } = versioned({ stuck: true, applies: false })
-    // a deadline already past: the deploy's wait ends at its first read, out of time
-    const result = await deploy({ ...releaseContext(platform), deadline: new Deadline(0) }, varsOnly())
-    expect(result.failure).toContain('timed out')
-    expect(rollbacks).toEqual([OLD])
+  it('sends no rollback when the deploy call got no answer and the component runs as before: no job of it was ever seen', async () => {
+    const { platform, rollbacks } = versioned({ lost: true })
+    const result = await deploy(releaseContext(platform), varsOnly())
+    expect(rollbacks).toEqual([])
+    expect(result.failure).toContain(`; not rolled back: the service still runs ${V1} with the variables from before`)
   })
+
+  for (const stuckPhase of ['unknown', 'running']) {
+    it(`is rolled back when its job ran out of time (the component ${stuckPhase}): the rollback ends a job that may still run`, async () => {
+      const { platform, rollbacks, version } = versioned({ stuck: true, applies: false, stuckPhase })
+      // a deadline already past: the deploy's wait ends at its first read, out of time
+      const result = await deploy({ ...releaseContext(platform), deadline: new Deadline(0) }, varsOnly())
+      expect(result.failure).toContain('timed out')
+      expect(rollbacks).toEqual([OLD])
+      expect(version()).toBe(OLD)
+      expect(result.outputs['rolled-back']).toBe('true')
+    })
+  }
 })

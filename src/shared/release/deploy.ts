@@ -110,8 +110,8 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
   /** the service as read once the deploy succeeded: the read-back, unless a rollback or a health check follows */
   let landedOn: ServiceState | null | undefined
   let failure: string | undefined
-  /** the deploy's job ended failed (rather than ran out of time: it may still run) */
-  let jobFailed = false
+  /** where the deploy's job was last seen, for the read before a platform's own rollback */
+  let job: DeployJob = 'unknown'
   const startedAt = Date.now()
 
   if (variables) rows.push(['Variables', variables])
@@ -130,7 +130,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
       ...(inputs.provenance && { provenance: inputs.provenance }),
     })
     operationId = operation.id
-    jobFailed = result?.status === 'failed'
+    if (result && operation.id !== '') job = result.status === 'timed out' ? 'running' : 'ended'
     if (result && result.status !== 'succeeded') failure = describeResult(operation, result)
     else if (result && !inputs.gray) {
       landedOn = await readBack(ctx, ref, previous)
@@ -160,15 +160,23 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
       landedOn = undefined
       const changed =
         varsChange && diff ? { names: [...diff.added, ...diff.changed, ...diff.removed], alone: previous === inputs.image } : undefined
-      const outcome = await rollBack(ctx, ref, before, changed, back?.change, jobFailed)
+      const outcome = await rollBack(ctx, ref, before, changed, back?.change, job)
       // a redeploy puts the variables back itself; the platform's own rollback restores them with its version
       const said = back?.said ?? (diff && changed && ctx.platform.rollback ? describeRestore(diff) : undefined)
       const withVars = said ? ` with the variables from before (${said})` : ''
       const still = outcome.untouched && leftAlone(outcome.untouched, previous, changed?.alone === true)
-      if (still) failure += `; not rolled back: the service still ${still}`
+      if (still) failure += `; not rolled back: the service ${still}`
+      else if (outcome.stranded) failure += `; not rolled back: ${outcome.detail}`
       else
         failure += outcome.ok ? `; rolled back to ${previous}${withVars}` : `; rollback to ${previous}${withVars} failed: ${outcome.detail}`
-      rows.push(['Rolled back to', still ? `not needed: it still ${still}` : outcome.ok ? previous : `${previous} (failed)`])
+      const row = outcome.untouched
+        ? `${outcome.untouched.phase === 'running' ? 'not needed' : 'not sent'}: it ${still}`
+        : outcome.stranded
+          ? `not sent: the platform's own rollback would go back past ${before.version}`
+          : outcome.ok
+            ? previous
+            : `${previous} (failed)`
+      rows.push(['Rolled back to', row])
       if (outcome.ok && !outcome.untouched && said) rows.push(['Variables put back', said])
       running = outcome.ok ? previous : inputs.image
     } else {
@@ -191,7 +199,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
       'operation-id': operationId,
       url,
       'rolled-back': String(
-        rows.some(([label, value]) => label === 'Rolled back to' && !value.endsWith('(failed)') && !value.startsWith('not needed')),
+        rows.some(([label, value]) => label === 'Rolled back to' && !value.endsWith('(failed)') && !value.startsWith('not ')),
       ),
     },
     rows,
@@ -287,10 +295,10 @@ function rollbackUndoes(ctx: ReleaseContext, before: ServiceState, image: string
   return before.image !== image || back !== undefined || (varsChange && ctx.platform.rollback !== undefined)
 }
 
-/** What a service a rollback left alone runs: "runs X" while it runs, else "is on X (its status)". */
+/** What a service a rollback left alone runs: "still runs X" while it runs, else "is still on X (its status)". */
 function leftAlone(state: ServiceState, image: string, varsAlone: boolean): string {
   const vars = varsAlone ? ' with the variables from before' : ''
-  return state.phase === 'running' ? `runs ${image}${vars}` : `is on ${image}${vars} (${state.status})`
+  return state.phase === 'running' ? `still runs ${image}${vars}` : `is still on ${image}${vars} (${state.status})`
 }
 
 /** The variables a failed deploy changed: their names (never values), and whether it changed them alone (one image). */
@@ -299,21 +307,44 @@ interface ChangedVars {
   alone: boolean
 }
 
+/** What the read before a platform's own rollback says to do: send it, or leave the service as it is. */
+type BeforeRollback = { verdict: 'roll back' } | { verdict: 'untouched' } | { verdict: 'stranded'; why: string }
+
 /**
- * Whether the service read before a platform's own rollback still runs what it ran before the
- * deploy, so that the rollback, which goes back one version from what runs now, would take away
- * the release before: running on the image from before. After a deploy of new variables alone,
- * the variables it changed must show as they were too, and the version where the platform keeps
- * one; then a service no longer running is left alone as well once the deploy's job has ended
- * (`jobEnded`: it failed), since nothing of the deploy landed. A job that may still run (out of
- * time) gets the rollback, which ends it. Unknown is not as before.
+ * Where the deploy's job was last seen: ended (failed, or succeeded before a failed health check),
+ * still running at the deadline, or never seen (the deploy call's answer was lost).
  */
-function stillAsBefore(now: ServiceState | null, before: ServiceState, changed: ChangedVars | undefined, jobEnded: boolean): boolean {
-  if (now === null || now.image !== before.image) return false
-  if (!changed?.alone) return now.phase === 'running'
-  if (!varsAsBefore(before, now, changed.names)) return false
-  if (before.version === undefined || now.version === undefined) return now.phase === 'running'
-  return now.version === before.version && (now.phase === 'running' || (jobEnded && now.phase !== 'deploying'))
+type DeployJob = 'ended' | 'running' | 'unknown'
+
+/**
+ * The platform's own rollback goes back one version from what runs now: where nothing of the
+ * deploy landed, it would take away the release before.
+ * - Where the platform keeps versions (ServiceStage) and shows the one from before: while the
+ *   deploy's job runs (seen running at the deadline, or the service deploying), the rollback ends
+ *   it. Once the job has ended, or with none seen while the service runs, the service is left
+ *   alone: untouched when the variables the deploy changed show as they were, stranded when they
+ *   do not (no rollback of its own can take them back without going past the version from before).
+ * - Elsewhere: untouched when it runs the image from before and, after a deploy of variables
+ *   alone, shows them as they were on a version that has not moved. Unknown is not.
+ */
+function beforeRollback(now: ServiceState | null, before: ServiceState, changed: ChangedVars | undefined, job: DeployJob): BeforeRollback {
+  const roll = { verdict: 'roll back' } as const
+  if (now === null || now.image !== before.image) return roll
+  const varsBack = changed === undefined || varsAsBefore(before, now, changed.names)
+  const versions = before.version !== undefined && now.version !== undefined
+  if (versions && now.version === before.version) {
+    if (job === 'running' || now.phase === 'deploying') return roll
+    if (job === 'unknown' && now.phase !== 'running') return roll
+    if (varsBack) return { verdict: 'untouched' }
+    const names = [...(changed?.names ?? [])].sort().join(', ')
+    return {
+      verdict: 'stranded',
+      why: `it shows the deploy's variables (${names}) on the version from before, ${before.version}: the platform's own rollback would go back past that version; deploy them again as they were`,
+    }
+  }
+  if (now.phase !== 'running') return roll
+  if (!changed?.alone) return { verdict: 'untouched' }
+  return !versions && varsBack ? { verdict: 'untouched' } : roll
 }
 
 /** Whether the service shows each of these variables as it was before (absent where it was absent). */
@@ -333,9 +364,8 @@ async function rollBack(
   before: ServiceState,
   changed: ChangedVars | undefined,
   env: EnvChange | undefined,
-  /** the deploy's job ended (it failed), rather than ran out of time */
-  jobEnded: boolean,
-): Promise<{ ok: boolean; detail: string; untouched?: ServiceState }> {
+  job: DeployJob,
+): Promise<{ ok: boolean; detail: string; untouched?: ServiceState; stranded?: boolean }> {
   const previous = before.image
   try {
     if (!ctx.platform.capabilities.undoWhileBusy) await ctx.phase('wait until the platform is idle', () => untilIdle(ctx, ref))
@@ -344,7 +374,9 @@ async function rollBack(
     let now: ServiceState | null = null
     if (ctx.platform.rollback) {
       now = await ctx.phase('read before the rollback', () => ctx.platform.describe(ref, changed ? { env: true } : undefined))
-      if (now !== null && stillAsBefore(now, before, changed, jobEnded)) return { ok: true, detail: 'still there', untouched: now }
+      const verdict = beforeRollback(now, before, changed, job)
+      if (verdict.verdict === 'untouched' && now !== null) return { ok: true, detail: 'still there', untouched: now }
+      if (verdict.verdict === 'stranded') return { ok: false, detail: verdict.why, stranded: true }
     }
     // the platform's own rollback where it has one (it restores the whole previous version), else a redeploy
     const { operation, result } = ctx.platform.rollback
