@@ -310,7 +310,9 @@ describe("a failed deploy of new variables alone (one image), on a platform with
 
 describe('a failed deploy of new variables alone on a platform that keeps versions (ServiceStage)', () => {
   const STABLE = { MODE: 'stable' }
+  const OLDER = '2024.0101.00000'
   const OLD = '2024.0101.00001'
+  const V0 = 'registry.example.com/shop:v0'
   const NEW = '2024.0101.00002'
 
   /**
@@ -320,26 +322,35 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
    * `stuckPhase`). `rollback_current` goes back one version from what runs now, or while the job
    * runs to the version it started from, with that version's variables unless `keepsVars`.
    */
-  function versioned({ applies = true, keepsVars = false, varsFirst = false, stuck = false, stuckPhase = 'unknown', lost = false } = {}) {
-    let state = { version: OLD, env: { ...STABLE }, phase: 'running' }
+  function versioned({
+    applies = true,
+    keepsVars = false,
+    varsFirst = false,
+    stuck = false,
+    stuckPhase = 'unknown',
+    lost = false,
+    failedBefore = false,
+    overshoots = false,
+  } = {}) {
+    let state = { version: OLD, image: V1, env: { ...STABLE }, phase: failedBefore ? 'failed' : 'running' }
     const rollbacks: string[] = []
     const platform = {
       name: 'servicestage',
       capabilities: { ...WEIGHTED_CAPABILITIES, nativeRollback: true, undoWhileBusy: true },
       async describe(ref: ServiceRef) {
-        return { id: ref.service, image: V1, replicas: 1, ready: 1, status: state.phase.toUpperCase(), ...state }
+        return { id: ref.service, replicas: 1, ready: 1, status: state.phase.toUpperCase(), ...state }
       },
       async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
         if (lost) throw new NetworkError('socket hang up', 'ECONNRESET')
         const env = { ...state.env, ...spec.env?.vars }
         const phase = stuck ? stuckPhase : 'failed'
-        state = varsFirst ? { ...state, env, phase } : applies ? { version: NEW, env, phase } : { ...state, phase }
+        state = varsFirst ? { ...state, env, phase } : applies ? { version: NEW, image: spec.image, env, phase } : { ...state, phase }
         return { id: 'JOB-deploy', kind: 'deploy', ref, target: { image: spec.image } }
       },
       async rollback(ref: ServiceRef): Promise<Operation> {
         rollbacks.push(state.version)
-        const back = stuck || state.version === NEW ? OLD : '2024.0101.00000'
-        state = { version: back, env: keepsVars ? state.env : { ...STABLE }, phase: 'running' }
+        const back = !overshoots && (stuck || state.version === NEW) ? OLD : OLDER
+        state = { version: back, image: back === OLD ? V1 : V0, env: keepsVars ? state.env : { ...STABLE }, phase: 'running' }
         return { id: 'JOB-rollback', kind: 'lifecycle', ref, target: {} }
       },
       async observe(op: Operation) {
@@ -384,8 +395,16 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
     expect(rollbacks).toEqual([])
     expect(version()).toBe(OLD)
     expect(result.failure).toContain(
-      `; not rolled back: it shows the deploy's variables (MODE) on the version from before, ${OLD}: the platform's own rollback would go back past that version`,
+      `; not rolled back: the service shows other values than before for MODE on the version from before, ${OLD}, and the platform's own rollback would go back past that version: deploy the variables as they were`,
     )
+    expect(result.rows).toContainEqual(['Rolled back to', `not sent: the platform's own rollback would go back past ${OLD}`])
+    expect(result.outputs['rolled-back']).toBe('false')
+  })
+
+  it('sends no rollback when the deploy call got no answer and the component, failing before it, is on the version from before', async () => {
+    const { platform, rollbacks } = versioned({ lost: true, failedBefore: true })
+    const result = await deploy(releaseContext(platform), varsOnly())
+    expect(rollbacks).toEqual([])
     expect(result.outputs['rolled-back']).toBe('false')
   })
 
@@ -407,4 +426,33 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
       expect(result.outputs['rolled-back']).toBe('true')
     })
   }
+
+  const imageDeploy = () => readDeployInputs({ ...JELASTIC_INPUTS, INPUT_SERVICE: 'shop', INPUT_IMAGE: V2, INPUT_PROJECT: 'p1' })
+
+  it('an image deploy whose job failed before it applied anything: no rollback, which would go back past the version from before', async () => {
+    const { platform, rollbacks, version } = versioned({ applies: false })
+    const result = await deploy(releaseContext(platform), imageDeploy())
+    expect(rollbacks).toEqual([])
+    expect(version()).toBe(OLD)
+    expect(result.rows).toContainEqual(['Rolled back to', `not sent: it is still on ${V1} (FAILED)`])
+    expect(result.outputs['rolled-back']).toBe('false')
+  })
+
+  it('an image deploy whose job ran out of time on a component shown running as before: the rollback ends the job', async () => {
+    const { platform, rollbacks, version } = versioned({ stuck: true, applies: false, stuckPhase: 'running' })
+    const result = await deploy({ ...releaseContext(platform), deadline: new Deadline(0) }, imageDeploy())
+    expect(rollbacks).toEqual([OLD])
+    expect(version()).toBe(OLD)
+    expect(result.outputs['rolled-back']).toBe('true')
+  })
+
+  it('an image deploy rolled back further than the version from before: the rollback fails, naming both versions', async () => {
+    const { platform, version } = versioned({ overshoots: true })
+    const result = await deploy(releaseContext(platform), imageDeploy())
+    expect(version()).toBe(OLDER)
+    expect(result.failure).toContain(
+      `JOB-rollback succeeded, but the service runs version ${OLDER} (${V0}), not the version from before, ${OLD}: the rollback went further back`,
+    )
+    expect(result.outputs['rolled-back']).toBe('false')
+  })
 })

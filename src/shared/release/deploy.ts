@@ -178,7 +178,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
             : `${previous} (failed)`
       rows.push(['Rolled back to', row])
       if (outcome.ok && !outcome.untouched && said) rows.push(['Variables put back', said])
-      running = outcome.ok ? previous : inputs.image
+      running = outcome.ok || outcome.stranded ? previous : inputs.image
     } else {
       failure += inputs.rollbackOnFailure ? '; nothing to roll back to' : '; not rolled back (rollback-on-failure is false)'
       running = inputs.image
@@ -321,9 +321,9 @@ type DeployJob = 'ended' | 'running' | 'unknown'
  * deploy landed, it would take away the release before.
  * - Where the platform keeps versions (ServiceStage) and shows the one from before: while the
  *   deploy's job runs (seen running at the deadline, or the service deploying), the rollback ends
- *   it. Once the job has ended, or with none seen while the service runs, the service is left
- *   alone: untouched when the variables the deploy changed show as they were, stranded when they
- *   do not (no rollback of its own can take them back without going past the version from before).
+ *   it. Once the job has ended, or with none seen (a lost answer: a job would show the service
+ *   deploying), the service is left alone: untouched when the variables the deploy changed show
+ *   as they were, stranded when they do not (the rollback to the version before would go past).
  * - Elsewhere: untouched when it runs the image from before and, after a deploy of variables
  *   alone, shows them as they were on a version that has not moved. Unknown is not.
  */
@@ -334,12 +334,11 @@ function beforeRollback(now: ServiceState | null, before: ServiceState, changed:
   const versions = before.version !== undefined && now.version !== undefined
   if (versions && now.version === before.version) {
     if (job === 'running' || now.phase === 'deploying') return roll
-    if (job === 'unknown' && now.phase !== 'running') return roll
     if (varsBack) return { verdict: 'untouched' }
-    const names = [...(changed?.names ?? [])].sort().join(', ')
+    const differ = (changed?.names ?? []).filter((name) => before.env?.[name] !== now.env?.[name]).sort()
     return {
       verdict: 'stranded',
-      why: `it shows the deploy's variables (${names}) on the version from before, ${before.version}: the platform's own rollback would go back past that version; deploy them again as they were`,
+      why: `the service shows other values than before for ${differ.join(', ')} on the version from before, ${before.version}, and the platform's own rollback would go back past that version: deploy the variables as they were`,
     }
   }
   if (now.phase !== 'running') return roll
@@ -390,7 +389,11 @@ async function rollBack(
     // keeps: no version to prove there
     const applied = now?.version !== undefined && now.version !== before.version ? now.version : undefined
     const vars = ctx.platform.rollback ? changed?.names : undefined
-    const unproven = applied === undefined && vars === undefined ? null : await notBack(ctx, ref, before, applied, vars)
+    const version = ctx.platform.rollback ? before.version : undefined
+    const unproven =
+      applied === undefined && vars === undefined && version === undefined
+        ? null
+        : await notBack(ctx, ref, before, { applied, vars, version })
     return unproven === null ? { ok: true, detail: result.detail } : { ok: false, detail: `${operation.id} succeeded, but ${unproven}` }
   } catch (error) {
     return { ok: false, detail: (error as Error).message }
@@ -399,15 +402,14 @@ async function rollBack(
 
 /**
  * What the service, read again after the platform's own rollback, fails to show: that it left the
- * version the deploy applied (`applied`), and that the variables the deploy changed (`vars`) are
- * as they were; null when it shows both.
+ * version the deploy applied (`applied`) for the version from before (`version`), not one further
+ * back, and that the variables the deploy changed (`vars`) are as they were; null when it shows it.
  */
 async function notBack(
   ctx: ReleaseContext,
   ref: ServiceRef,
   before: ServiceState,
-  applied: string | undefined,
-  vars: string[] | undefined,
+  { applied, vars, version }: { applied: string | undefined; vars: string[] | undefined; version: string | undefined },
 ): Promise<string | null> {
   const after = await ctx
     .phase('read back', () => ctx.platform.describe(ref, vars ? { env: true } : undefined))
@@ -415,6 +417,8 @@ async function notBack(
   if (after instanceof Error) return `the service could not be read back to prove it (${after.message})`
   if (after === null) return 'the service is gone'
   if (applied !== undefined && after.version === applied) return `the service still runs version ${applied} (${after.image})`
+  if (version !== undefined && after.version !== undefined && after.version !== version)
+    return `the service runs version ${after.version} (${after.image}), not the version from before, ${version}: the rollback went further back`
   if (vars !== undefined && !varsAsBefore(before, after, vars))
     return `the service does not show the variables from before (${[...vars].sort().join(', ')})`
   return null
