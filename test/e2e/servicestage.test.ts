@@ -94,7 +94,21 @@ describe('action-deploy on ServiceStage', () => {
     expect(after.version).toMatch(/^\d{4}\.\d{4}\.\d{5}$/)
   })
 
-  it('rolls back natively (rollback_current) when the job fails, with the failed task and its message', async () => {
+  it('after a rollback by hand, a failed deploy goes back to the version it started from, not forward to the one rolled away from', async () => {
+    expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V2 }))).code).toBe(0)
+    const onV2 = (await component()).version
+    expect((await suite.steps.run('deploy', inputs({ service: 'shop', image: V3 }))).code).toBe(0)
+    expect((await suite.steps.run('rollback', inputs({ service: 'shop' }))).code).toBe(0)
+    expect(await component()).toMatchObject({ version: onV2, source: { url: V2 } })
+    const V4 = 'swr.cn-north-4.myhuaweicloud.com/team/shop:v4'
+    await suite.emulator.markImage(V4, { failing: true })
+    const run = await suite.steps.run('deploy', inputs({ service: 'shop', image: V4 }))
+    expect(run.code).toBe(1)
+    expect(errorLines(run)[0]).toContain(`; rolled back to ${V2}`)
+    expect(await component()).toMatchObject({ version: onV2, source: { url: V2 } })
+  })
+
+  it('rolls back natively (to the version from before) when the job fails, with the failed task and its message', async () => {
     await suite.emulator.control('POST', '/images', { image: V3, failing: true })
     const run = await suite.steps.run('deploy', inputs({ service: 'shop', image: V3 }))
     expect(run.code).toBe(1)

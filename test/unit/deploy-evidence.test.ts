@@ -334,6 +334,7 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
   } = {}) {
     let state = { version: OLD, image: V1, env: { ...STABLE }, phase: failedBefore ? 'failed' : 'running' }
     const rollbacks: string[] = []
+    const targets: (string | undefined)[] = []
     const platform = {
       name: 'servicestage',
       capabilities: { ...WEIGHTED_CAPABILITIES, nativeRollback: true, undoWhileBusy: true },
@@ -347,9 +348,10 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
         state = varsFirst ? { ...state, env, phase } : applies ? { version: NEW, image: spec.image, env, phase } : { ...state, phase }
         return { id: 'JOB-deploy', kind: 'deploy', ref, target: { image: spec.image } }
       },
-      async rollback(ref: ServiceRef): Promise<Operation> {
+      async rollback(ref: ServiceRef, to?: string): Promise<Operation> {
         rollbacks.push(state.version)
-        const back = !overshoots && (stuck || state.version === NEW) ? OLD : OLDER
+        targets.push(to)
+        const back = overshoots ? OLDER : (to ?? (stuck || state.version === NEW ? OLD : OLDER))
         state = { version: back, image: back === OLD ? V1 : V0, env: keepsVars ? state.env : { ...STABLE }, phase: 'running' }
         return { id: 'JOB-rollback', kind: 'lifecycle', ref, target: {} }
       },
@@ -358,7 +360,7 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
         return stuck ? { status: 'running', detail: 'job RUNNING' } : { status: 'failed', detail: 'job FAILED' }
       },
     } as unknown as Platform
-    return { platform, rollbacks, version: () => state.version }
+    return { platform, rollbacks, targets, version: () => state.version }
   }
   const varsOnly = () =>
     readDeployInputs({ ...JELASTIC_INPUTS, INPUT_SERVICE: 'shop', INPUT_IMAGE: V1, 'INPUT_ENV-VARS': 'MODE=canary', INPUT_PROJECT: 'p1' })
@@ -451,8 +453,17 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
     const result = await deploy(releaseContext(platform), imageDeploy())
     expect(version()).toBe(OLDER)
     expect(result.failure).toContain(
-      `JOB-rollback succeeded, but the service runs version ${OLDER} (${V0}), not the version from before, ${OLD}: the rollback went further back`,
+      `JOB-rollback succeeded, but the service runs version ${OLDER} (${V0}), not the version from before, ${OLD}`,
     )
     expect(result.outputs['rolled-back']).toBe('false')
+  })
+
+  // "the version before" counts from what runs now: after a rollback by hand it would go forward
+  it('rolls back by name to the version from before, never to one counted from what runs now', async () => {
+    const { platform, targets, version } = versioned()
+    const result = await deploy(releaseContext(platform), imageDeploy())
+    expect(targets).toEqual([OLD])
+    expect(version()).toBe(OLD)
+    expect(result.outputs['rolled-back']).toBe('true')
   })
 })

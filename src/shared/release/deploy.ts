@@ -160,7 +160,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
       landedOn = undefined
       const changed =
         varsChange && diff ? { names: [...diff.added, ...diff.changed, ...diff.removed], alone: previous === inputs.image } : undefined
-      const outcome = await rollBack(ctx, ref, before, changed, back?.change, job)
+      const outcome = await rollBack(ctx, ref, before, changed, back?.change, job, inputs.gray !== undefined)
       // a redeploy puts the variables back itself; the platform's own rollback restores them with its version
       const said = back?.said ?? (diff && changed && ctx.platform.rollback ? describeRestore(diff) : undefined)
       const withVars = said ? ` with the variables from before (${said})` : ''
@@ -364,6 +364,8 @@ async function rollBack(
   changed: ChangedVars | undefined,
   env: EnvChange | undefined,
   job: DeployJob,
+  /** the deploy opened a gray release: the platform's rollback to the version before abandons it */
+  gray: boolean,
 ): Promise<{ ok: boolean; detail: string; untouched?: ServiceState; stranded?: boolean }> {
   const previous = before.image
   try {
@@ -377,9 +379,14 @@ async function rollBack(
       if (verdict.verdict === 'untouched' && now !== null) return { ok: true, detail: 'still there', untouched: now }
       if (verdict.verdict === 'stranded') return { ok: false, detail: verdict.why, stranded: true }
     }
-    // the platform's own rollback where it has one (it restores the whole previous version), else a redeploy
+    // the platform's own rollback where it has one (it restores the whole previous version), else a
+    // redeploy. Where the platform keeps versions, to the version from before by name: "the version
+    // before" is counted from what runs now, which after a rollback by hand is not where this deploy
+    // started (it would go forward, to the version rolled away from), and never reaches a version
+    // from before that failed. A gray release is abandoned by the rollback to the version before
+    const named = gray ? undefined : before.version
     const { operation, result } = ctx.platform.rollback
-      ? await rollBackNatively(ctx, ref)
+      ? await rollBackNatively(ctx, ref, named)
       : await rollOut(ctx, ref, previous, 'rollback', true, { ...(env && { env }), undoing: true })
     if (result?.status !== 'succeeded') return { ok: false, detail: describeResult(operation, result as WaitResult) }
     // a native rollback's job that succeeded is not evidence enough: the service must no longer run
@@ -418,7 +425,7 @@ async function notBack(
   if (after === null) return 'the service is gone'
   if (applied !== undefined && after.version === applied) return `the service still runs version ${applied} (${after.image})`
   if (version !== undefined && after.version !== undefined && after.version !== version)
-    return `the service runs version ${after.version} (${after.image}), not the version from before, ${version}: the rollback went further back`
+    return `the service runs version ${after.version} (${after.image}), not the version from before, ${version}`
   if (vars !== undefined && !varsAsBefore(before, after, vars))
     return `the service does not show the variables from before (${[...vars].sort().join(', ')})`
   return null

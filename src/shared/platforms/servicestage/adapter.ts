@@ -120,7 +120,7 @@ class ServiceStagePlatform implements Platform {
   async deploy(ref: ServiceRef, spec: DeploySpec): Promise<Operation> {
     if (spec.create && (await this.component(ref, 'deploy')) === null) return this.create(ref, spec)
     const { base, component } = await this.requireComponent(ref, 'deploy')
-    const version = nextVersion(component.version)
+    const version = nextVersion(await this.highestVersion(ref, base, component.version))
     const body = modifyBody(component, spec, version)
     const operation = (id: string): Operation => ({ id, kind: 'deploy', ref, target: { image: spec.image } })
     const before = component.status?.last_job_id
@@ -416,6 +416,28 @@ class ServiceStagePlatform implements Platform {
   }
 
   /** The version of a deployment record that ran `to` (an image or a version). */
+  /**
+   * The highest of the component's version and its newest deployment records' (limit 10, newest
+   * first): after a rollback the component runs an older version than its records hold, and the
+   * platform refuses a version twice. A read that fails leaves the component's version.
+   */
+  private async highestVersion(ref: ServiceRef, base: string, current: string | undefined): Promise<string | undefined> {
+    const recorded = await this.api
+      .call<{ records?: DeployRecord[] }>(
+        'GET',
+        `${base}/records?limit=10&offset=0&order_by=create_time&order=desc`,
+        callOptions('deploy', ref, true),
+      )
+      .then(({ records = [] }) => records.map((record) => record.version))
+      .catch(() => [])
+    return (
+      [current, ...recorded]
+        .filter((version): version is string => version !== undefined && VERSION_STAMP.test(version))
+        .sort()
+        .at(-1) ?? current
+    )
+  }
+
   private async recordedVersion(ref: ServiceRef, base: string, to: string): Promise<string> {
     const { records = [] } = await this.api.call<{ records?: DeployRecord[] }>(
       'GET',
@@ -568,15 +590,17 @@ function toState(component: Component): ServiceState {
   }
 }
 
+/** The console's version format, yyyy.mmdd.hhmms (platforms.md 2.2): such versions sort as strings. */
+const VERSION_STAMP = /^\d{4}\.\d{4}\.\d{5}$/
+
 /**
- * A new component version in the console's format, yyyy.mmdd.hhmms (platforms.md 2.2), always
- * above the current one: two deploys in the same ten seconds get different versions.
+ * A new component version in the console's format, always above `current` (the highest known):
+ * two deploys in the same ten seconds get different versions.
  */
 export function nextVersion(current: string | undefined, now: Date = new Date()): string {
   const two = (n: number) => String(n).padStart(2, '0')
   const fresh = `${now.getUTCFullYear()}.${two(now.getUTCMonth() + 1)}${two(now.getUTCDate())}.${two(now.getUTCHours())}${two(now.getUTCMinutes())}${Math.floor(now.getUTCSeconds() / 10)}`
-  const stamp = /^\d{4}\.\d{4}\.\d{5}$/
-  if (current === undefined || !stamp.test(current) || fresh > current) return fresh
+  if (current === undefined || !VERSION_STAMP.test(current) || fresh > current) return fresh
   const [year, day, time] = current.split('.') as [string, string, string]
   return `${year}.${day}.${String(Number(time) + 1).padStart(5, '0')}`
 }
