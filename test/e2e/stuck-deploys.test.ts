@@ -43,7 +43,7 @@ describe('a deploy that never finishes', () => {
     expect(run.summary).toContain('Runs now')
   })
 
-  it('ServiceStage: the stuck job is rolled back (rollback_current) while it runs', async () => {
+  it('ServiceStage: the stuck job is rolled back (to the version from before, by name) while it runs', async () => {
     const v1 = 'swr.cn-north-4.myhuaweicloud.com/team/shop:v1'
     const v2 = 'swr.cn-north-4.myhuaweicloud.com/team/shop:v2'
     await suite.emulator.control('POST', '/servicestage/timing', { taskMs: 40 })

@@ -391,15 +391,15 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
     expect(result.outputs['rolled-back']).toBe('false')
   })
 
-  it('sends no rollback when the job wrote the variables but not the version: it would go back past the version from before', async () => {
+  it('sends no rollback when the job wrote the variables but not the version: the service is on the version from before', async () => {
     const { platform, rollbacks, version } = versioned({ varsFirst: true })
     const result = await deploy(releaseContext(platform), varsOnly())
     expect(rollbacks).toEqual([])
     expect(version()).toBe(OLD)
     expect(result.failure).toContain(
-      `; not rolled back: the service shows other values than before for MODE on the version from before, ${OLD}, and the platform's own rollback would go back past that version: deploy the variables as they were`,
+      `; not rolled back: the service shows other values than before for MODE on the version from before, ${OLD}: nothing of the deploy but its variables landed, and a rollback to the version it runs is not sent; deploy the variables as they were`,
     )
-    expect(result.rows).toContainEqual(['Rolled back to', `not sent: the platform's own rollback would go back past ${OLD}`])
+    expect(result.rows).toContainEqual(['Rolled back to', `not sent: the service is on ${OLD}, the version from before`])
     expect(result.outputs['rolled-back']).toBe('false')
   })
 
@@ -465,5 +465,22 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
     expect(targets).toEqual([OLD])
     expect(version()).toBe(OLD)
     expect(result.outputs['rolled-back']).toBe('true')
+  })
+
+  it('a gray deploy whose job failed before its gray release opened is rolled back by name too: there is no gray release to abandon', async () => {
+    const { platform, targets } = versioned()
+    const gray = readDeployInputs({
+      INPUT_PLATFORM: 'servicestage',
+      'INPUT_API-URL': 'https://servicestage.example.com',
+      INPUT_TOKEN: 'iam-token-0123456789',
+      INPUT_PROJECT: 'p1',
+      INPUT_APPLICATION: 'a1',
+      INPUT_SERVICE: 'shop',
+      INPUT_IMAGE: V2,
+      'INPUT_GRAY-WEIGHT': '20',
+    })
+    const withGrayShare = { ...platform, grayShare: async () => undefined } as unknown as Platform
+    await deploy(releaseContext(withGrayShare), gray)
+    expect(targets).toEqual([OLD])
   })
 })

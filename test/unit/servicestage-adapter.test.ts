@@ -23,7 +23,11 @@ function component(url: string, status = 'RUNNING') {
   }
 }
 
-function setup(deadlineMs = 60_000) {
+/** The read of the newest deployment records' versions each deploy makes before its PUT. */
+const VERSIONS = `${APP}/${ID}/records?limit=10&offset=0&order_by=create_time&order=desc`
+
+/** A ServiceStage adapter on a mock server; `recorded`: the versions the newest deployment records hold. */
+function setup(deadlineMs = 60_000, recorded: string[] = []) {
   const end = Date.now() + deadlineMs
   const agent = new MockAgent()
   agent.disableNetConnect()
@@ -45,6 +49,10 @@ function setup(deadlineMs = 60_000) {
     deadline: () => end,
   })
   const pool = agent.get(ORIGIN)
+  pool
+    .intercept({ path: VERSIONS, method: 'GET' })
+    .reply(200, { count: recorded.length, records: recorded.map((version) => ({ version })) })
+    .persist()
   const sent: { method: string; path: string; token: string; body: unknown }[] = []
   const on = (method: string, path: string, status: number, reply: unknown) =>
     pool.intercept({ path, method }).reply(status, (options) => {
@@ -115,6 +123,14 @@ describe('ServiceStage adapter', () => {
       body: { source: { kind: 'image', storage: 'swr', url: 'swr.example.com/team/shop:v2' } },
     })
     expect((sent[1]?.body as { version: string }).version > '2024.0101.00000').toBe(true)
+  })
+
+  it('deploys a version above the newest deployment records, which after a rollback hold a newer one than the component runs', async () => {
+    const { platform, on, sent } = setup(60_000, ['2030.0101.00007', '2024.0101.00000'])
+    on('GET', BY_NAME, 200, { count: 1, components: [{ ...component('swr.example.com/team/shop:v1'), application_id: 'a1' }] })
+    on('PUT', `${APP}/${ID}`, 200, { job_id: 'JOB-1' })
+    await platform.deploy(ref, { image: 'swr.example.com/team/shop:v2' })
+    expect((sent.find((r) => r.method === 'PUT')?.body as { version: string }).version).toBe('2030.0101.00008')
   })
 
   it('reads the filtered list on when more components of that name than a page holds match (other applications)', async () => {

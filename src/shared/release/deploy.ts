@@ -172,7 +172,7 @@ async function deployService(ctx: ReleaseContext, inputs: DeployInputs, describe
       const row = outcome.untouched
         ? `${outcome.untouched.phase === 'running' ? 'not needed' : 'not sent'}: it ${still}`
         : outcome.stranded
-          ? `not sent: the platform's own rollback would go back past ${before.version}`
+          ? `not sent: the service is on ${before.version}, the version from before`
           : outcome.ok
             ? previous
             : `${previous} (failed)`
@@ -338,7 +338,7 @@ function beforeRollback(now: ServiceState | null, before: ServiceState, changed:
     const differ = (changed?.names ?? []).filter((name) => before.env?.[name] !== now.env?.[name]).sort()
     return {
       verdict: 'stranded',
-      why: `the service shows other values than before for ${differ.join(', ')} on the version from before, ${before.version}, and the platform's own rollback would go back past that version: deploy the variables as they were`,
+      why: `the service shows other values than before for ${differ.join(', ')} on the version from before, ${before.version}: nothing of the deploy but its variables landed, and a rollback to the version it runs is not sent; deploy the variables as they were`,
     }
   }
   if (now.phase !== 'running') return roll
@@ -364,7 +364,7 @@ async function rollBack(
   changed: ChangedVars | undefined,
   env: EnvChange | undefined,
   job: DeployJob,
-  /** the deploy opened a gray release: the platform's rollback to the version before abandons it */
+  /** a gray deploy: where its gray release is open, the platform's rollback to the version before abandons it */
   gray: boolean,
 ): Promise<{ ok: boolean; detail: string; untouched?: ServiceState; stranded?: boolean }> {
   const previous = before.image
@@ -384,7 +384,7 @@ async function rollBack(
     // before" is counted from what runs now, which after a rollback by hand is not where this deploy
     // started (it would go forward, to the version rolled away from), and never reaches a version
     // from before that failed. A gray release is abandoned by the rollback to the version before
-    const named = gray ? undefined : before.version
+    const named = gray && (await ctx.platform.grayShare?.call(ctx.platform, ref)) !== undefined ? undefined : before.version
     const { operation, result } = ctx.platform.rollback
       ? await rollBackNatively(ctx, ref, named)
       : await rollOut(ctx, ref, previous, 'rollback', true, { ...(env && { env }), undoing: true })

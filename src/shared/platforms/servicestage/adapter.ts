@@ -37,7 +37,7 @@ const CAPABILITIES: Capabilities = {
   // the gray release of one component: the router is the component, blue its version, green the gray one
   traffic: 'weighted',
   autoscaling: false,
-  // rollback_current is taken while a job still runs, and ends it
+  // a rollback (rollback_current, or to a version by name) is taken while a job still runs, and ends it
   undoWhileBusy: true,
 }
 
@@ -415,11 +415,11 @@ class ServiceStagePlatform implements Platform {
     return records.find((record) => record.version === version)?.jobs?.at(-1)?.job_id
   }
 
-  /** The version of a deployment record that ran `to` (an image or a version). */
   /**
    * The highest of the component's version and its newest deployment records' (limit 10, newest
    * first): after a rollback the component runs an older version than its records hold, and the
-   * platform refuses a version twice. A read that fails leaves the component's version.
+   * platform refuses a version twice. A read the platform refuses leaves the component's version;
+   * no answer, a throttle or a credential refused fail the deploy as any read does.
    */
   private async highestVersion(ref: ServiceRef, base: string, current: string | undefined): Promise<string | undefined> {
     const recorded = await this.api
@@ -429,7 +429,10 @@ class ServiceStagePlatform implements Platform {
         callOptions('deploy', ref, true),
       )
       .then(({ records = [] }) => records.map((record) => record.version))
-      .catch(() => [])
+      .catch((error: unknown) => {
+        if (error instanceof PlatformError && (error.kind === 'refused' || error.kind === 'not-found')) return []
+        throw error
+      })
     return (
       [current, ...recorded]
         .filter((version): version is string => version !== undefined && VERSION_STAMP.test(version))
@@ -438,6 +441,7 @@ class ServiceStagePlatform implements Platform {
     )
   }
 
+  /** The version of a deployment record that ran `to` (an image or a version). */
   private async recordedVersion(ref: ServiceRef, base: string, to: string): Promise<string> {
     const { records = [] } = await this.api.call<{ records?: DeployRecord[] }>(
       'GET',
