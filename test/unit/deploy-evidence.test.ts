@@ -429,6 +429,17 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
     })
   }
 
+  const grayInputs = () =>
+    readDeployInputs({
+      INPUT_PLATFORM: 'servicestage',
+      'INPUT_API-URL': 'https://servicestage.example.com',
+      INPUT_TOKEN: 'iam-token-0123456789',
+      INPUT_PROJECT: 'p1',
+      INPUT_APPLICATION: 'a1',
+      INPUT_SERVICE: 'shop',
+      INPUT_IMAGE: V2,
+      'INPUT_GRAY-WEIGHT': '20',
+    })
   const imageDeploy = () => readDeployInputs({ ...JELASTIC_INPUTS, INPUT_SERVICE: 'shop', INPUT_IMAGE: V2, INPUT_PROJECT: 'p1' })
 
   it('an image deploy whose job failed before it applied anything: no rollback, which would go back past the version from before', async () => {
@@ -469,18 +480,20 @@ describe('a failed deploy of new variables alone on a platform that keeps versio
 
   it('a gray deploy whose job failed before its gray release opened is rolled back by name too: there is no gray release to abandon', async () => {
     const { platform, targets } = versioned()
-    const gray = readDeployInputs({
-      INPUT_PLATFORM: 'servicestage',
-      'INPUT_API-URL': 'https://servicestage.example.com',
-      INPUT_TOKEN: 'iam-token-0123456789',
-      INPUT_PROJECT: 'p1',
-      INPUT_APPLICATION: 'a1',
-      INPUT_SERVICE: 'shop',
-      INPUT_IMAGE: V2,
-      'INPUT_GRAY-WEIGHT': '20',
-    })
+    const gray = grayInputs()
     const withGrayShare = { ...platform, grayShare: async () => undefined } as unknown as Platform
     await deploy(releaseContext(withGrayShare), gray)
     expect(targets).toEqual([OLD])
   })
+
+  for (const [what, grayShare] of [
+    ['open', async () => 20],
+    ['unreadable', async () => Promise.reject(new Error('connection reset'))],
+  ] as const) {
+    it(`a gray deploy whose gray release is ${what} is abandoned by the rollback to the version before (rollback_current)`, async () => {
+      const { platform, targets } = versioned()
+      await deploy(releaseContext({ ...platform, grayShare } as unknown as Platform), grayInputs())
+      expect(targets).toEqual([undefined])
+    })
+  }
 })

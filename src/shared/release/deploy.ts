@@ -384,7 +384,9 @@ async function rollBack(
     // before" is counted from what runs now, which after a rollback by hand is not where this deploy
     // started (it would go forward, to the version rolled away from), and never reaches a version
     // from before that failed. A gray release is abandoned by the rollback to the version before
-    const named = gray && (await ctx.platform.grayShare?.call(ctx.platform, ref)) !== undefined ? undefined : before.version
+    // (a gray release that cannot be read is taken as open: rollback_current, as before)
+    const open = gray ? await ctx.platform.grayShare?.call(ctx.platform, ref).catch(() => 0) : undefined
+    const named = open !== undefined ? undefined : before.version
     const { operation, result } = ctx.platform.rollback
       ? await rollBackNatively(ctx, ref, named)
       : await rollOut(ctx, ref, previous, 'rollback', true, { ...(env && { env }), undoing: true })

@@ -418,8 +418,9 @@ class ServiceStagePlatform implements Platform {
   /**
    * The highest of the component's version and its newest deployment records' (limit 10, newest
    * first): after a rollback the component runs an older version than its records hold, and the
-   * platform refuses a version twice. A read the platform refuses leaves the component's version;
-   * no answer, a throttle or a credential refused fail the deploy as any read does.
+   * platform refuses a version twice. A read the platform refuses (4xx: an installation without it)
+   * leaves the component's version; no answer, 5xx, APIG's throttle and an expired credential fail
+   * the deploy as any read does.
    */
   private async highestVersion(ref: ServiceRef, base: string, current: string | undefined): Promise<string | undefined> {
     const recorded = await this.api
