@@ -396,13 +396,11 @@ async function rollBack(
     // and must show the variables the deploy changed as they were. A deploy whose job never
     // applied its version left the version from before, which the rollback (ending that job)
     // keeps: no version to prove there
+    // (a redeploy is proven by its own wait: the image and the variables it sent)
     const applied = now?.version !== undefined && now.version !== before.version ? now.version : undefined
-    const vars = ctx.platform.rollback ? changed?.names : undefined
-    const version = ctx.platform.rollback ? before.version : undefined
-    const unproven =
-      applied === undefined && vars === undefined && version === undefined
-        ? null
-        : await notBack(ctx, ref, before, { applied, vars, version })
+    if (!ctx.platform.rollback || (applied === undefined && before.version === undefined && changed === undefined))
+      return { ok: true, detail: result.detail }
+    const unproven = await notBack(ctx, ref, before, applied, changed?.names)
     return unproven === null ? { ok: true, detail: result.detail } : { ok: false, detail: `${operation.id} succeeded, but ${unproven}` }
   } catch (error) {
     return { ok: false, detail: (error as Error).message }
@@ -411,15 +409,17 @@ async function rollBack(
 
 /**
  * What the service, read again after the platform's own rollback, fails to show: that it left the
- * version the deploy applied (`applied`) for the version from before (`version`), not one further
- * back, and that the variables the deploy changed (`vars`) are as they were; null when it shows it.
+ * version the deploy applied (`applied`) for the version from before, and that the variables the
+ * deploy changed (`vars`) are as they were; null when it shows it.
  */
 async function notBack(
   ctx: ReleaseContext,
   ref: ServiceRef,
   before: ServiceState,
-  { applied, vars, version }: { applied: string | undefined; vars: string[] | undefined; version: string | undefined },
+  applied: string | undefined,
+  vars: string[] | undefined,
 ): Promise<string | null> {
+  const version = before.version
   const after = await ctx
     .phase('read back', () => ctx.platform.describe(ref, vars ? { env: true } : undefined))
     .catch((error: unknown) => error as Error)

@@ -266,12 +266,7 @@ class ServiceStagePlatform implements Platform {
   /** The gray version's weight, from the component's newest deployment record; undefined when it was no gray release. */
   private async grayWeightOf(ref: ServiceRef, operation: string): Promise<number | undefined> {
     const base = await this.requireBase(ref, operation)
-    const { records = [] } = await this.api.call<{ records?: GrayRecord[] }>(
-      'GET',
-      `${base}/records?limit=10&offset=0`,
-      callOptions(operation, ref, true),
-    )
-    return grayWeight(records)
+    return grayWeight(await this.records<GrayRecord>(ref, base, operation))
   }
 
   async writeTraffic(router: RouterRef, split: TrafficSplit): Promise<Operation> {
@@ -405,13 +400,15 @@ class ServiceStagePlatform implements Platform {
     )
   }
 
+  /** The component's deployment records, newest first: a page of them (`query`), read as `operation`. */
+  private async records<T = DeployRecord>(ref: ServiceRef, base: string, operation: string, query = 'limit=10&offset=0'): Promise<T[]> {
+    const { records = [] } = await this.api.call<{ records?: T[] }>('GET', `${base}/records?${query}`, callOptions(operation, ref, true))
+    return records
+  }
+
   /** The job of the deployment record of `version`, when the component does not name its last job. */
   private async recordJob(ref: ServiceRef, base: string, version: string): Promise<string | undefined> {
-    const { records = [] } = await this.api.call<{ records?: DeployRecord[] }>(
-      'GET',
-      `${base}/records?limit=10&offset=0`,
-      callOptions('deploy', ref, true),
-    )
+    const records = await this.records(ref, base, 'deploy')
     return records.find((record) => record.version === version)?.jobs?.at(-1)?.job_id
   }
 
@@ -423,13 +420,8 @@ class ServiceStagePlatform implements Platform {
    * the deploy as any read does.
    */
   private async highestVersion(ref: ServiceRef, base: string, current: string | undefined): Promise<string | undefined> {
-    const recorded = await this.api
-      .call<{ records?: DeployRecord[] }>(
-        'GET',
-        `${base}/records?limit=10&offset=0&order_by=create_time&order=desc`,
-        callOptions('deploy', ref, true),
-      )
-      .then(({ records = [] }) => records.map((record) => record.version))
+    const recorded = await this.records(ref, base, 'deploy', 'limit=10&offset=0&order_by=create_time&order=desc')
+      .then((records) => records.map((record) => record.version))
       .catch((error: unknown) => {
         if (error instanceof PlatformError && (error.kind === 'refused' || error.kind === 'not-found')) return []
         throw error
@@ -444,11 +436,7 @@ class ServiceStagePlatform implements Platform {
 
   /** The version of a deployment record that ran `to` (an image or a version). */
   private async recordedVersion(ref: ServiceRef, base: string, to: string): Promise<string> {
-    const { records = [] } = await this.api.call<{ records?: DeployRecord[] }>(
-      'GET',
-      `${base}/records?limit=100&offset=0`,
-      callOptions('rollback', ref, true),
-    )
+    const records = await this.records(ref, base, 'rollback', 'limit=100&offset=0')
     const found = records.find((record) => record.version === to || record.jobs?.some((job) => job.job_info?.source_url === to))
     if (!found?.version) {
       const known = records
